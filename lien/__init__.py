@@ -1,0 +1,1 @@
+"""Lien: the map of services for refugees and migrants in Belgium (domain code, no Streamlit)."""
