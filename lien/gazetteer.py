@@ -283,19 +283,29 @@ class Gazetteer:
                      region=self.regions[m["region"]]["fr"], region_code=m["region"])
 
     def by_postcode(self, code: str, hint: str = "") -> Place | None:
-        """The centroid of a Belgian postcode; `hint` (folded text) picks among shared codes."""
+        """The centroid of a Belgian postcode; `hint` (text) picks among shared codes."""
         entry = self.postcodes.get(code)
         if entry is None:
             return None
         lat, lon, munis, precision = entry
         nis = munis[0]
         if len(munis) > 1 and hint:
+            hint = fold(hint)
             for candidate in munis:
                 m = self.municipalities[candidate]
                 if fold(m["fr"]) in hint or fold(m["nl"]) in hint:
                     nis = candidate
                     break
         return self.place(lat, lon, precision, code, nis)
+
+    def nearest(self, lat: float, lon: float) -> Place | None:
+        """The postcode whose centroid is nearest to a point in Belgium, at postcode precision."""
+        if not bool(self.contains([lat], [lon])[0]):
+            return None
+        best = min(self.postcodes.items(),
+                   key=lambda item: _km(lat, lon, item[1][0], item[1][1]))
+        code, (plat, plon, munis, _) = best
+        return self.place(plat, plon, "postcode", code, munis[0])
 
     def by_name(self, text: str) -> Place | None:
         """The best place whose name occurs in `text`, scanning the last comma segment first."""
@@ -322,7 +332,7 @@ class Gazetteer:
         if query in self._memo:
             return self._memo[query]
         code = self.find_postcode(query)
-        result = self.by_postcode(code, fold(query)) if code else self.by_name(query)
+        result = self.by_postcode(code, query) if code else self.by_name(query)
         if len(self._memo) < 200_000:
             self._memo[query] = result
         return result
@@ -330,7 +340,7 @@ class Gazetteer:
     def lookup_parts(self, postcode: str, city: str) -> Place | None:
         """Geocode a structured (postcode, city) pair, as the directory loader has them."""
         if postcode and postcode in self.postcodes:
-            return self.by_postcode(postcode, fold(city))
+            return self.by_postcode(postcode, city)
         return self.by_name(city) if city else None
 
     def is_postcode(self, code: str) -> bool:
