@@ -355,3 +355,9 @@ def load_directory(source: Path | str | bytes | IO[bytes] | None = None,
     if result.problems:
         raise DirectoryError(name, result.problems)
     return result.frame
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a table with row, field and message columns, for display or download."""
+    return pd.DataFrame([{"row": p.row, "field": p.field, "message": p.message} for p in problems],
+                        columns=["row", "field", "message"])

@@ -1,0 +1,39 @@
+# Two commands for a newcomer: `make run` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP     := $(VENV)/.dev-installed
+
+.PHONY: run test bench setup index clean
+
+run: setup
+	$(BIN)/python -m streamlit run app.py
+
+test: setup $(DEV_STAMP)
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/geocode_bench.py
+
+# The virtualenv, the pinned requirements and the derived gazetteer index.
+setup: $(RUNTIME_STAMP) index
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lien needs Python 3.11 or later; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements-dev.txt $(RUNTIME_STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Parsing GeoNames and the canton outlines takes seconds, so it happens once, here.
+index: $(RUNTIME_STAMP)
+	$(BIN)/python -m lien.gazetteer
+
+clean:
+	rm -rf $(VENV) .cache static .pytest_cache
