@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from lien.paths import cache_dir
 from lien.text import fold
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 BRUSSELS = "04000"
 PRECISIONS_OFFLINE = ("postcode", "locality")
 
@@ -41,6 +41,10 @@ _REGION_OF_ADMIN1 = {"BRU": "04000", "VLG": "02000", "WAL": "03000"}
 # to Blankenberge's centroid but belongs to Brugge.
 _SECTION_OF = {"zeebrugge": "31005"}
 _POSTCODE = re.compile(r"(?<![\d])(?:[Bb][\s-]?)?(\d{4})(?![\d])")
+# A postcode is written before its town ("1030 Schaerbeek"); a house number is not.
+_BEFORE_TOWN = re.compile(r"\s*[^\W\d_]")
+_SAINTS = {"saint": "st", "sainte": "ste", "sint": "st", "sankt": "st"}
+_LINKS = {"l", "la", "le", "les", "de", "du", "des", "d", "ten", "sur", "lez", "op", "aan", "en"}
 
 
 @dataclass(frozen=True)
@@ -177,8 +181,10 @@ def build_index() -> dict[str, Any]:
             m["lat"] = sum(c[0] for c in own) / len(own)
             m["lon"] = sum(c[1] for c in own) / len(own)
             m["pop"] = 0
-        # The lowest postcode is the main one (6530 Thuin, 5000 Namur), by bpost's numbering.
-        m["postcode"] = min(muni_postcodes.get(nis, [""]))
+        # The lowest postcode is the main one (6530 Thuin, 5000 Namur), by bpost's numbering;
+        # special codes without a centroid (1804 Cargovil) don't count.
+        located = [c for c in muni_postcodes.get(nis, []) if c in centroids]
+        m["postcode"] = min(located or muni_postcodes.get(nis, [""]))
 
     postcodes: dict[str, list[Any]] = {}
     for code, munis in postcode_munis.items():
@@ -205,6 +211,20 @@ def build_index() -> dict[str, Any]:
     for nis, m in municipalities.items():
         for lang in ("fr", "nl"):
             offer(m[lang], TIER_MUNICIPALITY, m["pop"],
+                  [round(m["lat"], 6), round(m["lon"], 6), nis, m["postcode"]])
+    # Short forms people write: "Molenbeek", "Saint-Josse", "St-Vith". Only the unambiguous
+    # ones ("Woluwe" names two municipalities, so it stays unknown), and a real place of the
+    # same name still wins (Louvain-la-Neuve is not all of Ottignies-Louvain-la-Neuve).
+    short: dict[str, set[str]] = {}
+    for nis, m in municipalities.items():
+        for lang in ("fr", "nl"):
+            for form in _short_forms(fold(m[lang])):
+                short.setdefault(form, set()).add(nis)
+    for form, owners in short.items():
+        if len(owners) == 1:
+            nis = next(iter(owners))
+            m = municipalities[nis]
+            offer(form, TIER_PLACE, 0,
                   [round(m["lat"], 6), round(m["lon"], 6), nis, m["postcode"]])
     for code, (lat, lon, locality) in centroids.items():
         nis = postcodes[code][2][0]
@@ -245,6 +265,24 @@ def build_index() -> dict[str, Any]:
         "names": names,
         "belgium": shapely.to_wkt(outline.simplify(0.002), rounding_precision=5),
     }
+
+
+def _short_forms(name: str) -> set[str]:
+    """Abbreviated and partial forms of a folded municipality name."""
+    tokens = name.split()
+    forms = {" ".join(_SAINTS.get(t, t) for t in tokens)}
+    forms |= {f.replace("st ", "st", 1) for f in forms if f.startswith("st ")}
+    if len(tokens) > 1:
+        for cut in range(1, len(tokens)):
+            head, tail = tokens[:cut], tokens[cut:]
+            # "Molenbeek" from "Molenbeek-Saint-Jean" and from "Sint-Jans-Molenbeek"; never a
+            # bare "saint" or "la".
+            for part in (head, tail):
+                if (len(" ".join(part)) >= 4 and part[-1] not in _SAINTS
+                        and part[-1] not in _LINKS and part[0] not in _LINKS):
+                    forms.add(" ".join(part))
+    forms.discard(name)
+    return forms
 
 
 def ensure_index(path: Path | None = None) -> Path:
@@ -291,7 +329,9 @@ class Gazetteer:
         nis = munis[0]
         if len(munis) > 1 and hint:
             hint = fold(hint)
-            for candidate in munis:
+            # "Bruxelles" after a postcode names the region as often as the City of Brussels,
+            # so only another municipality's name overrides the code's main municipality.
+            for candidate in (nis for nis in munis if nis != "21004"):
                 m = self.municipalities[candidate]
                 if fold(m["fr"]) in hint or fold(m["nl"]) in hint:
                     nis = candidate
@@ -320,12 +360,13 @@ class Gazetteer:
         return None
 
     def find_postcode(self, text: str) -> str | None:
-        """The last four-digit number in `text` that is a Belgian postcode, if any."""
-        found = [m.group(1) for m in _POSTCODE.finditer(text)]
-        for code in reversed(found):
-            if code in self.postcodes:
-                return code
-        return None
+        """The Belgian postcode in `text`: the last one written before a town, else the last one."""
+        found = [(m.group(1), bool(_BEFORE_TOWN.match(text, m.end())))
+                 for m in _POSTCODE.finditer(text) if m.group(1) in self.postcodes]
+        if not found:
+            return None
+        before_town = [code for code, ok in found if ok]
+        return (before_town or [found[-1][0]])[-1]
 
     def lookup(self, query: str) -> Place | None:
         """Geocode free text: a postcode anywhere in it wins, else the best place name."""
