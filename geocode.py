@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import logging
 import os
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from geopy.exc import GeocoderRateLimited, GeopyError
+from geopy.adapters import URLLibAdapter
+from geopy.exc import GeocoderRateLimited, GeocoderTimedOut
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
@@ -43,6 +46,11 @@ RESULT_KEYS: tuple[str, ...] = (
 )
 DEFAULT_USER_AGENT = "lien-belgium/0.1 (map of services for refugees; set LIEN_USER_AGENT)"
 DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+# The issue allows 2 s from a query to its offline fallback; the rest is margin for the
+# offline lookup and the thread hand-over.
+FALLBACK_SECONDS = 1.8
+# A request never gets less than this, even after a long rate-limit wait.
+MIN_REQUEST_SECONDS = 0.5
 
 
 def _to_location(place: Place, raw_extra: dict[str, Any] | None = None) -> Location:
@@ -93,6 +101,9 @@ class GeocodeCache:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.rows: dict[str, dict[str, str]] = {}
+        # Streamlit sessions run in threads and may share one geocoder: writers take turns, so
+        # no flush iterates the table while another thread adds to it.
+        self._lock = threading.Lock()
         if self.path.exists():
             with self.path.open(encoding="utf-8", newline="") as handle:
                 for row in csv.DictReader(handle):
@@ -114,8 +125,9 @@ class GeocodeCache:
         full.update({k: "" if v is None else str(v) for k, v in row.items() if k in self.FIELDS})
         full["key"], full["query"] = self.key(query), query
         full["fetched_at"] = full["fetched_at"] or datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.rows[full["key"]] = full
-        self._flush()
+        with self._lock:
+            self.rows[full["key"]] = full
+            self._flush()
 
     def _flush(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,16 +151,25 @@ class OnlineGeocoder(Geocoder):
     def __init__(self, *, user_agent: str | None = None, url: str | None = None,
                  cache_path: Path | str | None = None, min_delay_seconds: float = 1.0,
                  timeout: float = 1.0, offline: OfflineGeocoder | None = None,
-                 cooldown_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(timeout=timeout, user_agent=user_agent or DEFAULT_USER_AGENT)
+                 cooldown_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic,
+                 fallback_seconds: float = FALLBACK_SECONDS) -> None:
+        super().__init__(timeout=timeout, user_agent=user_agent or DEFAULT_USER_AGENT,
+                         adapter_factory=URLLibAdapter)
         url = url or DEFAULT_NOMINATIM_URL
-        scheme, _, domain = url.partition("://")
+        scheme, sep, domain = url.partition("://")
+        if not sep:  # a bare "host:port": public Nominatim servers speak https
+            scheme, domain = "https", url
+        # URLLibAdapter, not geopy's default RequestsAdapter: that one lets urllib3 retry a
+        # timed-out request twice and sleep through a 429's Retry-After (minutes), far past the
+        # 2 s fallback; urllib also honours no_proxy, which requests does not here.
         self.nominatim = Nominatim(user_agent=user_agent or DEFAULT_USER_AGENT,
-                                   domain=domain.rstrip("/"), scheme=scheme, timeout=timeout)
+                                   domain=domain.rstrip("/"), scheme=scheme, timeout=timeout,
+                                   adapter_factory=URLLibAdapter)
         # max_retries=0: a failing request falls back offline at once instead of retrying
         # (geopy's default retries would take ~10 s with no network).
-        self._request = RateLimiter(self.nominatim.geocode, min_delay_seconds=min_delay_seconds,
+        self._request = RateLimiter(self._send, min_delay_seconds=min_delay_seconds,
                                     max_retries=0, swallow_exceptions=False)
+        self.fallback_seconds = fallback_seconds
         self.offline = offline or OfflineGeocoder()
         self.cache = GeocodeCache(Path(cache_path) if cache_path else GEOCODE_CACHE_CSV)
         self.cooldown_seconds = cooldown_seconds
@@ -179,27 +200,66 @@ class OnlineGeocoder(Geocoder):
         return location if exactly_one else [location]
 
     def _fetch(self, text: str) -> dict[str, str] | None:
+        """Ask Nominatim and cache the answer (found or not); None after a failure."""
+        started = time.monotonic()
         try:
             self.network_calls += 1
-            found = self._request(text, exactly_one=True, country_codes="be", addressdetails=True)
+            row = self._row(self._request(text, started))
         except GeocoderRateLimited as exc:
             self._fail(exc, exc.retry_after or self.cooldown_seconds)
             return None
-        except (GeopyError, OSError, ValueError) as exc:
-            # ValueError covers malformed JSON bodies; OSError covers refused connections.
+        except Exception as exc:
+            # Whatever went wrong (timeout, refused connection, 5xx, a body geopy cannot read),
+            # the offline answer stands in for it; nothing is cached, so it is asked again later.
             self._fail(exc, self.cooldown_seconds)
             return None
-        if found is None:
-            row: dict[str, Any] = {"status": "none"}
-        else:
-            address = (found.raw or {}).get("address", {})
-            precision = ("address" if address.get("house_number") or address.get("road")
-                         else "postcode" if address.get("postcode") else "locality")
-            row = {"status": "ok", "latitude": found.latitude, "longitude": found.longitude,
-                   "precision": precision, "postcode": address.get("postcode", ""),
-                   "display_name": found.address}
-        self.cache.put(text, row)
+        try:
+            self.cache.put(text, row)
+        except OSError as exc:
+            # A full or read-only disk costs the persistence, not the answer: it stays in memory.
+            log.warning("could not write the geocode cache %s: %s", self.cache.path, exc)
         return self.cache.get(text)
+
+    def _send(self, text: str, started: float) -> Location | None:
+        """One Nominatim request, abandoned when the 2 s fallback bound would be passed."""
+        left = self.fallback_seconds - (time.monotonic() - started)  # after the rate-limit wait
+        budget = max(min(float(self.timeout), left), min(float(self.timeout), MIN_REQUEST_SECONDS))
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["found"] = self.nominatim.geocode(
+                    text, exactly_one=True, country_codes="be", addressdetails=True,
+                    timeout=budget)
+            except BaseException as exc:  # re-raised in the caller's thread below
+                outcome["error"] = exc
+
+        # Socket timeouts bound each read, not the request: a server that drips bytes or a
+        # resolver that hangs would outlast them. The worker is left to finish on its own.
+        worker = threading.Thread(target=run, name="lien-nominatim", daemon=True)
+        worker.start()
+        worker.join(budget)
+        if worker.is_alive():
+            raise GeocoderTimedOut(f"no complete answer within {budget:.1f} s")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("found")
+
+    @staticmethod
+    def _row(found: Location | None) -> dict[str, Any]:
+        """The cache row for Nominatim's answer; raises ValueError on an answer with no point."""
+        if found is None:
+            return {"status": "none"}
+        raw = found.raw or {}
+        # geopy turns a missing lat/lon into (0, 0), a real point in the Gulf of Guinea.
+        if raw.get("lat") in (None, "") or raw.get("lon") in (None, ""):
+            raise ValueError(f"Nominatim answer without coordinates: {raw!r:.200}")
+        address = raw.get("address") or {}
+        precision = ("address" if address.get("house_number") or address.get("road")
+                     else "postcode" if address.get("postcode") else "locality")
+        return {"status": "ok", "latitude": found.latitude, "longitude": found.longitude,
+                "precision": precision, "postcode": address.get("postcode", ""),
+                "display_name": found.address}
 
     def _fail(self, exc: Exception, wait: float) -> None:
         self.last_error = f"{type(exc).__name__}: {exc}"
@@ -221,14 +281,16 @@ class OnlineGeocoder(Geocoder):
 
 def get_geocoder(name: str | None = None) -> OfflineGeocoder | OnlineGeocoder:
     """The configured geocoder: offline unless LIEN_GEOCODER=nominatim."""
-    name = (name or os.environ.get("LIEN_GEOCODER") or "offline").strip().lower()
-    if name == "offline":
+    raw = name or os.environ.get("LIEN_GEOCODER") or ""
+    choice = raw.strip().lower() or "offline"
+    if choice == "offline":
         return OfflineGeocoder()
-    if name == "nominatim":
+    if choice == "nominatim":
         return OnlineGeocoder(user_agent=os.environ.get("LIEN_USER_AGENT"),
                               url=os.environ.get("LIEN_NOMINATIM_URL"),
                               cache_path=os.environ.get("LIEN_GEOCODE_CACHE"))
-    raise ValueError(f"LIEN_GEOCODER must be 'offline' or 'nominatim', not {name!r}")
+    # The value as the user wrote it, so they can find it in their environment.
+    raise ValueError(f"LIEN_GEOCODER must be 'offline' or 'nominatim', not {raw!r}")
 
 
 # --- command line -------------------------------------------------------------------------
@@ -238,12 +300,18 @@ def _read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252")
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            # cp1252 leaves five bytes undefined; latin-1 never fails, so no traceback.
+            text = raw.decode("latin-1")
     try:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(text.splitlines(), dialect=dialect)
+    # newline="" keeps line breaks inside quoted cells: str.splitlines() dropped them, gluing
+    # "Rue X 1\n1000 Bruxelles" into "Rue X 11000 Bruxelles", and split rows at U+2028.
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     return list(reader.fieldnames or []), list(reader)
 
 
@@ -280,7 +348,8 @@ def geocode_csv(src: Path, column: str, out: Path, geocoder: Any) -> tuple[int, 
                                     else "no Belgian postcode or place name found")
         else:
             row.update(place.as_dict())
-    _write_table(out, [*[f for f in fields if f not in added], *added], rows)
+    # Re-geocoding an earlier output overwrites its result columns where they stand.
+    _write_table(out, [*fields, *[f for f in added if f not in fields]], rows)
     return len(rows), failures
 
 
