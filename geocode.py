@@ -66,16 +66,12 @@ def _query_text(query: Any) -> str:
     return str(query or "")
 
 
-class OfflineGeocoder(Geocoder):
-    """Geocodes Belgian postcodes and place names with no network, to postcode or locality."""
-
-    def __init__(self, gazetteer: Gazetteer | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.gazetteer = gazetteer or default_gazetteer()
+class LienGeocoder(Geocoder):
+    """A geopy geocoder whose answers are Lien Places; subclasses implement `locate()`."""
 
     def locate(self, query: Any) -> Place | None:
         """The Place for a query, or None when nothing Belgian matches."""
-        return self.gazetteer.lookup(_query_text(query).strip())
+        raise NotImplementedError
 
     def geocode(self, query: Any, *, exactly_one: bool = True,
                 timeout: Any = DEFAULT_SENTINEL) -> Location | list[Location] | None:
@@ -85,6 +81,18 @@ class OfflineGeocoder(Geocoder):
             return None
         location = _to_location(place)
         return location if exactly_one else [location]
+
+
+class OfflineGeocoder(LienGeocoder):
+    """Geocodes Belgian postcodes and place names with no network, to postcode or locality."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.gazetteer = gazetteer or default_gazetteer()
+
+    def locate(self, query: Any) -> Place | None:
+        """The Place for a query, or None when nothing Belgian matches."""
+        return self.gazetteer.lookup(_query_text(query).strip())
 
     def locate_many(self, queries: Iterable[str]) -> list[Place | None]:
         """Batch geocoding; repeated queries are answered from memory."""
@@ -145,7 +153,7 @@ class GeocodeCache:
             raise
 
 
-class OnlineGeocoder(Geocoder):
+class OnlineGeocoder(LienGeocoder):
     """Nominatim for street-level answers, cached and rate-limited, falling back to offline."""
 
     def __init__(self, *, user_agent: str | None = None, url: str | None = None,
@@ -190,14 +198,6 @@ class OnlineGeocoder(Geocoder):
             return self.offline.locate(text)
         return self._merge(text, cached)
 
-    def geocode(self, query: Any, *, exactly_one: bool = True,
-                timeout: Any = DEFAULT_SENTINEL) -> Location | list[Location] | None:
-        """geopy's geocode(), with the same `raw` keys as the offline geocoder."""
-        place = self.locate(query)
-        if place is None:
-            return None
-        location = _to_location(place)
-        return location if exactly_one else [location]
 
     def _fetch(self, text: str) -> dict[str, str] | None:
         """Ask Nominatim and cache the answer (found or not); None after a failure."""
