@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test bench setup index clean
+.PHONY: run test bench setup index assets clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
@@ -16,8 +16,8 @@ test: setup $(DEV_STAMP)
 bench: setup
 	$(BIN)/python bench/geocode_bench.py
 
-# The virtualenv, the pinned requirements and the derived gazetteer index.
-setup: $(RUNTIME_STAMP) index
+# The virtualenv, the pinned requirements, the derived gazetteer index and the map's web assets.
+setup: $(RUNTIME_STAMP) index assets
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lien needs Python 3.11 or later; set PYTHON=python3.11")'
@@ -34,6 +34,12 @@ $(DEV_STAMP): requirements-dev.txt $(RUNTIME_STAMP)
 # Parsing GeoNames and the canton outlines takes seconds, so it happens once, here.
 index: $(RUNTIME_STAMP)
 	$(BIN)/python -m lien.gazetteer
+	$(BIN)/python -m lien.provinces
+
+# Leaflet and its cluster plugin, copied from the pinned XStatic packages into static/ (served at
+# /app/static/), so the map needs no CDN. Copies only what is missing or changed.
+assets: $(RUNTIME_STAMP)
+	$(BIN)/python -m lien.assets
 
 clean:
 	rm -rf $(VENV) .cache static .pytest_cache

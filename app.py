@@ -1,4 +1,4 @@
-"""Lien, the map page. For now it shows the validated directory as a table."""
+"""Lien, the map page: find organisations by service and by distance, in FR/NL/EN."""
 
 from __future__ import annotations
 
@@ -6,36 +6,74 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
-from lien import directory
+import geocode
+from lien import directory, filters, mapview, taxonomy, ui
+from lien.gazetteer import Place
+from lien.i18n import t
 from lien.paths import ORGANISATIONS_CSV
 
-TABLE_COLUMNS = ["organisation", "site", "address", "postcode", "city", "province", "services",
-                 "audiences", "hours", "phone", "email", "website", "precision", "source"]
 
-
-@st.cache_data(show_spinner="Loading the directory…")
+@st.cache_data(show_spinner=False)
 def load(path: str, mtime: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The located directory and its problems; `mtime` makes an edited file reload."""
+    """The prepared directory and its problems; `mtime` makes an edited file reload."""
     try:
         result = directory.read_directory(Path(path))
     except directory.DirectoryError as exc:
         return pd.DataFrame(), directory.problems_frame(exc.problems)
-    return result.frame, directory.problems_frame(result.problems)
+    return filters.prepare(result.frame), directory.problems_frame(result.problems)
+
+
+@st.cache_resource
+def geocoder() -> geocode.LienGeocoder:
+    """One geocoder per server, so Nominatim's 1 request/s limit holds across sessions."""
+    return geocode.get_geocoder()
+
+
+@st.cache_data(show_spinner=False, max_entries=1000)
+def locate(query: str) -> Place | None:
+    """The near-me place, looked up once per distinct text."""
+    return geocoder().locate(query)
 
 
 st.set_page_config(page_title="Lien", page_icon="🧭", layout="wide")
-st.title("Lien")
-st.caption("Organisations that support refugees, asylum seekers, undocumented people and "
-           "unaccompanied minors in Belgium. Source: brochure of June 2016.")
-
 frame, problems = load(str(ORGANISATIONS_CSV), ORGANISATIONS_CSV.stat().st_mtime)
+spoken = sorted({c for cell in frame.get("languages", []) for c in taxonomy.split_codes(cell)})
+chosen = ui.sidebar(spoken)
+lang = chosen.lang
+
+st.title(t("title", lang))
+st.caption(f"{t('tagline', lang)} {t('source_warning', lang)}")
 if len(problems):
-    st.error(f"{ORGANISATIONS_CSV.name} was refused: {len(problems)} problem(s). "
-             "Fix the rows below; nothing is shown until the file is valid.")
+    st.error(t("refused", lang, name=ORGANISATIONS_CSV.name, count=len(problems)))
     st.dataframe(problems, hide_index=True, key="problems")
     st.stop()
 
-st.write(f"{len(frame)} sites of {frame['org_id'].nunique()} organisations.")
-st.dataframe(frame[TABLE_COLUMNS], hide_index=True, width="stretch", key="directory",
-             column_config={"website": st.column_config.TextColumn("website")})
+place = locate(chosen.near) if chosen.near else None
+if chosen.near and place is None:
+    st.warning(t("near_not_found", lang, query=chosen.near))
+elif place is not None:
+    st.info(t("near_found", lang, place=place.label))
+origin = (place.latitude, place.longitude) if place else None
+
+sites = filters.apply(frame, chosen, origin)
+on_map = sites[sites["_located"]]
+elsewhere = sites[~sites["_located"]]
+st.markdown(t("shown", lang, sites=len(on_map), orgs=on_map["org_id"].nunique()))
+if elsewhere.shape[0]:
+    st.caption(t("national_count", lang, count=len(elsewhere)))
+
+center, zoom = mapview.view_for(on_map, origin, chosen.radius_km if origin else None)
+st_folium(mapview.base_map(lang), feature_group_to_add=mapview.sites_layer(on_map, lang, origin),
+          center=center, zoom=zoom, returned_objects=[], key="map", height=520,
+          use_container_width=True)
+
+if sites.empty:
+    st.info(t("no_match", lang))
+st.subheader(t("table_heading", lang))
+ui.sites_table(on_map, lang, key="sites_table")
+if len(elsewhere):
+    st.subheader(t("national_heading", lang))
+    ui.sites_table(elsewhere, lang, key="national_table")
+ui.downloads(sites, lang, stem="lien-sites", key="download")

@@ -11,6 +11,7 @@ ORGANISATIONS_CSV: Path = DATA_DIR / "organisations.csv"
 SERVICES_CSV: Path = DATA_DIR / "services.csv"
 AUDIENCES_CSV: Path = DATA_DIR / "audiences.csv"
 GEOCODE_CACHE_CSV: Path = DATA_DIR / "geocode_cache.csv"
+STATIC_DIR: Path = ROOT / "static"
 
 
 def cache_dir() -> Path:

@@ -19,6 +19,7 @@ class Term:
     code: str
     labels: dict[str, str]
     description: str
+    category: str = ""
 
     def label(self, lang: str = "fr") -> str:
         """The label in `lang`, falling back to French."""
@@ -43,7 +44,7 @@ class Vocabulary:
             if missing:
                 raise ValueError(f"{path.name} row {number}: empty {', '.join(missing)}")
             terms.append(Term(row["code"], {lang: row[f"label_{lang}"] for lang in LANGS},
-                              row.get("description", "")))
+                              row.get("description", ""), row.get("category", "")))
         return cls(name, terms)
 
     @property
@@ -58,6 +59,13 @@ class Vocabulary:
         """The label of a code in `lang` (the code itself if unknown)."""
         term = self.terms.get(code)
         return term.label(lang) if term else code
+
+
+# Service categories colour the map: Okabe-Ito colours, distinguishable with colour-blindness.
+CATEGORY_COLOURS: dict[str, str] = {
+    "shelter": "#E69F00", "rights": "#0072B2", "health": "#D55E00", "learning": "#009E73",
+    "community": "#CC79A7", "protection": "#000000", "material": "#56B4E9",
+}
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +90,31 @@ def is_language(code: str) -> bool:
     if len(code) == 3:
         return pycountry.languages.get(alpha_3=code) is not None
     return False
+
+
+def category_of(services_cell: str) -> str:
+    """The category of a site: that of its first service (services are listed main one first)."""
+    codes = split_codes(services_cell)
+    term = services().terms.get(codes[0]) if codes else None
+    return term.category if term else ""
+
+
+@lru_cache(maxsize=512)
+def language_label(code: str, lang: str = "fr") -> str:
+    """A language code's name in `lang` ('nl' in French is 'néerlandais'), from pycountry's ISO 639."""
+    import gettext
+
+    import pycountry
+
+    record = (pycountry.languages.get(alpha_2=code) if len(code) == 2
+              else pycountry.languages.get(alpha_3=code))
+    if record is None:
+        return code
+    if lang == "en":
+        return record.name
+    translation = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[lang],
+                                      fallback=True)
+    return translation.gettext(record.name)
 
 
 def split_codes(value: str) -> list[str]:

@@ -1,7 +1,8 @@
-"""AppTest of the map page (for now, the validated directory as a table)."""
+"""AppTest of the map page: URL parameters, near-me, languages, bad input."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,13 +14,109 @@ from lien.paths import ORGANISATIONS_CSV, ROOT
 APP = str(ROOT / "app.py")
 
 
-def test_app_shows_the_directory() -> None:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+def _run(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _table(at: AppTest, index: int = 0):  # type: ignore[no-untyped-def]
+    return at.dataframe[index].value
+
+
+def _map_args(at: AppTest) -> dict:
+    for element in at.get("component_instance"):
+        if element.proto.component_name == "streamlit_folium.st_folium":
+            return json.loads(element.proto.json_args)
+    raise AssertionError("no st_folium component on the page")
+
+
+def test_default_view_shows_every_located_site() -> None:
+    at = _run()
     assert not at.exception
-    assert any("32 sites of 23 organisations" in m.value for m in at.markdown)
-    table = at.dataframe[0].value
-    assert len(table) == 32
-    assert "Aide aux Personnes Déplacées" in set(table["organisation"])
+    assert any("21 sites de 12 organisations affichés" in m.value for m in at.markdown)
+    assert len(_table(at, 0)) == 21          # the sites on the map
+    assert len(_table(at, 1)) == 11          # national and online organisations
+    args = _map_args(at)
+    assert args["returned_objects"] == []
+    assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
+    assert args["feature_group"].count("CPAS de Thuin") >= 1
+
+
+def test_service_parameter_shows_only_housing_sites() -> None:
+    at = _run(service="housing")
+    assert not at.exception
+    table = _table(at, 0)
+    assert len(table) > 0 and table["Services"].str.contains("Logement").all()
+    assert at.multiselect(key="f_service").value == ["housing"]
+
+
+def test_near_thuin_puts_the_cpas_first() -> None:
+    at = _run(near="Thuin")
+    assert not at.exception
+    table = _table(at, 0)
+    assert table.iloc[0]["Organisation"] == "CPAS de Thuin — Le Parrainage en couleur"
+    assert table["Distance (km)"].is_monotonic_increasing
+    assert any("Thuin" in i.value for i in at.info)
+
+
+def test_near_zeebrugge_puts_medecins_du_monde_first() -> None:
+    at = _run(near="Zeebrugge", radius_km="250")
+    assert not at.exception
+    assert _table(at, 0).iloc[0]["Site"] == "Consultations médicales et sociales — Zeebrugge"
+
+
+def test_unknown_place_gets_a_clear_message() -> None:
+    at = _run(near="Atlantis")
+    assert not at.exception
+    assert "Aucun lieu belge trouvé pour « Atlantis »" in at.warning[0].value
+
+
+def test_dutch_labels() -> None:
+    at = _run(lang="nl", service="housing")
+    assert not at.exception
+    assert "diensten voor vluchtelingen" in at.title[0].value
+    assert at.multiselect(key="f_service").label == "Dienst"
+    assert _table(at, 0)["Diensten"].str.contains("Huisvesting").all()
+    assert any("locaties van" in m.value for m in at.markdown)
+
+
+def test_english_labels() -> None:
+    at = _run(lang="en")
+    assert at.sidebar.header[0].value == "Filters"
+    assert any("sites of" in m.value and "organisations shown" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("params", [
+    {"service": "nope", "lang": "xx", "radius_km": "far", "national": "maybe"},
+    {"province": "99999,<script>", "q": "x" * 10000, "near": "y" * 10000},
+    {"service": "housing,housing,housing", "audience": ",,,"},
+])
+def test_bad_parameters_do_not_raise(params: dict[str, str]) -> None:
+    at = _run(**params)
+    assert not at.exception
+    assert at.sidebar.warning or params.get("service") == "housing,housing,housing"
+
+
+def test_bad_parameter_is_named_in_a_notice() -> None:
+    at = _run(service="teleportation")
+    assert "service=teleportation" in at.sidebar.warning[0].value
+
+
+def test_widget_change_updates_the_url() -> None:
+    at = _run()
+    at.multiselect(key="f_service").select("health").run()
+    assert at.query_params["service"] == "health"
+    at.selectbox(key="f_lang").select("en").run()
+    assert at.query_params["lang"] == "en"
+    assert not at.exception
+
+
+def test_national_toggle_hides_the_national_list() -> None:
+    at = _run(national="0")
+    assert not at.exception
+    assert len(at.dataframe) == 1
 
 
 def test_app_reports_a_refused_file_without_crashing(tmp_path: Path,
@@ -30,7 +127,7 @@ def test_app_reports_a_refused_file_without_crashing(tmp_path: Path,
     monkeypatch.setattr(lien.paths, "ORGANISATIONS_CSV", broken)
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "was refused: 1 problem" in at.error[0].value
-    problems = at.dataframe[0].value
+    assert "a été refusé : 1 problème" in at.error[0].value
+    problems = _table(at, 0)
     assert problems.iloc[0]["field"] == "services"
     assert "legal_aide" in problems.iloc[0]["message"]

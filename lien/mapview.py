@@ -1,0 +1,250 @@
+"""Folium map building: a stable base map and one fast layer of sites, every text HTML-escaped."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any
+
+import folium
+import pandas as pd
+from branca.element import MacroElement, Template
+from folium.plugins import FastMarkerCluster
+
+from lien import assets, taxonomy
+from lien.i18n import t
+from lien.provinces import province_geojson, province_names
+
+BELGIUM_CENTER = (50.64, 4.67)
+BELGIUM_ZOOM = 8
+MAX_ZOOM = 18
+ALLOWED_SCHEMES = ("http://", "https://")
+
+# Leaflet 1.9 and MarkerCluster from the app's own static folder: the map draws offline.
+LOCAL_JS = [("leaflet", assets.LEAFLET_JS), ("leaflet_markercluster", assets.MARKERCLUSTER_JS)]
+LOCAL_CSS = [("leaflet_css", assets.LEAFLET_CSS),
+             ("markercluster_css", assets.MARKERCLUSTER_CSS),
+             ("markercluster_default_css", assets.MARKERCLUSTER_DEFAULT_CSS)]
+
+# Each point is [lat, lon, colour, approximate (0/1), tooltip, popup]; the callback turns it into
+# a circle marker. Approximate places are hollow and dashed.
+_CALLBACK = """
+function (row) {
+    var approx = row[3] === 1;
+    var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
+        radius: 8, color: row[2], weight: approx ? 2 : 1, dashArray: approx ? '3 3' : null,
+        fillColor: row[2], fillOpacity: approx ? 0.15 : 0.85
+    });
+    marker.bindTooltip(row[4]);
+    marker.bindPopup(row[5], {maxWidth: 320});
+    return marker;
+}
+"""
+
+
+class _IconPath(MacroElement):
+    """Sets Leaflet's default icon path: st_folium attaches CSS late, so detection fails."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.Icon.Default.imagePath = {{ this.path|tojson }};
+        {% endmacro %}
+    """)
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._name = "IconPath"
+        self.path = path
+
+
+class _Legend(MacroElement):
+    """A fixed legend box, its entries pre-escaped."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}
+        <div class="lien-legend" style="position:absolute;top:10px;right:10px;z-index:1000;
+             background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;
+             font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">{{ this.body }}</div>
+        {% endmacro %}
+    """)
+
+    def __init__(self, body: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.body = body
+
+
+def legend_html(lang: str) -> str:
+    """The legend's inner HTML: one swatch per service category, then the approximate marker."""
+    rows = [f"<b>{html.escape(t('legend', lang))}</b>"]
+    for category, colour in taxonomy.CATEGORY_COLOURS.items():
+        rows.append(f'<div><span style="display:inline-block;width:10px;height:10px;'
+                    f'border-radius:50%;background:{colour};margin-right:5px"></span>'
+                    f"{html.escape(t('cat_' + category, lang))}</div>")
+    rows.append(f'<div><span style="display:inline-block;width:8px;height:8px;border-radius:50%;'
+                f'border:2px dashed #555;margin-right:5px"></span>'
+                f"{html.escape(t('approximate_legend', lang))}</div>")
+    return "".join(rows)
+
+
+def base_map(lang: str) -> folium.Map:
+    """The map that stays the same across filter changes: tiles, province outlines, legend."""
+    fmap = folium.Map(location=BELGIUM_CENTER, zoom_start=BELGIUM_ZOOM, tiles=None,
+                      maxZoom=MAX_ZOOM, control_scale=True)
+    # MarkerCluster throws "Map has no maxZoom" unless maxZoom is in the map options.
+    fmap.options["maxZoom"] = MAX_ZOOM
+    fmap.default_js = list(LOCAL_JS)
+    fmap.default_css = list(LOCAL_CSS)
+    folium.TileLayer("OpenStreetMap", max_zoom=MAX_ZOOM,
+                     attr='&copy; <a href="https://www.openstreetmap.org/copyright">'
+                          "OpenStreetMap</a> contributors").add_to(fmap)
+    names = province_names(lang)
+    outlines = province_geojson()
+    labelled = {**outlines, "features": [
+        {**f, "properties": {**f["properties"],
+                             "label": html.escape(names.get(f["properties"]["code"], ""))}}
+        for f in outlines["features"]]}
+    folium.GeoJson(labelled, name="provinces", control=False,
+                   style_function=lambda _: {"color": "#555555", "weight": 1,
+                                             "fillColor": "#f2efe9", "fillOpacity": 0.35},
+                   tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+                   ).add_to(fmap)
+    _IconPath(assets.LEAFLET_IMAGES).add_to(fmap)
+    _Legend(legend_html(lang)).add_to(fmap)
+    return fmap
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) URL for a website cell ('www.x.be' gets https://); other schemes give None."""
+    url = url.strip()
+    if not url:
+        return None
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+        url = "https://" + url
+    return url if url.lower().startswith(ALLOWED_SCHEMES) else None
+
+
+def tel_url(phone: str) -> str:
+    """A tel: link target: digits and a leading +, nothing else."""
+    cleaned = re.sub(r"\(0\)", "", phone)
+    digits = re.sub(r"[^\d+]", "", cleaned)
+    return "tel:" + (digits[0] + digits[1:].replace("+", "") if digits else "")
+
+
+def directions_url(lat: float, lon: float) -> str:
+    """OpenStreetMap's route planner with the site as destination."""
+    return f"https://www.openstreetmap.org/directions?route=%3B{lat:.5f}%2C{lon:.5f}"
+
+
+def _link(href: str, text: str) -> str:
+    return (f'<a href="{html.escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">'
+            f"{html.escape(text)}</a>")
+
+
+def _labels(cell: str, vocabulary: Any, lang: str) -> str:
+    return ", ".join(vocabulary.label(code, lang) for code in taxonomy.split_codes(cell))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def popup_html(site: pd.Series | dict[str, Any], lang: str) -> str:
+    """A site's popup; every value from the data is escaped and only safe link schemes are used."""
+    e = html.escape
+    text = {k: "" if _missing(v) else str(v) for k, v in dict(site).items()}
+    get = (lambda k: text.get(k, ""))
+    parts = [f"<b>{e(get('organisation'))}</b><br>{e(get('site'))}"]
+
+    def line(label: str, value: str) -> None:
+        if value:
+            parts.append(f"<br><i>{e(t(label, lang))}</i>: {value}")
+
+    place = ", ".join(x for x in (get("address"), " ".join(
+        x for x in (get("postcode"), get("city")) if x)) if x)
+    line("address", e(place))
+    line("col_services", e(_labels(get("services"), taxonomy.services(), lang)))
+    line("audiences", e(_labels(get("audiences"), taxonomy.audiences(), lang)))
+    line("languages", e(", ".join(taxonomy.language_label(c, lang)
+                                  for c in taxonomy.split_codes(get("languages")))))
+    line("hours", e(get("hours")))
+    line("col_phone", ", ".join(_link(tel_url(p), p) for p in taxonomy.split_codes(get("phone"))))
+    line("col_email", ", ".join(_link("mailto:" + m, m) for m in taxonomy.split_codes(get("email"))))
+    sites = [(safe_url(w), w) for w in taxonomy.split_codes(get("website"))]
+    line("col_website", ", ".join(_link(u, w) for u, w in sites if u))
+    precision = get("coord_precision") or get("precision")
+    approximate = precision in ("postcode", "locality")
+    prec_text = t("prec_" + precision, lang) if precision in (
+        "address", "postcode", "locality", "national", "online") else precision
+    if approximate:
+        prec_text = f"{t('approximate', lang)} ({prec_text})"
+    line("precision", e(prec_text))
+    source = get("source").split(" § ")[-1] if get("source") else ""
+    date = get("source_date")
+    line("source", e(f"{source} ({date})" if date else source))
+    distance = site.get("distance_km")
+    if isinstance(distance, (int, float)) and not math.isnan(distance):
+        line("col_distance", e(f"{distance:.1f}"))
+    try:
+        lat, lon = float(site["latitude"]), float(site["longitude"])
+    except (KeyError, TypeError, ValueError):
+        lat = lon = math.nan
+    if not (math.isnan(lat) or math.isnan(lon)):
+        parts.append("<br>" + _link(directions_url(lat, lon), t("directions", lang)))
+    return "".join(parts)
+
+
+def points(sites: pd.DataFrame, lang: str) -> list[list[Any]]:
+    """The compact point list of the fast layer: one entry per located site."""
+    located = sites[sites["latitude"].notna() & sites["longitude"].notna()]
+    colours = taxonomy.CATEGORY_COLOURS
+    out = []
+    for _, site in located.iterrows():
+        colour = colours.get(taxonomy.category_of(site["services"]), "#777777")
+        approx = 1 if site.get("coord_precision") in ("postcode", "locality") else 0
+        tooltip = html.escape(f"{site['organisation']} — {site['site']}")
+        out.append([round(float(site["latitude"]), 6), round(float(site["longitude"]), 6),
+                    colour, approx, tooltip, popup_html(site, lang)])
+    return out
+
+
+def sites_layer(sites: pd.DataFrame, lang: str,
+                origin: tuple[float, float] | None = None) -> folium.FeatureGroup:
+    """The changing layer: clustered sites (spiderfied when they share a point) and the search point."""
+    group = folium.FeatureGroup(name="sites")
+    cluster = FastMarkerCluster(points(sites, lang), callback=_CALLBACK,
+                                options={"spiderfyOnMaxZoom": True, "maxClusterRadius": 40})
+    cluster.default_js = [("leaflet_markercluster", assets.MARKERCLUSTER_JS)]
+    cluster.default_css = [("markercluster_css", assets.MARKERCLUSTER_CSS),
+                           ("markercluster_default_css", assets.MARKERCLUSTER_DEFAULT_CSS)]
+    cluster.add_to(group)
+    if origin is not None:
+        folium.CircleMarker(origin, radius=10, color="#000000", weight=3, fill=True,
+                            fill_color="#ffffff", fill_opacity=0.9,
+                            tooltip=html.escape(t("you_are_here", lang))).add_to(group)
+    return group
+
+
+def view_for(sites: pd.DataFrame, origin: tuple[float, float] | None = None,
+             radius_km: float | None = None) -> tuple[tuple[float, float], int]:
+    """A centre and zoom that fit the located sites (and the search point)."""
+    lats = [float(x) for x in sites["latitude"].dropna()]
+    lons = [float(x) for x in sites["longitude"].dropna()]
+    if origin is not None:
+        lats.append(origin[0])
+        lons.append(origin[1])
+    if not lats:
+        return BELGIUM_CENTER, BELGIUM_ZOOM
+    # In Web Mercator a degree of latitude takes 1/cos(lat) times the pixels of a degree of
+    # longitude; compare both spans in longitude degrees.
+    mid = math.radians((max(lats) + min(lats)) / 2)
+    span = max(max(lons) - min(lons), (max(lats) - min(lats)) / math.cos(mid), 0.01)
+    if origin is not None and radius_km:
+        circle = 2 * radius_km / (111.32 * math.cos(mid))
+        span = min(span, circle) if len(lats) > 1 else circle
+    # A 600-pixel-wide map shows 600 * 360 / (256 * 2**zoom) degrees of longitude.
+    zoom = int(max(7, min(15, math.floor(math.log2(600 * 360 / 256 / span)))))
+    center = ((max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2)
+    return center, zoom
+

@@ -1,0 +1,78 @@
+"""The map page in a real browser with no internet: Leaflet draws, markers add up, filters work."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+from playwright.sync_api import Page
+
+from lien.paths import ROOT
+from tests.browser.conftest import BrowserPage, count_markers, map_frame, wait_for_text
+
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+SHOWN = re.compile(r"(\d+) sites de (\d+) organisations affichés")
+
+
+def _shown(page: Page) -> int:
+    text = page.get_by_text(SHOWN).first.inner_text()
+    match = SHOWN.search(text)
+    assert match, text
+    return int(match.group(1))
+
+
+def _settled_count(page: Page, expected: int, timeout_s: float = 30.0) -> int:
+    """The marker count once the map has drawn and stopped changing."""
+    frame = map_frame(page)
+    frame.locator(".leaflet-container").first.wait_for(timeout=timeout_s * 1000)
+    deadline = time.monotonic() + timeout_s
+    count = -1
+    while time.monotonic() < deadline:
+        count = count_markers(frame)
+        if count == expected:
+            page.wait_for_timeout(500)
+            if count_markers(frame) == expected:
+                return expected
+        page.wait_for_timeout(250)
+    return count
+
+
+def test_map_draws_offline_and_markers_add_up(browser_page: BrowserPage, app_url: str) -> None:
+    page = browser_page.page
+    page.goto(app_url)
+    wait_for_text(page, "organisations affichés")
+    shown = _shown(page)
+    assert shown == 21
+
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
+    iframe.wait_for(timeout=30_000)
+    box = iframe.bounding_box()
+    assert box is not None and box["height"] > 100, "the map iframe was never drawn"
+    assert _settled_count(page, shown) == shown
+    # Every tile request left the machine and was refused: the map drew without them.
+    assert all("127.0.0.1" not in url for url in browser_page.blocked)
+    assert browser_page.errors() == []
+
+    if os.environ.get("LIEN_SCREENSHOT") == "1":
+        page.wait_for_timeout(1_000)
+        page.screenshot(path=SCREENSHOT)
+
+
+def test_changing_a_filter_changes_the_count(browser_page: BrowserPage, app_url: str) -> None:
+    page = browser_page.page
+    page.goto(app_url)
+    wait_for_text(page, "organisations affichés")
+    before = _shown(page)
+
+    services = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    services.locator("input").first.click()
+    page.keyboard.type("Visites en centre")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    wait_for_text(page, "3 sites de 2 organisations affichés")
+    after = _shown(page)
+    assert after == 3 != before
+    assert _settled_count(page, after) == after
+    assert "service=detention_visits" in page.url
+    assert browser_page.errors() == []

@@ -1,0 +1,156 @@
+"""Filters alone and combined, distance ordering, and the URL round trip."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from geopy.distance import geodesic
+
+from lien import filters
+from lien.directory import load_directory
+from lien.filters import Filters, from_query, to_query
+from lien.gazetteer import default_gazetteer
+
+AREAS = ["02000", "03000", "04000", "10000", "20001", "20002", "30000", "40000", "50000",
+         "60000", "70000", "80000", "90000"]
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return filters.prepare(load_directory())
+
+
+def _ids(result: pd.DataFrame) -> set[str]:
+    return set(result["site_id"])
+
+
+def test_no_filter_keeps_everything(frame: pd.DataFrame) -> None:
+    assert len(filters.apply(frame, Filters())) == len(frame)
+
+
+def test_service_filter(frame: pd.DataFrame) -> None:
+    result = filters.apply(frame, Filters(services=("housing",)))
+    assert result["services"].str.split(";").map(lambda s: "housing" in s).all()
+    assert {"caritas-housing-cafe-liege", "seso-siege", "cire"} <= _ids(result)
+    # 'housing' must not match inside another code
+    assert "collectif-des-femmes-tremplin" not in _ids(result)
+
+
+def test_several_services_are_alternatives(frame: pd.DataFrame) -> None:
+    one = _ids(filters.apply(frame, Filters(services=("detention_visits",))))
+    two = _ids(filters.apply(frame, Filters(services=("detention_visits", "health"))))
+    assert one == {"apd-caricole", "seso-127-bis", "seso-holsbeek"}
+    assert one < two and "medecins-du-monde-zeebrugge" in two
+
+
+def test_audience_filter(frame: pd.DataFrame) -> None:
+    result = filters.apply(frame, Filters(audiences=("unaccompanied_minors",)))
+    assert _ids(result) == {"exil", "seso-siege"}
+
+
+def test_language_filter(frame: pd.DataFrame) -> None:
+    assert _ids(filters.apply(frame, Filters(languages=("nl",)))) == {"csp-bruxelles",
+                                                                      "togather-one"}
+
+
+def test_province_filter_keeps_national_sites(frame: pd.DataFrame) -> None:
+    result = filters.apply(frame, Filters(provinces=("50000",)))
+    located = result[result["_located"]]
+    assert set(located["province_code"]) == {"50000"}
+    assert {"cpas-thuin", "cric-charleroi", "apd-mons"} <= _ids(located)
+    assert "cire" in _ids(result)   # national: serves every province
+
+
+def test_region_code_selects_its_provinces(frame: pd.DataFrame) -> None:
+    result = filters.apply(frame, Filters(provinces=("02000",), national=False))
+    assert set(result["region_code"]) == {"02000"}
+    assert "medecins-du-monde-zeebrugge" in _ids(result)
+
+
+def test_national_toggle(frame: pd.DataFrame) -> None:
+    result = filters.apply(frame, Filters(national=False))
+    assert result["_located"].all()
+    assert len(result) == frame["_located"].sum()
+
+
+def test_keyword_ignores_accents_and_case(frame: pd.DataFrame) -> None:
+    plain = _ids(filters.apply(frame, Filters(q="medecins du monde")))
+    accented = _ids(filters.apply(frame, Filters(q="MÉDECINS")))
+    assert plain == accented == {"medecins-du-monde-zeebrugge"}
+    assert "exil" in _ids(filters.apply(frame, Filters(q="tortures")))  # description
+
+
+def test_filters_combine_with_and(frame: pd.DataFrame) -> None:
+    result = filters.apply(frame, Filters(services=("legal_aid",), provinces=("04000",),
+                                          national=False, q="seso"))
+    assert _ids(result) == {"seso-siege", "seso-point-info-bordet"}
+
+
+def test_distance_ordering_and_radius(frame: pd.DataFrame) -> None:
+    thuin = default_gazetteer().lookup("Thuin")
+    result = filters.apply(frame, Filters(radius_km=60), (thuin.latitude, thuin.longitude))
+    located = result[result["_located"]]
+    assert located.iloc[0]["site_id"] == "cpas-thuin"
+    assert located["distance_km"].is_monotonic_increasing
+    assert (located["distance_km"] <= 60).all()
+    assert {"cric-charleroi", "apd-mons"} <= _ids(located)
+    assert "apd-liege" not in _ids(located)
+    # national rows have no distance and come last
+    assert result["distance_km"].isna().sum() == (~result["_located"]).sum()
+    assert not result["_located"].iloc[-1]
+
+
+def test_haversine_matches_geodesic_within_half_percent() -> None:
+    import numpy as np
+    d = filters.haversine_km(50.8467, 4.3525, np.array([50.6337]), np.array([5.5675]))[0]
+    assert math.isclose(d, geodesic((50.8467, 4.3525), (50.6337, 5.5675)).km, rel_tol=0.005)
+
+
+def test_query_round_trip() -> None:
+    f = Filters(services=("housing", "legal_aid"), audiences=("refugees",),
+                provinces=("04000", "60000"), languages=("fr",), q="café", near="Luik",
+                radius_km=12.0, national=False, lang="nl")
+    query = to_query(f)
+    assert query == {"service": "housing,legal_aid", "audience": "refugees",
+                     "province": "04000,60000", "language": "fr", "q": "café", "near": "Luik",
+                     "radius_km": "12", "national": "0", "lang": "nl"}
+    parsed = from_query(query, AREAS)
+    assert parsed.filters == f and parsed.notices == []
+
+
+def test_defaults_give_an_empty_query() -> None:
+    assert to_query(Filters()) == {}
+    assert from_query({}, AREAS).filters == Filters()
+
+
+def test_repeated_parameters_are_values() -> None:
+    parsed = from_query({"service": ["housing", "health"], "lang": ["nl", "en"]}, AREAS)
+    assert parsed.filters.services == ("housing", "health")
+    assert parsed.filters.lang == "en"
+
+
+@pytest.mark.parametrize(("params", "name"), [
+    ({"service": "teleportation"}, "service"),
+    ({"audience": "<script>"}, "audience"),
+    ({"province": "99999"}, "province"),
+    ({"language": "xx"}, "language"),
+    ({"radius_km": "far"}, "radius_km"),
+    ({"radius_km": "-5"}, "radius_km"),
+    ({"radius_km": "nan"}, "radius_km"),
+    ({"national": "yes"}, "national"),
+    ({"lang": "de"}, "lang"),
+    ({"q": "x" * 5000}, "q"),
+])
+def test_bad_values_are_ignored_with_a_notice(params: dict[str, str], name: str) -> None:
+    parsed = from_query(params, AREAS)
+    assert [n.name for n in parsed.notices] == [name]
+    assert len(parsed.notices[0].value) <= 41
+    assert len(parsed.filters.q) <= filters.MAX_TEXT
+
+
+def test_good_values_survive_next_to_bad_ones() -> None:
+    parsed = from_query({"service": "housing,nope"}, AREAS)
+    assert parsed.filters.services == ("housing",)
+    assert [(n.name, n.value) for n in parsed.notices] == [("service", "nope")]

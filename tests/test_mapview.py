@@ -1,0 +1,118 @@
+"""The map builder: one point per located site, escaped text, local assets only."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from lien import assets, filters, mapview
+from lien.directory import load_directory
+from lien.filters import Filters
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return filters.prepare(load_directory())
+
+
+def _evil(frame: pd.DataFrame) -> pd.DataFrame:
+    evil = frame[frame["site_id"] == "seso-siege"].copy()
+    evil["organisation"] = '<script>alert("org")</script>'
+    evil["site"] = "<img src=x onerror=alert(1)>"
+    evil["hours"] = "9h & 13h <b>"
+    evil["website"] = "javascript:alert(1);www.ok.be"
+    evil["email"] = 'a"onmouseover="x@evil.be'
+    return evil
+
+
+@pytest.mark.parametrize("chosen", [Filters(), Filters(services=("housing",)),
+                                    Filters(provinces=("04000",)), Filters(q="nothing-matches")])
+def test_one_point_per_located_site(frame: pd.DataFrame, chosen: Filters) -> None:
+    sites = filters.apply(frame, chosen)
+    located = sites["latitude"].notna().sum()
+    assert len(mapview.points(sites, "fr")) == located
+
+
+def test_points_carry_colour_and_approximation(frame: pd.DataFrame) -> None:
+    pts = {p[4]: p for p in mapview.points(frame, "fr")}
+    thuin = next(p for k, p in pts.items() if "CPAS de Thuin" in k)
+    assert thuin[3] == 1                      # geocoded to the postcode offline: approximate
+    assert thuin[2] == "#E69F00"              # reception -> shelter colour
+
+
+def test_popup_escapes_everything(frame: pd.DataFrame) -> None:
+    popup = mapview.popup_html(_evil(frame).iloc[0], "en")
+    assert "<script>" not in popup and "&lt;script&gt;" in popup
+    assert "<img" not in popup and "&lt;img src=x onerror=alert(1)&gt;" in popup
+    assert "9h &amp; 13h &lt;b&gt;" in popup
+    assert "javascript:" not in popup
+    assert 'href="https://www.ok.be"' in popup
+    assert 'onmouseover="' not in popup
+
+
+def test_popup_contents(frame: pd.DataFrame) -> None:
+    site = frame[frame["site_id"] == "seso-siege"].iloc[0]
+    popup = mapview.popup_html(site, "nl")
+    assert 'href="tel:025333984"' in popup
+    assert 'href="mailto:info@seso.be"' in popup
+    assert 'href="https://www.sesoweb.org"' in popup
+    assert "Benaderende locatie" in popup                 # approximate, in Dutch
+    assert "openstreetmap.org/directions?route=%3B50.82674%2C4.34567" in popup
+    assert "Juridische hulp" in popup and "2016-06" in popup
+
+
+def test_layer_script_is_escaped_and_local(frame: pd.DataFrame) -> None:
+    evil = _evil(frame)
+    fmap = mapview.base_map("fr")
+    group = mapview.sites_layer(evil, "fr", origin=(50.8, 4.3))
+    group.add_to(fmap)
+    page = fmap.get_root().render()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    # folium writes the points as JSON, with & as \u0026: the HTML escaping is still there.
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
+    links = [src for e in _walk(fmap) for _, src in getattr(e, "default_js", [])]
+    links += [href for e in _walk(fmap) for _, href in getattr(e, "default_css", [])]
+    assert links and all(link.startswith("/app/static/") for link in links), links
+    assert assets.LEAFLET_JS in links and assets.MARKERCLUSTER_JS in links
+
+
+def _walk(element):  # type: ignore[no-untyped-def]
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def test_base_map_has_max_zoom_and_icon_path() -> None:
+    page = mapview.base_map("en").get_root().render()
+    assert '"maxZoom": 18' in page
+    assert f'L.Icon.Default.imagePath = "{assets.LEAFLET_IMAGES}"' in page
+    assert "Service category" in page
+
+
+def test_safe_url_allows_only_web_schemes() -> None:
+    assert mapview.safe_url("www.cire.be") == "https://www.cire.be"
+    assert mapview.safe_url("http://x.be/a") == "http://x.be/a"
+    assert mapview.safe_url("javascript:alert(1)") is None
+    assert mapview.safe_url("data:text/html,hi") is None
+    assert mapview.safe_url("") is None
+
+
+def test_tel_url_keeps_digits() -> None:
+    assert mapview.tel_url("+32 (0) 2 225 43 00") == "tel:+3222254300"
+    assert mapview.tel_url("071 59 90 20") == "tel:071599020"
+
+
+def test_view_fits_the_sites(frame: pd.DataFrame) -> None:
+    located = frame[frame["_located"]]
+    center, zoom = mapview.view_for(located)
+    assert 50.0 < center[0] < 51.5 and 3.0 < center[1] < 6.0 and 7 <= zoom <= 9
+    (lat, lon), near_zoom = mapview.view_for(located.iloc[:0], origin=(50.34, 4.29), radius_km=5)
+    assert (lat, lon) == (50.34, 4.29) and near_zoom >= 11
+    assert mapview.view_for(located.iloc[:0]) == (mapview.BELGIUM_CENTER, mapview.BELGIUM_ZOOM)
+
+
+def test_points_serialise_to_json(frame: pd.DataFrame) -> None:
+    text = json.dumps(mapview.points(frame, "fr"))
+    assert "NaN" not in text
