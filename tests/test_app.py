@@ -131,3 +131,11 @@ def test_app_reports_a_refused_file_without_crashing(tmp_path: Path,
     problems = _table(at, 0)
     assert problems.iloc[0]["field"] == "services"
     assert "legal_aide" in problems.iloc[0]["message"]
+
+
+def test_base_map_stays_the_same_when_filters_change() -> None:
+    """The component is keyed by its script: only the site layer may change with the filters."""
+    everything, housing = _run(), _run(service="housing", near="Luik")
+    assert _map_args(everything)["script"] == _map_args(housing)["script"]
+    assert _map_args(everything)["feature_group"] != _map_args(housing)["feature_group"]
+    assert _map_args(housing)["zoom"] > _map_args(everything)["zoom"]
