@@ -106,11 +106,16 @@ def _csv_cell(value: Any, column: str) -> str:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """The export columns as UTF-8 CSV with a BOM, every text cell neutralised."""
-    columns = export_columns(frame)
+    return table_csv(frame[export_columns(frame)])
+
+
+def table_csv(frame: pd.DataFrame) -> bytes:
+    """Any table (coverage matrix, distances) as UTF-8 CSV with a BOM, text neutralised."""
+    columns = [str(c) for c in frame.columns]
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(columns)
-    for record in frame[columns].itertuples(index=False, name=None):
+    for record in frame.itertuples(index=False, name=None):
         writer.writerow([_csv_cell(v, c) for v, c in zip(record, columns)])
     # The BOM is what makes Excel read the file as UTF-8 rather than the locale's code page.
     return out.getvalue().encode("utf-8-sig")
@@ -133,19 +138,25 @@ def _write_text(sheet: Any, row: int, column: int, value: Any) -> None:
 
 def to_xlsx(frame: pd.DataFrame, about: str = "") -> bytes:
     """The export columns as a workbook: sheet "sites" (bold frozen header) and sheet "about"."""
-    columns = export_columns(frame)
+    return table_xlsx(frame[export_columns(frame)], "sites", about)
+
+
+def table_xlsx(frame: pd.DataFrame, title: str = "table", about: str = "") -> bytes:
+    """Any table as a workbook: numbers as numbers, text neutralised, plus an "about" sheet."""
+    columns = [str(c) for c in frame.columns]
     book = Workbook()
     sheet = book.active
-    sheet.title = "sites"
+    sheet.title = title
     bold = Font(bold=True)
     for j, name in enumerate(columns, start=1):
         _write_text(sheet, 1, j, name)
         sheet.cell(row=1, column=j).font = bold
     widths = [len(name) for name in columns]
-    for i, record in enumerate(frame[columns].itertuples(index=False, name=None), start=2):
+    for i, record in enumerate(frame.itertuples(index=False, name=None), start=2):
         for j, (value, name) in enumerate(zip(record, columns), start=1):
             number = (_number(value, NUMERIC_DECIMALS[name]) if name in NUMERIC_DECIMALS
-                      else None)
+                      else value if isinstance(value, numbers.Number)
+                      and not isinstance(value, bool) and not _is_missing(value) else None)
             if number is not None:
                 sheet.cell(row=i, column=j, value=number)
             elif not _is_missing(value) and str(value) != "":

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
 import streamlit as st
 
-from lien import export, taxonomy
+import geocode
+from lien import directory, export, filters, taxonomy
+from lien.gazetteer import Place
 from lien.filters import (DEFAULT_RADIUS_KM, PARAMS, RADIUS_RANGE, Filters, Notice, from_query,
                           to_query)
 from lien.i18n import LANGUAGE_NAMES, t
@@ -18,6 +21,57 @@ REGION_CODES: tuple[str, ...] = ("02000", "03000")  # Brussels (04000) is among 
 _KEYS = {"service": "f_service", "audience": "f_audience", "province": "f_province",
          "language": "f_language", "q": "f_q", "near": "f_near", "radius_km": "f_radius",
          "national": "f_national", "lang": "f_lang"}
+
+
+@st.cache_data(show_spinner=False)
+def _load(path: str, mtime: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The prepared directory and its problems; `mtime` makes an edited file reload."""
+    try:
+        result = directory.read_directory(Path(path))
+    except directory.DirectoryError as exc:
+        return pd.DataFrame(), directory.problems_frame(exc.problems)
+    return filters.prepare(result.frame), directory.problems_frame(result.problems)
+
+
+def load_directory(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The directory every page shows, loaded once per file version."""
+    return _load(str(path), path.stat().st_mtime)
+
+
+def spoken_languages(frame: pd.DataFrame) -> list[str]:
+    """The language codes the directory uses, for the language filter."""
+    return sorted({c for cell in frame.get("languages", []) for c in taxonomy.split_codes(cell)})
+
+
+@st.cache_resource
+def _geocoder() -> geocode.LienGeocoder:
+    """One geocoder per server, so Nominatim's 1 request/s limit holds across sessions."""
+    return geocode.get_geocoder()
+
+
+@st.cache_data(show_spinner=False, max_entries=1000)
+def locate(query: str) -> Place | None:
+    """The near-me place, looked up once per distinct text."""
+    return _geocoder().locate(query)
+
+
+def refused(problems: pd.DataFrame, name: str, lang: str) -> None:
+    """Show why the directory was refused and stop the page."""
+    st.error(t("refused", lang, name=name, count=len(problems)))
+    st.dataframe(problems, hide_index=True, key="problems")
+    st.stop()
+
+
+def near_origin(near: str, lang: str) -> tuple[float, float] | None:
+    """Geocode the near-me text and say what was found, or that nothing was."""
+    if not near:
+        return None
+    place = locate(near)
+    if place is None:
+        st.warning(t("near_not_found", lang, query=near))
+        return None
+    st.info(t("near_found", lang, place=place.label))
+    return place.latitude, place.longitude
 
 
 def area_options() -> list[str]:
