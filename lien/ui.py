@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import geocode
-from lien import directory, export, filters, taxonomy
+from lien import coverage, directory, export, filters, taxonomy
 from lien.gazetteer import Place
 from lien.filters import (DEFAULT_RADIUS_KM, PARAMS, RADIUS_RANGE, Filters, Notice, from_query,
                           to_query)
@@ -180,3 +180,111 @@ def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
     columns[2].download_button(t("download_geojson", lang), export.to_geojson(sites),
                                export.filename(stem, "geojson"), "application/geo+json",
                                key=f"{key}_geojson")
+
+
+# --- coverage page ---------------------------------------------------------------------------
+
+_PRINT_CSS = """
+<style>
+@media print {
+  @page { size: A4; margin: 12mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDownloadButton"], [data-testid="stSelectbox"], .stPlotlyChart { display: none !important; }
+  .lien-print-only { display: block !important; }
+  section.main > div { padding: 0 !important; }
+}
+</style>
+"""
+
+
+def print_style() -> None:
+    """CSS so that the browser's print gives the A4 funder summary, without sidebar or widgets."""
+    st.markdown(_PRINT_CSS, unsafe_allow_html=True)
+
+
+def headline_metrics(figures: coverage.Headline, lang: str) -> None:
+    """The headline figures as metrics."""
+    cols = st.columns(6)
+    cols[0].metric(t("m_organisations", lang), figures.organisations)
+    cols[1].metric(t("m_sites", lang), figures.sites)
+    cols[2].metric(t("m_services", lang), figures.services_offered)
+    cols[3].metric(t("m_provinces", lang), f"{figures.provinces_covered} / {figures.provinces_total}")
+    cols[4].metric(t("m_approximate", lang), f"{figures.approximate_share:.0%}")
+    cols[5].metric(t("m_national", lang), figures.national_organisations)
+    dates = ", ".join(figures.source_dates) or t("undated", lang)
+    st.caption(f"{t('m_dates', lang)}: {dates}")
+
+
+def matrix_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A matrix with translated labels, for display and download (codes kept in the first column)."""
+    from lien.charts import area_label
+
+    out = table.copy()
+    out.columns = [area_label(c, lang) for c in table.columns]
+    out.insert(0, t("axis_service", lang), [taxonomy.services().label(c, lang) for c in table.index])
+    out.insert(0, "code", list(table.index))
+    return out.reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def municipalities() -> pd.DataFrame:
+    """Belgium's municipalities with a point each, loaded once."""
+    from lien.coverage import municipality_points
+
+    return municipality_points()
+
+
+def distance_table(distances: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Distances per municipality with translated headers, farthest first as given."""
+    name = "municipality_nl" if lang == "nl" else "municipality"
+    provinces = province_names(lang)
+    return pd.DataFrame({
+        "municipality_code": distances["municipality_code"],
+        t("col_municipality", lang): distances[name],
+        t("col_province", lang): [provinces.get(c, c) for c in distances["province_code"]],
+        t("distance_km", lang): distances["distance_km"].round(1),
+        t("col_nearest", lang): distances["nearest_site"],
+        t("col_organisation", lang): distances["nearest_organisation"],
+    })
+
+
+def table_downloads(table: pd.DataFrame, lang: str, stem: str, key: str) -> None:
+    """CSV and Excel buttons for a table (formulas neutralised)."""
+    kind = "matrix" if stem.endswith("matrix") else "distance"
+    about = t("source_warning", lang)
+    left, right = st.columns(2)
+    left.download_button(t(f"download_{kind}_csv", lang), export.table_csv(table),
+                         export.filename(stem, "csv"), "text/csv", key=f"{key}_csv")
+    right.download_button(
+        t(f"download_{kind}_xlsx", lang), export.table_xlsx(table, kind, about),
+        export.filename(stem, "xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+
+
+def funder_summary(figures: coverage.Headline, table: pd.DataFrame,
+                   holes: list[tuple[str, str]], lang: str, top: int = 10) -> None:
+    """A printable section: headline figures, the matrix and the services with the most gaps."""
+    from lien.charts import area_label
+
+    st.header(t("funder_summary", lang))
+    st.caption(t("print_hint", lang))
+    st.markdown(
+        f"- {t('m_organisations', lang)}: **{figures.organisations}**\n"
+        f"- {t('m_sites', lang)}: **{figures.sites}**\n"
+        f"- {t('m_services', lang)}: **{figures.services_offered}**\n"
+        f"- {t('m_provinces', lang)}: **{figures.provinces_covered} / {figures.provinces_total}**\n"
+        f"- {t('m_approximate', lang)}: **{figures.approximate_share:.0%}**\n"
+        f"- {t('m_national', lang)}: **{figures.national_organisations}**\n"
+        f"- {t('old_source', lang)}")
+    st.table(matrix_table(table, lang).drop(columns=["code"]).set_index(t("axis_service", lang)))
+    st.subheader(t("top_gaps", lang))
+    by_service: dict[str, list[str]] = {}
+    for service, area in holes:
+        by_service.setdefault(service, []).append(area_label(area, lang))
+    if not by_service:
+        st.write(t("no_gap", lang))
+    ranked = sorted(by_service.items(), key=lambda item: (-len(item[1]), item[0]))[:top]
+    st.table(pd.DataFrame({t("axis_service", lang): [taxonomy.services().label(s, lang)
+                                                     for s, _ in ranked],
+                           t("gap_count", lang, count="").strip(): [len(a) for _, a in ranked],
+                           t("axis_area", lang): [", ".join(a) for _, a in ranked]}))

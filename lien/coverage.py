@@ -1,0 +1,128 @@
+"""Coverage statistics: headline figures, service x area matrices, gaps, nearest-provider distances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from lien import taxonomy
+from lien.gazetteer import Gazetteer, default_gazetteer
+from lien.provinces import PROVINCE_CODES
+
+NATIONAL = "national"   # the matrix column of national/online sites
+REGION_CODES: tuple[str, ...] = ("02000", "03000", "04000")
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures at the top of the coverage page."""
+
+    organisations: int
+    sites: int
+    services_offered: int
+    provinces_covered: int
+    provinces_total: int
+    approximate_share: float        # of the located sites
+    national_organisations: int
+    source_dates: tuple[str, ...]
+
+
+def _located(sites: pd.DataFrame) -> pd.Series:
+    return sites["latitude"].notna() & sites["longitude"].notna()
+
+
+def _exploded(sites: pd.DataFrame) -> pd.DataFrame:
+    """One row per (site, service)."""
+    codes = sites["services"].map(taxonomy.split_codes)
+    out = sites.assign(service=codes).explode("service")
+    return out[out["service"].notna() & (out["service"] != "")]
+
+
+def headline(sites: pd.DataFrame) -> Headline:
+    """Counts for the page header; the share of approximate places is over located sites."""
+    located = _located(sites)
+    placed = sites[located]
+    approx = placed["coord_precision"].isin(("postcode", "locality")).sum() if len(placed) else 0
+    national_orgs = sites.loc[~located, "org_id"].nunique()
+    dates = tuple(sorted({d for d in sites["source_date"] if d}))
+    return Headline(
+        organisations=sites["org_id"].nunique(), sites=len(sites),
+        services_offered=_exploded(sites)["service"].nunique() if len(sites) else 0,
+        provinces_covered=placed["province_code"].nunique(),
+        provinces_total=len(PROVINCE_CODES),
+        approximate_share=float(approx / len(placed)) if len(placed) else 0.0,
+        national_organisations=int(national_orgs), source_dates=dates)
+
+
+def matrix(sites: pd.DataFrame, level: str = "province",
+           services: Sequence[str] | None = None) -> pd.DataFrame:
+    """Sites per service (rows) and province or region (columns), plus a national/online column."""
+    areas = list(PROVINCE_CODES if level == "province" else REGION_CODES)
+    rows = list(services) if services else taxonomy.services().codes
+    long = _exploded(sites)
+    long = long[long["service"].isin(rows)]
+    area = np.where(_located(long), long["province_code" if level == "province"
+                                         else "region_code"], NATIONAL)
+    counts = pd.crosstab(long["service"], pd.Series(area, index=long.index, name="area"))
+    table = counts.reindex(index=rows, columns=[*areas, NATIONAL], fill_value=0)
+    table.index.name, table.columns.name = "service", level
+    return table.astype(int)
+
+
+def gaps(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """(service, area) cells with no provider; the national column is not an area."""
+    areas = [c for c in table.columns if c != NATIONAL]
+    return [(service, area) for service in table.index for area in areas
+            if table.at[service, area] == 0]
+
+
+def municipality_points(gazetteer: Gazetteer | None = None) -> pd.DataFrame:
+    """Belgium's 565 municipalities, each at the centroid of its main postcode."""
+    gaz = gazetteer or default_gazetteer()
+    rows = []
+    for nis, m in gaz.municipalities.items():
+        entry = gaz.postcodes.get(m["postcode"])
+        if entry is None:
+            continue
+        rows.append({"municipality_code": nis, "municipality": m["fr"], "municipality_nl": m["nl"],
+                     "province_code": m["province"], "region_code": m["region"],
+                     "latitude": entry[0], "longitude": entry[1]})
+    return pd.DataFrame(rows)
+
+
+def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    phi, lmb = np.radians(lat), np.radians(lon)
+    return np.column_stack((np.cos(phi) * np.cos(lmb), np.cos(phi) * np.sin(lmb), np.sin(phi)))
+
+
+def nearest_provider(sites: pd.DataFrame, service: str,
+                     municipalities: pd.DataFrame) -> pd.DataFrame:
+    """For each municipality, the great-circle distance to the nearest located site of `service`."""
+    from scipy.spatial import cKDTree
+
+    offering = sites[_located(sites) & sites["services"].map(
+        lambda cell: service in taxonomy.split_codes(cell))]
+    out = municipalities.copy()
+    if offering.empty:
+        out["distance_km"] = np.nan
+        out["nearest_site"] = ""
+        out["nearest_organisation"] = ""
+        return out
+    # A k-d tree on unit vectors: the nearest by chord is the nearest by great circle.
+    tree = cKDTree(_unit_vectors(offering["latitude"].to_numpy(float),
+                                 offering["longitude"].to_numpy(float)))
+    chord, index = tree.query(_unit_vectors(out["latitude"].to_numpy(float),
+                                            out["longitude"].to_numpy(float)))
+    out["distance_km"] = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
+    out["nearest_site"] = offering["site"].to_numpy()[index]
+    out["nearest_organisation"] = offering["organisation"].to_numpy()[index]
+    return out
+
+
+def deserts(distances: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+    """The municipalities farthest from any provider, farthest first."""
+    return distances.sort_values("distance_km", ascending=False, kind="stable").head(top)
