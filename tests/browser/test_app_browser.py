@@ -76,3 +76,22 @@ def test_changing_a_filter_changes_the_count(browser_page: BrowserPage, app_url:
     assert _settled_count(page, after) == after
     assert "service=detention_visits" in page.url
     assert browser_page.errors() == []
+
+
+def test_coverage_page_draws_its_charts(browser_page: BrowserPage, app_url: str) -> None:
+    page = browser_page.page
+    page.goto(f"{app_url}/Couverture_Dekking_Coverage?service=detention_visits")
+    wait_for_text(page, "Couverture des services")
+    charts = page.locator(".js-plotly-plot")
+    charts.first.wait_for(timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4",
+                           timeout=60_000)
+    assert charts.count() == 4
+    # Drawn, not just placed: the heatmap has its cells and the maps their province shapes.
+    assert page.locator(".js-plotly-plot .heatmaplayer image, .js-plotly-plot .hm image").count() >= 1
+    assert page.locator(".js-plotly-plot .scatterlayer path.js-fill").count() >= 11
+    # Opened at a page's own URL, Streamlit's client first probes /<page>/_stcore/… (404) before
+    # finding the server root; that is Streamlit's routing, not an error of the page.
+    errors = [e for e in browser_page.errors()
+              if not ("404" in e and "/Couverture_Dekking_Coverage/_stcore/" in e)]
+    assert errors == []
