@@ -95,3 +95,16 @@ def test_coverage_page_draws_its_charts(browser_page: BrowserPage, app_url: str)
     errors = [e for e in browser_page.errors()
               if not ("404" in e and "/Couverture_Dekking_Coverage/_stcore/" in e)]
     assert errors == []
+
+
+def test_funder_summary_prints_to_a4(browser_page: BrowserPage, app_url: str) -> None:
+    page = browser_page.page
+    page.goto(f"{app_url}/Couverture_Dekking_Coverage")
+    wait_for_text(page, "Résumé pour les bailleurs de fonds")
+    page.emulate_media(media="print")
+    # Printed, the sidebar, widgets and interactive charts give way to the summary tables.
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.locator(".stPlotlyChart").first.is_visible()
+    assert page.get_by_text("Principales lacunes", exact=True).is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1
