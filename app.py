@@ -7,17 +7,18 @@ from streamlit_folium import st_folium
 
 from lien import filters, mapview, ui
 from lien.i18n import t
-from lien.paths import ORGANISATIONS_CSV
+from lien.paths import directory_path
 
 st.set_page_config(page_title="Lien", page_icon="🧭", layout="wide")
-frame, problems = ui.load_directory(ORGANISATIONS_CSV)
+source = directory_path()
+frame, problems = ui.load_directory(source)
 chosen = ui.sidebar(ui.spoken_languages(frame))
 lang = chosen.lang
 
 st.title(t("title", lang))
 st.caption(f"{t('tagline', lang)} {t('source_warning', lang)}")
 if len(problems):
-    ui.refused(problems, ORGANISATIONS_CSV.name, lang)
+    ui.refused(problems, source.name, lang)
 
 origin = ui.near_origin(chosen.near, lang)
 sites = filters.apply(frame, chosen, origin)

@@ -37,7 +37,8 @@ def _located(sites: pd.DataFrame) -> pd.Series:
 
 def _exploded(sites: pd.DataFrame) -> pd.DataFrame:
     """One row per (site, service)."""
-    codes = sites["services"].map(taxonomy.split_codes)
+    # dict.fromkeys drops a code listed twice in one cell, so a site counts once per service.
+    codes = sites["services"].map(lambda cell: list(dict.fromkeys(taxonomy.split_codes(cell))))
     out = sites.assign(service=codes).explode("service")
     return out[out["service"].notna() & (out["service"] != "")]
 

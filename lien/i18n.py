@@ -65,6 +65,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "national_heading": {"fr": "Organisations nationales ou en ligne (hors carte)",
                          "nl": "Nationale of online organisaties (niet op de kaart)",
                          "en": "National or online organisations (not on the map)"},
+    "table_capped": {"fr": "Les {shown} premiers sites sur {total} ; téléchargez la liste complète "
+                           "ou affinez les filtres.",
+                     "nl": "De eerste {shown} van {total} locaties; download de volledige lijst of "
+                           "verfijn de filters.",
+                     "en": "The first {shown} of {total} sites; download the full list or refine "
+                           "the filters."},
     "table_heading": {"fr": "Liste des sites de la carte", "nl": "Lijst van de locaties op de kaart",
                       "en": "List of the sites on the map"},
     "col_organisation": {"fr": "Organisation", "nl": "Organisatie", "en": "Organisation"},

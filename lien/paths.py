@@ -17,3 +17,9 @@ STATIC_DIR: Path = ROOT / "static"
 def cache_dir() -> Path:
     """Directory for derived, rebuildable files (the gazetteer index); LIEN_CACHE_DIR overrides it."""
     return Path(os.environ.get("LIEN_CACHE_DIR") or ROOT / ".cache")
+
+
+def directory_path() -> Path:
+    """The directory both pages show: LIEN_DATA if set, else data/organisations.csv."""
+    override = os.environ.get("LIEN_DATA", "").strip()
+    return Path(override).expanduser() if override else ORGANISATIONS_CSV

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -23,9 +24,13 @@ _KEYS = {"service": "f_service", "audience": "f_audience", "province": "f_provin
          "national": "f_national", "lang": "f_lang"}
 
 
-@st.cache_data(show_spinner=False)
-def _load(path: str, mtime: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The prepared directory and its problems; `mtime` makes an edited file reload."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(path: str, digest: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The prepared directory and its problems, once per file content.
+
+    A resource, not cache_data: a 100,000-site frame is shared read-only by every session
+    instead of being unpickled on every rerun.
+    """
     try:
         result = directory.read_directory(Path(path))
     except directory.DirectoryError as exc:
@@ -33,9 +38,21 @@ def _load(path: str, mtime: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     return filters.prepare(result.frame), directory.problems_frame(result.problems)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    """The content hash of a file, recomputed only when its size or time changes."""
+    return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+
+
 def load_directory(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The directory every page shows, loaded once per file version."""
-    return _load(str(path), path.stat().st_mtime)
+    """The directory every page shows (LIEN_DATA or data/organisations.csv), loaded once."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        st.error(f"{path}: {exc.strerror or exc}")
+        st.stop()
+    with st.spinner(f"{path.name}…"):
+        return _load(str(path), _digest(str(path), stat.st_mtime_ns, stat.st_size))
 
 
 def spoken_languages(frame: pd.DataFrame) -> list[str]:
@@ -142,6 +159,9 @@ def sidebar(language_codes: Sequence[str]) -> Filters:
 
 def sites_table(sites: pd.DataFrame, lang: str, key: str) -> None:
     """The accessible list of sites: names, services, town, distance, and contact links."""
+    if len(sites) > TABLE_ROWS:
+        st.caption(t("table_capped", lang, shown=TABLE_ROWS, total=len(sites)))
+        sites = sites.head(TABLE_ROWS)
     services = taxonomy.services()
     table = pd.DataFrame({
         t("col_organisation", lang): sites["organisation"],
@@ -167,17 +187,20 @@ def sites_table(sites: pd.DataFrame, lang: str, key: str) -> None:
         })
 
 
+TABLE_ROWS = 1_000  # more rows than anyone reads on screen; the downloads hold them all
+
+
 def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
-    """Buttons to download exactly the given rows as CSV, Excel and GeoJSON."""
+    """Buttons to download exactly the given rows as CSV, Excel and GeoJSON, built on click."""
     about = t("source_warning", lang)
     columns = st.columns(3)
-    columns[0].download_button(t("download_csv", lang), export.to_csv(sites),
+    columns[0].download_button(t("download_csv", lang), lambda: export.to_csv(sites),
                                export.filename(stem, "csv"), "text/csv", key=f"{key}_csv")
     columns[1].download_button(
-        t("download_xlsx", lang), export.to_xlsx(sites, about=about),
+        t("download_xlsx", lang), lambda: export.to_xlsx(sites, about=about),
         export.filename(stem, "xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
-    columns[2].download_button(t("download_geojson", lang), export.to_geojson(sites),
+    columns[2].download_button(t("download_geojson", lang), lambda: export.to_geojson(sites),
                                export.filename(stem, "geojson"), "application/geo+json",
                                key=f"{key}_geojson")
 
@@ -253,10 +276,10 @@ def table_downloads(table: pd.DataFrame, lang: str, stem: str, key: str) -> None
     kind = "matrix" if stem.endswith("matrix") else "distance"
     about = t("source_warning", lang)
     left, right = st.columns(2)
-    left.download_button(t(f"download_{kind}_csv", lang), export.table_csv(table),
+    left.download_button(t(f"download_{kind}_csv", lang), lambda: export.table_csv(table),
                          export.filename(stem, "csv"), "text/csv", key=f"{key}_csv")
     right.download_button(
-        t(f"download_{kind}_xlsx", lang), export.table_xlsx(table, kind, about),
+        t(f"download_{kind}_xlsx", lang), lambda: export.table_xlsx(table, kind, about),
         export.filename(stem, "xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
 

@@ -6,10 +6,11 @@ import streamlit as st
 
 from lien import charts, coverage, export, filters, taxonomy, ui
 from lien.i18n import t
-from lien.paths import ORGANISATIONS_CSV
+from lien.paths import directory_path
 
 st.set_page_config(page_title="Lien — coverage", page_icon="📊", layout="wide")
-frame, problems = ui.load_directory(ORGANISATIONS_CSV)
+source = directory_path()
+frame, problems = ui.load_directory(source)
 chosen = ui.sidebar(ui.spoken_languages(frame))
 lang = chosen.lang
 ui.print_style()
@@ -17,7 +18,7 @@ ui.print_style()
 st.title(t("coverage_title", lang))
 st.caption(t("coverage_intro", lang))
 if len(problems):
-    ui.refused(problems, ORGANISATIONS_CSV.name, lang)
+    ui.refused(problems, source.name, lang)
 
 sites = filters.apply(frame, chosen, ui.near_origin(chosen.near, lang))
 figures = coverage.headline(sites)
