@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from typing import Any
 
 import folium
 import pandas as pd
+import numpy as np
 from branca.element import MacroElement, Template
-from folium.plugins import FastMarkerCluster
+from folium.elements import JSCSSMixin
+from folium.map import Layer
 
 from lien import assets, taxonomy
 from lien.i18n import t
@@ -26,22 +29,6 @@ LOCAL_JS = [("leaflet", assets.LEAFLET_JS), ("leaflet_markercluster", assets.MAR
 LOCAL_CSS = [("leaflet_css", assets.LEAFLET_CSS),
              ("markercluster_css", assets.MARKERCLUSTER_CSS),
              ("markercluster_default_css", assets.MARKERCLUSTER_DEFAULT_CSS)]
-
-# Each point is [lat, lon, colour, approximate (0/1), tooltip, popup]; the callback turns it into
-# a circle marker. Approximate places are hollow and dashed.
-_CALLBACK = """
-function (row) {
-    var approx = row[3] === 1;
-    var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
-        radius: 8, color: row[2], weight: approx ? 2 : 1, dashArray: approx ? '3 3' : null,
-        fillColor: row[2], fillOpacity: approx ? 0.15 : 0.85
-    });
-    marker.bindTooltip(row[4]);
-    marker.bindPopup(row[5], {maxWidth: 320});
-    return marker;
-}
-"""
-
 
 class _IconPath(MacroElement):
     """Sets Leaflet's default icon path: st_folium attaches CSS late, so detection fails."""
@@ -195,30 +182,105 @@ def popup_html(site: pd.Series | dict[str, Any], lang: str) -> str:
     return "".join(parts)
 
 
-def points(sites: pd.DataFrame, lang: str) -> list[list[Any]]:
-    """The compact point list of the fast layer: one entry per located site."""
+FULL_POPUPS = 2_000   # above this, popups are assembled in the browser from shared tables
+
+# One row per site: [lat, lon, category, approximate, organisation, popup, town, services].
+# The integers index the tables in `T`; the layer builds each marker's tooltip and popup only
+# when it is opened, so 100,000 sites cost one compact array, not 100,000 HTML strings.
+_LAYER_JS = """
+var {{ this.get_name() }} = (function () {
+    var T = {{ this.tables }};
+    var rows = {{ this.rows }};
+    function popup(r) {
+        if (r[5] >= 0) { return T.p[r[5]]; }
+        return '<b>' + T.o[r[4]] + '</b><br>' + T.t[r[6]] + '<br>' + T.v[r[7]]
+            + (r[3] ? '<br><i>' + T.approx + '</i>' : '')
+            + '<br><a href="https://www.openstreetmap.org/directions?route=%3B' + r[0] + '%2C'
+            + r[1] + '" target="_blank" rel="noopener noreferrer">' + T.directions + '</a>';
+    }
+    var markers = new Array(rows.length);
+    for (var i = 0; i < rows.length; i++) {
+        var r = rows[i], approx = r[3] === 1, colour = T.c[r[2]];
+        var m = L.circleMarker([r[0], r[1]], {
+            radius: 8, color: colour, weight: approx ? 2 : 1, dashArray: approx ? '3 3' : null,
+            fillColor: colour, fillOpacity: approx ? 0.15 : 0.85});
+        m.bindTooltip((function (r) { return function () { return T.o[r[4]]; }; })(r));
+        m.bindPopup((function (r) { return function () { return popup(r); }; })(r),
+                    {maxWidth: 320});
+        markers[i] = m;
+    }
+    var cluster = L.markerClusterGroup({{ this.options }});
+    cluster.addLayers(markers);
+    cluster.addTo({{ this._parent.get_name() }});
+    return cluster;
+})();
+"""
+
+
+class SitesLayer(JSCSSMixin, Layer):
+    """Sites as clustered circle markers from one compact JSON array (local MarkerCluster)."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + _LAYER_JS + "{% endmacro %}")
+    default_js = [("leaflet_markercluster", assets.MARKERCLUSTER_JS)]
+    default_css = [("markercluster_css", assets.MARKERCLUSTER_CSS),
+                   ("markercluster_default_css", assets.MARKERCLUSTER_DEFAULT_CSS)]
+
+    def __init__(self, rows: str, tables: str, count: int) -> None:
+        super().__init__(name="sites", control=False)
+        self._name = "SitesLayer"
+        self.rows, self.tables, self.count = rows, tables, count
+        self.options = json.dumps({"spiderfyOnMaxZoom": True, "maxClusterRadius": 40,
+                                   "chunkedLoading": True})
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element (no '</' can close it)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, Any]]:
+    """The layer's rows and lookup tables, built column-wise (no per-site Python in large sets)."""
     located = sites[sites["latitude"].notna() & sites["longitude"].notna()]
-    colours = taxonomy.CATEGORY_COLOURS
-    out = []
-    for _, site in located.iterrows():
-        colour = colours.get(taxonomy.category_of(site["services"]), "#777777")
-        approx = 1 if site.get("coord_precision") in ("postcode", "locality") else 0
-        tooltip = html.escape(f"{site['organisation']} — {site['site']}")
-        out.append([round(float(site["latitude"]), 6), round(float(site["longitude"]), 6),
-                    colour, approx, tooltip, popup_html(site, lang)])
-    return out
+    categories = list(taxonomy.CATEGORY_COLOURS)
+    services = taxonomy.services()
+    org_codes, orgs = pd.factorize(located["organisation"], sort=False)
+    town_codes, towns = pd.factorize(
+        (located["postcode"] + " " + located["city"].where(located["city"] != "",
+                                                           located.get("municipality", ""))
+         ).str.strip(), sort=False)
+    combo_codes, combos = pd.factorize(located["services"], sort=False)
+    combo_category = [categories.index(c) if c in categories else 0
+                      for c in (taxonomy.category_of(v) for v in combos)]
+    full = len(located) <= FULL_POPUPS
+    popups = [popup_html(site, lang) for _, site in located.iterrows()] if full else []
+    columns = [
+        located["latitude"].round(5).to_numpy(), located["longitude"].round(5).to_numpy(),
+        np.asarray(combo_category, dtype=int)[combo_codes] if len(combos) else combo_codes,
+        located.get("coord_precision", pd.Series("", index=located.index)).isin(
+            ("postcode", "locality")).astype(int).to_numpy(),
+        org_codes, np.arange(len(located)) if full else np.full(len(located), -1),
+        town_codes, combo_codes,
+    ]
+    rows = [list(r) for r in zip(*(c.tolist() for c in columns))] if len(located) else []
+    tables = {
+        "c": [taxonomy.CATEGORY_COLOURS[c] for c in categories],
+        "o": [html.escape(str(o)) for o in orgs],
+        "t": [html.escape(str(x)) for x in towns],
+        "v": [html.escape(", ".join(services.label(c, lang) for c in taxonomy.split_codes(v)))
+              for v in combos],
+        "p": popups,
+        "approx": html.escape(t("approximate", lang)),
+        "directions": html.escape(t("directions", lang)),
+    }
+    return rows, tables
 
 
 def sites_layer(sites: pd.DataFrame, lang: str,
                 origin: tuple[float, float] | None = None) -> folium.FeatureGroup:
     """The changing layer: clustered sites (spiderfied when they share a point) and the search point."""
     group = folium.FeatureGroup(name="sites")
-    cluster = FastMarkerCluster(points(sites, lang), callback=_CALLBACK,
-                                options={"spiderfyOnMaxZoom": True, "maxClusterRadius": 40})
-    cluster.default_js = [("leaflet_markercluster", assets.MARKERCLUSTER_JS)]
-    cluster.default_css = [("markercluster_css", assets.MARKERCLUSTER_CSS),
-                           ("markercluster_default_css", assets.MARKERCLUSTER_DEFAULT_CSS)]
-    cluster.add_to(group)
+    rows, tables = payload(sites, lang)
+    SitesLayer(_script_json(rows), _script_json(tables), len(rows)).add_to(group)
     if origin is not None:
         folium.CircleMarker(origin, radius=10, color="#000000", weight=3, fill=True,
                             fill_color="#ffffff", fill_opacity=0.9,
@@ -229,22 +291,23 @@ def sites_layer(sites: pd.DataFrame, lang: str,
 def view_for(sites: pd.DataFrame, origin: tuple[float, float] | None = None,
              radius_km: float | None = None) -> tuple[tuple[float, float], int]:
     """A centre and zoom that fit the located sites (and the search point)."""
-    lats = [float(x) for x in sites["latitude"].dropna()]
-    lons = [float(x) for x in sites["longitude"].dropna()]
+    lats = sites["latitude"].dropna().to_numpy(dtype=float)
+    lons = sites["longitude"].dropna().to_numpy(dtype=float)
     if origin is not None:
-        lats.append(origin[0])
-        lons.append(origin[1])
-    if not lats:
+        lats = np.append(lats, origin[0])
+        lons = np.append(lons, origin[1])
+    if not len(lats):
         return BELGIUM_CENTER, BELGIUM_ZOOM
+    south, north, west, east = (float(lats.min()), float(lats.max()), float(lons.min()),
+                                float(lons.max()))
     # In Web Mercator a degree of latitude takes 1/cos(lat) times the pixels of a degree of
     # longitude; compare both spans in longitude degrees.
-    mid = math.radians((max(lats) + min(lats)) / 2)
-    span = max(max(lons) - min(lons), (max(lats) - min(lats)) / math.cos(mid), 0.01)
+    mid = math.radians((north + south) / 2)
+    span = max(east - west, (north - south) / math.cos(mid), 0.01)
     if origin is not None and radius_km:
         circle = 2 * radius_km / (111.32 * math.cos(mid))
         span = min(span, circle) if len(lats) > 1 else circle
     # A 600-pixel-wide map shows 600 * 360 / (256 * 2**zoom) degrees of longitude.
     zoom = int(max(7, min(15, math.floor(math.log2(600 * 360 / 256 / span)))))
-    center = ((max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2)
-    return center, zoom
+    return ((north + south) / 2, (east + west) / 2), zoom
 

@@ -15,22 +15,22 @@ from lien.filters import prepare
 
 # Seven sites of six organisations. Header = line 1, so the sites are on lines 2-8.
 #
-#  site_id                 org          precision  place                        services
-#  caritas-liege           caritas      address    manual 50.6400, 5.5700 (4000 Liège)   housing;legal_aid
-#  caritas-namur           caritas      address    manual 50.4650, 4.8650 (5000 Namur)   housing
-#  apd-caricole            apd          locality   Steenokkerzeel (town only)            detention_visits
-#  medimmigrant-bruxelles  medimmigrant locality   Bruxelles (town only)                 health
-#  vwv-antwerpen           vwv          address    Meir 1, 2000 Antwerpen, NO coordinates housing;information
-#  welcome-national        welcome      national   no place                              housing;mentoring
-#  legal-online            legalonline  online     no place                              legal_aid
+#  site_id                 org           precision  place                          services
+#  caritas-liege           caritas       address    manual 50.6400, 5.5700 (Liège)  housing;legal_aid
+#  caritas-namur           caritas       address    manual 50.4650, 4.8650 (Namur)  housing
+#  apd-caricole            apd           locality   Steenokkerzeel (town only)      detention_visits
+#  medimmigrant-bruxelles  medimmigrant  locality   Bruxelles (town only)           health
+#  vwv-antwerpen           vwv           address    Meir 1, 2000, no coordinates    housing;information
+#  welcome-national        welcome       national   no place                        housing;mentoring
+#  legal-online            legalonline   online     no place                        legal_aid
 #
 # Where the loader puts them (offline gazetteer):
-#  caritas-liege   -> 50.6400, 5.5700, coord_precision address  (manual), province 60000, region 03000
-#  caritas-namur   -> 50.4650, 4.8650, coord_precision address  (manual), province 90000, region 03000
-#  apd-caricole    -> 50.91851, 4.50989 (Steenokkerzeel centre), locality, province 20001, region 02000
-#  medimmigrant-.. -> 50.85045, 4.34878 (Bruxelles centre), locality, province 04000, region 04000
-#  vwv-antwerpen   -> 51.22111, 4.399708 (centroid of 2000: offline, a street address is only placed
-#                     at its postcode), coord_precision postcode, province 10000, region 02000
+#  caritas-liege   -> 50.6400, 5.5700, coord_precision address (manual), province 60000, 03000
+#  caritas-namur   -> 50.4650, 4.8650, coord_precision address (manual), province 90000, 03000
+#  apd-caricole    -> 50.91851, 4.50989 (Steenokkerzeel centre), locality, 20001, 02000
+#  medimmigrant-.. -> 50.85045, 4.34878 (Bruxelles centre), locality, 04000, 04000
+#  vwv-antwerpen   -> 51.22111, 4.399708 (centroid of 2000: offline, a street address is only
+#                     placed at its postcode), coord_precision postcode, 10000, 02000
 #  welcome-national, legal-online -> no coordinates, no province.
 FIXTURE_CSV = """\
 site_id,org_id,organisation,site,address,postcode,city,latitude,longitude,precision,services,audiences,languages,hours,phone,email,website,description,source,source_date

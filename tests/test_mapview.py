@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import html
 
 import pandas as pd
 import pytest
@@ -31,15 +31,27 @@ def _evil(frame: pd.DataFrame) -> pd.DataFrame:
                                     Filters(provinces=("04000",)), Filters(q="nothing-matches")])
 def test_one_point_per_located_site(frame: pd.DataFrame, chosen: Filters) -> None:
     sites = filters.apply(frame, chosen)
-    located = sites["latitude"].notna().sum()
-    assert len(mapview.points(sites, "fr")) == located
+    rows, tables = mapview.payload(sites, "fr")
+    assert len(rows) == sites["latitude"].notna().sum()
+    assert sorted(tables["o"][r[4]] for r in rows) == sorted(
+        html.escape(o) for o in sites.loc[sites["latitude"].notna(), "organisation"])
 
 
 def test_points_carry_colour_and_approximation(frame: pd.DataFrame) -> None:
-    pts = {p[4]: p for p in mapview.points(frame, "fr")}
-    thuin = next(p for k, p in pts.items() if "CPAS de Thuin" in k)
-    assert thuin[3] == 1                      # geocoded to the postcode offline: approximate
-    assert thuin[2] == "#E69F00"              # reception -> shelter colour
+    rows, tables = mapview.payload(frame, "fr")
+    thuin = next(r for r in rows if "CPAS de Thuin" in tables["o"][r[4]])
+    assert thuin[3] == 1                               # geocoded to the postcode: approximate
+    assert tables["c"][thuin[2]] == "#E69F00"          # reception -> shelter colour
+    assert "CPAS de Thuin" in tables["p"][thuin[5]]    # small sets carry full popups
+
+
+def test_large_sets_use_compact_escaped_tables(frame: pd.DataFrame,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mapview, "FULL_POPUPS", 0)
+    rows, tables = mapview.payload(_evil(frame), "fr")
+    assert tables["p"] == [] and rows[0][5] == -1
+    assert tables["o"] == ['&lt;script&gt;alert(&quot;org&quot;)&lt;/script&gt;']
+    assert tables["v"][0].startswith("Accueil des demandeurs d&#x27;asile")
 
 
 def test_popup_escapes_everything(frame: pd.DataFrame) -> None:
@@ -70,8 +82,7 @@ def test_layer_script_is_escaped_and_local(frame: pd.DataFrame) -> None:
     group.add_to(fmap)
     page = fmap.get_root().render()
     assert "<script>alert" not in page and "<img src=x" not in page
-    # folium writes the points as JSON, with & as \u0026: the HTML escaping is still there.
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
     links = [src for e in _walk(fmap) for _, src in getattr(e, "default_js", [])]
     links += [href for e in _walk(fmap) for _, href in getattr(e, "default_css", [])]
     assert links and all(link.startswith("/app/static/") for link in links), links
@@ -113,6 +124,8 @@ def test_view_fits_the_sites(frame: pd.DataFrame) -> None:
     assert mapview.view_for(located.iloc[:0]) == (mapview.BELGIUM_CENTER, mapview.BELGIUM_ZOOM)
 
 
-def test_points_serialise_to_json(frame: pd.DataFrame) -> None:
-    text = json.dumps(mapview.points(frame, "fr"))
-    assert "NaN" not in text
+def test_layer_json_cannot_close_its_script(frame: pd.DataFrame) -> None:
+    evil = _evil(frame)
+    evil["organisation"] = "</script><script>alert(1)</script>"
+    text = mapview._script_json(mapview.payload(evil, "fr"))
+    assert "</" not in text and "NaN" not in text
