@@ -257,7 +257,11 @@ def _contact_problems(frame: pd.DataFrame) -> list[Problem]:
 
 def _duplicate_problems(frame: pd.DataFrame) -> list[Problem]:
     problems: list[Problem] = []
-    key = frame[["org_id", "site", "address", "postcode", "city"]].map(fold).agg("|".join, axis=1)
+    # Column-wise concatenation: a row-wise join costs seconds at 100,000 sites.
+    parts = [frame[c].map(fold) for c in ("org_id", "site", "address", "postcode", "city")]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + "|" + part
     first: dict[str, int] = {}
     for row, k in zip(frame["row"], key):
         if k in first:

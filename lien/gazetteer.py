@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from lien.paths import cache_dir
 from lien.text import fold
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 BRUSSELS = "04000"
 PRECISIONS_OFFLINE = ("postcode", "locality")
 

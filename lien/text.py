@@ -7,11 +7,12 @@ import unicodedata
 from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[\s\-‐‑–—'’`´.,;:/()\"]+")
+# Combining marks (accents once NFKD has split them off); a regex is far faster than a loop.
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip accents and turn punctuation into single spaces: 'Liège' -> 'liege'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return _SEPARATORS.sub(" ", bare.casefold()).strip()

@@ -1,0 +1,112 @@
+"""bench/make_synthetic.py writes directories the loader accepts whole, with the promised mix."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lien.directory import load_directory, read_directory
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "bench" / "make_synthetic.py"
+N = 2_000
+
+
+def _module():
+    spec = importlib.util.spec_from_file_location("make_synthetic", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(n: int, out: Path, seed: int, cwd: Path) -> bytes:
+    # From another directory: the script must find the repository on its own.
+    subprocess.run([sys.executable, str(SCRIPT), str(n), str(out), "--seed", str(seed)],
+                   cwd=cwd, check=True, capture_output=True, timeout=120)
+    return out.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, bytes, bytes]:
+    tmp = tmp_path_factory.mktemp("synthetic")
+    first = _run(N, tmp / "a.csv", 7, tmp)
+    again = _run(N, tmp / "b.csv", 7, tmp)
+    other = _run(N, tmp / "c.csv", 8, tmp)
+    return tmp / "a.csv", first, again, other
+
+
+def test_cli_output_loads_whole(generated) -> None:
+    path, *_ = generated
+    result = read_directory(path)
+    assert result.problems == []
+    assert result.rejected_rows == []
+    assert len(result.frame) == N
+    assert result.frame["site_id"].is_unique
+
+
+def test_precision_mix_and_coordinates(generated) -> None:
+    path, *_ = generated
+    frame = read_directory(path).frame
+    shares = frame["precision"].value_counts(normalize=True)
+    for precision, expected, slack in (("address", 0.50, 0.05), ("postcode", 0.25, 0.04),
+                                       ("locality", 0.15, 0.04)):
+        assert abs(shares.get(precision, 0) - expected) <= slack, (precision, shares.to_dict())
+    unplaced = frame["precision"].isin(["national", "online"])
+    assert shares.get("national", 0) > 0 and shares.get("online", 0) > 0
+    assert abs(unplaced.mean() - 0.10) <= 0.03
+    # The generator leaves every position to the loader.
+    with path.open(encoding="utf-8", newline="") as handle:
+        assert all(row["latitude"] == row["longitude"] == "" for row in csv.DictReader(handle))
+    assert frame.loc[unplaced, "latitude"].isna().all()
+    assert frame.loc[unplaced, "longitude"].isna().all()
+    assert (frame.loc[unplaced, ["address", "postcode", "city"]] == "").all().all()
+    placed = frame[~unplaced]
+    assert placed["latitude"].notna().all() and placed["longitude"].notna().all()
+    assert (placed["coord_source"] == "geocoded").all()
+    address = frame[frame["precision"] == "address"]
+    assert (address["address"] != "").all() and (address["postcode"] != "").all()
+    locality = frame[frame["precision"] == "locality"]
+    assert (locality["postcode"] == "").all() and (locality["city"] != "").all()
+    assert (locality["coord_precision"] == "locality").all()
+
+
+def test_spread_and_organisations(generated) -> None:
+    path, *_ = generated
+    frame = read_directory(path).frame
+    assert abs(frame["org_id"].nunique() - N / 5) <= N / 50
+    assert (frame.groupby("org_id")["organisation"].nunique() == 1).all()
+    # Spread roughly like the population: all three regions, Flanders the largest, and
+    # the big towns ahead of small ones.
+    regions = frame.loc[frame["region_code"] != "", "region_code"].value_counts()
+    assert set(regions.index) == {"02000", "03000", "04000"}
+    assert regions.idxmax() == "02000"
+    towns = frame["municipality"].value_counts()
+    assert towns.get("Anvers", 0) > towns.get("Herstappe", 0)
+    assert frame["municipality"].nunique() > 200
+    # Nothing real: reserved .example domains only.
+    for column in ("email", "website"):
+        values = frame.loc[frame[column] != "", column]
+        assert values.str.endswith(".example").all()
+
+
+def test_deterministic_for_a_seed(generated) -> None:
+    _, first, again, other = generated
+    assert first == again
+    assert first != other
+
+
+def test_in_process_generation_loads(tmp_path: Path) -> None:
+    module = _module()
+    rows = module.generate(200, seed=3)
+    assert len(rows) == 200
+    assert all(set(row) == set(module.COLUMNS) for row in rows)
+    path = module.write(rows, tmp_path / "small.csv")
+    frame = load_directory(path)
+    assert len(frame) == 200
+    assert module.generate(200, seed=3) == rows
