@@ -129,3 +129,24 @@ def test_layer_json_cannot_close_its_script(frame: pd.DataFrame) -> None:
     evil["organisation"] = "</script><script>alert(1)</script>"
     text = mapview._script_json(mapview.payload(evil, "fr"))
     assert "</" not in text and "NaN" not in text
+
+
+def test_fast_builder_draws_exactly_the_filtered_synthetic_points(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """On a synthetic directory with HTML in its names, the layer has one escaped row per site."""
+    from bench import make_synthetic
+
+    rows = make_synthetic.generate(3000, seed=3)
+    for row in rows:
+        if row["org_id"].endswith(("3", "7")):   # every site of those organisations
+            row["organisation"] = f"<b onmouseover=alert(1)>{row['organisation']}</b>"
+    path = tmp_path / "synthetic.csv"
+    make_synthetic.write(rows, path)
+    sites = filters.prepare(load_directory(path))
+    chosen = filters.apply(sites, Filters(services=("housing",), provinces=("02000",)))
+    payload_rows, tables = mapview.payload(chosen, "fr")
+    expected = chosen[chosen["latitude"].notna()]
+    assert len(payload_rows) == len(expected) > 0
+    assert [(r[0], r[1]) for r in payload_rows] == list(zip(expected["latitude"].round(5),
+                                                            expected["longitude"].round(5)))
+    assert not any("<b" in name for name in tables["o"])
+    assert any("&lt;b onmouseover=alert(1)&gt;" in name for name in tables["o"])
