@@ -6,6 +6,7 @@ import html
 import json
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 import folium
@@ -17,6 +18,7 @@ from folium.map import Layer
 
 from lien import assets, taxonomy
 from lien.i18n import t
+from lien.taxonomy import LANGS
 from lien.provinces import province_geojson, province_names
 
 BELGIUM_CENTER = (50.64, 4.67)
@@ -62,6 +64,41 @@ class _Legend(MacroElement):
         self.body = body
 
 
+class _Provinces(MacroElement):
+    """Province outlines from one pre-serialised GeoJSON string, so reruns don't re-encode them."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.geoJSON({{ this.data }}, {
+            interactive: true,
+            style: function () {
+                return {color: '#555555', weight: 1, fillColor: '#f2efe9', fillOpacity: 0.35};
+            },
+            onEachFeature: function (feature, layer) {
+                layer.bindTooltip(feature.properties.label, {sticky: true});
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: str) -> None:
+        super().__init__()
+        self._name = "Provinces"
+        self.data = data
+
+
+@lru_cache(maxsize=len(LANGS))
+def _provinces_json(lang: str) -> str:
+    """The outlines with an escaped label in `lang`, as script-safe JSON (built once)."""
+    names = province_names(lang)
+    outlines = province_geojson()
+    features = [{"type": "Feature", "geometry": f["geometry"],
+                 "properties": {"code": f["properties"]["code"],
+                                "label": html.escape(names.get(f["properties"]["code"], ""))}}
+                for f in outlines["features"]]
+    return _script_json({"type": "FeatureCollection", "features": features})
+
+
 def legend_html(lang: str) -> str:
     """The legend's inner HTML: one swatch per service category, then the approximate marker."""
     rows = [f"<b>{html.escape(t('legend', lang))}</b>"]
@@ -86,17 +123,7 @@ def base_map(lang: str) -> folium.Map:
     folium.TileLayer("OpenStreetMap", max_zoom=MAX_ZOOM,
                      attr='&copy; <a href="https://www.openstreetmap.org/copyright">'
                           "OpenStreetMap</a> contributors").add_to(fmap)
-    names = province_names(lang)
-    outlines = province_geojson()
-    labelled = {**outlines, "features": [
-        {**f, "properties": {**f["properties"],
-                             "label": html.escape(names.get(f["properties"]["code"], ""))}}
-        for f in outlines["features"]]}
-    folium.GeoJson(labelled, name="provinces", control=False,
-                   style_function=lambda _: {"color": "#555555", "weight": 1,
-                                             "fillColor": "#f2efe9", "fillOpacity": 0.35},
-                   tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-                   ).add_to(fmap)
+    _Provinces(_provinces_json(lang)).add_to(fmap)
     _IconPath(assets.LEAFLET_IMAGES).add_to(fmap)
     _Legend(legend_html(lang)).add_to(fmap)
     return fmap
@@ -210,7 +237,9 @@ var {{ this.get_name() }} = (function () {
         markers[i] = m;
     }
     var cluster = L.markerClusterGroup({{ this.options }});
-    cluster.addLayers(markers);
+    // Add the markers once the cluster is on the map: before that, MarkerCluster checks each
+    // new marker against every queued one (quadratic: seconds at 100,000 sites).
+    cluster.once('add', function () { cluster.addLayers(markers); });
     cluster.addTo({{ this._parent.get_name() }});
     return cluster;
 })();
