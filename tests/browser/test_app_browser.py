@@ -6,7 +6,7 @@ import os
 import re
 import time
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from lien.paths import ROOT
 from tests.browser.conftest import BrowserPage, count_markers, map_frame, wait_for_text
@@ -103,8 +103,9 @@ def test_funder_summary_prints_to_a4(browser_page: BrowserPage, app_url: str) ->
     wait_for_text(page, "Résumé pour les bailleurs de fonds")
     page.emulate_media(media="print")
     # Printed, the sidebar, widgets and interactive charts give way to the summary tables.
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    assert not page.locator(".stPlotlyChart").first.is_visible()
-    assert page.get_by_text("Principales lacunes", exact=True).is_visible()
+    # The page may still be finishing its run: wait for the print layout rather than sample it.
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=15_000)
+    expect(page.locator(".stPlotlyChart").first).to_be_hidden(timeout=15_000)
+    expect(page.get_by_text("Principales lacunes", exact=True)).to_be_visible(timeout=15_000)
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1
