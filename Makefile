@@ -13,8 +13,9 @@ run: setup
 test: setup $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
-bench: setup
-	$(BIN)/python bench/geocode_bench.py
+# The performance table (bench/run.py); needs the dev requirements (playwright) and Debian's chromium.
+bench: setup $(DEV_STAMP)
+	$(BIN)/python bench/run.py
 
 # The virtualenv, the pinned requirements, the derived gazetteer index and the map's web assets.
 setup: $(RUNTIME_STAMP) index assets
