@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -214,8 +214,3 @@ def apply(frame: pd.DataFrame, filters: Filters,
         out = out[~has | (distance <= filters.radius_km)]
         out = out.sort_values("distance_km", kind="stable", na_position="last")
     return out
-
-
-def with_lang(filters: Filters, lang: str) -> Filters:
-    """The same filters in another interface language."""
-    return replace(filters, lang=lang)

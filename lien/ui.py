@@ -15,6 +15,7 @@ from lien.gazetteer import Place
 from lien.filters import (DEFAULT_RADIUS_KM, PARAMS, RADIUS_RANGE, Filters, Notice, from_query,
                           to_query)
 from lien.i18n import LANGUAGE_NAMES, t
+from lien.charts import area_label
 from lien.mapview import safe_url
 from lien.provinces import PROVINCE_CODES, province_names
 
@@ -98,13 +99,6 @@ def near_origin(near: str, lang: str) -> tuple[float, float] | None:
 def area_options() -> list[str]:
     """Regions first, then the provinces and Brussels, as REFNIS codes."""
     return [*REGION_CODES, *PROVINCE_CODES]
-
-
-def area_label(code: str, lang: str) -> str:
-    """The name of a region or province in `lang`."""
-    if code in REGION_CODES:
-        return t(f"region_{code}", lang)
-    return province_names(lang).get(code, code)
 
 
 def _load_url_once(language_codes: Sequence[str]) -> list[Notice]:
@@ -244,8 +238,6 @@ def headline_metrics(figures: coverage.Headline, lang: str) -> None:
 
 def matrix_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A matrix with translated labels, for display and download (codes kept in the first column)."""
-    from lien.charts import area_label
-
     out = table.copy()
     out.columns = [area_label(c, lang) for c in table.columns]
     out.insert(0, t("axis_service", lang), [taxonomy.services().label(c, lang) for c in table.index])
@@ -291,8 +283,6 @@ def table_downloads(table: pd.DataFrame, lang: str, stem: str, key: str) -> None
 def funder_summary(figures: coverage.Headline, table: pd.DataFrame,
                    holes: list[tuple[str, str]], lang: str, top: int = 10) -> None:
     """A printable section: headline figures, the matrix and the services with the most gaps."""
-    from lien.charts import area_label
-
     st.header(t("funder_summary", lang))
     st.caption(t("print_hint", lang))
     st.markdown(
