@@ -65,6 +65,13 @@ def neutralise(value: Any) -> str:
         # A number is a value, never a formula, even when negative.
         return str(value)
     text = str(value)
+    # Excel in a Belgian locale splits a CSV at ';', so each part of a multi-valued cell can
+    # become a cell of its own: every part is defended, not only the first.
+    return ";".join(_defended(part) for part in text.split(";"))
+
+
+def _defended(text: str) -> str:
+    """One cell's text with an apostrophe in front when it could start a formula."""
     # Spreadsheets skip leading blanks before parsing, so " =1+1" is as live as "=1+1".
     if text.startswith(FORMULA_TRIGGERS) or text.lstrip().startswith(FORMULA_TRIGGERS):
         return "'" + text

@@ -110,6 +110,17 @@ def test_neutralise_leaves_harmless_text_alone(value: str) -> None:
     assert neutralise(value) == value
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    ("housing;=cmd|' /C calc'!A0", "housing;'=cmd|' /C calc'!A0"),
+    ("0495 22 74 48;+32 2 738 08 18", "0495 22 74 48;'+32 2 738 08 18"),
+    ("=1;=2", "'=1;'=2"),
+    ("fr;nl;en", "fr;nl;en"),
+])
+def test_neutralise_defends_every_part_of_a_multi_valued_cell(value: str, expected: str) -> None:
+    """Excel with ';' as list separator splits the cell: each part is its own cell there."""
+    assert neutralise(value) == expected
+
+
 def test_neutralise_leaves_numbers_alone_and_empties_missing_values() -> None:
     assert neutralise(-2.5) == "-2.5"
     assert neutralise(-3) == "-3"

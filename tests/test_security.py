@@ -1,0 +1,74 @@
+"""A malicious directory: what reaches the map script, the tables and the exports is inert."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lien import export, filters
+from lien.directory import read_directory
+from lien.paths import ORGANISATIONS_CSV, ROOT
+
+PAYLOADS = ['<script>alert("x")</script>', "<img src=x onerror=alert(1)>",
+            '"><svg onload=alert(1)>', "=HYPERLINK(\"http://evil\",\"x\")", "@SUM(1+1)"]
+
+
+@pytest.fixture
+def malicious(tmp_path: Path) -> Path:
+    """The seed directory with an attack in every free-text field of every row."""
+    with ORGANISATIONS_CSV.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    orgs = list(dict.fromkeys(row["org_id"] for row in rows))
+    for i, row in enumerate(rows):
+        attack = PAYLOADS[i % len(PAYLOADS)]
+        # One name per organisation, or the loader rightly refuses the rows.
+        row["organisation"] = f"{PAYLOADS[orgs.index(row['org_id']) % len(PAYLOADS)]} {row['org_id']}"
+        for name in ("site", "description", "hours", "contact_person", "notes"):
+            row[name] = f"{attack} {row[name]}"
+    path = tmp_path / "malicious.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_links_with_other_schemes_are_refused_by_the_loader(tmp_path: Path) -> None:
+    text = ORGANISATIONS_CSV.read_text(encoding="utf-8").replace(
+        "www.csp-psc.be", "javascript:alert(1)", 1)
+    result = read_directory(text.encode("utf-8"))
+    assert any(p.field == "website" and "javascript:alert(1)" in p.message
+               for p in result.problems)
+
+
+def test_map_script_and_tables_are_inert(malicious: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert read_directory(malicious).problems == []
+    monkeypatch.setenv("LIEN_DATA", str(malicious))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    component = next(e for e in at.get("component_instance")
+                     if e.proto.component_name == "streamlit_folium.st_folium")
+    args = json.loads(component.proto.json_args)
+    script = args["script"] + args["feature_group"]
+    for raw in ("<script>alert", "<img src=x", "<svg onload", "javascript:"):
+        assert raw not in script
+    assert "&lt;img src=x onerror=alert(1)&gt;" in script
+    # Tables are data grids, never HTML; their links are only web and mail links.
+    links = [v for frame in (d.value for d in at.dataframe) for column in ("Site web", "E-mail")
+             for v in frame.get(column, []) if isinstance(v, str) and v]
+    assert links and all(v.startswith(("https://", "http://", "mailto:")) for v in links)
+
+
+def test_exports_of_a_malicious_view_are_neutralised(malicious: Path) -> None:
+    sites = filters.prepare(read_directory(malicious).frame)
+    text = export.to_csv(sites).decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells if c)
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
