@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from typing import Any
 
 import numpy as np
@@ -189,14 +188,12 @@ def test_province_at_vectorised() -> None:
     assert grid.shape == (2, 3) and set(grid.ravel()) == {"90000"}
 
 
-def test_province_at_fast() -> None:
-    """100,000 points take well under a second once the shapes are loaded."""
+def test_province_at_many_points() -> None:
+    """A large vectorised batch gives every province and '' outside (speed is in bench/)."""
     rng = np.random.default_rng(0)
     lats, lons = rng.uniform(49.4, 51.6, 100_000), rng.uniform(2.5, 6.5, 100_000)
-    province_at([50.0], [4.0])
-    started = time.perf_counter()
     codes = province_at(lats, lons)
-    assert time.perf_counter() - started < 1.0
+    assert codes.shape == (100_000,)
     assert set(codes) == {"", *EXPECTED_CODES}
 
 
@@ -210,16 +207,14 @@ def test_file_small(collection: dict[str, Any]) -> None:
 
 
 def test_cached_file_read_without_rebuilding(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the file on disk, loading only reads it, in well under 100 ms."""
+    """With the file on disk, loading only reads it."""
     ensure_file()
 
     def forbidden() -> None:
         raise AssertionError("build_geojson() called although the file exists")
 
     monkeypatch.setattr(provinces_module, "build_geojson", forbidden)
-    started = time.perf_counter()
     loaded = load_geojson()
-    assert time.perf_counter() - started < 0.1
     assert [f["id"] for f in loaded["features"]] == EXPECTED_CODES
 
 
