@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lien import charts, coverage, export, filters, taxonomy, ui
+from lien import charts, coverage, filters, taxonomy, ui
 from lien.i18n import t
 from lien.paths import directory_path
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
