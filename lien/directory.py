@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Iterable
+from typing import IO, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from lien import taxonomy
+from lien import tabular, taxonomy
 from lien.gazetteer import Gazetteer, default_gazetteer
 from lien.paths import ORGANISATIONS_CSV
+from lien.problems import DirectoryError, Problem, problem
 from lien.text import fold
+
+__all__ = ["DirectoryError", "LoadResult", "Problem", "load_directory", "locate",
+           "problems_frame", "read_directory", "read_table", "validate"]
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "org_id", "organisation", "site", "address", "postcode", "city", "latitude", "longitude",
@@ -39,99 +41,57 @@ _EMAIL = re.compile(r"^[^@\s;,<>\"']+@[^@\s;,<>\"']+\.[A-Za-z]{2,}$")
 _WEBSITE = re.compile(r"^(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(/[^\s<>\"']*)?$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One validation problem: where it is (file line, column) and what is wrong."""
-
-    row: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "file"
-        return f"{where}, {self.field}: {self.message}"
-
-
-class DirectoryError(ValueError):
-    """The directory was refused; `problems` lists every reason."""
-
-    def __init__(self, source: str, problems: list[Problem]) -> None:
-        self.source = source
-        self.problems = problems
-        shown = "\n".join(f"- {p}" for p in problems[:50])
-        more = f"\n- … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{source} was refused: {len(problems)} problem"
-                         f"{'s' if len(problems) != 1 else ''}\n{shown}{more}")
+# Longer cells are refused: they are pasted documents or attacks, and would swamp popups.
+SHORT_TEXT = 500
+LONG_TEXT = 5_000
+LONG_COLUMNS = frozenset({"description", "hours", "notes", "services", "audiences", "languages"})
 
 
 @dataclass
 class LoadResult:
-    """A read directory: the rows that passed, and the problems of those that did not."""
+    """A read directory: the rows that passed, the problems of those that did not, and notes."""
 
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     rejected_rows: list[int] = field(default_factory=list)
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DirectoryError("the file", [Problem(None, "encoding", (
-            f"not valid UTF-8 (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
-            "save the file as CSV UTF-8"))]) from exc
+    notes: list[Problem] = field(default_factory=list)
 
 
 def read_table(source: Path | str | bytes | IO[bytes]) -> pd.DataFrame:
-    """Read CSV text into strings, with a `row` column holding each record's line in the file."""
-    if isinstance(source, (str, Path)):
-        data = Path(source).read_bytes()
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise DirectoryError("the file", [Problem(None, "header", "the file is empty")]) from None
-    header = [h.strip() for h in header]
-    records: list[list[str]] = []
-    lines: list[int] = []
-    start = reader.line_num + 1
-    for record in reader:
-        if any(cell.strip() for cell in record):
-            width = len(header)
-            records.append((record + [""] * width)[:width])
-            lines.append(start)
-        start = reader.line_num + 1
-    frame = pd.DataFrame(records, columns=header, dtype=object).fillna("")
-    frame = frame.apply(lambda col: col.str.strip()) if len(frame) else frame
-    frame.insert(0, "row", lines)
-    return frame
+    """Read a table into strings, with a `row` column holding each record's line in the file."""
+    return tabular.read(source).frame
 
 
 def _column_problems(columns: Iterable[str]) -> list[Problem]:
     columns = list(columns)
-    problems = [Problem(None, name, "required column is missing")
+    problems = [problem(None, name, "missing_column")
                 for name in REQUIRED_COLUMNS if name not in columns]
     seen: set[str] = set()
     for name in columns:
         if name in seen:
-            problems.append(Problem(None, name, "column appears more than once"))
+            problems.append(problem(None, name, "duplicate_name"))
         seen.add(name)
     return problems
 
 
-def _check_codes(frame: pd.DataFrame, column: str, known: callable, what: str,
+def _check_codes(frame: pd.DataFrame, column: str, known: Callable[[str], bool], code: str,
                  problems: list[Problem]) -> None:
     for row, value in zip(frame["row"], frame[column]):
-        for code in taxonomy.split_codes(value):
-            if not known(code):
-                problems.append(Problem(row, column, f"unknown {what} code {code!r}"))
+        for item in taxonomy.split_codes(value):
+            if not known(item):
+                problems.append(problem(row, column, code, value=repr(item)))
+
+
+def _length_problems(frame: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    for name in frame.columns:
+        if name == "row":
+            continue
+        limit = LONG_TEXT if name in LONG_COLUMNS else SHORT_TEXT
+        lengths = frame[name].str.len()
+        for row, length in zip(frame["row"][lengths > limit], lengths[lengths > limit]):
+            problems.append(problem(row, name, "too_long", length=int(length), limit=limit))
+    return problems
 
 
 def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> list[Problem]:
@@ -141,28 +101,29 @@ def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> list[Pr
         return problems
     gaz = gazetteer or default_gazetteer()
     rows = frame["row"]
+    problems.extend(_length_problems(frame))
 
     for name in REQUIRED_VALUES:
         for row in rows[frame[name] == ""]:
-            problems.append(Problem(row, name, "required value is empty"))
+            problems.append(problem(row, name, "required"))
 
     for row, value in zip(rows, frame["org_id"]):
         if value and not _SLUG.match(value):
-            problems.append(Problem(row, "org_id", f"{value!r} must be lower-case letters, "
-                                                   "digits, '-' or '_'"))
+            problems.append(problem(row, "org_id", "slug", value=repr(value)))
     precision = frame["precision"]
-    for row, value in zip(rows[~precision.isin(PRECISIONS) & (precision != "")],
-                          precision[~precision.isin(PRECISIONS) & (precision != "")]):
-        problems.append(Problem(row, "precision", f"{value!r} is not one of {', '.join(PRECISIONS)}"))
+    odd = ~precision.isin(PRECISIONS) & (precision != "")
+    for row, value in zip(rows[odd], precision[odd]):
+        problems.append(problem(row, "precision", "precision", value=repr(value),
+                                choices=", ".join(PRECISIONS)))
 
     services, audiences = taxonomy.services(), taxonomy.audiences()
-    _check_codes(frame, "services", services.__contains__, "service", problems)
-    _check_codes(frame, "audiences", audiences.__contains__, "audience", problems)
-    _check_codes(frame, "languages", taxonomy.is_language, "language (ISO 639)", problems)
+    _check_codes(frame, "services", services.__contains__, "unknown_service", problems)
+    _check_codes(frame, "audiences", audiences.__contains__, "unknown_audience", problems)
+    _check_codes(frame, "languages", taxonomy.is_language, "unknown_language", problems)
 
     for row, value in zip(rows, frame["postcode"]):
         if value and not gaz.is_postcode(value):
-            problems.append(Problem(row, "postcode", f"{value!r} is not a Belgian postcode"))
+            problems.append(problem(row, "postcode", "postcode", value=repr(value)))
 
     problems.extend(_coordinate_problems(frame, gaz))
     problems.extend(_place_problems(frame, gaz))
@@ -170,8 +131,7 @@ def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> list[Pr
 
     for row, value in zip(rows, frame["source_date"]):
         if value and not _valid_date(value):
-            problems.append(Problem(row, "source_date", f"{value!r} is not a date "
-                                                        "(YYYY, YYYY-MM or YYYY-MM-DD)"))
+            problems.append(problem(row, "source_date", "date", value=repr(value)))
     problems.extend(_duplicate_problems(frame))
     return sorted(problems, key=lambda p: (p.row or 0, p.field))
 
@@ -195,23 +155,21 @@ def _coordinate_problems(frame: pd.DataFrame, gaz: Gazetteer) -> list[Problem]:
     for name, text, num in (("latitude", lat_text, lat), ("longitude", lon_text, lon)):
         bad = (text != "") & (num.isna() | ~np.isfinite(num.fillna(0)))
         for row, value in zip(frame["row"][bad], text[bad]):
-            problems.append(Problem(row, name, f"{value!r} is not a number"))
+            problems.append(problem(row, name, "not_number", value=repr(value)))
     half = (lat_text == "") != (lon_text == "")
     for row, has_lat in zip(frame["row"][half], (lat_text != "")[half]):
-        problems.append(Problem(row, "longitude" if has_lat else "latitude",
-                                "give both latitude and longitude, or neither"))
+        problems.append(problem(row, "longitude" if has_lat else "latitude", "half_coords"))
     both = lat.notna() & lon.notna() & np.isfinite(lat) & np.isfinite(lon)
     if both.any():
         inside = pd.Series(gaz.contains(lat[both], lon[both]), index=lat[both].index)
         swapped = pd.Series(gaz.contains(lon[both], lat[both]), index=lat[both].index)
         for idx in inside.index[~inside]:
-            hint = "; latitude and longitude look swapped" if swapped[idx] else ""
-            problems.append(Problem(int(frame.at[idx, "row"]), "latitude",
-                                    f"({lat[idx]}, {lon[idx]}) is outside Belgium{hint}"))
+            problems.append(problem(int(frame.at[idx, "row"]), "latitude",
+                                    "swapped" if swapped[idx] else "outside",
+                                    lat=lat[idx], lon=lon[idx]))
     unplaced = frame["precision"].isin(("national", "online")) & (lat_text != "")
     for row, value in zip(frame["row"][unplaced], frame["precision"][unplaced]):
-        problems.append(Problem(row, "latitude", f"a {value} site has no coordinates; "
-                                                 "leave them empty or give a place"))
+        problems.append(problem(row, "latitude", "unplaced_coords", value=value))
     return problems
 
 
@@ -221,35 +179,30 @@ def _place_problems(frame: pd.DataFrame, gaz: Gazetteer) -> list[Problem]:
             frame["row"], frame["precision"], frame["address"], frame["postcode"],
             frame["city"], frame["latitude"]):
         if prec == "address" and not address:
-            problems.append(Problem(row, "address", "precision is 'address' but the address "
-                                                    "is empty"))
+            problems.append(problem(row, "address", "address_empty"))
         if prec == "postcode" and not postcode:
-            problems.append(Problem(row, "postcode", "precision is 'postcode' but the postcode "
-                                                     "is empty"))
+            problems.append(problem(row, "postcode", "postcode_empty"))
         if prec in PLACED and not (postcode or city):
-            problems.append(Problem(row, "city", f"a site of precision {prec!r} needs a city "
-                                                 "or a postcode"))
+            problems.append(problem(row, "city", "needs_place", value=repr(prec)))
         elif prec in PLACED and not lat and not (postcode and gaz.is_postcode(postcode)):
             if city and gaz.lookup_parts("", city) is None:
-                problems.append(Problem(row, "city", f"{city!r} is not a Belgian municipality "
-                                                     "or locality"))
+                problems.append(problem(row, "city", "unknown_city", value=repr(city)))
     return problems
 
 
 def _contact_problems(frame: pd.DataFrame) -> list[Problem]:
     problems: list[Problem] = []
-    checks = [("email", _EMAIL, "is not an e-mail address"),
-              ("website", _WEBSITE, "is not a web address (http or https)"),
-              ("phone", _PHONE, "is not a phone number")]
+    checks = [("email", _EMAIL, "email"), ("website", _WEBSITE, "website"),
+              ("phone", _PHONE, "phone")]
     if "fax" in frame:
-        checks.append(("fax", _PHONE, "is not a phone number"))
-    for name, pattern, message in checks:
+        checks.append(("fax", _PHONE, "phone"))
+    for name, pattern, code in checks:
         # A phone or fax number has at least 8 digits, whatever its punctuation.
         digits = 8 if pattern is _PHONE else 0
         for row, value in zip(frame["row"], frame[name]):
             for item in taxonomy.split_codes(value):
                 if not pattern.match(item) or sum(ch.isdigit() for ch in item) < digits:
-                    problems.append(Problem(row, name, f"{item!r} {message}"))
+                    problems.append(problem(row, name, code, value=repr(item)))
     return problems
 
 
@@ -263,33 +216,41 @@ def _duplicate_problems(frame: pd.DataFrame) -> list[Problem]:
     first: dict[str, int] = {}
     for row, k in zip(frame["row"], key):
         if k in first:
-            problems.append(Problem(row, "site", f"duplicate of row {first[k]} (same organisation,"
-                                                 " site and place)"))
+            problems.append(problem(row, "site", "duplicate_site", other=first[k]))
         else:
             first[k] = row
     if "site_id" in frame:
         seen: dict[str, int] = {}
         for row, value in zip(frame["row"], frame["site_id"]):
             if not value:
-                problems.append(Problem(row, "site_id", "required value is empty"))
+                problems.append(problem(row, "site_id", "required"))
             elif value in seen:
-                problems.append(Problem(row, "site_id", f"{value!r} is already used by row "
-                                                        f"{seen[value]}"))
+                problems.append(problem(row, "site_id", "site_id_used", value=repr(value),
+                                        other=seen[value]))
             else:
                 seen[value] = row
     names: dict[str, tuple[str, int]] = {}
     for row, org, name in zip(frame["row"], frame["org_id"], frame["organisation"]):
         if org in names and names[org][0] != name:
-            problems.append(Problem(row, "organisation", f"{name!r} differs from {names[org][0]!r}"
-                                                         f" given for {org!r} on row "
-                                                         f"{names[org][1]}"))
+            problems.append(problem(row, "organisation", "org_name", value=repr(name),
+                                    other=repr(names[org][0]), org=repr(org),
+                                    first=names[org][1]))
         names.setdefault(org, (name, row))
     return problems
 
 
-def locate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
-    """Add coordinates (manual override, else offline geocoding) and administrative units."""
+Progress = Callable[[int, int], None]
+
+
+def locate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None,
+           progress: Progress | None = None) -> pd.DataFrame:
+    """Add coordinates (manual override, else offline geocoding) and administrative units.
+
+    `progress(done, total)` is called as rows are placed, for a progress bar.
+    """
     gaz = gazetteer or default_gazetteer()
+    total = len(frame)
+    step = max(1, total // 50)
     out = frame.copy()
     lat = pd.to_numeric(out["latitude"], errors="coerce")
     lon = pd.to_numeric(out["longitude"], errors="coerce")
@@ -299,8 +260,10 @@ def locate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> pd.DataFr
     lats, lons = [], []
     # One lookup per distinct place: directories repeat the same towns many times.
     memo: dict[tuple[str, str, float, float], object] = {}
-    for is_placed, is_manual, postcode, city, la, lo in zip(
-            placed, manual, out["postcode"], out["city"], lat, lon):
+    for done, (is_placed, is_manual, precision, postcode, city, la, lo) in enumerate(zip(
+            placed, manual, out["precision"], out["postcode"], out["city"], lat, lon)):
+        if progress and done % step == 0:
+            progress(done, total)
         place = None
         if is_placed:
             key = (postcode, city, la if is_manual else 0.0, lo if is_manual else 0.0)
@@ -316,7 +279,8 @@ def locate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> pd.DataFr
             lats.append(la if is_manual else place.latitude)
             lons.append(lo if is_manual else place.longitude)
             values = {"coord_source": "manual" if is_manual else "geocoded",
-                      "coord_precision": "address" if is_manual else place.precision,
+                      # Given coordinates are as precise as the row says they are.
+                      "coord_precision": precision if is_manual else place.precision,
                       "geo_postcode": place.postcode, "municipality": place.municipality,
                       "municipality_code": place.municipality_code, "province": place.province,
                       "province_code": place.province_code, "region": place.region,
@@ -327,22 +291,51 @@ def locate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> pd.DataFr
     out["longitude"] = np.asarray(lons, dtype=float)
     for k, values in columns.items():
         out[k] = values
+    if progress:
+        progress(total, total)
     return out
 
 
-def read_directory(source: Path | str | bytes | IO[bytes] | None = None,
-                   gazetteer: Gazetteer | None = None) -> LoadResult:
-    """Read and validate; keep the rows without problems, located, and report the others."""
-    frame = read_table(source if source is not None else ORGANISATIONS_CSV)
+def site_numbers(org_ids: pd.Series) -> pd.Series:
+    """Site ids numbered per organisation in file order ('apd-1', 'apd-2'), the same on every load."""
+    return org_ids + "-" + (org_ids.groupby(org_ids).cumcount() + 1).astype(str)
+
+
+def complete(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the optional columns a file left out, and tidy values a spreadsheet writes its own way."""
+    out = frame.copy()
     for name in OPTIONAL_COLUMNS:
-        if name not in frame:
-            frame[name] = ""
-    problems = validate(frame, gazetteer)
+        if name not in out:
+            out[name] = ""
+    if "site_id" not in frame.columns and "org_id" in out.columns:
+        out["site_id"] = site_numbers(out["org_id"])
+    for name in ("latitude", "longitude"):
+        if name in out:
+            # A Belgian spreadsheet writes 50,85; the decimal comma means a point.
+            out[name] = out[name].str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+    return out
+
+
+def check(frame: pd.DataFrame, gazetteer: Gazetteer | None = None,
+          progress: Progress | None = None, extra: Iterable[Problem] = ()) -> LoadResult:
+    """Validate a read frame; keep the rows without problems, located, and report the others."""
+    problems = sorted([*validate(frame, gazetteer), *extra], key=lambda p: (p.row or 0, p.field))
     if any(p.row is None for p in problems):
         return LoadResult(frame.iloc[0:0], problems, list(frame["row"]))
     bad_rows = sorted({p.row for p in problems if p.row is not None})
     good = frame[~frame["row"].isin(bad_rows)].reset_index(drop=True)
-    return LoadResult(locate(good, gazetteer), problems, bad_rows)
+    return LoadResult(locate(good, gazetteer, progress), problems, bad_rows)
+
+
+def read_directory(source: Path | str | bytes | IO[bytes] | None = None,
+                   gazetteer: Gazetteer | None = None) -> LoadResult:
+    """Read and validate a file in Lien's schema; keep the good rows, located, report the rest."""
+    table = tabular.read(source if source is not None else ORGANISATIONS_CSV)
+    # Lien's own schema has one column per name: a repeated one is ambiguous, not renamed.
+    repeated = [problem(None, name, "duplicate_name") for name in sorted(set(table.renamed.values()))]
+    result = check(complete(table.frame), gazetteer, extra=[*repeated, *table.problems])
+    rejected = sorted({*result.rejected_rows, *(p.row for p in table.problems if p.row)})
+    return LoadResult(result.frame, result.problems, rejected, table.notes)
 
 
 def load_directory(source: Path | str | bytes | IO[bytes] | None = None,
@@ -359,7 +352,7 @@ def load_directory(source: Path | str | bytes | IO[bytes] | None = None,
     return result.frame
 
 
-def problems_frame(problems: list[Problem]) -> pd.DataFrame:
-    """Problems as a table with row, field and message columns, for display or download."""
-    return pd.DataFrame([{"row": p.row, "field": p.field, "message": p.message} for p in problems],
-                        columns=["row", "field", "message"])
+def problems_frame(problems: Iterable[Problem], lang: str = "en") -> pd.DataFrame:
+    """Problems as a table with row, field and message columns, in `lang`."""
+    return pd.DataFrame([{"row": p.row, "field": p.field, "message": p.text(lang)}
+                         for p in problems], columns=["row", "field", "message"])

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from lien.paths import AUDIENCES_CSV, SERVICES_CSV
+from lien.text import fold
 
 LANGS: tuple[str, ...] = ("fr", "nl", "en")
 
@@ -32,6 +33,7 @@ class Vocabulary:
     def __init__(self, name: str, terms: list[Term]) -> None:
         self.name = name
         self.terms: dict[str, Term] = {t.code: t for t in terms}
+        self._by_name = {fold(name): t.code for t in terms for name in (t.code, *t.labels.values())}
 
     @classmethod
     def from_csv(cls, name: str, path: Path) -> "Vocabulary":
@@ -59,6 +61,10 @@ class Vocabulary:
         """The label of a code in `lang` (the code itself if unknown)."""
         term = self.terms.get(code)
         return term.label(lang) if term else code
+
+    def code_for(self, text: str) -> str | None:
+        """The code a code or a FR/NL/EN label stands for, ignoring case and accents."""
+        return text if text in self.terms else self._by_name.get(fold(text))
 
 
 # Service categories colour the map: Okabe-Ito colours, distinguishable with colour-blindness.

@@ -9,7 +9,8 @@ import math
 import pytest
 
 from lien import directory
-from lien.directory import DirectoryError, Problem, load_directory, read_directory
+from lien.directory import DirectoryError, load_directory, read_directory
+from lien.problems import Problem, problem
 from lien.paths import ORGANISATIONS_CSV
 
 
@@ -160,11 +161,16 @@ def test_same_org_id_with_two_names() -> None:
         _problems(_csv(rows)), 3, "organisation").message
 
 
-def test_empty_and_non_utf8_files_are_refused_readably() -> None:
-    assert [str(p) for p in _problems(b"")] == ["file, header: the file is empty"]
-    latin = ORGANISATIONS_CSV.read_text(encoding="utf-8").encode("cp1252", errors="replace")
-    (problem,) = _problems(latin)
-    assert problem.field == "encoding" and "UTF-8" in problem.message
+def test_an_empty_file_is_refused_readably() -> None:
+    assert [str(p) for p in _problems(b"")] == ["file, file: the file is empty"]
+
+
+def test_a_windows_1252_file_is_read_with_a_note() -> None:
+    text = ORGANISATIONS_CSV.read_text(encoding="utf-8")
+    result = read_directory(text.encode("cp1252", errors="replace"))
+    (note,) = result.notes
+    assert note.field == "encoding" and "Windows-1252" in note.message
+    assert set(result.frame["organisation"]) >= {"Aide aux Personnes Déplacées"}
 
 
 def test_error_message_lists_every_problem_readably() -> None:
@@ -194,11 +200,17 @@ def test_manual_coordinates_override_geocoding() -> None:
     frame = load_directory(_csv(rows)).set_index("site_id")
     assert math.isclose(frame.at["apd-liege", "latitude"], 50.6412)
     assert frame.at["apd-liege", "coord_source"] == "manual"
-    assert frame.at["apd-liege", "coord_precision"] == "address"
+    # The row says its place is known to the town: coordinates given for it are no more precise.
+    assert frame.at["apd-liege", "coord_precision"] == "locality"
     assert frame.at["apd-liege", "province_code"] == "60000"
 
 
-def test_problems_frame_columns() -> None:
-    table = directory.problems_frame([Problem(3, "postcode", "bad")])
+def test_problems_frame_columns_in_each_language() -> None:
+    found = [problem(3, "postcode", "postcode", value="'75001'")]
+    table = directory.problems_frame(found)
     assert list(table.columns) == ["row", "field", "message"]
-    assert table.iloc[0].tolist() == [3, "postcode", "bad"]
+    assert table.iloc[0].tolist() == [3, "postcode", "'75001' is not a Belgian postcode"]
+    assert directory.problems_frame(found, "fr").iloc[0]["message"] == (
+        "'75001' n'est pas un code postal belge")
+    assert directory.problems_frame(found, "nl").iloc[0]["message"] == (
+        "'75001' is geen Belgische postcode")
