@@ -156,12 +156,14 @@ def to_query(filters: Filters) -> dict[str, str]:
 
 
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the folded search text once per loaded directory, so keyword search is one pass."""
+    """Add the folded search text and the languages spoken, once per loaded directory."""
     out = frame.copy()
     text = (out["organisation"] + " " + out["site"] + " " + out["description"] + " "
             + out["city"] + " " + out.get("municipality", ""))
     out["_search"] = text.map(fold)
     out["_located"] = out["latitude"].notna() & out["longitude"].notna()
+    # Computed once here: scanning 100,000 cells on every rerun costs a quarter of a second.
+    out.attrs["spoken"] = sorted({c for cell in out["languages"] for c in taxonomy.split_codes(cell)})
     return out
 
 

@@ -9,9 +9,13 @@ from typing import Sequence
 import pandas as pd
 import streamlit as st
 
+from streamlit_folium import st_folium
+
 import geocode
-from lien import coverage, directory, export, filters, taxonomy
+from lien import coverage, directory, export, filters, mapview, tabular, taxonomy, upload
 from lien.gazetteer import Place
+from lien.paths import directory_path
+from lien.problems import Problem
 from lien.filters import (DEFAULT_RADIUS_KM, PARAMS, RADIUS_RANGE, Filters, Notice, from_query,
                           to_query)
 from lien.i18n import LANGUAGE_NAMES, t
@@ -26,7 +30,7 @@ _KEYS = {"service": "f_service", "audience": "f_audience", "province": "f_provin
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(path: str, digest: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _load(path: str, digest: str) -> tuple[pd.DataFrame, list[Problem]]:
     """The prepared directory and its problems, once per file content.
 
     A resource, not cache_data: a 100,000-site frame is shared read-only by every session
@@ -35,12 +39,8 @@ def _load(path: str, digest: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     try:
         result = directory.read_directory(Path(path))
     except directory.DirectoryError as exc:
-        return pd.DataFrame(), directory.problems_frame(exc.problems)
-    frame = filters.prepare(result.frame)
-    # Computed once here: scanning 100,000 cells on every rerun costs a quarter of a second.
-    frame.attrs["spoken"] = sorted({c for cell in frame["languages"]
-                                    for c in taxonomy.split_codes(cell)})
-    return frame, directory.problems_frame(result.problems)
+        return pd.DataFrame(), exc.problems
+    return filters.prepare(result.frame), result.problems
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -49,8 +49,8 @@ def _digest(path: str, mtime_ns: int, size: int) -> str:
     return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
 
 
-def load_directory(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The directory every page shows (LIEN_DATA or data/organisations.csv), loaded once."""
+def load_directory(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The shared directory (LIEN_DATA or data/organisations.csv), loaded once per server."""
     try:
         stat = path.stat()
     except OSError as exc:
@@ -58,6 +58,36 @@ def load_directory(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         st.stop()
     with st.spinner(f"{path.name}…"):
         return _load(str(path), _digest(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+UPLOAD_KEY = "lien_upload"  # the session's own directory, chosen on the Data page
+
+
+def current_directory() -> tuple[pd.DataFrame, list[Problem], str]:
+    """What this session shows: its own upload if it chose one, else the shared directory."""
+    mine = st.session_state.get(UPLOAD_KEY)
+    if mine is not None:
+        return mine["frame"], [], mine["name"]
+    source = directory_path()
+    frame, problems = load_directory(source)
+    return frame, problems, source.name
+
+
+def use_upload(frame: pd.DataFrame, name: str) -> None:
+    """Show `frame` on every page of this session only; other sessions keep the shared file."""
+    st.session_state[UPLOAD_KEY] = {"frame": filters.prepare(frame), "name": name}
+
+
+def directory_notice(problems: Sequence[Problem], name: str, lang: str) -> None:
+    """Say which directory is shown; stop the page if the shared one was refused."""
+    if problems:
+        refused(problems, name, lang)
+    if st.session_state.get(UPLOAD_KEY) is not None:
+        left, right = st.columns([4, 1])
+        left.info(t("using_upload", lang, name=name))
+        if right.button(t("use_shared", lang), key="use_shared"):
+            del st.session_state[UPLOAD_KEY]
+            st.rerun()
 
 
 def spoken_languages(frame: pd.DataFrame) -> list[str]:
@@ -77,11 +107,28 @@ def locate(query: str) -> Place | None:
     return _geocoder().locate(query)
 
 
-def refused(problems: pd.DataFrame, name: str, lang: str) -> None:
+def problems_table(problems: Sequence[Problem], lang: str) -> pd.DataFrame:
+    """Problems with translated headers and messages, for display and download."""
+    table = directory.problems_frame(problems, lang)
+    table["row"] = table["row"].astype("Int64")
+    return table.rename(columns={"row": t("col_row", lang), "field": t("col_field", lang),
+                                 "message": t("col_message", lang)})
+
+
+def refused(problems: Sequence[Problem], name: str, lang: str) -> None:
     """Show why the directory was refused and stop the page."""
     st.error(t("refused", lang, name=name, count=len(problems)))
-    st.dataframe(problems, hide_index=True, key="problems")
+    st.dataframe(problems_table(problems, lang), hide_index=True, key="problems")
     st.stop()
+
+
+def site_map(sites: pd.DataFrame, lang: str, origin: tuple[float, float] | None,
+             radius_km: float | None, key: str) -> None:
+    """The map of located sites, centred on them or on the near-me circle."""
+    center, zoom = mapview.view_for(sites, origin, radius_km if origin else None)
+    st_folium(mapview.base_map(lang), feature_group_to_add=mapview.sites_layer(sites, lang, origin),
+              center=center, zoom=zoom, returned_objects=[], key=key, height=520,
+              use_container_width=True)
 
 
 def near_origin(near: str, lang: str) -> tuple[float, float] | None:
@@ -305,3 +352,131 @@ def funder_summary(figures: coverage.Headline, table: pd.DataFrame,
                                                      for s, _ in ranked],
                            t("gap_count", lang, count="").strip(): [len(a) for _, a in ranked],
                            t("axis_area", lang): [", ".join(a) for _, a in ranked]}))
+
+
+# --- data page -------------------------------------------------------------------------------
+# An upload lives in this session's state only: never in a server-wide cache, never on disk.
+
+def read_upload(name: str, data: bytes, lang: str) -> tabular.Table:
+    """Read an uploaded file (choosing the sheet of a workbook); stop the page if it can't be."""
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    sheet = st.session_state.get("upload_sheet") if st.session_state.get(
+        "_upload_digest") == digest else None
+    try:
+        table = tabular.read_bytes(data, name, sheet=sheet, max_mb=tabular.MAX_UPLOAD_MB)
+    except directory.DirectoryError as exc:
+        st.error(t("upload_refused", lang, name=name))
+        for found in exc.problems:
+            st.markdown(f"- {found.text(lang)}")
+        st.stop()
+    if st.session_state.get("_upload_digest") != digest:
+        # A new file: forget the previous file's sheet and column choices.
+        st.session_state["_upload_digest"] = digest
+        st.session_state["upload_sheet"] = table.sheet
+        for field_name, column in _guesses(table).items():
+            st.session_state[f"map_{field_name}"] = column
+    if len(table.sheets) > 1:
+        st.selectbox(t("sheet", lang), table.sheets, key="upload_sheet")
+    return table
+
+
+def _guesses(table: tabular.Table) -> dict[str, str]:
+    guessed = upload.guess_mapping(c for c in table.frame.columns if c != "row")
+    return {name: guessed.get(name, "") for name in upload.FIELDS}
+
+
+def column_mapping(table: tabular.Table, lang: str) -> dict[str, str]:
+    """One selectbox per Lien field, pre-set to the obvious column of the file."""
+    columns = ["", *[c for c in table.frame.columns if c != "row"]]
+    for name in upload.FIELDS:
+        # A sheet change can drop a column the previous sheet had.
+        if st.session_state.get(f"map_{name}") not in columns:
+            st.session_state[f"map_{name}"] = ""
+    unmapped = [n for n in upload.MUST_MAP if not st.session_state.get(f"map_{n}")]
+    with st.expander(t("mapping_heading", lang), expanded=bool(unmapped)):
+        st.caption(t("mapping_help", lang))
+        grid = st.columns(4)
+        for i, name in enumerate(upload.FIELDS):
+            label = f"{name} *" if name in upload.MUST_MAP else name
+            grid[i % 4].selectbox(label, columns, key=f"map_{name}",
+                                  format_func=lambda c: c or t("not_in_file", lang))
+    return {name: st.session_state[f"map_{name}"] for name in upload.FIELDS
+            if st.session_state.get(f"map_{name}")}
+
+
+def checked_upload(table: tabular.Table, mapping: dict[str, str], name: str,
+                   lang: str) -> upload.Upload:
+    """Check and place the upload, with a progress bar; redone only when the file or mapping changes."""
+    key = (st.session_state.get("_upload_digest"), table.sheet, tuple(sorted(mapping.items())))
+    done = st.session_state.get("_upload_checked")
+    if done is not None and done[0] == key:
+        return done[1]
+    bar = st.progress(0.0, text=t("geocoding", lang))
+
+    def progress(count: int, total: int) -> None:
+        bar.progress(count / total if total else 1.0,
+                     text=t("geocoding_progress", lang, done=count, total=total))
+
+    result = upload.process(table, mapping, name, progress=progress)
+    bar.empty()
+    st.session_state["_upload_checked"] = (key, result)
+    return result
+
+
+def upload_report(result: upload.Upload, lang: str) -> None:
+    """What was read, kept and set aside, the notes, and every problem with its row and field."""
+    for note in result.notes:
+        st.info(note.text(lang))
+    cols = st.columns(4)
+    cols[0].metric(t("m_rows_read", lang), result.rows_read)
+    cols[1].metric(t("m_kept", lang), len(result.frame))
+    cols[2].metric(t("m_set_aside", lang), len(result.rejected))
+    cols[3].metric(t("m_problems", lang), len(result.problems))
+    if result.refused:
+        st.error(t("upload_refused", lang, name=result.name))
+    if result.problems:
+        st.subheader(t("problems_heading", lang))
+        st.dataframe(problems_table(result.problems, lang), hide_index=True, width="stretch",
+                     key="upload_problems")
+    else:
+        st.success(t("no_problems", lang))
+
+
+def upload_actions(result: upload.Upload, raw: tabular.Table, lang: str) -> None:
+    """Use the upload in this session, or download it cleaned, and what was set aside."""
+    if len(result.frame) and st.button(t("use_upload", lang), key="upload_use", type="primary"):
+        use_upload(result.frame, result.name)
+        st.success(t("upload_in_use", lang, name=result.name))
+    stem = Path(result.name).stem or "upload"
+    cols = st.columns(4)
+    if len(result.frame):
+        cols[0].download_button(
+            t("download_cleaned_csv", lang), lambda: export.to_csv(upload.cleaned(result.frame)),
+            export.filename(f"{stem}-lien", "csv"), "text/csv", key="upload_clean_csv")
+        cols[1].download_button(
+            t("download_cleaned_xlsx", lang),
+            lambda: export.to_xlsx(upload.cleaned(result.frame), about=result.name),
+            export.filename(f"{stem}-lien", "xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="upload_clean_xlsx")
+    if len(result.rejected):
+        cols[2].download_button(
+            t("download_rejected", lang),
+            lambda: export.table_csv(upload.rejected_rows(raw.frame, result.problems, lang)),
+            export.filename(f"{stem}-set-aside", "csv"), "text/csv", key="upload_rejected")
+    if result.problems:
+        cols[3].download_button(
+            t("download_report", lang), lambda: export.table_csv(problems_table(result.problems,
+                                                                                  lang)),
+            export.filename(f"{stem}-problems", "csv"), "text/csv", key="upload_report")
+
+
+def schema_help(lang: str) -> None:
+    """The fields Lien reads and the service codes, for someone preparing a file."""
+    st.subheader(t("schema_heading", lang))
+    st.markdown(t("schema_help", lang))
+    services = taxonomy.services()
+    st.dataframe(pd.DataFrame({"code": services.codes,
+                               t("col_services", lang): [services.label(c, lang)
+                                                         for c in services.codes]}),
+                 hide_index=True, key="schema_services")

@@ -6,19 +6,16 @@ import streamlit as st
 
 from lien import charts, coverage, filters, taxonomy, ui
 from lien.i18n import t
-from lien.paths import directory_path
 
 st.set_page_config(page_title="Lien — coverage", page_icon="📊", layout="wide")
-source = directory_path()
-frame, problems = ui.load_directory(source)
+frame, problems, name = ui.current_directory()
 chosen = ui.sidebar(ui.spoken_languages(frame))
 lang = chosen.lang
 ui.print_style()
 
 st.title(t("coverage_title", lang))
 st.caption(t("coverage_intro", lang))
-if len(problems):
-    ui.refused(problems, source.name, lang)
+ui.directory_notice(problems, name, lang)
 
 sites = filters.apply(frame, chosen, ui.near_origin(chosen.near, lang))
 figures = coverage.headline(sites)

@@ -129,8 +129,8 @@ def test_app_reports_a_refused_file_without_crashing(tmp_path: Path,
     assert not at.exception
     assert "a été refusé : 1 problème" in at.error[0].value
     problems = _table(at, 0)
-    assert problems.iloc[0]["field"] == "services"
-    assert "legal_aide" in problems.iloc[0]["message"]
+    assert problems.iloc[0]["Champ"] == "services"
+    assert problems.iloc[0]["Problème"] == "code de service inconnu 'legal_aide'"
 
 
 def test_base_map_stays_the_same_when_filters_change() -> None:
