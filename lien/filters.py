@@ -19,6 +19,7 @@ DEFAULT_RADIUS_KM = 25.0
 RADIUS_RANGE = (1.0, 250.0)
 MAX_TEXT = 200          # longer q/near values are cut: nobody types more, and it bounds work
 MAX_VALUES = 50         # per multi-valued parameter
+MAX_NOTICES = 10        # a crafted URL must not fill the sidebar with warnings
 EARTH_RADIUS_KM = 6371.0088
 # The parameter names are part of the shareable URL: keep them exactly.
 PARAMS: tuple[str, ...] = ("service", "audience", "province", "language", "q", "near",
@@ -64,9 +65,16 @@ def _values(raw: str | Sequence[str] | None) -> list[str]:
     return [v.strip() for item in items for v in str(item).split(",") if v.strip()]
 
 
-def _last(raw: str | Sequence[str] | None) -> str:
-    values = [raw] if isinstance(raw, str) else list(raw or [])
-    return str(values[-1]).strip() if values else ""
+def _last(name: str, raw: str | Sequence[str] | None, notices: list[Notice]) -> str:
+    """The last value of a one-value parameter; earlier, different values are noticed as ignored."""
+    values = [raw] if isinstance(raw, str) else [str(v) for v in raw or []]
+    if not values:
+        return ""
+    last = values[-1].strip()
+    for earlier in dict.fromkeys(v.strip() for v in values[:-1]):
+        if earlier != last:
+            notices.append(Notice(name, _shorten(earlier)))
+    return last
 
 
 def _shorten(value: str, limit: int = 40) -> str:
@@ -97,14 +105,14 @@ def from_query(params: Mapping[str, str | Sequence[str]], province_codes: Iterab
 
     texts = {}
     for name in ("q", "near"):
-        value = _last(params.get(name))
+        value = _last(name, params.get(name), notices)
         if len(value) > MAX_TEXT:
             notices.append(Notice(name, _shorten(value)))
             value = value[:MAX_TEXT]
         texts[name] = value
 
     radius = DEFAULT_RADIUS_KM
-    raw_radius = _last(params.get("radius_km"))
+    raw_radius = _last("radius_km", params.get("radius_km"), notices)
     if raw_radius:
         try:
             number = float(raw_radius)
@@ -115,14 +123,14 @@ def from_query(params: Mapping[str, str | Sequence[str]], province_codes: Iterab
             notices.append(Notice("radius_km", _shorten(raw_radius)))
 
     national = True
-    raw_national = _last(params.get("national"))
+    raw_national = _last("national", params.get("national"), notices)
     if raw_national in ("0", "1"):
         national = raw_national == "1"
     elif raw_national:
         notices.append(Notice("national", _shorten(raw_national)))
 
     lang = DEFAULT_LANG
-    raw_lang = _last(params.get("lang"))
+    raw_lang = _last("lang", params.get("lang"), notices)
     if raw_lang in LANGS:
         lang = raw_lang
     elif raw_lang:
@@ -132,6 +140,8 @@ def from_query(params: Mapping[str, str | Sequence[str]], province_codes: Iterab
                       provinces=chosen["province"], languages=chosen["language"],
                       q=texts["q"], near=texts["near"], radius_km=radius, national=national,
                       lang=lang)
+    if len(notices) > MAX_NOTICES:
+        notices = [*notices[:MAX_NOTICES - 1], Notice("…", f"+{len(notices) - MAX_NOTICES + 1}")]
     return ParsedQuery(filters, notices)
 
 

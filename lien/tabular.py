@@ -72,7 +72,7 @@ def _looks_binary(data: bytes) -> str:
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head:
         return "binary"
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
     return "binary" if controls > max(8, len(head) // 100) else ""
@@ -244,7 +244,7 @@ def read_bytes(data: bytes, name: str = "the file", *, sheet: str | None = None,
         return _read_xlsx(data, name, sheet)
     if data.startswith(_OLE):
         raise _refuse(name, "old_excel")
-    kind = _looks_binary(data)
+    kind = "" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _looks_binary(data)
     if kind:
         raise _refuse(name, "binary", kind=kind)
     return _read_csv(data, name)

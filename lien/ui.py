@@ -151,6 +151,11 @@ def area_options() -> list[str]:
 def _load_url_once(language_codes: Sequence[str]) -> list[Notice]:
     """Copy the URL's filters into the widgets, on a session's first run only."""
     if st.session_state.get("_url_loaded"):
+        # Streamlit drops a widget's value when another page is shown; setting it again by
+        # hand makes it the session's, so the filters and language follow from page to page.
+        for key in _KEYS.values():
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
         return []
     st.session_state["_url_loaded"] = True
     params = {name: st.query_params.get_all(name) for name in PARAMS}

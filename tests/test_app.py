@@ -139,3 +139,15 @@ def test_base_map_stays_the_same_when_filters_change() -> None:
     assert _map_args(everything)["script"] == _map_args(housing)["script"]
     assert _map_args(everything)["feature_group"] != _map_args(housing)["feature_group"]
     assert _map_args(housing)["zoom"] > _map_args(everything)["zoom"]
+
+
+def test_filters_and_language_follow_the_visitor_from_page_to_page() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "nl"
+    at.query_params["service"] = "housing"
+    at.run()
+    at.switch_page("pages/1_Couverture_Dekking_Coverage.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Dekking van de diensten"
+    assert at.sidebar.multiselect(key="f_service").value == ["housing"]
+    assert at.query_params["service"] == "housing" and at.query_params["lang"] == "nl"
