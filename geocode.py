@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import logging
 import os
@@ -34,8 +33,10 @@ from geopy.geocoders import Nominatim
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
+from lien import tabular
 from lien.gazetteer import Gazetteer, Place, default_gazetteer
 from lien.paths import GEOCODE_CACHE_CSV
+from lien.problems import DirectoryError
 from lien.text import fold
 
 log = logging.getLogger("lien.geocode")
@@ -296,23 +297,8 @@ def get_geocoder(name: str | None = None) -> OfflineGeocoder | OnlineGeocoder:
 # --- command line -------------------------------------------------------------------------
 
 def _read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            # cp1252 leaves five bytes undefined; latin-1 never fails, so no traceback.
-            text = raw.decode("latin-1")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    # newline="" keeps line breaks inside quoted cells: str.splitlines() dropped them, gluing
-    # "Rue X 1\n1000 Bruxelles" into "Rue X 11000 Bruxelles", and split rows at U+2028.
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    return list(reader.fieldnames or []), list(reader)
+    table = tabular.read(path, strip=False)
+    return [c for c in table.frame.columns if c != "row"], list(tabular.records(table))
 
 
 def _write_table(path: Path, fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
@@ -372,6 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             total, failed = geocode_csv(args.csv, args.column, args.out, geocoder)
         except (OSError, KeyError, csv.Error) as exc:
+            print(f"geocode.py: {exc}", file=sys.stderr)
+            return 2
+        except DirectoryError as exc:
             print(f"geocode.py: {exc}", file=sys.stderr)
             return 2
         print(f"geocoded {total - failed} of {total} rows into {args.out}"

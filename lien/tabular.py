@@ -108,7 +108,8 @@ def _cell(value: Any) -> str:
 
 
 def _frame(header: list[str], records: list[list[str]], lines: list[int], name: str,
-           notes: list[Problem], problems: list[Problem], delimiter: str) -> Table:
+           notes: list[Problem], problems: list[Problem], delimiter: str,
+           strip: bool = True) -> Table:
     width = len(header)
     renamed: dict[str, str] = {}
     names: list[str] = []
@@ -147,7 +148,7 @@ def _frame(header: list[str], records: list[list[str]], lines: list[int], name: 
     frame = pd.DataFrame(kept_records, columns=[n or f"_blank{i}" for i, n in enumerate(names)],
                          dtype=object).fillna("")
     frame = frame[[c for c, n in zip(frame.columns, names) if n]]
-    if len(frame):
+    if len(frame) and strip:
         frame = frame.apply(lambda col: col.astype(str).str.strip())
     frame.insert(0, "row", kept_lines)
     if not len(frame) and not problems:
@@ -155,7 +156,7 @@ def _frame(header: list[str], records: list[list[str]], lines: list[int], name: 
     return Table(frame, notes, problems, renamed=renamed)
 
 
-def _read_csv(data: bytes, name: str) -> Table:
+def _read_csv(data: bytes, name: str, strip: bool = True) -> Table:
     notes: list[Problem] = []
     text = _decode(data, notes)
     if not text.strip():
@@ -178,7 +179,7 @@ def _read_csv(data: bytes, name: str) -> Table:
             records.append(record)
             lines.append(start)
         start = reader.line_num + 1
-    return _frame(header, records, lines, name, notes, [], delimiter)
+    return _frame(header, records, lines, name, notes, [], delimiter, strip)
 
 
 def workbook_sheets(data: bytes) -> list[str]:
@@ -192,7 +193,7 @@ def workbook_sheets(data: bytes) -> list[str]:
         book.close()
 
 
-def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
+def _read_xlsx(data: bytes, name: str, sheet: str | None, strip: bool = True) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -228,38 +229,42 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
                              others=", ".join(repr(s) for s in sheets if s != used)))
     (_, header), *body = rows_of[used]
     table = _frame(header, [cells for _, cells in body], [n for n, _ in body], name, notes, [],
-                   ",")
+                   ",", strip)
     table.sheets, table.sheet = sheets, used
     return table
 
 
 def read_bytes(data: bytes, name: str = "the file", *, sheet: str | None = None,
-               max_mb: float | None = None) -> Table:
-    """Read an uploaded or stored table; raises DirectoryError naming why it can't be read."""
+               max_mb: float | None = None, strip: bool = True) -> Table:
+    """Read an uploaded or stored table; raises DirectoryError naming why it can't be read.
+
+    `strip=False` keeps each cell exactly as written, for tools that pass rows through.
+    """
     if max_mb is not None and len(data) > max_mb * MB:
         raise _refuse(name, "too_large", size=f"{len(data) / MB:.1f}", limit=max_mb)
     if not data.strip():
         raise _refuse(name, "empty")
     if data.startswith(_ZIP) or name.lower().endswith(".xlsx"):
-        return _read_xlsx(data, name, sheet)
+        return _read_xlsx(data, name, sheet, strip)
     if data.startswith(_OLE):
         raise _refuse(name, "old_excel")
     kind = "" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _looks_binary(data)
     if kind:
         raise _refuse(name, "binary", kind=kind)
-    return _read_csv(data, name)
+    return _read_csv(data, name, strip)
 
 
 def read(source: Path | str | bytes | IO[bytes], *, sheet: str | None = None,
-         max_mb: float | None = None) -> Table:
+         max_mb: float | None = None, strip: bool = True) -> Table:
     """Read a path, bytes or binary file object (see read_bytes)."""
     if isinstance(source, (str, Path)):
         path = Path(source)
-        return read_bytes(path.read_bytes(), path.name, sheet=sheet, max_mb=max_mb)
-    if isinstance(source, bytes):
-        return read_bytes(source, sheet=sheet, max_mb=max_mb)
-    return read_bytes(source.read(), getattr(source, "name", "the file"), sheet=sheet,
-                      max_mb=max_mb)
+        data, name = path.read_bytes(), path.name
+    elif isinstance(source, bytes):
+        data, name = source, "the file"
+    else:
+        data, name = source.read(), getattr(source, "name", "the file")
+    return read_bytes(data, name, sheet=sheet, max_mb=max_mb, strip=strip)
 
 
 def records(table: Table) -> Iterable[dict[str, str]]:
