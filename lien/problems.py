@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from lien.i18n import t
 
@@ -16,9 +17,10 @@ class Problem:
     code: str
     params: tuple[tuple[str, str], ...] = ()
 
-    def text(self, lang: str = "en") -> str:
-        """The plain message in `lang`."""
-        return t(f"p_{self.code}", lang, **dict(self.params))
+    def text(self, lang: str = "en", escape: Callable[[str], str] | None = None) -> str:
+        """The plain message in `lang`; `escape` is applied to the values taken from the file."""
+        params = {k: escape(v) if escape else v for k, v in self.params}
+        return t(f"p_{self.code}", lang, **params)
 
     @property
     def message(self) -> str:

@@ -16,3 +16,13 @@ def fold(text: str) -> str:
     """Lower-case, strip accents and turn punctuation into single spaces: 'Liège' -> 'liege'."""
     bare = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return _SEPARATORS.sub(" ", bare.casefold()).strip()
+
+
+# Links, images, emphasis, code, HTML, tables, maths and autolinks ("http:"); '.' and '-' are left
+# alone: at worst they make a list, and escaping them would litter every file name.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!<>|~$:])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text shown literally by a Markdown renderer: no links, images, emphasis or HTML from it."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

@@ -16,6 +16,7 @@ from lien import coverage, directory, export, filters, mapview, tabular, taxonom
 from lien.gazetteer import Place
 from lien.paths import directory_path
 from lien.problems import Problem
+from lien.text import markdown_escape as _md  # every user-given text shown through Markdown
 from lien.filters import (DEFAULT_RADIUS_KM, PARAMS, RADIUS_RANGE, Filters, Notice, from_query,
                           to_query)
 from lien.i18n import LANGUAGE_NAMES, t
@@ -54,7 +55,7 @@ def load_directory(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     try:
         stat = path.stat()
     except OSError as exc:
-        st.error(f"{path}: {exc.strerror or exc}")
+        st.error(_md(f"{path}: {exc.strerror or exc}"))
         st.stop()
     with st.spinner(f"{path.name}…"):
         return _load(str(path), _digest(str(path), stat.st_mtime_ns, stat.st_size))
@@ -84,7 +85,7 @@ def directory_notice(problems: Sequence[Problem], name: str, lang: str) -> None:
         refused(problems, name, lang)
     if st.session_state.get(UPLOAD_KEY) is not None:
         left, right = st.columns([4, 1])
-        left.info(t("using_upload", lang, name=name))
+        left.info(t("using_upload", lang, name=_md(name)))
         if right.button(t("use_shared", lang), key="use_shared"):
             del st.session_state[UPLOAD_KEY]
             st.rerun()
@@ -137,7 +138,7 @@ def near_origin(near: str, lang: str) -> tuple[float, float] | None:
         return None
     place = locate(near)
     if place is None:
-        st.warning(t("near_not_found", lang, query=near))
+        st.warning(t("near_not_found", lang, query=_md(near)))
         return None
     st.info(t("near_found", lang, place=place.label))
     return place.latitude, place.longitude
@@ -177,7 +178,7 @@ def sidebar(language_codes: Sequence[str]) -> Filters:
     lang = bar.selectbox("Langue · Taal · Language", list(LANGUAGE_NAMES),
                          format_func=LANGUAGE_NAMES.get, key=_KEYS["lang"])
     for notice in notices:
-        bar.warning(t("ignored_param", lang, name=notice.name, value=notice.value))
+        bar.warning(t("ignored_param", lang, name=notice.name, value=_md(notice.value)))
     bar.header(t("filters", lang))
     services = bar.multiselect(t("service", lang), taxonomy.services().codes,
                                format_func=lambda c: taxonomy.services().label(c, lang),
@@ -370,9 +371,9 @@ def read_upload(name: str, data: bytes, lang: str) -> tabular.Table:
     try:
         table = tabular.read_bytes(data, name, sheet=sheet, max_mb=tabular.MAX_UPLOAD_MB)
     except directory.DirectoryError as exc:
-        st.error(t("upload_refused", lang, name=name))
+        st.error(t("upload_refused", lang, name=_md(name)))
         for found in exc.problems:
-            st.markdown(f"- {found.text(lang)}")
+            st.markdown(f"- {found.text(lang, _md)}")
         st.stop()
     if st.session_state.get("_upload_digest") != digest:
         # A new file: forget the previous file's sheet and column choices.
@@ -431,14 +432,14 @@ def checked_upload(table: tabular.Table, mapping: dict[str, str], name: str,
 def upload_report(result: upload.Upload, lang: str) -> None:
     """What was read, kept and set aside, the notes, and every problem with its row and field."""
     for note in result.notes:
-        st.info(note.text(lang))
+        st.info(note.text(lang, _md))
     cols = st.columns(4)
     cols[0].metric(t("m_rows_read", lang), result.rows_read)
     cols[1].metric(t("m_kept", lang), len(result.frame))
     cols[2].metric(t("m_set_aside", lang), len(result.rejected))
     cols[3].metric(t("m_problems", lang), len(result.problems))
     if result.refused:
-        st.error(t("upload_refused", lang, name=result.name))
+        st.error(t("upload_refused", lang, name=_md(result.name)))
     if result.problems:
         st.subheader(t("problems_heading", lang))
         st.dataframe(problems_table(result.problems, lang), hide_index=True, width="stretch",
@@ -451,7 +452,7 @@ def upload_actions(result: upload.Upload, raw: tabular.Table, lang: str) -> None
     """Use the upload in this session, or download it cleaned, and what was set aside."""
     if len(result.frame) and st.button(t("use_upload", lang), key="upload_use", type="primary"):
         use_upload(result.frame, result.name)
-        st.success(t("upload_in_use", lang, name=result.name))
+        st.success(t("upload_in_use", lang, name=_md(result.name)))
     stem = Path(result.name).stem or "upload"
     cols = st.columns(4)
     if len(result.frame):

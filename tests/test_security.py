@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,38 @@ def test_exports_of_a_malicious_view_are_neutralised(malicious: Path) -> None:
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells if c)
     assert any(c.startswith("'=HYPERLINK") for c in cells)
+
+
+MARKDOWN_ATTACK = "![pixel](http://evil.example/p.png)[clic](javascript:alert(1))<b>x</b>"
+
+
+def _no_live_markdown(body: str) -> None:
+    """Markdown that would load an image, make a link or pass HTML is escaped, shown as text."""
+    for live in (r"!\[", r"\]\(", r"<b>"):
+        assert not re.search(r"(?<!\\)" + live, body), body
+    assert r"\!\[pixel\]\(http\://evil.example/p.png\)" in body
+
+
+def test_url_values_shown_in_messages_are_escaped() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["near"] = MARKDOWN_ATTACK
+    at.query_params["lang"] = MARKDOWN_ATTACK
+    at.run()
+    assert not at.exception
+    bodies = [w.value for w in at.warning]  # the ignored parameter, and the place not found
+    assert len(bodies) == 2
+    for body in bodies:
+        _no_live_markdown(body)
+
+
+def test_uploaded_names_shown_in_messages_are_escaped() -> None:
+    data = f"Nom,Services,{MARKDOWN_ATTACK}\nCroix-Rouge,housing,x\n".encode()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/2_Donnees_Gegevens_Data.py").run()
+    at.file_uploader(key="upload_file").set_value((f"{MARKDOWN_ATTACK}.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception
+    (note,) = [i.value for i in at.info]
+    _no_live_markdown(note)
+    at.button(key="upload_use").click().run()
+    _no_live_markdown(at.success[-1].value)
