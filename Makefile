@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test bench setup index assets clean
+.PHONY: run test bench load setup index assets clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
@@ -16,6 +16,10 @@ test: setup $(DEV_STAMP)
 # The performance table (bench/run.py); needs the dev requirements (playwright) and Debian's chromium.
 bench: setup $(DEV_STAMP)
 	$(BIN)/python bench/run.py
+
+# 20 concurrent browser sessions on one server (bench/load.py); same needs as bench.
+load: setup $(DEV_STAMP)
+	$(BIN)/python bench/load.py
 
 # The virtualenv, the pinned requirements, the derived gazetteer index and the map's web assets.
 setup: $(RUNTIME_STAMP) index assets

@@ -28,7 +28,6 @@ import logging
 import os
 import platform
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -395,22 +394,13 @@ def bench_geocode(report: Report, runs: int) -> None:
 @contextlib.contextmanager
 def server(path: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`streamlit run app.py` with LIEN_DATA=path on a free port; its process group is killed."""
-    from tests.browser.conftest import _free_port, _stop, _wait_until_healthy
+    from lien import harness
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--server.port", str(port),
-               "--browser.gatherUsageStats", "false"]
-    env = {**os.environ, "LIEN_DATA": str(path)}
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    process, url = harness.start_app(log, env={**os.environ, "LIEN_DATA": str(path)})
     try:
-        _wait_until_healthy(process, url, log)
         yield url, process
     finally:
-        _stop(process)
+        harness.stop(process)
 
 
 def memory_kib(pid: int) -> dict[str, int]:
@@ -426,7 +416,7 @@ def memory_kib(pid: int) -> dict[str, int]:
 def first_markers(browser: Any, url: str, timeout_s: float = 180.0) -> tuple[float, int, list[str]]:
     """Seconds from page.goto to the first markers counted in the map iframe, in a fresh
     context where every non-local request is aborted; also the count and the page errors."""
-    from tests.browser.conftest import VIEWPORT, count_markers, is_local, map_frame
+    from lien.harness import VIEWPORT, count_markers, is_local, map_frame
 
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     try:
@@ -456,13 +446,13 @@ def bench_browser(report: Report, files: dict[str, Path], runs: dict[str, int],
                   tmp: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM_ARGS
+    from lien.harness import CHROMIUM_ARGS, chromium_path
 
     hwm = report.add(Row("7. server peak memory VmHWM after first map (MiB)"))
     rss = report.add(Row("7b. server VmRSS after first map (MiB)"))
     seen = report.add(Row("8. markers visible in chromium, from goto (s)",
                           goal=f"< {MARKERS_GOAL_S:g} at 100k"))
-    chromium = shutil.which("chromium")
+    chromium = chromium_path()
     if chromium is None:
         report.errors.append("rows 7, 8: Debian chromium is not installed (apt-get install chromium)")
         return
