@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
+from urllib.parse import quote, urlencode
 
 import numpy as np
 import pandas as pd
@@ -163,6 +164,12 @@ def to_query(filters: Filters) -> dict[str, str]:
     if filters.lang != DEFAULT_LANG:
         out["lang"] = filters.lang
     return out
+
+
+def share_url(base: str, filters: Filters) -> str:
+    """The address that opens this view: `base` (query and anchor dropped) with the filters."""
+    query = urlencode(to_query(filters), quote_via=quote)
+    return base.split("#")[0].split("?")[0] + (f"?{query}" if query else "")
 
 
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:

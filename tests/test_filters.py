@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -154,3 +155,13 @@ def test_good_values_survive_next_to_bad_ones() -> None:
     parsed = from_query({"service": "housing,nope"}, AREAS)
     assert parsed.filters.services == ("housing",)
     assert [(n.name, n.value) for n in parsed.notices] == [("service", "nope")]
+
+
+def test_share_url_opens_the_same_view() -> None:
+    chosen = Filters(services=("housing", "legal_aid"), near="Liège", radius_km=10.0, lang="nl")
+    url = filters.share_url("https://lien.example/app?old=1#top", chosen)
+    assert url == ("https://lien.example/app?service=housing%2Clegal_aid&near=Li%C3%A8ge"
+                   "&radius_km=10&lang=nl")
+    parsed = filters.from_query(parse_qs(urlsplit(url).query), [], [])
+    assert parsed.filters == chosen and parsed.notices == []
+    assert filters.share_url("http://localhost:8501/", Filters()) == "http://localhost:8501/"
