@@ -336,9 +336,50 @@ TEXTS: dict[str, dict[str, str]] = {
     "p_org_name": {"fr": "{value} diffère de {other}, donné pour {org} à la ligne {first}",
                    "nl": "{value} verschilt van {other}, gegeven voor {org} op rij {first}",
                    "en": "{value} differs from {other} given for {org} on row {first}"},
+    "p_hsds_not_zip": {
+        "fr": "ce n'est pas une archive ZIP lisible ({reason})",
+        "nl": "dit is geen leesbaar ZIP-archief ({reason})",
+        "en": "this is not a readable ZIP archive ({reason})"},
+    "p_hsds_unsafe_path": {
+        "fr": "l'archive contient un chemin refusé : {path} (chemin absolu ou avec « .. »)",
+        "nl": "het archief bevat een geweigerd pad: {path} (absoluut pad of met '..')",
+        "en": "the archive holds a refused path: {path} (absolute or with '..')"},
+    "p_hsds_too_large": {
+        "fr": "l'archive décompressée dépasse la limite de {limit} Mo",
+        "nl": "het uitgepakte archief overschrijdt de limiet van {limit} MB",
+        "en": "the archive unpacks to more than {limit} MB, the limit"},
+    "p_hsds_missing_file": {
+        "fr": "{file} est absent de l'archive ; un paquet HSDS en a besoin",
+        "nl": "{file} ontbreekt in het archief; een HSDS-pakket heeft het nodig",
+        "en": "{file} is missing from the archive; an HSDS package needs it"},
+    "p_hsds_missing_field": {
+        "fr": "{file} n'a pas la colonne obligatoire {column}",
+        "nl": "{file} heeft de verplichte kolom {column} niet",
+        "en": "{file} lacks the required column {column}"},
+    "p_hsds_bad_csv": {
+        "fr": "{file} n'est pas un CSV lisible ({reason})",
+        "nl": "{file} is geen leesbaar CSV-bestand ({reason})",
+        "en": "{file} is not a readable CSV file ({reason})"},
+    "p_hsds_bad_datapackage": {
+        "fr": "datapackage.json n'est pas un JSON valide ({reason})",
+        "nl": "datapackage.json is geen geldige JSON ({reason})",
+        "en": "datapackage.json is not valid JSON ({reason})"},
+    "p_hsds_no_services": {
+        "fr": "le paquet ne contient aucun service",
+        "nl": "het pakket bevat geen enkele dienst",
+        "en": "the package holds no service"},
     "p_too_long": {"fr": "{length} caractères ; au plus {limit}",
                    "nl": "{length} tekens; hoogstens {limit}",
                    "en": "{length} characters; at most {limit}"},
+    "download_hsds": {"fr": "Open Referral HSDS (ZIP)", "nl": "Open Referral HSDS (ZIP)",
+                      "en": "Open Referral HSDS (ZIP)"},
+    "download_hsds_help": {
+        "fr": "Les sites affichés au format HSDS 3.0, lisible par d'autres annuaires (et par la "
+              "page Données de Lien).",
+        "nl": "De getoonde locaties in HSDS 3.0-formaat, leesbaar voor andere gidsen (en voor de "
+              "pagina Gegevens van Lien).",
+        "en": "The sites shown, in HSDS 3.0 format, readable by other directories (and by "
+              "Lien's Data page)."},
     # --- data page ------------------------------------------------------------------------
     "data_title": {"fr": "Vos données", "nl": "Uw gegevens", "en": "Your data"},
     "data_intro": {
@@ -354,8 +395,9 @@ TEXTS: dict[str, dict[str, str]] = {
               "the columns, reports every problem with its row, places the sites on the map and "
               "gives you back a cleaned file. It stays in your session: nothing is stored on the "
               "server and nobody else sees it."},
-    "upload_label": {"fr": "Fichier CSV ou XLSX", "nl": "CSV- of XLSX-bestand",
-                     "en": "CSV or XLSX file"},
+    "upload_label": {"fr": "Fichier CSV, XLSX ou ZIP Open Referral (HSDS)",
+                     "nl": "CSV-, XLSX- of Open Referral-ZIP-bestand (HSDS)",
+                     "en": "CSV, XLSX or Open Referral (HSDS) ZIP file"},
     "upload_refused": {"fr": "{name} ne peut pas être lu :", "nl": "{name} kan niet gelezen "
                        "worden:", "en": "{name} cannot be read:"},
     "sheet": {"fr": "Feuille", "nl": "Werkblad", "en": "Sheet"},

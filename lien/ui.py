@@ -12,7 +12,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import geocode
-from lien import coverage, directory, export, filters, mapview, tabular, taxonomy, upload
+from lien import (coverage, directory, export, filters, hsds, mapview, tabular, taxonomy,
+                  upload)
 from lien.gazetteer import Place
 from lien.paths import directory_path
 from lien.problems import Problem
@@ -244,7 +245,7 @@ TABLE_ROWS = 1_000  # more rows than anyone reads on screen; the downloads hold 
 def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
     """Buttons to download exactly the given rows as CSV, Excel and GeoJSON, built on click."""
     about = t("source_warning", lang)
-    columns = st.columns(3)
+    columns = st.columns(4)
     columns[0].download_button(t("download_csv", lang), lambda: export.to_csv(sites),
                                export.filename(stem, "csv"), "text/csv", key=f"{key}_csv")
     columns[1].download_button(
@@ -254,6 +255,9 @@ def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
     columns[2].download_button(t("download_geojson", lang), lambda: export.to_geojson(sites),
                                export.filename(stem, "geojson"), "application/geo+json",
                                key=f"{key}_geojson")
+    columns[3].download_button(t("download_hsds", lang), lambda: hsds.export_zip(sites),
+                               export.filename(f"{stem}-hsds", "zip"), "application/zip",
+                               key=f"{key}_hsds", help=t("download_hsds_help", lang))
 
 
 # --- coverage page ---------------------------------------------------------------------------
@@ -369,7 +373,7 @@ def read_upload(name: str, data: bytes, lang: str) -> tabular.Table:
     sheet = st.session_state.get("upload_sheet") if st.session_state.get(
         "_upload_digest") == digest else None
     try:
-        table = tabular.read_bytes(data, name, sheet=sheet, max_mb=tabular.MAX_UPLOAD_MB)
+        table = upload.read_file(data, name, sheet=sheet)
     except directory.DirectoryError as exc:
         st.error(t("upload_refused", lang, name=_md(name)))
         for found in exc.problems:

@@ -11,12 +11,12 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from lien import directory, taxonomy
+from lien import directory, tabular, taxonomy
 from lien.directory import LoadResult, Progress
 from lien.export import SCHEMA_COLUMNS
 from lien.gazetteer import Gazetteer
 from lien.problems import Problem, problem
-from lien.tabular import MAX_UPLOAD_MB, Table
+from lien.tabular import MAX_UPLOAD_MB, MB, Table
 from lien.text import fold
 
 FIELDS: tuple[str, ...] = SCHEMA_COLUMNS
@@ -68,6 +68,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 _TRAILING_PLACE = re.compile(r"(?:^|[\s,])(\d{4})\s+([^\d,;]+?)\s*$")
 _SLUG_PART = re.compile(r"[^a-z0-9]+")
 _LIST_SEPARATORS = re.compile(r"\s*[;,|/\n]\s*")
+
+
+def read_file(data: bytes, name: str, *, sheet: str | None = None,
+              max_mb: float = MAX_UPLOAD_MB) -> Table:
+    """An uploaded table (CSV, XLSX) or Open Referral HSDS zip; raises DirectoryError if unreadable."""
+    # Imported here: lien.hsds builds its import on this module.
+    from lien import hsds
+
+    if len(data) <= max_mb * MB and hsds.is_hsds_zip(data):
+        return Table(hsds.import_zip(data, name))
+    return tabular.read_bytes(data, name, sheet=sheet, max_mb=max_mb)
 
 
 def guess_mapping(columns: Iterable[str]) -> dict[str, str]:
@@ -214,4 +225,4 @@ def cleaned(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = ["FIELDS", "MAX_UPLOAD_MB", "MUST_MAP", "SYNONYMS", "Upload", "cleaned",
-           "guess_mapping", "process", "rejected_rows", "to_schema"]
+           "guess_mapping", "process", "read_file", "rejected_rows", "to_schema"]

@@ -17,7 +17,7 @@ st.title(t("data_title", lang))
 st.markdown(t("data_intro", lang, limit=MAX_UPLOAD_MB))
 ui.directory_notice([], name, lang)
 
-uploaded = st.file_uploader(t("upload_label", lang), type=["csv", "tsv", "txt", "xlsx"],
+uploaded = st.file_uploader(t("upload_label", lang), type=["csv", "tsv", "txt", "xlsx", "zip"],
                             key="upload_file", max_upload_size=MAX_UPLOAD_MB)
 if uploaded is None:
     ui.schema_help(lang)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from lien import directory, export, tabular, upload
+from lien import directory, export, filters, hsds, tabular, upload
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -167,3 +167,21 @@ def test_rejected_rows_table_keeps_every_uploaded_column() -> None:
     assert set_aside.iloc[0]["problems"] == (
         "city: 'Nergens' n'est pas une commune ou localité belge | "
         "postcode: '99999' n'est pas un code postal belge")
+
+
+def test_an_open_referral_package_is_imported_as_it_was_exported() -> None:
+    view = filters.apply(filters.prepare(directory.read_directory().frame),
+                         filters.Filters(services=("housing",)))
+    package = hsds.export_zip(view)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page(DATA_PAGE).run()
+    at.file_uploader(key="upload_file").set_value(("lien-hsds.zip", package, "application/zip"))
+    at.run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == [str(len(view))] * 2 + ["0", "0"]
+    assert at.success[0].value == "Aucun problème : toutes les lignes sont gardées."
+    at.button(key="upload_use").click().run()
+    at.switch_page("app.py").run()
+    assert at.info[0].value == "Vous voyez votre fichier lien-hsds.zip (cette session seulement)."
+    table = at.dataframe[0].value
+    assert set(table["Organisation"]) == set(view.loc[view["_located"], "organisation"])
