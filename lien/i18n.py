@@ -380,6 +380,74 @@ TEXTS: dict[str, dict[str, str]] = {
               "pagina Gegevens van Lien).",
         "en": "The sites shown, in HSDS 3.0 format, readable by other directories (and by "
               "Lien's Data page)."},
+    "take_away": {"fr": "À emporter", "nl": "Om mee te nemen", "en": "Take it with you"},
+    "download_handout": {"fr": "Dépliant A4 (PDF)", "nl": "Folder A4 (PDF)",
+                         "en": "A4 handout (PDF)"},
+    "download_handout_help": {
+        "fr": "Les organisations affichées, groupées par service, avec une petite carte et un code "
+              "QR qui rouvre cette vue.",
+        "nl": "De getoonde organisaties, gegroepeerd per dienst, met een kaartje en een QR-code "
+              "die deze weergave opnieuw opent.",
+        "en": "The organisations shown, grouped by service, with a small map and a QR code that "
+              "reopens this view."},
+    "download_offline": {"fr": "Carte hors ligne (HTML)", "nl": "Offline kaart (HTML)",
+                         "en": "Offline map (HTML)"},
+    "download_offline_help": {
+        "fr": "Un seul fichier à garder sur son téléphone : la carte, les fiches et la liste, "
+              "sans connexion.",
+        "nl": "Eén bestand om op uw telefoon te bewaren: de kaart, de fiches en de lijst, zonder "
+              "verbinding.",
+        "en": "One file to keep on your phone: the map, the details and the list, with no "
+              "connection."},
+    # --- the A4 handout (lien/handout.py) ---
+    "handout_subtitle": {"fr": "Liste imprimable des services",
+                         "nl": "Afdrukbare lijst van diensten", "en": "Printable list of services"},
+    "handout_printed": {"fr": "Imprimé le {date}", "nl": "Afgedrukt op {date}",
+                        "en": "Printed on {date}"},
+    "handout_near": {"fr": "Près de {near}, dans un rayon de {radius} km",
+                     "nl": "In de buurt van {near}, binnen {radius} km",
+                     "en": "Near {near}, within {radius} km"},
+    "handout_sources": {"fr": "Sources : {sources}.", "nl": "Bronnen: {sources}.",
+                        "en": "Sources: {sources}."},
+    "handout_src_brochure": {
+        "fr": "brochure « Journée mondiale des réfugiés », juin 2016",
+        "nl": "brochure „Journée mondiale des réfugiés”, juni 2016",
+        "en": "brochure “Journée mondiale des réfugiés”, June 2016"},
+    "handout_src_seso": {
+        "fr": "projets du Service Social de Solidarité Socialiste (SESO)",
+        "nl": "projecten van de Service Social de Solidarité Socialiste (SESO)",
+        "en": "projects of the Service Social de Solidarité Socialiste (SESO)"},
+    "handout_more_sources": {"fr": "et {count} autres", "nl": "en {count} andere",
+                             "en": "and {count} more"},
+    "handout_check": {
+        "fr": "Vérifiez les informations auprès de l'organisation avant de vous déplacer.",
+        "nl": "Controleer de gegevens bij de organisatie voor u erheen gaat.",
+        "en": "Check the details with the organisation before you go."},
+    "handout_national": {"fr": "National ou en ligne", "nl": "Nationaal of online",
+                         "en": "National or online"},
+    "handout_distance": {"fr": "Distance : {km} km", "nl": "Afstand: {km} km",
+                         "en": "Distance: {km} km"},
+    "handout_scan": {"fr": "Scannez pour ouvrir cette vue", "nl": "Scan om deze weergave te openen",
+                     "en": "Scan to open this view"},
+    "handout_more": {
+        "fr": "… et {count} autres sites, dans l'application et dans le téléchargement "
+              "(CSV, Excel).",
+        "nl": "… en nog {count} locaties, in de toepassing en in de download (CSV, Excel).",
+        "en": "… and {count} more sites, in the app and in the download (CSV, Excel)."},
+    "handout_map_sample": {
+        "fr": "La carte montre {shown} des {total} sites localisés, tirés au hasard.",
+        "nl": "De kaart toont {shown} van de {total} gelokaliseerde locaties, willekeurig gekozen.",
+        "en": "The map shows {shown} of the {total} located sites, picked at random."},
+    "handout_replaced": {
+        "fr": "« ? » remplace des caractères que ce PDF ne peut pas imprimer (par exemple "
+              "l'écriture arabe) ; l'application les affiche.",
+        "nl": "„?” vervangt tekens die deze PDF niet kan afdrukken (bijvoorbeeld Arabisch "
+              "schrift); de toepassing toont ze.",
+        "en": "“?” stands for characters this PDF cannot print (Arabic script, for example); "
+              "the app shows them."},
+    "handout_no_service": {"fr": "Service non précisé", "nl": "Dienst niet vermeld",
+                           "en": "Service not stated"},
+    "handout_page": {"fr": "page {page}", "nl": "pagina {page}", "en": "page {page}"},
     # --- data page ------------------------------------------------------------------------
     "data_title": {"fr": "Vos données", "nl": "Uw gegevens", "en": "Your data"},
     "data_intro": {
