@@ -262,9 +262,16 @@ class SitesLayer(JSCSSMixin, Layer):
                                    "chunkedLoading": True})
 
 
+# branca renders each element's output as a Jinja template a second time: "{{ 7*7 }}" in a site's
+# name would run on the server. In JSON, "{{", "{%" and "{#" only occur inside strings, where
+# "\u007b" is the same "{".
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
 def _script_json(value: Any) -> str:
-    """JSON safe inside a <script> element (no '</' can close it)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """JSON safe inside a <script> element (no '</' can close it) and inert to Jinja."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
 def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, Any]]:

@@ -151,3 +151,10 @@ def test_filters_and_language_follow_the_visitor_from_page_to_page() -> None:
     assert at.title[0].value == "Dekking van de diensten"
     assert at.sidebar.multiselect(key="f_service").value == ["housing"]
     assert at.query_params["service"] == "housing" and at.query_params["lang"] == "nl"
+
+
+def test_every_view_can_be_taken_away() -> None:
+    at = _run(service="housing", near="Luik")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Télécharger (CSV)", "Télécharger (Excel)", "Télécharger (GeoJSON)",
+                      "Open Referral HSDS (ZIP)", "Dépliant A4 (PDF)", "Carte hors ligne (HTML)"]

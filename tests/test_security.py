@@ -108,3 +108,27 @@ def test_uploaded_names_shown_in_messages_are_escaped() -> None:
     _no_live_markdown(note)
     at.button(key="upload_use").click().run()
     _no_live_markdown(at.success[-1].value)
+
+
+def test_template_syntax_in_the_data_is_never_run(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """branca renders element output as a Jinja template: data must reach the page literally."""
+    with ORGANISATIONS_CSV.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = list(reader.fieldnames or []), list(reader)
+    for row in rows:
+        row["site"] = "{{ 7*7 }} {% if true %}SSTI{% endif %} {# hidden #} " + row["site"]
+    path = tmp_path / "templates.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv("LIEN_DATA", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    component = next(e for e in at.get("component_instance")
+                     if e.proto.component_name == "streamlit_folium.st_folium")
+    args = json.loads(component.proto.json_args)
+    layer = args["feature_group"]
+    assert "49 SSTI" not in layer and "#}" in layer
+    assert r"\u007b{ 7*7 }} \u007b% if true %}SSTI\u007b% endif %} \u007b# hidden #}" in layer
