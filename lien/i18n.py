@@ -448,6 +448,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "handout_no_service": {"fr": "Service non précisé", "nl": "Dienst niet vermeld",
                            "en": "Service not stated"},
     "handout_page": {"fr": "page {page}", "nl": "pagina {page}", "en": "page {page}"},
+    # --- the offline map file (lien/offline.py) ---
+    "offline_saved": {"fr": "Carte enregistrée le {date}.", "nl": "Kaart opgeslagen op {date}.",
+                      "en": "Map saved on {date}."},
+    "offline_note": {
+        "fr": "Ce fichier s'ouvre sans connexion. Le fond de carte (les rues) ne s'affiche "
+              "qu'avec internet ; les sites, les provinces et la liste restent visibles.",
+        "nl": "Dit bestand werkt zonder verbinding. De achtergrondkaart (de straten) verschijnt "
+              "alleen met internet; de locaties, de provincies en de lijst blijven zichtbaar.",
+        "en": "This file opens without a connection. The background map (the streets) only "
+              "shows with internet; the sites, the provinces and the list stay visible."},
     # --- data page ------------------------------------------------------------------------
     "data_title": {"fr": "Vos données", "nl": "Uw gegevens", "en": "Your data"},
     "data_intro": {

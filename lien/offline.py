@@ -1,0 +1,320 @@
+"""The offline map file: one self-contained HTML page with the map, its popups and the list of sites."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import posixpath
+import re
+from datetime import date
+from functools import lru_cache
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from branca.element import MacroElement, Template
+
+from lien import assets, mapview, taxonomy
+from lien.i18n import normalise_lang, t
+
+# Where assets.py's URLs point (Streamlit's static folder); each maps to one file of FILES.
+STATIC_URL = "/app/static/"
+_SOURCES: dict[str, tuple[str, str]] = {relative: (package, name)
+                                        for package, name, relative in assets.FILES}
+MAP_HEIGHT: tuple[float, str] = (60.0, "vh")   # the list of sites follows on the same page
+FIT_MAX_ZOOM = 15      # as mapview.view_for: closer than a district says nothing more
+
+_SCRIPT_TAG = re.compile(r'<script src="([^"]*)"></script>')
+_CSS_TAG = re.compile(r'<link rel="stylesheet" href="([^"]*)"\s*/?>')
+_CSS_URL = re.compile(r"""url\((['"]?)([^'")]+)\1\)""")
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+_FOLIUM_CHARSET = re.compile(r'<meta http-equiv="content-type"[^>]*>')
+
+_PAGE_CSS = """
+html, body { height: auto; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; }
+.lien-head, .lien-list { padding: 8px 12px; }
+.lien-head h1 { font-size: 1.3em; margin: 4px 0; }
+.lien-head p { margin: 4px 0; }
+.lien-warning { background: #fff4d6; border-left: 4px solid #e6a700; padding: 4px 8px; }
+.lien-note { color: #555; font-size: .9em; }
+.lien-map { position: relative; }
+.lien-map .folium-map { min-height: 280px; }
+.lien-list h2 { font-size: 1.1em; margin: 14px 0 6px; }
+.lien-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+.lien-sites { border-collapse: collapse; min-width: 100%; font-size: .9em; }
+.lien-sites th, .lien-sites td { border: 1px solid #ddd; padding: 4px 6px; text-align: left;
+                                 vertical-align: top; }
+.lien-sites th { background: #f3f3f3; position: sticky; top: 0; }
+.lien-sites td.num { text-align: right; white-space: nowrap; }
+.lien-sites a { word-break: break-all; }
+/* On a phone the legend would hide a third of the map: it goes below the map instead. */
+@media (max-width: 640px) {
+  .lien-map .lien-legend { position: static !important; box-shadow: none !important;
+                           border-radius: 0 !important; }
+}
+"""
+
+
+class _FitBounds(MacroElement):
+    """Fits the map to the sites on whatever screen opens the file, without animation."""
+
+    # Only numbers and the map's name go through this template: no data (mapview escapes the sites' JSON).
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
+            {padding: [24, 24], maxZoom: {{ this.max_zoom|tojson }}, animate: false});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]], max_zoom: int) -> None:
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds, self.max_zoom = bounds, max_zoom
+
+
+# --- the inlined assets -------------------------------------------------------------------------
+
+def _asset(relative: str) -> bytes:
+    """A file of assets.FILES (such as "leaflet/leaflet.js") read from its XStatic package."""
+    # The pinned XStatic packages are what `make assets` copies into static/; reading them
+    # directly means the download works on a server where static/ was never populated, and
+    # can never inline a stale or hand-edited copy.
+    package, name = _SOURCES[relative]
+    return (Path(import_module(package).BASE_DIR) / name).read_bytes()
+
+
+def _data_uri(relative: str) -> str:
+    """A PNG of the assets as a data: URI."""
+    return "data:image/png;base64," + base64.b64encode(_asset(relative)).decode("ascii")
+
+
+def _relative(url: str) -> str:
+    """The assets.FILES path an app URL serves; ValueError for anything else."""
+    relative = url.removeprefix(STATIC_URL)
+    if relative == url or relative not in _SOURCES:
+        # An asset we cannot inline would make the file need a server: fail, never ship it.
+        raise ValueError(f"cannot inline {url!r}: not one of lien.assets.FILES")
+    return relative
+
+
+def _inline_css(relative: str) -> str:
+    """A stylesheet whose url(images/…) are data: URIs, safe inside <style>."""
+    css = _asset(relative).decode("utf-8")
+    folder = posixpath.dirname(relative)
+
+    def embed(match: re.Match[str]) -> str:
+        target = match.group(2)
+        if target.startswith(("data:", "#")):   # "#default#VML" is an old-IE behaviour, not a file
+            return match.group(0)
+        return f'url("{_data_uri(_relative(STATIC_URL + posixpath.join(folder, target)))}")'
+
+    css = _CSS_URL.sub(embed, css)
+    # Only "</style" can end a <style> element early; "<\/" is the same text to a CSS parser.
+    return "<style>\n" + re.sub(r"</(style)", r"<\\/\1", css, flags=re.I) + "\n</style>"
+
+
+def _inline_js(relative: str) -> str:
+    """A script as an inline <script> element that no text inside it can close."""
+    js = _asset(relative).decode("utf-8")
+    # Only "</script" ends a script element. Escaping every "</" would break a regular
+    # expression after "<" in code; "</script" can only be inside a string, regex or comment,
+    # where "<\/script" means the same.
+    return "<script>\n" + re.sub(r"</(script)", r"<\\/\1", js, flags=re.I) + "\n</script>"
+
+
+@lru_cache(maxsize=1)
+def _icon_script() -> str:
+    """Leaflet's default marker images as data: URIs (for any L.marker; sites are circles)."""
+    # Leaflet builds an icon's URL as imagePath + file name, and the icon's own imagePath
+    # option wins over the global one that mapview sets to the server's folder: with the
+    # data: prefix as imagePath and the base64 text as "file name", the URL is a data: URI.
+    prefix = "data:image/png;base64,"
+    options = {"imagePath": prefix, **{
+        key: _data_uri(f"leaflet/images/{name}").removeprefix(prefix)
+        for key, name in (("iconUrl", "marker-icon.png"), ("iconRetinaUrl", "marker-icon-2x.png"),
+                          ("shadowUrl", "marker-shadow.png"))}}
+    return f"<script>L.Icon.Default.mergeOptions({json.dumps(options)});</script>"
+
+
+@lru_cache(maxsize=8)
+def _inline_tag(kind: str, url: str) -> str:
+    """The inline element replacing one <script src> or stylesheet <link> (built once)."""
+    relative = _relative(url)
+    if kind == "js":
+        script = _inline_js(relative)
+        # Right after Leaflet, before any map script creates a marker.
+        return script + _icon_script() if relative == "leaflet/leaflet.js" else script
+    return _inline_css(relative)
+
+
+def _self_contained_head(head: str) -> str:
+    """Folium's <head> content with every asset inlined and its zoom-blocking viewport removed."""
+    head = _SCRIPT_TAG.sub(lambda m: _inline_tag("js", m.group(1)), head)
+    head = _CSS_TAG.sub(lambda m: _inline_tag("css", m.group(1)), head)
+    # Folium forbids pinch-zoom (user-scalable=no): the page sets a readable viewport instead.
+    head = _FOLIUM_VIEWPORT.sub("", head)
+    # The page declares <meta charset="utf-8"> first; HTML allows only one declaration.
+    head = _FOLIUM_CHARSET.sub("", head)
+    leftover = re.search(r"<script[^>]*\ssrc=|<link\b", head)
+    if leftover:
+        raise ValueError(f"an external reference is left in the offline file: {leftover.group(0)!r}")
+    return head
+
+
+# --- the map ------------------------------------------------------------------------------------
+
+def _bounds(sites: pd.DataFrame, origin: tuple[float, float] | None) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the located sites and the search point, or None."""
+    lats = pd.to_numeric(sites["latitude"], errors="coerce")
+    lons = pd.to_numeric(sites["longitude"], errors="coerce")
+    located = lats.notna() & lons.notna()
+    points = list(zip(lats[located].astype(float), lons[located].astype(float)))
+    if origin is not None:
+        points.append((float(origin[0]), float(origin[1])))
+    points = [p for p in points if math.isfinite(p[0]) and math.isfinite(p[1])]
+    if not points:
+        return None
+    return [[min(p[0] for p in points), min(p[1] for p in points)],
+            [max(p[0] for p in points), max(p[1] for p in points)]]
+
+
+def _map_parts(sites: pd.DataFrame, lang: str,
+               origin: tuple[float, float] | None) -> tuple[str, str, str]:
+    """The rendered map as (head content, body content, script), its assets not yet inlined."""
+    fmap = mapview.base_map(lang)
+    fmap.height = MAP_HEIGHT
+    bounds = _bounds(sites, origin)
+    if bounds is not None:
+        # Before the sites: the clusters are then built once, for the final zoom.
+        _FitBounds(bounds, FIT_MAX_ZOOM).add_to(fmap)
+    fmap.add_child(mapview.sites_layer(sites, lang, origin))
+    fmap.render()          # fills the figure's header, html and script elements
+    figure = fmap.get_root()
+    head, body, script = (part.render() for part in (figure.header, figure.html, figure.script))
+    return head, body, script
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+def _cell(value: Any) -> str:
+    """A cell's text: "" for missing values."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _link(href: str, label: str) -> str:
+    """A link with escaped target and text; web pages open in a new tab."""
+    new_tab = (' target="_blank" rel="noopener noreferrer"'
+               if href.lower().startswith(("http://", "https://")) else "")
+    return f'<a href="{html.escape(href, quote=True)}"{new_tab}>{html.escape(label)}</a>'
+
+
+def _links(cell: str, kind: str) -> str:
+    """Phone numbers, e-mails or websites of a cell as safe links, one per line."""
+    items = taxonomy.split_codes(cell)
+    if kind == "phone":
+        return "<br>".join(_link(mapview.tel_url(p), p) for p in items)
+    if kind == "email":
+        return "<br>".join(_link("mailto:" + m, m) for m in items)
+    # As in the app's table: a website with another scheme (javascript:, data:) is left out.
+    return "<br>".join(_link(url, w) for w in items if (url := mapview.safe_url(w)))
+
+
+def _town(site: dict[str, Any], lang: str) -> str:
+    """The town; for a site with no place, whether it is national or online."""
+    town = _cell(site.get("city")) or _cell(site.get("municipality"))
+    precision = _cell(site.get("coord_precision")) or _cell(site.get("precision"))
+    if not town and precision in ("national", "online"):
+        return t("prec_" + precision, lang)
+    return town
+
+
+def sites_table(sites: pd.DataFrame, lang: str) -> str:
+    """The sites as an HTML table, every text escaped and only http(s), mailto and tel links."""
+    services = taxonomy.services()
+    distance = "distance_km" in sites.columns
+    headers = ["col_organisation", "col_site", "col_services", "col_town",
+               *(["col_distance"] if distance else []), "col_phone", "col_email", "col_website"]
+    head = "".join(f'<th scope="col">{html.escape(t(h, lang))}</th>' for h in headers)
+    rows = []
+    for site in sites.to_dict("records"):
+        cells = [html.escape(_cell(site.get("organisation"))),
+                 html.escape(_cell(site.get("site"))),
+                 html.escape(", ".join(services.label(c, lang)
+                                       for c in taxonomy.split_codes(_cell(site.get("services"))))),
+                 html.escape(_town(site, lang))]
+        if distance:
+            km = site.get("distance_km")
+            cells.append(f"{float(km):.1f}" if isinstance(km, (int, float))
+                         and math.isfinite(km) else "")
+        cells += [_links(_cell(site.get("phone")), "phone"),
+                  _links(_cell(site.get("email")), "email"),
+                  _links(_cell(site.get("website")), "website")]
+        numeric = 4 if distance else -1
+        rows.append("<tr>" + "".join(
+            f'<td class="num">{c}</td>' if i == numeric else f"<td>{c}</td>"
+            for i, c in enumerate(cells)) + "</tr>")
+    return (f'<div class="lien-scroll"><table class="lien-sites"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _located(sites: pd.DataFrame) -> pd.Series:
+    """Which sites have a point on the map."""
+    return (pd.to_numeric(sites["latitude"], errors="coerce").notna()
+            & pd.to_numeric(sites["longitude"], errors="coerce").notna())
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+def offline_html(sites: pd.DataFrame, lang: str, origin: tuple[float, float] | None = None, *,
+                 title: str = "Lien", today: date | None = None) -> bytes:
+    """One HTML file, working with no network, of the map and the list of `sites` (UTF-8)."""
+    lang = normalise_lang(lang)
+    day = today or date.today()
+    e = html.escape
+    on_map, elsewhere = sites[_located(sites)], sites[~_located(sites)]
+    folium_head, folium_body, script = _map_parts(on_map, lang, origin)
+    orgs = on_map["org_id"].nunique() if "org_id" in on_map else on_map["organisation"].nunique()
+
+    header = [f"<h1>{e(title)}</h1>",
+              f'<p><time datetime="{day.isoformat()}">'
+              f"{e(t('offline_saved', lang, date=day.isoformat()))}</time> "
+              f"{e(t('shown', lang, sites=len(on_map), orgs=orgs))}</p>",
+              f'<p class="lien-warning" role="note">{e(t("source_warning", lang))}</p>',
+              f'<p class="lien-note">{e(t("offline_note", lang))}</p>']
+    if len(elsewhere):
+        header.append(f"<p>{e(t('national_count', lang, count=len(elsewhere)))}</p>")
+    listing = []
+    if sites.empty:
+        listing.append(f"<p>{e(t('no_match', lang))}</p>")
+    if len(on_map):
+        listing += [f"<h2>{e(t('table_heading', lang))}</h2>", sites_table(on_map, lang)]
+    if len(elsewhere):
+        listing += [f"<h2>{e(t('national_heading', lang))}</h2>", sites_table(elsewhere, lang)]
+
+    page = "\n".join([
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)}</title>",
+        _self_contained_head(folium_head),
+        f"<style>{_PAGE_CSS}</style>",
+        "</head>",
+        "<body>",
+        f'<header class="lien-head">{"".join(header)}</header>',
+        # The legend is absolutely placed: this box keeps it on the map, not on the header.
+        f'<div class="lien-map">{folium_body}</div>',
+        f'<main class="lien-list">{"".join(listing)}</main>',
+        f"<script>{script}</script>",
+        "</body>",
+        "</html>",
+        "",
+    ])
+    return page.encode("utf-8")
