@@ -34,3 +34,5 @@ if len(elsewhere):
     st.subheader(t("national_heading", lang))
     ui.sites_table(elsewhere, lang, key="national_table")
 ui.downloads(sites, lang, stem="lien-sites", key="download")
+st.subheader(t("take_away", lang))
+ui.take_away(sites, chosen, origin, lang, key="take")

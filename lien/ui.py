@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Sequence
 
@@ -12,8 +13,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import geocode
-from lien import (coverage, directory, export, filters, hsds, mapview, tabular, taxonomy,
-                  upload)
+from lien import (coverage, directory, export, filters, handout, hsds, mapview, offline, tabular,
+                  taxonomy, upload)
 from lien.gazetteer import Place
 from lien.paths import directory_path
 from lien.problems import Problem
@@ -258,6 +259,34 @@ def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
     columns[3].download_button(t("download_hsds", lang), lambda: hsds.export_zip(sites),
                                export.filename(f"{stem}-hsds", "zip"), "application/zip",
                                key=f"{key}_hsds", help=t("download_hsds_help", lang))
+
+
+def _base_url() -> str:
+    """Where the app is reached: LIEN_BASE_URL, else the address in the visitor's browser."""
+    configured = os.environ.get("LIEN_BASE_URL", "").strip()
+    if configured:
+        return configured
+    seen = st.context.url
+    # The map page is the app's root: drop a sub-page's path.
+    return seen.split("?")[0].rsplit("/", 1)[0] + "/" if seen else "http://localhost:8501/"
+
+
+def take_away(sites: pd.DataFrame, chosen: Filters, origin: tuple[float, float] | None,
+              lang: str, key: str) -> None:
+    """The view to take along: an A4 handout (PDF) and a map file that works with no network."""
+    url = filters.share_url(_base_url(), chosen)
+    left, right = st.columns(2)
+    left.download_button(
+        t("download_handout", lang),
+        lambda: handout.handout_pdf(sites, lang, url=url, near=chosen.near,
+                                    radius_km=chosen.radius_km if origin else None),
+        export.filename("lien-handout", "pdf"), "application/pdf", key=f"{key}_pdf",
+        help=t("download_handout_help", lang))
+    right.download_button(
+        t("download_offline", lang),
+        lambda: offline.offline_html(sites, lang, origin, title=t("title", lang)),
+        export.filename("lien-map", "html"), "text/html", key=f"{key}_html",
+        help=t("download_offline_help", lang))
 
 
 # --- coverage page ---------------------------------------------------------------------------
