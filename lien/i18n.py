@@ -461,15 +461,15 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- data page ------------------------------------------------------------------------
     "data_title": {"fr": "Vos données", "nl": "Uw gegevens", "en": "Your data"},
     "data_intro": {
-        "fr": "Envoyez l'annuaire de votre réseau (CSV ou XLSX, {limit} Mo au plus) : Lien "
+        "fr": "Envoyez l'annuaire de votre réseau (CSV, XLSX ou ZIP Open Referral, {limit} Mo au plus) : Lien "
               "reconnaît les colonnes, signale chaque problème avec sa ligne, place les sites sur "
               "la carte et vous rend un fichier nettoyé. Il reste dans votre session : rien n'est "
               "enregistré sur le serveur et personne d'autre ne le voit.",
-        "nl": "Upload de adreslijst van uw netwerk (CSV of XLSX, hoogstens {limit} MB): Lien "
+        "nl": "Upload de adreslijst van uw netwerk (CSV, XLSX of Open Referral-ZIP, hoogstens {limit} MB): Lien "
               "herkent de kolommen, meldt elk probleem met zijn rij, zet de locaties op de kaart "
               "en geeft u een opgeschoond bestand terug. Het blijft in uw sessie: niets wordt op "
               "de server bewaard en niemand anders ziet het.",
-        "en": "Upload your network's directory (CSV or XLSX, at most {limit} MB): Lien recognises "
+        "en": "Upload your network's directory (CSV, XLSX or Open Referral ZIP, at most {limit} MB): Lien recognises "
               "the columns, reports every problem with its row, places the sites on the map and "
               "gives you back a cleaned file. It stays in your session: nothing is stored on the "
               "server and nobody else sees it."},
