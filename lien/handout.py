@@ -27,7 +27,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, FrameBreak, Ke
                                 KeepTogether, NextPageTemplate, PageTemplate, Paragraph, Spacer,
                                 Table, TableStyle)
 
-from lien import taxonomy
+from lien import coverage, taxonomy
 from lien.i18n import normalise_lang, t
 from lien.provinces import PROVINCE_CODES, province_geojson, province_names
 from lien.text import fold
@@ -177,15 +177,6 @@ def source_documents(sites: pd.DataFrame) -> list[str]:
     return [d for d in docs if d]
 
 
-def source_dates(sites: pd.DataFrame) -> tuple[tuple[str, ...], bool]:
-    """Distinct non-empty source dates, sorted, and whether some site is undated."""
-    # The rule of lien.coverage.headline(), without its counts that take a second on 100,000 rows.
-    if "source_date" not in sites or sites.empty:
-        return (), False
-    values = [_cell(v) for v in pd.unique(sites["source_date"])]
-    return tuple(sorted({v for v in values if v})), any(not v for v in values)
-
-
 def _sources_line(sites: pd.DataFrame, w: _Writer) -> str:
     """Sources: brochure …, June 2016; …. Source dates: 2016-06, undated. Check … (markup)."""
     docs = source_documents(sites)
@@ -193,7 +184,7 @@ def _sources_line(sites: pd.DataFrame, w: _Writer) -> str:
              for d in docs[:MAX_SOURCES]]
     if len(docs) > MAX_SOURCES:
         named.append(t("handout_more_sources", w.lang, count=len(docs) - MAX_SOURCES))
-    dates, undated = source_dates(sites)
+    dates, undated = coverage.source_dates(sites)
     shown = [w.plain(d) for d in dates] + ([t("undated", w.lang)] if undated else [])
     parts = []
     if named:

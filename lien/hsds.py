@@ -36,7 +36,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from lien import taxonomy, upload
+from lien import mapview, taxonomy, upload
 from lien.directory import site_numbers
 from lien.export import SCHEMA_COLUMNS, export_columns
 from lien.problems import DirectoryError, problem
@@ -192,13 +192,6 @@ def _coordinate(value: Any) -> str:
     return np.format_float_positional(number, unique=True, trim="-")
 
 
-def _full_url(website: str) -> str:
-    """A website as printed, as an absolute URL (Lien reads a missing scheme as https)."""
-    if not website or re.match(r"^[a-z][a-z0-9+.-]*://", website, re.IGNORECASE):
-        return website
-    return "https://" + website
-
-
 def _vocabulary(name: str) -> taxonomy.Vocabulary:
     """Lien's service or audience taxonomy by name."""
     return taxonomy.services() if name == "services" else taxonomy.audiences()
@@ -303,7 +296,7 @@ def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:
     websites = taxonomy.split_codes(row["website"])
     emails = taxonomy.split_codes(row["email"])
     package.add("service", id=service_id, organization_id=org_uuid, name=row["site"],
-                description=row["description"], url=_full_url(websites[0]) if websites else "",
+                description=row["description"], url=(mapview.safe_url(websites[0]) or "") if websites else "",
                 email=emails[0] if emails else "", status="active")
     # Attributes in cell order: the first service code is the site's main one.
     for vocabulary in ("services", "audiences"):
@@ -320,7 +313,7 @@ def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:
         location_id = hsds_id("location", site_id)
         virtual = row["precision"] == "online" and not placed
         package.add("location", id=location_id, location_type="virtual" if virtual else "physical",
-                    url=_full_url(websites[0]) if virtual and websites else "",
+                    url=(mapview.safe_url(websites[0]) or "") if virtual and websites else "",
                     organization_id=org_uuid, name=row["site"], latitude=row["latitude"],
                     longitude=row["longitude"])
         package.add("service_at_location", id=hsds_id("service_at_location", site_id),

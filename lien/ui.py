@@ -77,8 +77,8 @@ def current_directory() -> tuple[pd.DataFrame, list[Problem], str]:
 
 
 def use_upload(frame: pd.DataFrame, name: str) -> None:
-    """Show `frame` on every page of this session only; other sessions keep the shared file."""
-    st.session_state[UPLOAD_KEY] = {"frame": filters.prepare(frame), "name": name}
+    """Show a prepared `frame` on every page of this session only; other sessions are unchanged."""
+    st.session_state[UPLOAD_KEY] = {"frame": frame, "name": name}
 
 
 def directory_notice(problems: Sequence[Problem], name: str, lang: str) -> None:

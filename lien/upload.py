@@ -11,7 +11,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from lien import directory, tabular, taxonomy
+from lien import directory, filters, tabular, taxonomy
 from lien.directory import LoadResult, Progress
 from lien.export import SCHEMA_COLUMNS
 from lien.gazetteer import Gazetteer
@@ -174,7 +174,7 @@ def to_schema(raw: pd.DataFrame, mapping: Mapping[str, str], source_name: str
 
 @dataclass
 class Upload:
-    """An uploaded directory after checking: the kept rows placed, and everything said about it."""
+    """An uploaded directory after checking: the kept rows placed and prepared, and what was said."""
 
     name: str
     frame: pd.DataFrame
@@ -198,7 +198,8 @@ def process(table: Table, mapping: Mapping[str, str], name: str,
     else:
         result = directory.check(directory.complete(frame), gazetteer, progress,
                                  extra=table.problems)
-    return Upload(name, result.frame, result.problems, [*table.notes, *notes],
+    # Prepared once here, for the preview and then for every page of the session.
+    return Upload(name, filters.prepare(result.frame), result.problems, [*table.notes, *notes],
                   rejected_rows(table.frame, result.problems), len(table.frame))
 
 

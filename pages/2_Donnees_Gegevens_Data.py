@@ -30,7 +30,7 @@ ui.upload_report(result, lang)
 
 if len(result.frame):
     st.subheader(t("preview_heading", lang))
-    sites = filters.apply(filters.prepare(result.frame), chosen)
+    sites = filters.apply(result.frame, chosen)
     on_map = sites[sites["_located"]]
     st.markdown(t("shown", lang, sites=len(on_map), orgs=on_map["org_id"].nunique()))
     ui.site_map(on_map, lang, None, None, key="preview_map")
