@@ -8,13 +8,13 @@ from lien import filters, ui
 from lien.i18n import t
 
 st.set_page_config(page_title="Lien", page_icon="🧭", layout="wide")
-frame, problems, name = ui.current_directory()
+frame, shared, name = ui.current_directory()
 chosen = ui.sidebar(ui.spoken_languages(frame))
 lang = chosen.lang
 
 st.title(t("title", lang))
 st.caption(f"{t('tagline', lang)} {t('source_warning', lang)}")
-ui.directory_notice(problems, name, lang)
+ui.directory_notice(shared, name, lang)
 
 origin = ui.near_origin(chosen.near, lang)
 sites = filters.apply(frame, chosen, origin)

@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import logging
+import math
 import os
 import sys
 import tempfile
@@ -52,6 +53,8 @@ DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 FALLBACK_SECONDS = 1.8
 # A request never gets less than this, even after a long rate-limit wait.
 MIN_REQUEST_SECONDS = 0.5
+# No address or place name is longer; a longer query is cut before any lookup.
+MAX_QUERY_CHARS = 1_000
 
 
 def _to_location(place: Place, raw_extra: dict[str, Any] | None = None) -> Location:
@@ -93,7 +96,7 @@ class OfflineGeocoder(LienGeocoder):
 
     def locate(self, query: Any) -> Place | None:
         """The Place for a query, or None when nothing Belgian matches."""
-        return self.gazetteer.lookup(_query_text(query).strip())
+        return self.gazetteer.lookup(_query_text(query).strip()[:MAX_QUERY_CHARS])
 
     def locate_many(self, queries: Iterable[str]) -> list[Place | None]:
         """Batch geocoding; repeated queries are answered from memory."""
@@ -113,11 +116,39 @@ class GeocodeCache:
         # Streamlit sessions run in threads and may share one geocoder: writers take turns, so
         # no flush iterates the table while another thread adds to it.
         self._lock = threading.Lock()
-        if self.path.exists():
-            with self.path.open(encoding="utf-8", newline="") as handle:
+        self.skipped = 0
+        if self.path.is_file():
+            self._read()
+
+    def _read(self) -> None:
+        """Load the file; a row that can't be an answer is skipped and counted, never fatal."""
+        try:
+            with self.path.open(encoding="utf-8", errors="replace", newline="") as handle:
                 for row in csv.DictReader(handle):
-                    if row.get("key"):
+                    if self._valid(row):
                         self.rows[row["key"]] = row
+                    else:
+                        self.skipped += 1
+        except (csv.Error, OSError) as exc:
+            log.warning("geocode cache %s: stopped reading at an unreadable line (%s)",
+                        self.path, exc)
+            self.skipped += 1
+        if self.skipped:
+            log.warning("geocode cache %s: %d bad row(s) skipped; they will be asked again",
+                        self.path, self.skipped)
+
+    @staticmethod
+    def _valid(row: dict[str, Any]) -> bool:
+        """A row with a key, a known status and, for an answer, a finite point on Earth."""
+        if not row.get("key") or None in row.values() or row.get("status") not in ("ok", "none"):
+            return False
+        if row["status"] == "none":
+            return True
+        try:
+            lat, lon = float(row.get("latitude") or "nan"), float(row.get("longitude") or "nan")
+        except ValueError:
+            return False
+        return math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180
 
     @staticmethod
     def key(query: str) -> str:
@@ -189,7 +220,7 @@ class OnlineGeocoder(LienGeocoder):
 
     def locate(self, query: Any) -> Place | None:
         """The best Place: cached or fresh Nominatim answer, else the offline one."""
-        text = _query_text(query).strip()
+        text = _query_text(query).strip()[:MAX_QUERY_CHARS]
         if not text:
             return None
         cached = self.cache.get(text)

@@ -14,11 +14,11 @@ import pandas as pd
 from lien import tabular, taxonomy
 from lien.gazetteer import Gazetteer, default_gazetteer
 from lien.paths import ORGANISATIONS_CSV
-from lien.problems import DirectoryError, Problem, problem
+from lien.problems import DirectoryError, Problem, ProblemList, collect, problem
 from lien.text import fold
 
 __all__ = ["DirectoryError", "LoadResult", "Problem", "load_directory", "locate",
-           "problems_frame", "read_directory", "read_table", "validate"]
+           "problems_frame", "read_directory", "validate"]
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "org_id", "organisation", "site", "address", "postcode", "city", "latitude", "longitude",
@@ -52,14 +52,9 @@ class LoadResult:
     """A read directory: the rows that passed, the problems of those that did not, and notes."""
 
     frame: pd.DataFrame
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=ProblemList)
     rejected_rows: list[int] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
-
-
-def read_table(source: Path | str | bytes | IO[bytes]) -> pd.DataFrame:
-    """Read a table into strings, with a `row` column holding each record's line in the file."""
-    return tabular.read(source).frame
 
 
 def _column_problems(columns: Iterable[str]) -> list[Problem]:
@@ -82,30 +77,37 @@ def _check_codes(frame: pd.DataFrame, column: str, known: Callable[[str], bool],
                 problems.append(problem(row, column, code, value=repr(item)))
 
 
-def _length_problems(frame: pd.DataFrame) -> list[Problem]:
-    problems: list[Problem] = []
+def _without_long_cells(frame: pd.DataFrame, problems: ProblemList) -> pd.DataFrame:
+    """Report the cells over their column's limit and empty them, so that no later check (regex,
+    place lookup) runs over a pasted document; their rows are set aside anyway."""
+    out = frame
     for name in frame.columns:
         if name == "row":
             continue
         limit = LONG_TEXT if name in LONG_COLUMNS else SHORT_TEXT
         lengths = frame[name].str.len()
-        for row, length in zip(frame["row"][lengths > limit], lengths[lengths > limit]):
+        long = lengths > limit
+        if not long.any():
+            continue
+        for row, length in zip(frame["row"][long], lengths[long]):
             problems.append(problem(row, name, "too_long", length=int(length), limit=limit))
-    return problems
+        if out is frame:
+            out = frame.copy()
+        out.loc[long, name] = ""
+    return out
 
 
-def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> list[Problem]:
-    """Every problem of a read directory, each with its row and field."""
-    problems = _column_problems(c for c in frame.columns if c != "row")
+def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> ProblemList:
+    """Every problem of a read directory, each with its row and field (capped per kind)."""
+    problems = ProblemList(_column_problems(c for c in frame.columns if c != "row"))
     if problems:
         return problems
     gaz = gazetteer or default_gazetteer()
     rows = frame["row"]
-    problems.extend(_length_problems(frame))
-
     for name in REQUIRED_VALUES:
         for row in rows[frame[name] == ""]:
             problems.append(problem(row, name, "required"))
+    frame = _without_long_cells(frame, problems)
 
     for row, value in zip(rows, frame["org_id"]):
         if value and not _SLUG.match(value):
@@ -125,15 +127,15 @@ def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> list[Pr
         if value and not gaz.is_postcode(value):
             problems.append(problem(row, "postcode", "postcode", value=repr(value)))
 
-    problems.extend(_coordinate_problems(frame, gaz))
-    problems.extend(_place_problems(frame, gaz))
-    problems.extend(_contact_problems(frame))
+    _coordinate_problems(frame, gaz, problems)
+    _place_problems(frame, gaz, problems)
+    _contact_problems(frame, problems)
 
     for row, value in zip(rows, frame["source_date"]):
         if value and not _valid_date(value):
             problems.append(problem(row, "source_date", "date", value=repr(value)))
-    problems.extend(_duplicate_problems(frame))
-    return sorted(problems, key=lambda p: (p.row or 0, p.field))
+    _duplicate_problems(frame, problems)
+    return collect(problems)
 
 
 def _valid_date(value: str) -> bool:
@@ -147,8 +149,7 @@ def _valid_date(value: str) -> bool:
     return True
 
 
-def _coordinate_problems(frame: pd.DataFrame, gaz: Gazetteer) -> list[Problem]:
-    problems: list[Problem] = []
+def _coordinate_problems(frame: pd.DataFrame, gaz: Gazetteer, problems: ProblemList) -> None:
     lat_text, lon_text = frame["latitude"], frame["longitude"]
     lat = pd.to_numeric(lat_text, errors="coerce")
     lon = pd.to_numeric(lon_text, errors="coerce")
@@ -170,11 +171,9 @@ def _coordinate_problems(frame: pd.DataFrame, gaz: Gazetteer) -> list[Problem]:
     unplaced = frame["precision"].isin(("national", "online")) & (lat_text != "")
     for row, value in zip(frame["row"][unplaced], frame["precision"][unplaced]):
         problems.append(problem(row, "latitude", "unplaced_coords", value=value))
-    return problems
 
 
-def _place_problems(frame: pd.DataFrame, gaz: Gazetteer) -> list[Problem]:
-    problems: list[Problem] = []
+def _place_problems(frame: pd.DataFrame, gaz: Gazetteer, problems: ProblemList) -> None:
     for row, prec, address, postcode, city, lat in zip(
             frame["row"], frame["precision"], frame["address"], frame["postcode"],
             frame["city"], frame["latitude"]):
@@ -187,11 +186,9 @@ def _place_problems(frame: pd.DataFrame, gaz: Gazetteer) -> list[Problem]:
         elif prec in PLACED and not lat and not (postcode and gaz.is_postcode(postcode)):
             if city and gaz.lookup_parts("", city) is None:
                 problems.append(problem(row, "city", "unknown_city", value=repr(city)))
-    return problems
 
 
-def _contact_problems(frame: pd.DataFrame) -> list[Problem]:
-    problems: list[Problem] = []
+def _contact_problems(frame: pd.DataFrame, problems: ProblemList) -> None:
     checks = [("email", _EMAIL, "email"), ("website", _WEBSITE, "website"),
               ("phone", _PHONE, "phone")]
     if "fax" in frame:
@@ -203,11 +200,9 @@ def _contact_problems(frame: pd.DataFrame) -> list[Problem]:
             for item in taxonomy.split_codes(value):
                 if not pattern.match(item) or sum(ch.isdigit() for ch in item) < digits:
                     problems.append(problem(row, name, code, value=repr(item)))
-    return problems
 
 
-def _duplicate_problems(frame: pd.DataFrame) -> list[Problem]:
-    problems: list[Problem] = []
+def _duplicate_problems(frame: pd.DataFrame, problems: ProblemList) -> None:
     # Column-wise concatenation: a row-wise join costs seconds at 100,000 sites.
     parts = [frame[c].map(fold) for c in ("org_id", "site", "address", "postcode", "city")]
     key = parts[0]
@@ -236,7 +231,6 @@ def _duplicate_problems(frame: pd.DataFrame) -> list[Problem]:
                                     other=repr(names[org][0]), org=repr(org),
                                     first=names[org][1]))
         names.setdefault(org, (name, row))
-    return problems
 
 
 Progress = Callable[[int, int], None]
@@ -319,10 +313,12 @@ def complete(frame: pd.DataFrame) -> pd.DataFrame:
 def check(frame: pd.DataFrame, gazetteer: Gazetteer | None = None,
           progress: Progress | None = None, extra: Iterable[Problem] = ()) -> LoadResult:
     """Validate a read frame; keep the rows without problems, located, and report the others."""
-    problems = sorted([*validate(frame, gazetteer), *extra], key=lambda p: (p.row or 0, p.field))
-    if any(p.row is None for p in problems):
+    problems = validate(frame, gazetteer)
+    problems.extend(extra)
+    problems.sort()
+    if problems.file_level:
         return LoadResult(frame.iloc[0:0], problems, list(frame["row"]))
-    bad_rows = sorted({p.row for p in problems if p.row is not None})
+    bad_rows = sorted(problems.bad_rows)
     good = frame[~frame["row"].isin(bad_rows)].reset_index(drop=True)
     return LoadResult(locate(good, gazetteer, progress), problems, bad_rows)
 
@@ -334,8 +330,7 @@ def read_directory(source: Path | str | bytes | IO[bytes] | None = None,
     # Lien's own schema has one column per name: a repeated one is ambiguous, not renamed.
     repeated = [problem(None, name, "duplicate_name") for name in sorted(set(table.renamed.values()))]
     result = check(complete(table.frame), gazetteer, extra=[*repeated, *table.problems])
-    rejected = sorted({*result.rejected_rows, *(p.row for p in table.problems if p.row)})
-    return LoadResult(result.frame, result.problems, rejected, table.notes)
+    return LoadResult(result.frame, result.problems, result.rejected_rows, table.notes)
 
 
 def load_directory(source: Path | str | bytes | IO[bytes] | None = None,
@@ -356,3 +351,40 @@ def problems_frame(problems: Iterable[Problem], lang: str = "en") -> pd.DataFram
     """Problems as a table with row, field and message columns, in `lang`."""
     return pd.DataFrame([{"row": p.row, "field": p.field, "message": p.text(lang)}
                          for p in problems], columns=["row", "field", "message"])
+
+
+@dataclass
+class Shared:
+    """The directory every visitor sees, as loaded: the good rows (prepared for the pages), the
+    problems of the rows set aside, and whether nothing at all can be shown."""
+
+    name: str
+    frame: pd.DataFrame
+    problems: ProblemList = field(default_factory=ProblemList)
+    notes: list[Problem] = field(default_factory=list)
+    rows_read: int = 0
+    refused: bool = False
+
+    @property
+    def hidden(self) -> int:
+        """How many records are set aside (not shown) because of their problems."""
+        return len(self.problems.bad_rows)
+
+
+def load_shared(path: str, strict: bool = False, *, progress: Progress | None = None) -> Shared:
+    """Read the operator's directory the way uploads are read: good rows kept, bad rows set aside.
+
+    `strict` refuses the whole file on any problem (LIEN_STRICT=1). Run in a bounded worker.
+    """
+    from lien import filters  # the pages' preparation of the rows, done once in the worker
+
+    name = Path(path).name or path
+    try:
+        result = read_directory(Path(path))
+    except DirectoryError as exc:
+        return Shared(name, pd.DataFrame(), collect(exc.problems), refused=True)
+    problems = collect(result.problems)
+    refused = problems.file_level or (strict and bool(problems))
+    rows = len(result.frame) + len(problems.bad_rows)
+    frame = pd.DataFrame() if refused else filters.prepare(result.frame)
+    return Shared(name, frame, problems, list(result.notes), rows, refused)

@@ -121,7 +121,8 @@ def table_csv(frame: pd.DataFrame) -> bytes:
     columns = [str(c) for c in frame.columns]
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(columns)
+    # Headers too: an uploaded file's column names come back in the "set aside" download.
+    writer.writerow([neutralise(c) for c in columns])
     for record in frame.itertuples(index=False, name=None):
         writer.writerow([_csv_cell(v, c) for v, c in zip(record, columns)])
     # The BOM is what makes Excel read the file as UTF-8 rather than the locale's code page.

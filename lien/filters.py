@@ -14,7 +14,7 @@ import pandas as pd
 from lien import taxonomy
 from lien.i18n import DEFAULT_LANG
 from lien.taxonomy import LANGS
-from lien.text import fold
+from lien.text import clean_query, fold
 
 DEFAULT_RADIUS_KM = 25.0
 RADIUS_RANGE = (1.0, 250.0)
@@ -109,8 +109,7 @@ def from_query(params: Mapping[str, str | Sequence[str]], province_codes: Iterab
         value = _last(name, params.get(name), notices)
         if len(value) > MAX_TEXT:
             notices.append(Notice(name, _shorten(value)))
-            value = value[:MAX_TEXT]
-        texts[name] = value
+        texts[name] = clean_query(value, MAX_TEXT)
 
     radius = DEFAULT_RADIUS_KM
     raw_radius = _last("radius_km", params.get("radius_km"), notices)
@@ -211,7 +210,8 @@ def apply(frame: pd.DataFrame, filters: Filters,
     if filters.languages:
         mask &= _has_any(frame["languages"], filters.languages)
     if filters.q:
-        words = fold(filters.q).split()
+        # Bounded here too: each word is a pass over the directory.
+        words = dict.fromkeys(fold(clean_query(filters.q)).split())
         for word in words:
             mask &= frame["_search"].str.contains(word, regex=False)
     located = frame["_located"]

@@ -45,6 +45,8 @@ _POSTCODE = re.compile(r"(?<![\d])(?:[Bb][\s-]?)?(\d{4})(?![\d])")
 _BEFORE_TOWN = re.compile(r"\s*[^\W\d_]")
 _SAINTS = {"saint": "st", "sainte": "ste", "sint": "st", "sankt": "st"}
 _LINKS = {"l", "la", "le", "les", "de", "du", "des", "d", "ten", "sur", "lez", "op", "aan", "en"}
+# Answers are remembered for texts up to this length (queries and town cells), not for documents.
+MEMO_QUERY_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -304,6 +306,9 @@ class Gazetteer:
         self.names: dict[str, list[Any]] = index["names"]
         self._belgium_wkt: str = index["belgium"]
         self._memo: dict[str, Place | None] = {}
+        # The longest name in words: no longer run of words needs looking up, which keeps the
+        # name search linear in the length of the text.
+        self._max_words = max((key.count(" ") + 1 for key in self.names), default=1)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Gazetteer":
@@ -352,7 +357,7 @@ class Gazetteer:
         for segment in reversed(text.split(",")):
             tokens = fold(segment).split()
             n = len(tokens)
-            for length in range(n, 0, -1):
+            for length in range(min(n, self._max_words), 0, -1):
                 for start in range(n - length, -1, -1):
                     hit = self.names.get(" ".join(tokens[start:start + length]))
                     if hit and (hit[4] < TIER_ALTERNATE or length == n):
@@ -374,7 +379,7 @@ class Gazetteer:
             return self._memo[query]
         code = self.find_postcode(query)
         result = self.by_postcode(code, query) if code else self.by_name(query)
-        if len(self._memo) < 200_000:
+        if len(self._memo) < 200_000 and len(query) <= MEMO_QUERY_CHARS:
             self._memo[query] = result
         return result
 

@@ -50,6 +50,11 @@ HSDS_VERSION = "3.0"
 MB = 1024 * 1024
 # A zip of a few kilobytes can unpack to gigabytes: the unpacked total is bounded.
 MAX_UNPACKED_MB = 50
+# Records read per table: as many services as an uploaded table may have rows, and room for the
+# phones, attributes and other details they hang on to. More is refused before it is built.
+MAX_SERVICES = 50_000
+MAX_TABLE_ROWS = 250_000
+MAX_DESCRIPTOR_BYTES = 1024 * 1024
 DEFAULT_NAME = "HSDS package"
 
 # The HSDS 3.0 tables Lien writes, in package order: (file, fields). Every scalar field of the
@@ -364,16 +369,30 @@ def _tables(sites: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
     return package.rows
 
 
+# A spreadsheet runs a cell starting with "=", "@", "+" or "-" (or a tab or CR) as a formula.
+# HSDS files are data: a phone number "+32 2 …" or a negative longitude "-0.5" must stay intact for
+# HSDS tools, so a "+" or "-" start is left alone only when the whole cell is a number or a phone
+# number (digits, spaces and . / ( ) -); "=", "@", tab and CR are always defended.
+_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?!\d[\d\s./()-]*$))")
+
+
+def formula_safe(cell: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula: a leading apostrophe when needed."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def unformula(cell: str) -> str:
+    """The value formula_safe() defended, as it was (an apostrophe before a formula start)."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell[1:]) else cell
+
+
 def _csv(fields: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
-    """Rows as UTF-8 CSV, every cell exactly as it is."""
-    # Not neutralised with the spreadsheet apostrophe: this is data for HSDS tools, for which a
-    # leading "'" would corrupt every "+32 …" phone number and break the round trip. Spreadsheet
-    # users have the neutralised CSV and XLSX downloads.
+    """Rows as UTF-8 CSV, formula starts defended (formula_safe); numbers and phones intact."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(fields)
+    writer.writerow([formula_safe(f) for f in fields])
     for row in rows:
-        writer.writerow([row.get(field, "") for field in fields])
+        writer.writerow([formula_safe(row.get(field, "")) for field in fields])
     return out.getvalue().encode("utf-8")
 
 
@@ -410,7 +429,10 @@ def datapackage() -> dict[str, Any]:
         "title": "Lien: services for refugees and migrants in Belgium",
         "description": "Open Referral HSDS 3.0 tabular data package exported by Lien. One service "
                        "per Lien site; Lien's own values are attributes of the 'Lien fields' "
-                       "taxonomy. Machine-readable data: cells are not escaped for spreadsheets.",
+                       "taxonomy. A cell that a spreadsheet would run as a formula (starting "
+                       "with '=', '@', a tab, a carriage return, or with '+'/'-' unless the "
+                       "whole cell is a number or a phone number) is written with a leading "
+                       "apostrophe; numbers and phone numbers are written as they are.",
         "profile": "tabular-data-package",
         "hsds_version": HSDS_VERSION,
         "resources": resources,
@@ -501,9 +523,13 @@ def _paths(files: dict[str, bytes], name: str) -> dict[str, str]:
     base = ""
     if descriptors:
         base = posixpath.dirname(descriptors[0])
+        content = files[descriptors[0]]
+        if len(content) > MAX_DESCRIPTOR_BYTES:
+            raise _refuse(name, "hsds_bad_datapackage", reason="too large")
         try:
-            descriptor = json.loads(files[descriptors[0]].decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError) as exc:
+            descriptor = json.loads(content.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            # RecursionError: a descriptor nested thousands of levels deep.
             raise _refuse(name, "hsds_bad_datapackage", reason=type(exc).__name__) from None
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         for resource in resources if isinstance(resources, list) else []:
@@ -534,19 +560,29 @@ def _decode(content: bytes) -> str:
             return content.decode("latin-1")
 
 
-def _read_csv(content: bytes, path: str, name: str) -> tuple[list[str], list[Record]]:
-    """A member's header and records, cells trimmed; raises DirectoryError if it is not CSV."""
+def _read_csv(content: bytes, path: str, name: str,
+              limit: int = MAX_TABLE_ROWS) -> tuple[list[str], list[Record]]:
+    """A member's header and records, cells trimmed (import neutralisation undone); raises
+    DirectoryError if it is not CSV or has more than `limit` records."""
+    text = _decode(content)
+    # A cell is never longer than its file; long cells are reported by the directory's checks.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
+    records: list[Record] = []
     try:
-        rows = list(csv.reader(io.StringIO(_decode(content), newline="")))
+        for cells in reader:
+            if not header:
+                header = [cell.strip().lstrip("\ufeff").lower()[:100] for cell in cells]
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(records) >= limit:
+                raise _refuse(name, "hsds_too_many_rows", file=path, limit=limit)
+            records.append({key: unformula(cell.strip()) for key, cell in zip(header, cells)
+                            if key})
     except csv.Error as exc:
         raise _refuse(name, "hsds_bad_csv", file=path, reason=str(exc)) from None
-    if not rows:
-        return [], []
-    header = [cell.strip().lstrip("\ufeff").lower() for cell in rows[0]]
-    records = []
-    for cells in rows[1:]:
-        if any(cell.strip() for cell in cells):
-            records.append({key: cell.strip() for key, cell in zip(header, cells) if key})
     return header, records
 
 
@@ -564,7 +600,9 @@ def _read_tables(files: dict[str, bytes], name: str) -> dict[str, list[Record]]:
                 raise _refuse(name, "hsds_missing_file", file=TABLES[table][0])
             tables[table] = []
             continue
-        header, records = _read_csv(files[paths[table]], paths[table], name)
+        limit = MAX_SERVICES if table in ("service", "organization", "location") else \
+            MAX_TABLE_ROWS
+        header, records = _read_csv(files[paths[table]], paths[table], name, limit)
         for column in REQUIRED_FILES.get(table, ()):
             if column not in header:
                 raise _refuse(name, "hsds_missing_field", file=paths[table], column=column)

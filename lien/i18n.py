@@ -371,6 +371,89 @@ TEXTS: dict[str, dict[str, str]] = {
     "p_too_long": {"fr": "{length} caractères ; au plus {limit}",
                    "nl": "{length} tekens; hoogstens {limit}",
                    "en": "{length} characters; at most {limit}"},
+    "p_too_many_columns": {
+        "fr": "{count} colonnes ; au plus {limit}. Supprimez les colonnes inutiles",
+        "nl": "{count} kolommen; hoogstens {limit}. Verwijder de overbodige kolommen",
+        "en": "{count} columns; at most {limit}. Remove the columns you don't need"},
+    "p_too_many_rows": {
+        "fr": "seules les {limit} premières lignes ont été lues (lecture arrêtée à la ligne "
+              "{line}) ; découpez le fichier pour envoyer le reste",
+        "nl": "alleen de eerste {limit} rijen werden gelezen (gestopt op rij {line}); splits "
+              "het bestand om de rest te sturen",
+        "en": "only the first {limit} rows were read (reading stopped at line {line}); split "
+              "the file to send the rest"},
+    "p_unclosed_quote": {
+        "fr": "un guillemet ouvert à la ligne {line} n'est jamais fermé : il aurait pris la suite "
+              "du fichier (jusqu'à la ligne {last}) pour une seule cellule. Cette ligne est mise "
+              "de côté et la lecture reprend à la suivante ; fermez ou retirez le guillemet",
+        "nl": "een aanhalingsteken geopend op rij {line} wordt nooit gesloten: het zou de rest "
+              "van het bestand (tot rij {last}) als één cel lezen. Die rij wordt apart gezet en "
+              "het lezen gaat verder op de volgende; sluit of verwijder het aanhalingsteken",
+        "en": "a quote opened on line {line} is never closed: it would take the rest of the file "
+              "(to line {last}) as one cell. That line is set aside and reading goes on at the "
+              "next one; close or remove the quote"},
+    "p_is_folder": {"fr": "c'est un dossier, pas un fichier", "nl": "dit is een map, geen bestand",
+                    "en": "this is a folder, not a file"},
+    "p_not_found": {"fr": "le fichier n'existe pas", "nl": "het bestand bestaat niet",
+                    "en": "the file does not exist"},
+    "p_unreadable": {"fr": "le fichier ne peut pas être lu ({reason})",
+                     "nl": "het bestand kan niet gelezen worden ({reason})",
+                     "en": "the file can't be read ({reason})"},
+    "p_hsds_too_many_rows": {
+        "fr": "{file} a plus de {limit} lignes ; découpez le paquet",
+        "nl": "{file} heeft meer dan {limit} rijen; splits het pakket",
+        "en": "{file} has more than {limit} rows; split the package"},
+    "p_worker_memory": {
+        "fr": "ce fichier est trop gros ou trop complexe pour être vérifié ici (mémoire) : "
+              "découpez-le, ou retirez les longs textes, les feuilles et les colonnes inutiles",
+        "nl": "dit bestand is te groot of te complex om hier te controleren (geheugen): splits "
+              "het, of verwijder lange teksten en overbodige bladen en kolommen",
+        "en": "this file is too large or too complex to check here (memory): split it, or "
+              "remove long texts and the sheets and columns you don't need"},
+    "p_worker_cpu": {
+        "fr": "ce fichier est trop gros ou trop complexe pour être vérifié ici (temps de calcul) "
+              ": découpez-le, ou retirez les longs textes, les feuilles et les colonnes inutiles",
+        "nl": "dit bestand is te groot of te complex om hier te controleren (rekentijd): splits "
+              "het, of verwijder lange teksten en overbodige bladen en kolommen",
+        "en": "this file is too large or too complex to check here (computing time): split it, "
+              "or remove long texts and the sheets and columns you don't need"},
+    "p_worker_time": {
+        "fr": "la vérification de ce fichier a pris trop de temps : réessayez dans un moment, ou "
+              "découpez-le",
+        "nl": "het controleren van dit bestand duurde te lang: probeer het straks opnieuw, of "
+              "splits het",
+        "en": "checking this file took too long: try again in a moment, or split it"},
+    "p_worker_crash": {
+        "fr": "ce fichier n'a pas pu être vérifié ; s'il est valide, signalez-le aux responsables "
+              "du site",
+        "nl": "dit bestand kon niet gecontroleerd worden; als het geldig is, meld het aan de "
+              "beheerders van de site",
+        "en": "this file could not be checked; if it is valid, please tell the people who run "
+              "this site"},
+    "directory_hidden": {
+        "fr": "{count} fiche(s) masquée(s) : elles sont en cours de correction.",
+        "nl": "{count} fiche(s) verborgen: ze worden verbeterd.",
+        "en": "{count} record(s) hidden because they are being corrected."},
+    "directory_unavailable": {
+        "fr": "L'annuaire ne peut pas être affiché pour le moment ({name}) ; les responsables du "
+              "site en sont avertis.",
+        "nl": "De lijst kan op dit moment niet getoond worden ({name}); de beheerders van de site "
+              "zijn verwittigd.",
+        "en": "The directory can't be shown right now ({name}); the people who run this site "
+              "have been told."},
+    "upload_lost": {
+        "fr": "Le fichier choisi n'est plus sur le serveur (redémarrage ou longue inactivité). "
+              "Choisissez-le à nouveau.",
+        "nl": "Het gekozen bestand staat niet meer op de server (herstart of lange inactiviteit). "
+              "Kies het opnieuw.",
+        "en": "The file you chose is no longer on the server (a restart or a long pause). Please "
+              "choose it again."},
+    "upload_checking": {"fr": "Vérification du fichier…", "nl": "Bestand wordt gecontroleerd…",
+                        "en": "Checking the file…"},
+    "problems_more": {
+        "fr": "… et {count} autre(s) problème(s) du même type que : {example}",
+        "nl": "… en nog {count} probleem/problemen van hetzelfde type als: {example}",
+        "en": "… and {count} more problem(s) of the same kind as: {example}"},
     "download_hsds": {"fr": "Open Referral HSDS (ZIP)", "nl": "Open Referral HSDS (ZIP)",
                       "en": "Open Referral HSDS (ZIP)"},
     "download_hsds_help": {

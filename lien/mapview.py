@@ -311,10 +311,76 @@ def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, 
     return rows, tables
 
 
-def sites_layer(sites: pd.DataFrame, lang: str,
-                origin: tuple[float, float] | None = None) -> folium.FeatureGroup:
-    """The changing layer: clustered sites (spiderfied when they share a point) and the search point."""
+KM_PER_DEGREE = 111.32      # of latitude, and of longitude at the equator
+FIT_MAX_ZOOM = 15           # closer than a district says nothing more about a town-level place
+FIT_PADDING_PX = 24
+
+
+def view_bounds(sites: pd.DataFrame, origin: tuple[float, float] | None = None,
+                radius_km: float | None = None) -> list[list[float]] | None:
+    """[[south, west], [north, east]] that the map should show: the located sites and the search
+    point, or the near-me circle when there are no sites; None for all of Belgium.
+
+    The browser fits them to the map's real size (FitBounds), so a phone and a desktop both see
+    every site.
+    """
+    lats = pd.to_numeric(sites["latitude"], errors="coerce").to_numpy(dtype=float)
+    lons = pd.to_numeric(sites["longitude"], errors="coerce").to_numpy(dtype=float)
+    keep = np.isfinite(lats) & np.isfinite(lons)
+    lats, lons = lats[keep], lons[keep]
+    if origin is not None:
+        lats = np.append(lats, origin[0])
+        lons = np.append(lons, origin[1])
+        if radius_km and len(lats) == 1:
+            dlat = radius_km / KM_PER_DEGREE
+            dlon = radius_km / (KM_PER_DEGREE * math.cos(math.radians(origin[0])))
+            return [[origin[0] - dlat, origin[1] - dlon], [origin[0] + dlat, origin[1] + dlon]]
+    if not len(lats):
+        return None
+    return [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]]
+
+
+class FitBounds(MacroElement):
+    """Fits the map that holds it to `bounds` once drawn, at the map's real size, not animated.
+
+    It may sit in the map or in a layer of it (the app's changing sites layer): it finds the map.
+    Only numbers and the map's name go through the template.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.map_name() }}.fitBounds({{ this.bounds|tojson }},
+            {padding: [{{ this.padding }}, {{ this.padding }}],
+             maxZoom: {{ this.max_zoom|tojson }}, animate: false});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]], max_zoom: int = FIT_MAX_ZOOM,
+                 padding: int = FIT_PADDING_PX) -> None:
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = [[round(float(v), 6) for v in corner] for corner in bounds]
+        self.max_zoom, self.padding = int(max_zoom), int(padding)
+
+    def map_name(self) -> str:
+        """The variable name of the folium.Map above this element."""
+        node = self._parent
+        while node is not None and not isinstance(node, folium.Map):
+            node = getattr(node, "_parent", None)
+        if node is None:
+            raise ValueError("FitBounds must be added to a map or to a layer of one")
+        return node.get_name()
+
+
+def sites_layer(sites: pd.DataFrame, lang: str, origin: tuple[float, float] | None = None,
+                radius_km: float | None = None) -> folium.FeatureGroup:
+    """The changing layer: clustered sites (spiderfied when they share a point), the search point,
+    and the view that fits them."""
     group = folium.FeatureGroup(name="sites")
+    bounds = view_bounds(sites, origin, radius_km)
+    if bounds is not None:
+        # Before the sites: the clusters are then built once, for the final zoom.
+        FitBounds(bounds).add_to(group)
     rows, tables = payload(sites, lang)
     SitesLayer(_script_json(rows), _script_json(tables), len(rows)).add_to(group)
     if origin is not None:
@@ -322,28 +388,3 @@ def sites_layer(sites: pd.DataFrame, lang: str,
                             fill_color="#ffffff", fill_opacity=0.9,
                             tooltip=html.escape(t("you_are_here", lang))).add_to(group)
     return group
-
-
-def view_for(sites: pd.DataFrame, origin: tuple[float, float] | None = None,
-             radius_km: float | None = None) -> tuple[tuple[float, float], int]:
-    """A centre and zoom that fit the located sites (and the search point)."""
-    lats = sites["latitude"].dropna().to_numpy(dtype=float)
-    lons = sites["longitude"].dropna().to_numpy(dtype=float)
-    if origin is not None:
-        lats = np.append(lats, origin[0])
-        lons = np.append(lons, origin[1])
-    if not len(lats):
-        return BELGIUM_CENTER, BELGIUM_ZOOM
-    south, north, west, east = (float(lats.min()), float(lats.max()), float(lons.min()),
-                                float(lons.max()))
-    # In Web Mercator a degree of latitude takes 1/cos(lat) times the pixels of a degree of
-    # longitude; compare both spans in longitude degrees.
-    mid = math.radians((north + south) / 2)
-    span = max(east - west, (north - south) / math.cos(mid), 0.01)
-    if origin is not None and radius_km:
-        circle = 2 * radius_km / (111.32 * math.cos(mid))
-        span = min(span, circle) if len(lats) > 1 else circle
-    # A 600-pixel-wide map shows 600 * 360 / (256 * 2**zoom) degrees of longitude.
-    zoom = int(max(7, min(15, math.floor(math.log2(600 * 360 / 256 / span)))))
-    return ((north + south) / 2, (east + west) / 2), zoom
-

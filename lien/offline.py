@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from branca.element import MacroElement, Template
 
 from lien import assets, mapview, taxonomy
 from lien.i18n import normalise_lang, t
@@ -25,7 +24,6 @@ STATIC_URL = "/app/static/"
 _SOURCES: dict[str, tuple[str, str]] = {relative: (package, name)
                                         for package, name, relative in assets.FILES}
 MAP_HEIGHT: tuple[float, str] = (60.0, "vh")   # the list of sites follows on the same page
-FIT_MAX_ZOOM = 15      # as mapview.view_for: closer than a district says nothing more
 
 _SCRIPT_TAG = re.compile(r'<script src="([^"]*)"></script>')
 _CSS_TAG = re.compile(r'<link rel="stylesheet" href="([^"]*)"\s*/?>')
@@ -57,23 +55,6 @@ body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
                            border-radius: 0 !important; }
 }
 """
-
-
-class _FitBounds(MacroElement):
-    """Fits the map to the sites on whatever screen opens the file, without animation."""
-
-    # Only numbers and the map's name go through this template: no data (mapview escapes the sites' JSON).
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
-            {padding: [24, 24], maxZoom: {{ this.max_zoom|tojson }}, animate: false});
-        {% endmacro %}
-    """)
-
-    def __init__(self, bounds: list[list[float]], max_zoom: int) -> None:
-        super().__init__()
-        self._name = "FitBounds"
-        self.bounds, self.max_zoom = bounds, max_zoom
 
 
 # --- the inlined assets -------------------------------------------------------------------------
@@ -167,30 +148,11 @@ def _self_contained_head(head: str) -> str:
 
 # --- the map ------------------------------------------------------------------------------------
 
-def _bounds(sites: pd.DataFrame, origin: tuple[float, float] | None) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of the located sites and the search point, or None."""
-    lats = pd.to_numeric(sites["latitude"], errors="coerce")
-    lons = pd.to_numeric(sites["longitude"], errors="coerce")
-    located = lats.notna() & lons.notna()
-    points = list(zip(lats[located].astype(float), lons[located].astype(float)))
-    if origin is not None:
-        points.append((float(origin[0]), float(origin[1])))
-    points = [p for p in points if math.isfinite(p[0]) and math.isfinite(p[1])]
-    if not points:
-        return None
-    return [[min(p[0] for p in points), min(p[1] for p in points)],
-            [max(p[0] for p in points), max(p[1] for p in points)]]
-
-
 def _map_parts(sites: pd.DataFrame, lang: str,
                origin: tuple[float, float] | None) -> tuple[str, str, str]:
     """The rendered map as (head content, body content, script), its assets not yet inlined."""
     fmap = mapview.base_map(lang)
     fmap.height = MAP_HEIGHT
-    bounds = _bounds(sites, origin)
-    if bounds is not None:
-        # Before the sites: the clusters are then built once, for the final zoom.
-        _FitBounds(bounds, FIT_MAX_ZOOM).add_to(fmap)
     fmap.add_child(mapview.sites_layer(sites, lang, origin))
     fmap.render()          # fills the figure's header, html and script elements
     figure = fmap.get_root()

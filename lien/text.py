@@ -1,4 +1,5 @@
-"""Text normalisation shared by the gazetteer, the filters and the loader."""
+"""Text normalisation shared by the gazetteer, the filters and the loader, and safe display of
+text that came from a visitor (URL, upload, file name)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,63 @@ from functools import lru_cache
 _SEPARATORS = re.compile(r"[\s\-‐‑–—'’`´.,;:/()\"]+")
 # Combining marks (accents once NFKD has split them off); a regex is far faster than a loop.
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Control characters and invisible format characters (zero-width space and joiners, soft hyphen,
+# direction marks, BOM): pasted from web pages and PDFs, they split a word without being seen.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e"
+                        r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Folding is memoised for the short texts that repeat (towns, names, queries); a long text is
+# rare and caching it would only hold memory.
+_MEMO_LENGTH = 256
+# What a visitor can type into a search box, and all a place or keyword needs.
+MAX_QUERY = 200
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without control and zero-width characters (tab and newlines become spaces)."""
+    return _INVISIBLE.sub("", text.replace("\t", " ").replace("\n", " ").replace("\r", " "))
 
 
 @lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower-case, strip accents and turn punctuation into single spaces: 'Liège' -> 'liege'."""
-    bare = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    bare = _COMBINING.sub("", unicodedata.normalize("NFKD", strip_invisible(text)))
     return _SEPARATORS.sub(" ", bare.casefold()).strip()
 
 
-# Links, images, emphasis, code, HTML, tables, maths and autolinks ("http:"); '.' and '-' are left
-# alone: at worst they make a list, and escaping them would litter every file name.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!<>|~$:])")
+def fold(text: str) -> str:
+    """Lower-case, strip accents and turn punctuation into single spaces: 'Liège' -> 'liege'.
+
+    Linear in the length of `text`; invisible characters are dropped, so 'Lie\\u200bge' folds
+    like 'Liege'.
+    """
+    return _fold_short(text) if len(text) <= _MEMO_LENGTH else _fold(text)
 
 
-def markdown_escape(text: str) -> str:
-    """Text shown literally by a Markdown renderer: no links, images, emphasis or HTML from it."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+def clean_query(text: str, limit: int = MAX_QUERY) -> str:
+    """A visitor's search text, bounded before any work: invisible characters out, `limit` chars."""
+    return " ".join(strip_invisible(str(text))[: limit * 4].split())[:limit]
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def markdown_literal(text: object) -> str:
+    """A value from a visitor (URL, upload, file name) as a Markdown code span: shown exactly as
+    written, and never a link, an e-mail, an image, emphasis or HTML.
+
+    Backslash escapes are not enough: GitHub-flavoured Markdown (Streamlit's) forms links from
+    bare "www.x.example", "https://…" and "help@x.example" after escapes are resolved, but never
+    inside code. Line breaks and invisible characters become nothing or spaces.
+    """
+    flat = strip_invisible(str(text))
+    if not flat:
+        return ""
+    # The fence is longer than any run of backticks inside; padding keeps an edge backtick apart
+    # from the fence, and an edge space from being trimmed.
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(flat)), default=0) + 1)
+    edges = flat[0] + flat[-1]
+    pad = " " if "`" in edges or (edges == "  " and flat.strip()) else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"

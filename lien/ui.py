@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from pathlib import Path
 from typing import Sequence
@@ -13,12 +14,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import geocode
-from lien import (coverage, directory, export, filters, handout, hsds, mapview, offline, tabular,
-                  taxonomy, upload)
+from lien import (check, coverage, directory, export, filters, handout, hsds, mapview, offline,
+                  taxonomy, upload, worker)
 from lien.gazetteer import Place
 from lien.paths import directory_path
-from lien.problems import Problem
-from lien.text import markdown_escape as _md  # every user-given text shown through Markdown
+from lien.problems import Problem, ProblemList, problem
+from lien.text import clean_query, markdown_literal as _md  # every user-given text via Markdown
 from lien.filters import (DEFAULT_RADIUS_KM, PARAMS, RADIUS_RANGE, Filters, Notice, from_query,
                           to_query)
 from lien.i18n import LANGUAGE_NAMES, t
@@ -33,47 +34,45 @@ _KEYS = {"service": "f_service", "audience": "f_audience", "province": "f_provin
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(path: str, digest: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """The prepared directory and its problems, once per file content.
+def _load(path: str, stamp: str, strict: bool) -> directory.Shared:
+    """The prepared directory and its report, once per file version, read in a bounded worker.
 
     A resource, not cache_data: a 100,000-site frame is shared read-only by every session
-    instead of being unpickled on every rerun.
+    instead of being unpickled on every rerun. The operator's report goes to the server log.
     """
+    name = Path(path).name or path
     try:
-        result = directory.read_directory(Path(path))
-    except directory.DirectoryError as exc:
-        return pd.DataFrame(), exc.problems
-    return filters.prepare(result.frame), result.problems
+        shared = worker.run(directory.load_shared, path, strict, limits=worker.DIRECTORY_LIMITS)
+    except worker.WorkerError as exc:
+        shared = directory.Shared(name, pd.DataFrame(), ProblemList(
+            [problem(None, "file", f"worker_{exc.reason}")]), refused=True)
+    log = logging.getLogger("lien")
+    (log.warning if shared.refused or shared.problems.total else log.info)(
+        "%s", check.report(shared))
+    return shared
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _digest(path: str, mtime_ns: int, size: int) -> str:
-    """The content hash of a file, recomputed only when its size or time changes."""
-    return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
-
-
-def load_directory(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+def load_directory(path: Path) -> directory.Shared:
     """The shared directory (LIEN_DATA or data/organisations.csv), loaded once per server."""
     try:
         stat = path.stat()
-    except OSError as exc:
-        st.error(_md(f"{path}: {exc.strerror or exc}"))
-        st.stop()
+        stamp = f"{stat.st_mtime_ns}-{stat.st_size}"
+    except OSError:
+        stamp = "unreadable"  # the worker says why, in the log and on the page
     with st.spinner(f"{path.name}…"):
-        return _load(str(path), _digest(str(path), stat.st_mtime_ns, stat.st_size))
+        return _load(str(path), stamp, os.environ.get("LIEN_STRICT", "").strip() == "1")
 
 
 UPLOAD_KEY = "lien_upload"  # the session's own directory, chosen on the Data page
 
 
-def current_directory() -> tuple[pd.DataFrame, list[Problem], str]:
+def current_directory() -> tuple[pd.DataFrame, directory.Shared | None, str]:
     """What this session shows: its own upload if it chose one, else the shared directory."""
     mine = st.session_state.get(UPLOAD_KEY)
     if mine is not None:
-        return mine["frame"], [], mine["name"]
-    source = directory_path()
-    frame, problems = load_directory(source)
-    return frame, problems, source.name
+        return mine["frame"], None, mine["name"]
+    shared = load_directory(directory_path())
+    return shared.frame, shared, shared.name
 
 
 def use_upload(frame: pd.DataFrame, name: str) -> None:
@@ -81,10 +80,17 @@ def use_upload(frame: pd.DataFrame, name: str) -> None:
     st.session_state[UPLOAD_KEY] = {"frame": frame, "name": name}
 
 
-def directory_notice(problems: Sequence[Problem], name: str, lang: str) -> None:
-    """Say which directory is shown; stop the page if the shared one was refused."""
-    if problems:
-        refused(problems, name, lang)
+def directory_notice(shared: directory.Shared | None, name: str, lang: str) -> None:
+    """Say which directory is shown and how many of its records are hidden; stop the page if
+    nothing can be shown. Visitors never see the operator's report (it is in the server log),
+    unless LIEN_STRICT=1 asks for today's refuse-and-list behaviour."""
+    if shared is not None and shared.refused:
+        if os.environ.get("LIEN_STRICT", "").strip() == "1" and shared.problems:
+            refused(shared.problems, name, lang)
+        st.error(t("directory_unavailable", lang, name=_md(name)))
+        st.stop()
+    if shared is not None and shared.hidden:
+        st.caption(t("directory_hidden", lang, count=shared.hidden))
     if st.session_state.get(UPLOAD_KEY) is not None:
         left, right = st.columns([4, 1])
         left.info(t("using_upload", lang, name=_md(name)))
@@ -120,22 +126,36 @@ def problems_table(problems: Sequence[Problem], lang: str) -> pd.DataFrame:
 
 def refused(problems: Sequence[Problem], name: str, lang: str) -> None:
     """Show why the directory was refused and stop the page."""
-    st.error(t("refused", lang, name=name, count=len(problems)))
+    total = problems.total if isinstance(problems, ProblemList) else len(problems)
+    st.error(t("refused", lang, name=_md(name), count=total))
     st.dataframe(problems_table(problems, lang), hide_index=True, key="problems")
+    more_problems(problems, lang)
     st.stop()
+
+
+def more_problems(problems: Sequence[Problem], lang: str) -> None:
+    """Say how many problems of each kind were counted but not listed."""
+    if not isinstance(problems, ProblemList):
+        return
+    examples = {p.code: p for p in reversed(problems)}
+    for code, count in problems.dropped().items():
+        example = examples.get(code)
+        text = example.text(lang, _md) if example else code
+        st.caption(t("problems_more", lang, count=count, example=text))
 
 
 def site_map(sites: pd.DataFrame, lang: str, origin: tuple[float, float] | None,
              radius_km: float | None, key: str) -> None:
     """The map of located sites, centred on them or on the near-me circle."""
-    center, zoom = mapview.view_for(sites, origin, radius_km if origin else None)
-    st_folium(mapview.base_map(lang), feature_group_to_add=mapview.sites_layer(sites, lang, origin),
-              center=center, zoom=zoom, returned_objects=[], key=key, height=520,
-              use_container_width=True)
+    # No center or zoom: the layer fits its own bounds in the browser, at the map's real size.
+    layer = mapview.sites_layer(sites, lang, origin, radius_km if origin else None)
+    st_folium(mapview.base_map(lang), feature_group_to_add=layer, returned_objects=[], key=key,
+              height=520, use_container_width=True)
 
 
 def near_origin(near: str, lang: str) -> tuple[float, float] | None:
     """Geocode the near-me text and say what was found, or that nothing was."""
+    near = clean_query(near)
     if not near:
         return None
     place = locate(near)
@@ -394,41 +414,87 @@ def funder_summary(figures: coverage.Headline, table: pd.DataFrame,
 
 
 # --- data page -------------------------------------------------------------------------------
-# An upload lives in this session's state only: never in a server-wide cache, never on disk.
+# An upload lives in this session's state only: never in a server-wide cache, never on disk. It is
+# read and checked in a bounded worker (lien.worker); the session keeps only the checked result.
 
-def read_upload(name: str, data: bytes, lang: str) -> tabular.Table:
-    """Read an uploaded file (choosing the sheet of a workbook); stop the page if it can't be."""
+def forget_checked_upload() -> None:
+    """Drop the last checked upload (its rows and report) once the uploader is emptied: a session
+    holds only what it shows or uses."""
+    for state_key in ("_upload_checked", "_upload_digest", "upload_sheet"):
+        st.session_state.pop(state_key, None)
+
+
+def upload_lost() -> bool:
+    """Whether the uploader still shows a file the server no longer has (after a restart)."""
+    from streamlit.runtime.uploaded_file_manager import DeletedFile
+
+    return isinstance(st.session_state.get("upload_file"), DeletedFile)
+
+
+def _mapping_keys() -> dict[str, str] | None:
+    """The column mapping the widgets hold, or None before the first check of a file."""
+    if "map_organisation" not in st.session_state:
+        return None
+    return {name: st.session_state.get(f"map_{name}", "") for name in upload.FIELDS}
+
+
+def _key(digest: str, sheet: str | None, mapping: dict[str, str] | None) -> tuple[object, ...]:
+    chosen = tuple(sorted((k, v) for k, v in (mapping or {}).items() if v))
+    return digest, sheet or "", chosen if mapping is not None else None
+
+
+def checked_upload(name: str, data: bytes, lang: str) -> upload.Upload:
+    """Read, map, check and place the upload in a bounded worker, with a progress bar; done again
+    only when the file, the sheet or the mapping changes. Stops the page if it can't be read."""
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    sheet = st.session_state.get("upload_sheet") if st.session_state.get(
-        "_upload_digest") == digest else None
-    try:
-        table = upload.read_file(data, name, sheet=sheet)
-    except directory.DirectoryError as exc:
-        st.error(t("upload_refused", lang, name=_md(name)))
-        for found in exc.problems:
-            st.markdown(f"- {found.text(lang, _md)}")
-        st.stop()
     if st.session_state.get("_upload_digest") != digest:
-        # A new file: forget the previous file's sheet and column choices.
+        # A new file: forget the previous file's result, sheet and column choices.
+        for state_key in [k for k in st.session_state if str(k).startswith("map_")]:
+            del st.session_state[state_key]
+        for state_key in ("upload_sheet", "_upload_checked"):
+            st.session_state.pop(state_key, None)
         st.session_state["_upload_digest"] = digest
-        st.session_state["upload_sheet"] = table.sheet
-        for field_name, column in _guesses(table).items():
-            st.session_state[f"map_{field_name}"] = column
-    if len(table.sheets) > 1:
-        st.selectbox(t("sheet", lang), table.sheets, key="upload_sheet")
-    return table
+    done = st.session_state.get("_upload_checked")
+    sheet = st.session_state.get("upload_sheet")
+    # A different sheet has different columns: guess its mapping anew.
+    mapping = _mapping_keys() if done is None or sheet == done[1].sheet else None
+    if done is not None and done[0] == _key(digest, sheet, mapping):
+        result = done[1]
+    else:
+        bar = st.progress(0.0, text=t("upload_checking", lang))
+
+        def progress(count: int, total: int) -> None:
+            bar.progress(count / total if total else 1.0,
+                         text=t("geocoding_progress", lang, done=count, total=total))
+
+        try:
+            result = worker.run(upload.check_upload, data, name, sheet, mapping,
+                                progress=progress)
+        except worker.WorkerError as exc:
+            bar.empty()
+            st.error(t("upload_refused", lang, name=_md(name)))
+            st.markdown(f"- {problem(None, 'file', f'worker_{exc.reason}').text(lang)}")
+            st.stop()
+        bar.empty()
+        if isinstance(result, upload.Refusal):
+            st.error(t("upload_refused", lang, name=_md(name)))
+            for found in result.problems:
+                st.markdown(f"- {found.text(lang, _md)}")
+            st.stop()
+        # Keyed by what was used, so that the widgets set from it below don't check it again.
+        st.session_state["_upload_checked"] = (_key(digest, result.sheet, result.mapping), result)
+        st.session_state["upload_sheet"] = result.sheet
+        for field_name in upload.FIELDS:
+            st.session_state[f"map_{field_name}"] = result.mapping.get(field_name, "")
+    if len(result.sheets) > 1:
+        st.selectbox(t("sheet", lang), result.sheets, key="upload_sheet")
+    return result
 
 
-def _guesses(table: tabular.Table) -> dict[str, str]:
-    guessed = upload.guess_mapping(c for c in table.frame.columns if c != "row")
-    return {name: guessed.get(name, "") for name in upload.FIELDS}
-
-
-def column_mapping(table: tabular.Table, lang: str) -> dict[str, str]:
-    """One selectbox per Lien field, pre-set to the obvious column of the file."""
-    columns = ["", *[c for c in table.frame.columns if c != "row"]]
+def column_mapping(result: upload.Upload, lang: str) -> None:
+    """One selectbox per Lien field, set to the column the check used; a change checks again."""
+    columns = ["", *result.columns]
     for name in upload.FIELDS:
-        # A sheet change can drop a column the previous sheet had.
         if st.session_state.get(f"map_{name}") not in columns:
             st.session_state[f"map_{name}"] = ""
     unmapped = [n for n in upload.MUST_MAP if not st.session_state.get(f"map_{n}")]
@@ -439,49 +505,29 @@ def column_mapping(table: tabular.Table, lang: str) -> dict[str, str]:
             label = f"{name} *" if name in upload.MUST_MAP else name
             grid[i % 4].selectbox(label, columns, key=f"map_{name}",
                                   format_func=lambda c: c or t("not_in_file", lang))
-    return {name: st.session_state[f"map_{name}"] for name in upload.FIELDS
-            if st.session_state.get(f"map_{name}")}
-
-
-def checked_upload(table: tabular.Table, mapping: dict[str, str], name: str,
-                   lang: str) -> upload.Upload:
-    """Check and place the upload, with a progress bar; redone only when the file or mapping changes."""
-    key = (st.session_state.get("_upload_digest"), table.sheet, tuple(sorted(mapping.items())))
-    done = st.session_state.get("_upload_checked")
-    if done is not None and done[0] == key:
-        return done[1]
-    bar = st.progress(0.0, text=t("geocoding", lang))
-
-    def progress(count: int, total: int) -> None:
-        bar.progress(count / total if total else 1.0,
-                     text=t("geocoding_progress", lang, done=count, total=total))
-
-    result = upload.process(table, mapping, name, progress=progress)
-    bar.empty()
-    st.session_state["_upload_checked"] = (key, result)
-    return result
 
 
 def upload_report(result: upload.Upload, lang: str) -> None:
     """What was read, kept and set aside, the notes, and every problem with its row and field."""
     for note in result.notes:
-        st.info(note.text(lang, _md))
+        (st.warning if note.code == "too_many_rows" else st.info)(note.text(lang, _md))
     cols = st.columns(4)
     cols[0].metric(t("m_rows_read", lang), result.rows_read)
     cols[1].metric(t("m_kept", lang), len(result.frame))
     cols[2].metric(t("m_set_aside", lang), len(result.rejected))
-    cols[3].metric(t("m_problems", lang), len(result.problems))
+    cols[3].metric(t("m_problems", lang), result.problems.total)
     if result.refused:
         st.error(t("upload_refused", lang, name=_md(result.name)))
     if result.problems:
         st.subheader(t("problems_heading", lang))
         st.dataframe(problems_table(result.problems, lang), hide_index=True, width="stretch",
                      key="upload_problems")
+        more_problems(result.problems, lang)
     else:
         st.success(t("no_problems", lang))
 
 
-def upload_actions(result: upload.Upload, raw: tabular.Table, lang: str) -> None:
+def upload_actions(result: upload.Upload, lang: str) -> None:
     """Use the upload in this session, or download it cleaned, and what was set aside."""
     if len(result.frame) and st.button(t("use_upload", lang), key="upload_use", type="primary"):
         use_upload(result.frame, result.name)
@@ -501,7 +547,7 @@ def upload_actions(result: upload.Upload, raw: tabular.Table, lang: str) -> None
     if len(result.rejected):
         cols[2].download_button(
             t("download_rejected", lang),
-            lambda: export.table_csv(upload.rejected_rows(raw.frame, result.problems, lang)),
+            lambda: export.table_csv(upload.rejected_rows(result, lang)),
             export.filename(f"{stem}-set-aside", "csv"), "text/csv", key="upload_rejected")
     if result.problems:
         cols[3].download_button(

@@ -15,7 +15,7 @@ from lien import directory, filters, tabular, taxonomy
 from lien.directory import LoadResult, Progress
 from lien.export import SCHEMA_COLUMNS
 from lien.gazetteer import Gazetteer
-from lien.problems import Problem, problem
+from lien.problems import DirectoryError, Problem, ProblemList, collect, problem
 from lien.tabular import MAX_UPLOAD_MB, MB, Table
 from lien.text import fold
 
@@ -64,10 +64,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "source_date": ("source date", "date", "datum", "date de la source", "brondatum",
                     "mise a jour", "updated"),
 }
-# "Rue Haute 1, 1000 Bruxelles": a postcode and town at the end of a one-cell address.
-_TRAILING_PLACE = re.compile(r"(?:^|[\s,])(\d{4})\s+([^\d,;]+?)\s*$")
+_POSTCODE_TOKEN = re.compile(r"\d{4}")
+_DIGIT = re.compile(r"\d")
 _SLUG_PART = re.compile(r"[^a-z0-9]+")
-_LIST_SEPARATORS = re.compile(r"\s*[;,|/\n]\s*")
+# Items are split at the separator and trimmed afterwards: a pattern with "\s*" on both sides
+# of the separator backtracks quadratically over a long run of spaces.
+_LIST_SEPARATORS = re.compile(r"[;,|/\n]")
 
 
 def read_file(data: bytes, name: str, *, sheet: str | None = None,
@@ -109,14 +111,31 @@ def _slug(text: str) -> str:
     return _SLUG_PART.sub("-", fold(text)).strip("-")[:60]
 
 
+def _items(value: str) -> list[str]:
+    return [item for item in (part.strip() for part in _LIST_SEPARATORS.split(value)) if item]
+
+
 def _codes(value: str, vocabulary: taxonomy.Vocabulary) -> str:
     """'Logement, Legal aid' -> 'housing;legal_aid'; unknown items are kept for the report."""
-    items = [item for item in _LIST_SEPARATORS.split(value) if item]
-    return ";".join(vocabulary.code_for(item) or item for item in items)
+    return ";".join(vocabulary.code_for(item) or item for item in _items(value))
+
+
+def trailing_place(address: str) -> tuple[str, str] | None:
+    """('1000', 'Bruxelles') from 'Rue Haute 1, 1000 Bruxelles': a postcode and a town that end
+    a one-cell address. Linear in the address: its last part is split into words once."""
+    last = address.replace(";", ",").rsplit(",", 1)[-1]
+    words = last.split()
+    for i in range(len(words) - 1, -1, -1):
+        if _POSTCODE_TOKEN.fullmatch(words[i]):
+            town = words[i + 1:]
+            return (words[i], " ".join(town)) if town else None
+        if _DIGIT.search(words[i]):
+            return None
+    return None
 
 
 def _languages(value: str) -> str:
-    items = [item for item in _LIST_SEPARATORS.split(value) if item]
+    items = _items(value)
     return ";".join(item.lower() if taxonomy.is_language(item.lower()) else item
                     for item in items)
 
@@ -148,9 +167,9 @@ def to_schema(raw: pd.DataFrame, mapping: Mapping[str, str], source_name: str
     # A one-cell address often ends with "1000 Bruxelles": keep the parts the file actually has.
     missing_place = (out["postcode"] == "") & (out["city"] == "") & (out["address"] != "")
     for idx in out.index[missing_place]:
-        found = _TRAILING_PLACE.search(out.at[idx, "address"])
+        found = trailing_place(out.at[idx, "address"])
         if found:
-            out.at[idx, "postcode"], out.at[idx, "city"] = found.group(1), found.group(2)
+            out.at[idx, "postcode"], out.at[idx, "city"] = found
 
     out["services"] = out["services"].map(lambda v: _codes(v, taxonomy.services()))
     out["audiences"] = out["audiences"].map(lambda v: _codes(v, taxonomy.audiences()))
@@ -174,19 +193,25 @@ def to_schema(raw: pd.DataFrame, mapping: Mapping[str, str], source_name: str
 
 @dataclass
 class Upload:
-    """An uploaded directory after checking: the kept rows placed and prepared, and what was said."""
+    """An uploaded directory after checking: the kept rows placed and prepared, what was said, and
+    the rows set aside as they were uploaded. It is all a session keeps of an upload."""
 
     name: str
     frame: pd.DataFrame
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
     notes: list[Problem] = field(default_factory=list)
     rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
     rows_read: int = 0
+    # What the Data page needs to offer the column mapping again, without the file.
+    columns: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    sheet: str = ""
+    mapping: dict[str, str] = field(default_factory=dict)
 
     @property
     def refused(self) -> bool:
         """Whether the file as a whole was refused (a file-level problem)."""
-        return any(p.row is None for p in self.problems)
+        return self.problems.file_level or any(p.row is None for p in self.problems)
 
 
 def process(table: Table, mapping: Mapping[str, str], name: str,
@@ -194,24 +219,56 @@ def process(table: Table, mapping: Mapping[str, str], name: str,
     """Map, validate and place an uploaded table; the rows with problems are set aside, not lost."""
     frame, problems, notes = to_schema(table.frame, mapping, name)
     if problems:
-        result = LoadResult(frame.iloc[0:0], [*problems, *table.problems], list(frame["row"]))
+        found = collect([*problems, *table.problems])
+        result = LoadResult(frame.iloc[0:0], found, list(frame["row"]))
     else:
         result = directory.check(directory.complete(frame), gazetteer, progress,
                                  extra=table.problems)
+    checked = collect(result.problems)
+    raw = table.frame[table.frame["row"].isin(checked.bad_rows)]
+    if len(table.set_aside):
+        raw = pd.concat([raw, table.set_aside], ignore_index=True).fillna("")
+        raw = raw.sort_values("row", kind="stable")
     # Prepared once here, for the preview and then for every page of the session.
-    return Upload(name, filters.prepare(result.frame), result.problems, [*table.notes, *notes],
-                  rejected_rows(table.frame, result.problems), len(table.frame))
+    return Upload(name, filters.prepare(result.frame), checked, [*table.notes, *notes],
+                  raw.reset_index(drop=True), len(table.frame) + len(table.set_aside),
+                  columns=[c for c in table.frame.columns if c != "row"], sheets=table.sheets,
+                  sheet=table.sheet, mapping=dict(mapping))
 
 
-def rejected_rows(raw: pd.DataFrame, problems: list[Problem], lang: str = "en") -> pd.DataFrame:
+def rejected_rows(upload: Upload, lang: str = "en") -> pd.DataFrame:
     """The uploaded rows that were set aside, as uploaded, with their problems in a last column."""
-    by_row: dict[int, list[str]] = {}
-    for p in problems:
-        if p.row is not None:
-            by_row.setdefault(p.row, []).append(f"{p.field}: {p.text(lang)}")
-    out = raw[raw["row"].isin(list(by_row))].copy()
-    out["problems"] = [" | ".join(by_row[r]) for r in out["row"]]
-    return out.reset_index(drop=True)
+    by_row = upload.problems.of_row()
+    out = upload.rejected.copy()
+    out["problems"] = [" | ".join(f"{p.field}: {p.text(lang)}" for p in by_row.get(r, []))
+                       for r in out["row"]]
+    return out
+
+
+@dataclass
+class Refusal:
+    """The upload could not be read at all: why, as file-level problems."""
+
+    name: str
+    problems: list[Problem]
+
+
+def check_upload(data: bytes, name: str, sheet: str | None = None,
+                 mapping: Mapping[str, str] | None = None, *,
+                 progress: Progress | None = None) -> Upload | Refusal:
+    """Read, map (the given mapping, else the guessed one), check and place an upload.
+
+    The whole of an upload's handling, run in a bounded worker (lien.worker): nothing here is
+    shared with the server but what it returns.
+    """
+    try:
+        table = read_file(data, name, sheet=sheet)
+    except DirectoryError as exc:
+        return Refusal(name, list(exc.problems))
+    columns = [c for c in table.frame.columns if c != "row"]
+    chosen = dict(mapping) if mapping is not None else guess_mapping(columns)
+    chosen = {k: v for k, v in chosen.items() if v in columns}
+    return process(table, chosen, name, progress=progress)
 
 
 def cleaned(frame: pd.DataFrame) -> pd.DataFrame:
@@ -225,5 +282,6 @@ def cleaned(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["FIELDS", "MAX_UPLOAD_MB", "MUST_MAP", "SYNONYMS", "Upload", "cleaned",
-           "guess_mapping", "process", "read_file", "rejected_rows", "to_schema"]
+__all__ = ["FIELDS", "MAX_UPLOAD_MB", "MUST_MAP", "SYNONYMS", "Refusal", "Upload",
+           "check_upload", "cleaned", "guess_mapping", "process", "read_file", "rejected_rows",
+           "to_schema", "trailing_place"]

@@ -8,14 +8,14 @@ from lien import charts, coverage, filters, taxonomy, ui
 from lien.i18n import t
 
 st.set_page_config(page_title="Lien — coverage", page_icon="📊", layout="wide")
-frame, problems, name = ui.current_directory()
+frame, shared, name = ui.current_directory()
 chosen = ui.sidebar(ui.spoken_languages(frame))
 lang = chosen.lang
 ui.print_style()
 
 st.title(t("coverage_title", lang))
 st.caption(t("coverage_intro", lang))
-ui.directory_notice(problems, name, lang)
+ui.directory_notice(shared, name, lang)
 
 sites = filters.apply(frame, chosen, ui.near_origin(chosen.near, lang))
 figures = coverage.headline(sites)

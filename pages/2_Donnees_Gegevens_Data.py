@@ -9,23 +9,25 @@ from lien.i18n import t
 from lien.tabular import MAX_UPLOAD_MB
 
 st.set_page_config(page_title="Lien — data", page_icon="📄", layout="wide")
-frame, problems, name = ui.current_directory()
+frame, _, name = ui.current_directory()
 chosen = ui.sidebar(ui.spoken_languages(frame))
 lang = chosen.lang
 
 st.title(t("data_title", lang))
 st.markdown(t("data_intro", lang, limit=MAX_UPLOAD_MB))
-ui.directory_notice([], name, lang)
+ui.directory_notice(None, name, lang)
 
 uploaded = st.file_uploader(t("upload_label", lang), type=["csv", "tsv", "txt", "xlsx", "zip"],
                             key="upload_file", max_upload_size=MAX_UPLOAD_MB)
 if uploaded is None:
+    ui.forget_checked_upload()
+    if ui.upload_lost():
+        st.warning(t("upload_lost", lang))
     ui.schema_help(lang)
     st.stop()
 
-table = ui.read_upload(uploaded.name, uploaded.getvalue(), lang)
-mapping = ui.column_mapping(table, lang)
-result = ui.checked_upload(table, mapping, uploaded.name, lang)
+result = ui.checked_upload(uploaded.name, uploaded.getvalue(), lang)
+ui.column_mapping(result, lang)
 ui.upload_report(result, lang)
 
 if len(result.frame):
@@ -35,4 +37,4 @@ if len(result.frame):
     st.markdown(t("shown", lang, sites=len(on_map), orgs=on_map["org_id"].nunique()))
     ui.site_map(on_map, lang, None, None, key="preview_map")
     ui.sites_table(sites, lang, key="preview_table")
-ui.upload_actions(result, table, lang)
+ui.upload_actions(result, lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import lien.paths
 from lien.paths import ORGANISATIONS_CSV, ROOT
+from tests.support.markdown import shown
 
 APP = str(ROOT / "app.py")
 
@@ -70,7 +72,7 @@ def test_near_zeebrugge_puts_medecins_du_monde_first() -> None:
 def test_unknown_place_gets_a_clear_message() -> None:
     at = _run(near="Atlantis")
     assert not at.exception
-    assert "Aucun lieu belge trouvé pour « Atlantis »" in at.warning[0].value
+    assert "Aucun lieu belge trouvé pour « Atlantis »" in shown(at.warning[0].value)
 
 
 def test_dutch_labels() -> None:
@@ -101,7 +103,7 @@ def test_bad_parameters_do_not_raise(params: dict[str, str]) -> None:
 
 def test_bad_parameter_is_named_in_a_notice() -> None:
     at = _run(service="teleportation")
-    assert "service=teleportation" in at.sidebar.warning[0].value
+    assert "service=teleportation" in shown(at.sidebar.warning[0].value)
 
 
 def test_widget_change_updates_the_url() -> None:
@@ -119,12 +121,30 @@ def test_national_toggle_hides_the_national_list() -> None:
     assert len(at.dataframe) == 1
 
 
-def test_app_reports_a_refused_file_without_crashing(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def _broken_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed directory with one unknown service code, in place of data/organisations.csv."""
     broken = tmp_path / "organisations.csv"
     text = ORGANISATIONS_CSV.read_text(encoding="utf-8").replace("legal_aid;", "legal_aide;", 1)
     broken.write_text(text, encoding="utf-8")
     monkeypatch.setattr(lien.paths, "ORGANISATIONS_CSV", broken)
+
+
+def test_a_bad_row_is_hidden_and_the_rest_is_shown(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    _broken_directory(tmp_path, monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not at.error
+    assert "1 fiche(s) masquée(s) : elles sont en cours de correction." in [
+        c.value for c in at.caption]
+    # Visitors never see the operator's problem table; the good rows are on the map.
+    assert all(d.key != "problems" for d in at.dataframe)
+    assert any("20 sites de" in m.value for m in at.markdown)  # of 21 located
+
+
+def test_strict_mode_refuses_the_whole_file(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    _broken_directory(tmp_path, monkeypatch)
+    monkeypatch.setenv("LIEN_STRICT", "1")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "a été refusé : 1 problème" in at.error[0].value
@@ -133,12 +153,22 @@ def test_app_reports_a_refused_file_without_crashing(tmp_path: Path,
     assert problems.iloc[0]["Problème"] == "code de service inconnu 'legal_aide'"
 
 
+def _span(at: AppTest) -> float:
+    """The latitude span of the bounds the map is fitted to."""
+    found = re.search(r"fitBounds\(\[\[([\d.]+), [\d.]+\], \[([\d.]+), [\d.]+\]\]",
+                      _map_args(at)["feature_group"])
+    assert found, "no fitBounds in the sites layer"
+    return float(found.group(2)) - float(found.group(1))
+
+
 def test_base_map_stays_the_same_when_filters_change() -> None:
     """The component is keyed by its script: only the site layer may change with the filters."""
     everything, housing = _run(), _run(service="housing", near="Luik")
     assert _map_args(everything)["script"] == _map_args(housing)["script"]
     assert _map_args(everything)["feature_group"] != _map_args(housing)["feature_group"]
-    assert _map_args(housing)["zoom"] > _map_args(everything)["zoom"]
+    # The view is fitted in the browser, to bounds that close in on the search point.
+    assert _map_args(housing)["zoom"] is None and "fitBounds(" in _map_args(housing)["feature_group"]
+    assert _span(housing) < _span(everything)
 
 
 def test_filters_and_language_follow_the_visitor_from_page_to_page() -> None:

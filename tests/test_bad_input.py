@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from lien import export, mapview, tabular, upload
 from lien.problems import DirectoryError, Problem
+from tests.support.markdown import shown as rendered
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -371,8 +372,7 @@ def test_formula_in_a_phone_number_is_refused() -> None:
 def test_rejected_rows_download_keeps_the_row_and_neutralises_it() -> None:
     rows = _with(0, "Services", "=HYPERLINK(\"http://evil.example\")")
     result = _read(_bytes(rows))
-    table = tabular.read_bytes(_bytes(rows))
-    set_aside = upload.rejected_rows(table.frame, result.problems)
+    set_aside = upload.rejected_rows(result)
     assert list(set_aside["Nom"]) == [GOOD[0][0]]
     assert "unknown service code" in set_aside.iloc[0]["problems"]
     assert "'=HYPERLINK" in export.table_csv(set_aside).decode("utf-8-sig")
@@ -398,8 +398,8 @@ def _data_page(data: bytes, name: str) -> AppTest:
 def test_data_page_refuses_unreadable_files_plainly(data: bytes, name: str, shown: str) -> None:
     at = _data_page(data, name)
     assert not at.exception
-    assert at.error[0].value == f"{name} ne peut pas être lu :"
-    assert shown in [m.value.lstrip("- ") for m in at.markdown]
+    assert rendered(at.error[0].value) == f"{name} ne peut pas être lu :"
+    assert shown in [rendered(m.value).lstrip("- ") for m in at.markdown]
 
 
 def test_data_page_lists_problems_with_row_and_field_and_keeps_good_rows() -> None:
@@ -420,7 +420,7 @@ def _app(**params: str | list[str]) -> AppTest:
 
 
 def _sidebar_warnings(at: AppTest) -> list[str]:
-    return [w.value for w in at.sidebar.warning]
+    return [rendered(w.value) for w in at.sidebar.warning]
 
 
 def test_unknown_url_values() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from lien import directory, export, filters, hsds, tabular, upload
+from tests.support.markdown import shown
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -101,10 +102,10 @@ def test_upload_is_used_by_this_session_only_and_written_nowhere() -> None:
     mine = _on_data_page()
     mine.button(key="upload_use").click().run()
     assert not mine.exception
-    assert mine.success[-1].value == ("De pagina's Kaart en Dekking tonen nu netwerk.csv, "
-                                      "alleen voor u.")
+    assert shown(mine.success[-1].value) == ("De pagina's Kaart en Dekking tonen nu netwerk.csv, "
+                                             "alleen voor u.")
     mine.switch_page("app.py").run()
-    assert mine.info[0].value == "U ziet uw bestand netwerk.csv (alleen deze sessie)."
+    assert shown(mine.info[0].value) == "U ziet uw bestand netwerk.csv (alleen deze sessie)."
     assert "Onthaal Gent" in _map_sites(mine)
     mine.switch_page(COVERAGE_PAGE).run()
     assert not mine.exception
@@ -118,7 +119,7 @@ def test_upload_is_used_by_this_session_only_and_written_nowhere() -> None:
 
     # And this session can go back.
     mine.button(key="use_shared").click().run()
-    assert not mine.info or "netwerk.csv" not in mine.info[0].value
+    assert not mine.info or "netwerk.csv" not in shown(mine.info[0].value)
     assert mine.metric[1].value != "3"
 
 
@@ -160,7 +161,7 @@ def test_upload_size_is_bounded_by_the_server_too() -> None:
 def test_rejected_rows_table_keeps_every_uploaded_column() -> None:
     table = tabular.read_bytes(UPLOAD, "netwerk.csv")
     result = upload.process(table, upload.guess_mapping(table.frame.columns), "netwerk.csv")
-    set_aside = upload.rejected_rows(table.frame, result.problems, "fr")
+    set_aside = upload.rejected_rows(result, "fr")
     assert list(set_aside.columns) == ["row", "Naam", "Adres", "Postcode", "Gemeente",
                                        "Diensten", "Telefoon", "problems"]
     assert set_aside.iloc[0]["Naam"] == "Foutje"
@@ -182,6 +183,7 @@ def test_an_open_referral_package_is_imported_as_it_was_exported() -> None:
     assert at.success[0].value == "Aucun problème : toutes les lignes sont gardées."
     at.button(key="upload_use").click().run()
     at.switch_page("app.py").run()
-    assert at.info[0].value == "Vous voyez votre fichier lien-hsds.zip (cette session seulement)."
+    assert shown(at.info[0].value) == (
+        "Vous voyez votre fichier lien-hsds.zip (cette session seulement).")
     table = at.dataframe[0].value
     assert set(table["Organisation"]) == set(view.loc[view["_located"], "organisation"])

@@ -428,6 +428,6 @@ def test_messages_exist_in_three_languages() -> None:
     from lien.i18n import TEXTS
 
     keys = [key for key in TEXTS if key.startswith("p_hsds_")]
-    assert len(keys) == 8
+    assert len(keys) == 9
     for key in keys:
         assert set(TEXTS[key]) == {"fr", "nl", "en"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import html
 
 import pandas as pd
@@ -115,13 +117,27 @@ def test_tel_url_keeps_digits() -> None:
     assert mapview.tel_url("071 59 90 20") == "tel:071599020"
 
 
-def test_view_fits_the_sites(frame: pd.DataFrame) -> None:
+def test_view_bounds_hold_the_sites_and_the_search_point(frame: pd.DataFrame) -> None:
     located = frame[frame["_located"]]
-    center, zoom = mapview.view_for(located)
-    assert 50.0 < center[0] < 51.5 and 3.0 < center[1] < 6.0 and 7 <= zoom <= 9
-    (lat, lon), near_zoom = mapview.view_for(located.iloc[:0], origin=(50.34, 4.29), radius_km=5)
-    assert (lat, lon) == (50.34, 4.29) and near_zoom >= 11
-    assert mapview.view_for(located.iloc[:0]) == (mapview.BELGIUM_CENTER, mapview.BELGIUM_ZOOM)
+    (south, west), (north, east) = mapview.view_bounds(located)
+    assert south == located["latitude"].min() and north == located["latitude"].max()
+    assert west == located["longitude"].min() and east == located["longitude"].max()
+    # No site near the search point: the near-me circle is shown.
+    (south, west), (north, east) = mapview.view_bounds(located.iloc[:0], origin=(50.34, 4.29),
+                                                       radius_km=5)
+    assert round(north - south, 3) == round(10 / mapview.KM_PER_DEGREE, 3)
+    assert west < 4.29 < east
+    assert mapview.view_bounds(located.iloc[:0]) is None
+
+
+def test_the_sites_layer_fits_its_bounds_in_the_browser(frame: pd.DataFrame) -> None:
+    """The fit is done by Leaflet at the map's real size (a phone or a desktop), not in Python."""
+    fmap = mapview.base_map("fr")
+    layer = mapview.sites_layer(frame, "fr")
+    fmap.add_child(layer)
+    page = fmap.get_root().render()
+    bounds = mapview.view_bounds(frame)
+    assert f"{fmap.get_name()}.fitBounds({json.dumps(bounds)}" in page.replace("\n", "")
 
 
 def test_layer_json_cannot_close_its_script(frame: pd.DataFrame) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.markdown import html, links, shown
+
 from lien import export, filters
 from lien.directory import read_directory
 from lien.paths import ORGANISATIONS_CSV, ROOT
@@ -75,14 +77,17 @@ def test_exports_of_a_malicious_view_are_neutralised(malicious: Path) -> None:
     assert any(c.startswith("'=HYPERLINK") for c in cells)
 
 
-MARKDOWN_ATTACK = "![pixel](http://evil.example/p.png)[clic](javascript:alert(1))<b>x</b>"
+# Bare addresses first: messages cut long values, and these must survive the cut.
+MARKDOWN_ATTACK = ("www.evil.com help@evil.com ![pixel](http://evil.example/p.png)"
+                   "[clic](javascript:alert(1))<b>x</b>")
 
 
 def _no_live_markdown(body: str) -> None:
-    """Markdown that would load an image, make a link or pass HTML is escaped, shown as text."""
-    for live in (r"!\[", r"\]\(", r"<b>"):
-        assert not re.search(r"(?<!\\)" + live, body), body
-    assert r"\!\[pixel\]\(http\://evil.example/p.png\)" in body
+    """Markdown that would load an image, make a link, an autolink or pass HTML is escaped, and
+    the visitor reads their text as they wrote it (as far as the message quotes it)."""
+    assert links(body) == [], body
+    assert "<b>" not in html(body)
+    assert "www.evil.com help@evil.com ![pixel](htt" in shown(body)
 
 
 def test_url_values_shown_in_messages_are_escaped() -> None:

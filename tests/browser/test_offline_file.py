@@ -16,14 +16,9 @@ from lien import filters, offline
 from lien.directory import read_directory
 from lien.filters import Filters
 from lien.i18n import t
-from tests.browser.conftest import VIEWPORT, BrowserPage, count_markers
+from tests.browser.conftest import DEVICES, BrowserPage, count_markers
 
 ORIGIN = (50.8466, 4.3528)     # Brussels
-DEVICES: dict[str, dict[str, Any]] = {
-    "desktop": {"viewport": VIEWPORT},
-    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
-              "is_mobile": True, "has_touch": True},
-}
 VIEWS: dict[str, tuple[Filters, tuple[float, float] | None]] = {
     "all": (Filters(), None),
     "housing": (Filters(services=("housing",)), None),
