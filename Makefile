@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test bench load setup index assets clean
+.PHONY: run test bench load hostile setup index assets clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
@@ -20,6 +20,10 @@ bench: setup $(DEV_STAMP)
 # 20 concurrent browser sessions on one server (bench/load.py); same needs as bench.
 load: setup $(DEV_STAMP)
 	$(BIN)/python bench/load.py
+
+# Hostile uploads and links through one server, timed and measured (bench/hostile.py); same needs as bench.
+hostile: setup $(DEV_STAMP)
+	$(BIN)/python bench/hostile.py
 
 # The virtualenv, the pinned requirements, the derived gazetteer index and the map's web assets.
 setup: $(RUNTIME_STAMP) index assets

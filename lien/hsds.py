@@ -40,6 +40,7 @@ from lien import mapview, taxonomy, upload
 from lien.directory import site_numbers
 from lien.export import SCHEMA_COLUMNS, export_columns
 from lien.problems import DirectoryError, problem
+from lien.tabular import error_name
 
 __all__ = ["LIEN_NAMESPACE", "MAX_UNPACKED_MB", "TABLES", "datapackage",
            "export_zip", "hsds_id", "import_zip", "is_hsds_zip"]
@@ -485,7 +486,7 @@ def _unpack(data: bytes, name: str) -> dict[str, bytes]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise _refuse(name, "hsds_not_zip", reason=type(exc).__name__) from None
+        raise _refuse(name, "hsds_not_zip", reason=error_name(exc)) from None
     for info in infos:
         if _unsafe(info.filename):
             raise _refuse(name, "hsds_unsafe_path", path=repr(info.filename))
@@ -502,7 +503,7 @@ def _unpack(data: bytes, name: str) -> dict[str, bytes]:
                 content = handle.read(budget + 1)
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError,
                 zlib.error) as exc:
-            raise _refuse(name, "hsds_not_zip", reason=type(exc).__name__) from None
+            raise _refuse(name, "hsds_not_zip", reason=error_name(exc)) from None
         if len(content) > budget:
             raise _refuse(name, "hsds_too_large", limit=MAX_UNPACKED_MB)
         budget -= len(content)
@@ -530,7 +531,7 @@ def _paths(files: dict[str, bytes], name: str) -> dict[str, str]:
             descriptor = json.loads(content.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             # RecursionError: a descriptor nested thousands of levels deep.
-            raise _refuse(name, "hsds_bad_datapackage", reason=type(exc).__name__) from None
+            raise _refuse(name, "hsds_bad_datapackage", reason=error_name(exc)) from None
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         for resource in resources if isinstance(resources, list) else []:
             if (isinstance(resource, dict) and isinstance(resource.get("name"), str)

@@ -85,6 +85,12 @@ class Table:
     set_aside: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def error_name(exc: BaseException) -> str:
+    """An exception's class name for a message; "zlib.error" rather than a bare "error"."""
+    kind = type(exc)
+    return f"{kind.__module__}.{kind.__name__}" if kind.__name__ == "error" else kind.__name__
+
+
 def _refuse(name: str, code: str, **params: object) -> DirectoryError:
     return DirectoryError(name, [problem(None, "file", code, **params)])
 
@@ -346,7 +352,7 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None, caps: Caps,
     except DirectoryError:
         raise
     except _XLSX_ERRORS as exc:
-        raise _refuse(name, "bad_xlsx", reason=type(exc).__name__) from None
+        raise _refuse(name, "bad_xlsx", reason=error_name(exc)) from None
     try:
         sheets = list(book.sheetnames)
         # The chosen sheet, else the first that holds anything.
@@ -368,7 +374,7 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None, caps: Caps,
     except DirectoryError:
         raise
     except _XLSX_ERRORS as exc:
-        raise _refuse(name, "bad_xlsx", reason=type(exc).__name__) from None
+        raise _refuse(name, "bad_xlsx", reason=error_name(exc)) from None
     finally:
         book.close()
     if len(sheets) > 1:

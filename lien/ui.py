@@ -14,8 +14,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import geocode
-from lien import (check, coverage, directory, export, filters, handout, hsds, mapview, offline,
-                  taxonomy, upload, worker)
+from lien import (check, coverage, directory, export, filters, handout, hsds, mapview, memory,
+                  offline, taxonomy, upload, worker)
 from lien.gazetteer import Place
 from lien.paths import directory_path
 from lien.problems import Problem, ProblemList, problem
@@ -68,6 +68,8 @@ UPLOAD_KEY = "lien_upload"  # the session's own directory, chosen on the Data pa
 
 def current_directory() -> tuple[pd.DataFrame, directory.Shared | None, str]:
     """What this session shows: its own upload if it chose one, else the shared directory."""
+    # Every page starts here: the moment to give back what closed sessions left (throttled).
+    memory.release()
     mine = st.session_state.get(UPLOAD_KEY)
     if mine is not None:
         return mine["frame"], None, mine["name"]

@@ -18,7 +18,7 @@ st.markdown(t("data_intro", lang, limit=MAX_UPLOAD_MB))
 ui.directory_notice(None, name, lang)
 
 uploaded = st.file_uploader(t("upload_label", lang), type=["csv", "tsv", "txt", "xlsx", "zip"],
-                            key="upload_file", max_upload_size=MAX_UPLOAD_MB)
+                            key="upload_file", max_upload_size=2 * MAX_UPLOAD_MB)
 if uploaded is None:
     ui.forget_checked_upload()
     if ui.upload_lost():

@@ -1,0 +1,390 @@
+"""Hostile inputs through a real Lien server and Chromium: how long each takes and what it costs.
+
+    make hostile     # or: .venv/bin/python bench/hostile.py
+
+Starts one `streamlit run app.py` on a free port of 127.0.0.1 (the seed directory, the offline
+geocoder) and warms it up (the map page, then the Data page, in headless chromium with every
+non-local request aborted). Then each upload of tests/support/hostile.py (UPLOADS) goes through
+the Data page, and a few crafted links through the map page, each in a fresh browser context.
+Per case: the seconds from the upload (or page.goto) to the page's answer (the upload's metrics,
+a refusal, or an exception), the server process's CPU time, the peak VmRSS of the server process
+and of the workers its forkserver starts (read from /proc every 20 ms), and the answer in short.
+Last, three sessions upload a ~5 MB CSV at once, and the server's RSS is read before, during and
+after their pages are closed: is the memory given back?
+
+Prints a markdown table, the memory lines and the goals; exits 1 if a goal is missed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+from urllib.parse import quote
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+for _p in (str(ROOT), str(BENCH)):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
+
+from lien import assets, harness, tabular  # noqa: E402
+from load import _stat_fields, cpu_seconds, descendants, rss_mib, status_kib  # noqa: E402
+from tests.support import hostile  # noqa: E402
+
+DATA_PAGE = "Donnees_Gegevens_Data"
+TIMEOUT_S = 120.0
+SAMPLE_S = 0.02
+GOAL_S = 10.0           # every case ends with a message this fast
+GOAL_PEAK_MIB = 1024.0  # server and worker peaks stay under 1 GiB
+GOAL_BACK_MIB = 50.0    # once the concurrent sessions are closed, RSS within this of before
+CONCURRENT = 3
+RELEASE_WAIT_S = 120.0
+# The page's own limit (lien.tabular.MAX_UPLOAD_MB, in MiB); the uploader lets twice that through.
+UPLOAD_LIMIT_B = tabular.MAX_UPLOAD_MB * tabular.MB
+URL_CASES: dict[str, str] = {
+    "url_near_6000_chars": "/?near=" + quote("a " * 3_000),
+    "url_q_100k": "/?q=" + "a" * 100_000,
+    "url_near_links": "/?near=" + quote("call www.evil.com or help@evil.com"),
+}
+REFUSED = "ne peut pas être lu"
+SHOWN = "organisations affichés"
+NOT_FOUND = "Aucun lieu belge trouvé"
+
+
+@dataclass
+class Case:
+    """One hostile input and what it cost; `ended` is True when the page answered with a message."""
+
+    name: str
+    size: int
+    wall_s: float = float("nan")
+    cpu_s: float = float("nan")
+    server_peak: float = 0.0
+    worker_peak: float = 0.0
+    outcome: str = ""
+    ended: bool = False
+
+
+class Sampler(threading.Thread):
+    """Peak VmRSS (MiB) of the server and of its workers (the children of its forkserver), from
+    /proc every SAMPLE_S. A worker's VmHWM is read too, so its peak counts if it is seen alive
+    once: hence 20 ms, since a worker that refuses a file at once lives some tens of ms."""
+
+    def __init__(self, server_pid: int) -> None:
+        super().__init__(daemon=True)
+        self.server_pid, self.forkserver = server_pid, 0
+        self.lock, self.done = threading.Lock(), threading.Event()
+        self.server_kib = self.worker_kib = 0
+
+    def take(self) -> tuple[float, float]:
+        """(server, worker) peaks since the last take; starts a new window."""
+        with self.lock:
+            peaks = self.server_kib / 1024, self.worker_kib / 1024
+            self.server_kib = self.worker_kib = 0
+        return peaks
+
+    def _workers(self) -> list[int]:
+        if not Path(f"/proc/{self.forkserver}").exists():
+            # The server's children may hang under any of its threads: scan /proc, rarely.
+            self.forkserver = next((p for p in descendants(self.server_pid)
+                                    if _is_forkserver(p, self.server_pid)), 0)
+            if not self.forkserver:
+                return []
+        # The forkserver is single-threaded: its one task's children file lists every worker.
+        with contextlib.suppress(OSError, ValueError):
+            path = Path(f"/proc/{self.forkserver}/task/{self.forkserver}/children")
+            return [int(p) for p in path.read_text().split()]
+        return descendants(self.forkserver)
+
+    def run(self) -> None:
+        while not self.done.wait(SAMPLE_S):
+            server = status_kib(self.server_pid, "VmRSS")
+            worker = max((max(status_kib(p, "VmRSS"), status_kib(p, "VmHWM"))
+                          for p in self._workers()), default=0)
+            with self.lock:
+                self.server_kib = max(self.server_kib, server)
+                self.worker_kib = max(self.worker_kib, worker)
+
+
+def _is_forkserver(pid: int, parent: int) -> bool:
+    """The forkserver is the server's child running multiprocessing.forkserver's main."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return (int(_stat_fields(pid)[1]) == parent
+                and b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes())
+    return False
+
+
+@dataclass
+class Rig:
+    """What every case runs on: the browser, the server's URL and pid, the /proc sampler."""
+
+    browser: Any
+    url: str
+    server_pid: int
+    sampler: Sampler
+
+    def new_page(self) -> tuple[Any, Any]:
+        """A fresh desktop context with no internet, and its page."""
+        context = self.browser.new_context(viewport=harness.VIEWPORT, service_workers="block")
+        context.set_default_timeout(30_000)
+        context.route("**/*", lambda r: r.continue_() if harness.is_local(r.request.url)
+                      else r.abort("internetdisconnected"))
+        return context, context.new_page()
+
+    def open(self, page: Any, path: str, text: str) -> None:
+        """Load a page of the app and wait for `text` on it."""
+        page.goto(self.url + path, wait_until="commit")
+        page.get_by_text(text).first.wait_for(timeout=TIMEOUT_S * 1000)
+
+
+def upload(page: Any, name: str, data: bytes) -> None:
+    """Give the Data page's uploader a file, as a user's file dialog would."""
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
+
+
+def _cut(text: str, width: int = 70) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[:width - 1] + "…"
+
+
+def upload_answer(page: Any) -> Any:
+    """What ends an upload: its metrics, or a refusal."""
+    return page.get_by_test_id("stMetricLabel").filter(has_text="Lignes lues").or_(
+        page.get_by_test_id("stAlert").filter(has_text=REFUSED))
+
+
+def describe_upload(page: Any) -> str:
+    """The upload's answer in short: the metrics, or the first reason given for the refusal."""
+    alerts = page.get_by_test_id("stAlert")
+    box = '[data-testid="stElementContainer"]'
+    reason = page.locator(f'{box}:has([data-testid="stAlert"]:has-text("{REFUSED}")) + {box} li')
+    for _ in range(25):   # the metrics, or the reason under the refusal, a moment after it
+        values = [v.strip() for v in page.get_by_test_id("stMetricValue").all_inner_texts()]
+        if len(values) >= 4:
+            read, kept, _, problems = values[:4]
+            return (f"kept {kept} of {read} rows, {problems} problem"
+                    f"{'' if problems == '1' else 's'}"
+                    + ("; refused" if alerts.filter(has_text=REFUSED).count() else ""))
+        if reason.count():
+            return "refused: " + reason.first.inner_text().splitlines()[0]
+        time.sleep(0.2)
+    return "no metrics, no reason; alerts: " + " / ".join(alerts.all_inner_texts())
+
+
+def describe_map(page: Any) -> str:
+    """The map page's answer in short: whether the place was found, and what is shown."""
+    found = "no place found; " if page.get_by_text(NOT_FOUND).count() else ""
+    return found + page.get_by_text(SHOWN).first.inner_text()
+
+
+def await_answer(page: Any, answer: Any, describe: Callable[[Any], str]) -> tuple[float, bool, str]:
+    """Wait for `answer` or an exception, then for the script run to end: (when the answer showed,
+    ended with a message, the answer in short)."""
+    exception = page.get_by_test_id("stException")
+    try:
+        answer.or_(exception).first.wait_for(timeout=TIMEOUT_S * 1000)
+    except Exception:   # noqa: BLE001 - a timeout is the case's outcome, not the run's end
+        return time.perf_counter(), False, f"NO ANSWER in {TIMEOUT_S:g} s"
+    seen = time.perf_counter()
+    with contextlib.suppress(Exception):   # the page's "running" icon goes when the run ends
+        page.get_by_test_id("stStatusWidgetRunningIcon").wait_for(state="hidden", timeout=15_000)
+    if exception.count():
+        return seen, False, _cut("EXCEPTION " + exception.first.inner_text())
+    return seen, True, _cut(describe(page))
+
+
+def run_case(rig: Rig, case: Case, data_page: bool, act: Callable[[Any], Any],
+             answer: Callable[[Any], Any], describe: Callable[[Any], str]) -> Case:
+    """In a fresh context (on the Data page if `data_page`), `act` (upload, or goto a link), then
+    wait for the answer. Wall time runs from the upload (or goto) to the answer; CPU and peaks,
+    to the end of that script run."""
+    context, page = rig.new_page()
+    try:
+        if data_page:
+            rig.open(page, f"/{DATA_PAGE}", "Données")
+        rig.sampler.take()
+        cpu, start = cpu_seconds([rig.server_pid]), time.perf_counter()
+        try:
+            act(page)
+            seen, case.ended, case.outcome = await_answer(page, answer(page), describe)
+        except Exception as error:   # noqa: BLE001 - a failed step is this case's outcome
+            seen, case.outcome = time.perf_counter(), _cut(f"ERROR {type(error).__name__}: {error}")
+        case.wall_s, case.cpu_s = seen - start, cpu_seconds([rig.server_pid]) - cpu
+        time.sleep(2 * SAMPLE_S)
+        case.server_peak, case.worker_peak = rig.sampler.take()
+    finally:
+        context.close()
+    return case
+
+
+def all_cases(rig: Rig) -> list[Case]:
+    """Every upload of hostile.UPLOADS through the Data page, then every link of URL_CASES."""
+    cases = []
+    for name, maker in hostile.UPLOADS.items():
+        print(f"[hostile] {name}…", file=sys.stderr, flush=True)
+        filename, data = maker()
+        cases.append(run_case(rig, Case(name, len(data)), True,
+                              lambda p: upload(p, filename, data), upload_answer, describe_upload))
+    for name, path in URL_CASES.items():
+        print(f"[hostile] {name}…", file=sys.stderr, flush=True)
+        cases.append(run_case(rig, Case(name, len(path)), False,
+                              lambda p: p.goto(rig.url + path, wait_until="commit"),
+                              lambda p: p.get_by_text(SHOWN), describe_map))
+    return cases
+
+
+@dataclass
+class Memory:
+    """The server's RSS (MiB) around CONCURRENT sessions uploading at once."""
+
+    file_size: int = 0
+    before: float = 0.0
+    peak: float = 0.0
+    worker_peak: float = 0.0
+    after: float = 0.0
+    waited_s: float = 0.0
+    outcomes: tuple[str, ...] = ()
+
+
+def big_csv() -> bytes:
+    """csv_many_problems with as many rows as fit under UPLOAD_LIMIT_B (reading stops at 50,000)."""
+    rows = UPLOAD_LIMIT_B // 53
+    while len(data := hostile.csv_many_problems(rows)[1]) >= UPLOAD_LIMIT_B:
+        rows -= 500
+    assert len(data) < min(UPLOAD_LIMIT_B, 5 * 1024 * 1024)
+    return data
+
+
+def memory_given_back(rig: Rig) -> Memory:
+    """Three sessions upload the same big CSV back to back; RSS before, during, after closing."""
+    data = big_csv()
+    memory = Memory(file_size=len(data))
+    time.sleep(2)
+    memory.before = rss_mib([rig.server_pid])
+    rig.sampler.take()
+    pages = [rig.new_page() for _ in range(CONCURRENT)]
+    try:
+        for _, page in pages:
+            rig.open(page, f"/{DATA_PAGE}", "Données")
+        for _, page in pages:   # every file sent before any answer is awaited
+            upload(page, "problems.csv", data)
+        memory.outcomes = tuple(await_answer(page, upload_answer(page), describe_upload)[2]
+                                for _, page in pages)
+        time.sleep(2 * SAMPLE_S)
+        memory.peak, memory.worker_peak = rig.sampler.take()
+    finally:
+        for context, _ in pages:
+            with contextlib.suppress(Exception):
+                context.close()
+    # Streamlit drops a closed session once its disconnectedSessionTTL (30 s, config.toml) has
+    # passed, when the next session connects; the next page run then gives the memory back
+    # (lien.memory). A visitor opening the map every few seconds stands for the others.
+    start = time.monotonic()
+    while True:
+        visitor, page = rig.new_page()
+        with contextlib.suppress(Exception):
+            rig.open(page, "/", "organisations affichés")
+        visitor.close()
+        memory.after, memory.waited_s = rss_mib([rig.server_pid]), time.monotonic() - start
+        if memory.after - memory.before <= GOAL_BACK_MIB or memory.waited_s >= RELEASE_WAIT_S:
+            return memory
+        time.sleep(5)
+
+
+def report(cases: list[Case], memory: Memory, baseline: tuple[float, float],
+           tracebacks: int) -> bool:
+    """Print the table, the memory lines and the goals; True if every goal holds."""
+    print("| case | input size | wall (s) | server CPU (s) | server peak RSS (MiB) | "
+          "worker peak RSS (MiB) | outcome |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for c in cases:
+        worker = f"{c.worker_peak:,.0f}" if c.worker_peak else "–"
+        size = (f"{c.size} B" if c.size < 1024 else f"{c.size / 1024:.1f} KiB"
+                if c.size < 1024 * 1024 else f"{c.size / 1024 / 1024:.2f} MiB")
+        print(f"| {c.name} | {size} | {c.wall_s:.2f} | {c.cpu_s:.2f} | "
+              f"{c.server_peak:,.0f} | {worker} | {c.outcome.replace('|', '/')} |")
+    print()
+    back = memory.after - memory.before
+    print(f"- server after warm-up: RSS {baseline[0]:,.0f} MiB, CPU {baseline[1]:.1f} s so far")
+    print(f"- {CONCURRENT} sessions uploading problems.csv ({memory.file_size:,} B) at once: "
+          f"server RSS before {memory.before:,.0f} MiB / peak during {memory.peak:,.0f} MiB / "
+          f"after close {memory.after:,.0f} MiB ({memory.waited_s:.0f} s after); after - before "
+          f"{back:+,.1f} MiB; worker peak {memory.worker_peak:,.0f} MiB")
+    print(f"- their outcomes: {'; '.join(memory.outcomes)}")
+    print(f"- wall: from the upload (or page.goto) to the answer on the page; CPU and peaks: to "
+          f"the end of that script run; worker '–': none seen alive at a {SAMPLE_S * 1000:g} ms "
+          f"sample (none started, or it answered first)")
+    print(f"- server log: {tracebacks} traceback(s)")
+    print()
+    slow = [c.name for c in cases if not c.ended or c.wall_s >= GOAL_S]
+    heavy = [c.name for c in cases if max(c.server_peak, c.worker_peak) >= GOAL_PEAK_MIB]
+    if max(memory.peak, memory.worker_peak) >= GOAL_PEAK_MIB:
+        heavy.append("concurrent uploads")
+    goals = [(f"every case ends with a message in under {GOAL_S:g} s", slow),
+             (f"server and worker peak RSS under {GOAL_PEAK_MIB:,.0f} MiB", heavy),
+             (f"after-close RSS within {GOAL_BACK_MIB:g} MiB of before",
+              [f"{back:+,.1f} MiB"] if back > GOAL_BACK_MIB else [])]
+    for label, missed in goals:
+        print(f"- goal: {label}: {'MISSED (' + ', '.join(missed) + ')' if missed else 'holds'}")
+    return not any(missed for _, missed in goals)
+
+
+def main() -> int:
+    # SIGTERM (make killed, a CI timeout) unwinds like Ctrl+C, so every cleanup below runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    from playwright.sync_api import sync_playwright
+
+    chromium = harness.chromium_path()
+    if chromium is None:
+        print("Debian chromium is not installed: apt-get install chromium", file=sys.stderr)
+        return 2
+    if assets.missing():
+        assets.install()
+    # The seed directory, and a geocoder that never waits on the internet.
+    env: Mapping[str, str] = {**{k: v for k, v in os.environ.items() if k != "LIEN_DATA"},
+                              "LIEN_GEOCODER": "offline"}
+    with tempfile.TemporaryDirectory(prefix="lien-hostile-") as tmp:
+        log = Path(tmp) / "server.log"
+        with contextlib.ExitStack() as stack:   # undone in reverse: browser, sampler, server
+            print("[hostile] starting the server…", file=sys.stderr, flush=True)
+            process, url = harness.start_app(log, env=env)
+            stack.callback(harness.stop, process)
+            sampler = Sampler(process.pid)
+            sampler.start()
+            stack.callback(sampler.done.set)
+            browser = stack.enter_context(sync_playwright()).chromium.launch(
+                executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS)
+            stack.callback(browser.close)
+            rig = Rig(browser, url, process.pid, sampler)
+            # The first session imports the app's modules and reads the directory: kept out of
+            # the cases, so each case's figures are its own.
+            for path, text in (("/", SHOWN), (f"/{DATA_PAGE}", "Données")):
+                context, page = rig.new_page()
+                rig.open(page, path, text)
+                context.close()
+            time.sleep(2)
+            baseline = (rss_mib([process.pid]), cpu_seconds([process.pid]))
+            cases = all_cases(rig)
+            print("[hostile] concurrent uploads…", file=sys.stderr, flush=True)
+            memory = memory_given_back(rig)
+        tracebacks = log.read_text(encoding="utf-8", errors="replace").count(
+            "Traceback (most recent call last)")
+    print(f"Lien hostile inputs, Python {sys.version.split()[0]}, "
+          f"{len(os.sched_getaffinity(0))} usable cores")
+    print()
+    ok = report(cases, memory, baseline, tracebacks)
+    print("OK" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
