@@ -2,53 +2,66 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test bench load hostile setup index assets clean
+.PHONY: run test lint bench load hostile setup index assets catalogues clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
 
-test: setup $(DEV_STAMP)
+# Lint, format and types first (they take seconds), then every test.
+test: setup $(DEV_STAMP) lint
 	$(BIN)/python -m pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The performance table (bench/run.py); needs the dev requirements (playwright) and Debian's chromium.
 bench: setup $(DEV_STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 # 20 concurrent browser sessions on one server (bench/load.py); same needs as bench.
 load: setup $(DEV_STAMP)
-	$(BIN)/python bench/load.py
+	$(BIN)/python -m bench.load
 
 # Hostile uploads and links through one server, timed and measured (bench/hostile.py); same needs as bench.
 hostile: setup $(DEV_STAMP)
-	$(BIN)/python bench/hostile.py
+	$(BIN)/python -m bench.hostile
 
-# The virtualenv, the pinned requirements, the derived gazetteer index and the map's web assets.
-setup: $(RUNTIME_STAMP) index assets
+# The virtualenv, the pinned requirements, Lien itself (editable), the translations, the derived
+# gazetteer index and the map's web assets.
+setup: $(RUNTIME_STAMP) catalogues index assets
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lien needs Python 3.11 or later; set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+$(RUNTIME_STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
 $(DEV_STAMP): requirements-dev.txt $(RUNTIME_STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
 	touch $@
+
+# The gettext catalogues (lien/i18n/locale/*/LC_MESSAGES/lien.po) compiled to .mo files.
+catalogues: $(RUNTIME_STAMP)
+	$(BIN)/python -m lien.i18n
 
 # Parsing GeoNames and the canton outlines takes seconds, so it happens once, here.
 index: $(RUNTIME_STAMP)
-	$(BIN)/python -m lien.gazetteer
-	$(BIN)/python -m lien.provinces
+	$(BIN)/python -m lien.geo.gazetteer_index
+	$(BIN)/python -m lien.geo.areas
 
 # Leaflet and its cluster plugin, copied from the pinned XStatic packages into static/ (served at
 # /app/static/), so the map needs no CDN. Copies only what is missing or changed.
 assets: $(RUNTIME_STAMP)
-	$(BIN)/python -m lien.assets
+	$(BIN)/python -m lien.render.assets
 
 clean:
-	rm -rf $(VENV) .cache static .pytest_cache
+	rm -rf $(VENV) .cache static .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,6 +1,6 @@
 """Benchmark the offline geocoder: index load time and batch throughput.
 
-    .venv/bin/python bench/geocode_bench.py [--runs 5] [--addresses 200000]
+    .venv/bin/python -m bench.geocode_bench [--runs 5] [--addresses 200000]
 
 (a) Load: `Gazetteer.load()` from an existing index file, timed inside fresh subprocesses (so
     nothing is cached in the interpreter), median of the runs; goal < 300 ms.
@@ -22,11 +22,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from lien.geo.gazetteer import Gazetteer
+from lien.geo.gazetteer_index import ensure_index
+from lien.geocoding import OfflineGeocoder
 
-from geocode import OfflineGeocoder  # noqa: E402
-from lien.gazetteer import Gazetteer, ensure_index  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 LOAD_GOAL_MS = 300.0
 THROUGHPUT_GOAL = 50_000.0
@@ -35,7 +35,7 @@ THROUGHPUT_GOAL = 50_000.0
 _LOAD_SNIPPET = """
 import json, time
 t0 = time.perf_counter()
-from lien.gazetteer import Gazetteer
+from lien.geo.gazetteer import Gazetteer
 t1 = time.perf_counter()
 Gazetteer.load()
 t2 = time.perf_counter()
@@ -43,14 +43,50 @@ print(json.dumps({"import": t1 - t0, "load": t2 - t1}))
 """
 
 # Street names in both languages; a few hold place names ("de Namur") as real streets do.
-_STREETS_FR = ("de la Station", "Haute", "de l'Église", "du Moulin", "de Namur", "Royale",
-               "des Écoles", "du Centre", "de la Gare", "Saint-Martin", "des Champs",
-               "de Bruxelles", "du Marché", "de la Paix", "Léopold", "des Alliés", "du Parc",
-               "de la Chapelle", "Albert Ier", "de Mons")
-_STREETS_NL = ("Kerkstraat", "Stationsstraat", "Molenstraat", "Dorpsstraat", "Nieuwstraat",
-               "Schoolstraat", "Kapelstraat", "Beekstraat", "Veldstraat", "Hoogstraat",
-               "Kasteelstraat", "Meersstraat", "Lindenlaan", "Kouter", "Bosstraat", "Markt",
-               "Leuvensesteenweg", "Brugsesteenweg", "Gentsesteenweg", "Heirbaan")
+_STREETS_FR = (
+    "de la Station",
+    "Haute",
+    "de l'Église",
+    "du Moulin",
+    "de Namur",
+    "Royale",
+    "des Écoles",
+    "du Centre",
+    "de la Gare",
+    "Saint-Martin",
+    "des Champs",
+    "de Bruxelles",
+    "du Marché",
+    "de la Paix",
+    "Léopold",
+    "des Alliés",
+    "du Parc",
+    "de la Chapelle",
+    "Albert Ier",
+    "de Mons",
+)
+_STREETS_NL = (
+    "Kerkstraat",
+    "Stationsstraat",
+    "Molenstraat",
+    "Dorpsstraat",
+    "Nieuwstraat",
+    "Schoolstraat",
+    "Kapelstraat",
+    "Beekstraat",
+    "Veldstraat",
+    "Hoogstraat",
+    "Kasteelstraat",
+    "Meersstraat",
+    "Lindenlaan",
+    "Kouter",
+    "Bosstraat",
+    "Markt",
+    "Leuvensesteenweg",
+    "Brugsesteenweg",
+    "Gentsesteenweg",
+    "Heirbaan",
+)
 
 
 def measure_load(runs: int) -> tuple[float, float]:
@@ -59,8 +95,13 @@ def measure_load(runs: int) -> tuple[float, float]:
     totals: list[float] = []
     loads: list[float] = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", _LOAD_SNIPPET], cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", _LOAD_SNIPPET],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         timing = json.loads(out.strip().splitlines()[-1])
         totals.append(1000 * (timing["import"] + timing["load"]))
         loads.append(1000 * timing["load"])
@@ -70,12 +111,18 @@ def measure_load(runs: int) -> tuple[float, float]:
 def synthetic_addresses(gaz: Gazetteer, count: int, seed: int = 20240601) -> list[str]:
     """`count` distinct addresses from the gazetteer's postcodes and municipality names."""
     rng = random.Random(seed)
-    pairs = [(code, gaz.municipalities[entry[2][0]]) for code, entry in sorted(gaz.postcodes.items())]
+    pairs = [
+        (code, gaz.municipalities[entry[2][0]]) for code, entry in sorted(gaz.postcodes.items())
+    ]
     towns = sorted({m[lang] for m in gaz.municipalities.values() for lang in ("fr", "nl")})
     # "Rue X, Town": no number, no postcode, so the name search does all the work. Enumerated,
     # not sampled, because the pool (about 50,000) is close to the 20 % needed.
-    pool = [f"{kind} {street}, {town}" for kind in ("Rue", "Avenue", "Chemin")
-            for street in _STREETS_FR for town in towns]
+    pool = [
+        f"{kind} {street}, {town}"
+        for kind in ("Rue", "Avenue", "Chemin")
+        for street in _STREETS_FR
+        for town in towns
+    ]
     pool += [f"{street}, {town}" for street in _STREETS_NL for town in towns]
     town_only = count // 5
     if town_only > len(pool):
@@ -127,11 +174,19 @@ def main(argv: list[str] | None = None) -> int:
     rate, found, count = measure_throughput(args.addresses, args.runs)
 
     rows = [
-        ("index load, import + load (ms)", f"{total_ms:.1f}", f"< {LOAD_GOAL_MS:.0f}",
-         total_ms < LOAD_GOAL_MS),
+        (
+            "index load, import + load (ms)",
+            f"{total_ms:.1f}",
+            f"< {LOAD_GOAL_MS:.0f}",
+            total_ms < LOAD_GOAL_MS,
+        ),
         ("index load, load alone (ms)", f"{load_ms:.1f}", "", None),
-        (f"locate_many, {count:,} distinct (addr/s)", f"{rate:,.0f}",
-         f">= {THROUGHPUT_GOAL:,.0f}", rate >= THROUGHPUT_GOAL),
+        (
+            f"locate_many, {count:,} distinct (addr/s)",
+            f"{rate:,.0f}",
+            f">= {THROUGHPUT_GOAL:,.0f}",
+            rate >= THROUGHPUT_GOAL,
+        ),
         ("  of which resolved", f"{found:,}", f"{count:,}", None),
     ]
     width = max(len(r[0]) for r in rows)

@@ -1,6 +1,6 @@
 """Hostile inputs through a real Lien server and Chromium: how long each takes and what it costs.
 
-    make hostile     # or: .venv/bin/python bench/hostile.py
+    make hostile     # or: .venv/bin/python -m bench.hostile
 
 Starts one `streamlit run app.py` on a free port of 127.0.0.1 (the seed directory, the offline
 geocoder) and warms it up (the map page, then the Data page, in headless chromium with every
@@ -25,26 +25,24 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 from urllib.parse import quote
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-for _p in (str(ROOT), str(BENCH)):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
+from bench.load import _stat_fields, cpu_seconds, descendants, rss_mib, status_kib
+from lien.ingest import tabular
+from lien.render import assets
+from tests.support import harness, hostile
 
-from lien import assets, harness, tabular  # noqa: E402
-from load import _stat_fields, cpu_seconds, descendants, rss_mib, status_kib  # noqa: E402
-from tests.support import hostile  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DATA_PAGE = "Donnees_Gegevens_Data"
 TIMEOUT_S = 120.0
 SAMPLE_S = 0.02
-GOAL_S = 10.0           # every case ends with a message this fast
+GOAL_S = 10.0  # every case ends with a message this fast
 GOAL_PEAK_MIB = 1024.0  # server and worker peaks stay under 1 GiB
-GOAL_BACK_MIB = 50.0    # once the concurrent sessions are closed, RSS within this of before
+GOAL_BACK_MIB = 50.0  # once the concurrent sessions are closed, RSS within this of before
 CONCURRENT = 3
 RELEASE_WAIT_S = 120.0
 # The page's own limit (lien.tabular.MAX_UPLOAD_MB, in MiB); the uploader lets twice that through.
@@ -94,8 +92,9 @@ class Sampler(threading.Thread):
     def _workers(self) -> list[int]:
         if not Path(f"/proc/{self.forkserver}").exists():
             # The server's children may hang under any of its threads: scan /proc, rarely.
-            self.forkserver = next((p for p in descendants(self.server_pid)
-                                    if _is_forkserver(p, self.server_pid)), 0)
+            self.forkserver = next(
+                (p for p in descendants(self.server_pid) if _is_forkserver(p, self.server_pid)), 0
+            )
             if not self.forkserver:
                 return []
         # The forkserver is single-threaded: its one task's children file lists every worker.
@@ -107,8 +106,10 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while not self.done.wait(SAMPLE_S):
             server = status_kib(self.server_pid, "VmRSS")
-            worker = max((max(status_kib(p, "VmRSS"), status_kib(p, "VmHWM"))
-                          for p in self._workers()), default=0)
+            worker = max(
+                (max(status_kib(p, "VmRSS"), status_kib(p, "VmHWM")) for p in self._workers()),
+                default=0,
+            )
             with self.lock:
                 self.server_kib = max(self.server_kib, server)
                 self.worker_kib = max(self.worker_kib, worker)
@@ -117,8 +118,10 @@ class Sampler(threading.Thread):
 def _is_forkserver(pid: int, parent: int) -> bool:
     """The forkserver is the server's child running multiprocessing.forkserver's main."""
     with contextlib.suppress(OSError, ValueError, IndexError):
-        return (int(_stat_fields(pid)[1]) == parent
-                and b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes())
+        return (
+            int(_stat_fields(pid)[1]) == parent
+            and b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        )
     return False
 
 
@@ -135,8 +138,14 @@ class Rig:
         """A fresh desktop context with no internet, and its page."""
         context = self.browser.new_context(viewport=harness.VIEWPORT, service_workers="block")
         context.set_default_timeout(30_000)
-        context.route("**/*", lambda r: r.continue_() if harness.is_local(r.request.url)
-                      else r.abort("internetdisconnected"))
+        context.route(
+            "**/*",
+            lambda r: (
+                r.continue_()
+                if harness.is_local(r.request.url)
+                else r.abort("internetdisconnected")
+            ),
+        )
         return context, context.new_page()
 
     def open(self, page: Any, path: str, text: str) -> None:
@@ -145,21 +154,30 @@ class Rig:
         page.get_by_text(text).first.wait_for(timeout=TIMEOUT_S * 1000)
 
 
+def _goto(page: Any, url: str) -> Any:
+    """Open a URL of the app, without waiting for more than the first bytes."""
+    return page.goto(url, wait_until="commit")
+
+
 def upload(page: Any, name: str, data: bytes) -> None:
     """Give the Data page's uploader a file, as a user's file dialog would."""
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
+        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}]
+    )
 
 
 def _cut(text: str, width: int = 70) -> str:
     line = " ".join(text.split())
-    return line if len(line) <= width else line[:width - 1] + "…"
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def upload_answer(page: Any) -> Any:
     """What ends an upload: its metrics, or a refusal."""
-    return page.get_by_test_id("stMetricLabel").filter(has_text="Lignes lues").or_(
-        page.get_by_test_id("stAlert").filter(has_text=REFUSED))
+    return (
+        page.get_by_test_id("stMetricLabel")
+        .filter(has_text="Lignes lues")
+        .or_(page.get_by_test_id("stAlert").filter(has_text=REFUSED))
+    )
 
 
 def describe_upload(page: Any) -> str:
@@ -167,13 +185,15 @@ def describe_upload(page: Any) -> str:
     alerts = page.get_by_test_id("stAlert")
     box = '[data-testid="stElementContainer"]'
     reason = page.locator(f'{box}:has([data-testid="stAlert"]:has-text("{REFUSED}")) + {box} li')
-    for _ in range(25):   # the metrics, or the reason under the refusal, a moment after it
+    for _ in range(25):  # the metrics, or the reason under the refusal, a moment after it
         values = [v.strip() for v in page.get_by_test_id("stMetricValue").all_inner_texts()]
         if len(values) >= 4:
             read, kept, _, problems = values[:4]
-            return (f"kept {kept} of {read} rows, {problems} problem"
-                    f"{'' if problems == '1' else 's'}"
-                    + ("; refused" if alerts.filter(has_text=REFUSED).count() else ""))
+            return (
+                f"kept {kept} of {read} rows, {problems} problem"
+                f"{'' if problems == '1' else 's'}"
+                + ("; refused" if alerts.filter(has_text=REFUSED).count() else "")
+            )
         if reason.count():
             return "refused: " + reason.first.inner_text().splitlines()[0]
         time.sleep(0.2)
@@ -192,18 +212,24 @@ def await_answer(page: Any, answer: Any, describe: Callable[[Any], str]) -> tupl
     exception = page.get_by_test_id("stException")
     try:
         answer.or_(exception).first.wait_for(timeout=TIMEOUT_S * 1000)
-    except Exception:   # noqa: BLE001 - a timeout is the case's outcome, not the run's end
+    except Exception:  # noqa: BLE001 - a timeout is the case's outcome, not the run's end
         return time.perf_counter(), False, f"NO ANSWER in {TIMEOUT_S:g} s"
     seen = time.perf_counter()
-    with contextlib.suppress(Exception):   # the page's "running" icon goes when the run ends
+    with contextlib.suppress(Exception):  # the page's "running" icon goes when the run ends
         page.get_by_test_id("stStatusWidgetRunningIcon").wait_for(state="hidden", timeout=15_000)
     if exception.count():
         return seen, False, _cut("EXCEPTION " + exception.first.inner_text())
     return seen, True, _cut(describe(page))
 
 
-def run_case(rig: Rig, case: Case, data_page: bool, act: Callable[[Any], Any],
-             answer: Callable[[Any], Any], describe: Callable[[Any], str]) -> Case:
+def run_case(
+    rig: Rig,
+    case: Case,
+    data_page: bool,
+    act: Callable[[Any], Any],
+    answer: Callable[[Any], Any],
+    describe: Callable[[Any], str],
+) -> Case:
     """In a fresh context (on the Data page if `data_page`), `act` (upload, or goto a link), then
     wait for the answer. Wall time runs from the upload (or goto) to the answer; CPU and peaks,
     to the end of that script run."""
@@ -216,7 +242,7 @@ def run_case(rig: Rig, case: Case, data_page: bool, act: Callable[[Any], Any],
         try:
             act(page)
             seen, case.ended, case.outcome = await_answer(page, answer(page), describe)
-        except Exception as error:   # noqa: BLE001 - a failed step is this case's outcome
+        except Exception as error:  # noqa: BLE001 - a failed step is this case's outcome
             seen, case.outcome = time.perf_counter(), _cut(f"ERROR {type(error).__name__}: {error}")
         case.wall_s, case.cpu_s = seen - start, cpu_seconds([rig.server_pid]) - cpu
         time.sleep(2 * SAMPLE_S)
@@ -232,13 +258,28 @@ def all_cases(rig: Rig) -> list[Case]:
     for name, maker in hostile.UPLOADS.items():
         print(f"[hostile] {name}…", file=sys.stderr, flush=True)
         filename, data = maker()
-        cases.append(run_case(rig, Case(name, len(data)), True,
-                              lambda p: upload(p, filename, data), upload_answer, describe_upload))
+        cases.append(
+            run_case(
+                rig,
+                Case(name, len(data)),
+                True,
+                partial(upload, name=filename, data=data),
+                upload_answer,
+                describe_upload,
+            )
+        )
     for name, path in URL_CASES.items():
         print(f"[hostile] {name}…", file=sys.stderr, flush=True)
-        cases.append(run_case(rig, Case(name, len(path)), False,
-                              lambda p: p.goto(rig.url + path, wait_until="commit"),
-                              lambda p: p.get_by_text(SHOWN), describe_map))
+        cases.append(
+            run_case(
+                rig,
+                Case(name, len(path)),
+                False,
+                partial(_goto, url=rig.url + path),
+                lambda p: p.get_by_text(SHOWN),
+                describe_map,
+            )
+        )
     return cases
 
 
@@ -275,10 +316,11 @@ def memory_given_back(rig: Rig) -> Memory:
     try:
         for _, page in pages:
             rig.open(page, f"/{DATA_PAGE}", "Données")
-        for _, page in pages:   # every file sent before any answer is awaited
+        for _, page in pages:  # every file sent before any answer is awaited
             upload(page, "problems.csv", data)
-        memory.outcomes = tuple(await_answer(page, upload_answer(page), describe_upload)[2]
-                                for _, page in pages)
+        memory.outcomes = tuple(
+            await_answer(page, upload_answer(page), describe_upload)[2] for _, page in pages
+        )
         time.sleep(2 * SAMPLE_S)
         memory.peak, memory.worker_peak = rig.sampler.take()
     finally:
@@ -300,39 +342,57 @@ def memory_given_back(rig: Rig) -> Memory:
         time.sleep(5)
 
 
-def report(cases: list[Case], memory: Memory, baseline: tuple[float, float],
-           tracebacks: int) -> bool:
+def report(
+    cases: list[Case], memory: Memory, baseline: tuple[float, float], tracebacks: int
+) -> bool:
     """Print the table, the memory lines and the goals; True if every goal holds."""
-    print("| case | input size | wall (s) | server CPU (s) | server peak RSS (MiB) | "
-          "worker peak RSS (MiB) | outcome |")
+    print(
+        "| case | input size | wall (s) | server CPU (s) | server peak RSS (MiB) | "
+        "worker peak RSS (MiB) | outcome |"
+    )
     print("|---|---:|---:|---:|---:|---:|---|")
     for c in cases:
         worker = f"{c.worker_peak:,.0f}" if c.worker_peak else "–"
-        size = (f"{c.size} B" if c.size < 1024 else f"{c.size / 1024:.1f} KiB"
-                if c.size < 1024 * 1024 else f"{c.size / 1024 / 1024:.2f} MiB")
-        print(f"| {c.name} | {size} | {c.wall_s:.2f} | {c.cpu_s:.2f} | "
-              f"{c.server_peak:,.0f} | {worker} | {c.outcome.replace('|', '/')} |")
+        size = (
+            f"{c.size} B"
+            if c.size < 1024
+            else f"{c.size / 1024:.1f} KiB"
+            if c.size < 1024 * 1024
+            else f"{c.size / 1024 / 1024:.2f} MiB"
+        )
+        print(
+            f"| {c.name} | {size} | {c.wall_s:.2f} | {c.cpu_s:.2f} | "
+            f"{c.server_peak:,.0f} | {worker} | {c.outcome.replace('|', '/')} |"
+        )
     print()
     back = memory.after - memory.before
     print(f"- server after warm-up: RSS {baseline[0]:,.0f} MiB, CPU {baseline[1]:.1f} s so far")
-    print(f"- {CONCURRENT} sessions uploading problems.csv ({memory.file_size:,} B) at once: "
-          f"server RSS before {memory.before:,.0f} MiB / peak during {memory.peak:,.0f} MiB / "
-          f"after close {memory.after:,.0f} MiB ({memory.waited_s:.0f} s after); after - before "
-          f"{back:+,.1f} MiB; worker peak {memory.worker_peak:,.0f} MiB")
+    print(
+        f"- {CONCURRENT} sessions uploading problems.csv ({memory.file_size:,} B) at once: "
+        f"server RSS before {memory.before:,.0f} MiB / peak during {memory.peak:,.0f} MiB / "
+        f"after close {memory.after:,.0f} MiB ({memory.waited_s:.0f} s after); after - before "
+        f"{back:+,.1f} MiB; worker peak {memory.worker_peak:,.0f} MiB"
+    )
     print(f"- their outcomes: {'; '.join(memory.outcomes)}")
-    print(f"- wall: from the upload (or page.goto) to the answer on the page; CPU and peaks: to "
-          f"the end of that script run; worker '–': none seen alive at a {SAMPLE_S * 1000:g} ms "
-          f"sample (none started, or it answered first)")
+    print(
+        f"- wall: from the upload (or page.goto) to the answer on the page; CPU and peaks: to "
+        f"the end of that script run; worker '–': none seen alive at a {SAMPLE_S * 1000:g} ms "
+        f"sample (none started, or it answered first)"
+    )
     print(f"- server log: {tracebacks} traceback(s)")
     print()
     slow = [c.name for c in cases if not c.ended or c.wall_s >= GOAL_S]
     heavy = [c.name for c in cases if max(c.server_peak, c.worker_peak) >= GOAL_PEAK_MIB]
     if max(memory.peak, memory.worker_peak) >= GOAL_PEAK_MIB:
         heavy.append("concurrent uploads")
-    goals = [(f"every case ends with a message in under {GOAL_S:g} s", slow),
-             (f"server and worker peak RSS under {GOAL_PEAK_MIB:,.0f} MiB", heavy),
-             (f"after-close RSS within {GOAL_BACK_MIB:g} MiB of before",
-              [f"{back:+,.1f} MiB"] if back > GOAL_BACK_MIB else [])]
+    goals = [
+        (f"every case ends with a message in under {GOAL_S:g} s", slow),
+        (f"server and worker peak RSS under {GOAL_PEAK_MIB:,.0f} MiB", heavy),
+        (
+            f"after-close RSS within {GOAL_BACK_MIB:g} MiB of before",
+            [f"{back:+,.1f} MiB"] if back > GOAL_BACK_MIB else [],
+        ),
+    ]
     for label, missed in goals:
         print(f"- goal: {label}: {'MISSED (' + ', '.join(missed) + ')' if missed else 'holds'}")
     return not any(missed for _, missed in goals)
@@ -350,11 +410,10 @@ def main() -> int:
     if assets.missing():
         assets.install()
     # The seed directory, and a geocoder that never waits on the internet.
-    env: Mapping[str, str] = {**{k: v for k, v in os.environ.items() if k != "LIEN_DATA"},
-                              "LIEN_GEOCODER": "offline"}
+    env = harness.offline_env()
     with tempfile.TemporaryDirectory(prefix="lien-hostile-") as tmp:
         log = Path(tmp) / "server.log"
-        with contextlib.ExitStack() as stack:   # undone in reverse: browser, sampler, server
+        with contextlib.ExitStack() as stack:  # undone in reverse: browser, sampler, server
             print("[hostile] starting the server…", file=sys.stderr, flush=True)
             process, url = harness.start_app(log, env=env)
             stack.callback(harness.stop, process)
@@ -362,7 +421,8 @@ def main() -> int:
             sampler.start()
             stack.callback(sampler.done.set)
             browser = stack.enter_context(sync_playwright()).chromium.launch(
-                executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS)
+                executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS
+            )
             stack.callback(browser.close)
             rig = Rig(browser, url, process.pid, sampler)
             # The first session imports the app's modules and reads the directory: kept out of
@@ -377,9 +437,12 @@ def main() -> int:
             print("[hostile] concurrent uploads…", file=sys.stderr, flush=True)
             memory = memory_given_back(rig)
         tracebacks = log.read_text(encoding="utf-8", errors="replace").count(
-            "Traceback (most recent call last)")
-    print(f"Lien hostile inputs, Python {sys.version.split()[0]}, "
-          f"{len(os.sched_getaffinity(0))} usable cores")
+            "Traceback (most recent call last)"
+        )
+    print(
+        f"Lien hostile inputs, Python {sys.version.split()[0]}, "
+        f"{len(os.sched_getaffinity(0))} usable cores"
+    )
     print()
     ok = report(cases, memory, baseline, tracebacks)
     print("OK" if ok else "FAILED")

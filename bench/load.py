@@ -1,6 +1,6 @@
 """Load test: N concurrent headless-chromium sessions on one Lien server, each with other filters.
 
-    make load     # or: .venv/bin/python bench/load.py [--sessions N] [--concurrency K]
+    make load     # or: .venv/bin/python -m bench.load [--sessions N] [--concurrency K]
 
 Starts one `streamlit run app.py` on a free port of 127.0.0.1 (the seed directory, the offline
 geocoder), warms it up with one session that is then closed, and opens N sessions (default 20) in
@@ -29,20 +29,18 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from lien.render import assets
+from tests.support import harness
 
-from lien import assets, harness  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_SESSIONS = 20
 DEFAULT_TIMEOUT_S = 180.0
-SETTLE_S = 2.0          # lets the last reruns finish before memory is read
-POLL_MS = 50            # how often a page looks for its markers (in the page, not over CDP)
+SETTLE_S = 2.0  # lets the last reruns finish before memory is read
+POLL_MS = 50  # how often a page looks for its markers (in the page, not over CDP)
 # Twenty distinct filters, each leaving more than 0 located sites in data/organisations.csv, so
 # "map drawn" always means markers were seen. Sessions beyond 20 reuse them in another language.
 SESSION_PARAMS: tuple[dict[str, str], ...] = (
@@ -124,10 +122,11 @@ class Session:
 
 # --- the server's processes ----------------------------------------------------------------
 
+
 def _stat_fields(pid: int) -> list[str]:
     # The command name (field 2) may hold spaces and parentheses: split after its last ")".
     raw = Path(f"/proc/{pid}/stat").read_text()
-    return raw[raw.rindex(")") + 2:].split()
+    return raw[raw.rindex(")") + 2 :].split()
 
 
 def _pids() -> list[int]:
@@ -197,10 +196,17 @@ def cpu_seconds(pids: list[int]) -> float:
 
 # --- one session ---------------------------------------------------------------------------
 
-async def open_session(browser: Any, base_url: str, session: Session, slots: asyncio.Semaphore,
-                       origin: float, timeout_s: float) -> Any:
+
+async def open_session(
+    browser: Any,
+    base_url: str,
+    session: Session,
+    slots: asyncio.Semaphore,
+    origin: float,
+    timeout_s: float,
+) -> Any:
     """Load the session's page when a slot is free (see _load); return its context."""
-    async with slots:   # released once the map is drawn; the page itself stays open
+    async with slots:  # released once the map is drawn; the page itself stays open
         session.started = time.perf_counter() - origin
         return await _load(browser, base_url, session, timeout_s)
 
@@ -228,7 +234,7 @@ async def _load(browser: Any, base_url: str, session: Session, timeout_s: float)
             return
         where = message.location.get("url", "")
         if where in session.blocked and message.text.startswith("Failed to load resource"):
-            return   # a request we aborted ourselves
+            return  # a request we aborted ourselves
         line = message.location.get("lineNumber")
         session.console_errors.append(f"{message.text} ({where}:{line})")
 
@@ -237,6 +243,7 @@ async def _load(browser: Any, base_url: str, session: Session, timeout_s: float)
 
         def closed(_: Any) -> None:
             session.sockets_open -= 1
+
         ws.on("close", closed)
 
     await page.route("**/*", route)
@@ -248,12 +255,13 @@ async def _load(browser: Any, base_url: str, session: Session, timeout_s: float)
     deadline = time.monotonic() + timeout_s
     start = time.perf_counter()
     try:
-        await page.goto(f"{base_url}/?{session.query()}" if session.params else base_url,
-                        wait_until="commit")
+        await page.goto(
+            f"{base_url}/?{session.query()}" if session.params else base_url, wait_until="commit"
+        )
         found = await _first_markers(page, deadline, timeout_s)
         session.seconds = time.perf_counter() - start
         session.markers = harness.markers_total(found)
-    except Exception as error:   # noqa: BLE001 - whatever stopped the map is the session's error
+    except Exception as error:  # noqa: BLE001 - whatever stopped the map is the session's error
         session.failures.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
     return context
 
@@ -269,12 +277,13 @@ async def _first_markers(page: Any, deadline: float, timeout_s: float) -> dict[s
         timeout_ms = remaining * 1000
         drawn = asyncio.ensure_future(container.evaluate(WAIT_FOR_MARKERS_JS, timeout=timeout_ms))
         raised = asyncio.ensure_future(exception.wait_for(state="attached", timeout=timeout_ms))
-        done, _ = await asyncio.wait({drawn, raised}, timeout=remaining,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {drawn, raised}, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+        )
         for task in (drawn, raised):
             if task not in done:
                 task.cancel()
-        await asyncio.gather(drawn, raised, return_exceptions=True)   # no "never retrieved"
+        await asyncio.gather(drawn, raised, return_exceptions=True)  # no "never retrieved"
         if raised in done and raised.exception() is None:
             text = await exception.inner_text(timeout=5_000)
             raise RuntimeError(f"the app raised: {text.splitlines()[0] if text else '?'}")
@@ -289,8 +298,10 @@ async def _first_markers(page: Any, deadline: float, timeout_s: float) -> dict[s
             await asyncio.sleep(0.1)
         elif not done:
             break
-    raise TimeoutError(f"no marker in the map's view within {timeout_s:g} s"
-                       + (f" (last: {last_error})" if last_error else ""))
+    raise TimeoutError(
+        f"no marker in the map's view within {timeout_s:g} s"
+        + (f" (last: {last_error})" if last_error else "")
+    )
 
 
 async def check_live(context: Any, session: Session) -> None:
@@ -301,7 +312,7 @@ async def check_live(context: Any, session: Session) -> None:
             session.failures.append("map lost its markers")
         if await page.get_by_test_id("stException").count():
             session.failures.append("the app shows an exception")
-    except Exception as error:   # noqa: BLE001 - any failure of the check is the session's error
+    except Exception as error:  # noqa: BLE001 - any failure of the check is the session's error
         session.failures.append(f"live check: {type(error).__name__}: {str(error).splitlines()[0]}")
     session.live = session.sockets_open > 0
     if not session.live:
@@ -315,6 +326,7 @@ async def markers_in_view(page: Any) -> int:
 
 
 # --- the run -------------------------------------------------------------------------------
+
 
 @dataclass
 class Run:
@@ -333,15 +345,17 @@ class Run:
     server_errors: list[str] = field(default_factory=list)
 
 
-async def drive(chromium: str, url: str, server_pid: int, n: int, concurrency: int,
-                timeout_s: float) -> Run:
+async def drive(
+    chromium: str, url: str, server_pid: int, n: int, concurrency: int, timeout_s: float
+) -> Run:
     """Warm up, open the N sessions, check them all live, and read the memory."""
     from playwright.async_api import async_playwright
 
     run = Run([Session(i + 1, params) for i, params in enumerate(session_params(n))])
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium, headless=True,
-                                                   args=harness.CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS
+        )
         contexts: list[Any] = []
         try:
             run.chromium_version = browser.version
@@ -360,11 +374,19 @@ async def drive(chromium: str, url: str, server_pid: int, n: int, concurrency: i
             cpu_before = cpu_seconds(server)
             slots = asyncio.Semaphore(concurrency)
             started = time.perf_counter()
-            contexts = list(await asyncio.gather(*(
-                open_session(browser, url, s, slots, started, timeout_s) for s in run.sessions)))
+            contexts = list(
+                await asyncio.gather(
+                    *(
+                        open_session(browser, url, s, slots, started, timeout_s)
+                        for s in run.sessions
+                    )
+                )
+            )
             run.wall_s = time.perf_counter() - started
             await asyncio.sleep(SETTLE_S)
-            await asyncio.gather(*(check_live(c, s) for c, s in zip(contexts, run.sessions)))
+            await asyncio.gather(
+                *(check_live(c, s) for c, s in zip(contexts, run.sessions, strict=False))
+            )
             server = group_pids(server_pid)
             run.rss_after = rss_mib(server)
             run.hwm_after = sum(status_kib(pid, "VmHWM") for pid in server) / 1024
@@ -388,30 +410,41 @@ def report(run: Run, concurrency: int) -> bool:
     """Print the per-session table and the summary; True if every session passed."""
     n = len(run.sessions)
     width = max(len(s.query() or "(none)") for s in run.sessions)
-    print(f"{'#':>2}  {'query':<{width}}  {'start (s)':>9}  {'map (s)':>7}  {'markers':>7}  "
-          f"live  errors")
+    print(
+        f"{'#':>2}  {'query':<{width}}  {'start (s)':>9}  {'map (s)':>7}  {'markers':>7}  "
+        f"live  errors"
+    )
     for s in run.sessions:
         seconds = f"{s.seconds:.2f}" if s.seconds is not None else "—"
         started = f"{s.started:.1f}" if s.started is not None else "—"
-        print(f"{s.index:>2}  {s.query() or '(none)':<{width}}  {started:>9}  {seconds:>7}  "
-              f"{s.markers:>7}  {'yes' if s.live else 'NO':<4}  {len(s.errors())}")
+        print(
+            f"{s.index:>2}  {s.query() or '(none)':<{width}}  {started:>9}  {seconds:>7}  "
+            f"{s.markers:>7}  {'yes' if s.live else 'NO':<4}  {len(s.errors())}"
+        )
     drawn = [s for s in run.sessions if s.seconds is not None and s.markers > 0]
     times = [s.seconds for s in drawn if s.seconds is not None]
-    errors = [f"session {s.index} ({s.query() or 'no filter'}): {e}"
-              for s in run.sessions for e in s.errors()] + run.server_errors
+    errors = [
+        f"session {s.index} ({s.query() or 'no filter'}): {e}"
+        for s in run.sessions
+        for e in s.errors()
+    ] + run.server_errors
     per_session = (run.rss_after - run.rss_before) / n if n else float("nan")
     rows = [
         ("sessions drawn (markers in view)", f"{len(drawn)}/{n}"),
         ("sessions live at the end, all pages open", f"{sum(s.live for s in run.sessions)}/{n}"),
         ("errors", f"{len(errors)}"),
-        ("time to map p50 / p95 / max (s)",
-         f"{statistics.median(times) if times else float('nan'):.2f} / "
-         f"{percentile(times, 95):.2f} / {max(times, default=float('nan')):.2f}"),
+        (
+            "time to map p50 / p95 / max (s)",
+            f"{statistics.median(times) if times else float('nan'):.2f} / "
+            f"{percentile(times, 95):.2f} / {max(times, default=float('nan')):.2f}",
+        ),
         ("time to map min (s)", f"{min(times, default=float('nan')):.2f}"),
         ("all sessions drawn after (s)", f"{run.wall_s:.2f}"),
         ("warm-up session, first map of the server (s)", f"{run.warmup_s:.2f}"),
-        ("server RSS started / before / with sessions (MiB)",
-         f"{run.rss_started:,.0f} / {run.rss_before:,.0f} / {run.rss_after:,.0f}"),
+        (
+            "server RSS started / before / with sessions (MiB)",
+            f"{run.rss_started:,.0f} / {run.rss_before:,.0f} / {run.rss_after:,.0f}",
+        ),
         ("server RSS per session, (after - before) / N (MiB)", f"{per_session:.1f}"),
         ("server peak VmHWM (MiB)", f"{run.hwm_after:,.0f}"),
         ("server CPU for the N sessions (s)", f"{run.server_cpu_s:.1f}"),
@@ -424,13 +457,17 @@ def report(run: Run, concurrency: int) -> bool:
     for label, value in rows:
         print(f"| {label:<{label_w}} | {value} |")
     print()
-    print(f"- {n} sessions in one chromium {run.chromium_version} (headless, a context each, "
-          f"1400x900, non-local requests aborted), at most {min(concurrency, n)} loading at a "
-          f"time, each kept open once drawn; time to map is from page.goto to the first marker "
-          f"or cluster in the map's view (waiting for a slot excluded); p95 is nearest-rank.")
-    print("- server RSS: VmRSS of the server's process group from /proc; 'before' is after a "
-          "warm-up session (closed) and 'with sessions' is with all N pages open, "
-          f"{SETTLE_S:g} s after the last map drew.")
+    print(
+        f"- {n} sessions in one chromium {run.chromium_version} (headless, a context each, "
+        f"1400x900, non-local requests aborted), at most {min(concurrency, n)} loading at a "
+        f"time, each kept open once drawn; time to map is from page.goto to the first marker "
+        f"or cluster in the map's view (waiting for a slot excluded); p95 is nearest-rank."
+    )
+    print(
+        "- server RSS: VmRSS of the server's process group from /proc; 'before' is after a "
+        "warm-up session (closed) and 'with sessions' is with all N pages open, "
+        f"{SETTLE_S:g} s after the last map drew."
+    )
     blocked = sum(len(s.blocked) for s in run.sessions)
     print(f"- {blocked} non-local requests aborted in all (map tiles).")
     for error in errors:
@@ -452,13 +489,25 @@ def server_log_errors(log: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=DEFAULT_SESSIONS,
-                        help=f"concurrent browser sessions (default {DEFAULT_SESSIONS})")
-    parser.add_argument("--concurrency", type=int, default=usable_cores(),
-                        help="pages loading at a time (default: the usable cores, here "
-                             f"{usable_cores()}; --concurrency N loads all N at once)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
-                        help=f"seconds per session to draw its map (default {DEFAULT_TIMEOUT_S:g})")
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=DEFAULT_SESSIONS,
+        help=f"concurrent browser sessions (default {DEFAULT_SESSIONS})",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=usable_cores(),
+        help="pages loading at a time (default: the usable cores, here "
+        f"{usable_cores()}; --concurrency N loads all N at once)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"seconds per session to draw its map (default {DEFAULT_TIMEOUT_S:g})",
+    )
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.concurrency < 1:
         parser.error("--sessions and --concurrency must be at least 1")
@@ -471,21 +520,26 @@ def main(argv: list[str] | None = None) -> int:
     if assets.missing():
         assets.install()
     # The filters are chosen for the seed directory, and `near` must not wait on the internet.
-    env: Mapping[str, str] = {**{k: v for k, v in os.environ.items() if k != "LIEN_DATA"},
-                              "LIEN_GEOCODER": "offline"}
+    env = harness.offline_env()
     with tempfile.TemporaryDirectory(prefix="lien-load-") as tmp:
         log = Path(tmp) / "server.log"
-        print(f"[load] starting the server, then {args.sessions} sessions…", file=sys.stderr,
-              flush=True)
+        print(
+            f"[load] starting the server, then {args.sessions} sessions…",
+            file=sys.stderr,
+            flush=True,
+        )
         process, url = harness.start_app(log, env=env)
         try:
-            run = asyncio.run(drive(chromium, url, process.pid, args.sessions, args.concurrency,
-                                    args.timeout))
+            run = asyncio.run(
+                drive(chromium, url, process.pid, args.sessions, args.concurrency, args.timeout)
+            )
             run.server_errors += server_log_errors(log)
         finally:
             harness.stop(process)
-    print(f"Lien load test, {datetime.date.today().isoformat()}: {usable_cores()} usable cores, "
-          f"Python {sys.version.split()[0]}")
+    print(
+        f"Lien load test, {datetime.date.today().isoformat()}: {usable_cores()} usable cores, "
+        f"Python {sys.version.split()[0]}"
+    )
     print()
     ok = report(run, args.concurrency)
     print("OK" if ok else "FAILED")

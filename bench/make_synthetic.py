@@ -1,6 +1,6 @@
 """Write a synthetic but valid Lien directory of N sites, for load and scale testing.
 
-    .venv/bin/python bench/make_synthetic.py N OUT.csv [--seed S]
+    .venv/bin/python -m bench.make_synthetic N OUT.csv [--seed S]
 
 or, in Python, `rows = generate(n, seed)` then `write(rows, path)`.
 
@@ -46,29 +46,25 @@ from __future__ import annotations
 
 import argparse
 import csv
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from random import Random
 from typing import Iterable
 
+from lien import taxonomy
+from lien.geo.gazetteer import default_gazetteer
+from lien.schema import SCHEMA_COLUMNS
+from lien.text import fold
+
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
-from lien import taxonomy  # noqa: E402
-from lien.gazetteer import default_gazetteer  # noqa: E402
-from lien.text import fold  # noqa: E402
-
-COLUMNS: tuple[str, ...] = (
-    "site_id", "org_id", "organisation", "site", "address", "postcode", "city", "latitude",
-    "longitude", "precision", "services", "audiences", "languages", "hours", "phone", "fax",
-    "email", "website", "contact_person", "description", "notes", "source", "source_date",
-)
 # Cumulative shares of the precisions.
 PRECISION_MIX: tuple[tuple[str, float], ...] = (
-    ("address", 0.50), ("postcode", 0.25), ("locality", 0.15), ("national", 0.05),
+    ("address", 0.50),
+    ("postcode", 0.25),
+    ("locality", 0.15),
+    ("national", 0.05),
     ("online", 0.05),
 )
 LANGUAGES: tuple[str, ...] = ("fr", "nl", "en", "ar", "de", "tr", "ru", "es", "prs")
@@ -79,21 +75,59 @@ SOURCE_DATE = "2026-01"
 FLANDERS, WALLONIA, BRUSSELS = "02000", "03000", "04000"
 _REGION_OF_ADMIN1 = {"BRU": BRUSSELS, "VLG": FLANDERS, "WAL": WALLONIA}
 
-_STREETS_FR = ("Rue de l'Exemple", "Avenue du Test", "Rue Fictive", "Place de l'Essai",
-               "Chaussée Imaginaire", "Rue du Modèle", "Boulevard de la Démonstration",
-               "Rue Synthétique", "Allée de l'Échantillon", "Quai du Prototype")
-_STREETS_NL = ("Voorbeeldstraat", "Proefstraat", "Testlaan", "Modelplein", "Oefenstraat",
-               "Steekproefstraat", "Verzonnen Steenweg", "Fictieve Dreef", "Prototypekaai",
-               "Denkbeeldlaan")
-_HOURS_FR = ("Lun.–ven. 9h–17h", "Mardi et jeudi 14h–18h", "Sur rendez-vous",
-             "Permanence le mercredi matin", "Tous les jours 8h–20h")
-_HOURS_NL = ("Ma–vr 9u–17u", "Dinsdag en donderdag 14u–18u", "Op afspraak",
-             "Zitdag op woensdagvoormiddag", "Elke dag 8u–20u")
+_STREETS_FR = (
+    "Rue de l'Exemple",
+    "Avenue du Test",
+    "Rue Fictive",
+    "Place de l'Essai",
+    "Chaussée Imaginaire",
+    "Rue du Modèle",
+    "Boulevard de la Démonstration",
+    "Rue Synthétique",
+    "Allée de l'Échantillon",
+    "Quai du Prototype",
+)
+_STREETS_NL = (
+    "Voorbeeldstraat",
+    "Proefstraat",
+    "Testlaan",
+    "Modelplein",
+    "Oefenstraat",
+    "Steekproefstraat",
+    "Verzonnen Steenweg",
+    "Fictieve Dreef",
+    "Prototypekaai",
+    "Denkbeeldlaan",
+)
+_HOURS_FR = (
+    "Lun.–ven. 9h–17h",
+    "Mardi et jeudi 14h–18h",
+    "Sur rendez-vous",
+    "Permanence le mercredi matin",
+    "Tous les jours 8h–20h",
+)
+_HOURS_NL = (
+    "Ma–vr 9u–17u",
+    "Dinsdag en donderdag 14u–18u",
+    "Op afspraak",
+    "Zitdag op woensdagvoormiddag",
+    "Elke dag 8u–20u",
+)
 _SITE_KINDS = ("Antenne", "Permanence", "Bureau", "Point d'accueil", "Local", "Atelier")
 # Telephone zone of each province's main town; Brussels 02.
-_ZONE = {"10000": "3", "20001": "16", "20002": "10", "30000": "50", "40000": "9",
-         "50000": "71", "60000": "4", "70000": "11", "80000": "61", "90000": "81",
-         BRUSSELS: "2"}
+_ZONE = {
+    "10000": "3",
+    "20001": "16",
+    "20002": "10",
+    "30000": "50",
+    "40000": "9",
+    "50000": "71",
+    "60000": "4",
+    "70000": "11",
+    "80000": "61",
+    "90000": "81",
+    BRUSSELS: "2",
+}
 
 
 @dataclass(frozen=True)
@@ -145,8 +179,9 @@ def municipality_weights() -> dict[str, float]:
                 by_name_region[key] = p
     anchors: dict[str, dict] = {}
     for nis, m in gaz.municipalities.items():
-        anchor = (by_name_region.get((fold(m["fr"]), m["region"]))
-                  or by_name_region.get((fold(m["nl"]), m["region"])))
+        anchor = by_name_region.get((fold(m["fr"]), m["region"])) or by_name_region.get(
+            (fold(m["nl"]), m["region"])
+        )
         if anchor:
             anchors[nis] = anchor
     anchor_ids = {a["geonameid"] for a in anchors.values()}
@@ -163,7 +198,7 @@ def municipality_weights() -> dict[str, float]:
         dx = (plon[None, :] - lon) * np.cos((plat[None, :] + lat) / 2)
         dy = plat[None, :] - lat
         nearest = np.argmin(dx * dx + dy * dy, axis=1)
-        for p, i in zip(others, nearest):
+        for p, i in zip(others, nearest, strict=False):
             nis = gaz.postcodes[codes[int(i)]][2][0]
             rest[nis] = rest.get(nis, 0.0) + p["population"]
 
@@ -185,8 +220,10 @@ def _names_in_order(m: _Place) -> tuple[str, ...]:
 def _pools() -> _Pools:
     gaz = default_gazetteer()
     weights = municipality_weights()
-    munis = {nis: _Place(nis, m["region"], m["province"], m["fr"], m["nl"])
-             for nis, m in gaz.municipalities.items()}
+    munis = {
+        nis: _Place(nis, m["region"], m["province"], m["fr"], m["nl"])
+        for nis, m in gaz.municipalities.items()
+    }
 
     own: dict[str, list[str]] = {}
     for code, (_, _, nis_list, precision) in gaz.postcodes.items():
@@ -218,8 +255,7 @@ def _pools() -> _Pools:
             localities.append(m)
             names.append(tuple(ok))
             loc_weights.append(weights[nis])
-    return _Pools(postcodes, _cumulative(pc_weights), localities, names,
-                  _cumulative(loc_weights))
+    return _Pools(postcodes, _cumulative(pc_weights), localities, names, _cumulative(loc_weights))
 
 
 def _city_name(rng: Random, m: _Place) -> str:
@@ -236,8 +272,11 @@ def _phone(rng: Random, province: str) -> str:
 
 
 def _description(labels: list[str]) -> str:
-    text = ("Site fictif généré pour les tests de charge. Services : "
-            + ", ".join(label.lower() for label in labels) + ".")
+    text = (
+        "Site fictif généré pour les tests de charge. Services : "
+        + ", ".join(label.lower() for label in labels)
+        + "."
+    )
     if len(text) < 90:
         text += " Aucune donnée réelle."
     if len(text) > 130:
@@ -278,8 +317,9 @@ def generate(n: int, seed: int = 0) -> list[dict[str, str]]:
             city = _city_name(rng, m)
             province, region = m.province, m.region
             if precision == "address":
-                flemish = region == FLANDERS or (region == BRUSSELS and city == m.nl
-                                                 and m.nl != m.fr)
+                flemish = region == FLANDERS or (
+                    region == BRUSSELS and city == m.nl and m.nl != m.fr
+                )
                 street = rng.choice(_STREETS_NL if flemish else _STREETS_FR)
                 number = str(rng.randint(1, 250))
                 extra = rng.random()
@@ -303,32 +343,35 @@ def generate(n: int, seed: int = 0) -> list[dict[str, str]]:
         site = f"{kind} {i:0{site_width}d} — {services.label(codes[0], 'nl' if dutch else 'fr')}"
         hours = rng.choice(_HOURS_NL if dutch else _HOURS_FR) if rng.random() < 0.4 else ""
         online = precision == "online"
-        rows.append({
-            "site_id": f"site-{i:0{site_width}d}",
-            "org_id": org_id,
-            "organisation": f"Organisation synthétique {org + 1:0{org_width}d}",
-            "site": site,
-            "address": address,
-            "postcode": postcode,
-            "city": city,
-            "latitude": "",
-            "longitude": "",
-            "precision": precision,
-            "services": ";".join(codes),
-            "audiences": ";".join(audiences),
-            "languages": ";".join(languages),
-            "hours": "" if online else hours,
-            "phone": _phone(rng, province) if rng.random() < 0.8 else "",
-            "fax": _phone(rng, province) if rng.random() < 0.15 else "",
-            "email": f"contact@{org_id}.example" if online or rng.random() < 0.7 else "",
-            "website": f"www.{org_id}.example" if online or rng.random() < 0.6 else "",
-            "contact_person": (f"Contact fictif {org + 1:0{org_width}d}"
-                               if rng.random() < 0.3 else ""),
-            "description": _description([services.label(c, "fr") for c in codes]),
-            "notes": notes,
-            "source": SOURCE,
-            "source_date": SOURCE_DATE,
-        })
+        rows.append(
+            {
+                "site_id": f"site-{i:0{site_width}d}",
+                "org_id": org_id,
+                "organisation": f"Organisation synthétique {org + 1:0{org_width}d}",
+                "site": site,
+                "address": address,
+                "postcode": postcode,
+                "city": city,
+                "latitude": "",
+                "longitude": "",
+                "precision": precision,
+                "services": ";".join(codes),
+                "audiences": ";".join(audiences),
+                "languages": ";".join(languages),
+                "hours": "" if online else hours,
+                "phone": _phone(rng, province) if rng.random() < 0.8 else "",
+                "fax": _phone(rng, province) if rng.random() < 0.15 else "",
+                "email": f"contact@{org_id}.example" if online or rng.random() < 0.7 else "",
+                "website": f"www.{org_id}.example" if online or rng.random() < 0.6 else "",
+                "contact_person": (
+                    f"Contact fictif {org + 1:0{org_width}d}" if rng.random() < 0.3 else ""
+                ),
+                "description": _description([services.label(c, "fr") for c in codes]),
+                "notes": notes,
+                "source": SOURCE,
+                "source_date": SOURCE_DATE,
+            }
+        )
     return rows
 
 
@@ -337,7 +380,7 @@ def write(rows: Iterable[dict[str, str]], path: Path | str) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=SCHEMA_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return path

@@ -1,6 +1,6 @@
-"""Lien's performance figures in one table, measured on synthetic directories of 1k, 10k, 100k sites.
+"""Lien's performance figures in one table, on synthetic directories of 1k, 10k and 100k sites.
 
-    make bench        # or: .venv/bin/python bench/run.py [--quick]
+    make bench        # or: .venv/bin/python -m bench.run [--quick]
 
 Writes the synthetic directories (bench/make_synthetic.py, seed 0) into a temporary folder, then
 measures, each after a warm-up, and reports the median:
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import html
 import logging
 import os
 import platform
@@ -36,17 +37,15 @@ import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from bench import geocode_bench, make_synthetic
+from lien.render import sites_layer
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-for _p in (str(ROOT), str(BENCH)):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
-
-import make_synthetic  # noqa: E402
-import geocode_bench  # noqa: E402
 
 SIZES: dict[str, int] = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 APP = ROOT / "app.py"
@@ -77,6 +76,7 @@ SHOWN = re.compile(r"([\d\s\u202f.,]+) sites? de")
 
 
 # --- small helpers -------------------------------------------------------------------------
+
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
@@ -126,19 +126,22 @@ def machine() -> list[str]:
             if line.startswith("MemTotal:"):
                 ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return [f"CPU: {cpu}, {os.cpu_count()} logical cores ({usable} usable)",
-            f"RAM: {ram}",
-            f"Python {platform.python_version()} ({sys.executable}), {platform.platform()}"]
+    return [
+        f"CPU: {cpu}, {os.cpu_count()} logical cores ({usable} usable)",
+        f"RAM: {ram}",
+        f"Python {platform.python_version()} ({sys.executable}), {platform.platform()}",
+    ]
 
 
 # --- results -------------------------------------------------------------------------------
 
+
 @dataclass
 class Row:
     figure: str
-    cells: dict[str, str] = field(default_factory=dict)   # size -> shown value
+    cells: dict[str, str] = field(default_factory=dict)  # size -> shown value
     goal: str = ""
-    ok: bool | None = None                                # None: no goal, or not measured
+    ok: bool | None = None  # None: no goal, or not measured
 
 
 @dataclass
@@ -153,15 +156,30 @@ class Report:
 
     def table(self) -> str:
         header = ["figure", *SIZES, "goal", "result"]
-        body = [[r.figure, *(r.cells.get(s, "—") for s in SIZES), r.goal or "—",
-                 "" if r.ok is None else ("ok" if r.ok else "MISS")] for r in self.rows]
+        body = [
+            [
+                r.figure,
+                *(r.cells.get(s, "—") for s in SIZES),
+                r.goal or "—",
+                "" if r.ok is None else ("ok" if r.ok else "MISS"),
+            ]
+            for r in self.rows
+        ]
         widths = [max(len(x[i]) for x in [header, *body]) for i in range(len(header))]
 
         def line(cells: list[str]) -> str:
-            return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                     for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+            return (
+                "| "
+                + " | ".join(
+                    c.ljust(w) if i == 0 else c.rjust(w)
+                    for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+                )
+                + " |"
+            )
 
-        rule = "|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|"
+        rule = (
+            "|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|"
+        )
         return "\n".join([line(header), rule, *(line(b) for b in body)])
 
 
@@ -182,6 +200,7 @@ def guarded(report: Report, what: str, fn: Callable[[], None]) -> None:
 
 
 # --- 1, 2, 4: the map page, server side ----------------------------------------------------
+
 
 def _shown(at: Any) -> str:
     for element in at.markdown:
@@ -246,28 +265,41 @@ def map_reruns(path: Path | None, cycles: int) -> MapReruns:
                 filtered[label].append(_run(at))
                 shown[label] = _shown(at)
                 previous = key
-            _set(at, previous, CLEARED[previous])
+            last = MAP_CHANGES[-1][1]
+            _set(at, last, CLEARED[last])
             cleared.append(_run(at))
     return MapReruns(first, payload, shown_all, filtered, shown, cleared)
 
 
 def bench_map_page(report: Report, files: dict[str, Path], cycles: int) -> None:
-    rerun = report.add(Row("1. map page rerun after a filter change, server (ms)",
-                           goal=f"< {RERUN_GOAL_MS:,.0f} at 100k"))
+    rerun = report.add(
+        Row(
+            "1. map page rerun after a filter change, server (ms)",
+            goal=f"< {RERUN_GOAL_MS:,.0f} at 100k",
+        )
+    )
     full = report.add(Row("1b. map page rerun back to the unfiltered view (ms)"))
     first = report.add(Row("1c. map page first run, incl. directory load (s)"))
-    size = report.add(Row("2. map payload, st_folium json_args, unfiltered (MB)",
-                          goal=f"< {PAYLOAD_GOAL_MB:g} at 100k"))
+    size = report.add(
+        Row(
+            "2. map payload, st_folium json_args, unfiltered (MB)",
+            goal=f"< {PAYLOAD_GOAL_MB:g} at 100k",
+        )
+    )
     for name, path in files.items():
         result = map_reruns(path, cycles)
         rerun.cells[name] = ms(median(result.all_filtered()))
         full.cells[name] = ms(median(result.cleared))
         first.cells[name] = f"{result.first_s:.1f}"
         size.cells[name] = f"{result.payload / MB:.2f}"
-        detail = ", ".join(f"{label} ({result.shown[label]} sites) {ms(median(times))}"
-                           for label, times in result.filtered.items())
-        report.notes.append(f"row 1, {name}: median ms per change: {detail}; "
-                            f"cleared ({result.shown_all} sites) {ms(median(result.cleared))}")
+        detail = ", ".join(
+            f"{label} ({result.shown[label]} sites) {ms(median(times))}"
+            for label, times in result.filtered.items()
+        )
+        report.notes.append(
+            f"row 1, {name}: median ms per change: {detail}; "
+            f"cleared ({result.shown_all} sites) {ms(median(result.cleared))}"
+        )
         if name == "100k":
             rerun.ok = median(result.all_filtered()) * 1000 < RERUN_GOAL_MS
             size.ok = result.payload / MB < PAYLOAD_GOAL_MB
@@ -275,62 +307,94 @@ def bench_map_page(report: Report, files: dict[str, Path], cycles: int) -> None:
         f"rows 1, 1b, 4: AppTest, warm-up = first run (1c); then {cycles} passes over the "
         f"{len(MAP_CHANGES)} changes ({len(MAP_CHANGES) * cycles} timed reruns for row 1, median), "
         f"each rerun swapping the previous filter for the next, and one rerun per pass clearing "
-        f"the filter ({cycles} timed reruns for row 1b, median). Row 2: bytes / 10^6.")
+        f"the filter ({cycles} timed reruns for row 1b, median). Row 2: bytes / 10^6."
+    )
 
 
 def bench_seed(report: Report, cycles: int) -> None:
-    row = report.add(Row("4. map page rerun after a filter change, seed directory (ms)",
-                         goal=f"< {SEED_RERUN_GOAL_MS:,.0f}"))
+    row = report.add(
+        Row(
+            "4. map page rerun after a filter change, seed directory (ms)",
+            goal=f"< {SEED_RERUN_GOAL_MS:,.0f}",
+        )
+    )
     result = map_reruns(None, cycles)
     value = median(result.all_filtered())
     row.cells["1k"] = f"seed: {ms(value)}"
     row.ok = value * 1000 < SEED_RERUN_GOAL_MS
-    detail = ", ".join(f"{label} ({result.shown[label]}) {ms(median(times))}"
-                       for label, times in result.filtered.items())
-    report.notes.append(f"row 4: the seed directory data/organisations.csv ({result.shown_all} "
-                        f"sites on the map), shown in the first column; median ms per change: "
-                        f"{detail}; cleared {ms(median(result.cleared))}")
+    detail = ", ".join(
+        f"{label} ({result.shown[label]}) {ms(median(times))}"
+        for label, times in result.filtered.items()
+    )
+    report.notes.append(
+        f"row 4: the seed directory data/organisations.csv ({result.shown_all} "
+        f"sites on the map), shown in the first column; median ms per change: "
+        f"{detail}; cleared {ms(median(result.cleared))}"
+    )
 
 
 # --- 3: map build, ours against the usual approach -----------------------------------------
 
+
 def build_ours(sites: Any) -> str:
-    from lien import mapview
+    from lien.render import mapview
 
     fmap = mapview.base_map("fr")
-    mapview.sites_layer(sites, "fr").add_to(fmap)
+    sites_layer.sites_layer(sites, "fr").add_to(fmap)
     return fmap.get_root().render()
+
+
+def _popup_lines(site: dict[str, Any]) -> list[str]:
+    from lien.display import site_fields
+
+    f = site_fields(site, "fr")
+    return [
+        f.organisation,
+        f.site,
+        f.place,
+        ", ".join(f.services),
+        f.hours,
+        ", ".join(x.text for x in f.phones),
+        ", ".join(x.text for x in f.emails),
+        f.precision_label,
+        f.source,
+    ]
 
 
 def build_usual(sites: Any) -> str:
     import folium
     from folium.plugins import MarkerCluster
 
-    from lien import mapview
+    from lien.render import mapview
 
     fmap = folium.Map(location=mapview.BELGIUM_CENTER, zoom_start=mapview.BELGIUM_ZOOM)
     cluster = MarkerCluster().add_to(fmap)
-    for _, site in sites.iterrows():
-        folium.Marker([site["latitude"], site["longitude"]], popup=mapview.popup_html(site, "fr"),
-                      tooltip=site["organisation"]).add_to(cluster)
+    for site in sites.to_dict("records"):
+        # The usual way: each marker carries its popup's HTML (here the same fields as ours).
+        popup = "<br>".join(html.escape(str(v)) for v in _popup_lines(site))
+        folium.Marker(
+            [site["latitude"], site["longitude"]], popup=popup, tooltip=site["organisation"]
+        ).add_to(cluster)
     return fmap.get_root().render()
 
 
 def bench_build(report: Report, frames: dict[str, Any], runs: int, usual_runs: int) -> None:
     ours_t = report.add(Row("3a. map build + render, ours (ms)"))
     usual_t = report.add(Row("3b. map build + render, usual Marker+MarkerCluster (ms)"))
-    speed = report.add(Row("3c. build time ratio, usual / ours (x)",
-                           goal=f">= {BUILD_SPEEDUP_GOAL:g} at 10k"))
+    speed = report.add(
+        Row("3c. build time ratio, usual / ours (x)", goal=f">= {BUILD_SPEEDUP_GOAL:g} at 10k")
+    )
     ours_s = report.add(Row("3d. map HTML size, ours (MB)"))
     usual_s = report.add(Row("3e. map HTML size, usual (MB)"))
-    ratio = report.add(Row("3f. HTML size ratio, usual / ours (x)",
-                           goal=f">= {SIZE_RATIO_GOAL:g} at 10k"))
+    ratio = report.add(
+        Row("3f. HTML size ratio, usual / ours (x)", goal=f">= {SIZE_RATIO_GOAL:g} at 10k")
+    )
     for name in ("1k", "10k"):
         frame = frames[name]
         sites = frame[frame["latitude"].notna() & frame["longitude"].notna()]
-        times_o, html_o = timed(lambda: build_ours(sites), runs)
+        times_o, html_o = timed(partial(build_ours, sites), runs)
         n_usual = runs if name == "1k" else usual_runs
-        times_u, html_u = timed(lambda: build_usual(sites), n_usual)
+        times_u, html_u = timed(partial(build_usual, sites), n_usual)
         t_o, t_u = median(times_o), median(times_u)
         ours_t.cells[name], usual_t.cells[name] = ms(t_o), ms(t_u)
         ours_s.cells[name] = f"{len(html_o.encode()) / MB:.2f}"
@@ -346,20 +410,26 @@ def bench_build(report: Report, frames: dict[str, Any], runs: int, usual_runs: i
         f"{runs} runs, usual {runs} runs at 1k and {usual_runs} at 10k (about 10 s each), after "
         f"one warm-up each, median; not run at 100k (the usual approach would take minutes). "
         f"Ours includes the province outlines; at 1k (<= mapview.FULL_POPUPS) it also ships the "
-        f"full popups, hence the small size ratio there.")
+        f"full popups, hence the small size ratio there."
+    )
 
 
 # --- 5: the coverage page ------------------------------------------------------------------
 
+
 def bench_coverage(report: Report, files: dict[str, Path], runs: int) -> None:
     from streamlit.testing.v1 import AppTest
 
-    row = report.add(Row("5. coverage page rerun after a service change (ms)",
-                         goal=f"< {COVERAGE_GOAL_MS:,.0f} at 100k"))
+    row = report.add(
+        Row(
+            "5. coverage page rerun after a service change (ms)",
+            goal=f"< {COVERAGE_GOAL_MS:,.0f} at 100k",
+        )
+    )
     for name, path in files.items():
         with lien_data(path):
             at = AppTest.from_file(str(COVERAGE_PAGE), default_timeout=600)
-            _run(at)   # warm-up: all services, with the load when not cached yet
+            _run(at)  # warm-up: all services, with the load when not cached yet
             times = []
             for i in range(runs):
                 _set(at, "f_service", [COVERAGE_SERVICES[i % len(COVERAGE_SERVICES)]])
@@ -367,16 +437,23 @@ def bench_coverage(report: Report, files: dict[str, Path], runs: int) -> None:
         row.cells[name] = ms(median(times))
         if name == "100k":
             row.ok = median(times) * 1000 < COVERAGE_GOAL_MS
-    report.notes.append(f"row 5: AppTest on the coverage page; warm-up = first run; then {runs} "
-                        f"reruns, the service filter set to one of {', '.join(COVERAGE_SERVICES)} "
-                        f"in turn; median.")
+    report.notes.append(
+        f"row 5: AppTest on the coverage page; warm-up = first run; then {runs} "
+        f"reruns, the service filter set to one of {', '.join(COVERAGE_SERVICES)} "
+        f"in turn; median."
+    )
 
 
 # --- 6: geocoding --------------------------------------------------------------------------
 
+
 def bench_geocode(report: Report, runs: int) -> None:
-    row = report.add(Row("6. batch geocoding, distinct addresses (addr/s)",
-                         goal=f">= {GEOCODE_GOAL:,.0f} at 100k"))
+    row = report.add(
+        Row(
+            "6. batch geocoding, distinct addresses (addr/s)",
+            goal=f">= {GEOCODE_GOAL:,.0f} at 100k",
+        )
+    )
     resolved = []
     for name, count in SIZES.items():
         rate, found, total = geocode_bench.measure_throughput(count, runs)
@@ -384,17 +461,20 @@ def bench_geocode(report: Report, runs: int) -> None:
         resolved.append(f"{name} {found:,}/{total:,}")
         if name == "100k":
             row.ok = rate >= GEOCODE_GOAL
-    report.notes.append(f"row 6: geocode_bench.measure_throughput (locate_many, memo cleared "
-                        f"before each run), {runs} runs after a warm-up, median; resolved: "
-                        f"{', '.join(resolved)}.")
+    report.notes.append(
+        f"row 6: geocode_bench.measure_throughput (locate_many, memo cleared "
+        f"before each run), {runs} runs after a warm-up, median; resolved: "
+        f"{', '.join(resolved)}."
+    )
 
 
 # --- 7, 8: the real server and headless chromium -------------------------------------------
 
+
 @contextlib.contextmanager
 def server(path: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`streamlit run app.py` with LIEN_DATA=path on a free port; its process group is killed."""
-    from lien import harness
+    from tests.support import harness
 
     process, url = harness.start_app(log, env={**os.environ, "LIEN_DATA": str(path)})
     try:
@@ -416,22 +496,28 @@ def memory_kib(pid: int) -> dict[str, int]:
 def first_markers(browser: Any, url: str, timeout_s: float = 180.0) -> tuple[float, int, list[str]]:
     """Seconds from page.goto to the first markers counted in the map iframe, in a fresh
     context where every non-local request is aborted; also the count and the page errors."""
-    from lien.harness import VIEWPORT, count_markers, is_local, map_frame
+    from tests.support.harness import VIEWPORT, count_markers, is_local, map_frame
 
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     try:
         context.set_default_timeout(timeout_s * 1000)
         page = context.new_page()
         errors: list[str] = []
-        page.route("**/*", lambda route: route.continue_() if is_local(route.request.url)
-                   else route.abort("internetdisconnected"))
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if is_local(route.request.url)
+                else route.abort("internetdisconnected")
+            ),
+        )
         page.route_web_socket(lambda u: not is_local(u), lambda ws: ws.close())
         page.on("pageerror", lambda error: errors.append(f"{error.name}: {error.message}"))
         start = time.perf_counter()
         page.goto(url)
         frame = map_frame(page)
         while True:
-            count = count_markers(frame)   # waits for the iframe's .leaflet-container
+            count = count_markers(frame)  # waits for the iframe's .leaflet-container
             elapsed = time.perf_counter() - start
             if count > 0:
                 return elapsed, count, errors
@@ -442,30 +528,35 @@ def first_markers(browser: Any, url: str, timeout_s: float = 180.0) -> tuple[flo
         context.close()
 
 
-def bench_browser(report: Report, files: dict[str, Path], runs: dict[str, int],
-                  tmp: Path) -> None:
+def bench_browser(report: Report, files: dict[str, Path], runs: dict[str, int], tmp: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from lien.harness import CHROMIUM_ARGS, chromium_path
+    from tests.support.harness import CHROMIUM_ARGS, chromium_path
 
     hwm = report.add(Row("7. server peak memory VmHWM after first map (MiB)"))
     rss = report.add(Row("7b. server VmRSS after first map (MiB)"))
-    seen = report.add(Row("8. markers visible in chromium, from goto (s)",
-                          goal=f"< {MARKERS_GOAL_S:g} at 100k"))
+    seen = report.add(
+        Row("8. markers visible in chromium, from goto (s)", goal=f"< {MARKERS_GOAL_S:g} at 100k")
+    )
     chromium = chromium_path()
     if chromium is None:
-        report.errors.append("rows 7, 8: Debian chromium is not installed (apt-get install chromium)")
+        report.errors.append(
+            "rows 7, 8: Debian chromium is not installed (apt-get install chromium)"
+        )
         return
     after_all: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
         try:
-            report.notes.append(f"rows 7, 8: chromium {browser.version}, headless, 1400x900, "
-                                f"non-local requests aborted; a fresh browser context per load.")
+            report.notes.append(
+                f"rows 7, 8: chromium {browser.version}, headless, 1400x900, "
+                f"non-local requests aborted; a fresh browser context per load."
+            )
             for name, path in files.items():
                 with server(path, tmp / f"server-{name}.log") as (url, process):
-                    first_s, _, errors = first_markers(browser, url)   # warm-up, with the load
+                    first_s, _, errors = first_markers(browser, url)  # warm-up, with the load
                     memory = memory_kib(process.pid)
                     hwm.cells[name] = f"{memory['VmHWM'] / 1024:,.0f}"
                     rss.cells[name] = f"{memory['VmRSS'] / 1024:,.0f}"
@@ -485,40 +576,49 @@ def bench_browser(report: Report, files: dict[str, Path], runs: dict[str, int],
                         f"{runs[name]} timed loads {', '.join(f'{t:.2f}' for t in times)} s; "
                         f"first count {'/'.join(str(c) for c in sorted(counts))} (above the sites "
                         f"shown when taken during the cluster animation)"
-                        + (f"; page errors: {sorted(set(errors))}" if errors else ""))
+                        + (f"; page errors: {sorted(set(errors))}" if errors else "")
+                    )
         finally:
             browser.close()
-    report.notes.append(f"row 7: /proc/<pid>/status of the server (one process) after the "
-                        f"warm-up load; VmHWM after all row 8 loads (MiB): {', '.join(after_all)}.")
+    report.notes.append(
+        f"row 7: /proc/<pid>/status of the server (one process) after the "
+        f"warm-up load; VmHWM after all row 8 loads (MiB): {', '.join(after_all)}."
+    )
 
 
 # --- the directories -----------------------------------------------------------------------
+
 
 def make_files(tmp: Path, report: Report) -> dict[str, Path]:
     files = {}
     for name, n in SIZES.items():
         start = time.perf_counter()
-        files[name] = make_synthetic.write(make_synthetic.generate(n, seed=0),
-                                           tmp / f"synthetic-{name}.csv")
-        report.notes.append(f"generated {files[name].name} ({n:,} sites, seed 0, "
-                            f"{files[name].stat().st_size / MB:.1f} MB) in "
-                            f"{time.perf_counter() - start:.1f} s")
+        files[name] = make_synthetic.write(
+            make_synthetic.generate(n, seed=0), tmp / f"synthetic-{name}.csv"
+        )
+        report.notes.append(
+            f"generated {files[name].name} ({n:,} sites, seed 0, "
+            f"{files[name].stat().st_size / MB:.1f} MB) in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
     return files
 
 
 def load_frames(files: dict[str, Path], runs: int) -> tuple[dict[str, Any], str]:
     """read_directory of each file: the frames, and a line of median load times."""
-    from lien.directory import read_directory
+    from lien.ingest.directory import read_directory
 
-    read_directory(files["1k"])   # warm-up: the gazetteer index and the imports
+    read_directory(files["1k"])  # warm-up: the gazetteer index and the imports
     frames, parts = {}, []
     for name, path in files.items():
         n_runs = runs if SIZES[name] < 100_000 else max(1, runs // 2)
-        times, result = timed(lambda: read_directory(path), n_runs, warmup=0)
+        times, result = timed(partial(read_directory, path), n_runs, warmup=0)
         frames[name] = result.frame
-        parts.append(f"{name} {ms(median(times))} ms ({len(result.frame):,} rows kept, "
-                     f"{int(result.frame['latitude'].notna().sum()):,} located, "
-                     f"{len(result.problems)} problems; median of {n_runs})")
+        parts.append(
+            f"{name} {ms(median(times))} ms ({len(result.frame):,} rows kept, "
+            f"{int(result.frame['latitude'].notna().sum()):,} located, "
+            f"{len(result.problems)} problems; median of {n_runs})"
+        )
     return frames, "read_directory load time: " + "; ".join(parts)
 
 
@@ -547,8 +647,10 @@ def main(argv: list[str] | None = None) -> int:
             ("row 4", lambda: bench_seed(report, cycles)),
             ("row 5", lambda: bench_coverage(report, files, runs)),
             ("row 6", lambda: bench_geocode(report, runs)),
-            ("rows 7, 8", lambda: bench_browser(
-                report, files, {"1k": runs, "10k": runs, "100k": runs}, tmp)),
+            (
+                "rows 7, 8",
+                lambda: bench_browser(report, files, {"1k": runs, "10k": runs, "100k": runs}, tmp),
+            ),
         ]
         for what, step in steps:
             step_start = time.perf_counter()
@@ -565,8 +667,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"- {note}")
     for error in report.errors:
         print(f"- ERROR {error}")
-    print(f"Median of the runs after a warm-up throughout; total bench time "
-          f"{time.perf_counter() - started:.0f} s.")
+    print(
+        f"Median of the runs after a warm-up throughout; total bench time "
+        f"{time.perf_counter() - started:.0f} s."
+    )
     missed = any(r.ok is False for r in report.rows) or bool(report.errors)
     return 1 if missed else 0
 

@@ -1,4 +1,4 @@
-"""Coverage statistics: headline figures, service x area matrices, gaps, nearest-provider distances."""
+"""Coverage statistics: headline figures, service x area matrices, gaps, distances to a provider."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ import numpy as np
 import pandas as pd
 
 from lien import taxonomy
-from lien.gazetteer import Gazetteer, default_gazetteer
-from lien.provinces import PROVINCE_CODES
-
-NATIONAL = "national"   # the matrix column of national/online sites
-REGION_CODES: tuple[str, ...] = ("02000", "03000", "04000")
-EARTH_RADIUS_KM = 6371.0088
+from lien.geo.areas import NATIONAL, PROVINCE_CODES, REGION_CODES
+from lien.geo.distance import chord_to_km, unit_vectors
+from lien.geo.gazetteer import Gazetteer, default_gazetteer
+from lien.schema import APPROXIMATE, located, split_codes
 
 
 @dataclass(frozen=True)
@@ -26,19 +24,15 @@ class Headline:
     services_offered: int
     provinces_covered: int
     provinces_total: int
-    approximate_share: float        # of the located sites
+    approximate_share: float  # of the located sites
     national_organisations: int
     source_dates: tuple[str, ...]
-
-
-def _located(sites: pd.DataFrame) -> pd.Series:
-    return sites["latitude"].notna() & sites["longitude"].notna()
 
 
 def _exploded(sites: pd.DataFrame) -> pd.DataFrame:
     """One row per (site, service)."""
     # dict.fromkeys drops a code listed twice in one cell, so a site counts once per service.
-    codes = sites["services"].map(lambda cell: list(dict.fromkeys(taxonomy.split_codes(cell))))
+    codes = sites["services"].map(lambda cell: list(dict.fromkeys(split_codes(cell))))
     out = sites.assign(service=codes).explode("service")
     return out[out["service"].notna() & (out["service"] != "")]
 
@@ -46,36 +40,43 @@ def _exploded(sites: pd.DataFrame) -> pd.DataFrame:
 def source_dates(sites: pd.DataFrame) -> tuple[tuple[str, ...], bool]:
     """The distinct source dates, sorted, and whether some site has none."""
     # One pass over the distinct values: a 100,000-row view has a handful of dates.
-    values = [v.strip() if isinstance(v, str) else "" for v in
-              (pd.unique(sites["source_date"]) if "source_date" in sites else [])]
+    values = [
+        v.strip() if isinstance(v, str) else ""
+        for v in (pd.unique(sites["source_date"]) if "source_date" in sites else [])
+    ]
     return tuple(sorted({v for v in values if v})), any(not v for v in values)
 
 
 def headline(sites: pd.DataFrame) -> Headline:
     """Counts for the page header; the share of approximate places is over located sites."""
-    located = _located(sites)
-    placed = sites[located]
-    approx = placed["coord_precision"].isin(("postcode", "locality")).sum() if len(placed) else 0
-    national_orgs = sites.loc[~located, "org_id"].nunique()
+    on_map = located(sites)
+    placed = sites[on_map]
+    approx = placed["coord_precision"].isin(APPROXIMATE).sum() if len(placed) else 0
+    national_orgs = sites.loc[~on_map, "org_id"].nunique()
     dates, _ = source_dates(sites)
     return Headline(
-        organisations=sites["org_id"].nunique(), sites=len(sites),
+        organisations=sites["org_id"].nunique(),
+        sites=len(sites),
         services_offered=_exploded(sites)["service"].nunique() if len(sites) else 0,
         provinces_covered=placed["province_code"].nunique(),
         provinces_total=len(PROVINCE_CODES),
         approximate_share=float(approx / len(placed)) if len(placed) else 0.0,
-        national_organisations=int(national_orgs), source_dates=dates)
+        national_organisations=int(national_orgs),
+        source_dates=dates,
+    )
 
 
-def matrix(sites: pd.DataFrame, level: str = "province",
-           services: Sequence[str] | None = None) -> pd.DataFrame:
+def matrix(
+    sites: pd.DataFrame, level: str = "province", services: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Sites per service (rows) and province or region (columns), plus a national/online column."""
     areas = list(PROVINCE_CODES if level == "province" else REGION_CODES)
     rows = list(services) if services else taxonomy.services().codes
     long = _exploded(sites)
     long = long[long["service"].isin(rows)]
-    area = np.where(_located(long), long["province_code" if level == "province"
-                                         else "region_code"], NATIONAL)
+    area = np.where(
+        located(long), long["province_code" if level == "province" else "region_code"], NATIONAL
+    )
     counts = pd.crosstab(long["service"], pd.Series(area, index=long.index, name="area"))
     table = counts.reindex(index=rows, columns=[*areas, NATIONAL], fill_value=0)
     table.index.name, table.columns.name = "service", level
@@ -85,8 +86,9 @@ def matrix(sites: pd.DataFrame, level: str = "province",
 def gaps(table: pd.DataFrame) -> list[tuple[str, str]]:
     """(service, area) cells with no provider; the national column is not an area."""
     areas = [c for c in table.columns if c != NATIONAL]
-    return [(service, area) for service in table.index for area in areas
-            if table.at[service, area] == 0]
+    return [
+        (service, area) for service in table.index for area in areas if table.at[service, area] == 0
+    ]
 
 
 def municipality_points(gazetteer: Gazetteer | None = None) -> pd.DataFrame:
@@ -97,24 +99,29 @@ def municipality_points(gazetteer: Gazetteer | None = None) -> pd.DataFrame:
         entry = gaz.postcodes.get(m["postcode"])
         if entry is None:
             continue
-        rows.append({"municipality_code": nis, "municipality": m["fr"], "municipality_nl": m["nl"],
-                     "province_code": m["province"], "region_code": m["region"],
-                     "latitude": entry[0], "longitude": entry[1]})
+        rows.append(
+            {
+                "municipality_code": nis,
+                "municipality": m["fr"],
+                "municipality_nl": m["nl"],
+                "province_code": m["province"],
+                "region_code": m["region"],
+                "latitude": entry[0],
+                "longitude": entry[1],
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    phi, lmb = np.radians(lat), np.radians(lon)
-    return np.column_stack((np.cos(phi) * np.cos(lmb), np.cos(phi) * np.sin(lmb), np.sin(phi)))
-
-
-def nearest_provider(sites: pd.DataFrame, service: str,
-                     municipalities: pd.DataFrame) -> pd.DataFrame:
+def nearest_provider(
+    sites: pd.DataFrame, service: str, municipalities: pd.DataFrame
+) -> pd.DataFrame:
     """For each municipality, the great-circle distance to the nearest located site of `service`."""
     from scipy.spatial import cKDTree
 
-    offering = sites[_located(sites) & sites["services"].map(
-        lambda cell: service in taxonomy.split_codes(cell))]
+    offering = sites[
+        located(sites) & sites["services"].map(lambda cell: service in split_codes(cell))
+    ]
     out = municipalities.copy()
     if offering.empty:
         out["distance_km"] = np.nan
@@ -122,11 +129,13 @@ def nearest_provider(sites: pd.DataFrame, service: str,
         out["nearest_organisation"] = ""
         return out
     # A k-d tree on unit vectors: the nearest by chord is the nearest by great circle.
-    tree = cKDTree(_unit_vectors(offering["latitude"].to_numpy(float),
-                                 offering["longitude"].to_numpy(float)))
-    chord, index = tree.query(_unit_vectors(out["latitude"].to_numpy(float),
-                                            out["longitude"].to_numpy(float)))
-    out["distance_km"] = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
+    tree = cKDTree(
+        unit_vectors(offering["latitude"].to_numpy(float), offering["longitude"].to_numpy(float))
+    )
+    chord, index = tree.query(
+        unit_vectors(out["latitude"].to_numpy(float), out["longitude"].to_numpy(float))
+    )
+    out["distance_km"] = chord_to_km(chord)
     out["nearest_site"] = offering["site"].to_numpy()[index]
     out["nearest_organisation"] = offering["organisation"].to_numpy()[index]
     return out

@@ -1,45 +1,107 @@
-"""Filters of the map and coverage pages, their URL form, and vectorised filtering by distance."""
+"""The visitor's filters, declared once: each is a field of `Filters` whose metadata gives its URL
+parameter (also its widget's key, "f_" + parameter), its kind and its label. The URL form, the
+sidebar and the filtering itself all walk that one declaration, so adding a filter is adding a
+field (and, for a new kind of matching, a line in `apply`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import quote, urlencode
 
 import numpy as np
 import pandas as pd
 
 from lien import taxonomy
-from lien.i18n import DEFAULT_LANG
-from lien.taxonomy import LANGS
+from lien.geo.areas import area_options
+from lien.geo.distance import haversine_km
+from lien.i18n import DEFAULT_LANG, LANGS, N_
+from lien.ingest.directory import prepare
 from lien.text import clean_query, fold
 
 DEFAULT_RADIUS_KM = 25.0
 RADIUS_RANGE = (1.0, 250.0)
-MAX_TEXT = 200          # longer q/near values are cut: nobody types more, and it bounds work
-MAX_VALUES = 50         # per multi-valued parameter
-MAX_NOTICES = 10        # a crafted URL must not fill the sidebar with warnings
-EARTH_RADIUS_KM = 6371.0088
-# The parameter names are part of the shareable URL: keep them exactly.
-PARAMS: tuple[str, ...] = ("service", "audience", "province", "language", "q", "near",
-                           "radius_km", "national", "lang")
+MAX_TEXT = 200  # longer q/near values are cut: nobody types more, and it bounds work
+MAX_VALUES = 50  # per multi-valued parameter
+MAX_NOTICES = 10  # a crafted URL must not fill the sidebar with warnings
+
+# Kinds of filter: a list of codes (any of them matches), a text, the near-me radius, the
+# national/online switch, the interface language.
+CODES, TEXT, RADIUS, FLAG, LANGUAGE = "codes", "text", "radius", "flag", "lang"
+
+
+def _declare(param: str, kind: str, label: str, default: Any, column: str = "") -> Any:
+    """A Filters field: its URL parameter (part of every shared URL: never rename one), its kind,
+    the i18n key of its label (marked with N_) and, for codes, the directory column it matches."""
+    return field(
+        default=default, metadata={"param": param, "kind": kind, "label": label, "column": column}
+    )
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What the user asked to see; the empty Filters shows everything."""
+    """What the visitor asked to see; the empty Filters shows everything."""
 
-    services: tuple[str, ...] = ()
-    audiences: tuple[str, ...] = ()
-    provinces: tuple[str, ...] = ()     # REFNIS codes of provinces or regions
-    languages: tuple[str, ...] = ()
-    q: str = ""
-    near: str = ""
-    radius_km: float = DEFAULT_RADIUS_KM
-    national: bool = True
-    lang: str = DEFAULT_LANG
+    services: tuple[str, ...] = _declare("service", CODES, N_("service"), (), "services")
+    audiences: tuple[str, ...] = _declare("audience", CODES, N_("audience"), (), "audiences")
+    # REFNIS codes of provinces or regions.
+    provinces: tuple[str, ...] = _declare("province", CODES, N_("province"), ())
+    languages: tuple[str, ...] = _declare("language", CODES, N_("language_spoken"), (), "languages")
+    q: str = _declare("q", TEXT, N_("keyword"), "")
+    national: bool = _declare("national", FLAG, N_("include_national"), True)
+    near: str = _declare("near", TEXT, N_("near_me"), "")
+    radius_km: float = _declare("radius_km", RADIUS, N_("radius"), DEFAULT_RADIUS_KM)
+    lang: str = _declare("lang", LANGUAGE, N_("language"), DEFAULT_LANG)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One filter as declared: its Filters field, URL parameter, widget key, kind and label."""
+
+    field: str
+    param: str
+    kind: str
+    label: str
+    column: str
+    default: Any
+
+    @property
+    def key(self) -> str:
+        """The widget's key in the session: "f_" + the URL parameter."""
+        return f"f_{self.param}"
+
+
+SPECS: tuple[Spec, ...] = tuple(
+    Spec(
+        f.name,
+        f.metadata["param"],
+        f.metadata["kind"],
+        f.metadata["label"],
+        f.metadata["column"],
+        f.default,
+    )
+    for f in dataclasses.fields(Filters)
+)
+# The parameter names are part of the shareable URL.
+PARAMS: tuple[str, ...] = tuple(spec.param for spec in SPECS)
+BY_PARAM: dict[str, Spec] = {spec.param: spec for spec in SPECS}
+
+
+def choices(spec: Spec, language_codes: Iterable[str] | None = None) -> list[str] | None:
+    """The values a codes filter accepts; None for "any ISO 639 code" (languages, unknown list)."""
+    if spec.param == "service":
+        return taxonomy.services().codes
+    if spec.param == "audience":
+        return taxonomy.audiences().codes
+    if spec.param == "province":
+        return area_options()
+    if spec.param == "language":
+        return list(language_codes) if language_codes is not None else None
+    raise ValueError(f"{spec.param!r} is not a codes filter")
 
 
 @dataclass(frozen=True)
@@ -82,86 +144,90 @@ def _shorten(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def from_query(params: Mapping[str, str | Sequence[str]], province_codes: Iterable[str],
-               language_codes: Iterable[str] | None = None) -> ParsedQuery:
-    """Read Filters from URL parameters; unknown or malformed values are dropped with a notice."""
+def _codes(
+    spec: Spec, raw: Any, allowed: list[str] | None, notices: list[Notice]
+) -> tuple[str, ...]:
+    known = set(allowed) if allowed is not None else None
+    kept: list[str] = []
+    for value in _values(raw):
+        ok = value in known if known is not None else taxonomy.is_language(value)
+        if ok and value not in kept and len(kept) < MAX_VALUES:
+            kept.append(value)
+        elif not ok:
+            notices.append(Notice(spec.param, _shorten(value)))
+    return tuple(kept)
+
+
+def _radius(raw: str) -> float:
+    number = float(raw)
+    if not math.isfinite(number) or not RADIUS_RANGE[0] <= number <= RADIUS_RANGE[1]:
+        raise ValueError(raw)
+    return number
+
+
+# How a one-value parameter's text becomes its value; ValueError for a bad value.
+def _language(raw: str) -> str:
+    if raw not in LANGS:
+        raise ValueError(raw)
+    return raw
+
+
+_FLAGS = {"0": False, "1": True}
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    TEXT: lambda raw: clean_query(raw, MAX_TEXT),
+    RADIUS: _radius,
+    FLAG: lambda raw: _FLAGS[raw],
+    LANGUAGE: _language,
+}
+
+
+def from_query(
+    params: Mapping[str, str | Sequence[str]], language_codes: Iterable[str] | None = None
+) -> ParsedQuery:
+    """Read Filters from URL parameters; unknown or malformed values are dropped with a notice.
+
+    `language_codes` are the languages the directory uses (None: any ISO 639 code).
+    """
     notices: list[Notice] = []
-    known = {
-        "service": set(taxonomy.services().codes),
-        "audience": set(taxonomy.audiences().codes),
-        "province": set(province_codes),
-        "language": set(language_codes) if language_codes is not None else None,
-    }
-    chosen: dict[str, tuple[str, ...]] = {}
-    for name, allowed in known.items():
-        values = _values(params.get(name))
-        kept: list[str] = []
-        for value in values:
-            ok = (value in allowed) if allowed is not None else taxonomy.is_language(value)
-            if ok and value not in kept and len(kept) < MAX_VALUES:
-                kept.append(value)
-            elif not ok:
-                notices.append(Notice(name, _shorten(value)))
-        chosen[name] = tuple(kept)
-
-    texts = {}
-    for name in ("q", "near"):
-        value = _last(name, params.get(name), notices)
-        if len(value) > MAX_TEXT:
-            notices.append(Notice(name, _shorten(value)))
-        texts[name] = clean_query(value, MAX_TEXT)
-
-    radius = DEFAULT_RADIUS_KM
-    raw_radius = _last("radius_km", params.get("radius_km"), notices)
-    if raw_radius:
+    values: dict[str, Any] = {}
+    for spec in SPECS:
+        raw = params.get(spec.param)
+        if spec.kind == CODES:
+            values[spec.field] = _codes(spec, raw, choices(spec, language_codes), notices)
+            continue
+        text = _last(spec.param, raw, notices)
+        if spec.kind == TEXT and len(text) > MAX_TEXT:
+            notices.append(Notice(spec.param, _shorten(text)))
+        if not text:
+            continue
         try:
-            number = float(raw_radius)
-            if not math.isfinite(number) or not RADIUS_RANGE[0] <= number <= RADIUS_RANGE[1]:
-                raise ValueError(raw_radius)
-            radius = number
-        except ValueError:
-            notices.append(Notice("radius_km", _shorten(raw_radius)))
-
-    national = True
-    raw_national = _last("national", params.get("national"), notices)
-    if raw_national in ("0", "1"):
-        national = raw_national == "1"
-    elif raw_national:
-        notices.append(Notice("national", _shorten(raw_national)))
-
-    lang = DEFAULT_LANG
-    raw_lang = _last("lang", params.get("lang"), notices)
-    if raw_lang in LANGS:
-        lang = raw_lang
-    elif raw_lang:
-        notices.append(Notice("lang", _shorten(raw_lang)))
-
-    filters = Filters(services=chosen["service"], audiences=chosen["audience"],
-                      provinces=chosen["province"], languages=chosen["language"],
-                      q=texts["q"], near=texts["near"], radius_km=radius, national=national,
-                      lang=lang)
+            values[spec.field] = _PARSERS[spec.kind](text)
+        except (KeyError, ValueError):
+            notices.append(Notice(spec.param, _shorten(text)))
     if len(notices) > MAX_NOTICES:
-        notices = [*notices[:MAX_NOTICES - 1], Notice("…", f"+{len(notices) - MAX_NOTICES + 1}")]
-    return ParsedQuery(filters, notices)
+        notices = [*notices[: MAX_NOTICES - 1], Notice("…", f"+{len(notices) - MAX_NOTICES + 1}")]
+    return ParsedQuery(Filters(**values), notices)
+
+
+def _url_value(spec: Spec, value: Any) -> str:
+    if spec.kind == CODES:
+        return ",".join(value)
+    if spec.kind == RADIUS:
+        return f"{value:g}"
+    if spec.kind == FLAG:
+        return "1" if value else "0"
+    return str(value)
 
 
 def to_query(filters: Filters) -> dict[str, str]:
-    """The URL parameters of Filters, leaving out defaults so URLs stay short."""
+    """The URL parameters of Filters, leaving out defaults so URLs stay short (the radius only
+    when near-me is set)."""
     out: dict[str, str] = {}
-    for name, values in (("service", filters.services), ("audience", filters.audiences),
-                         ("province", filters.provinces), ("language", filters.languages)):
-        if values:
-            out[name] = ",".join(values)
-    if filters.q:
-        out["q"] = filters.q
-    if filters.near:
-        out["near"] = filters.near
-        if filters.radius_km != DEFAULT_RADIUS_KM:
-            out["radius_km"] = f"{filters.radius_km:g}"
-    if not filters.national:
-        out["national"] = "0"
-    if filters.lang != DEFAULT_LANG:
-        out["lang"] = filters.lang
+    for spec in SPECS:
+        value = getattr(filters, spec.field)
+        if value == spec.default or (spec.kind == RADIUS and not filters.near):
+            continue
+        out[spec.param] = _url_value(spec, value)
     return out
 
 
@@ -171,16 +237,16 @@ def share_url(base: str, filters: Filters) -> str:
     return base.split("#")[0].split("?")[0] + (f"?{query}" if query else "")
 
 
-def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the folded search text and the languages spoken, once per loaded directory."""
-    out = frame.copy()
-    text = (out["organisation"] + " " + out["site"] + " " + out["description"] + " "
-            + out["city"] + " " + out.get("municipality", ""))
-    out["_search"] = text.map(fold)
-    out["_located"] = out["latitude"].notna() & out["longitude"].notna()
-    # Computed once here: scanning 100,000 cells on every rerun costs a quarter of a second.
-    out.attrs["spoken"] = sorted({c for cell in out["languages"] for c in taxonomy.split_codes(cell)})
-    return out
+def active(filters: Filters) -> Iterator[tuple[Spec, Any]]:
+    """The filters that narrow the view (not the language), with their values."""
+    for spec in SPECS:
+        value = getattr(filters, spec.field)
+        if (
+            spec.kind != LANGUAGE
+            and value != spec.default
+            and not (spec.kind == RADIUS and not filters.near)
+        ):
+            yield spec, value
 
 
 def _has_any(column: pd.Series, codes: Sequence[str]) -> pd.Series:
@@ -188,27 +254,17 @@ def _has_any(column: pd.Series, codes: Sequence[str]) -> pd.Series:
     return column.str.contains(pattern, regex=True)
 
 
-def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Great-circle distances from one point to many, in km (vectorised)."""
-    p1, p2 = np.radians(lat), np.radians(lats)
-    dphi = p2 - p1
-    dlmb = np.radians(lons - lon)
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def apply(frame: pd.DataFrame, filters: Filters,
-          origin: tuple[float, float] | None = None) -> pd.DataFrame:
-    """The sites matching every filter (any value within one filter), nearest first with `origin`."""
+def apply(
+    frame: pd.DataFrame, filters: Filters, origin: tuple[float, float] | None = None
+) -> pd.DataFrame:
+    """The sites matching every filter (any value within a filter), nearest first with `origin`."""
     if "_search" not in frame:
         frame = prepare(frame)
     mask = pd.Series(True, index=frame.index)
-    if filters.services:
-        mask &= _has_any(frame["services"], filters.services)
-    if filters.audiences:
-        mask &= _has_any(frame["audiences"], filters.audiences)
-    if filters.languages:
-        mask &= _has_any(frame["languages"], filters.languages)
+    for spec in SPECS:
+        values = getattr(filters, spec.field)
+        if spec.kind == CODES and spec.column and values:
+            mask &= _has_any(frame[spec.column], values)
     if filters.q:
         # Bounded here too: each word is a pass over the directory.
         words = dict.fromkeys(fold(clean_query(filters.q)).split())
@@ -217,7 +273,8 @@ def apply(frame: pd.DataFrame, filters: Filters,
     located = frame["_located"]
     if filters.provinces:
         in_area = frame["province_code"].isin(filters.provinces) | frame["region_code"].isin(
-            filters.provinces)
+            filters.provinces
+        )
         # National and online organisations serve every province; they stay when included.
         mask &= in_area | ~located
     if not filters.national:
@@ -227,8 +284,9 @@ def apply(frame: pd.DataFrame, filters: Filters,
         lat, lon = origin
         distance = np.full(len(out), np.nan)
         has = out["_located"].to_numpy()
-        distance[has] = haversine_km(lat, lon, out["latitude"].to_numpy()[has],
-                                     out["longitude"].to_numpy()[has])
+        distance[has] = haversine_km(
+            lat, lon, out["latitude"].to_numpy()[has], out["longitude"].to_numpy()[has]
+        )
         out["distance_km"] = distance
         out = out[~has | (distance <= filters.radius_km)]
         out = out.sort_values("distance_km", kind="stable", na_position="last")

@@ -6,13 +6,83 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from lien.i18n import t
+from lien.i18n import N_, t
 
 # A value quoted in a message is cut here: a 5,000-character cell would drown the report.
 MAX_QUOTED = 80
 # The report keeps this many problems of each kind and counts the others: a file of 50,000 bad
 # rows must not become 50,000 objects in memory nor a table nobody reads.
 PER_KIND = 200
+
+# Each problem code and the key of its message, named literally so that Babel's extraction
+# (and tests/i18n) sees every key; an unknown code is a KeyError naming it.
+MESSAGES: dict[str, str] = {
+    # The file as a whole: reading it (lien.ingest.tabular, lien.ingest.upload).
+    "empty": N_("p_empty"),
+    "header_only": N_("p_header_only"),
+    "too_large": N_("p_too_large"),
+    "binary": N_("p_binary"),
+    "old_excel": N_("p_old_excel"),
+    "bad_xlsx": N_("p_bad_xlsx"),
+    "xlsx_expands": N_("p_xlsx_expands"),
+    "is_folder": N_("p_is_folder"),
+    "not_found": N_("p_not_found"),
+    "unreadable": N_("p_unreadable"),
+    "too_many_rows": N_("p_too_many_rows"),
+    "too_many_columns": N_("p_too_many_columns"),
+    "unclosed_quote": N_("p_unclosed_quote"),
+    "extra_cells": N_("p_extra_cells"),
+    "too_long": N_("p_too_long"),
+    # Notes on how it was read (shown, not counted as problems).
+    "encoding_note": N_("p_encoding_note"),
+    "utf16_note": N_("p_utf16_note"),
+    "delimiter_note": N_("p_delimiter_note"),
+    "sheets_note": N_("p_sheets_note"),
+    "extra_columns_note": N_("p_extra_columns_note"),
+    "duplicate_column": N_("p_duplicate_column"),
+    "unnamed_column": N_("p_unnamed_column"),
+    # Columns and values (lien.ingest.validate, lien.ingest.mapping, lien.ingest.directory).
+    "missing_column": N_("p_missing_column"),
+    "duplicate_name": N_("p_duplicate_name"),
+    "required": N_("p_required"),
+    "slug": N_("p_slug"),
+    "precision": N_("p_precision"),
+    "unknown_service": N_("p_unknown_service"),
+    "unknown_audience": N_("p_unknown_audience"),
+    "unknown_language": N_("p_unknown_language"),
+    "postcode": N_("p_postcode"),
+    "not_number": N_("p_not_number"),
+    "half_coords": N_("p_half_coords"),
+    "outside": N_("p_outside"),
+    "swapped": N_("p_swapped"),
+    "unplaced_coords": N_("p_unplaced_coords"),
+    "address_empty": N_("p_address_empty"),
+    "postcode_empty": N_("p_postcode_empty"),
+    "needs_place": N_("p_needs_place"),
+    "unknown_city": N_("p_unknown_city"),
+    "email": N_("p_email"),
+    "website": N_("p_website"),
+    "phone": N_("p_phone"),
+    "date": N_("p_date"),
+    "duplicate_site": N_("p_duplicate_site"),
+    "site_id_used": N_("p_site_id_used"),
+    "org_name": N_("p_org_name"),
+    # Open Referral (HSDS) packages (lien.ingest.hsds).
+    "hsds_not_zip": N_("p_hsds_not_zip"),
+    "hsds_unsafe_path": N_("p_hsds_unsafe_path"),
+    "hsds_too_large": N_("p_hsds_too_large"),
+    "hsds_missing_file": N_("p_hsds_missing_file"),
+    "hsds_missing_field": N_("p_hsds_missing_field"),
+    "hsds_bad_csv": N_("p_hsds_bad_csv"),
+    "hsds_bad_datapackage": N_("p_hsds_bad_datapackage"),
+    "hsds_no_services": N_("p_hsds_no_services"),
+    "hsds_too_many_rows": N_("p_hsds_too_many_rows"),
+    # The worker that reads uploads stopped by a limit (lien.ingest.worker: "worker_" + reason).
+    "worker_memory": N_("p_worker_memory"),
+    "worker_cpu": N_("p_worker_cpu"),
+    "worker_time": N_("p_worker_time"),
+    "worker_crash": N_("p_worker_crash"),
+}
 
 
 @dataclass(frozen=True)
@@ -27,7 +97,7 @@ class Problem:
     def text(self, lang: str = "en", escape: Callable[[str], str] | None = None) -> str:
         """The plain message in `lang`; `escape` is applied to the values taken from the file."""
         params = {k: escape(v) if escape else v for k, v in self.params}
-        return t(f"p_{self.code}", lang, **params)
+        return t(message_key(self.code), lang, **params)
 
     @property
     def message(self) -> str:
@@ -42,9 +112,17 @@ class Problem:
         return f"{self.where()}, {self.field}: {self.message}"
 
 
+def message_key(code: str) -> str:
+    """The i18n key of a problem code's message; KeyError for a code nobody declared."""
+    try:
+        return MESSAGES[code]
+    except KeyError:
+        raise KeyError(f"unknown problem code {code!r}: add it to lien.problems.MESSAGES") from None
+
+
 def _quoted(value: object) -> str:
     text = str(value)
-    return text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED - 1] + "…"
+    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
 
 
 def problem(row: int | None, field: str, code: str, **params: object) -> Problem:
@@ -119,7 +197,7 @@ class ProblemList(list[Problem]):
             found.setdefault(row, [item])
         return found
 
-    def sort(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+    def sort(self, *args: object, **kwargs: object) -> None:
         """In place, by row (file-level problems first) then field."""
         super().sort(key=lambda p: (p.row or 0, p.field))
 
@@ -146,8 +224,10 @@ class DirectoryError(ValueError):
         self.problems = problems
         shown = "\n".join(f"- {p}" for p in problems[:50])
         more = f"\n- … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{source} was refused: {len(problems)} problem"
-                         f"{'s' if len(problems) != 1 else ''}\n{shown}{more}")
+        super().__init__(
+            f"{source} was refused: {len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''}\n{shown}{more}"
+        )
 
     def __reduce__(self) -> tuple[type, tuple[str, list[Problem]]]:
         # Rebuilt from its parts: it crosses from the worker process to the server pickled.

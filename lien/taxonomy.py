@@ -1,4 +1,5 @@
-"""The one service and audience taxonomy (codes with FR/NL/EN labels), and language codes."""
+"""The one taxonomy: service categories, services and audiences (codes with FR/NL/EN labels, all in
+data/), and language codes (ISO 639, named by pycountry)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from lien.paths import AUDIENCES_CSV, SERVICES_CSV
+from lien.config import AUDIENCES_CSV, CATEGORIES_CSV, SERVICES_CSV
+from lien.i18n import LANGS
+from lien.schema import split_codes
 from lien.text import fold
-
-LANGS: tuple[str, ...] = ("fr", "nl", "en")
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,8 @@ class Term:
     code: str
     labels: dict[str, str]
     description: str
-    category: str = ""
+    category: str = ""  # of a service: the category that colours it on the map
+    colour: str = ""  # of a category: its colour (Okabe-Ito, safe for colour-blindness)
 
     def label(self, lang: str = "fr") -> str:
         """The label in `lang`, falling back to French."""
@@ -28,7 +30,7 @@ class Term:
 
 
 class Vocabulary:
-    """An ordered set of codes read from a CSV with code, label_fr, label_nl, label_en, description."""
+    """An ordered set of codes from a CSV: code, label_fr, label_nl, label_en, description."""
 
     def __init__(self, name: str, terms: list[Term]) -> None:
         self.name = name
@@ -45,8 +47,15 @@ class Vocabulary:
             missing = [k for k in ("code", *(f"label_{lang}" for lang in LANGS)) if not row.get(k)]
             if missing:
                 raise ValueError(f"{path.name} row {number}: empty {', '.join(missing)}")
-            terms.append(Term(row["code"], {lang: row[f"label_{lang}"] for lang in LANGS},
-                              row.get("description", ""), row.get("category", "")))
+            terms.append(
+                Term(
+                    row["code"],
+                    {lang: row[f"label_{lang}"] for lang in LANGS},
+                    row.get("description", ""),
+                    row.get("category", ""),
+                    row.get("colour", ""),
+                )
+            )
         return cls(name, terms)
 
     @property
@@ -67,11 +76,15 @@ class Vocabulary:
         return text if text in self.terms else self._by_name.get(fold(text))
 
 
-# Service categories colour the map: Okabe-Ito colours, distinguishable with colour-blindness.
-CATEGORY_COLOURS: dict[str, str] = {
-    "shelter": "#E69F00", "rights": "#0072B2", "health": "#D55E00", "learning": "#009E73",
-    "community": "#CC79A7", "protection": "#000000", "material": "#56B4E9",
-}
+@lru_cache(maxsize=1)
+def categories() -> Vocabulary:
+    """The service categories from data/categories.csv: each with its colour on the map."""
+    return Vocabulary.from_csv("categories", CATEGORIES_CSV)
+
+
+def category_colours() -> dict[str, str]:
+    """Category code -> colour, in file order."""
+    return {code: term.colour for code, term in categories().terms.items()}
 
 
 @lru_cache(maxsize=1)
@@ -107,22 +120,21 @@ def category_of(services_cell: str) -> str:
 
 @lru_cache(maxsize=512)
 def language_label(code: str, lang: str = "fr") -> str:
-    """A language code's name in `lang` ('nl' in French is 'néerlandais'), from pycountry's ISO 639."""
+    """A language code's name in `lang` ('nl' in French is 'Néerlandais'), from ISO 639."""
     import gettext
 
     import pycountry
 
-    record = (pycountry.languages.get(alpha_2=code) if len(code) == 2
-              else pycountry.languages.get(alpha_3=code))
+    record = (
+        pycountry.languages.get(alpha_2=code)
+        if len(code) == 2
+        else pycountry.languages.get(alpha_3=code)
+    )
     if record is None:
         return code
     if lang == "en":
         return record.name
-    translation = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[lang],
-                                      fallback=True)
+    translation = gettext.translation(
+        "iso639-3", pycountry.LOCALES_DIR, languages=[lang], fallback=True
+    )
     return translation.gettext(record.name)
-
-
-def split_codes(value: str) -> list[str]:
-    """'a; b;;c ' -> ['a', 'b', 'c']: the list syntax of every multi-valued column."""
-    return [part.strip() for part in str(value or "").split(";") if part.strip()]

@@ -12,8 +12,10 @@ _SEPARATORS = re.compile(r"[\s\-‐‑–—'’`´.,;:/()\"]+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Control characters and invisible format characters (zero-width space and joiners, soft hyphen,
 # direction marks, BOM): pasted from web pages and PDFs, they split a word without being seen.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e"
-                        r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e"
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
 # Folding is memoised for the short texts that repeat (towns, names, queries); a long text is
 # rare and caching it would only hold memory.
 _MEMO_LENGTH = 256

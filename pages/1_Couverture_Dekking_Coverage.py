@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lien import charts, coverage, filters, taxonomy, ui
-from lien.i18n import t
+from lien import coverage, filters, taxonomy
+from lien.i18n import t, tn
+from lien.render import charts, tables
+from lien.ui import common, coverage_page, state
+from lien.ui.sidebar import sidebar
 
 st.set_page_config(page_title="Lien — coverage", page_icon="📊", layout="wide")
-frame, shared, name = ui.current_directory()
-chosen = ui.sidebar(ui.spoken_languages(frame))
+frame, shared, name = state.current_directory()
+chosen = sidebar(state.spoken_languages(frame))
 lang = chosen.lang
-ui.print_style()
+coverage_page.print_style()
 
 st.title(t("coverage_title", lang))
 st.caption(t("coverage_intro", lang))
-ui.directory_notice(shared, name, lang)
+common.directory_notice(shared, name, lang)
 
-sites = filters.apply(frame, chosen, ui.near_origin(chosen.near, lang))
+sites = filters.apply(frame, chosen, common.near_origin(chosen.near, lang))
 figures = coverage.headline(sites)
 st.warning(t("old_source", lang))
-ui.headline_metrics(figures, lang)
+coverage_page.headline_metrics(figures, lang)
 if sites.empty:
     st.info(t("no_match", lang))
     st.stop()
@@ -30,24 +33,44 @@ by_province = coverage.matrix(sites, "province", services)
 by_region = coverage.matrix(sites, "region", services)
 holes = coverage.gaps(by_province)
 st.plotly_chart(charts.heatmap(by_province, lang, t("matrix_province", lang)), key="matrix")
-st.caption(f"{t('gap_note', lang)} · {t('gap_count', lang, count=len(holes))}")
+st.caption(t("gap_note", lang) + " · " + tn("gap_count", len(holes), lang))
 st.plotly_chart(charts.heatmap(by_region, lang, t("matrix_region", lang)), key="matrix_region")
-ui.table_downloads(ui.matrix_table(by_province, lang), lang, "lien-matrix", "matrix")
+common.table_downloads(
+    tables.matrix_table(by_province, lang),
+    lang,
+    "lien-matrix",
+    "matrix",
+    t("download_matrix_csv", lang),
+    t("download_matrix_xlsx", lang),
+    "matrix",
+)
 
 options = list(chosen.services) or taxonomy.services().codes
-service = st.selectbox(t("chosen_service", lang), options, key="cov_service",
-                       format_func=lambda c: taxonomy.services().label(c, lang))
+service = st.selectbox(
+    t("chosen_service", lang),
+    options,
+    key="cov_service",
+    format_func=lambda c: taxonomy.services().label(c, lang),
+)
 counts = coverage.matrix(sites, "province", [service]).loc[service]
 st.plotly_chart(charts.choropleth(counts, lang, service), key="choropleth")
-distances = coverage.nearest_provider(sites, service, ui.municipalities())
+distances = coverage.nearest_provider(sites, service, coverage_page.municipalities())
 if distances["distance_km"].isna().all():
     st.info(t("no_provider", lang, service=taxonomy.services().label(service, lang)))
 else:
     st.plotly_chart(charts.distance_map(distances, lang, service), key="distance_map")
     st.subheader(t("deserts_title", lang))
-    deserts = ui.distance_table(coverage.deserts(distances), lang)
+    deserts = tables.distance_table(coverage.deserts(distances), lang)
     st.dataframe(deserts, hide_index=True, key="deserts")
-    ui.table_downloads(ui.distance_table(distances, lang), lang, "lien-distances", "distances")
+    common.table_downloads(
+        tables.distance_table(distances, lang),
+        lang,
+        "lien-distances",
+        "distances",
+        t("download_distance_csv", lang),
+        t("download_distance_xlsx", lang),
+        "distance",
+    )
 st.caption(t("per_capita_note", lang))
 
-ui.funder_summary(figures, by_province, holes, lang)
+coverage_page.funder_summary(figures, by_province, holes, lang)

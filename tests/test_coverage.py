@@ -10,8 +10,8 @@ import pytest
 from geopy.distance import geodesic
 
 from lien import coverage
-from lien.directory import load_directory
 from lien.filters import prepare
+from lien.ingest.directory import load_directory
 
 # Seven sites of six organisations. Header = line 1, so the sites are on lines 2-8.
 #
@@ -43,9 +43,20 @@ welcome-national,welcome,Refugees Welcome,Réseau d'hébergement,,,,,,national,h
 legal-online,legalonline,Legal Online,Permanence juridique en ligne,,,,,,online,legal_aid,,,,,,,,fixture § Legal,2017-03
 """
 
-PROVINCES = ["04000", "10000", "20001", "20002", "30000", "40000", "50000", "60000", "70000",
-             "80000", "90000"]
-BBOX = {"lat": (49.49, 51.51), "lon": (2.54, 6.41)}   # Belgium's extent, with a little slack
+PROVINCES = [
+    "04000",
+    "10000",
+    "20001",
+    "20002",
+    "30000",
+    "40000",
+    "50000",
+    "60000",
+    "70000",
+    "80000",
+    "90000",
+]
+BBOX = {"lat": (49.49, 51.51), "lon": (2.54, 6.41)}  # Belgium's extent, with a little slack
 
 
 @pytest.fixture(scope="module")
@@ -75,14 +86,28 @@ def _site(sites: pd.DataFrame, site_id: str) -> tuple[float, float]:
 
 # --- the fixture itself -------------------------------------------------------------------------
 
+
 def test_fixture_is_located_as_worked_out(sites: pd.DataFrame) -> None:
     """The loader places each fixture site where the hand computation assumes."""
     by_id = sites.set_index("site_id")
-    assert list(by_id.index) == ["caritas-liege", "caritas-namur", "apd-caricole",
-                                 "medimmigrant-bruxelles", "vwv-antwerpen", "welcome-national",
-                                 "legal-online"]
-    assert list(by_id["coord_precision"]) == ["address", "address", "locality", "locality",
-                                              "postcode", "", ""]
+    assert list(by_id.index) == [
+        "caritas-liege",
+        "caritas-namur",
+        "apd-caricole",
+        "medimmigrant-bruxelles",
+        "vwv-antwerpen",
+        "welcome-national",
+        "legal-online",
+    ]
+    assert list(by_id["coord_precision"]) == [
+        "address",
+        "address",
+        "locality",
+        "locality",
+        "postcode",
+        "",
+        "",
+    ]
     assert list(by_id["province_code"]) == ["60000", "90000", "20001", "04000", "10000", "", ""]
     assert list(by_id["region_code"]) == ["03000", "03000", "02000", "04000", "02000", "", ""]
     assert _site(sites, "caritas-liege") == (50.64, 5.57)
@@ -94,6 +119,7 @@ def test_fixture_is_located_as_worked_out(sites: pd.DataFrame) -> None:
 
 
 # --- headline -----------------------------------------------------------------------------------
+
 
 def test_headline_counts(sites: pd.DataFrame) -> None:
     """Organisations, sites, services, provinces, approximate share, national orgs and dates."""
@@ -119,14 +145,20 @@ def test_headline_counts(sites: pd.DataFrame) -> None:
 def test_headline_of_no_sites(sites: pd.DataFrame) -> None:
     """A filter that matches nothing gives zero figures, not an exception."""
     figures = coverage.headline(sites.iloc[0:0])
-    assert (figures.organisations, figures.sites, figures.services_offered,
-            figures.provinces_covered, figures.national_organisations) == (0, 0, 0, 0, 0)
+    assert (
+        figures.organisations,
+        figures.sites,
+        figures.services_offered,
+        figures.provinces_covered,
+        figures.national_organisations,
+    ) == (0, 0, 0, 0, 0)
     assert figures.provinces_total == 11
     assert figures.approximate_share == 0.0
     assert figures.source_dates == ()
 
 
 # --- matrix -------------------------------------------------------------------------------------
+
 
 def test_matrix_by_province_counts_every_cell(sites: pd.DataFrame) -> None:
     """Every non-zero cell of the province matrix, and zero everywhere else."""
@@ -138,9 +170,12 @@ def test_matrix_by_province_counts_every_cell(sites: pd.DataFrame) -> None:
     # Bruxelles health, Antwerpen housing+information, national housing+mentoring,
     # online legal_aid -> 10 pairs, each in exactly one cell.
     expected = {
-        ("housing", "60000"): 1, ("housing", "90000"): 1, ("housing", "10000"): 1,
+        ("housing", "60000"): 1,
+        ("housing", "90000"): 1,
+        ("housing", "10000"): 1,
         ("housing", "national"): 1,
-        ("legal_aid", "60000"): 1, ("legal_aid", "national"): 1,
+        ("legal_aid", "60000"): 1,
+        ("legal_aid", "national"): 1,
         ("detention_visits", "20001"): 1,
         ("health", "04000"): 1,
         ("information", "10000"): 1,
@@ -168,11 +203,33 @@ def test_matrix_restricted_services(sites: pd.DataFrame) -> None:
     assert list(table.index) == ["housing", "detention_visits"]
     assert table.shape == (2, 12)
     assert table.loc["housing"].to_dict() == {
-        "04000": 0, "10000": 1, "20001": 0, "20002": 0, "30000": 0, "40000": 0, "50000": 0,
-        "60000": 1, "70000": 0, "80000": 0, "90000": 1, "national": 1}
+        "04000": 0,
+        "10000": 1,
+        "20001": 0,
+        "20002": 0,
+        "30000": 0,
+        "40000": 0,
+        "50000": 0,
+        "60000": 1,
+        "70000": 0,
+        "80000": 0,
+        "90000": 1,
+        "national": 1,
+    }
     assert table.loc["detention_visits"].to_dict() == {
-        "04000": 0, "10000": 0, "20001": 1, "20002": 0, "30000": 0, "40000": 0, "50000": 0,
-        "60000": 0, "70000": 0, "80000": 0, "90000": 0, "national": 0}
+        "04000": 0,
+        "10000": 0,
+        "20001": 1,
+        "20002": 0,
+        "30000": 0,
+        "40000": 0,
+        "50000": 0,
+        "60000": 0,
+        "70000": 0,
+        "80000": 0,
+        "90000": 0,
+        "national": 0,
+    }
 
 
 def test_matrix_unoffered_service_is_a_zero_row(sites: pd.DataFrame) -> None:
@@ -184,9 +241,11 @@ def test_matrix_unoffered_service_is_a_zero_row(sites: pd.DataFrame) -> None:
 
 def test_matrix_by_region(sites: pd.DataFrame) -> None:
     """Region columns: Flanders 02000, Wallonia 03000, Brussels 04000, then national."""
-    table = coverage.matrix(sites, "region",
-                            ["housing", "legal_aid", "detention_visits", "health", "information",
-                             "mentoring"])
+    table = coverage.matrix(
+        sites,
+        "region",
+        ["housing", "legal_aid", "detention_visits", "health", "information", "mentoring"],
+    )
     assert list(table.columns) == ["02000", "03000", "04000", "national"]
     # housing: Antwerpen (02000); Liège, Namur (03000); national row
     # legal_aid: Liège (03000); online row
@@ -205,19 +264,31 @@ def test_matrix_by_region(sites: pd.DataFrame) -> None:
 
 # --- gaps ---------------------------------------------------------------------------------------
 
+
 def test_gaps_of_restricted_services(sites: pd.DataFrame) -> None:
     """Exactly the empty (service, province) cells, in row then REFNIS order."""
     table = coverage.matrix(sites, "province", ["housing", "detention_visits"])
     # housing is present in 10000, 60000, 90000 -> 8 gaps; detention_visits only in 20001
     # (Steenokkerzeel, Brabant flamand) -> 10 gaps. Its national cell is 0 but is no gap.
     assert coverage.gaps(table) == [
-        ("housing", "04000"), ("housing", "20001"), ("housing", "20002"), ("housing", "30000"),
-        ("housing", "40000"), ("housing", "50000"), ("housing", "70000"), ("housing", "80000"),
-        ("detention_visits", "04000"), ("detention_visits", "10000"),
-        ("detention_visits", "20002"), ("detention_visits", "30000"),
-        ("detention_visits", "40000"), ("detention_visits", "50000"),
-        ("detention_visits", "60000"), ("detention_visits", "70000"),
-        ("detention_visits", "80000"), ("detention_visits", "90000"),
+        ("housing", "04000"),
+        ("housing", "20001"),
+        ("housing", "20002"),
+        ("housing", "30000"),
+        ("housing", "40000"),
+        ("housing", "50000"),
+        ("housing", "70000"),
+        ("housing", "80000"),
+        ("detention_visits", "04000"),
+        ("detention_visits", "10000"),
+        ("detention_visits", "20002"),
+        ("detention_visits", "30000"),
+        ("detention_visits", "40000"),
+        ("detention_visits", "50000"),
+        ("detention_visits", "60000"),
+        ("detention_visits", "70000"),
+        ("detention_visits", "80000"),
+        ("detention_visits", "90000"),
     ]
 
 
@@ -237,11 +308,15 @@ def test_gaps_never_name_the_national_column(sites: pd.DataFrame) -> None:
 def test_gaps_at_region_level(sites: pd.DataFrame) -> None:
     """Region gaps for housing and detention_visits."""
     table = coverage.matrix(sites, "region", ["housing", "detention_visits"])
-    assert coverage.gaps(table) == [("housing", "04000"), ("detention_visits", "03000"),
-                                    ("detention_visits", "04000")]
+    assert coverage.gaps(table) == [
+        ("housing", "04000"),
+        ("detention_visits", "03000"),
+        ("detention_visits", "04000"),
+    ]
 
 
 # --- municipality points ------------------------------------------------------------------------
+
 
 def test_municipality_points_cover_belgium(points: pd.DataFrame) -> None:
     """565 municipalities (all have a main-postcode centroid), in provinces, inside Belgium."""
@@ -310,8 +385,15 @@ HOUSING = [
 
 
 @pytest.mark.parametrize(("nis", "name", "site_id", "organisation", "km"), HOUSING)
-def test_nearest_housing(sites: pd.DataFrame, points: pd.DataFrame, nis: str, name: str,
-                         site_id: str, organisation: str, km: float) -> None:
+def test_nearest_housing(
+    sites: pd.DataFrame,
+    points: pd.DataFrame,
+    nis: str,
+    name: str,
+    site_id: str,
+    organisation: str,
+    km: float,
+) -> None:
     """The nearest housing site of four municipalities, and its distance."""
     row = coverage.nearest_provider(sites, "housing", _municipality(points, nis)).iloc[0]
     assert row["nearest_site"] == name
@@ -321,13 +403,23 @@ def test_nearest_housing(sites: pd.DataFrame, points: pd.DataFrame, nis: str, na
     assert math.isclose(row["distance_km"], ellipsoid, rel_tol=0.01)
 
 
-@pytest.mark.parametrize(("service", "nis", "name", "site_id", "km"), [
-    ("detention_visits", "21004", "Visites au centre fermé Caricole", "apd-caricole", 13.681),
-    ("detention_visits", "81001", "Visites au centre fermé Caricole", "apd-caricole", 165.631),
-    ("health", "21004", "Consultations Bruxelles", "medimmigrant-bruxelles", 0.479),
-])
-def test_nearest_single_provider(sites: pd.DataFrame, points: pd.DataFrame, service: str,
-                                 nis: str, name: str, site_id: str, km: float) -> None:
+@pytest.mark.parametrize(
+    ("service", "nis", "name", "site_id", "km"),
+    [
+        ("detention_visits", "21004", "Visites au centre fermé Caricole", "apd-caricole", 13.681),
+        ("detention_visits", "81001", "Visites au centre fermé Caricole", "apd-caricole", 165.631),
+        ("health", "21004", "Consultations Bruxelles", "medimmigrant-bruxelles", 0.479),
+    ],
+)
+def test_nearest_single_provider(
+    sites: pd.DataFrame,
+    points: pd.DataFrame,
+    service: str,
+    nis: str,
+    name: str,
+    site_id: str,
+    km: float,
+) -> None:
     """A service with one located provider: that provider, at the hand-computed distance."""
     row = coverage.nearest_provider(sites, service, _municipality(points, nis)).iloc[0]
     assert row["nearest_site"] == name
@@ -345,8 +437,11 @@ def test_nearest_keeps_every_municipality(sites: pd.DataFrame, points: pd.DataFr
     assert set(distances["nearest_site"]) == {"Visites au centre fermé Caricole"}
     # Housing has three located providers and every one of them is someone's nearest.
     housing = coverage.nearest_provider(sites, "housing", points)
-    assert set(housing["nearest_site"]) == {"Café logement Liège", "Café logement Namur",
-                                            "Onthaal Antwerpen"}
+    assert set(housing["nearest_site"]) == {
+        "Café logement Liège",
+        "Café logement Namur",
+        "Onthaal Antwerpen",
+    }
 
 
 def test_nearest_of_unoffered_service_is_nan(sites: pd.DataFrame, points: pd.DataFrame) -> None:
@@ -358,8 +453,9 @@ def test_nearest_of_unoffered_service_is_nan(sites: pd.DataFrame, points: pd.Dat
     assert (distances["nearest_organisation"] == "").all()
 
 
-def test_national_and_online_sites_are_not_providers(sites: pd.DataFrame,
-                                                     points: pd.DataFrame) -> None:
+def test_national_and_online_sites_are_not_providers(
+    sites: pd.DataFrame, points: pd.DataFrame
+) -> None:
     """National/online rows have no place, so they are never anyone's nearest provider."""
     # mentoring: offered only by the national row -> no provider at all.
     assert coverage.nearest_provider(sites, "mentoring", points)["distance_km"].isna().all()
@@ -378,6 +474,7 @@ def test_nearest_does_not_change_its_input(sites: pd.DataFrame, points: pd.DataF
 
 
 # --- deserts ------------------------------------------------------------------------------------
+
 
 def test_deserts_farthest_first(sites: pd.DataFrame, points: pd.DataFrame) -> None:
     """`top` rows, distances non-increasing, the first one the global maximum."""
@@ -404,10 +501,12 @@ def test_deserts_of_no_provider(sites: pd.DataFrame, points: pd.DataFrame) -> No
 def test_matrix_counts_a_repeated_code_once(sites: pd.DataFrame) -> None:
     """A site that lists a service twice ('housing;legal_aid;housing') is still one site."""
     # The loader accepts a repeated code, so the statistics must not double-count it.
-    doubled = load_directory(FIXTURE_CSV.replace("housing;legal_aid,", "housing;legal_aid;housing,")
-                             .encode("utf-8"))
+    doubled = load_directory(
+        FIXTURE_CSV.replace("housing;legal_aid,", "housing;legal_aid;housing,").encode("utf-8")
+    )
     assert doubled.set_index("site_id").at["caritas-liege", "services"] == (
-        "housing;legal_aid;housing")
+        "housing;legal_aid;housing"
+    )
     table = coverage.matrix(prepare(doubled), "province", ["housing"])
     assert table.at["housing", "60000"] == 1
     assert table.loc["housing"].sum() == 4

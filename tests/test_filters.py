@@ -10,17 +10,16 @@ import pytest
 from geopy.distance import geodesic
 
 from lien import filters
-from lien.directory import load_directory
 from lien.filters import Filters, from_query, to_query
-from lien.gazetteer import default_gazetteer
-
-AREAS = ["02000", "03000", "04000", "10000", "20001", "20002", "30000", "40000", "50000",
-         "60000", "70000", "80000", "90000"]
+from lien.geo import distance
+from lien.geo.gazetteer import default_gazetteer
+from lien.ingest import directory
+from lien.ingest.directory import load_directory
 
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
-    return filters.prepare(load_directory())
+    return directory.prepare(load_directory())
 
 
 def _ids(result: pd.DataFrame) -> set[str]:
@@ -52,8 +51,10 @@ def test_audience_filter(frame: pd.DataFrame) -> None:
 
 
 def test_language_filter(frame: pd.DataFrame) -> None:
-    assert _ids(filters.apply(frame, Filters(languages=("nl",)))) == {"csp-bruxelles",
-                                                                      "togather-one"}
+    assert _ids(filters.apply(frame, Filters(languages=("nl",)))) == {
+        "csp-bruxelles",
+        "togather-one",
+    }
 
 
 def test_province_filter_keeps_national_sites(frame: pd.DataFrame) -> None:
@@ -61,7 +62,7 @@ def test_province_filter_keeps_national_sites(frame: pd.DataFrame) -> None:
     located = result[result["_located"]]
     assert set(located["province_code"]) == {"50000"}
     assert {"cpas-thuin", "cric-charleroi", "apd-mons"} <= _ids(located)
-    assert "cire" in _ids(result)   # national: serves every province
+    assert "cire" in _ids(result)  # national: serves every province
 
 
 def test_region_code_selects_its_provinces(frame: pd.DataFrame) -> None:
@@ -84,8 +85,9 @@ def test_keyword_ignores_accents_and_case(frame: pd.DataFrame) -> None:
 
 
 def test_filters_combine_with_and(frame: pd.DataFrame) -> None:
-    result = filters.apply(frame, Filters(services=("legal_aid",), provinces=("04000",),
-                                          national=False, q="seso"))
+    result = filters.apply(
+        frame, Filters(services=("legal_aid",), provinces=("04000",), national=False, q="seso")
+    )
     assert _ids(result) == {"seso-siege", "seso-point-info-bordet"}
 
 
@@ -105,54 +107,74 @@ def test_distance_ordering_and_radius(frame: pd.DataFrame) -> None:
 
 def test_haversine_matches_geodesic_within_half_percent() -> None:
     import numpy as np
-    d = filters.haversine_km(50.8467, 4.3525, np.array([50.6337]), np.array([5.5675]))[0]
+
+    d = distance.haversine_km(50.8467, 4.3525, np.array([50.6337]), np.array([5.5675]))[0]
     assert math.isclose(d, geodesic((50.8467, 4.3525), (50.6337, 5.5675)).km, rel_tol=0.005)
 
 
 def test_query_round_trip() -> None:
-    f = Filters(services=("housing", "legal_aid"), audiences=("refugees",),
-                provinces=("04000", "60000"), languages=("fr",), q="café", near="Luik",
-                radius_km=12.0, national=False, lang="nl")
+    f = Filters(
+        services=("housing", "legal_aid"),
+        audiences=("refugees",),
+        provinces=("04000", "60000"),
+        languages=("fr",),
+        q="café",
+        near="Luik",
+        radius_km=12.0,
+        national=False,
+        lang="nl",
+    )
     query = to_query(f)
-    assert query == {"service": "housing,legal_aid", "audience": "refugees",
-                     "province": "04000,60000", "language": "fr", "q": "café", "near": "Luik",
-                     "radius_km": "12", "national": "0", "lang": "nl"}
-    parsed = from_query(query, AREAS)
+    assert query == {
+        "service": "housing,legal_aid",
+        "audience": "refugees",
+        "province": "04000,60000",
+        "language": "fr",
+        "q": "café",
+        "near": "Luik",
+        "radius_km": "12",
+        "national": "0",
+        "lang": "nl",
+    }
+    parsed = from_query(query)
     assert parsed.filters == f and parsed.notices == []
 
 
 def test_defaults_give_an_empty_query() -> None:
     assert to_query(Filters()) == {}
-    assert from_query({}, AREAS).filters == Filters()
+    assert from_query({}).filters == Filters()
 
 
 def test_repeated_parameters_are_values() -> None:
-    parsed = from_query({"service": ["housing", "health"], "lang": ["nl", "en"]}, AREAS)
+    parsed = from_query({"service": ["housing", "health"], "lang": ["nl", "en"]})
     assert parsed.filters.services == ("housing", "health")
     assert parsed.filters.lang == "en"
 
 
-@pytest.mark.parametrize(("params", "name"), [
-    ({"service": "teleportation"}, "service"),
-    ({"audience": "<script>"}, "audience"),
-    ({"province": "99999"}, "province"),
-    ({"language": "xx"}, "language"),
-    ({"radius_km": "far"}, "radius_km"),
-    ({"radius_km": "-5"}, "radius_km"),
-    ({"radius_km": "nan"}, "radius_km"),
-    ({"national": "yes"}, "national"),
-    ({"lang": "de"}, "lang"),
-    ({"q": "x" * 5000}, "q"),
-])
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"service": "teleportation"}, "service"),
+        ({"audience": "<script>"}, "audience"),
+        ({"province": "99999"}, "province"),
+        ({"language": "xx"}, "language"),
+        ({"radius_km": "far"}, "radius_km"),
+        ({"radius_km": "-5"}, "radius_km"),
+        ({"radius_km": "nan"}, "radius_km"),
+        ({"national": "yes"}, "national"),
+        ({"lang": "de"}, "lang"),
+        ({"q": "x" * 5000}, "q"),
+    ],
+)
 def test_bad_values_are_ignored_with_a_notice(params: dict[str, str], name: str) -> None:
-    parsed = from_query(params, AREAS)
+    parsed = from_query(params)
     assert [n.name for n in parsed.notices] == [name]
     assert len(parsed.notices[0].value) <= 41
     assert len(parsed.filters.q) <= filters.MAX_TEXT
 
 
 def test_good_values_survive_next_to_bad_ones() -> None:
-    parsed = from_query({"service": "housing,nope"}, AREAS)
+    parsed = from_query({"service": "housing,nope"})
     assert parsed.filters.services == ("housing",)
     assert [(n.name, n.value) for n in parsed.notices] == [("service", "nope")]
 
@@ -160,8 +182,9 @@ def test_good_values_survive_next_to_bad_ones() -> None:
 def test_share_url_opens_the_same_view() -> None:
     chosen = Filters(services=("housing", "legal_aid"), near="Liège", radius_km=10.0, lang="nl")
     url = filters.share_url("https://lien.example/app?old=1#top", chosen)
-    assert url == ("https://lien.example/app?service=housing%2Clegal_aid&near=Li%C3%A8ge"
-                   "&radius_km=10&lang=nl")
-    parsed = filters.from_query(parse_qs(urlsplit(url).query), [], [])
+    assert url == (
+        "https://lien.example/app?service=housing%2Clegal_aid&near=Li%C3%A8ge&radius_km=10&lang=nl"
+    )
+    parsed = filters.from_query(parse_qs(urlsplit(url).query), [])
     assert parsed.filters == chosen and parsed.notices == []
     assert filters.share_url("http://localhost:8501/", Filters()) == "http://localhost:8501/"

@@ -19,8 +19,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lien import check, directory, hsds, tabular, upload, worker
-from lien.paths import ORGANISATIONS_CSV, ROOT
+from lien import check, openreferral
+from lien.config import ORGANISATIONS_CSV, ROOT
+from lien.ingest import directory, tabular, upload, worker
+from lien.ingest import hsds as hsds_in
+from lien.outputs import hsds as hsds_out
 from lien.problems import DirectoryError, ProblemList, problem
 from lien.text import clean_query, fold
 from tests.support import hostile, tasks
@@ -46,19 +49,25 @@ def _refusal_code(maker: str) -> str:
 
 # --- the worker ----------------------------------------------------------------------------------
 
+
 def test_a_worker_returns_its_result_and_reports_progress() -> None:
     seen: list[tuple[int, int]] = []
     assert worker.run(tasks.count, 3, progress=lambda d, t: seen.append((d, t))) == 3
     assert seen and seen[-1] == (3, 3)
 
 
-@pytest.mark.parametrize("task, limits, reason", [
-    (tasks.hog_memory, worker.Limits(memory_mb=700, cpu_seconds=30, wall_seconds=60), "memory"),
-    (tasks.spin, worker.Limits(memory_mb=1024, cpu_seconds=1, wall_seconds=60), "cpu"),
-    (tasks.fail, worker.UPLOAD_LIMITS, "crash"),
-], ids=["memory", "cpu", "crash"])
-def test_a_worker_over_its_limit_is_stopped(task: object, limits: worker.Limits,
-                                            reason: str) -> None:
+@pytest.mark.parametrize(
+    "task, limits, reason",
+    [
+        (tasks.hog_memory, worker.Limits(memory_mb=700, cpu_seconds=30, wall_seconds=60), "memory"),
+        (tasks.spin, worker.Limits(memory_mb=1024, cpu_seconds=1, wall_seconds=60), "cpu"),
+        (tasks.fail, worker.UPLOAD_LIMITS, "crash"),
+    ],
+    ids=["memory", "cpu", "crash"],
+)
+def test_a_worker_over_its_limit_is_stopped(
+    task: object, limits: worker.Limits, reason: str
+) -> None:
     with pytest.raises(worker.WorkerError) as stopped:
         worker.run(task, limits=limits)  # type: ignore[arg-type]
     assert stopped.value.reason == reason
@@ -70,8 +79,7 @@ def test_a_worker_past_its_deadline_is_killed() -> None:
     assert stopped.value.reason == "time"
 
 
-def test_the_data_page_says_so_when_the_worker_is_stopped(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_data_page_says_so_when_the_worker_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     # The upload's task replaced by one that never stops allocating, under a small limit.
     monkeypatch.setattr(upload, "check_upload", tasks.hog_memory)
     monkeypatch.setattr(worker, "UPLOAD_LIMITS", worker.Limits(memory_mb=700))
@@ -79,16 +87,19 @@ def test_the_data_page_says_so_when_the_worker_is_stopped(
     at.query_params["lang"] = "nl"
     at.run()
     at.switch_page(DATA_PAGE).run()
-    at.file_uploader(key="upload_file").set_value(("netwerk.csv", b"Naam,Diensten\nA,b\n",
-                                                   "text/csv"))
+    at.file_uploader(key="upload_file").set_value(
+        ("netwerk.csv", b"Naam,Diensten\nA,b\n", "text/csv")
+    )
     at.run()
     assert not at.exception
     assert shown(at.error[0].value) == "netwerk.csv kan niet gelezen worden:"
     assert "te groot of te complex om hier te controleren (geheugen)" in shown(
-        at.markdown[-1].value)
+        at.markdown[-1].value
+    )
 
 
 # --- files: each hostile upload ends in a result or a plain refusal ------------------------------
+
 
 def test_an_xlsx_declaring_17_billion_cells_is_read_as_its_two_rows() -> None:
     result = _checked("xlsx_dimension_bomb")
@@ -141,8 +152,11 @@ def test_long_cells_set_their_row_aside_and_keep_the_others(maker: str) -> None:
     result = _checked(maker)
     assert isinstance(result, upload.Upload)
     assert set(result.frame["organisation"]) == {"Croix-Rouge Accueil", "Vluchtelingenwerk"}
-    assert result.problems and {p.code for p in result.problems} <= {"too_long", "unknown_city",
-                                                                      "needs_place"}
+    assert result.problems and {p.code for p in result.problems} <= {
+        "too_long",
+        "unknown_city",
+        "needs_place",
+    }
     assert any(p.code == "too_long" for p in result.problems)
 
 
@@ -162,11 +176,14 @@ def test_invisible_characters_in_a_town_do_not_defeat_matching() -> None:
     assert set(result.frame["municipality"]) == {"Liège", "Anvers"}
 
 
-@pytest.mark.parametrize("maker, code", [
-    ("hsds_deep_datapackage", "hsds_bad_datapackage"),
-    ("hsds_many_services", "hsds_too_many_rows"),
-    ("hsds_damaged", "hsds_not_zip"),
-])
+@pytest.mark.parametrize(
+    "maker, code",
+    [
+        ("hsds_deep_datapackage", "hsds_bad_datapackage"),
+        ("hsds_many_services", "hsds_too_many_rows"),
+        ("hsds_damaged", "hsds_not_zip"),
+    ],
+)
 def test_hostile_open_referral_packages_are_refused_plainly(maker: str, code: str) -> None:
     assert _refusal_code(maker) == code
 
@@ -177,13 +194,17 @@ def test_formulas_in_hsds_files_are_defended_and_read_back_as_text() -> None:
     sites.loc[0, "organisation"] = '=HYPERLINK("http://evil.example","x")'
     sites.loc[1, "description"] = "@SUM(1+1)"
     sites.loc[2, "hours"] = "=cmd|' /C calc'!A0"
-    package = hsds.export_zip(sites)
+    package = hsds_out.export_zip(sites)
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
-        cells = [cell for name in archive.namelist() if name.endswith(".csv")
-                 for row in csv.reader(io.StringIO(archive.read(name).decode("utf-8")))
-                 for cell in row]
+        cells = [
+            cell
+            for name in archive.namelist()
+            if name.endswith(".csv")
+            for row in csv.reader(io.StringIO(archive.read(name).decode("utf-8")))
+            for cell in row
+        ]
     assert not [c for c in cells if c.startswith(("=", "@", "\t", "\r"))]
-    back = hsds.import_zip(package)
+    back = hsds_in.import_zip(package)
     assert list(back["phone"].head(3)) == list(sites["phone"])  # phone numbers stay intact
     assert list(back["organisation"].head(3)) == list(sites["organisation"])
     assert back.loc[1, "description"] == "@SUM(1+1)"
@@ -192,24 +213,25 @@ def test_formulas_in_hsds_files_are_defended_and_read_back_as_text() -> None:
 
 def test_a_foreign_package_of_formulas_is_read_as_text() -> None:
     name, data = hostile.hsds_formulas()
-    rows = hsds.import_zip(data, name)
+    rows = hsds_in.import_zip(data, name)
     assert rows.loc[0, "organisation"] == '=HYPERLINK("http://evil.example","x")'
     assert rows.loc[0, "description"] == "@SUM(1+1)"
 
 
 def test_hsds_export_defends_formulas_but_keeps_phones_and_numbers() -> None:
-    assert hsds.formula_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert hsds.formula_safe("@SUM(1)") == "'@SUM(1)"
-    assert hsds.formula_safe("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
-    assert hsds.formula_safe("-2+3+cmd|' /C calc'!A0") == "'-2+3+cmd|' /C calc'!A0"
-    assert hsds.formula_safe("\tx") == "'\tx"
+    assert openreferral.formula_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert openreferral.formula_safe("@SUM(1)") == "'@SUM(1)"
+    assert openreferral.formula_safe("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
+    assert openreferral.formula_safe("-2+3+cmd|' /C calc'!A0") == "'-2+3+cmd|' /C calc'!A0"
+    assert openreferral.formula_safe("\tx") == "'\tx"
     for intact in ("+32 2 123 45 67", "-0.5", "4.35", "Maison"):
-        assert hsds.formula_safe(intact) == intact
+        assert openreferral.formula_safe(intact) == intact
     for value in ("=1", "+x", "@a", "plain"):
-        assert hsds.unformula(hsds.formula_safe(value)) == value
+        assert openreferral.unformula(openreferral.formula_safe(value)) == value
 
 
 # --- text: linear, and bounded before work -------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", tasks.PROBES)
 def test_text_handlers_are_linear_on_100_kb_adversarial_strings(name: str) -> None:
@@ -227,11 +249,13 @@ def test_queries_are_bounded_and_cleaned_before_matching() -> None:
 
 def test_a_long_value_is_cut_in_the_message() -> None:
     found = problem(3, "city", "unknown_city", value=repr("a " * 3_000))
-    assert len(found.message) < 150 and found.message.endswith("… is not a Belgian "
-                                                               "municipality or locality")
+    assert len(found.message) < 150 and found.message.endswith(
+        "… is not a Belgian municipality or locality"
+    )
 
 
 # --- the shared directory degrades, it doesn't disappear ----------------------------------------
+
 
 def _seed_with(tmp_path: Path, extra: str) -> Path:
     path = tmp_path / "directory.csv"
@@ -243,8 +267,18 @@ def _row(**values: str) -> str:
     """One more line for the seed file: a valid national site, with `values` changed."""
     fields = ORGANISATIONS_CSV.read_text(encoding="utf-8").splitlines()[0].split(",")
     row = {f: "" for f in fields}
-    row.update({"site_id": "new-1", "org_id": "new", "organisation": "New", "site": "New",
-                "precision": "national", "services": "housing", "source": "test", **values})
+    row.update(
+        {
+            "site_id": "new-1",
+            "org_id": "new",
+            "organisation": "New",
+            "site": "New",
+            "precision": "national",
+            "services": "housing",
+            "source": "test",
+            **values,
+        }
+    )
     return ",".join(row.values()) + "\n"
 
 
@@ -259,13 +293,18 @@ def test_strict_mode_refuses_on_any_problem(tmp_path: Path) -> None:
     assert directory.load_shared(str(path), strict=True).refused
 
 
-@pytest.mark.parametrize("where, code", [
-    (lambda tmp: tmp, "is_folder"),
-    (lambda tmp: tmp / "nowhere.csv", "not_found"),
-    (lambda tmp: Path(__file__) / "below-a-file.csv", "unreadable"),
-], ids=["folder", "missing", "not-a-folder"])
-def test_unreadable_directories_are_refused_with_a_reason(tmp_path: Path, where: object,
-                                                          code: str) -> None:
+@pytest.mark.parametrize(
+    "where, code",
+    [
+        (lambda tmp: tmp, "is_folder"),
+        (lambda tmp: tmp / "nowhere.csv", "not_found"),
+        (lambda tmp: Path(__file__) / "below-a-file.csv", "unreadable"),
+    ],
+    ids=["folder", "missing", "not-a-folder"],
+)
+def test_unreadable_directories_are_refused_with_a_reason(
+    tmp_path: Path, where: object, code: str
+) -> None:
     shared = directory.load_shared(str(where(tmp_path)))  # type: ignore[operator]
     assert shared.refused and [p.code for p in shared.problems] == [code]
 
@@ -276,31 +315,46 @@ def test_a_cell_past_the_csv_field_limit_in_lien_data_is_a_problem(tmp_path: Pat
 
 
 def test_the_check_command_prints_the_report_and_fails_on_problems(tmp_path: Path) -> None:
-    clean = subprocess.run([sys.executable, "-m", "lien.check", str(ORGANISATIONS_CSV)],
-                           capture_output=True, text=True, cwd=ROOT)
+    clean = subprocess.run(
+        [sys.executable, "-m", "lien.check", str(ORGANISATIONS_CSV)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert clean.returncode == 0, clean.stderr
     assert clean.stdout.startswith("organisations.csv: 32 record(s) read, 32 shown, 0 set aside")
     broken = _seed_with(tmp_path, "\n" + "x," * 3 + "\n")
-    found = subprocess.run([sys.executable, "-m", "lien.check", str(broken), "--lang", "fr"],
-                           capture_output=True, text=True, cwd=ROOT)
+    found = subprocess.run(
+        [sys.executable, "-m", "lien.check", str(broken), "--lang", "fr"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert found.returncode == 1
     assert "ligne 35" in found.stdout and "Traceback" not in found.stderr
 
 
-def test_bad_geocode_cache_rows_are_skipped_and_logged(tmp_path: Path,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
-    import geocode
+def test_bad_geocode_cache_rows_are_skipped_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from lien import geocoding as geocode
 
     path = tmp_path / "cache.csv"
     header = ",".join(geocode.GeocodeCache.FIELDS)
-    path.write_text("\n".join([
-        header,
-        "namur,Namur,ok,50.46,4.87,locality,5000,Namur,2026-01-01",
-        "inf,Inf,ok,1e999,4.87,locality,,,",
-        "word,Word,ok,north,4.87,locality,,,",
-        "short,Short",
-        "odd,Odd,maybe,,,,,,",
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                header,
+                "namur,Namur,ok,50.46,4.87,locality,5000,Namur,2026-01-01",
+                "inf,Inf,ok,1e999,4.87,locality,,,",
+                "word,Word,ok,north,4.87,locality,,,",
+                "short,Short",
+                "odd,Odd,maybe,,,,,,",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     with caplog.at_level(logging.WARNING, logger="lien.geocode"):
         cache = geocode.GeocodeCache(path)
     assert set(cache.rows) == {"namur"} and cache.skipped == 4

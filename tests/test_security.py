@@ -5,20 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lien.config import ORGANISATIONS_CSV, ROOT
+from lien.ingest import directory
+from lien.ingest.directory import read_directory
+from lien.outputs import export
 from tests.support.markdown import html, links, shown
 
-from lien import export, filters
-from lien.directory import read_directory
-from lien.paths import ORGANISATIONS_CSV, ROOT
-
-PAYLOADS = ['<script>alert("x")</script>', "<img src=x onerror=alert(1)>",
-            '"><svg onload=alert(1)>', "=HYPERLINK(\"http://evil\",\"x\")", "@SUM(1+1)"]
+PAYLOADS = [
+    '<script>alert("x")</script>',
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    '=HYPERLINK("http://evil","x")',
+    "@SUM(1+1)",
+]
 
 
 @pytest.fixture
@@ -32,7 +36,9 @@ def malicious(tmp_path: Path) -> Path:
     for i, row in enumerate(rows):
         attack = PAYLOADS[i % len(PAYLOADS)]
         # One name per organisation, or the loader rightly refuses the rows.
-        row["organisation"] = f"{PAYLOADS[orgs.index(row['org_id']) % len(PAYLOADS)]} {row['org_id']}"
+        row["organisation"] = (
+            f"{PAYLOADS[orgs.index(row['org_id']) % len(PAYLOADS)]} {row['org_id']}"
+        )
         for name in ("site", "description", "hours", "contact_person", "notes"):
             row[name] = f"{attack} {row[name]}"
     path = tmp_path / "malicious.csv"
@@ -45,10 +51,10 @@ def malicious(tmp_path: Path) -> Path:
 
 def test_links_with_other_schemes_are_refused_by_the_loader(tmp_path: Path) -> None:
     text = ORGANISATIONS_CSV.read_text(encoding="utf-8").replace(
-        "www.csp-psc.be", "javascript:alert(1)", 1)
+        "www.csp-psc.be", "javascript:alert(1)", 1
+    )
     result = read_directory(text.encode("utf-8"))
-    assert any(p.field == "website" and "javascript:alert(1)" in p.message
-               for p in result.problems)
+    assert any(p.field == "website" and "javascript:alert(1)" in p.message for p in result.problems)
 
 
 def test_map_script_and_tables_are_inert(malicious: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,21 +62,29 @@ def test_map_script_and_tables_are_inert(malicious: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("LIEN_DATA", str(malicious))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
-    component = next(e for e in at.get("component_instance")
-                     if e.proto.component_name == "streamlit_folium.st_folium")
+    component = next(
+        e
+        for e in at.get("component_instance")
+        if e.proto.component_name == "streamlit_folium.st_folium"
+    )
     args = json.loads(component.proto.json_args)
     script = args["script"] + args["feature_group"]
     for raw in ("<script>alert", "<img src=x", "<svg onload", "javascript:"):
         assert raw not in script
     assert "&lt;img src=x onerror=alert(1)&gt;" in script
     # Tables are data grids, never HTML; their links are only web and mail links.
-    links = [v for frame in (d.value for d in at.dataframe) for column in ("Site web", "E-mail")
-             for v in frame.get(column, []) if isinstance(v, str) and v]
+    links = [
+        v
+        for frame in (d.value for d in at.dataframe)
+        for column in ("Site web", "E-mail")
+        for v in frame.get(column, [])
+        if isinstance(v, str) and v
+    ]
     assert links and all(v.startswith(("https://", "http://", "mailto:")) for v in links)
 
 
 def test_exports_of_a_malicious_view_are_neutralised(malicious: Path) -> None:
-    sites = filters.prepare(read_directory(malicious).frame)
+    sites = directory.prepare(read_directory(malicious).frame)
     text = export.to_csv(sites).decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells if c)
@@ -78,8 +92,10 @@ def test_exports_of_a_malicious_view_are_neutralised(malicious: Path) -> None:
 
 
 # Bare addresses first: messages cut long values, and these must survive the cut.
-MARKDOWN_ATTACK = ("www.evil.com help@evil.com ![pixel](http://evil.example/p.png)"
-                   "[clic](javascript:alert(1))<b>x</b>")
+MARKDOWN_ATTACK = (
+    "www.evil.com help@evil.com ![pixel](http://evil.example/p.png)"
+    "[clic](javascript:alert(1))<b>x</b>"
+)
 
 
 def _no_live_markdown(body: str) -> None:
@@ -115,8 +131,9 @@ def test_uploaded_names_shown_in_messages_are_escaped() -> None:
     _no_live_markdown(at.success[-1].value)
 
 
-def test_template_syntax_in_the_data_is_never_run(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_template_syntax_in_the_data_is_never_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """branca renders element output as a Jinja template: data must reach the page literally."""
     with ORGANISATIONS_CSV.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -131,8 +148,11 @@ def test_template_syntax_in_the_data_is_never_run(tmp_path: Path,
     monkeypatch.setenv("LIEN_DATA", str(path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
-    component = next(e for e in at.get("component_instance")
-                     if e.proto.component_name == "streamlit_folium.st_folium")
+    component = next(
+        e
+        for e in at.get("component_instance")
+        if e.proto.component_name == "streamlit_folium.st_folium"
+    )
     args = json.loads(component.proto.json_args)
     layer = args["feature_group"]
     assert "49 SSTI" not in layer and "#}" in layer

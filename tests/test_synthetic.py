@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from lien.directory import load_directory, read_directory
+from lien.config import ROOT  # noqa: E402
+from lien.ingest.directory import load_directory, read_directory
+from lien.schema import SCHEMA_COLUMNS
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bench" / "make_synthetic.py"
 N = 2_000
 
@@ -27,8 +28,13 @@ def _module():
 
 def _run(n: int, out: Path, seed: int, cwd: Path) -> bytes:
     # From another directory: the script must find the repository on its own.
-    subprocess.run([sys.executable, str(SCRIPT), str(n), str(out), "--seed", str(seed)],
-                   cwd=cwd, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, str(SCRIPT), str(n), str(out), "--seed", str(seed)],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return out.read_bytes()
 
 
@@ -54,8 +60,11 @@ def test_precision_mix_and_coordinates(generated) -> None:
     path, *_ = generated
     frame = read_directory(path).frame
     shares = frame["precision"].value_counts(normalize=True)
-    for precision, expected, slack in (("address", 0.50, 0.05), ("postcode", 0.25, 0.04),
-                                       ("locality", 0.15, 0.04)):
+    for precision, expected, slack in (
+        ("address", 0.50, 0.05),
+        ("postcode", 0.25, 0.04),
+        ("locality", 0.15, 0.04),
+    ):
         assert abs(shares.get(precision, 0) - expected) <= slack, (precision, shares.to_dict())
     unplaced = frame["precision"].isin(["national", "online"])
     assert shares.get("national", 0) > 0 and shares.get("online", 0) > 0
@@ -105,7 +114,7 @@ def test_in_process_generation_loads(tmp_path: Path) -> None:
     module = _module()
     rows = module.generate(200, seed=3)
     assert len(rows) == 200
-    assert all(set(row) == set(module.COLUMNS) for row in rows)
+    assert all(set(row) == set(SCHEMA_COLUMNS) for row in rows)
     path = module.write(rows, tmp_path / "small.csv")
     frame = load_directory(path)
     assert len(frame) == 200

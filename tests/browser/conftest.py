@@ -21,19 +21,34 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import pytest
-from playwright.sync_api import (Browser, ConsoleMessage, Page, Route, WebSocketRoute,
-                                 sync_playwright)
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Route,
+    WebSocketRoute,
+    sync_playwright,
+)
 
-from lien import assets, harness
+from lien.render import assets
+from tests.support import harness
+
 # MAP_IFRAME, map_frame and count_markers are re-exported: the tests import them from here.
-from lien.harness import (CHROMIUM_ARGS, MAP_IFRAME, VIEWPORT, count_markers,  # noqa: F401
-                          is_local, map_frame)
+from tests.support.harness import (  # noqa: F401
+    CHROMIUM_ARGS,
+    MAP_IFRAME,
+    VIEWPORT,
+    count_markers,
+    is_local,
+    map_frame,
+)
 
 CHROMIUM_MISSING = "Debian chromium is not installed: apt-get install chromium"
 _STREAMLIT_PROBE = re.compile(r"404 \(Not Found\) \(https?://[^/]+/[^/_][^/]*/_stcore/")
 
 
 # --- the browser ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
@@ -50,8 +65,9 @@ def chromium_path() -> str:
 def chromium(chromium_path: str) -> Iterator[Browser]:
     """One headless chromium for the session (each test gets its own context)."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -69,7 +85,7 @@ class BrowserPage:
     """`console.error` messages, as "text (url:line)". The "Failed to load resource" message of
     a request blocked here is left out (it is in `blocked`); a local 404 is kept."""
     blocked: list[str] = field(default_factory=list)
-    """URLs of the aborted non-local requests and WebSockets (map tiles from openstreetmap.org, say)."""
+    """URLs of the aborted non-local requests and WebSockets (openstreetmap.org tiles, say)."""
 
     def errors(self) -> list[str]:
         """Page errors then console errors: what a test asserts is empty.
@@ -77,29 +93,36 @@ class BrowserPage:
         Opened at a page's own URL, Streamlit's client first probes /<page>/_stcore/… (404)
         before finding the server root: that is Streamlit's routing, not an error of Lien's.
         """
-        return [*self.page_errors, *(e for e in self.console_errors
-                                     if not _STREAMLIT_PROBE.search(e))]
+        return [
+            *self.page_errors,
+            *(e for e in self.console_errors if not _STREAMLIT_PROBE.search(e)),
+        ]
 
 
 # Every browser test runs at both sizes: a desktop, and a phone with touch (the attendee's).
 DEVICES: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": VIEWPORT},
-    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
-              "is_mobile": True, "has_touch": True},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    },
 }
 
 
 @pytest.fixture(params=list(DEVICES))
 def device(request: pytest.FixtureRequest) -> str:
-    """"desktop" or "phone": the size the test's browser page has."""
+    """ "desktop" or "phone": the size the test's browser page has."""
     return str(request.param)
 
 
 @pytest.fixture
 def browser_page(chromium: Browser, device: str) -> Iterator[BrowserPage]:
     """A fresh page with no internet: every non-local request is aborted and counted."""
-    context = chromium.new_context(service_workers="block", accept_downloads=True,
-                                   **DEVICES[device])
+    context = chromium.new_context(
+        service_workers="block", accept_downloads=True, **DEVICES[device]
+    )
     page = context.new_page()
     recorded = BrowserPage(page, device)
 
@@ -121,17 +144,22 @@ def browser_page(chromium: Browser, device: str) -> Iterator[BrowserPage]:
         where = message.location.get("url", "")
         if where in recorded.blocked and message.text.startswith("Failed to load resource"):
             return
-        recorded.console_errors.append(f"{message.text} ({where}:{message.location.get('lineNumber')})")
+        recorded.console_errors.append(
+            f"{message.text} ({where}:{message.location.get('lineNumber')})"
+        )
 
     page.route("**/*", route)
     page.route_web_socket(lambda url: not is_local(url), route_web_socket)
-    page.on("pageerror", lambda error: recorded.page_errors.append(f"{error.name}: {error.message}"))
+    page.on(
+        "pageerror", lambda error: recorded.page_errors.append(f"{error.name}: {error.message}")
+    )
     page.on("console", console)
     yield recorded
     context.close()
 
 
 # --- the app server ------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def app_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -178,5 +206,6 @@ def wait_for_text(page: Page, text: str, timeout_ms: float = 60_000) -> None:
     exception = page.get_by_test_id("stException").first
     shown.or_(exception).first.wait_for(timeout=timeout_ms)
     if not shown.is_visible() and exception.is_visible():
-        pytest.fail(f"the app raised instead of showing {text!r}:\n{exception.inner_text()}",
-                    pytrace=False)
+        pytest.fail(
+            f"the app raised instead of showing {text!r}:\n{exception.inner_text()}", pytrace=False
+        )

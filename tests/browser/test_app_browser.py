@@ -8,9 +8,14 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from lien.paths import ROOT
-from tests.browser.conftest import (BrowserPage, count_markers, map_frame, open_sidebar,
-                                    wait_for_text)
+from lien.config import ROOT
+from tests.browser.conftest import (
+    BrowserPage,
+    count_markers,
+    map_frame,
+    open_sidebar,
+    wait_for_text,
+)
 
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 SHOWN = re.compile(r"(\d+) sites de (\d+) organisations affichés")
@@ -51,7 +56,9 @@ def test_map_draws_offline_and_markers_add_up(browser_page: BrowserPage, app_url
     # The component sizes its iframe once Leaflet has drawn; a height of 0 means it never did.
     page.wait_for_function(
         "document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]')"
-        ".getBoundingClientRect().height > 100", timeout=30_000)
+        ".getBoundingClientRect().height > 100",
+        timeout=30_000,
+    )
     assert _settled_count(page, shown) == shown
     # Every tile request left the machine and was refused: the map drew without them.
     assert all("127.0.0.1" not in url for url in browser_page.blocked)
@@ -88,11 +95,14 @@ def test_coverage_page_draws_its_charts(browser_page: BrowserPage, app_url: str)
     wait_for_text(page, "Couverture des services")
     charts = page.locator(".js-plotly-plot")
     charts.first.wait_for(timeout=60_000)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4",
-                           timeout=60_000)
+    page.wait_for_function(
+        "document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000
+    )
     assert charts.count() == 4
     # Drawn, not just placed: the heatmap has its cells and the maps their province shapes.
-    assert page.locator(".js-plotly-plot .heatmaplayer image, .js-plotly-plot .hm image").count() >= 1
+    assert (
+        page.locator(".js-plotly-plot .heatmaplayer image, .js-plotly-plot .hm image").count() >= 1
+    )
     assert page.locator(".js-plotly-plot .scatterlayer path.js-fill").count() >= 11
     assert browser_page.errors() == []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from lien import assets
+from lien.render import assets
 from tests.browser.conftest import MAP_IFRAME, BrowserPage, count_markers, map_frame
 
 # 3 pins, 2 circle markers, a polygon and a line (not markers), and a cluster group of 20 points
@@ -29,20 +29,27 @@ window.mapReady = true;
 
 
 def map_document(base: str) -> str:
-    head = "".join(f'<link rel="stylesheet" href="{base}{css}">' for css in (
-        assets.LEAFLET_CSS, assets.MARKERCLUSTER_CSS, assets.MARKERCLUSTER_DEFAULT_CSS))
-    head += "".join(f'<script src="{base}{js}"></script>'
-                    for js in (assets.LEAFLET_JS, assets.MARKERCLUSTER_JS))
+    head = "".join(
+        f'<link rel="stylesheet" href="{base}{css}">'
+        for css in (assets.LEAFLET_CSS, assets.MARKERCLUSTER_CSS, assets.MARKERCLUSTER_DEFAULT_CSS)
+    )
+    head += "".join(
+        f'<script src="{base}{js}"></script>' for js in (assets.LEAFLET_JS, assets.MARKERCLUSTER_JS)
+    )
     script = MAP_JS % {"images": base + assets.LEAFLET_IMAGES}
-    return (f"<!doctype html><html><head>{head}</head><body style='margin:0'>"
-            f"<div id='map' style='width:800px;height:600px'></div><script>{script}</script>"
-            "</body></html>")
+    return (
+        f"<!doctype html><html><head>{head}</head><body style='margin:0'>"
+        f"<div id='map' style='width:800px;height:600px'></div><script>{script}</script>"
+        "</body></html>"
+    )
 
 
 def test_count_markers_in_the_st_folium_iframe(browser_page: BrowserPage, app_url: str) -> None:
     page = browser_page.page
-    page.set_content(f'<iframe title="streamlit_folium.st_folium" width="820" height="620" '
-                     f'srcdoc="{html.escape(map_document(app_url), quote=True)}"></iframe>')
+    page.set_content(
+        f'<iframe title="streamlit_folium.st_folium" width="820" height="620" '
+        f'srcdoc="{html.escape(map_document(app_url), quote=True)}"></iframe>'
+    )
     frame = page.frame_locator(MAP_IFRAME)
     frame.locator(".marker-cluster").first.wait_for()
     page.wait_for_load_state("networkidle")

@@ -15,16 +15,16 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from lien import harness
 from tests.browser.conftest import DEVICES, BrowserPage, wait_for_text
-from tests.support import hostile
+from tests.support import harness, hostile
 
 DATA_PAGE = "Donnees_Gegevens_Data"
 
 
 def _upload(page: Page, name: str, data: bytes) -> None:
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
+        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}]
+    )
 
 
 def test_a_crafted_place_query_forms_no_link(browser_page: BrowserPage, app_url: str) -> None:
@@ -37,16 +37,20 @@ def test_a_crafted_place_query_forms_no_link(browser_page: BrowserPage, app_url:
     assert browser_page.errors() == []
 
 
-@pytest.mark.parametrize("maker, message", [
-    ("xlsx_dimension_bomb", "Lignes lues"),
-    ("xlsx_wide_row", "16384 colonnes ; au plus 100"),
-    ("xlsx_entities", "ce fichier .xlsx est illisible"),
-    ("hsds_deep_datapackage", "datapackage.json n'est pas un JSON valide"),
-    # The problem itself is listed in the report's table (a canvas grid, not text in the DOM).
-    ("csv_unclosed_quote", "Problèmes à corriger"),
-])
-def test_a_hostile_upload_ends_in_a_message(browser_page: BrowserPage, app_url: str,
-                                            maker: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "maker, message",
+    [
+        ("xlsx_dimension_bomb", "Lignes lues"),
+        ("xlsx_wide_row", "16384 colonnes ; au plus 100"),
+        ("xlsx_entities", "ce fichier .xlsx est illisible"),
+        ("hsds_deep_datapackage", "datapackage.json n'est pas un JSON valide"),
+        # The problem itself is listed in the report's table (a canvas grid, not text in the DOM).
+        ("csv_unclosed_quote", "Problèmes à corriger"),
+    ],
+)
+def test_a_hostile_upload_ends_in_a_message(
+    browser_page: BrowserPage, app_url: str, maker: str, message: str
+) -> None:
     page = browser_page.page
     page.goto(f"{app_url}/{DATA_PAGE}")
     wait_for_text(page, "Données")
@@ -62,13 +66,19 @@ def test_rows_set_aside_download_in_the_browser(browser_page: BrowserPage, app_u
     page = browser_page.page
     page.goto(f"{app_url}/{DATA_PAGE}")
     wait_for_text(page, "Données")
-    text = ("Nom;Adresse;Code postal;Commune;Services;=cmd|' /C calc'!A0\n"
-            "Maison ouverte;Rue Haute 1;1000;Bruxelles;Logement;\n"
-            "Foutje;Nergens 1;99999;Nergens;Logement;\n")
+    text = (
+        "Nom;Adresse;Code postal;Commune;Services;=cmd|' /C calc'!A0\n"
+        "Maison ouverte;Rue Haute 1;1000;Bruxelles;Logement;\n"
+        "Foutje;Nergens 1;99999;Nergens;Logement;\n"
+    )
     _upload(page, "réseau.csv", text.encode("cp1252"))
     wait_for_text(page, "Lignes mises de côté")
-    button = page.get_by_test_id("stDownloadButton").filter(
-        has_text="Lignes mises de côté (CSV)").locator("button").first
+    button = (
+        page.get_by_test_id("stDownloadButton")
+        .filter(has_text="Lignes mises de côté (CSV)")
+        .locator("button")
+        .first
+    )
     with page.expect_download() as caught:
         button.click()
     path = Path(caught.value.path())
@@ -110,8 +120,14 @@ def own_server(chromium: Browser, device: str, tmp_path: Path) -> Iterator[tuple
     server = OwnServer(tmp_path)
     context = chromium.new_context(**DEVICES[device])
     page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if harness.is_local(route.request.url)
-               else route.abort("internetdisconnected"))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if harness.is_local(route.request.url)
+            else route.abort("internetdisconnected")
+        ),
+    )
     try:
         yield page, server
     finally:

@@ -6,19 +6,22 @@ import html
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pandas as pd
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route, WebSocketRoute
 
-from lien import filters, offline
-from lien.directory import read_directory
+from lien import filters
 from lien.filters import Filters
+from lien.geo import distance
 from lien.i18n import t
+from lien.ingest import directory
+from lien.ingest.directory import read_directory
+from lien.outputs import offline
 from tests.browser.conftest import DEVICES, BrowserPage, count_markers
 
-ORIGIN = (50.8466, 4.3528)     # Brussels
+ORIGIN = (50.8466, 4.3528)  # Brussels
 VIEWS: dict[str, tuple[Filters, tuple[float, float] | None]] = {
     "all": (Filters(), None),
     "housing": (Filters(services=("housing",)), None),
@@ -35,14 +38,13 @@ class OfflinePage(BrowserPage):
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
-    return filters.prepare(read_directory().frame)
+    return directory.prepare(read_directory().frame)
 
 
 @pytest.fixture(params=list(DEVICES))
 def offline_page(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[OfflinePage]:
     """A page with the network off and every http(s) request aborted, localhost's included."""
-    context = chromium.new_context(offline=True, service_workers="block",
-                                   **DEVICES[request.param])
+    context = chromium.new_context(offline=True, service_workers="block", **DEVICES[request.param])
     page = context.new_page()
     recorded = OfflinePage(page)
 
@@ -56,10 +58,13 @@ def offline_page(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[
 
     def console(message: ConsoleMessage) -> None:
         where = message.location.get("url", "")
-        if message.type != "error" or (where in recorded.blocked
-                                       and message.text.startswith("Failed to load resource")):
+        if message.type != "error" or (
+            where in recorded.blocked and message.text.startswith("Failed to load resource")
+        ):
             return
-        recorded.console_errors.append(f"{message.text} ({where}:{message.location.get('lineNumber')})")
+        recorded.console_errors.append(
+            f"{message.text} ({where}:{message.location.get('lineNumber')})"
+        )
 
     def requested(req: Request) -> None:
         recorded.requests.append(req.url)
@@ -71,7 +76,9 @@ def offline_page(request: pytest.FixtureRequest, chromium: Browser) -> Iterator[
     page.route("**/*", route)
     page.route_web_socket(lambda url: True, route_web_socket)
     page.on("request", requested)
-    page.on("pageerror", lambda error: recorded.page_errors.append(f"{error.name}: {error.message}"))
+    page.on(
+        "pageerror", lambda error: recorded.page_errors.append(f"{error.name}: {error.message}")
+    )
     page.on("console", console)
     yield recorded
     context.close()
@@ -82,8 +89,9 @@ def _view(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, tuple[float, fl
     return filters.apply(frame, chosen, origin), origin
 
 
-def _open(recorded: OfflinePage, sites: pd.DataFrame, origin: tuple[float, float] | None,
-          tmp_path: Path) -> str:
+def _open(
+    recorded: OfflinePage, sites: pd.DataFrame, origin: tuple[float, float] | None, tmp_path: Path
+) -> str:
     """Write the file and open it; its file:// URL."""
     path = tmp_path / "lien-carte.html"
     path.write_bytes(offline.offline_html(sites, "fr", origin))
@@ -112,14 +120,16 @@ def _assert_nothing_fetched(recorded: OfflinePage, url: str) -> None:
     local = [r for r in recorded.requests if not r.startswith(("http:", "https:", "data:"))]
     assert local == [url]
     assert recorded.blocked, "the OpenStreetMap tiles must have been requested, and refused"
-    assert all(u.startswith("https://tile.openstreetmap.org/") for u in recorded.blocked), \
+    assert all(u.startswith("https://tile.openstreetmap.org/") for u in recorded.blocked), (
         recorded.blocked
+    )
     assert recorded.errors() == []
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_every_site_is_on_the_map_and_in_the_list(offline_page: OfflinePage, frame: pd.DataFrame,
-                                                  view: str, tmp_path: Path) -> None:
+def test_every_site_is_on_the_map_and_in_the_list(
+    offline_page: OfflinePage, frame: pd.DataFrame, view: str, tmp_path: Path
+) -> None:
     sites, origin = _view(frame, view)
     located = int(sites["latitude"].notna().sum())
     assert 0 < located < len(frame)
@@ -157,7 +167,10 @@ def _clustered_site(sites: pd.DataFrame) -> pd.Series:
     """The located site with the most other sites within 3 km: clustered in the first view."""
     located = sites[sites["latitude"].notna()]
     lats, lons = located["latitude"].to_numpy(float), located["longitude"].to_numpy(float)
-    near = [int((filters.haversine_km(a, b, lats, lons) < 3).sum()) for a, b in zip(lats, lons)]
+    near = [
+        int((distance.haversine_km(a, b, lats, lons) < 3).sum())
+        for a, b in zip(lats, lons, strict=False)
+    ]
     return located.iloc[max(range(len(near)), key=near.__getitem__)]
 
 
@@ -166,8 +179,9 @@ def _is_touch(page: Page) -> bool:
     return bool(page.evaluate("navigator.maxTouchPoints > 0"))
 
 
-def test_a_popup_opens_on_click(offline_page: OfflinePage, frame: pd.DataFrame,
-                                tmp_path: Path) -> None:
+def test_a_popup_opens_on_click(
+    offline_page: OfflinePage, frame: pd.DataFrame, tmp_path: Path
+) -> None:
     sites, _ = _view(frame, "all")
     url = _open(offline_page, sites, None, tmp_path)
     page = offline_page.page
@@ -187,24 +201,30 @@ def test_a_popup_opens_on_click(offline_page: OfflinePage, frame: pd.DataFrame,
     text = popup.inner_text()
     # Sites at the same point share a marker position: the popup is one of theirs.
     same_point = sites[(sites["latitude"].round(5) == lat) & (sites["longitude"].round(5) == lon)]
-    assert any(org in text and site in text
-               for org, site in zip(same_point["organisation"], same_point["site"])), text
+    assert any(
+        org in text and site in text
+        for org, site in zip(same_point["organisation"], same_point["site"], strict=False)
+    ), text
     assert popup.get_by_role("link", name=t("directions", "fr")).count() == 1
     _assert_nothing_fetched(offline_page, url)
 
 
-def test_malicious_names_stay_text(offline_page: OfflinePage, frame: pd.DataFrame,
-                                   tmp_path: Path) -> None:
+def test_malicious_names_stay_text(
+    offline_page: OfflinePage, frame: pd.DataFrame, tmp_path: Path
+) -> None:
     evil = frame.copy()
     first = evil.index[evil["latitude"].notna()][0]
     evil.loc[evil["org_id"] == evil.at[first, "org_id"], "organisation"] = (
-        "<img src=x onerror=alert(1)>")
+        "<img src=x onerror=alert(1)>"
+    )
     evil.at[first, "site"] = "</script><script>alert(1)</script>{{ 7*7 }}"
     url = _open(offline_page, evil, None, tmp_path)
     page = offline_page.page
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    assert _settled_count(page, int(evil["latitude"].notna().sum())) == evil["latitude"].notna().sum()
+    assert (
+        _settled_count(page, int(evil["latitude"].notna().sum())) == evil["latitude"].notna().sum()
+    )
     row = page.locator("table.lien-sites tbody tr", has_text="</script><script>alert(1)</script>")
     assert row.count() == 1
     assert "{{ 7*7 }}" in row.inner_text() and "<img src=x onerror=alert(1)>" in row.inner_text()

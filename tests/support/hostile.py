@@ -8,8 +8,10 @@ import zipfile
 from typing import Callable
 
 HEADER = "Nom,Adresse,Code postal,Ville,Services"
-GOOD_ROWS = ["Croix-Rouge Accueil,Rue Haute 1,1000,Bruxelles,Logement",
-             "Vluchtelingenwerk,Meir 1,2000,Antwerpen,Juridische hulp"]
+GOOD_ROWS = [
+    "Croix-Rouge Accueil,Rue Haute 1,1000,Bruxelles,Logement",
+    "Vluchtelingenwerk,Meir 1,2000,Antwerpen,Juridische hulp",
+]
 
 
 def _csv(*rows: str) -> bytes:
@@ -27,22 +29,26 @@ def _xlsx(files: dict[str, str]) -> bytes:
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
             'officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            '<sheets><sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+            '<sheets><sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
     }
     parts.update(files)
     out = io.BytesIO()
@@ -53,9 +59,12 @@ def _xlsx(files: dict[str, str]) -> bytes:
 
 
 def _sheet(dimension: str, cells: str, prolog: str = "") -> str:
-    return ('<?xml version="1.0" encoding="UTF-8"?>' + prolog +
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            f'<dimension ref="{dimension}"/><sheetData>{cells}</sheetData></worksheet>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        + prolog
+        + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>{cells}</sheetData></worksheet>'
+    )
 
 
 def _inline(ref: str, text: str) -> str:
@@ -64,9 +73,11 @@ def _inline(ref: str, text: str) -> str:
 
 def xlsx_dimension_bomb() -> tuple[str, bytes]:
     """1.5 KB declaring A1:XFD1048576 (17 billion cells), with a header and one far-away row."""
-    rows = (f'<row r="1">{_inline("A1", "Nom")}{_inline("B1", "Services")}</row>'
-            f'<row r="1048576">{_inline("A1048576", "Maison")}'
-            f'{_inline("B1048576", "Logement")}</row>')
+    rows = (
+        f'<row r="1">{_inline("A1", "Nom")}{_inline("B1", "Services")}</row>'
+        f'<row r="1048576">{_inline("A1048576", "Maison")}'
+        f"{_inline('B1048576', 'Logement')}</row>"
+    )
     return "bomb.xlsx", _xlsx({"xl/worksheets/sheet1.xml": _sheet("A1:XFD1048576", rows)})
 
 
@@ -78,19 +89,23 @@ def xlsx_wide_row() -> tuple[str, bytes]:
 
 def xlsx_entities() -> tuple[str, bytes]:
     """A worksheet with a DTD declaring nested entities ("billion laughs")."""
-    prolog = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
-              '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-              '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+    prolog = (
+        '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+    )
     rows = f'<row r="1">{_inline("A1", "&c;")}</row>'
     return "entities.xlsx", _xlsx({"xl/worksheets/sheet1.xml": _sheet("A1", rows, prolog)})
 
 
 def xlsx_long_cell() -> tuple[str, bytes]:
     """A town cell of 200,000 one-letter words (XLSX cells are not lines of a CSV)."""
-    rows = (f'<row r="1">{_inline("A1", "Nom")}{_inline("B1", "Ville")}'
-            f'{_inline("C1", "Services")}</row>'
-            f'<row r="2">{_inline("A2", "Maison")}{_inline("B2", "a " * 100_000)}'
-            f'{_inline("C2", "Logement")}</row>')
+    rows = (
+        f'<row r="1">{_inline("A1", "Nom")}{_inline("B1", "Ville")}'
+        f"{_inline('C1', 'Services')}</row>"
+        f'<row r="2">{_inline("A2", "Maison")}{_inline("B2", "a " * 100_000)}'
+        f"{_inline('C2', 'Logement')}</row>"
+    )
     return "long-cell.xlsx", _xlsx({"xl/worksheets/sheet1.xml": _sheet("A1:C2", rows)})
 
 
@@ -132,36 +147,46 @@ def csv_unclosed_quote() -> tuple[str, bytes]:
 
 def csv_many_problems(rows: int = 40_000) -> tuple[str, bytes]:
     """40,000 rows, each with an unknown service and a bad postcode."""
-    return "problems.csv", _csv(*[f"Org {i},Rue {i},99999,Nulle-part,téléportation"
-                                  for i in range(rows)])
+    return "problems.csv", _csv(
+        *[f"Org {i},Rue {i},99999,Nulle-part,téléportation" for i in range(rows)]
+    )
 
 
 def csv_invisible_town() -> tuple[str, bytes]:
     """Town names with a zero-width space and a control character inside them."""
-    return "invisible.csv", _csv("Maison,Rue 1,,Li\u200bège,Logement",
-                                 "Huis,Meir 1,,Antw\x07erpen,Logement")
+    return "invisible.csv", _csv(
+        "Maison,Rue 1,,Li\u200bège,Logement", "Huis,Meir 1,,Antw\x07erpen,Logement"
+    )
 
 
 def hsds_deep_datapackage(depth: int = 200_000) -> tuple[str, bytes]:
     """An HSDS zip whose datapackage.json is nested 200,000 levels deep."""
-    return "deep.zip", _zip({"datapackage.json": "[" * depth + "]" * depth,
-                             "organizations.csv": "id,name\no1,Maison\n",
-                             "services.csv": "id,organization_id,name\ns1,o1,Accueil\n"})
+    return "deep.zip", _zip(
+        {
+            "datapackage.json": "[" * depth + "]" * depth,
+            "organizations.csv": "id,name\no1,Maison\n",
+            "services.csv": "id,organization_id,name\ns1,o1,Accueil\n",
+        }
+    )
 
 
 def hsds_many_services(count: int = 1_200_000) -> tuple[str, bytes]:
     """An HSDS zip of 1.2 million services (compresses to a few megabytes)."""
     services = "id,organization_id,name\n" + "".join(f"s{i},o1,A\n" for i in range(count))
-    return "services.zip", _zip({"organizations.csv": "id,name\no1,Maison\n",
-                                 "services.csv": services})
+    return "services.zip", _zip(
+        {"organizations.csv": "id,name\no1,Maison\n", "services.csv": services}
+    )
 
 
 def hsds_formulas() -> tuple[str, bytes]:
     """A foreign HSDS package whose cells are spreadsheet formulas."""
-    return "formulas.zip", _zip({
-        "organizations.csv": 'id,name\no1,"=HYPERLINK(""http://evil.example"",""x"")"\n',
-        "services.csv": "id,organization_id,name,description\n"
-                        "s1,o1,=cmd|' /C calc'!A0,@SUM(1+1)\n"})
+    return "formulas.zip", _zip(
+        {
+            "organizations.csv": 'id,name\no1,"=HYPERLINK(""http://evil.example"",""x"")"\n',
+            "services.csv": "id,organization_id,name,description\n"
+            "s1,o1,=cmd|' /C calc'!A0,@SUM(1+1)\n",
+        }
+    )
 
 
 def _zip(files: dict[str, str]) -> bytes:
@@ -174,8 +199,14 @@ def _zip(files: dict[str, str]) -> bytes:
 
 def hsds_damaged() -> tuple[str, bytes]:
     """An HSDS zip whose services.csv has damaged compressed bytes."""
-    data = bytearray(_zip({"organizations.csv": "id,name\no1,Maison\n",
-                           "services.csv": "id,organization_id,name\n" + "s,o1,A\n" * 500}))
+    data = bytearray(
+        _zip(
+            {
+                "organizations.csv": "id,name\no1,Maison\n",
+                "services.csv": "id,organization_id,name\n" + "s,o1,A\n" * 500,
+            }
+        )
+    )
     start = data.find(b"services.csv") + len(b"services.csv")
     for i in range(start + 5, start + 25):
         data[i] ^= 0x5A

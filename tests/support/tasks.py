@@ -6,7 +6,9 @@ import time
 from functools import lru_cache
 from typing import Any, Callable
 
-from lien.worker import Progress
+from lien import display, openreferral
+from lien.ingest import mapping
+from lien.ingest.worker import Progress
 
 
 def hog_memory(*_: Any, progress: Progress | None = None) -> int:
@@ -41,7 +43,7 @@ def count(n: int, *, progress: Progress | None = None) -> int:
 
 
 def _gazetteer() -> Any:
-    from lien.gazetteer import default_gazetteer
+    from lien.geo.gazetteer import default_gazetteer
 
     return default_gazetteer()
 
@@ -49,56 +51,69 @@ def _gazetteer() -> Any:
 def _frame(column: str, text: str) -> Any:
     import pandas as pd
 
-    from lien.export import SCHEMA_COLUMNS
+    from lien.schema import SCHEMA_COLUMNS
 
     row = {c: "" for c in SCHEMA_COLUMNS}
-    row.update({"org_id": "x", "organisation": "X", "site": "X", "services": "housing",
-                "precision": "locality", "city": "Namur", "source": "s", column: text})
+    row.update(
+        {
+            "org_id": "x",
+            "organisation": "X",
+            "site": "X",
+            "services": "housing",
+            "precision": "locality",
+            "city": "Namur",
+            "source": "s",
+            column: text,
+        }
+    )
     return pd.DataFrame([{"row": 2, **row}])
 
 
 def _validate(column: str) -> Callable[[str], Any]:
     def check(text: str) -> Any:
-        from lien import directory
+        from lien.ingest import directory
 
         return directory.validate(directory.complete(_frame(column, text)))
+
     return check
 
 
 @lru_cache(maxsize=1)
 def _directory() -> Any:
-    from lien import directory, filters
+    from lien.ingest import directory
 
-    return filters.prepare(directory.read_directory().frame)
+    return directory.prepare(directory.read_directory().frame)
 
 
 def _filters(text: str) -> Any:
     from lien import filters
 
     frame = _directory()
-    parsed = filters.from_query({"q": text, "near": text, "service": text}, [])
+    parsed = filters.from_query({"q": text, "near": text, "service": text})
     return filters.apply(frame, filters.Filters(q=text), None), parsed
 
 
 def _mapping(text: str) -> Any:
     import pandas as pd
 
-    from lien import upload
-
-    raw = pd.DataFrame({"row": [2], "Nom": [text], "Adresse": [text], "Services": [text],
-                        "Langues": [text]})
-    return upload.to_schema(raw, upload.guess_mapping([text, "Nom", "Adresse", "Services",
-                                                       "Langues"]), text)
+    raw = pd.DataFrame(
+        {"row": [2], "Nom": [text], "Adresse": [text], "Services": [text], "Langues": [text]}
+    )
+    return mapping.to_schema(
+        raw, mapping.guess_mapping([text, "Nom", "Adresse", "Services", "Langues"]), text
+    )
 
 
 def _probes() -> dict[str, Callable[[str], Any]]:
-    from lien import export, hsds, mapview, taxonomy, text, upload
+    from lien import taxonomy, text
+    from lien.ingest import mapping
+    from lien.outputs import export
 
     return {
         "fold": text.fold,
         "clean_query": text.clean_query,
         "markdown_literal": text.markdown_literal,
-        "trailing_place": upload.trailing_place,
+        "trailing_place": mapping.trailing_place,
         "to_schema": _mapping,
         "vocabulary": taxonomy.services().code_for,
         "gazetteer_lookup": lambda t: _gazetteer().lookup(t),
@@ -106,18 +121,36 @@ def _probes() -> dict[str, Callable[[str], Any]]:
         "find_postcode": lambda t: _gazetteer().find_postcode(t),
         "validate_city": _validate("city"),
         "validate_contacts": lambda t: [_validate(c)(t) for c in ("email", "website", "phone")],
-        "validate_codes": lambda t: [_validate(c)(t) for c in ("org_id", "source_date",
-                                                               "latitude", "languages")],
+        "validate_codes": lambda t: [
+            _validate(c)(t) for c in ("org_id", "source_date", "latitude", "languages")
+        ],
         "filters": _filters,
-        "urls": lambda t: (mapview.safe_url(t), mapview.tel_url(t)),
-        "formulas": lambda t: (hsds.formula_safe(t), hsds.unformula(t), export.neutralise(t)),
+        "urls": lambda t: (display.safe_url(t), display.tel_url(t)),
+        "formulas": lambda t: (
+            openreferral.formula_safe(t),
+            openreferral.unformula(t),
+            export.neutralise(t),
+        ),
     }
 
 
 PROBES = (
-    "fold", "clean_query", "markdown_literal", "trailing_place", "to_schema", "vocabulary",
-    "gazetteer_lookup", "gazetteer_parts", "find_postcode", "validate_city",
-    "validate_contacts", "validate_codes", "filters", "urls", "formulas")
+    "fold",
+    "clean_query",
+    "markdown_literal",
+    "trailing_place",
+    "to_schema",
+    "vocabulary",
+    "gazetteer_lookup",
+    "gazetteer_parts",
+    "find_postcode",
+    "validate_city",
+    "validate_contacts",
+    "validate_codes",
+    "filters",
+    "urls",
+    "formulas",
+)
 
 
 def probe(name: str, texts: list[str], *, progress: Progress | None = None) -> int:

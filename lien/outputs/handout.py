@@ -1,0 +1,501 @@
+"""A printable A4 handout (PDF) of the current view: map, QR code and the sites by service.
+
+Why it is long: one document whose parts (header, sources, map and QR code, the listing by
+service, the page templates) are laid out against each other; the reusable blocks (printable
+text, the QR code, the vector map) are in lien.outputs.pdf.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from typing import Any, Callable
+from xml.sax.saxutils import escape
+
+import pandas as pd
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    FrameBreak,
+    KeepInFrame,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from lien import coverage, i18n, taxonomy
+from lien.display import site_fields
+from lien.i18n import N_, normalise_lang, number, t, tn
+from lien.outputs.pdf import (
+    MAP_W,
+    REPLACEMENT,
+    MapResult,
+    QRFlowable,
+    cell,
+    legend,
+    printable,
+    qr_matrix,
+    qr_url,
+    site_map,
+)
+from lien.schema import located, split_codes
+from lien.text import fold
+
+MAX_SITES = 300  # listed sites: ~20 two-column pages at most, not 5,000
+MAX_URL = 2_000  # printed URL characters; the app's own URLs stay far below
+MAX_SOURCES = 5  # documents named in the header; the rest are counted
+
+# Known documents of data/README.md, named instead of their file names.
+KNOWN_SOURCES: dict[str, str] = {
+    "000_233dd5a4b08aac1c.txt": N_("handout_src_brochure"),
+    "002_9cdaa3ef5d91d647.txt": N_("handout_src_seso"),
+}
+
+PAGE_W, PAGE_H = A4
+MARGIN = 14 * mm
+SIDE_W = PAGE_W - 2 * MARGIN - MAP_W
+
+_BLACK = colors.HexColor("#1A1A1A")
+_GREY = colors.HexColor("#666666")
+_STYLES = {
+    "title": ParagraphStyle(
+        "title", fontName="Helvetica-Bold", fontSize=15, leading=18, textColor=_BLACK, spaceAfter=2
+    ),
+    "subtitle": ParagraphStyle(
+        "subtitle", fontName="Helvetica", fontSize=10.5, leading=13, textColor=_BLACK, spaceAfter=3
+    ),
+    "meta": ParagraphStyle("meta", fontName="Helvetica", fontSize=8, leading=10, textColor=_GREY),
+    "note": ParagraphStyle(
+        "note",
+        fontName="Helvetica-Oblique",
+        fontSize=7.5,
+        leading=9.5,
+        textColor=_GREY,
+        spaceBefore=2,
+    ),
+    "scan": ParagraphStyle(
+        "scan",
+        fontName="Helvetica-Bold",
+        fontSize=8,
+        leading=10,
+        alignment=TA_CENTER,
+        spaceBefore=2,
+    ),
+    "url": ParagraphStyle(
+        "url", fontName="Helvetica", fontSize=5.5, leading=6.8, alignment=TA_CENTER, textColor=_GREY
+    ),
+    "empty": ParagraphStyle(
+        "empty", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8
+    ),
+    "service": ParagraphStyle(
+        "service",
+        fontName="Helvetica-Bold",
+        fontSize=10,
+        leading=12.5,
+        spaceBefore=7,
+        spaceAfter=3,
+        backColor=colors.HexColor("#E8E8E8"),
+        leftIndent=3,
+        rightIndent=3,
+        borderPadding=(2, 3, 2, 3),
+    ),
+    "org": ParagraphStyle(
+        "org", fontName="Helvetica-Bold", fontSize=8, leading=9.8, spaceBefore=3, textColor=_BLACK
+    ),
+    "entry": ParagraphStyle(
+        "entry",
+        fontName="Helvetica",
+        fontSize=7.5,
+        leading=9.2,
+        leftIndent=6,
+        spaceAfter=2.5,
+        textColor=_BLACK,
+    ),
+}
+
+
+@dataclass
+class _Writer:
+    """Turns data into safe Paragraph markup and remembers whether a character was replaced."""
+
+    lang: str
+    replaced: bool = False
+
+    def plain(self, value: Any) -> str:
+        """Printable text, not yet escaped."""
+        raw = cell(value)
+        safe = printable(raw)
+        if safe.count(REPLACEMENT) > raw.count(REPLACEMENT):
+            self.replaced = True
+        return safe
+
+    def text(self, value: Any) -> str:
+        """Printable, escaped text: a name like '<b>&' shows literally and cannot break markup."""
+        return escape(self.plain(value))
+
+    def t(self, key: str, **values: object) -> str:
+        """An interface text (handout or lien.i18n) filled with `values`, as escaped markup."""
+        filled = t(key, self.lang, **{k: self.plain(v) for k, v in values.items()})
+        return escape(printable(filled))
+
+    def tn(self, key: str, count: int, **values: object) -> str:
+        """The form of an interface text for `count`, filled with `values`, as escaped markup."""
+        filled = tn(key, count, self.lang, **{k: self.plain(v) for k, v in values.items()})
+        return escape(printable(filled))
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+
+def source_documents(sites: pd.DataFrame) -> list[str]:
+    """Distinct documents of the `source` column ('file § section; other' -> 'file', 'other')."""
+    if "source" not in sites or sites.empty:
+        return []
+    docs: dict[str, None] = {}
+    for value in pd.unique(sites["source"]):
+        for part in split_codes(cell(value)):
+            docs.setdefault(part.split(" § ", 1)[0].strip(), None)
+    return [d for d in docs if d]
+
+
+def _sources_line(sites: pd.DataFrame, w: _Writer) -> str:
+    """Sources: brochure …, June 2016; …. Source dates: 2016-06, undated. Check … (markup)."""
+    docs = source_documents(sites)
+    named = [
+        t(KNOWN_SOURCES[d], w.lang) if d in KNOWN_SOURCES else w.plain(d)
+        for d in docs[:MAX_SOURCES]
+    ]
+    if len(docs) > MAX_SOURCES:
+        named.append(tn("handout_more_sources", len(docs) - MAX_SOURCES, w.lang))
+    dates, undated = coverage.source_dates(sites)
+    shown = [w.plain(d) for d in dates] + ([t("undated", w.lang)] if undated else [])
+    parts = []
+    if named:
+        parts.append(w.t("handout_sources", sources="; ".join(named)))
+    if shown:
+        label = t("m_dates", w.lang)
+        parts.append(escape(printable(f"{label}{_sep(w.lang)}{', '.join(shown)}.")))
+    parts.append(w.t("handout_check"))
+    return " ".join(parts)
+
+
+# --- directory -------------------------------------------------------------------------------
+
+NO_SERVICE = ""  # the group of sites whose services cell is empty
+
+
+def _service_codes(codes_of: list[list[str]]) -> list[str]:
+    """The taxonomy's codes in order, then unknown codes as they appear: no site is dropped."""
+    known = taxonomy.services().codes
+    extra: dict[str, None] = {}
+    for codes in codes_of:
+        for code in codes or [NO_SERVICE]:
+            if code not in taxonomy.services():
+                extra.setdefault(code, None)
+    return [*known, *extra]
+
+
+def _sep(lang: str) -> str:
+    """The label separator: French puts a space before the colon."""
+    return " : " if lang == "fr" else ": "
+
+
+def _entry(site: dict[str, Any], w: _Writer, near: bool) -> str:
+    """One site's markup: site name, address or 'national', distance, hours and contacts."""
+    lang = w.lang
+    sep = _sep(lang)
+    f = site_fields(site, lang)
+    lines = []
+    if f.site and f.site != f.organisation:
+        lines.append(f"<i>{w.text(f.site)}</i>")
+    if f.place:
+        lines.append(escape(t("address", lang)) + sep + w.text(f.place))
+    if not f.located:
+        lines.append("<b>" + w.t("handout_national") + "</b>")
+    if near and f.located and f.distance_km is not None:
+        km = number(f.distance_km, lang, 1)
+        lines.append("<b>" + w.t("handout_distance", km=km) + "</b>")
+    if f.hours:
+        # Hours are prose ('lundi; mardi sur rendez-vous'): printed as written, not split.
+        lines.append(escape(t("hours", lang)) + sep + w.text(f.hours))
+    for label, links in (
+        (t("col_phone", lang), f.phones),
+        (t("col_email", lang), f.emails),
+        (t("col_website", lang), f.websites),
+    ):
+        if links:
+            lines.append(f"{escape(label)}{sep}{w.text(', '.join(x.text for x in links))}")
+    return "<br/>".join(lines)
+
+
+def _order(listed: pd.DataFrame, near: bool) -> pd.DataFrame:
+    """Nearest first near a place (as the view is); otherwise by organisation, town and site."""
+    if near and "distance_km" in listed:
+        return listed
+    keys = pd.DataFrame(
+        {
+            c: listed.get(c, pd.Series("", index=listed.index)).map(lambda v: fold(cell(v)))
+            for c in ("organisation", "city", "site")
+        }
+    )
+    return listed.loc[keys.sort_values(["organisation", "city", "site"], kind="stable").index]
+
+
+def directory_flowables(listed: pd.DataFrame, w: _Writer, near: bool) -> list[Flowable]:
+    """Each service with its sites grouped by organisation; a site is under each of its services."""
+    ordered = _order(listed, near)
+    records = ordered.to_dict("records")
+    codes_of = [split_codes(cell(r.get("services"))) for r in records]
+    sets = [set(codes) or {NO_SERVICE} for codes in codes_of]
+    out: list[Flowable] = []
+    vocabulary = taxonomy.services()
+    for code in _service_codes(codes_of):
+        rows = [r for r, codes in zip(records, sets, strict=True) if code in codes]
+        if not rows:
+            continue
+        # Group by organisation, keeping the order of each organisation's first (nearest) site.
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(cell(row.get("org_id")) or cell(row.get("organisation")), []).append(
+                row
+            )
+        heading = (
+            escape(printable(vocabulary.label(code, w.lang)))
+            if code in vocabulary
+            else w.text(code)
+            if code
+            else w.t("handout_no_service")
+        )
+        first = True
+        for group in groups.values():
+            for i, row in enumerate(group):
+                entry: list[Flowable] = [Paragraph(_entry(row, w, near), _STYLES["entry"])]
+                if i == 0:
+                    # The organisation's name travels with its first site, never alone at a foot.
+                    entry.insert(0, Paragraph(w.text(row.get("organisation")), _STYLES["org"]))
+                if first:
+                    # So does the service's heading (keepWithNext is not kept across KeepTogether).
+                    entry.insert(0, Paragraph(heading, _STYLES["service"]))
+                    first = False
+                # KeepTogether: a site's lines are never split between two columns or pages.
+                out.append(KeepTogether(entry))
+    return out
+
+
+# --- document --------------------------------------------------------------------------------
+
+
+def _footer(lang: str, day: datetime.date) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """The callback that writes 'Lien · date' and the page number at the foot of each page."""
+
+    def draw(canv: Canvas, doc: BaseDocTemplate) -> None:
+        """Draw the footer on the current page."""
+        canv.saveState()
+        canv.setFont("Helvetica", 7)
+        canv.setFillColor(_GREY)
+        canv.drawString(MARGIN, 8 * mm, printable(f"Lien · {i18n.date(day, lang)}"))
+        canv.drawRightString(
+            PAGE_W - MARGIN, 8 * mm, printable(t("handout_page", lang, page=doc.page))
+        )
+        canv.restoreState()
+
+    return draw
+
+
+def _header(
+    sites: pd.DataFrame, w: _Writer, near: str, radius_km: float | None, day: datetime.date
+) -> list[Flowable]:
+    """Title, what the view holds, where it is centred, the date and the sources."""
+    lang = w.lang
+    story: list[Flowable] = [Paragraph(w.t("title"), _STYLES["title"])]
+    orgs = (
+        sites["org_id"].nunique()
+        if "org_id" in sites
+        else (sites["organisation"].nunique() if "organisation" in sites else 0)
+    )
+    line = w.tn("shown", len(sites), orgs=tn("n_organisations", orgs, lang))
+    story.append(Paragraph(w.t("handout_subtitle") + " — " + line, _STYLES["subtitle"]))
+    if near:
+        measured = "distance_km" in sites and bool(sites["distance_km"].notna().any())
+        if radius_km is not None:
+            where = w.t("handout_near", near=near, radius=number(radius_km, lang))
+        elif measured:
+            where = w.t("near_found", place=near)
+        else:
+            # The caller passes what was typed even when no place was found: say so, as the app.
+            where = w.t("near_not_found", query=near)
+        story.append(Paragraph(f"<b>{where}</b>", _STYLES["subtitle"]))
+    story.append(Paragraph(w.t("handout_printed", date=i18n.date(day, lang)), _STYLES["meta"]))
+    story.append(Paragraph(_sources_line(sites, w), _STYLES["meta"]))
+    story.append(Spacer(0, 4))
+    return story
+
+
+def _side(url: str, result: MapResult, w: _Writer) -> list[Flowable]:
+    """The QR code with its caption and URL, then the legend."""
+    side: list[Flowable] = []
+    matrix = qr_matrix(url)
+    if matrix is not None:
+        # Keep modules at least ~0.45 mm: phone cameras read that from a printed page.
+        size = min(SIDE_W - 4, max(34 * mm, (len(matrix) + 8) * 0.45 * mm))
+        side.append(QRFlowable(matrix, size))
+        side.append(Paragraph(w.t("handout_scan"), _STYLES["scan"]))
+    if url:
+        # Printed whole (MAX_FIELD would cut it): a cut URL opens the wrong view. A bound
+        # still applies, since a caller's bug could pass anything.
+        side.append(Paragraph(escape(printable(qr_url(url)[:MAX_URL])), _STYLES["url"]))
+    drawn = legend(result, w.lang, SIDE_W - 6)
+    if drawn is not None:
+        side.append(Spacer(0, 6))
+        side.append(drawn)
+    return side
+
+
+def _page_templates(
+    doc: BaseDocTemplate, header_height: float, lang: str, day: datetime.date
+) -> list[PageTemplate]:
+    """Page 1: the header across the page, then two columns; later pages: two columns."""
+    gap = 8 * mm
+    col = (doc.width - gap) / 2
+
+    def columns(height: float, prefix: str) -> list[Frame]:
+        """Two frames side by side, `height` tall, from the bottom margin up."""
+        return [
+            Frame(
+                doc.leftMargin + i * (col + gap),
+                doc.bottomMargin,
+                col,
+                height,
+                id=f"{prefix}{i}",
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+            for i in range(2)
+        ]
+
+    below = doc.height - header_height
+    top = Frame(
+        doc.leftMargin,
+        doc.bottomMargin + below,
+        doc.width,
+        header_height,
+        id="header",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    footer = _footer(lang, day)
+    return [
+        PageTemplate("first", [top, *columns(below, "first")], onPage=footer),
+        PageTemplate("later", columns(doc.height, "later"), onPage=footer),
+    ]
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    """The height a list of flowables takes in a frame of `width`, spacing included."""
+    total = 0.0
+    for flowable in flowables:
+        _, h = flowable.wrap(width, PAGE_H)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
+
+
+def handout_pdf(
+    sites: pd.DataFrame,
+    lang: str,
+    *,
+    url: str,
+    near: str = "",
+    radius_km: float | None = None,
+    today: datetime.date | None = None,
+) -> bytes:
+    """An A4 PDF of the view: header, map, QR code to the view, and the sites by service."""
+    lang = normalise_lang(lang)
+    day = today or datetime.date.today()
+    w = _Writer(lang)
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=printable(t("title", lang)),
+        author="Lien",
+        subject=printable(t("handout_subtitle", lang)),
+        lang=lang,
+        creator="Lien",
+    )
+
+    listed = sites.head(MAX_SITES)
+    more = len(sites) - len(listed)
+    # The entries first: whether a character had to be replaced is then known for the header.
+    entries = directory_flowables(listed, w, bool(near))
+    header = _header(sites, w, near, radius_km, day)
+    result = site_map(sites, lang)
+    top = Table([[result.drawing, _side(url, result, w)]], colWidths=[MAP_W, SIDE_W])
+    top.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), 6),
+                ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    header.append(top)
+
+    if result.drawn_sample:
+        header.append(
+            Paragraph(
+                w.t("handout_map_sample", shown=result.drawn_sample, total=result.located),
+                _STYLES["note"],
+            )
+        )
+    unlocated = ~located(sites).to_numpy()
+    if unlocated.any():
+        column = "org_id" if "org_id" in sites else "organisation"
+        count = sites.loc[unlocated, column].nunique() if column in sites else int(unlocated.sum())
+        header.append(Paragraph(w.tn("national_count", count), _STYLES["note"]))
+    if more:
+        header.append(Paragraph(w.tn("handout_more", more), _STYLES["note"]))
+    if w.replaced:
+        header.append(Paragraph(w.t("handout_replaced"), _STYLES["note"]))
+    if sites.empty:
+        header.append(Paragraph(w.t("no_match"), _STYLES["empty"]))
+    header.append(Spacer(0, 6))
+
+    # The header's height is known only once its text is laid out; it sets page 1's frames.
+    limit = doc.height - 120
+    height = min(_height(header, doc.width) + 2, limit)
+    doc.addPageTemplates(_page_templates(doc, height, lang, day))
+    # Shrinking, never overflowing: an extreme header still leaves room for the columns.
+    story: list[Flowable] = [
+        KeepInFrame(doc.width, height, header, mode="shrink"),
+        NextPageTemplate("later"),
+        FrameBreak(),
+    ]
+    story += entries
+    if more:
+        story.append(Paragraph(w.tn("handout_more", more), _STYLES["note"]))
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,381 @@
+"""Write the current view as an Open Referral HSDS 3.0 tabular data package (a zip).
+
+The mapping is lien.openreferral's; data/README.md explains it for users.
+
+Why it is long: a site becomes rows of nine HSDS tables (service, location, address, phones,
+contacts, schedule, languages, attributes…), written together so their ids agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections import defaultdict
+from typing import Any, Iterable
+
+import pandas as pd
+
+from lien import taxonomy
+from lien.display import safe_url
+from lien.ingest.directory import site_numbers
+from lien.openreferral import (
+    EMAIL_FIELDS,
+    FOREIGN_KEYS,
+    HSDS_REQUIRED,
+    HSDS_VERSION,
+    LIEN_FIELDS,
+    LINK_TYPES,
+    NOT_ALWAYS_KNOWN,
+    NUMBER_FIELDS,
+    TABLES,
+    TAXONOMIES,
+    URI_FIELDS,
+    coordinate,
+    formula_safe,
+    hsds_id,
+    term_id,
+    vocabulary_of,
+)
+from lien.outputs.export import export_columns
+from lien.schema import SCHEMA_COLUMNS, split_codes, text
+
+__all__ = ["datapackage", "export_zip"]
+
+
+class _Package:
+    """The tables of one export being filled, with the taxonomy terms the view uses."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict[str, str]]] = {name: [] for name in TABLES}
+        self.used_terms: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, table: str, **values: str) -> None:
+        """Append a row to a table; fields not given stay empty."""
+        self.rows[table].append(values)
+
+    def attribute(
+        self,
+        key: tuple[str, ...],
+        link_id: str,
+        entity: str,
+        vocabulary: str,
+        code: str,
+        value: str = "",
+    ) -> None:
+        """Attach a term to an entity; `key` makes the attribute's id."""
+        self.used_terms[vocabulary].add(code)
+        self.add(
+            "attribute",
+            id=hsds_id("attribute", *key),
+            link_id=link_id,
+            taxonomy_term_id=term_id(vocabulary, code),
+            link_type=LINK_TYPES[vocabulary],
+            link_entity=entity,
+            value=value,
+        )
+
+    def lien(self, key: tuple[str, ...], link_id: str, field: str, value: str) -> None:
+        """Attach one of Lien's own values (skipped when empty) as a "Lien fields" attribute."""
+        if value:
+            self.attribute(key, link_id, LIEN_FIELDS[field][0], "lien_fields", field, value)
+
+    def taxonomies(self) -> None:
+        """Fill taxonomies and taxonomy_terms with what the view uses, in taxonomy order."""
+        # HSDS asks packages not to ship unused terms.
+        for name, (title, description) in TAXONOMIES.items():
+            used = self.used_terms.get(name)
+            if not used:
+                continue
+            taxonomy_id = hsds_id("taxonomy", name)
+            self.add("taxonomy", id=taxonomy_id, name=title, description=description)
+            for code, term in self._terms(name, used):
+                self.add(
+                    "taxonomy_term",
+                    id=term_id(name, code),
+                    taxonomy_id=taxonomy_id,
+                    taxonomy=title,
+                    language="en",
+                    **term,
+                )
+
+    @staticmethod
+    def _terms(name: str, used: set[str]) -> Iterable[tuple[str, dict[str, str]]]:
+        """(code, term row) of the used terms of one taxonomy, in taxonomy order."""
+        if name == "lien_fields":
+            for field, (_, description) in LIEN_FIELDS.items():
+                if field in used:
+                    # Prefixed: taxonomy_term.code is unique across the whole package.
+                    yield (
+                        field,
+                        {
+                            "code": f"lien:{field}",
+                            "name": f"Lien {field}",
+                            "description": description,
+                        },
+                    )
+            return
+        vocabulary = vocabulary_of(name)
+        known = [c for c in vocabulary.codes if c in used]
+        # A code outside the taxonomy only comes from an unvalidated frame; it is kept as is.
+        for code in known + sorted(used - set(known)):
+            term = vocabulary.terms.get(code)
+            labels = term.labels if term else {}
+            name = labels.get("en", code)
+            yield (
+                code,
+                {
+                    "code": code,
+                    "name": name,
+                    "description": (term.description if term else "") or name,
+                    "lien_label_fr": labels.get("fr", ""),
+                    "lien_label_nl": labels.get("nl", ""),
+                },
+            )
+
+
+def _records(sites: pd.DataFrame) -> list[dict[str, str]]:
+    """The view's rows as text, with Lien's optional columns and site ids filled in."""
+    frame = sites.copy()
+    for name in SCHEMA_COLUMNS:
+        if name not in frame:
+            frame[name] = ""
+    if "site_id" not in sites.columns:
+        frame["site_id"] = site_numbers(frame["org_id"].map(text))
+    out = []
+    for record in frame.to_dict("records"):
+        row = {
+            k: text(record.get(k))
+            for k in (*SCHEMA_COLUMNS, "province", "region", "coord_source", "coord_precision")
+        }
+        row["latitude"] = coordinate(record.get("latitude"))
+        row["longitude"] = coordinate(record.get("longitude"))
+        if row["latitude"] and row["longitude"] and "coord_source" not in frame:
+            # An unlocated frame: coordinates written in it are the manual override.
+            row["coord_source"] = "manual"
+        out.append(row)
+    return out
+
+
+def _organisation_descriptions(records: list[dict[str, str]]) -> dict[str, str]:
+    """HSDS requires an organization description; Lien has one per site: the first one given."""
+    found: dict[str, str] = {}
+    for row in records:
+        if row["description"] and not found.get(row["org_id"]):
+            found[row["org_id"]] = row["description"]
+        found.setdefault(row["org_id"], "")
+    names = {row["org_id"]: row["organisation"] for row in records}
+    return {org: text or names[org] for org, text in found.items()}
+
+
+def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:
+    """One Lien row as a service, its location, address, contacts, schedule and attributes."""
+    site_id = row["site_id"]
+    service_id = hsds_id("service", site_id)
+    websites = split_codes(row["website"])
+    emails = split_codes(row["email"])
+    package.add(
+        "service",
+        id=service_id,
+        organization_id=org_uuid,
+        name=row["site"],
+        description=row["description"],
+        url=(safe_url(websites[0]) or "") if websites else "",
+        email=emails[0] if emails else "",
+        status="active",
+    )
+    # Attributes in cell order: the first service code is the site's main one.
+    for vocabulary in ("services", "audiences"):
+        for i, code in enumerate(split_codes(row[vocabulary])):
+            package.attribute(
+                (site_id, vocabulary, str(i)), service_id, "service", vocabulary, code
+            )
+    for field in ("site_id", "precision", "source", "source_date", "notes"):
+        package.lien((site_id, field), service_id, field, row[field])
+    for i, website in enumerate(websites):
+        package.lien((site_id, "website", str(i)), service_id, "website", website)
+
+    placed = any(row[k] for k in ("address", "postcode", "city", "latitude"))
+    if placed or row["precision"] not in ("national", ""):
+        location_id = hsds_id("location", site_id)
+        virtual = row["precision"] == "online" and not placed
+        package.add(
+            "location",
+            id=location_id,
+            location_type="virtual" if virtual else "physical",
+            url=(safe_url(websites[0]) or "") if virtual and websites else "",
+            organization_id=org_uuid,
+            name=row["site"],
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+        )
+        package.add(
+            "service_at_location",
+            id=hsds_id("service_at_location", site_id),
+            service_id=service_id,
+            location_id=location_id,
+        )
+        for field in ("coord_source", "coord_precision"):
+            package.lien((site_id, field), location_id, field, row[field])
+        if any(row[k] for k in ("address", "postcode", "city")):
+            package.add(
+                "address",
+                id=hsds_id("address", site_id),
+                location_id=location_id,
+                address_1=row["address"],
+                city=row["city"],
+                region=row["region"],
+                state_province=row["province"],
+                postal_code=row["postcode"],
+                country="BE",
+                address_type="physical",
+            )
+    for kind, column in (("voice", "phone"), ("fax", "fax")):
+        for i, number in enumerate(split_codes(row[column])):
+            package.add(
+                "phone",
+                id=hsds_id("phone", site_id, kind, i),
+                service_id=service_id,
+                number=number,
+                type=kind,
+            )
+    for i, name in enumerate(split_codes(row["contact_person"])):
+        package.add(
+            "contact", id=hsds_id("contact", site_id, "name", i), service_id=service_id, name=name
+        )
+    # services.email holds one address; the others are contacts with only an e-mail.
+    for i, email in enumerate(emails[1:], start=1):
+        package.add(
+            "contact",
+            id=hsds_id("contact", site_id, "email", i),
+            service_id=service_id,
+            email=email,
+        )
+    if row["hours"]:
+        # Lien's hours are prose ("le mardi de 14 à 17 h"), not RRULEs: a schedule's description.
+        package.add(
+            "schedule",
+            id=hsds_id("schedule", site_id),
+            service_id=service_id,
+            description=row["hours"],
+        )
+    for i, code in enumerate(split_codes(row["languages"])):
+        package.add(
+            "language",
+            id=hsds_id("language", site_id, i),
+            service_id=service_id,
+            code=code,
+            name=taxonomy.language_label(code, "en"),
+        )
+
+
+def _tables(sites: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
+    """The HSDS rows of a view, table by table."""
+    export_columns(sites)  # a frame without Lien's required columns is a bug upstream
+    records = _records(sites)
+    package = _Package()
+    descriptions = _organisation_descriptions(records)
+    orgs: dict[str, str] = {}
+    for row in records:
+        org_id = row["org_id"]
+        if org_id not in orgs:
+            orgs[org_id] = hsds_id("organization", org_id)
+            package.add(
+                "organization",
+                id=orgs[org_id],
+                name=row["organisation"],
+                description=descriptions[org_id],
+            )
+            package.lien((org_id, "org_id"), orgs[org_id], "org_id", org_id)
+        _add_site(package, row, orgs[org_id])
+    package.taxonomies()
+    return package.rows
+
+
+def _csv(fields: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
+    """Rows as UTF-8 CSV, formula starts defended (formula_safe); numbers and phones intact."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([formula_safe(f) for f in fields])
+    for row in rows:
+        writer.writerow([formula_safe(row.get(field, "")) for field in fields])
+    return out.getvalue().encode("utf-8")
+
+
+def _field_schema(table: str, field: str) -> dict[str, Any]:
+    """A field of the package descriptor: type, format and whether Lien always fills it."""
+    spec: dict[str, Any] = {"name": field, "type": "number" if field in NUMBER_FIELDS else "string"}
+    if field == "id" or field.endswith("_id"):
+        spec["format"] = "uuid"
+    elif field in EMAIL_FIELDS:
+        spec["format"] = "email"
+    elif field in URI_FIELDS:
+        spec["format"] = "uri"
+    required = field in HSDS_REQUIRED[table] and field not in NOT_ALWAYS_KNOWN.get(table, ())
+    spec["constraints"] = (
+        {"required": True, "unique": True} if field == "id" else {"required": required}
+    )
+    return spec
+
+
+def datapackage() -> dict[str, Any]:
+    """The Frictionless descriptor of Lien's HSDS package: every file with its fields."""
+    resources = []
+    for table, (path, fields) in TABLES.items():
+        schema: dict[str, Any] = {
+            "fields": [_field_schema(table, f) for f in fields],
+            "primaryKey": "id",
+        }
+        if table in FOREIGN_KEYS:
+            schema["foreignKeys"] = [
+                {"fields": field, "reference": {"resource": other, "fields": "id"}}
+                for field, other in FOREIGN_KEYS[table]
+            ]
+        resources.append(
+            {
+                "name": table,
+                "path": path,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": schema,
+            }
+        )
+    return {
+        "name": "lien-hsds",
+        "title": "Lien: services for refugees and migrants in Belgium",
+        "description": "Open Referral HSDS 3.0 tabular data package exported by Lien. One service "
+        "per Lien site; Lien's own values are attributes of the 'Lien fields' "
+        "taxonomy. A cell that a spreadsheet would run as a formula (starting "
+        "with '=', '@', a tab, a carriage return, or with '+'/'-' unless the "
+        "whole cell is a number or a phone number) is written with a leading "
+        "apostrophe; numbers and phone numbers are written as they are.",
+        "profile": "tabular-data-package",
+        "hsds_version": HSDS_VERSION,
+        "resources": resources,
+    }
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    """A zip whose bytes depend only on the files: fixed dates and permissions, fixed order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+    return out.getvalue()
+
+
+def export_zip(sites: pd.DataFrame) -> bytes:
+    """The view as an HSDS 3.0 tabular data package: datapackage.json and one CSV per table."""
+    tables = _tables(sites)
+    files = {
+        "datapackage.json": json.dumps(datapackage(), ensure_ascii=False, indent=2).encode("utf-8")
+    }
+    for table, (path, fields) in TABLES.items():
+        files[path] = _csv(fields, tables[table])
+    return _zip(files)

@@ -1,0 +1,335 @@
+"""The building blocks of Lien's PDFs (reportlab): text Helvetica can draw, a QR code, and a
+vector map of Belgium with the sites as dots. No page layout here: lien.outputs.handout lays them
+out."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+from reportlab.graphics.barcode import qrencoder
+from reportlab.graphics.shapes import Circle, Drawing, Path, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfbase.rl_codecs import RL_Codecs
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from lien import taxonomy
+from lien.geo.areas import PROVINCE_CODES, province_geojson, province_names
+from lien.i18n import normalise_lang, t
+from lien.schema import APPROXIMATE, located
+
+# pdfmetrics registers reportlab's "winansi" codec on import too; _drawable must not rely on that.
+RL_Codecs.register()
+
+MAX_DOTS = 3_000  # map dots: beyond this the PDF grows and viewers slow down for no gain
+MAX_FIELD = 300  # characters per printed cell; a 5,000-character cell would fill a page
+QR_LEVEL = "M"  # 15% of the code can be dirty or folded and it still scans
+QR_MAX_VERSION = 25  # 117 modules: denser prints are hard to scan, so fall back to level L
+REPLACEMENT = "?"
+_INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn")  # controls, format marks, surrogates, unassigned
+MAP_W = 106 * mm
+LAT0 = 50.5  # Belgium's mid latitude: x = lon·cos(LAT0) keeps shapes undistorted
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _drawable(ch: str) -> bool:
+    """Whether Helvetica can draw `ch`: reportlab's standard fonts use the WinAnsi encoding."""
+    if ch < " " or ch == "\x7f":
+        return False
+    try:
+        # reportlab's own codec, so the test matches exactly what it will draw.
+        ch.encode("winansi")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=8192)
+def printable(text: str) -> str:
+    """`text` in characters Helvetica can draw: others folded ('ő' -> 'o') or replaced by '?'."""
+    text = unicodedata.normalize("NFC", text)  # 'e' + U+0301 -> 'é', which WinAnsi has
+    if all(_drawable(ch) for ch in text):
+        return text
+    out: list[str] = []
+    for ch in text:
+        if _drawable(ch):
+            out.append(ch)
+        elif ch in "\t\n\r" or unicodedata.category(ch) == "Zs":
+            out.append(" ")  # U+202F and other spaces stay spaces
+        elif unicodedata.combining(ch) or unicodedata.category(ch) in _INVISIBLE:
+            continue  # invisible marks and controls carry nothing printable
+        else:
+            base = "".join(
+                c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+            )
+            if base and all(_drawable(c) for c in base):
+                out.append(base)  # 'ő' -> 'o', 'ﬁ' -> 'fi', '−' stays a replacement
+            elif not out or out[-1] != REPLACEMENT:
+                # One '?' per run: a word in another script would otherwise print as '?????'.
+                out.append(REPLACEMENT)
+    return "".join(out)
+
+
+def cell(value: Any) -> str:
+    """A frame cell as trimmed text; NaN, None and NA are empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value).strip()
+    return text if len(text) <= MAX_FIELD else text[: MAX_FIELD - 1] + "…"
+
+
+# --- map -------------------------------------------------------------------------------------
+
+
+def _project(lon: Any, lat: Any) -> tuple[Any, Any]:
+    """Equirectangular projection in degrees of latitude, shrunk east-west by cos(LAT0)."""
+    return np.asarray(lon, dtype=float) * math.cos(math.radians(LAT0)), np.asarray(lat, dtype=float)
+
+
+@lru_cache(maxsize=1)
+def _outlines() -> tuple[tuple[str, list[list[tuple[float, float]]], tuple[float, float]], ...]:
+    """Each province's rings (projected, simplified) and a label point, computed once."""
+    import shapely
+    from shapely.geometry import shape
+
+    out = []
+    for feature in province_geojson()["features"]:
+        # 0.003° is under half a point at the handout's scale: invisible, and 10x fewer vertices.
+        geom = shapely.simplify(shape(feature["geometry"]), 0.003, preserve_topology=True)
+        polygons = list(getattr(geom, "geoms", [geom]))
+        rings = []
+        for polygon in polygons:
+            for ring in (polygon.exterior, *polygon.interiors):
+                xs, ys = _project(*np.asarray(ring.coords).T)
+                rings.append(list(zip(xs.tolist(), ys.tolist(), strict=True)))
+        label = geom.representative_point()
+        lx, ly = _project(label.x, label.y)
+        out.append(
+            (
+                feature["properties"].get("code", feature.get("id", "")),
+                rings,
+                (float(lx), float(ly)),
+            )
+        )
+    return tuple(out)
+
+
+def _extent() -> tuple[float, float, float, float]:
+    """The projected bounding box of Belgium."""
+    points = [p for _, rings, _ in _outlines() for ring in rings for p in ring]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@dataclass
+class MapResult:
+    """The map drawing, the categories and hollow dots it shows, and the located sites drawn."""
+
+    drawing: Drawing
+    categories: list[str] = field(default_factory=list)
+    hollow: bool = False
+    located: int = 0
+    drawn_sample: int = 0
+
+
+def _located(sites: pd.DataFrame) -> pd.DataFrame:
+    """The sites with coordinates."""
+    return sites[located(sites)]
+
+
+def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:
+    """Province outlines and the located sites as dots coloured by category (vector, no browser)."""
+    x0, y0, x1, y1 = _extent()
+    pad = 4.0
+    scale = (width - 2 * pad) / (x1 - x0)
+    height = (y1 - y0) * scale + 2 * pad
+    drawing = Drawing(width, height)
+
+    def to_page(x: Any, y: Any) -> tuple[Any, Any]:
+        return pad + (np.asarray(x) - x0) * scale, pad + (np.asarray(y) - y0) * scale
+
+    names = province_names(normalise_lang(lang))
+    for _code, rings, _ in _outlines():
+        path = Path(
+            fillColor=colors.HexColor("#F3F1EC"),
+            strokeColor=colors.HexColor("#9A9A9A"),
+            strokeWidth=0.4,
+            fillMode=0,
+        )  # even-odd: enclaves and holes stay holes
+        for ring in rings:
+            px, py = to_page([p[0] for p in ring], [p[1] for p in ring])
+            path.moveTo(float(px[0]), float(py[0]))
+            for x, y in zip(px[1:].tolist(), py[1:].tolist(), strict=True):
+                path.lineTo(x, y)
+            path.closePath()
+        drawing.add(path)
+    for code, _, (lx, ly) in _outlines():
+        # Brussels is too small to hold its name beside its dots; the others orient the reader.
+        if code == PROVINCE_CODES[0]:
+            continue
+        px, py = to_page(lx, ly)
+        drawing.add(
+            String(
+                float(px),
+                float(py),
+                printable(names.get(code, "")),
+                fontSize=6,
+                fontName="Helvetica",
+                fillColor=colors.HexColor("#8C8C8C"),
+                textAnchor="middle",
+            )
+        )
+
+    result = MapResult(drawing)
+    located = _located(sites)
+    result.located = len(located)
+    if len(located) > MAX_DOTS:
+        # A fixed seed: the same view prints the same map.
+        located = located.sample(n=MAX_DOTS, random_state=0)
+        result.drawn_sample = MAX_DOTS
+    if located.empty:
+        return result
+    px, py = to_page(
+        *_project(pd.to_numeric(located["longitude"]), pd.to_numeric(located["latitude"]))
+    )
+    cells = located["services"] if "services" in located else pd.Series("", index=located.index)
+    cats = [taxonomy.category_of(cell(c)) for c in cells]
+    precision = (
+        located["coord_precision"]
+        if "coord_precision" in located
+        else located.get("precision", pd.Series("", index=located.index))
+    )
+    hollow = [cell(p) in APPROXIMATE for p in precision]
+    seen: set[tuple[int, int, str, bool]] = set()
+    dots = []
+    for x, y, cat, empty in zip(px.tolist(), py.tolist(), cats, hollow, strict=True):
+        if not (0 <= x <= width and 0 <= y <= height):
+            continue
+        key = (round(x * 2), round(y * 2), cat, empty)
+        if key in seen:
+            continue  # sites at one town centroid: one dot, not hundreds on top
+        seen.add(key)
+        dots.append((x, y, cat, empty))
+    # Exact places on top: they are the ones a reader can walk to.
+    for x, y, cat, empty in sorted(dots, key=lambda d: not d[3]):
+        colour = colors.HexColor(taxonomy.category_colours().get(cat, "#555555"))
+        drawing.add(
+            Circle(
+                x,
+                y,
+                2.1,
+                fillColor=colors.white if empty else colour,
+                strokeColor=colour if empty else colors.white,
+                strokeWidth=0.9 if empty else 0.35,
+            )
+        )
+    present = {d[2] for d in dots}
+    result.categories = [c for c in taxonomy.category_colours() if c in present]
+    result.hollow = any(d[3] for d in dots)
+    return result
+
+
+def legend(result: MapResult, lang: str, width: float) -> Drawing | None:
+    """The categories on the map, and the hollow-circle note when some place is approximate."""
+    lines: list[tuple[str, str, bool]] = [
+        (taxonomy.category_colours()[c], printable(taxonomy.categories().label(c, lang)), False)
+        for c in result.categories
+    ]
+    if result.hollow:
+        lines.append(("#555555", printable(t("approximate_legend", lang)), True))
+    if not lines:
+        return None
+    step = 10.0
+    drawing = Drawing(width, step * (len(lines) + 1))
+    top = drawing.height - 7
+    drawing.add(String(0, top, printable(t("legend", lang)), fontName="Helvetica-Bold", fontSize=7))
+    for i, (colour, label, hollow) in enumerate(lines, start=1):
+        y = top - i * step
+        fill = colors.HexColor(colour)
+        drawing.add(
+            Circle(
+                4,
+                y + 2.4,
+                2.4,
+                fillColor=colors.white if hollow else fill,
+                strokeColor=fill if hollow else colors.white,
+                strokeWidth=0.9,
+            )
+        )
+        drawing.add(String(11, y, label, fontName="Helvetica", fontSize=6.5))
+    return drawing
+
+
+# --- QR code ---------------------------------------------------------------------------------
+
+
+def qr_url(url: str) -> str:
+    """The URL in ASCII: reportlab writes UTF-8 bytes without an ECI, which some readers misread."""
+    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def qr_matrix(url: str) -> list[list[bool]] | None:
+    """The QR code of `url` (rows of dark modules), or None when too long to print and scan."""
+    data = qr_url(url)
+    if not data:
+        return None
+    for level in (QR_LEVEL, "L"):
+        code = qrencoder.QRCode(None, getattr(qrencoder.QRErrorCorrectLevel, level))
+        code.addData(data)
+        try:
+            code.make()
+        except Exception:  # reportlab raises a bare Exception past version 39's capacity
+            continue
+        if code.getModuleCount() <= 17 + 4 * QR_MAX_VERSION or level == "L":
+            return [[bool(v) for v in row] for row in code.modules]
+    return None
+
+
+class QRFlowable(Flowable):
+    """A QR code drawn as vector rectangles in a form XObject named 'lienqr'."""
+
+    BORDER = 4  # the quiet zone the standard asks for, in modules
+
+    def __init__(self, matrix: list[list[bool]], size: float) -> None:
+        super().__init__()
+        self.matrix = matrix
+        self.width = self.height = size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        """Its fixed size."""
+        return self.width, self.height
+
+    def draw(self) -> None:
+        """Draw dark runs of each row as one rectangle each, inside a reusable form."""
+        canv: Canvas = self.canv
+        count = len(self.matrix)
+        unit = self.width / (count + 2 * self.BORDER)
+        # A named form keeps the code in one stream that tests (and tools) can find and read.
+        canv.beginForm("lienqr", 0, 0, self.width, self.height)
+        canv.setFillColor(colors.black)
+        for r, row in enumerate(self.matrix):
+            c = 0
+            while c < count:
+                if not row[c]:
+                    c += 1
+                    continue
+                start = c
+                while c < count and row[c]:
+                    c += 1
+                y = self.height - (r + self.BORDER + 1) * unit
+                canv.rect(
+                    (start + self.BORDER) * unit, y, (c - start) * unit, unit, stroke=0, fill=1
+                )
+        canv.endForm()
+        canv.doForm("lienqr")

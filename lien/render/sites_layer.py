@@ -1,0 +1,176 @@
+"""The map's changing layer: every located site of the view as a clustered circle marker.
+
+The layer is one compact JSON array and a small script (sites_layer.js) that builds the markers
+in the browser, so a view of 100,000 sites stays a few megabytes and a rerun stays fast.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Template
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+
+from lien import schema, taxonomy
+from lien.display import DIRECTIONS, Link, site_fields
+from lien.i18n import number, t
+from lien.render import assets
+from lien.render.js import script_json
+from lien.render.mapview import FitBounds, view_bounds
+from lien.schema import split_codes
+
+FULL_POPUPS = 2_000  # above this, popups are assembled in the browser from shared tables
+
+
+def _links(links: tuple[Link, ...]) -> str:
+    return ", ".join(
+        f'<a href="{html.escape(link.href, quote=True)}" target="_blank" '
+        f'rel="noopener noreferrer">{html.escape(link.text)}</a>'
+        for link in links
+    )
+
+
+def popup(site: Any, lang: str) -> dict[str, Any]:
+    """A site's popup as sites_layer.js renders it: its title, its labelled lines (escaped HTML,
+    only safe links) and its directions link."""
+    f = site_fields(site, lang)
+    e = html.escape
+    lines = [
+        (t("address", lang), e(f.place)),
+        (t("col_services", lang), e(", ".join(f.services))),
+        (t("audiences", lang), e(", ".join(f.audiences))),
+        (t("languages", lang), e(", ".join(f.languages))),
+        (t("hours", lang), e(f.hours)),
+        (t("col_phone", lang), _links(f.phones)),
+        (t("col_email", lang), _links(f.emails)),
+        (t("col_website", lang), _links(f.websites)),
+        (t("precision", lang), e(f.precision_label)),
+        (t("source", lang), e(f.source)),
+        (
+            t("col_distance", lang),
+            number(f.distance_km, lang, 1) if f.distance_km is not None else "",
+        ),
+    ]
+    return {
+        "o": e(f.organisation),
+        "s": e(f.site),
+        "l": [[e(label), value] for label, value in lines if value],
+        "d": e(f.directions, quote=True),
+    }
+
+
+@lru_cache(maxsize=1)
+def layer_script() -> str:
+    """sites_layer.js: a function (parent, T, rows, options) that adds the clustered markers."""
+    return resources.files("lien.render").joinpath("sites_layer.js").read_text(encoding="utf-8")
+
+
+class SitesLayer(JSCSSMixin, Layer):
+    """Sites as clustered circle markers from one compact JSON array (local MarkerCluster)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = {{ this.script }}({{ this._parent.get_name() }},
+            {{ this.tables }}, {{ this.rows }}, {{ this.options }});
+        {% endmacro %}
+    """)
+    default_js = [("leaflet_markercluster", assets.MARKERCLUSTER_JS)]
+    default_css = [
+        ("markercluster_css", assets.MARKERCLUSTER_CSS),
+        ("markercluster_default_css", assets.MARKERCLUSTER_DEFAULT_CSS),
+    ]
+
+    def __init__(self, rows: str, tables: str, count: int) -> None:
+        super().__init__(name="sites", control=False)
+        self._name = "SitesLayer"
+        self.rows, self.tables, self.count = rows, tables, count
+        self.script = layer_script()
+        self.options = json.dumps(
+            {"spiderfyOnMaxZoom": True, "maxClusterRadius": 40, "chunkedLoading": True}
+        )
+
+
+def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, Any]]:
+    """The layer's rows and lookup tables, built column-wise (no per-site Python in large sets)."""
+    located = sites[schema.located(sites)]
+    categories = list(taxonomy.category_colours())
+    services = taxonomy.services()
+    org_codes, orgs = pd.factorize(located["organisation"], sort=False)
+    town_codes, towns = pd.factorize(
+        (
+            located["postcode"]
+            + " "
+            + located["city"].where(located["city"] != "", located.get("municipality", ""))
+        ).str.strip(),
+        sort=False,
+    )
+    combo_codes, combos = pd.factorize(located["services"], sort=False)
+    combo_category = [
+        categories.index(c) if c in categories else 0
+        for c in (taxonomy.category_of(v) for v in combos)
+    ]
+    full = len(located) <= FULL_POPUPS
+    popups = [popup(site, lang) for site in located.to_dict("records")] if full else []
+    columns = [
+        located["latitude"].round(5).to_numpy(),
+        located["longitude"].round(5).to_numpy(),
+        np.asarray(combo_category, dtype=int)[combo_codes] if len(combos) else combo_codes,
+        schema.approximate(located).astype(int).to_numpy(),
+        org_codes,
+        np.arange(len(located)) if full else np.full(len(located), -1),
+        town_codes,
+        combo_codes,
+    ]
+    rows = (
+        [list(r) for r in zip(*(c.tolist() for c in columns), strict=True)] if len(located) else []
+    )
+    tables = {
+        "c": [taxonomy.category_colours()[c] for c in categories],
+        "o": [html.escape(str(o)) for o in orgs],
+        "t": [html.escape(str(x)) for x in towns],
+        "v": [
+            html.escape(", ".join(services.label(c, lang) for c in split_codes(v))) for v in combos
+        ],
+        "p": popups,
+        "approx": html.escape(t("approximate", lang)),
+        "route": DIRECTIONS,
+        "directions": html.escape(t("directions", lang)),
+    }
+    return rows, tables
+
+
+def sites_layer(
+    sites: pd.DataFrame,
+    lang: str,
+    origin: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+) -> folium.FeatureGroup:
+    """The changing layer: clustered sites (spiderfied when they share a point), the search point,
+    and the view that fits them."""
+    group = folium.FeatureGroup(name="sites")
+    bounds = view_bounds(sites, origin, radius_km)
+    if bounds is not None:
+        # Before the sites: the clusters are then built once, for the final zoom.
+        FitBounds(bounds).add_to(group)
+    rows, tables = payload(sites, lang)
+    SitesLayer(script_json(rows), script_json(tables), len(rows)).add_to(group)
+    if origin is not None:
+        folium.CircleMarker(
+            origin,
+            radius=10,
+            color="#000000",
+            weight=3,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=0.9,
+            tooltip=html.escape(t("you_are_here", lang)),
+        ).add_to(group)
+    return group

@@ -1,0 +1,98 @@
+"""The tables the pages show and let visitors download, as pandas frames with translated headers.
+
+Pure functions of the data and the language (no Streamlit), so they are tested directly; the UI
+only hands them to st.dataframe, st.table or a download button.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+
+from lien import taxonomy
+from lien.display import site_fields
+from lien.geo.areas import area_label, province_names
+from lien.i18n import t
+from lien.ingest.directory import problems_frame
+from lien.problems import Problem
+
+TABLE_ROWS = 1_000  # more rows than anyone reads on screen; the downloads hold them all
+
+
+def sites_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The accessible list of sites: names, services, town, distance, and contact links.
+
+    E-mails are "mailto:" links and websites safe http(s) URLs, for link columns.
+    """
+    fields = [site_fields(site, lang) for site in sites.to_dict("records")]
+    table = pd.DataFrame(
+        {
+            t("col_organisation", lang): [f.organisation for f in fields],
+            t("col_site", lang): [f.site for f in fields],
+            t("col_services", lang): [", ".join(f.services) for f in fields],
+            t("col_town", lang): [f.town or None for f in fields],
+        },
+        index=sites.index,
+    )
+    if "distance_km" in sites:
+        table[t("col_distance", lang)] = sites["distance_km"].round(1)
+    table[t("col_phone", lang)] = [f.phones[0].text if f.phones else "" for f in fields]
+    table[t("col_email", lang)] = [f.emails[0].href if f.emails else None for f in fields]
+    table[t("col_website", lang)] = [f.websites[0].href if f.websites else None for f in fields]
+    return table.reset_index(drop=True)
+
+
+def problems_table(problems: Sequence[Problem], lang: str) -> pd.DataFrame:
+    """Problems with translated headers and messages, for display and download."""
+    table = problems_frame(problems, lang)
+    table["row"] = table["row"].astype("Int64")
+    return table.rename(
+        columns={
+            "row": t("col_row", lang),
+            "field": t("col_field", lang),
+            "message": t("col_message", lang),
+        }
+    )
+
+
+def matrix_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A matrix with translated labels, for display and download (codes in the first column)."""
+    out = table.copy()
+    out.columns = [area_label(c, lang) for c in table.columns]
+    out.insert(
+        0, t("axis_service", lang), [taxonomy.services().label(c, lang) for c in table.index]
+    )
+    out.insert(0, "code", list(table.index))
+    return out.reset_index(drop=True)
+
+
+def distance_table(distances: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Distances per municipality with translated headers, farthest first as given."""
+    name = "municipality_nl" if lang == "nl" else "municipality"
+    provinces = province_names(lang)
+    return pd.DataFrame(
+        {
+            "municipality_code": distances["municipality_code"],
+            t("col_municipality", lang): distances[name],
+            t("col_province", lang): [provinces.get(c, c) for c in distances["province_code"]],
+            t("distance_km", lang): distances["distance_km"].round(1),
+            t("col_nearest", lang): distances["nearest_site"],
+            t("col_organisation", lang): distances["nearest_organisation"],
+        }
+    )
+
+
+def gaps_table(holes: list[tuple[str, str]], lang: str, top: int = 10) -> pd.DataFrame:
+    """The services with the most areas without a provider, most first, with those areas."""
+    by_service: dict[str, list[str]] = {}
+    for service, area in holes:
+        by_service.setdefault(service, []).append(area_label(area, lang))
+    ranked = sorted(by_service.items(), key=lambda item: (-len(item[1]), item[0]))[:top]
+    return pd.DataFrame(
+        {
+            t("axis_service", lang): [taxonomy.services().label(s, lang) for s, _ in ranked],
+            t("col_gaps", lang): [len(a) for _, a in ranked],
+            t("axis_area", lang): [", ".join(a) for _, a in ranked],
+        }
+    )

@@ -1,0 +1,130 @@
+"""Lien's directory schema, in one place: the columns, the precisions, what "located" and
+"approximate" mean, the list syntax of multi-valued cells, and what a missing value is.
+
+data/README.md describes the same schema for people preparing a file.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# The columns of a directory file, in the order Lien writes them.
+SCHEMA_COLUMNS: tuple[str, ...] = (
+    "site_id",
+    "org_id",
+    "organisation",
+    "site",
+    "address",
+    "postcode",
+    "city",
+    "latitude",
+    "longitude",
+    "precision",
+    "services",
+    "audiences",
+    "languages",
+    "hours",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "contact_person",
+    "description",
+    "notes",
+    "source",
+    "source_date",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("site_id", "fax", "contact_person", "notes")
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in SCHEMA_COLUMNS if c not in OPTIONAL_COLUMNS)
+# Columns that may not be empty.
+REQUIRED_VALUES: tuple[str, ...] = (
+    "org_id",
+    "organisation",
+    "site",
+    "precision",
+    "services",
+    "source",
+)
+# Longer cells are refused: they are pasted documents or attacks, and would swamp popups.
+SHORT_TEXT = 500
+LONG_TEXT = 5_000
+LONG_COLUMNS = frozenset({"description", "hours", "notes", "services", "audiences", "languages"})
+
+# How precisely a row places its site. The first three put it on the map; a national or online
+# site has no place.
+PRECISIONS: tuple[str, ...] = ("address", "postcode", "locality", "national", "online")
+PLACED: tuple[str, ...] = ("address", "postcode", "locality")
+UNPLACED: tuple[str, ...] = ("national", "online")
+# A postcode centroid or a town centre: drawn as a hollow circle, its distances are approximate.
+APPROXIMATE: frozenset[str] = frozenset({"postcode", "locality"})
+
+# Columns the loader adds; an input file may not use these names for something else.
+LOCATED_COLUMNS: tuple[str, ...] = (
+    "row",
+    "coord_source",
+    "coord_precision",
+    "geo_postcode",
+    "municipality",
+    "municipality_code",
+    "province",
+    "province_code",
+    "region",
+    "region_code",
+)
+# The located columns a reader of an export needs; row, coord_source and geo_postcode are
+# bookkeeping.
+LOCATED_EXPORT_COLUMNS: tuple[str, ...] = (
+    "coord_precision",
+    "municipality",
+    "municipality_code",
+    "province",
+    "province_code",
+    "region",
+    "region_code",
+)
+EXPORT_COLUMNS: tuple[str, ...] = SCHEMA_COLUMNS + LOCATED_EXPORT_COLUMNS + ("distance_km",)
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, pandas' NA and NaT."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def text(value: Any) -> str:
+    """A cell as text: "" for a missing value, the value as written otherwise."""
+    return "" if is_missing(value) else str(value)
+
+
+def split_codes(value: Any) -> list[str]:
+    """'a; b;;c ' -> ['a', 'b', 'c']: the list syntax of every multi-valued column."""
+    return [part.strip() for part in text(value).split(";") if part.strip()]
+
+
+def located(sites: pd.DataFrame) -> pd.Series:
+    """Which sites have a point on the map: finite latitude and longitude."""
+    if sites.empty or "latitude" not in sites or "longitude" not in sites:
+        return pd.Series(False, index=sites.index, dtype=bool)
+    lat = pd.to_numeric(sites["latitude"], errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(sites["longitude"], errors="coerce").to_numpy(dtype=float)
+    return pd.Series(np.isfinite(lat) & np.isfinite(lon), index=sites.index)
+
+
+def precision_of(site: Any) -> str:
+    """How precisely a site is placed: where its coordinates come from, else what its row says."""
+    return text(site.get("coord_precision")) or text(site.get("precision"))
+
+
+def approximate(sites: pd.DataFrame) -> pd.Series:
+    """Which sites are placed only at a postcode centroid or a town centre."""
+    column = (
+        sites["coord_precision"]
+        if "coord_precision" in sites
+        else sites.get("precision", pd.Series("", index=sites.index))
+    )
+    return column.isin(APPROXIMATE)

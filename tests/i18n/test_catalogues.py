@@ -1,0 +1,242 @@
+"""The gettext catalogues (lien/i18n/locale): complete in every language, consistent, and holding
+exactly the keys the code names, as Babel's extraction finds them."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import string
+from functools import cache
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.pofile import read_po
+
+import lien.i18n
+from lien.config import ROOT  # noqa: E402
+from lien.i18n import LANGS, compile_catalogues, po_path, t, translations
+from lien.i18n.__main__ import main
+from lien.problems import MESSAGES, message_key
+
+SOURCES = ("lien", "app.py", "pages")  # every file that names a key
+KEYWORDS = ("t", "tn", "N_")  # the key is each one's first argument
+PLURAL_FORMS = {
+    "fr": "nplurals=2; plural=(n > 1);",
+    "nl": "nplurals=2; plural=(n != 1);",
+    "en": "nplurals=2; plural=(n != 1);",
+}
+
+
+@cache
+def catalogue(lang: str) -> Catalog:
+    with po_path(lang).open("rb") as source:
+        return read_po(source, locale=lang, domain="lien", abort_invalid=True)
+
+
+def entries(lang: str) -> dict[str, Message]:
+    """The catalogue's messages by key (a plural entry's key is its msgid), header left out."""
+    return {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalogue(lang) if m.id}
+
+
+def forms(message: Message) -> list[str]:
+    """A single text, or each plural form."""
+    string = message.string
+    return [string] if isinstance(string, str) else list(string or ())
+
+
+def fields(text: str) -> set[str]:
+    """The str.format fields of a text; a stray brace fails here, not in front of a visitor."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+@cache
+def extracted(*keywords: str) -> frozenset[tuple[str, int, str]]:
+    """(file, line, key) of every call Babel's extraction finds with `keywords`."""
+    spec = {keyword: None for keyword in keywords}  # None: the first argument
+    found = set()
+    for source in SOURCES:
+        path = ROOT / source
+        if path.is_dir():
+            for name, line, key, _, _ in extract_from_dir(
+                path, [("**.py", "python")], keywords=spec
+            ):
+                found.add((f"{source}/{name}", line, str(key)))
+        else:
+            for line, key, _, _ in extract_from_file("python", path, keywords=spec):
+                found.add((source, line, str(key)))
+    return frozenset(found)
+
+
+def used(*keywords: str) -> set[str]:
+    return {key for _, _, key in extracted(*keywords)}
+
+
+def python_files() -> Iterator[Path]:
+    for source in SOURCES:
+        path = ROOT / source
+        yield from sorted(path.rglob("*.py")) if path.is_dir() else [path]
+
+
+# --- the catalogues themselves --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_header_names_the_language_its_plural_rule_and_utf8(lang: str) -> None:
+    header = dict(catalogue(lang).mime_headers)
+    assert header["Language"] == lang
+    assert header["Plural-Forms"] == PLURAL_FORMS[lang]
+    assert header["Content-Type"] == "text/plain; charset=utf-8"
+    assert catalogue(lang).num_plurals == 2
+
+
+def test_every_catalogue_has_the_same_keys_and_the_same_plural_entries() -> None:
+    keys = {lang: set(entries(lang)) for lang in LANGS}
+    assert keys["nl"] == keys["fr"] and keys["en"] == keys["fr"]
+    plural = {lang: {k for k, m in entries(lang).items() if m.pluralizable} for lang in LANGS}
+    assert plural["nl"] == plural["fr"] and plural["en"] == plural["fr"]
+    assert len(keys["fr"]) > 200
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_entry_is_translated_and_none_is_fuzzy(lang: str) -> None:
+    for key, message in entries(lang).items():
+        assert not message.fuzzy, key
+        assert all(text.strip() for text in forms(message)), (lang, key)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_plural_entries_have_as_many_forms_as_the_catalogue_says(lang: str) -> None:
+    plural = [m for m in entries(lang).values() if m.pluralizable]
+    assert plural
+    for message in plural:
+        assert len(forms(message)) == catalogue(lang).num_plurals, message.id
+        # A key's msgid_plural is the key again: the code names one key, ngettext wants two.
+        assert message.id[0] == message.id[1]
+
+
+def test_placeholders_match_across_languages_and_plural_forms() -> None:
+    for key, message in entries("fr").items():
+        expected = fields(forms(message)[0])
+        for lang in LANGS:
+            for text in forms(entries(lang)[key]):
+                assert fields(text) == expected, (lang, key, text)
+        if message.pluralizable:
+            assert "count" in expected, key
+
+
+def test_the_english_catalogue_holds_english_texts() -> None:
+    assert t("title", "en") == "Lien — services for refugees and migrants"
+    assert t("title", "fr") == "Lien — services pour réfugiés et migrants"
+
+
+# --- the keys the code uses -------------------------------------------------------------------
+
+
+def test_every_key_the_code_uses_is_in_the_catalogues() -> None:
+    missing = used(*KEYWORDS) - set(entries("fr"))
+    assert not missing, f"keys used in the code but in no catalogue: {sorted(missing)}"
+
+
+def test_no_catalogue_key_is_unused() -> None:
+    unused = set(entries("fr")) - used(*KEYWORDS)
+    assert not unused, f"catalogue keys no code uses: {sorted(unused)}"
+
+
+def test_t_takes_single_texts_and_tn_plural_ones() -> None:
+    plural = {k for k, m in entries("fr").items() if m.pluralizable}
+    assert used("t", "N_") & plural == set()
+    assert used("tn") <= plural and used("tn")
+
+
+def test_extraction_sees_every_call_and_no_key_is_built() -> None:
+    """Every t/tn/N_ call with a literal key is one Babel found: not one inside an f-string
+    (Python 3.11's tokenizer hides those from extractors). No key is built from pieces: a key kept
+    for later is a value marked with N_ (a dict of problem codes, of filter labels…)."""
+    found = set()
+    for path in python_files():
+        source = str(path.relative_to(ROOT))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else (func.attr if isinstance(func, ast.Attribute) else None)
+            )
+            if name not in KEYWORDS:
+                continue
+            key = node.args[0]
+            where = f"{source}:{node.lineno}"
+            assert not isinstance(key, (ast.JoinedStr, ast.BinOp)), f"{where}: a built key"
+            assert not (
+                isinstance(key, ast.Call)
+                and isinstance(key.func, ast.Attribute)
+                and key.func.attr in ("format", "join")
+            ), f"{where}: a built key"
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                found.add((source, key.lineno, key.value))
+    missing = found - extracted(*KEYWORDS)
+    assert not missing, f"calls Babel's extraction misses (in an f-string?): {sorted(missing)}"
+    assert extracted(*KEYWORDS) - found == set()
+
+
+def test_every_problem_code_has_a_message_and_an_unknown_code_is_named() -> None:
+    problems = {k for k in entries("fr") if k.startswith("p_")} - {"p_row", "p_file"}
+    assert set(MESSAGES.values()) == problems
+    assert all(value == f"p_{code}" for code, value in MESSAGES.items())
+    with pytest.raises(KeyError, match="no_such_code"):
+        message_key("no_such_code")
+
+
+# --- compiling and loading --------------------------------------------------------------------
+
+
+@pytest.fixture
+def locale_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the catalogues, without .mo files, that lien.i18n reads instead of its own."""
+    root = tmp_path / "locale"
+    shutil.copytree(lien.i18n.LOCALE_DIR, root, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(lien.i18n, "LOCALE_DIR", root)
+    translations.cache_clear()
+    yield root
+    monkeypatch.undo()
+    translations.cache_clear()
+
+
+def test_python_m_lien_i18n_compiles_every_catalogue(
+    locale_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main()
+    said = capsys.readouterr().out.splitlines()
+    written = sorted(locale_copy.glob("*/LC_MESSAGES/lien.mo"))
+    assert len(written) == len(LANGS) == len(said)
+    assert all(line.startswith("wrote ") and line.endswith("lien.mo") for line in said)
+    assert t("title", "nl") == "Lien — diensten voor vluchtelingen en migranten"
+
+
+def test_a_missing_or_stale_mo_is_replaced_by_the_po(locale_copy: Path) -> None:
+    po = locale_copy / "fr" / "LC_MESSAGES" / "lien.po"
+    mo = po.with_suffix(".mo")
+    assert not mo.exists()
+    assert t("title", "fr") == "Lien — services pour réfugiés et migrants"  # from the .po
+    assert translations("fr") is translations("fr")  # read once
+
+    assert compile_catalogues(locale_copy) and mo.exists()
+    po.write_text(
+        po.read_text(encoding="utf-8").replace(
+            'msgstr "Lien — services pour réfugiés et migrants"', 'msgstr "Nouveau titre"'
+        ),
+        encoding="utf-8",
+    )
+    os.utime(po, (mo.stat().st_mtime + 10,) * 2)  # the .po edited after the build
+    translations.cache_clear()
+    assert t("title", "fr") == "Nouveau titre"
+
+    os.utime(po, (mo.stat().st_mtime - 10,) * 2)  # the .mo is the newer: it is read
+    translations.cache_clear()
+    assert t("title", "fr") == "Lien — services pour réfugiés et migrants"

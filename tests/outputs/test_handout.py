@@ -1,0 +1,382 @@
+"""The printable handout: A4, three languages, sources, distances, QR code, hostile text, caps."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from urllib.parse import unquote
+
+import numpy as np
+import pandas as pd
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+from reportlab.graphics.shapes import Circle, Path
+from reportlab.lib import colors
+
+from lien import filters, taxonomy
+from lien.geo.gazetteer import default_gazetteer
+from lien.i18n import t, tn
+from lien.ingest import directory
+from lien.ingest.directory import read_directory
+from lien.outputs.handout import MAX_SITES, handout_pdf
+from lien.outputs.pdf import MAX_DOTS, printable, qr_matrix, site_map
+from lien.schema import split_codes
+
+DAY = datetime.date(2026, 11, 23)
+URL = "https://lien.example.be/?service=legal_aid%2Chealth&near=Li%C3%A8ge&radius_km=30&lang=nl"
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return directory.prepare(read_directory().frame)
+
+
+@pytest.fixture(scope="module")
+def near_view(frame: pd.DataFrame) -> pd.DataFrame:
+    place = default_gazetteer().lookup("Liège")
+    assert place is not None
+    return filters.apply(
+        frame, filters.Filters(near="Liège", radius_km=30), (place.latitude, place.longitude)
+    )
+
+
+def _reader(pdf: bytes) -> PdfReader:
+    assert pdf.startswith(b"%PDF-")
+    return PdfReader(io.BytesIO(pdf))
+
+
+def _text(pdf: bytes) -> str:
+    """All pages' text with runs of white space made single spaces (lines wrap anywhere)."""
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in _reader(pdf).pages))
+
+
+def _pdf(view: pd.DataFrame, lang: str, **kw) -> bytes:
+    kw.setdefault("url", URL)
+    return handout_pdf(view, lang, today=DAY, **kw)
+
+
+# --- content in each language ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lang, labels, printed",
+    [
+        (
+            "fr",
+            ["Aide juridique", "Soins de santé", "Accueil des demandeurs d'asile"],
+            "Imprimé le 23 novembre 2026",
+        ),
+        (
+            "nl",
+            ["Juridische hulp", "Gezondheidszorg", "Opvang van asielzoekers"],
+            "Afgedrukt op 23 november 2026",
+        ),
+        (
+            "en",
+            ["Legal aid", "Health care", "Reception of asylum seekers"],
+            "Printed on 23 November 2026",
+        ),
+    ],
+)
+def test_title_date_sources_services_and_accents(
+    frame: pd.DataFrame, lang: str, labels: list[str], printed: str
+) -> None:
+    text = _text(_pdf(filters.apply(frame, filters.Filters()), lang))
+    assert t("title", lang) in text
+    assert printed in text
+    # The brochure by name and date, not its file name; the distinct source dates.
+    brochure = t("handout_src_brochure", lang)
+    assert brochure in text
+    assert "000_233dd5a4b08aac1c.txt" not in text and "§" not in text
+    assert "2016-06" in text and t("undated", lang) in text  # SESO's projects are undated
+    for label in labels:
+        assert label == taxonomy.services().label(taxonomy.services().code_for(label), lang)
+        assert label in text
+    for name in (
+        "Aide aux Personnes Déplacées",
+        "Médecins du Monde",
+        "Caritas International",
+        "CIRÉ",
+    ):
+        assert name in text
+    assert t("handout_national", lang) in text
+    assert t("handout_scan", lang) in text
+    assert "Distance" not in text and "Afstand" not in text  # no place, no distances
+
+
+def _headings(pdf: bytes) -> list[str]:
+    """The service headings, in reading order: the only text set in 10-point bold."""
+    found: list[str] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if size == 10 and font and "Bold" in str(font.get("/BaseFont")) and text.strip():
+            found.append(text.strip())
+
+    for page in _reader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_service_headings_follow_the_taxonomy_order(frame: pd.DataFrame, lang: str) -> None:
+    headings = _headings(_pdf(filters.apply(frame, filters.Filters()), lang))
+    offered = {c for cell in frame["services"] for c in split_codes(cell)}
+    assert headings == [
+        taxonomy.services().label(code, lang)
+        for code in taxonomy.services().codes
+        if code in offered
+    ]
+
+
+def test_french_and_dutch_characters_survive(frame: pd.DataFrame) -> None:
+    view = frame.head(3).copy()
+    view["org_id"] = ["a", "b", "c"]
+    view["organisation"] = [
+        "Œuvre « Hébergement » – l’été",
+        "Vluchtelingenwerk — naïef ë ü",
+        "Ça ô ê è à ï",
+    ]
+    text = _text(_pdf(view, "fr"))
+    for name in view["organisation"]:
+        assert name in text
+
+
+# --- near me -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lang, header, label",
+    [
+        ("fr", "Près de Liège, dans un rayon de 30 km", r"Distance : \d+,\d km"),
+        ("nl", "In de buurt van Liège, binnen 30 km", r"Afstand: \d+,\d km"),
+        ("en", "Near Liège, within 30 km", r"Distance: \d+\.\d km"),
+    ],
+)
+def test_distances_shown_near_a_place(
+    near_view: pd.DataFrame, lang: str, header: str, label: str
+) -> None:
+    assert near_view["distance_km"].notna().any()
+    text = _text(_pdf(near_view, lang, near="Liège", radius_km=30))
+    assert header in text
+    located = near_view.loc[near_view["distance_km"].notna(), "services"]
+    # A distance each time a located site is listed, once under each of its services.
+    assert len(re.findall(label, text)) == sum(len(set(split_codes(c))) for c in located)
+    assert "Aide aux Personnes Déplacées" in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_a_place_not_found_is_said_not_measured(frame: pd.DataFrame, lang: str) -> None:
+    view = filters.apply(frame, filters.Filters(near="Atlantis"))  # no origin: no distances
+    text = _text(_pdf(view, lang, near="Atlantis", radius_km=None))
+    assert t("near_not_found", lang, query="Atlantis") in text
+    assert not re.search(r"(Distance|Afstand) ?: \d", text)
+
+
+def test_distance_values_match_the_view(near_view: pd.DataFrame) -> None:
+    view = near_view.copy()
+    located = view["distance_km"].notna()
+    view.loc[located, "distance_km"] = 12.345
+    text = _text(_pdf(view, "en", near="Liège", radius_km=30))
+    assert "Distance: 12.3 km" in text
+
+
+# --- page, QR code -------------------------------------------------------------------------------
+
+
+def test_every_page_is_a4(frame: pd.DataFrame) -> None:
+    reader = _reader(_pdf(filters.apply(frame, filters.Filters()), "fr"))
+    assert len(reader.pages) >= 1
+    for page in reader.pages:
+        box = page.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    assert reader.metadata.title == t("title", "fr")
+
+
+def _qr_image(pdf: bytes) -> np.ndarray:
+    """The QR code's form XObject on page 1, rasterised from its rectangles (dark = 0)."""
+    page = _reader(pdf).pages[0]
+    forms = page["/Resources"]["/XObject"]
+    name = next(k for k in forms if "lienqr" in k)
+    form = forms[name].get_object()
+    size = float(form["/BBox"][2])
+    rects = [
+        [float(v) for v in ops] for ops, op in ContentStream(form, None).operations if op == b"re"
+    ]
+    assert rects
+    unit = min(r[3] for r in rects)  # each row of modules is one unit high
+    n = round(size / unit)
+    px = 6
+    image = np.full((n * px, n * px), 255, dtype=np.uint8)
+    for x, y, w, h in rects:
+        col, row = round(x / unit), n - round(y / unit) - round(h / unit)
+        image[row * px : (row + round(h / unit)) * px, col * px : (col + round(w / unit)) * px] = 0
+    return image
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        URL,
+        "http://localhost:8501/?q=%C3%A9cole&national=0",
+        "https://lien.example.be/?" + "&".join(f"service={c}" for c in taxonomy.services().codes),
+    ],
+)
+def test_qr_code_in_the_pdf_decodes_to_the_url(frame: pd.DataFrame, url: str) -> None:
+    pdf = _pdf(filters.apply(frame, filters.Filters()), "nl", url=url)
+    found = zxingcpp.read_barcodes(_qr_image(pdf))
+    assert [r.text for r in found] == [url]
+    assert url in _text(pdf).replace(" ", "")  # printed too, for those who cannot scan
+
+
+def test_qr_code_of_a_raw_accented_url_is_percent_encoded(frame: pd.DataFrame) -> None:
+    raw = "https://lien.example.be/?near=Liège&q=école"
+    pdf = _pdf(frame.head(2), "fr", url=raw)
+    (found,) = zxingcpp.read_barcodes(_qr_image(pdf))
+    # ASCII only: readers that assume ISO-8859-1 for QR bytes still get the right URL.
+    assert found.text.isascii()
+    assert unquote(found.text) == raw
+
+
+def test_no_qr_code_without_a_url_or_for_an_unprintable_one(frame: pd.DataFrame) -> None:
+    assert qr_matrix("") is None
+    assert qr_matrix("https://x.be/?q=" + "a" * 5_000) is None  # over any QR code's capacity
+    pdf = _pdf(frame.head(2), "en", url="")
+    assert "/FormXob.lienqr" not in str(_reader(pdf).pages[0]["/Resources"].get("/XObject", {}))
+    assert t("handout_scan", "en") not in _text(pdf)
+
+
+# --- hostile and foreign text --------------------------------------------------------------------
+
+
+def test_markup_in_the_data_prints_literally(frame: pd.DataFrame) -> None:
+    view = frame.head(4).copy()
+    view["org_id"] = ["a", "b", "c", "d"]
+    view["organisation"] = [
+        "<b>&</b>",
+        "<script>alert(1)</script>",
+        "A & B <c> \"d\" 'e'",
+        "&amp; &lt;br/&gt; <para>",
+    ]
+    view["site"] = ["<font size=90>big</font>", "]]>", "<!--", "<br/>"]
+    view["hours"] = ["9h <i>&</i> 17h", "x\x00y\x07z", "", "<a href='javascript:1'>x</a>"]
+    view["phone"] = ["<img src=x>; 02 000 00 00", "", "", ""]
+    pdf = _pdf(view, "fr", near="<i>Liège & co</i>", radius_km=5)
+    text = _text(pdf)
+    for value in (
+        "<b>&</b>",
+        "<script>alert(1)</script>",
+        "A & B <c> \"d\" 'e'",
+        "&amp; &lt;br/&gt; <para>",
+        "<font size=90>big</font>",
+        "]]>",
+        "<!--",
+        "9h <i>&</i> 17h",
+        "<a href='javascript:1'>x</a>",
+        "<img src=x>",
+        "<i>Liège & co</i>",
+        "xyz",
+    ):
+        assert value in text, value
+
+
+def test_characters_outside_winansi_degrade_without_crashing(frame: pd.DataFrame) -> None:
+    view = frame.head(3).copy()
+    view["org_id"] = ["a", "b", "c"]
+    view["organisation"] = ["جمعية اللاجئين", "Łódź Ősszefogás 🙂", "Київ\u202fпомощь"]
+    text = _text(_pdf(view, "en"))
+    assert "? ?" in text  # one '?' per run of Arabic letters
+    assert "?ódz Osszefogás ?" in text  # accents folded where a base letter exists
+    assert t("handout_replaced", "en") in text
+
+
+def test_printable_keeps_winansi_and_folds_the_rest() -> None:
+    kept = "é è ê ë à ç ô ï ü œ Œ « » ’ – — € …"
+    assert printable(kept) == kept
+    assert printable("e\u0301") == "é"  # decomposed accents are recomposed
+    assert printable("a\u202fb\u200bc") == "a bc"  # narrow space kept as space, ZWSP dropped
+    assert printable("ő ł ﬁ") == "o ? fi"
+
+
+# --- empty and long views ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_an_empty_view_says_no_site_matches(frame: pd.DataFrame, lang: str) -> None:
+    view = filters.apply(frame, filters.Filters(q="zzzqqq"))
+    assert view.empty
+    pdf = _pdf(view, lang)
+    reader = _reader(pdf)
+    assert len(reader.pages) == 1
+    text = _text(pdf)
+    assert t("no_match", lang) in text
+    assert t("title", lang) in text
+
+
+def test_a_huge_view_is_capped(frame: pd.DataFrame) -> None:
+    n = 100_000
+    rng = np.random.default_rng(0)
+    big = frame.iloc[np.arange(n) % len(frame)].reset_index(drop=True)
+    located = big["latitude"].notna()
+    big.loc[located, "latitude"] += rng.normal(0, 0.05, located.sum())
+    big.loc[located, "longitude"] += rng.normal(0, 0.05, located.sum())
+    pdf = _pdf(big, "en")
+    reader = _reader(pdf)
+    assert len(reader.pages) <= 40
+    text = _text(pdf)
+    more = tn("handout_more", n - MAX_SITES, "en")
+    assert more in text
+    sample = t("handout_map_sample", "en", shown=MAX_DOTS, total=int(located.sum()))
+    assert sample in text
+
+
+def test_map_draws_located_sites_in_category_colours(frame: pd.DataFrame) -> None:
+    result = site_map(frame, "fr")
+    assert result.located == int(frame["latitude"].notna().sum())
+    assert result.drawn_sample == 0
+    dots = [s for s in result.drawing.contents if isinstance(s, Circle)]
+    assert 0 < len(dots) <= result.located  # sites at one spot share a dot
+    # A filled dot has its category's fill; a hollow (approximate) one has it as its outline.
+    drawn = {
+        (d.strokeColor if d.fillColor == colors.white else d.fillColor).hexval().lower()
+        for d in dots
+    }
+    expected = {
+        taxonomy.category_colours()[taxonomy.category_of(cell)]
+        for cell in frame.loc[frame["latitude"].notna(), "services"]
+    }
+    assert drawn == {"0x" + c.lstrip("#").lower() for c in expected}
+    assert result.categories == [
+        c for c in taxonomy.category_colours() if taxonomy.category_colours()[c] in expected
+    ]
+    # Province outlines: one path per province and Brussels.
+    assert sum(isinstance(s, Path) for s in result.drawing.contents) == 11
+
+
+def test_handout_texts_have_the_same_placeholders_in_every_language() -> None:
+    from babel.messages.pofile import read_po
+
+    from lien.i18n import po_path
+
+    entries = {}
+    for lang in ("fr", "nl", "en"):
+        with po_path(lang).open("rb") as source:
+            entries[lang] = {
+                m.id if isinstance(m.id, str) else m.id[0]: [m.string]
+                if isinstance(m.string, str)
+                else list(m.string)
+                for m in read_po(source)
+                if m.id
+            }
+    keys = [key for key in entries["fr"] if key.startswith("handout_")]
+    assert keys
+    for key in keys:
+        assert all(key in entries[lang] and all(entries[lang][key]) for lang in entries)
+        for lang in ("fr", "nl", "en"):
+            # Same placeholders in every language, or format() would fail in one of them.
+            for text in entries[lang][key]:
+                assert set(re.findall(r"{(\w+)}", text)) == set(
+                    re.findall(r"{(\w+)}", entries["fr"][key][0])
+                )

@@ -1,0 +1,203 @@
+"""AppTest of the map page: URL parameters, near-me, languages, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import lien.config
+from lien.config import ORGANISATIONS_CSV, ROOT
+from tests.support.markdown import shown
+
+APP = str(ROOT / "app.py")
+
+
+def _run(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _table(at: AppTest, index: int = 0):  # type: ignore[no-untyped-def]
+    return at.dataframe[index].value
+
+
+def _map_args(at: AppTest) -> dict:
+    for element in at.get("component_instance"):
+        if element.proto.component_name == "streamlit_folium.st_folium":
+            return json.loads(element.proto.json_args)
+    raise AssertionError("no st_folium component on the page")
+
+
+def test_default_view_shows_every_located_site() -> None:
+    at = _run()
+    assert not at.exception
+    assert any("21 sites de 12 organisations affichés" in m.value for m in at.markdown)
+    assert len(_table(at, 0)) == 21  # the sites on the map
+    assert len(_table(at, 1)) == 11  # national and online organisations
+    args = _map_args(at)
+    assert args["returned_objects"] == []
+    assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
+    assert args["feature_group"].count("CPAS de Thuin") >= 1
+
+
+def test_service_parameter_shows_only_housing_sites() -> None:
+    at = _run(service="housing")
+    assert not at.exception
+    table = _table(at, 0)
+    assert len(table) > 0 and table["Services"].str.contains("Logement").all()
+    assert at.multiselect(key="f_service").value == ["housing"]
+
+
+def test_near_thuin_puts_the_cpas_first() -> None:
+    at = _run(near="Thuin")
+    assert not at.exception
+    table = _table(at, 0)
+    assert table.iloc[0]["Organisation"] == "CPAS de Thuin — Le Parrainage en couleur"
+    assert table["Distance (km)"].is_monotonic_increasing
+    assert any("Thuin" in i.value for i in at.info)
+
+
+def test_near_zeebrugge_puts_medecins_du_monde_first() -> None:
+    at = _run(near="Zeebrugge", radius_km="250")
+    assert not at.exception
+    assert _table(at, 0).iloc[0]["Site"] == "Consultations médicales et sociales — Zeebrugge"
+
+
+def test_unknown_place_gets_a_clear_message() -> None:
+    at = _run(near="Atlantis")
+    assert not at.exception
+    assert "Aucun lieu belge trouvé pour « Atlantis »" in shown(at.warning[0].value)
+
+
+def test_dutch_labels() -> None:
+    at = _run(lang="nl", service="housing")
+    assert not at.exception
+    assert "diensten voor vluchtelingen" in at.title[0].value
+    assert at.multiselect(key="f_service").label == "Dienst"
+    assert _table(at, 0)["Diensten"].str.contains("Huisvesting").all()
+    assert any("locaties van" in m.value for m in at.markdown)
+
+
+def test_english_labels() -> None:
+    at = _run(lang="en")
+    assert at.sidebar.header[0].value == "Filters"
+    assert any("sites of" in m.value and "organisations shown" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"service": "nope", "lang": "xx", "radius_km": "far", "national": "maybe"},
+        {"province": "99999,<script>", "q": "x" * 10000, "near": "y" * 10000},
+        {"service": "housing,housing,housing", "audience": ",,,"},
+    ],
+)
+def test_bad_parameters_do_not_raise(params: dict[str, str]) -> None:
+    at = _run(**params)
+    assert not at.exception
+    assert at.sidebar.warning or params.get("service") == "housing,housing,housing"
+
+
+def test_bad_parameter_is_named_in_a_notice() -> None:
+    at = _run(service="teleportation")
+    assert "service=teleportation" in shown(at.sidebar.warning[0].value)
+
+
+def test_widget_change_updates_the_url() -> None:
+    at = _run()
+    at.multiselect(key="f_service").select("health").run()
+    assert at.query_params["service"] == "health"
+    at.selectbox(key="f_lang").select("en").run()
+    assert at.query_params["lang"] == "en"
+    assert not at.exception
+
+
+def test_national_toggle_hides_the_national_list() -> None:
+    at = _run(national="0")
+    assert not at.exception
+    assert len(at.dataframe) == 1
+
+
+def _broken_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed directory with one unknown service code, in place of data/organisations.csv."""
+    broken = tmp_path / "organisations.csv"
+    text = ORGANISATIONS_CSV.read_text(encoding="utf-8").replace("legal_aid;", "legal_aide;", 1)
+    broken.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(lien.config, "ORGANISATIONS_CSV", broken)
+
+
+def test_a_bad_row_is_hidden_and_the_rest_is_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _broken_directory(tmp_path, monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not at.error
+    assert "1 fiche masquée : elle est en cours de correction." in [c.value for c in at.caption]
+    # Visitors never see the operator's problem table; the good rows are on the map.
+    assert all(d.key != "problems" for d in at.dataframe)
+    assert any("20 sites de" in m.value for m in at.markdown)  # of 21 located
+
+
+def test_strict_mode_refuses_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _broken_directory(tmp_path, monkeypatch)
+    monkeypatch.setenv("LIEN_STRICT", "1")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "a été refusé : 1 problème" in at.error[0].value
+    problems = _table(at, 0)
+    assert problems.iloc[0]["Champ"] == "services"
+    assert problems.iloc[0]["Problème"] == "code de service inconnu 'legal_aide'"
+
+
+def _span(at: AppTest) -> float:
+    """The latitude span of the bounds the map is fitted to."""
+    found = re.search(
+        r"fitBounds\(\[\[([\d.]+), [\d.]+\], \[([\d.]+), [\d.]+\]\]", _map_args(at)["feature_group"]
+    )
+    assert found, "no fitBounds in the sites layer"
+    return float(found.group(2)) - float(found.group(1))
+
+
+def test_base_map_stays_the_same_when_filters_change() -> None:
+    """The component is keyed by its script: only the site layer may change with the filters."""
+    everything, housing = _run(), _run(service="housing", near="Luik")
+    assert _map_args(everything)["script"] == _map_args(housing)["script"]
+    assert _map_args(everything)["feature_group"] != _map_args(housing)["feature_group"]
+    # The view is fitted in the browser, to bounds that close in on the search point.
+    assert (
+        _map_args(housing)["zoom"] is None and "fitBounds(" in _map_args(housing)["feature_group"]
+    )
+    assert _span(housing) < _span(everything)
+
+
+def test_filters_and_language_follow_the_visitor_from_page_to_page() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "nl"
+    at.query_params["service"] = "housing"
+    at.run()
+    at.switch_page("pages/1_Couverture_Dekking_Coverage.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Dekking van de diensten"
+    assert at.sidebar.multiselect(key="f_service").value == ["housing"]
+    assert at.query_params["service"] == "housing" and at.query_params["lang"] == "nl"
+
+
+def test_every_view_can_be_taken_away() -> None:
+    at = _run(service="housing", near="Luik")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [
+        "Télécharger (CSV)",
+        "Télécharger (Excel)",
+        "Télécharger (GeoJSON)",
+        "Open Referral HSDS (ZIP)",
+        "Dépliant A4 (PDF)",
+        "Carte hors ligne (HTML)",
+    ]

@@ -1,0 +1,185 @@
+"""The map builder: one point per located site, escaped text, local assets only."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pandas as pd
+import pytest
+
+from lien import display, filters
+from lien.filters import Filters
+from lien.ingest import directory
+from lien.ingest.directory import load_directory
+from lien.render import assets, js, mapview, sites_layer
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return directory.prepare(load_directory())
+
+
+def _evil(frame: pd.DataFrame) -> pd.DataFrame:
+    evil = frame[frame["site_id"] == "seso-siege"].copy()
+    evil["organisation"] = '<script>alert("org")</script>'
+    evil["site"] = "<img src=x onerror=alert(1)>"
+    evil["hours"] = "9h & 13h <b>"
+    evil["website"] = "javascript:alert(1);www.ok.be"
+    evil["email"] = 'a"onmouseover="x@evil.be'
+    return evil
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        Filters(),
+        Filters(services=("housing",)),
+        Filters(provinces=("04000",)),
+        Filters(q="nothing-matches"),
+    ],
+)
+def test_one_point_per_located_site(frame: pd.DataFrame, chosen: Filters) -> None:
+    sites = filters.apply(frame, chosen)
+    rows, tables = sites_layer.payload(sites, "fr")
+    assert len(rows) == sites["latitude"].notna().sum()
+    assert sorted(tables["o"][r[4]] for r in rows) == sorted(
+        html.escape(o) for o in sites.loc[sites["latitude"].notna(), "organisation"]
+    )
+
+
+def test_points_carry_colour_and_approximation(frame: pd.DataFrame) -> None:
+    rows, tables = sites_layer.payload(frame, "fr")
+    thuin = next(r for r in rows if "CPAS de Thuin" in tables["o"][r[4]])
+    assert thuin[3] == 1  # geocoded to the postcode: approximate
+    assert tables["c"][thuin[2]] == "#E69F00"  # reception -> shelter colour
+    assert tables["p"][thuin[5]]["o"] == "CPAS de Thuin — Le Parrainage en couleur"  # full popups
+
+
+def test_large_sets_use_compact_escaped_tables(
+    frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sites_layer, "FULL_POPUPS", 0)
+    rows, tables = sites_layer.payload(_evil(frame), "fr")
+    assert tables["p"] == [] and rows[0][5] == -1
+    assert tables["o"] == ["&lt;script&gt;alert(&quot;org&quot;)&lt;/script&gt;"]
+    assert tables["v"][0].startswith("Accueil des demandeurs d&#x27;asile")
+
+
+def _popup(site: pd.Series, lang: str) -> str:
+    """A site's popup fields as the JSON the layer's script receives."""
+    return json.dumps(sites_layer.popup(site.to_dict(), lang), ensure_ascii=False)
+
+
+def test_popup_escapes_everything(frame: pd.DataFrame) -> None:
+    popup = _popup(_evil(frame).iloc[0], "en")
+    assert "<script>" not in popup and "&lt;script&gt;" in popup
+    assert "<img" not in popup and "&lt;img src=x onerror=alert(1)&gt;" in popup
+    assert "9h &amp; 13h &lt;b&gt;" in popup
+    assert "javascript:" not in popup
+    assert 'href=\\"https://www.ok.be\\"' in popup
+    assert 'onmouseover="' not in popup
+
+
+def test_popup_contents(frame: pd.DataFrame) -> None:
+    site = frame[frame["site_id"] == "seso-siege"].iloc[0]
+    popup = _popup(site, "nl")
+    assert 'href=\\"tel:025333984\\"' in popup
+    assert 'href=\\"mailto:info@seso.be\\"' in popup
+    assert 'href=\\"https://www.sesoweb.org\\"' in popup
+    assert "Benaderende locatie" in popup  # approximate, in Dutch
+    assert "openstreetmap.org/directions?route=%3B50.82674%2C4.34567" in popup
+    assert "Juridische hulp" in popup and "2016-06" in popup
+
+
+def test_layer_script_is_escaped_and_local(frame: pd.DataFrame) -> None:
+    evil = _evil(frame)
+    fmap = mapview.base_map("fr")
+    group = sites_layer.sites_layer(evil, "fr", origin=(50.8, 4.3))
+    group.add_to(fmap)
+    page = fmap.get_root().render()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    links = [src for e in _walk(fmap) for _, src in getattr(e, "default_js", [])]
+    links += [href for e in _walk(fmap) for _, href in getattr(e, "default_css", [])]
+    assert links and all(link.startswith("/app/static/") for link in links), links
+    assert assets.LEAFLET_JS in links and assets.MARKERCLUSTER_JS in links
+
+
+def _walk(element):  # type: ignore[no-untyped-def]
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def test_base_map_has_max_zoom_and_icon_path() -> None:
+    page = mapview.base_map("en").get_root().render()
+    assert '"maxZoom": 18' in page
+    assert f'L.Icon.Default.imagePath = "{assets.LEAFLET_IMAGES}"' in page
+    assert "Service category" in page
+
+
+def test_safe_url_allows_only_web_schemes() -> None:
+    assert display.safe_url("www.cire.be") == "https://www.cire.be"
+    assert display.safe_url("http://x.be/a") == "http://x.be/a"
+    assert display.safe_url("javascript:alert(1)") is None
+    assert display.safe_url("data:text/html,hi") is None
+    assert display.safe_url("") is None
+
+
+def test_tel_url_keeps_digits() -> None:
+    assert display.tel_url("+32 (0) 2 225 43 00") == "tel:+3222254300"
+    assert display.tel_url("071 59 90 20") == "tel:071599020"
+
+
+def test_view_bounds_hold_the_sites_and_the_search_point(frame: pd.DataFrame) -> None:
+    located = frame[frame["_located"]]
+    (south, west), (north, east) = mapview.view_bounds(located)
+    assert south == located["latitude"].min() and north == located["latitude"].max()
+    assert west == located["longitude"].min() and east == located["longitude"].max()
+    # No site near the search point: the near-me circle is shown.
+    (south, west), (north, east) = mapview.view_bounds(
+        located.iloc[:0], origin=(50.34, 4.29), radius_km=5
+    )
+    assert round(north - south, 3) == round(10 / mapview.KM_PER_DEGREE, 3)
+    assert west < 4.29 < east
+    assert mapview.view_bounds(located.iloc[:0]) is None
+
+
+def test_the_sites_layer_fits_its_bounds_in_the_browser(frame: pd.DataFrame) -> None:
+    """The fit is done by Leaflet at the map's real size (a phone or a desktop), not in Python."""
+    fmap = mapview.base_map("fr")
+    layer = sites_layer.sites_layer(frame, "fr")
+    fmap.add_child(layer)
+    page = fmap.get_root().render()
+    bounds = mapview.view_bounds(frame)
+    assert f"{fmap.get_name()}.fitBounds({json.dumps(bounds)}" in page.replace("\n", "")
+
+
+def test_layer_json_cannot_close_its_script(frame: pd.DataFrame) -> None:
+    evil = _evil(frame)
+    evil["organisation"] = "</script><script>alert(1)</script>"
+    text = js.script_json(sites_layer.payload(evil, "fr"))
+    assert "</" not in text and "NaN" not in text
+
+
+def test_fast_builder_draws_exactly_the_filtered_synthetic_points(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """On a synthetic directory with HTML in its names, the layer has one escaped row per site."""
+    from bench import make_synthetic
+
+    rows = make_synthetic.generate(3000, seed=3)
+    for row in rows:
+        if row["org_id"].endswith(("3", "7")):  # every site of those organisations
+            row["organisation"] = f"<b onmouseover=alert(1)>{row['organisation']}</b>"
+    path = tmp_path / "synthetic.csv"
+    make_synthetic.write(rows, path)
+    sites = directory.prepare(load_directory(path))
+    chosen = filters.apply(sites, Filters(services=("housing",), provinces=("02000",)))
+    payload_rows, tables = sites_layer.payload(chosen, "fr")
+    expected = chosen[chosen["latitude"].notna()]
+    assert len(payload_rows) == len(expected) > 0
+    assert [(r[0], r[1]) for r in payload_rows] == list(
+        zip(expected["latitude"].round(5), expected["longitude"].round(5), strict=True)
+    )
+    assert not any("<b" in name for name in tables["o"])
+    assert any("&lt;b onmouseover=alert(1)&gt;" in name for name in tables["o"])

@@ -1,0 +1,40 @@
+"""lien.schema: the columns, the list syntax, and what located and approximate mean."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from lien import schema
+
+
+def test_required_columns_are_the_schema_without_the_optional_ones() -> None:
+    assert set(schema.REQUIRED_COLUMNS) | set(schema.OPTIONAL_COLUMNS) == set(schema.SCHEMA_COLUMNS)
+    assert not set(schema.REQUIRED_COLUMNS) & set(schema.OPTIONAL_COLUMNS)
+    assert schema.EXPORT_COLUMNS[: len(schema.SCHEMA_COLUMNS)] == schema.SCHEMA_COLUMNS
+
+
+def test_list_syntax() -> None:
+    assert schema.split_codes("a; b;;c ") == ["a", "b", "c"]
+    assert schema.split_codes(None) == [] and schema.split_codes(math.nan) == []
+
+
+def test_missing_values() -> None:
+    for value in (None, math.nan, pd.NA, pd.NaT):
+        assert schema.is_missing(value) and schema.text(value) == ""
+    assert schema.text(0) == "0" and not schema.is_missing("")
+
+
+def test_located_and_approximate() -> None:
+    sites = pd.DataFrame(
+        {
+            "latitude": [50.5, None, "50.1", "inf"],
+            "longitude": [4.3, 4.3, "4.1", "4.0"],
+            "precision": ["address", "national", "locality", "address"],
+            "coord_precision": ["address", "", "locality", "postcode"],
+        }
+    )
+    assert schema.located(sites).tolist() == [True, False, True, False]
+    assert schema.approximate(sites).tolist() == [False, False, True, True]
+    assert schema.precision_of({"coord_precision": "", "precision": "locality"}) == "locality"

@@ -1,0 +1,65 @@
+"""lien.text: folding for matching, bounding a visitor's query, and quoting it in Markdown."""
+
+from __future__ import annotations
+
+import pytest
+
+from lien.text import clean_query, fold, markdown_literal, strip_invisible
+from tests.support.markdown import links, shown
+
+
+@pytest.mark.parametrize(
+    "raw, folded",
+    [
+        ("Liège", "liege"),
+        ("  Sint-Jans-Molenbeek ", "sint jans molenbeek"),
+        ("L'Ecluse—Nord", "l ecluse nord"),
+        ("Lie\u200bge", "liege"),  # a zero-width space inside a word
+        ("Antw\x07erpen", "antwerpen"),  # a control character
+        ("ŒUVRE", "œuvre"),
+    ],
+)
+def test_fold(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+
+
+def test_fold_is_the_same_for_long_texts_that_are_not_memoised() -> None:
+    long = "Liège " * 100
+    assert fold(long) == ("liege " * 100).strip()
+
+
+def test_strip_invisible_keeps_words_apart() -> None:
+    assert strip_invisible("a\tb\nc\u200bd\x00e") == "a b cde"
+
+
+def test_clean_query_bounds_and_tidies() -> None:
+    assert clean_query("  Namur\u200b   5000 ") == "Namur 5000"
+    assert len(clean_query("x" * 10_000)) == 200
+    assert len(clean_query("x" * 10_000, limit=20)) == 20
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "www.evil.example",
+        "help@evil.example",
+        "https://evil.example/a?b",
+        "![img](http://evil.example/p.png)",
+        "[link](javascript:alert(1))",
+        "<b>bold</b>",
+        "*emphasis* _and_ `code`",
+        "``double``",
+        "`",
+        " padded ",
+        "# heading",
+        "$x^2$",
+    ],
+)
+def test_markdown_literal_shows_the_text_and_forms_no_link(value: str) -> None:
+    quoted = markdown_literal(value)
+    assert shown(f"before {quoted} after") == f"before {value} after"
+    assert links(f"before {quoted} after") == []
+
+
+def test_markdown_literal_of_nothing_is_nothing() -> None:
+    assert markdown_literal("") == ""
