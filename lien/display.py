@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from lien import taxonomy
-from lien.i18n import N_, t
+from lien.filters import Counts
+from lien.geo.search import Found
+from lien.i18n import N_, number, t, tn
 from lien.schema import APPROXIMATE, precision_of, split_codes, text
 
 ALLOWED_SCHEMES = ("http://", "https://")
@@ -24,6 +26,11 @@ PRECISION_LABELS: dict[str, str] = {
     "locality": N_("prec_locality"),
     "national": N_("prec_national"),
     "online": N_("prec_online"),
+}
+# Where an approximate site is measured from: "≈ 5 km, commune centre".
+CENTRE_LABELS: dict[str, str] = {
+    "postcode": N_("centre_postcode"),
+    "locality": N_("centre_locality"),
 }
 
 
@@ -133,3 +140,76 @@ def site_fields(site: Mapping[str, Any], lang: str) -> SiteFields:
         distance_km=_number(site.get("distance_km")),
         directions=directions_url(lat, lon) if lat is not None and lon is not None else "",
     )
+
+
+def distance_text(fields: SiteFields, lang: str) -> str:
+    """A site's distance as every output words it: "2,4 km", or for a site placed only at its
+    town or postcode, "≈ 5 km, commune centre" (never "0,0 km" as if it were exact). "" when
+    no distance was measured."""
+    km = fields.distance_km
+    if km is None:
+        return ""
+    if not fields.approximate:
+        return t("distance_exact", lang, km=number(km, lang, 1))
+    centre = t(CENTRE_LABELS.get(fields.precision, "centre_locality"), lang)
+    if km < 1:
+        return t("distance_approx_under", lang, centre=centre)
+    return t("distance_approx", lang, km=number(round(km), lang, 0), centre=centre)
+
+
+def directions_label(fields: SiteFields, lang: str) -> str:
+    """The directions link's words; an approximate site's route ends at its town's centre."""
+    if fields.approximate:
+        centre = t(CENTRE_LABELS.get(fields.precision, "centre_locality"), lang)
+        return t("directions_approx", lang, centre=centre)
+    return t("directions", lang)
+
+
+def view_lines(counts: Counts, lang: str) -> tuple[str, str]:
+    """What a view holds in words, the same on the page, the handout and the offline file:
+    "3 sites of 2 organisations shown" and, when some have no place, "1 national or online
+    organisation, listed below the map" ("" when none)."""
+    shown = tn("shown", counts.sites, lang, orgs=tn("n_organisations", counts.organisations, lang))
+    national = tn("national_count", counts.national, lang) if counts.national else ""
+    return shown, national
+
+
+def near_message(
+    found: Found,
+    query: str,
+    lang: str,
+    quote: Callable[[str], str],
+    name: Callable[[str], str] = lambda text: text,
+) -> str:
+    """What the page says about a place query it placed: where distances are measured from and
+    how sure that is ("read as", "only … was recognised", "commune centre"). `quote` makes the
+    visitor's text safe for the output (a Markdown code span, say), `name` the gazetteer's names."""
+    place = found.place
+    if place is None:
+        raise ValueError("near_message needs a placed query; say near_not_found instead")
+    if found.coordinates:
+        return t("near_coordinates", lang, place=name(found.matched or place.municipality))
+    label = name(place.label)
+    if place.precision not in CENTRE_LABELS:
+        return t("near_found", lang, place=label)
+    centre = t(CENTRE_LABELS[place.precision], lang)
+    if found.fuzzy:
+        return t(
+            "near_fuzzy",
+            lang,
+            query=quote(query),
+            matched=name(found.matched),
+            place=label,
+            centre=centre,
+        )
+    if not found.complete:
+        text = t(
+            "near_partial",
+            lang,
+            query=quote(query),
+            matched=name(found.matched),
+            place=label,
+            centre=centre,
+        )
+        return text + (" " + t("near_landmark_hint", lang) if found.landmark else "")
+    return t("near_found_approx", lang, place=label, centre=centre)

@@ -21,6 +21,7 @@ from lien.geo.areas import area_options
 from lien.geo.distance import haversine_km
 from lien.i18n import DEFAULT_LANG, LANGS, N_
 from lien.ingest.directory import prepare
+from lien.schema import located
 from lien.text import clean_query, fold
 
 DEFAULT_RADIUS_KM = 25.0
@@ -291,3 +292,33 @@ def apply(
         out = out[~has | (distance <= filters.radius_km)]
         out = out.sort_values("distance_km", kind="stable", na_position="last")
     return out
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a view holds, as the page, the handout and the offline file all say it."""
+
+    sites: int  # sites with a place, on the map
+    organisations: int  # their organisations
+    national: int  # organisations with no place (national or online), listed apart
+
+
+def counts(sites: pd.DataFrame) -> Counts:
+    """Count a view's sites once, the same way for every output."""
+    if sites.empty:
+        return Counts(0, 0, 0)
+    placed = located(sites).to_numpy()
+    column = "org_id" if "org_id" in sites else "organisation"
+    org = sites[column] if column in sites else sites.index.to_series()
+    return Counts(int(placed.sum()), int(org[placed].nunique()), int(org[~placed].nunique()))
+
+
+def app_root(address: str, sub_pages: Sequence[str] = ()) -> str:
+    """The app's root URL from a page's address as the browser shows it: query and anchor
+    dropped, a sub-page's path dropped, and always a trailing "/" ("http://host:8501" at the root
+    has none, and cutting at its last "/" would leave "http://")."""
+    base = address.split("#")[0].split("?")[0].rstrip("/")
+    head, _, last = base.rpartition("/")
+    if last in sub_pages and head.partition("://")[2]:  # a path, not the host
+        base = head
+    return base + "/"

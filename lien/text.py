@@ -72,3 +72,14 @@ def markdown_literal(text: object) -> str:
     edges = flat[0] + flat[-1]
     pad = " " if "`" in edges or (edges == "  " and flat.strip()) else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#!|~$])")
+
+
+def markdown_escape(text: object) -> str:
+    """A name from the app's own reference data (the gazetteer's "Charleroi (6000), Province du
+    Hainaut") as plain Markdown text: punctuation escaped so that nothing turns bold, a heading or
+    a link. Not for a visitor's text, which may hold a bare URL or e-mail that Markdown links even
+    when escaped: that goes through markdown_literal."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", strip_invisible(str(text)))

@@ -188,3 +188,45 @@ def test_share_url_opens_the_same_view() -> None:
     parsed = filters.from_query(parse_qs(urlsplit(url).query), [])
     assert parsed.filters == chosen and parsed.notices == []
     assert filters.share_url("http://localhost:8501/", Filters()) == "http://localhost:8501/"
+
+
+def test_counts_are_those_the_page_and_the_handout_print(frame: pd.DataFrame) -> None:
+    # A located site and a national one of the same organisation, another located organisation.
+    view = pd.DataFrame(
+        {
+            "org_id": ["a", "a", "b", "c"],
+            "latitude": [50.8, float("nan"), 50.4, float("nan")],
+            "longitude": [4.3, float("nan"), 4.4, float("nan")],
+        }
+    )
+    assert filters.counts(view) == filters.Counts(sites=2, organisations=2, national=2)
+    assert filters.counts(view.iloc[0:0]) == filters.Counts(0, 0, 0)
+    seeds = filters.counts(filters.apply(frame, Filters()))
+    assert seeds.sites == int(frame["_located"].sum())
+    assert seeds.national == frame.loc[~frame["_located"], "org_id"].nunique()
+
+
+@pytest.mark.parametrize(
+    ("address", "root"),
+    [
+        # The browser's address at the root has no trailing "/": it must not become "http://".
+        ("http://localhost:8501", "http://localhost:8501/"),
+        ("http://localhost:8501/", "http://localhost:8501/"),
+        ("http://localhost:8501/?service=legal_aid&near=Gent#top", "http://localhost:8501/"),
+        ("https://lien.example.be/app", "https://lien.example.be/app/"),
+        (
+            "https://lien.example.be/app/Couverture_Dekking_Coverage?x=1",
+            "https://lien.example.be/app/",
+        ),
+        ("http://10.0.0.5:8501/Donnees_Gegevens_Data", "http://10.0.0.5:8501/"),
+        # A host that happens to bear a page's name is a host.
+        ("http://Donnees_Gegevens_Data", "http://Donnees_Gegevens_Data/"),
+    ],
+)
+def test_app_root_from_the_browser_address(address: str, root: str) -> None:
+    subpages = ("Couverture_Dekking_Coverage", "Donnees_Gegevens_Data")
+    assert filters.app_root(address, subpages) == root
+    # and the share URL built on it keeps its host
+    url = filters.share_url(filters.app_root(address, subpages), Filters(near="Gent"))
+    assert urlsplit(url).netloc == urlsplit(root).netloc
+    assert url == root + "?near=Gent"

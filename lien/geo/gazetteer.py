@@ -128,15 +128,30 @@ class Gazetteer:
 
     def by_name(self, text: str) -> Place | None:
         """The best place whose name occurs in `text`, scanning the last comma segment first."""
-        for segment in reversed(text.split(",")):
-            tokens = fold(segment).split()
+        hit = self.name_hit(text)
+        return hit[0] if hit else None
+
+    def name_hit(self, text: str) -> tuple[Place, str, int, int] | None:
+        """by_name(), with what matched: (place, the name as written, words used, words in all).
+
+        Linear in the text: it looks at runs of at most as many words as the longest name.
+        """
+        segments = [fold(segment).split() for segment in text.split(",")]
+        total = sum(len(tokens) for tokens in segments)
+        for tokens in reversed(segments):
             n = len(tokens)
             for length in range(min(n, self._max_words), 0, -1):
                 for start in range(n - length, -1, -1):
                     hit = self.names.get(" ".join(tokens[start : start + length]))
                     if hit and (hit[4] < TIER_ALTERNATE or length == n):
-                        return self.place(hit[0], hit[1], "locality", hit[3], hit[2])
+                        place = self.place(hit[0], hit[1], "locality", hit[3], hit[2])
+                        return place, self.display_name(hit), length, total
         return None
+
+    @staticmethod
+    def display_name(entry: list[Any]) -> str:
+        """How an entry of `names` is written (an index older than format 6 has only the key)."""
+        return str(entry[6]) if len(entry) > 6 else ""
 
     def find_postcode(self, text: str) -> str | None:
         """The Belgian postcode in `text`: the last one written before a town, else the last one."""

@@ -23,7 +23,7 @@ from lien.geo.distance import flat_km
 from lien.geo.sources import package_versions, read_json
 from lien.text import fold
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 # Name tiers: lower wins. Official municipality names beat place names, which beat the
 # alternate names GeoNames collects (those hold odd spellings and codes, so they only match
 # a whole query segment, never a few words inside a street address).
@@ -161,7 +161,8 @@ def build_index() -> dict[str, Any]:
             return
         old = names.get(key)
         if old is None or (tier, -pop) < (old[4], -old[5]):
-            names[key] = [*entry, tier, pop]
+            # The name as written too, to show it back ("did you mean Charleroi?").
+            names[key] = [*entry, tier, pop, name]
 
     for nis, m in municipalities.items():
         for lang in ("fr", "nl"):

@@ -8,6 +8,7 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
 from lien.geo.gazetteer import Place
+from lien.geo.search import Found
 
 RESULT_KEYS: tuple[str, ...] = (
     "latitude",
@@ -43,6 +44,10 @@ class LienGeocoder(Geocoder):
     def locate(self, query: Any) -> Place | None:
         """The Place for a query, or None when nothing Belgian matches."""
         raise NotImplementedError
+
+    def search(self, query: str) -> Found:
+        """A visitor's query, with what matched: a close spelling, part of it, or suggestions."""
+        return Found(self.locate(query))
 
     def geocode(
         self, query: Any, *, exactly_one: bool = True, timeout: Any = DEFAULT_SENTINEL

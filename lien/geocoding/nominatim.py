@@ -17,6 +17,7 @@ from geopy.location import Location
 
 from lien import config
 from lien.geo.gazetteer import Place
+from lien.geo.search import Found
 from lien.geocoding.base import LienGeocoder, query_text
 from lien.geocoding.cache import GeocodeCache
 from lien.geocoding.offline import MAX_QUERY_CHARS, OfflineGeocoder
@@ -92,6 +93,21 @@ class OnlineGeocoder(LienGeocoder):
         if cached is None or cached.get("status") != "ok":
             return self.offline.locate(text)
         return self._merge(text, cached)
+
+    def search(self, query: str) -> Found:
+        """Nominatim's answer when it has one (a whole address), else the offline search."""
+        text = query_text(query).strip()[:MAX_QUERY_CHARS]
+        if not text:
+            return Found(None)
+        cached = self.cache.get(text)
+        if cached is None and self._clock() >= self._down_until:
+            cached = self._fetch(text)
+        if cached is not None and cached.get("status") == "ok":
+            place = self._merge(text, cached)
+            if place is not None:
+                # The gazetteer's name of the place, not Nominatim's free text: the page shows it.
+                return Found(place, matched=place.municipality)
+        return self.offline.search(text)
 
     def _fetch(self, text: str) -> dict[str, str] | None:
         """Ask Nominatim and cache the answer (found or not); None after a failure."""

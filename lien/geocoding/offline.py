@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from lien.geo.gazetteer import Gazetteer, Place, default_gazetteer
+from lien.geo.search import Found, search
 from lien.geocoding.base import LienGeocoder, query_text
 
 # No address or place name is longer; a longer query is cut before any lookup.
@@ -21,6 +22,10 @@ class OfflineGeocoder(LienGeocoder):
     def locate(self, query: Any) -> Place | None:
         """The Place for a query, or None when nothing Belgian matches."""
         return self.gazetteer.lookup(query_text(query).strip()[:MAX_QUERY_CHARS])
+
+    def search(self, query: str) -> Found:
+        """The gazetteer's forgiving search (misspellings, partial matches, suggestions)."""
+        return search(query, self.gazetteer)
 
     def locate_many(self, queries: Iterable[str]) -> list[Place | None]:
         """Batch geocoding; repeated queries are answered from memory."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -36,7 +36,8 @@ from reportlab.platypus import (
 )
 
 from lien import coverage, i18n, taxonomy
-from lien.display import site_fields
+from lien.display import distance_text, site_fields, view_lines
+from lien.filters import counts
 from lien.i18n import N_, normalise_lang, number, t, tn
 from lien.outputs.pdf import (
     MAP_W,
@@ -50,7 +51,7 @@ from lien.outputs.pdf import (
     qr_url,
     site_map,
 )
-from lien.schema import located, split_codes
+from lien.schema import split_codes
 from lien.text import fold
 
 MAX_SITES = 300  # listed sites: ~20 two-column pages at most, not 5,000
@@ -225,8 +226,8 @@ def _entry(site: dict[str, Any], w: _Writer, near: bool) -> str:
     if not f.located:
         lines.append("<b>" + w.t("handout_national") + "</b>")
     if near and f.located and f.distance_km is not None:
-        km = number(f.distance_km, lang, 1)
-        lines.append("<b>" + w.t("handout_distance", km=km) + "</b>")
+        distance = distance_text(f, lang)
+        lines.append("<b>" + w.t("handout_distance", distance=distance) + "</b>")
     if f.hours:
         # Hours are prose ('lundi; mardi sur rendez-vous'): printed as written, not split.
         lines.append(escape(t("hours", lang)) + sep + w.text(f.hours))
@@ -253,15 +254,22 @@ def _order(listed: pd.DataFrame, near: bool) -> pd.DataFrame:
     return listed.loc[keys.sort_values(["organisation", "city", "site"], kind="stable").index]
 
 
-def directory_flowables(listed: pd.DataFrame, w: _Writer, near: bool) -> list[Flowable]:
-    """Each service with its sites grouped by organisation; a site is under each of its services."""
+def directory_flowables(
+    listed: pd.DataFrame, w: _Writer, near: bool, services: Sequence[str] = ()
+) -> list[Flowable]:
+    """Each service with its sites grouped by organisation; a site is under each of its services,
+    or, when the view chose `services`, under each of those only (a site that also houses people
+    is not listed again under housing in a handout about work)."""
     ordered = _order(listed, near)
     records = ordered.to_dict("records")
     codes_of = [split_codes(cell(r.get("services"))) for r in records]
     sets = [set(codes) or {NO_SERVICE} for codes in codes_of]
     out: list[Flowable] = []
     vocabulary = taxonomy.services()
+    chosen = set(services)
     for code in _service_codes(codes_of):
+        if chosen and code not in chosen:
+            continue
         rows = [r for r, codes in zip(records, sets, strict=True) if code in codes]
         if not rows:
             continue
@@ -320,12 +328,7 @@ def _header(
     """Title, what the view holds, where it is centred, the date and the sources."""
     lang = w.lang
     story: list[Flowable] = [Paragraph(w.t("title"), _STYLES["title"])]
-    orgs = (
-        sites["org_id"].nunique()
-        if "org_id" in sites
-        else (sites["organisation"].nunique() if "organisation" in sites else 0)
-    )
-    line = w.tn("shown", len(sites), orgs=tn("n_organisations", orgs, lang))
+    line = escape(printable(view_lines(counts(sites), lang)[0]))
     story.append(Paragraph(w.t("handout_subtitle") + " — " + line, _STYLES["subtitle"]))
     if near:
         measured = "distance_km" in sites and bool(sites["distance_km"].notna().any())
@@ -422,9 +425,11 @@ def handout_pdf(
     url: str,
     near: str = "",
     radius_km: float | None = None,
+    services: Sequence[str] = (),
     today: datetime.date | None = None,
 ) -> bytes:
-    """An A4 PDF of the view: header, map, QR code to the view, and the sites by service."""
+    """An A4 PDF of the view: header, map, QR code to the view, and the sites by service (the
+    view's `services` only, when it chose some)."""
     lang = normalise_lang(lang)
     day = today or datetime.date.today()
     w = _Writer(lang)
@@ -446,7 +451,7 @@ def handout_pdf(
     listed = sites.head(MAX_SITES)
     more = len(sites) - len(listed)
     # The entries first: whether a character had to be replaced is then known for the header.
-    entries = directory_flowables(listed, w, bool(near))
+    entries = directory_flowables(listed, w, bool(near), services)
     header = _header(sites, w, near, radius_km, day)
     result = site_map(sites, lang)
     top = Table([[result.drawing, _side(url, result, w)]], colWidths=[MAP_W, SIDE_W])
@@ -471,11 +476,9 @@ def handout_pdf(
                 _STYLES["note"],
             )
         )
-    unlocated = ~located(sites).to_numpy()
-    if unlocated.any():
-        column = "org_id" if "org_id" in sites else "organisation"
-        count = sites.loc[unlocated, column].nunique() if column in sites else int(unlocated.sum())
-        header.append(Paragraph(w.tn("national_count", count), _STYLES["note"]))
+    national = view_lines(counts(sites), lang)[1]
+    if national:
+        header.append(Paragraph(escape(printable(national)), _STYLES["note"]))
     if more:
         header.append(Paragraph(w.tn("handout_more", more), _STYLES["note"]))
     if w.replaced:

@@ -9,24 +9,20 @@ import posixpath
 import re
 from datetime import date
 from functools import lru_cache
-from importlib import import_module
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from lien import i18n
-from lien.display import Link, site_fields
-from lien.i18n import normalise_lang, number, t, tn
+from lien.display import Link, distance_text, site_fields, view_lines
+from lien.filters import counts
+from lien.i18n import normalise_lang, t
 from lien.render import assets, mapview
 from lien.render.sites_layer import sites_layer
 from lien.schema import located
 
 # Where assets.py's URLs point (Streamlit's static folder); each maps to one file of FILES.
 STATIC_URL = "/app/static/"
-_SOURCES: dict[str, tuple[str, str]] = {
-    relative: (package, name) for package, name, relative in assets.FILES
-}
 MAP_HEIGHT: tuple[float, str] = (60.0, "vh")  # the list of sites follows on the same page
 
 _SCRIPT_TAG = re.compile(r'<script src="([^"]*)"></script>')
@@ -53,11 +49,6 @@ body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 .lien-sites th { background: #f3f3f3; position: sticky; top: 0; }
 .lien-sites td.num { text-align: right; white-space: nowrap; }
 .lien-sites a { word-break: break-all; }
-/* On a phone the legend would hide a third of the map: it goes below the map instead. */
-@media (max-width: 640px) {
-  .lien-map .lien-legend { position: static !important; box-shadow: none !important;
-                           border-radius: 0 !important; }
-}
 """
 
 
@@ -65,12 +56,8 @@ body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 
 
 def _asset(relative: str) -> bytes:
-    """A file of assets.FILES (such as "leaflet/leaflet.js") read from its XStatic package."""
-    # The pinned XStatic packages are what `make assets` copies into static/; reading them
-    # directly means the download works on a server where static/ was never populated, and
-    # can never inline a stale or hand-edited copy.
-    package, name = _SOURCES[relative]
-    return (Path(import_module(package).BASE_DIR) / name).read_bytes()
+    """An asset's pinned bytes (see lien.render.assets.source)."""
+    return assets.source(relative)
 
 
 def _data_uri(relative: str) -> str:
@@ -79,11 +66,11 @@ def _data_uri(relative: str) -> str:
 
 
 def _relative(url: str) -> str:
-    """The assets.FILES path an app URL serves; ValueError for anything else."""
+    """The asset an app URL serves (relative to static/); ValueError for anything else."""
     relative = url.removeprefix(STATIC_URL)
-    if relative == url or relative not in _SOURCES:
+    if relative == url or relative not in assets.relative_files():
         # An asset we cannot inline would make the file need a server: fail, never ship it.
-        raise ValueError(f"cannot inline {url!r}: not one of lien.assets.FILES")
+        raise ValueError(f"cannot inline {url!r}: not one of lien.render.assets' files")
     return relative
 
 
@@ -167,7 +154,7 @@ def _map_parts(
     sites: pd.DataFrame, lang: str, origin: tuple[float, float] | None
 ) -> tuple[str, str, str]:
     """The rendered map as (head content, body content, script), its assets not yet inlined."""
-    fmap = mapview.base_map(lang)
+    fmap = mapview.base_map(lang, framed=False)
     fmap.height = MAP_HEIGHT
     fmap.add_child(sites_layer(sites, lang, origin))
     fmap.render()  # fills the figure's header, html and script elements
@@ -202,7 +189,7 @@ def sites_table(sites: pd.DataFrame, lang: str) -> str:
         t("col_site", lang),
         t("col_services", lang),
         t("col_town", lang),
-        *([t("col_distance", lang)] if distance else []),
+        *([t("distance", lang)] if distance else []),
         t("col_phone", lang),
         t("col_email", lang),
         t("col_website", lang),
@@ -218,7 +205,7 @@ def sites_table(sites: pd.DataFrame, lang: str) -> str:
             html.escape(f.town or f.scope),
         ]
         if distance:
-            cells.append(number(f.distance_km, lang, 1) if f.distance_km is not None else "")
+            cells.append(html.escape(distance_text(f, lang)))
         cells += [_links(f.phones), _links(f.emails), _links(f.websites)]
         numeric = 4 if distance else -1
         rows.append(
@@ -253,18 +240,16 @@ def offline_html(
     where = located(sites)
     on_map, elsewhere = sites[where], sites[~where]
     folium_head, folium_body, script = _map_parts(on_map, lang, origin)
-    orgs = on_map["org_id"].nunique() if "org_id" in on_map else on_map["organisation"].nunique()
-
+    shown, national = view_lines(counts(sites), lang)
     saved = t("offline_saved", lang, date=i18n.date(day, lang))
-    shown = tn("shown", len(on_map), lang, orgs=tn("n_organisations", orgs, lang))
     header = [
         f"<h1>{e(title)}</h1>",
         f'<p><time datetime="{day.isoformat()}">{e(saved)}</time> {e(shown)}</p>',
         '<p class="lien-warning" role="note">' + e(t("source_warning", lang)) + "</p>",
         '<p class="lien-note">' + e(t("offline_note", lang)) + "</p>",
     ]
-    if len(elsewhere):
-        header.append("<p>" + e(tn("national_count", len(elsewhere), lang)) + "</p>")
+    if national:
+        header.append("<p>" + e(national) + "</p>")
     listing = []
     if sites.empty:
         listing.append("<p>" + e(t("no_match", lang)) + "</p>")
@@ -286,7 +271,6 @@ def offline_html(
             "</head>",
             "<body>",
             f'<header class="lien-head">{"".join(header)}</header>',
-            # The legend is absolutely placed: this box keeps it on the map, not on the header.
             f'<div class="lien-map">{folium_body}</div>',
             f'<main class="lien-list">{"".join(listing)}</main>',
             f"<script>{script}</script>",

@@ -55,6 +55,10 @@ def _drawable(ch: str) -> bool:
     return True
 
 
+# Signs the interface itself prints, with the nearest WinAnsi has: "≈ 5 km" becomes "~ 5 km".
+_NEAREST = {"≈": "~", "≠": "!=", "≤": "<=", "≥": ">="}
+
+
 @lru_cache(maxsize=8192)
 def printable(text: str) -> str:
     """`text` in characters Helvetica can draw: others folded ('ő' -> 'o') or replaced by '?'."""
@@ -69,6 +73,8 @@ def printable(text: str) -> str:
             out.append(" ")  # U+202F and other spaces stay spaces
         elif unicodedata.combining(ch) or unicodedata.category(ch) in _INVISIBLE:
             continue  # invisible marks and controls carry nothing printable
+        elif ch in _NEAREST:
+            out.append(_NEAREST[ch])
         else:
             base = "".join(
                 c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)

@@ -1,13 +1,25 @@
-"""Leaflet and Leaflet.markercluster for offline maps: copied from the pinned XStatic packages."""
+"""The map's web assets, served from the app's own static/ folder so the map draws offline.
+
+Two registries, both pinned and fetched at setup (`make assets`), never committed:
+- PyPI's XStatic packages (installed with the requirements): Leaflet and Leaflet.markercluster;
+- the npm registry, for what has no XStatic package: each tarball's version and sha512 integrity
+  are written here, it is downloaded once into the cache directory, checked, and unpacked.
+"""
 
 from __future__ import annotations
 
+import base64
 import filecmp
+import hashlib
+import io
 import sys
+import tarfile
+import urllib.request
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from lien.config import STATIC_DIR
+from lien.config import STATIC_DIR, cache_dir
 from lien.files import write_atomic
 
 # The URLs the app points folium at. Streamlit serves ./static/ at /app/static/ when
@@ -18,6 +30,8 @@ LEAFLET_IMAGES = "/app/static/leaflet/images/"
 MARKERCLUSTER_JS = "/app/static/markercluster/leaflet.markercluster.js"
 MARKERCLUSTER_CSS = "/app/static/markercluster/MarkerCluster.css"
 MARKERCLUSTER_DEFAULT_CSS = "/app/static/markercluster/MarkerCluster.Default.css"
+GESTURE_JS = "/app/static/gesture/leaflet-gesture-handling.min.js"
+GESTURE_CSS = "/app/static/gesture/leaflet-gesture-handling.min.css"
 
 # (XStatic package, file inside its data directory, file under static/)
 _LEAFLET = "xstatic.pkg.leaflet"
@@ -34,6 +48,83 @@ FILES: tuple[tuple[str, str, str], ...] = (
     (_MARKERCLUSTER, "MarkerCluster.css", "markercluster/MarkerCluster.css"),
     (_MARKERCLUSTER, "MarkerCluster.Default.css", "markercluster/MarkerCluster.Default.css"),
 )
+
+
+NPM_REGISTRY = "https://registry.npmjs.org"
+
+
+@dataclass(frozen=True)
+class NpmPackage:
+    """A pinned npm tarball: its sha512 integrity is the registry's own ("dist.integrity")."""
+
+    name: str
+    version: str
+    integrity: str
+    files: tuple[tuple[str, str], ...]  # (file inside the tarball, file under static/)
+
+    @property
+    def url(self) -> str:
+        return f"{NPM_REGISTRY}/{self.name}/-/{self.name}-{self.version}.tgz"
+
+
+NPM: tuple[NpmPackage, ...] = (
+    # One finger scrolls the page, two move the map (MIT).
+    NpmPackage(
+        "leaflet-gesture-handling",
+        "1.2.2",
+        "sha512-Blf5V4PoNphWkzL7Y1qge+Spkd4OCQ2atjwUNhMhLIcjKzPcBH++x/lwOinaR9jSqLWqJ6oKYO8d0XdTffy4hQ==",
+        (
+            (
+                "package/dist/leaflet-gesture-handling.min.js",
+                "gesture/leaflet-gesture-handling.min.js",
+            ),
+            (
+                "package/dist/leaflet-gesture-handling.min.css",
+                "gesture/leaflet-gesture-handling.min.css",
+            ),
+        ),
+    ),
+)
+
+
+class AssetError(RuntimeError):
+    """A pinned asset could not be fetched or did not match its integrity."""
+
+
+def _tarball(package: NpmPackage) -> bytes:
+    """The package's tarball: from the cache, else from the registry once (checked either way)."""
+    cached = cache_dir() / "npm" / f"{package.name}-{package.version}.tgz"
+    if cached.is_file():
+        data = cached.read_bytes()
+    else:
+        try:
+            with urllib.request.urlopen(package.url, timeout=60) as response:  # noqa: S310
+                data = response.read()
+        except OSError as exc:
+            raise AssetError(
+                f"could not fetch {package.url} ({exc}); `make assets` needs the "
+                "npm registry once, then works offline"
+            ) from None
+    algorithm, _, expected = package.integrity.partition("-")
+    digest = base64.b64encode(hashlib.new(algorithm, data).digest()).decode("ascii")
+    if digest != expected:
+        raise AssetError(f"{package.url} does not match its pinned integrity {package.integrity}")
+    if not cached.is_file():
+        write_atomic(cached, data)
+    return data
+
+
+def npm_file(relative: str) -> bytes:
+    """The bytes of one npm asset (such as "gesture/leaflet-gesture-handling.min.js")."""
+    for package in NPM:
+        for inside, target in package.files:
+            if target == relative:
+                with tarfile.open(fileobj=io.BytesIO(_tarball(package)), mode="r:gz") as archive:
+                    member = archive.extractfile(inside)
+                    if member is None:
+                        raise AssetError(f"{inside} is not a file of {package.url}")
+                    return member.read()
+    raise KeyError(relative)
 
 
 def _source_dir(package: str) -> Path:
@@ -57,23 +148,48 @@ def install(dest: Path = STATIC_DIR) -> list[Path]:
             continue
         _copy(source, target)
         written.append(target)
+    for npm in NPM:
+        for _, relative in npm.files:
+            data, target = npm_file(relative), dest / relative
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            write_atomic(target, data, permissions=0o644)
+            written.append(target)
     return written
+
+
+def source(relative: str) -> bytes:
+    """An asset's pinned bytes (such as "leaflet/leaflet.js"), read from its XStatic package or
+    npm tarball, never from static/: a stale or hand-edited copy can't leak into a download."""
+    for package, name, target in FILES:
+        if target == relative:
+            return (_source_dir(package) / name).read_bytes()
+    return npm_file(relative)
+
+
+def relative_files() -> list[str]:
+    """Every asset, relative to static/ (such as "leaflet/leaflet.js")."""
+    return [r for _, _, r in FILES] + [r for npm in NPM for _, r in npm.files]
 
 
 def missing(dest: Path = STATIC_DIR) -> list[str]:
     """The files (relative to `dest`, such as "leaflet/leaflet.js") not installed yet."""
-    return [relative for _, _, relative in FILES if not (dest / relative).is_file()]
+    return [relative for relative in relative_files() if not (dest / relative).is_file()]
 
 
 def main() -> int:
-    """`python -m lien.assets`: install into static/ and say what was copied."""
-    written = install()
+    """`python -m lien.render.assets`: install into static/ and say what was copied."""
+    try:
+        written = install()
+    except AssetError as exc:
+        print(f"lien.render.assets: {exc}", file=sys.stderr)
+        return 1
     if written:
-        print(f"Copied {len(written)} of {len(FILES)} files into {STATIC_DIR}:")
+        print(f"Copied {len(written)} of {len(relative_files())} files into {STATIC_DIR}:")
         for path in written:
             print(f"  {path.relative_to(STATIC_DIR).as_posix()}")
     else:
-        print(f"{STATIC_DIR}: all {len(FILES)} files up to date.")
+        print(f"{STATIC_DIR}: all {len(relative_files())} files up to date.")
     return 0
 
 

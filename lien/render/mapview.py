@@ -23,12 +23,20 @@ BELGIUM_ZOOM = 8
 MAX_ZOOM = 18
 
 # Leaflet 1.9 and MarkerCluster from the app's own static folder: the map draws offline.
-LOCAL_JS = [("leaflet", assets.LEAFLET_JS), ("leaflet_markercluster", assets.MARKERCLUSTER_JS)]
+LOCAL_JS = [
+    ("leaflet", assets.LEAFLET_JS),
+    ("leaflet_markercluster", assets.MARKERCLUSTER_JS),
+    ("leaflet_gesture_handling", assets.GESTURE_JS),
+]
 LOCAL_CSS = [
     ("leaflet_css", assets.LEAFLET_CSS),
     ("markercluster_css", assets.MARKERCLUSTER_CSS),
     ("markercluster_default_css", assets.MARKERCLUSTER_DEFAULT_CSS),
+    ("leaflet_gesture_handling_css", assets.GESTURE_CSS),
 ]
+# A map narrower than this (a phone) starts with its legend folded.
+LEGEND_OPEN_FROM_PX = 600
+ORIGIN_PANE = "lien-origin"  # the search point's pane (base_map)
 
 
 class _IconPath(MacroElement):
@@ -47,20 +55,79 @@ class _IconPath(MacroElement):
 
 
 class _Legend(MacroElement):
-    """A fixed legend box, its entries pre-escaped."""
+    """The legend, a control that folds away: closed on a narrow map, and hidden with the zoom
+    buttons while a popup is open so that no control covers one. Its title and entries come
+    pre-escaped."""
 
     _template = Template("""
-        {% macro html(this, kwargs) %}
-        <div class="lien-legend" style="position:absolute;top:10px;right:10px;z-index:1000;
-             background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;
-             font:12px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">{{ this.body }}</div>
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var legend = L.control({position: 'topright'});
+            legend.onAdd = function () {
+                var box = L.DomUtil.create('details', 'lien-legend');
+                box.innerHTML = '<summary>' + {{ this.title }} + '</summary><div>'
+                    + {{ this.body }} + '</div>';
+                box.open = map.getSize().x >= {{ this.open_from }};
+                L.DomEvent.disableClickPropagation(box);
+                L.DomEvent.disableScrollPropagation(box);
+                return box;
+            };
+            legend.addTo(map);
+            // While a popup is open the zoom buttons, the legend and the scale step aside.
+            var box = map.getContainer();
+            map.on('popupopen', function () { L.DomUtil.addClass(box, 'lien-popup-open'); });
+            map.on('popupclose', function () { L.DomUtil.removeClass(box, 'lien-popup-open'); });
+        })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, body: str) -> None:
+    def __init__(self, title: str, body: str, open_from: int) -> None:
         super().__init__()
         self._name = "Legend"
-        self.body = body
+        self.title, self.body, self.open_from = script_json(title), script_json(body), open_from
+
+
+# Touch targets of at least 44 px (WCAG 2.5.5): zoom buttons, the legend's toggle, a popup's close
+# button, cluster bubbles and markers (markers are drawn small in a 44-px hit area).
+MAP_CSS = """
+<style>
+.lien-legend { background: rgba(255,255,255,.95); border-radius: 4px; color: #222;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 13px/1.45 system-ui, sans-serif; max-width: 70vw; }
+.lien-legend summary { min-height: 44px; min-width: 44px; padding: 0 12px; cursor: pointer;
+  display: flex; align-items: center; font-weight: 600; }
+.lien-legend > div { padding: 0 10px 8px; }
+.lien-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+  margin-right: 6px; vertical-align: -1px; }
+.leaflet-bar a, .leaflet-touch .leaflet-bar a { width: 44px; height: 44px; line-height: 44px; }
+.leaflet-container a.leaflet-popup-close-button { width: 44px; height: 44px; font: 26px/44px
+  sans-serif; }
+.leaflet-popup-content { margin: 14px 44px 14px 14px; font-size: 14px; line-height: 1.45; }
+.leaflet-popup-content a { display: inline-block; min-height: 32px; line-height: 32px; }
+.lien-dot { display: flex; align-items: center; justify-content: center; }
+.lien-dot span { width: 20px; height: 20px; border-radius: 50%; box-sizing: border-box;
+  border: 2px solid #fff; box-shadow: 0 0 0 1px rgba(0,0,0,.5); }
+.lien-dot.lien-approx span { border: 3px dashed; box-shadow: none; }
+.marker-cluster { width: 44px !important; height: 44px !important; }
+.lien-popup-open .leaflet-top, .lien-popup-open .leaflet-control-scale { display: none; }
+.marker-cluster div { width: 36px; height: 36px; margin: 4px; line-height: 36px; }
+</style>
+"""
+# Inside the app's component frame the map fills the frame, which the page sizes to the screen.
+# (100vh inside an iframe is the frame's height; 100% would need every wrapper sized too.)
+FRAME_CSS = "<style>#map_div, .folium-map { height: 100vh !important; }</style>"
+
+
+class _Header(MacroElement):
+    """Raw HTML (a style element) in the map's document head."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}{{ this.markup }}{% endmacro %}
+    """)
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self._name = "Header"
+        self.markup = markup
 
 
 class _Provinces(MacroElement):
@@ -106,30 +173,46 @@ def _provinces_json(lang: str) -> str:
 
 
 def legend_html(lang: str) -> str:
-    """The legend's inner HTML: one swatch per service category, then the approximate marker."""
-    rows = ["<b>" + html.escape(t("legend", lang)) + "</b>"]
+    """The legend's entries: one swatch per service category, then the approximate marker."""
+    rows = []
     for category, colour in taxonomy.category_colours().items():
+        label = html.escape(taxonomy.categories().label(category, lang))
         rows.append(
-            f'<div><span style="display:inline-block;width:10px;height:10px;'
-            f'border-radius:50%;background:{colour};margin-right:5px"></span>'
-            f"{html.escape(taxonomy.categories().label(category, lang))}</div>"
+            f'<div><span class="lien-swatch" style="background:{colour}"></span>{label}</div>'
         )
     approximate = html.escape(t("approximate_legend", lang))
     rows.append(
-        f'<div><span style="display:inline-block;width:8px;height:8px;border-radius:50%;'
-        f'border:2px dashed #555;margin-right:5px"></span>{approximate}</div>'
+        '<div><span class="lien-swatch" style="border:2px dashed #555;box-sizing:border-box">'
+        f"</span>{approximate}</div>"
+    )
+    origin = html.escape(t("you_are_here", lang))
+    rows.append(
+        '<div><span class="lien-swatch" style="border:3px solid #000;background:#fff;'
+        f'box-sizing:border-box"></span>{origin}</div>'
     )
     return "".join(rows)
 
 
-def base_map(lang: str) -> folium.Map:
-    """The map that stays the same across filter changes: tiles, province outlines, legend."""
+def base_map(lang: str, *, framed: bool = True) -> folium.Map:
+    """The map that stays the same across filter changes: tiles, province outlines, legend.
+
+    `framed`: shown in the app's component frame, which it then fills (the page sizes the frame).
+    """
     fmap = folium.Map(
         location=BELGIUM_CENTER,
         zoom_start=BELGIUM_ZOOM,
         tiles=None,
         maxZoom=MAX_ZOOM,
         control_scale=True,
+        # One finger scrolls the page and two move the map; a wheel needs Ctrl to zoom.
+        gestureHandling=True,
+        gestureHandlingOptions={
+            "text": {
+                "touch": t("gesture_touch", lang),
+                "scroll": t("gesture_scroll", lang),
+                "scrollMac": t("gesture_scroll_mac", lang),
+            }
+        },
     )
     # MarkerCluster throws "Map has no maxZoom" unless maxZoom is in the map options.
     fmap.options["maxZoom"] = MAX_ZOOM
@@ -143,7 +226,11 @@ def base_map(lang: str) -> folium.Map:
     ).add_to(fmap)
     _Provinces(_provinces_json(lang)).add_to(fmap)
     _IconPath(assets.LEAFLET_IMAGES).add_to(fmap)
-    _Legend(legend_html(lang)).add_to(fmap)
+    _Legend(html.escape(t("legend", lang)), legend_html(lang), LEGEND_OPEN_FROM_PX).add_to(fmap)
+    _Header(MAP_CSS + (FRAME_CSS if framed else "")).add_to(fmap)
+    # Under the markers (410 is Leaflet's marker pane) and never clickable: the search point
+    # drawn there never hides a site. A pane belongs to the map, not to the changing layer.
+    folium.map.CustomPane(ORIGIN_PANE, z_index=390, pointer_events=False).add_to(fmap)
     return fmap
 
 

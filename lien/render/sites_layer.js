@@ -16,7 +16,7 @@
         }
         if (f.d) {
             out += '<br><a href="' + f.d + '" target="_blank" rel="noopener noreferrer">'
-                + T.directions + '</a>';
+                + (f.dl || T.directions) + '</a>';
         }
         return out;
     }
@@ -25,20 +25,53 @@
         var lines = [['', T.v[r[7]]]];
         if (r[3]) { lines.push(['', '<i>' + T.approx + '</i>']); }
         return render({o: T.o[r[4]], s: T.t[r[6]], l: lines,
-                       d: T.route.replace('{lat}', r[0]).replace('{lon}', r[1])});
+                       d: T.route.replace('{lat}', r[0]).replace('{lon}', r[1]),
+                       dl: r[3] ? T.directions_approx : T.directions});
+    }
+    // A marker is a small dot in a 44-px touch target; a dashed, hollow dot is an approximate
+    // place (a postcode or a town centre).
+    var icons = {};
+    function icon(category, approx) {
+        var key = category + (approx ? 'a' : 'e');
+        if (!icons[key]) {
+            var colour = T.c[category];
+            icons[key] = L.divIcon({
+                className: 'lien-dot' + (approx ? ' lien-approx' : ''), iconSize: [44, 44],
+                html: '<span style="' + (approx ? 'border-color:' + colour + ';background:'
+                    + colour + '26' : 'background:' + colour) + '"></span>'});
+        }
+        return icons[key];
     }
     var markers = new Array(rows.length);
     for (var i = 0; i < rows.length; i++) {
-        var r = rows[i], approx = r[3] === 1, colour = T.c[r[2]];
-        var m = L.circleMarker([r[0], r[1]], {
-            radius: 8, color: colour, weight: approx ? 2 : 1, dashArray: approx ? '3 3' : null,
-            fillColor: colour, fillOpacity: approx ? 0.15 : 0.85});
-        m.bindTooltip((function (r) { return function () { return T.o[r[4]]; }; })(r));
+        var r = rows[i];
+        var m = L.marker([r[0], r[1]], {icon: icon(r[2], r[3] === 1)});
+        // A name on hover; a phone has no hover, and its tap's tooltip would sit on the popup.
+        if (!L.Browser.mobile) {
+            m.bindTooltip((function (r) { return function () { return T.o[r[4]]; }; })(r));
+        }
         m.bindPopup((function (r) { return function () { return popup(r); }; })(r),
-                    {maxWidth: 320});
+                    {maxWidth: 320, autoPanPadding: [12, 12]});
         markers[i] = m;
     }
+    // Cluster bubbles as MarkerCluster draws them, at the 44-px touch size.
+    options.iconCreateFunction = function (cluster) {
+        var n = cluster.getChildCount();
+        var size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
+        return L.divIcon({html: '<div><span>' + n + '</span></div>', iconSize: [44, 44],
+                          className: 'marker-cluster marker-cluster-' + size});
+    };
     var cluster = L.markerClusterGroup(options);
+    // A popup fits the map it opens in, a phone's too: narrower, and scrolling when taller.
+    // Its content's width plus margins (58 px) and a gap on each side stay inside the map.
+    cluster.on('popupopen', function (e) {
+        var size = cluster._map.getSize();
+        e.popup.options.maxWidth = Math.max(160, Math.min(320, size.x - 110));
+        e.popup.options.minWidth = Math.min(e.popup.options.minWidth || 50,
+                                            e.popup.options.maxWidth);
+        e.popup.options.maxHeight = Math.max(120, size.y - 100);
+        e.popup.update();
+    });
     // Add the markers once the cluster is on the map: before that, MarkerCluster checks each
     // new marker against every queued one (quadratic: seconds at 100,000 sites).
     cluster.once('add', function () { cluster.addLayers(markers); });

@@ -20,11 +20,11 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 
 from lien import schema, taxonomy
-from lien.display import DIRECTIONS, Link, site_fields
-from lien.i18n import number, t
+from lien.display import DIRECTIONS, Link, directions_label, distance_text, site_fields
+from lien.i18n import t
 from lien.render import assets
 from lien.render.js import script_json
-from lien.render.mapview import FitBounds, view_bounds
+from lien.render.mapview import ORIGIN_PANE, FitBounds, view_bounds
 from lien.schema import split_codes
 
 FULL_POPUPS = 2_000  # above this, popups are assembled in the browser from shared tables
@@ -54,16 +54,14 @@ def popup(site: Any, lang: str) -> dict[str, Any]:
         (t("col_website", lang), _links(f.websites)),
         (t("precision", lang), e(f.precision_label)),
         (t("source", lang), e(f.source)),
-        (
-            t("col_distance", lang),
-            number(f.distance_km, lang, 1) if f.distance_km is not None else "",
-        ),
+        (t("distance", lang), e(distance_text(f, lang))),
     ]
     return {
         "o": e(f.organisation),
         "s": e(f.site),
         "l": [[e(label), value] for label, value in lines if value],
         "d": e(f.directions, quote=True),
+        "dl": e(directions_label(f, lang)),
     }
 
 
@@ -143,6 +141,9 @@ def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, 
         "approx": html.escape(t("approximate", lang)),
         "route": DIRECTIONS,
         "directions": html.escape(t("directions", lang)),
+        "directions_approx": html.escape(
+            t("directions_approx", lang, centre=t("centre_locality", lang))
+        ),
     }
     return rows, tables
 
@@ -163,7 +164,8 @@ def sites_layer(
     rows, tables = payload(sites, lang)
     SitesLayer(script_json(rows), script_json(tables), len(rows)).add_to(group)
     if origin is not None:
-        folium.CircleMarker(
+        # In base_map's pane under the markers, not clickable: the search point never hides a site.
+        point = folium.CircleMarker(
             origin,
             radius=10,
             color="#000000",
@@ -171,6 +173,8 @@ def sites_layer(
             fill=True,
             fill_color="#ffffff",
             fill_opacity=0.9,
-            tooltip=html.escape(t("you_are_here", lang)),
-        ).add_to(group)
+        )
+        # folium's path options drop these two: set on the Leaflet options themselves.
+        point.options.update({"interactive": False, "pane": ORIGIN_PANE})
+        point.add_to(group)
     return group

@@ -3,23 +3,33 @@ of problems, and the downloads of a table."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 import streamlit as st
 
-from lien import config, geocoding
-from lien.geo.gazetteer import Place
+from lien import config, display, geocoding
+from lien.geo.search import Found
 from lien.i18n import t, tn
 from lien.ingest import directory
 from lien.outputs import export
 from lien.problems import Problem, ProblemList
 from lien.render.tables import problems_table
-from lien.text import clean_query
+from lien.text import clean_query, markdown_escape
 from lien.text import markdown_literal as md  # every visitor's text shown through Markdown
 from lien.ui import state
 
-__all__ = ["directory_notice", "md", "more_problems", "near_origin", "refused", "table_downloads"]
+__all__ = [
+    "directory_notice",
+    "download",
+    "find",
+    "is_phone",
+    "md",
+    "more_problems",
+    "near_origin",
+    "refused",
+    "table_downloads",
+]
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -70,22 +80,57 @@ def _geocoder() -> geocoding.LienGeocoder:
 
 
 @st.cache_data(show_spinner=False, max_entries=1000)
-def locate(query: str) -> Place | None:
-    """The near-me place, looked up once per distinct text."""
-    return _geocoder().locate(query)
+def find(query: str) -> Found:
+    """The near-me place and how it was recognised, looked up once per distinct text."""
+    return _geocoder().search(query)
 
 
 def near_origin(near: str, lang: str) -> tuple[float, float] | None:
-    """Geocode the near-me text and say what was found, or that nothing was."""
+    """Place the near-me text and say how: found, read as a close name, only partly recognised,
+    several close places to choose from, or nothing (with a hint for stations and streets)."""
     near = clean_query(near)
     if not near:
         return None
-    place = locate(near)
-    if place is None:
-        st.warning(t("near_not_found", lang, query=md(near)))
-        return None
-    st.info(t("near_found", lang, place=place.label))
-    return place.latitude, place.longitude
+    found = find(near)
+    if found.place is not None:
+        st.info(display.near_message(found, near, lang, md, markdown_escape))
+        return found.place.latitude, found.place.longitude
+    if found.coordinates:
+        st.warning(t("geo_outside", lang))
+    elif found.suggestions:
+        st.warning(t("near_did_you_mean", lang, query=md(near)))
+        columns = st.columns(len(found.suggestions))
+        for i, (column, name) in enumerate(zip(columns, found.suggestions, strict=True)):
+            column.button(
+                markdown_escape(name), key=f"suggest_{i}", on_click=state.set_near, args=(name,)
+            )
+    else:
+        hint = " " + t("near_landmark_hint", lang) if found.landmark else ""
+        st.warning(t("near_not_found", lang, query=md(near)) + hint)
+    return None
+
+
+def is_phone() -> bool:
+    """Whether the visitor's browser says it is a phone (its User-Agent has "Mobi", as every
+    phone browser's does): cards first and the table behind a toggle."""
+    agent = st.context.headers.get("User-Agent", "") if st.context.headers else ""
+    return "Mobi" in agent
+
+
+def download(
+    container: Any,
+    label: str,
+    build: Callable[[], bytes | str],
+    filename: str,
+    mime: str,
+    key: str,
+    help: str | None = None,
+) -> None:
+    """A download button whose file is built on click. on_click="ignore": no rerun, so the file
+    a tap asked for is still on the server when the browser fetches it, and a second tap right
+    after the first gets its file too (a rerun dropped the first one's: "Deferred file not
+    found")."""
+    container.download_button(label, build, filename, mime, key=key, help=help, on_click="ignore")
 
 
 def table_downloads(
@@ -94,14 +139,16 @@ def table_downloads(
     """CSV and Excel buttons for a table (formulas neutralised)."""
     about = t("source_warning", lang)
     left, right = st.columns(2)
-    left.download_button(
+    download(
+        left,
         csv_label,
         lambda: export.table_csv(table),
         export.filename(stem, "csv"),
         "text/csv",
         key=f"{key}_csv",
     )
-    right.download_button(
+    download(
+        right,
         xlsx_label,
         lambda: export.table_xlsx(table, sheet, about),
         export.filename(stem, "xlsx"),

@@ -21,7 +21,7 @@ from lien.outputs import export
 from lien.problems import problem
 from lien.render.tables import problems_table
 from lien.ui import state
-from lien.ui.common import XLSX_MIME, md, more_problems
+from lien.ui.common import XLSX_MIME, download, md, more_problems
 
 
 def forget_checked_upload() -> None:
@@ -156,14 +156,16 @@ def upload_actions(result: upload.Upload, lang: str) -> None:
     stem = Path(result.name).stem or "upload"
     cols = st.columns(4)
     if len(result.frame):
-        cols[0].download_button(
+        download(
+            cols[0],
             t("download_cleaned_csv", lang),
             lambda: export.to_csv(upload.cleaned(result.frame)),
             export.filename(f"{stem}-lien", "csv"),
             "text/csv",
             key="upload_clean_csv",
         )
-        cols[1].download_button(
+        download(
+            cols[1],
             t("download_cleaned_xlsx", lang),
             lambda: export.to_xlsx(upload.cleaned(result.frame), about=result.name),
             export.filename(f"{stem}-lien", "xlsx"),
@@ -171,7 +173,8 @@ def upload_actions(result: upload.Upload, lang: str) -> None:
             key="upload_clean_xlsx",
         )
     if len(result.rejected):
-        cols[2].download_button(
+        download(
+            cols[2],
             t("download_rejected", lang),
             lambda: export.table_csv(upload.rejected_rows(result, lang)),
             export.filename(f"{stem}-set-aside", "csv"),
@@ -179,7 +182,8 @@ def upload_actions(result: upload.Upload, lang: str) -> None:
             key="upload_rejected",
         )
     if result.problems:
-        cols[3].download_button(
+        download(
+            cols[3],
             t("download_report", lang),
             lambda: export.table_csv(problems_table(result.problems, lang)),
             export.filename(f"{stem}-problems", "csv"),

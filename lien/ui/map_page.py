@@ -1,17 +1,148 @@
-"""The map page's widgets: the map, the list of sites, and the downloads of the view."""
+"""The map page's widgets: the near-me bar, the results (cards on a phone, the map, the table),
+and the downloads of the view."""
 
 from __future__ import annotations
+
+from typing import Sequence
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from lien import config, filters
-from lien.filters import Filters
-from lien.i18n import t
+from lien.display import view_lines
+from lien.filters import BY_PARAM, Filters
+from lien.i18n import N_, t
 from lien.outputs import export, handout, hsds, offline
-from lien.render import mapview, sites_layer, tables
-from lien.ui.common import XLSX_MIME
+from lien.render import cards, mapview, sites_layer, tables
+from lien.schema import located
+from lien.ui import sidebar, state
+from lien.ui.common import XLSX_MIME, download
+from lien.ui.geolocate import geolocate_button
+from lien.ui.navigation import SUB_PAGES
+
+# The map fills the screen's height it can spare (not a fixed 520 px, ~60 % of a phone), and a
+# phone's title doesn't push the near-me bar down. Only the app's own classes and keys are styled.
+PAGE_CSS = """
+<style>
+.st-key-map_box iframe { height: min(55vh, 520px) !important; }
+@media (max-width: 640px) {
+  h1 { font-size: 1.4rem !important; padding: .25rem 0 !important; }
+  .block-container { padding-top: 4rem !important; }
+}
+</style>
+"""
+
+
+# What the browser said when it gave no position (lien/ui/geolocate), in the visitor's words.
+LOCATION_ERRORS = {
+    "denied": N_("geo_denied"),
+    "insecure": N_("geo_insecure"),
+    "timeout": N_("geo_timeout"),
+    "unavailable": N_("geo_unavailable"),
+}
+
+
+def page_style() -> None:
+    """The map page's few style rules (see PAGE_CSS)."""
+    st.html(PAGE_CSS)
+
+
+def near_bar(
+    language_codes: Sequence[str], lang: str, location_error: str, *, phone: bool = False
+) -> None:
+    """Near me first: the place box, "use my location", the radius and the service, at the top
+    of the page, in step with the same filters in the sidebar (which a phone folds away behind
+    an unlabelled "»": the bar says where it is)."""
+    state.prepare_bar()
+    with st.container(key="near_bar"):
+        place, locate = st.columns([3, 1], vertical_alignment="bottom")
+        near = BY_PARAM["near"]
+        typed = sidebar.widget(
+            place,
+            near,
+            lang,
+            language_codes,
+            {},
+            key=state.bar_key("near"),
+            on_change=state.to_sidebar(near),
+            heading=False,
+        )
+        with locate:
+            geolocate_button(t("locate_me", lang), t("locate_busy", lang), lang, key=state.GEO_KEY)
+        if location_error:
+            st.warning(t(LOCATION_ERRORS.get(location_error, LOCATION_ERRORS["unavailable"]), lang))
+        radius, service = st.columns([1, 2])
+        for column, param in ((radius, "radius_km"), (service, "service")):
+            spec = BY_PARAM[param]
+            sidebar.widget(
+                column,
+                spec,
+                lang,
+                language_codes,
+                {"near": typed},
+                key=state.bar_key(param),
+                on_change=state.to_sidebar(spec),
+            )
+        if phone:
+            st.caption(t("more_filters", lang))
+
+
+def results(
+    sites: pd.DataFrame,
+    chosen: Filters,
+    origin: tuple[float, float] | None,
+    lang: str,
+    *,
+    phone: bool,
+) -> None:
+    """What the view holds: the counts, then on a phone the nearest as cards before the map and
+    the table behind a toggle; on a desktop the map, then the table."""
+    where = located(sites)
+    on_map, elsewhere = sites[where], sites[~where]
+    shown, national = view_lines(filters.counts(sites), lang)
+    st.markdown(shown)
+    if national:
+        st.caption(national)
+    if sites.empty:
+        st.info(t("no_match", lang))
+    if phone:
+        site_cards(sites, chosen, lang, key="cards")
+    site_map(on_map, lang, origin, chosen.radius_km, key="map")
+    if phone and not st.toggle(t("show_table", lang), key="show_table"):
+        return
+    st.subheader(t("table_heading", lang))
+    sites_table(on_map, lang, key="sites_table")
+    if len(elsewhere):
+        st.subheader(t("national_heading", lang))
+        sites_table(elsewhere, lang, key="national_table")
+
+
+def site_cards(sites: pd.DataFrame, chosen: Filters, lang: str, key: str) -> None:
+    """The first sites as cards, nearest first, with "show more"; back to the first few when
+    the view changes."""
+    if sites.empty:
+        return
+    view = filters.share_url("", chosen)
+    if st.session_state.get(f"{key}_view") != view:
+        st.session_state[f"{key}_view"] = view
+        st.session_state[f"{key}_count"] = cards.FIRST_CARDS
+    count = int(st.session_state.get(f"{key}_count", cards.FIRST_CARDS))
+    with st.container(key=key):
+        st.html(cards.cards_html(sites, lang, chosen.services, limit=count))
+    if len(sites) > count:
+        st.button(
+            t("show_more", lang, count=min(cards.MORE_CARDS, len(sites) - count)),
+            key=f"{key}_more",
+            on_click=_more,
+            args=(key,),
+        )
+
+
+def _more(key: str) -> None:
+    st.session_state[f"{key}_count"] = (
+        int(st.session_state.get(f"{key}_count", cards.FIRST_CARDS)) + cards.MORE_CARDS
+    )
 
 
 def site_map(
@@ -24,14 +155,16 @@ def site_map(
     """The map of located sites, fitted to them or to the near-me circle."""
     # No center or zoom: the layer fits its own bounds in the browser, at the map's real size.
     layer = sites_layer.sites_layer(sites, lang, origin, radius_km if origin else None)
-    st_folium(
-        mapview.base_map(lang),
-        feature_group_to_add=layer,
-        returned_objects=[],
-        key=key,
-        height=520,
-        use_container_width=True,
-    )
+    # In a keyed box: PAGE_CSS fits the map's height to the screen.
+    with st.container(key=f"{key}_box"):
+        st_folium(
+            mapview.base_map(lang),
+            feature_group_to_add=layer,
+            returned_objects=[],
+            key=key,
+            height=520,
+            use_container_width=True,
+        )
 
 
 def sites_table(sites: pd.DataFrame, lang: str, key: str) -> None:
@@ -56,28 +189,32 @@ def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
     """Buttons to download exactly these rows as CSV, Excel, GeoJSON and HSDS, built on click."""
     about = t("source_warning", lang)
     columns = st.columns(4)
-    columns[0].download_button(
+    download(
+        columns[0],
         t("download_csv", lang),
         lambda: export.to_csv(sites),
         export.filename(stem, "csv"),
         "text/csv",
         key=f"{key}_csv",
     )
-    columns[1].download_button(
+    download(
+        columns[1],
         t("download_xlsx", lang),
         lambda: export.to_xlsx(sites, about=about),
         export.filename(stem, "xlsx"),
         XLSX_MIME,
         key=f"{key}_xlsx",
     )
-    columns[2].download_button(
+    download(
+        columns[2],
         t("download_geojson", lang),
         lambda: export.to_geojson(sites),
         export.filename(stem, "geojson"),
         "application/geo+json",
         key=f"{key}_geojson",
     )
-    columns[3].download_button(
+    download(
+        columns[3],
         t("download_hsds", lang),
         lambda: hsds.export_zip(sites),
         export.filename(f"{stem}-hsds", "zip"),
@@ -88,13 +225,13 @@ def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
 
 
 def _base_url() -> str:
-    """Where the app is reached: LIEN_BASE_URL, else the address in the visitor's browser."""
+    """Where the app is reached: LIEN_BASE_URL, else the root of the address in the visitor's
+    browser (built right at the root, which has no trailing "/", and on a sub-page)."""
     configured = config.base_url()
     if configured:
         return configured
     seen = st.context.url
-    # The map page is the app's root: drop a sub-page's path.
-    return seen.split("?")[0].rsplit("/", 1)[0] + "/" if seen else "http://localhost:8501/"
+    return filters.app_root(seen, SUB_PAGES) if seen else "http://localhost:8501/"
 
 
 def take_away(
@@ -103,17 +240,24 @@ def take_away(
     """The view to take along: an A4 handout (PDF) and a map file that works with no network."""
     url = filters.share_url(_base_url(), chosen)
     left, right = st.columns(2)
-    left.download_button(
+    download(
+        left,
         t("download_handout", lang),
         lambda: handout.handout_pdf(
-            sites, lang, url=url, near=chosen.near, radius_km=chosen.radius_km if origin else None
+            sites,
+            lang,
+            url=url,
+            near=chosen.near,
+            radius_km=chosen.radius_km if origin else None,
+            services=chosen.services,
         ),
         export.filename("lien-handout", "pdf"),
         "application/pdf",
         key=f"{key}_pdf",
         help=t("download_handout_help", lang),
     )
-    right.download_button(
+    download(
+        right,
         t("download_offline", lang),
         lambda: offline.offline_html(sites, lang, origin, title=t("title", lang)),
         export.filename("lien-map", "html"),

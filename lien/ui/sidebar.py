@@ -1,4 +1,8 @@
-"""The one sidebar: the language, then every filter as Filters declares it, kept in the URL."""
+"""The one sidebar: the language, then every filter as Filters declares it, kept in the URL.
+
+`widget()` draws one filter; the map page's near-me bar draws some of the same filters with it,
+under keys of their own kept in step with the sidebar's (lien.ui.state.MIRRORED).
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from lien.filters import (
 from lien.geo.areas import area_label
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
 from lien.text import markdown_literal as _md
-from lien.ui.state import load_url_once
+from lien.ui import state
 
 # How each codes filter names its values for the visitor.
 _LABELS: dict[str, Callable[[str, str], str]] = {
@@ -39,50 +43,64 @@ _PLACEHOLDER = {"near": N_("near_placeholder")}
 _HEADING = {"near": N_("near_me")}
 
 
-def _widget(
-    bar: Any, spec: Spec, lang: str, language_codes: Sequence[str], values: dict[str, Any]
+def widget(
+    container: Any,
+    spec: Spec,
+    lang: str,
+    language_codes: Sequence[str],
+    values: dict[str, Any],
+    *,
+    key: str | None = None,
+    on_change: Callable[[], None] | None = None,
+    heading: bool = True,
 ) -> Any:
+    """Draw one filter's widget (in the sidebar, or elsewhere under `key`); its value."""
     label = t(spec.label, lang)
+    key = key or spec.key
     if spec.kind == CODES:
         return tuple(
-            bar.multiselect(
+            container.multiselect(
                 label,
                 choices(spec, language_codes) or [],
                 format_func=lambda code: _LABELS[spec.param](code, lang),
                 placeholder=t("choose", lang),
-                key=spec.key,
+                key=key,
+                on_change=on_change,
             )
         )
     if spec.kind == TEXT:
-        if spec.param in _HEADING:
-            bar.subheader(t(_HEADING[spec.param], lang))
+        if heading and spec.param in _HEADING:
+            container.subheader(t(_HEADING[spec.param], lang))
         help_key, hint = _HELP.get(spec.param), _PLACEHOLDER.get(spec.param)
-        return bar.text_input(
+        return container.text_input(
             label,
-            key=spec.key,
+            key=key,
             max_chars=MAX_TEXT,
             help=t(help_key, lang) if help_key else None,
             placeholder=t(hint, lang) if hint else None,
-            label_visibility="collapsed" if spec.param in _HEADING else "visible",
+            label_visibility="collapsed" if heading and spec.param in _HEADING else "visible",
+            on_change=on_change,
         ).strip()
     if spec.kind == RADIUS:
-        value = bar.slider(
+        value = container.slider(
             label,
             min_value=RADIUS_RANGE[0],
             max_value=RADIUS_RANGE[1],
             step=1.0,
-            key=spec.key,
+            format="%d",
+            key=key,
             disabled=not values.get("near"),
+            on_change=on_change,
         )
         return float(value if value is not None else spec.default)
     if spec.kind == FLAG:
-        return bool(bar.checkbox(label, key=spec.key))
+        return bool(container.checkbox(label, key=key, on_change=on_change))
     raise ValueError(f"no widget for the kind {spec.kind!r}")
 
 
 def sidebar(language_codes: Sequence[str]) -> Filters:
     """Render the filters, keep them in the URL, and return them; the same on every page."""
-    notices = load_url_once(language_codes)
+    notices = state.load_url_once(language_codes)
     bar = st.sidebar
     lang_spec = next(spec for spec in SPECS if spec.kind == LANGUAGE)
     lang: str = (
@@ -100,7 +118,15 @@ def sidebar(language_codes: Sequence[str]) -> Filters:
     values: dict[str, Any] = {lang_spec.field: lang}
     for spec in SPECS:
         if spec.kind != LANGUAGE:
-            values[spec.field] = _widget(bar, spec, lang, language_codes, values)
+            mirrored = spec.param in state.MIRRORED
+            values[spec.field] = widget(
+                bar,
+                spec,
+                lang,
+                language_codes,
+                values,
+                on_change=state.to_bar(spec) if mirrored else None,
+            )
     filters = Filters(**values)
     st.query_params.from_dict(to_query(filters))
     return filters

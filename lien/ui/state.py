@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from lien import config, memory
-from lien.filters import CODES, PARAMS, SPECS, Notice, from_query
+from lien.filters import BY_PARAM, CODES, PARAMS, SPECS, Notice, Spec, from_query
 from lien.ingest import directory, worker
 from lien.problems import ProblemList, problem
 
 UPLOAD_KEY = "lien_upload"  # the session's own directory, chosen on the Data page
+# The filters the map page's near-me bar shows too, at the top of the page; "m_" + parameter keys
+# its widgets, kept in step with the sidebar's ("f_" + parameter) both ways.
+MIRRORED: tuple[str, ...] = ("near", "radius_km", "service")
+GEO_KEY = "geo"  # the "use my location" component's value
 log = logging.getLogger("lien")
 
 
@@ -99,3 +103,55 @@ def load_url_once(language_codes: Sequence[str]) -> list[Notice]:
         value = getattr(parsed.filters, spec.field)
         st.session_state[spec.key] = list(value) if spec.kind == CODES else value
     return parsed.notices
+
+
+def bar_key(param: str) -> str:
+    """The near-me bar's widget key for a mirrored filter."""
+    return f"m_{param}"
+
+
+def _copier(source: str, target: str) -> Callable[[], None]:
+    def copy() -> None:
+        st.session_state[target] = st.session_state.get(source)
+
+    return copy
+
+
+def to_bar(spec: Spec) -> Callable[[], None]:
+    """A sidebar widget's on_change: the near-me bar shows the same value."""
+    return _copier(spec.key, bar_key(spec.param))
+
+
+def to_sidebar(spec: Spec) -> Callable[[], None]:
+    """A near-me bar widget's on_change: the sidebar (the filters' source) takes its value."""
+    return _copier(bar_key(spec.param), spec.key)
+
+
+def prepare_bar() -> None:
+    """Give the near-me bar's widgets the sidebar's values when they have none yet (first run,
+    or back from another page: Streamlit forgets a widget that was not drawn)."""
+    for param in MIRRORED:
+        spec = BY_PARAM[param]
+        if bar_key(param) not in st.session_state:
+            value = st.session_state.get(spec.key, spec.default)
+            st.session_state[bar_key(param)] = list(value) if spec.kind == CODES else value
+
+
+def set_near(text: str) -> None:
+    """Put `text` in both near-me boxes (a callback: before the widgets are drawn)."""
+    st.session_state[BY_PARAM["near"].key] = text
+    st.session_state[bar_key("near")] = text
+
+
+def take_location() -> str:
+    """Act on a new answer of "use my location", before any widget is drawn: a position becomes
+    the near-me text ("50.84660, 4.35280"); an error is returned ("denied", "insecure"…) and
+    remembered until the next answer. "" when there is nothing to say."""
+    value = st.session_state.get(GEO_KEY)
+    if isinstance(value, dict) and value.get("at") != st.session_state.get("_geo_at"):
+        st.session_state["_geo_at"] = value.get("at")
+        error = str(value.get("error") or "")
+        st.session_state["_geo_error"] = error
+        if not error and value.get("latitude") is not None:
+            set_near(f"{float(value['latitude']):.5f}, {float(value['longitude']):.5f}")
+    return str(st.session_state.get("_geo_error") or "")

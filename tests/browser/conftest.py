@@ -99,6 +99,10 @@ class BrowserPage:
         ]
 
 
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
 # Every browser test runs at both sizes: a desktop, and a phone with touch (the attendee's).
 DEVICES: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": VIEWPORT},
@@ -107,6 +111,8 @@ DEVICES: dict[str, dict[str, Any]] = {
         "device_scale_factor": 3,
         "is_mobile": True,
         "has_touch": True,
+        # A phone browser's own: the app shows cards first when the User-Agent says "Mobile".
+        "user_agent": PHONE_USER_AGENT,
     },
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from lien.i18n import t
 from lien.ingest import directory
 from lien.ingest.directory import read_directory
 from lien.outputs import offline
+from lien.render.mapview import ORIGIN_PANE
 from tests.browser.conftest import DEVICES, BrowserPage, count_markers
 
 ORIGIN = (50.8466, 4.3528)  # Brussels
@@ -135,8 +137,11 @@ def test_every_site_is_on_the_map_and_in_the_list(
     assert 0 < located < len(frame)
     url = _open(offline_page, sites, origin, tmp_path)
     page = offline_page.page
-    # The search point is a circle marker too.
-    assert _settled_count(page, located + (origin is not None)) == located + (origin is not None)
+    # The search point is drawn but not counted: it is not interactive (a tap goes through it to
+    # the site below), in its own pane under the markers.
+    assert _settled_count(page, located) == located
+    origin_drawn = page.locator(f".leaflet-{ORIGIN_PANE}-pane path").count()
+    assert origin_drawn == (origin is not None)
     assert page.locator("table.lien-sites tbody tr").count() == len(sites)
     assert page.locator(".lien-map .lien-legend").is_visible()
     _assert_nothing_fetched(offline_page, url)
@@ -157,9 +162,10 @@ SHOW_MARKER_JS = """async ([lat, lon]) => {
   });
   await new Promise(r => setTimeout(r, 600));           // the spiderfy animation
   map.panTo(marker.getLatLng(), {animate: false});
-  const box = marker._path.getBoundingClientRect();
+  const drawn = marker._icon || marker._path;            // a dot in its touch area, or a circle
+  const box = drawn.getBoundingClientRect();
   const x = box.left + box.width / 2, y = box.top + box.height / 2;
-  return {x, y, clustered, onTop: document.elementFromPoint(x, y) === marker._path};
+  return {x, y, clustered, onTop: drawn.contains(document.elementFromPoint(x, y))};
 }"""
 
 
@@ -205,7 +211,32 @@ def test_a_popup_opens_on_click(
         org in text and site in text
         for org, site in zip(same_point["organisation"], same_point["site"], strict=False)
     ), text
-    assert popup.get_by_role("link", name=t("directions", "fr")).count() == 1
+    # "Itinéraire", or "Itinéraire (jusqu'au centre de la commune)" for a site placed at its town.
+    assert popup.get_by_role("link", name=re.compile("^" + t("directions", "fr"))).count() == 1
+    _assert_nothing_fetched(offline_page, url)
+
+
+def test_the_search_point_never_hides_a_site(
+    offline_page: OfflinePage, frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    # The visitor searched from exactly where a site is (its town's centre, say).
+    target = frame[frame["latitude"].notna()].iloc[0]
+    origin = (float(target["latitude"]), float(target["longitude"]))
+    sites = filters.apply(frame, Filters(near="here", radius_km=5), origin)
+    url = _open(offline_page, sites, origin, tmp_path)
+    page = offline_page.page
+    page.locator(".lien-map").scroll_into_view_if_needed()
+    lat, lon = round(origin[0], 5), round(origin[1], 5)
+    where = page.evaluate(SHOW_MARKER_JS, [lat, lon])
+    assert where["onTop"], f"the search point (or something else) covers the site at {where}"
+    if _is_touch(page):
+        page.touchscreen.tap(where["x"], where["y"])
+    else:
+        page.mouse.click(where["x"], where["y"])
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    same_point = sites[(sites["latitude"].round(5) == lat) & (sites["longitude"].round(5) == lon)]
+    assert any(org in popup.inner_text() for org in same_point["organisation"])
     _assert_nothing_fetched(offline_page, url)
 
 

@@ -17,6 +17,7 @@ from reportlab.graphics.shapes import Circle, Path
 from reportlab.lib import colors
 
 from lien import filters, taxonomy
+from lien.display import view_lines
 from lien.geo.gazetteer import default_gazetteer
 from lien.i18n import t, tn
 from lien.ingest import directory
@@ -150,9 +151,9 @@ def test_french_and_dutch_characters_survive(frame: pd.DataFrame) -> None:
 @pytest.mark.parametrize(
     "lang, header, label",
     [
-        ("fr", "Près de Liège, dans un rayon de 30 km", r"Distance : \d+,\d km"),
-        ("nl", "In de buurt van Liège, binnen 30 km", r"Afstand: \d+,\d km"),
-        ("en", "Near Liège, within 30 km", r"Distance: \d+\.\d km"),
+        ("fr", "Près de Liège, dans un rayon de 30 km", r"Distance : (\d+,\d km|~ )"),
+        ("nl", "In de buurt van Liège, binnen 30 km", r"Afstand: (\d+,\d km|~ )"),
+        ("en", "Near Liège, within 30 km", r"Distance: (\d+\.\d km|~ )"),
     ],
 )
 def test_distances_shown_near_a_place(
@@ -179,8 +180,46 @@ def test_distance_values_match_the_view(near_view: pd.DataFrame) -> None:
     view = near_view.copy()
     located = view["distance_km"].notna()
     view.loc[located, "distance_km"] = 12.345
+    view.loc[located, "coord_precision"] = "address"
     text = _text(_pdf(view, "en", near="Liège", radius_km=30))
     assert "Distance: 12.3 km" in text
+
+
+def test_approximate_distances_are_marked_not_printed_as_exact(near_view: pd.DataFrame) -> None:
+    view = near_view.copy()
+    located = view["distance_km"].notna()
+    view.loc[located, "coord_precision"] = "locality"
+    view.loc[located, "distance_km"] = 0.0  # the search point is the town's own centre
+    text = _text(_pdf(view, "fr", near="Liège", radius_km=30))
+    assert "0,0 km" not in text
+    # "≈" as the nearest sign Helvetica has.
+    assert "Distance : ~ moins de 1 km, centre de la commune" in text
+
+
+def test_the_listing_holds_the_services_of_the_view_only(frame: pd.DataFrame) -> None:
+    place = default_gazetteer().lookup("Charleroi")
+    assert place is not None
+    chosen = filters.Filters(services=("employment",), near="Charleroi", radius_km=25)
+    view = filters.apply(frame, chosen, (place.latitude, place.longitude))
+    text = _text(_pdf(view, "en", near="Charleroi", radius_km=25, services=chosen.services))
+    headings = [taxonomy.services().label(code, "en") for code in taxonomy.services().codes]
+    assert [h for h in headings if h in text] == ["Work and training"]
+    # Each site of the view once, under the one service asked for: a distance for each located
+    # site, "national or online" for each other one.
+    placed = int(view["distance_km"].notna().sum())
+    assert len(re.findall(r"Distance: ~ |Distance: \d", text)) == placed
+    assert text.count(t("handout_national", "en")) == len(view) - placed
+
+
+def test_the_handout_counts_as_the_page_does(frame: pd.DataFrame) -> None:
+    place = default_gazetteer().lookup("Charleroi")
+    assert place is not None
+    chosen = filters.Filters(services=("employment",), near="Charleroi", radius_km=25)
+    view = filters.apply(frame, chosen, (place.latitude, place.longitude))
+    text = _text(_pdf(view, "fr", near="Charleroi", radius_km=25, services=chosen.services))
+    shown, national = view_lines(filters.counts(view), "fr")
+    assert shown in text and national in text
+    assert "1 sites" not in text and "1 organisations" not in text
 
 
 # --- page, QR code -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from lien import filters
+from lien.display import distance_text, site_fields
 from lien.filters import Filters
 from lien.i18n import LANGS, t
 from lien.ingest import directory
@@ -210,7 +211,7 @@ def test_headers_in_each_language(frame: pd.DataFrame, lang: str) -> None:
             "col_site",
             "col_services",
             "col_town",
-            "col_distance",
+            "distance",
             "col_phone",
             "col_email",
             "col_website",
@@ -228,7 +229,9 @@ def test_distance_column_and_search_point(frame: pd.DataFrame) -> None:
     page = offline.offline_html(sites, "en", ORIGIN, today=DAY).decode()
     first = sites[sites["latitude"].notna()].iloc[0]
     row = next(r for r in table_rows(page) if html.escape(first["site"]) in r)
-    assert f'<td class="num">{first["distance_km"]:.1f}</td>' in row
+    # As every output words it: "≈ 3 km, postcode centre" for a site placed at its postcode.
+    worded = html.escape(distance_text(site_fields(first, "en"), "en"))
+    assert worded and f'<td class="num">{worded}</td>' in row
     assert t("you_are_here", "en") in page
 
 
@@ -266,9 +269,9 @@ def test_malicious_text_appears_only_escaped(frame: pd.DataFrame, lang: str) -> 
     assert sum(html.escape(EVIL_SITE) in r for r in table_rows(page)) == 2
     assert 'href="mailto:a&quot;onmouseover=&quot;x@evil.be"' in page
     assert 'href="https://www.ok.be"' in page
-    # Only the page's own scripts: Leaflet, the icon options, MarkerCluster, folium's switches
-    # and the map.
-    assert [tag for tag, _ in parse(page).tags].count("script") == 5
+    # Only the page's own scripts: Leaflet, the icon options, MarkerCluster, gesture handling,
+    # folium's switches and the map.
+    assert [tag for tag, _ in parse(page).tags].count("script") == 6
 
 
 def test_template_syntax_in_data_is_text_not_code(frame: pd.DataFrame) -> None:

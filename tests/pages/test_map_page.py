@@ -201,3 +201,70 @@ def test_every_view_can_be_taken_away() -> None:
         "Dépliant A4 (PDF)",
         "Carte hors ligne (HTML)",
     ]
+
+
+# --- near me first: the bar at the top of the page -----------------------------------------------
+
+
+def _messages(at: AppTest) -> list[str]:
+    return [e.value for e in (*at.info, *at.warning)]
+
+
+def test_the_near_me_bar_and_the_sidebar_are_one_filter() -> None:
+    at = _run()
+    at.text_input(key="m_near").input("Charlerois").run()
+    assert not at.exception
+    assert at.text_input(key="f_near").value == "Charlerois"  # the sidebar follows
+    assert at.query_params["near"] == "Charlerois"
+    at.multiselect(key="m_service").select("employment").run()
+    assert at.multiselect(key="f_service").value == ["employment"]
+    at.text_input(key="f_near").input("Gent").run()  # and the other way round
+    assert at.text_input(key="m_near").value == "Gent"
+
+
+def test_a_misspelt_town_is_read_as_the_town_and_said_so() -> None:
+    at = _run(near="Charlerois", lang="en")
+    assert not at.exception
+    (message,) = [m for m in _messages(at) if "read as" in m]
+    assert "Charleroi (6000)" in message and "(commune centre)" in message
+    assert "Charlerois" in message  # what the visitor typed, quoted as text
+
+
+def test_several_close_towns_offer_a_choice_that_fills_the_box() -> None:
+    at = _run(near="Berlaae")
+    assert not at.exception
+    choices = {b.label: b for b in at.button if b.key and b.key.startswith("suggest_")}
+    assert set(choices) == {"Berlaar", "Berlare"}
+    choices["Berlare"].click().run()
+    assert at.text_input(key="f_near").value == "Berlare"
+    assert at.text_input(key="m_near").value == "Berlare"
+    assert any("Berlare" in m.value for m in at.info)
+
+
+def test_a_station_gets_a_hint_not_a_silent_town_centre() -> None:
+    at = _run(near="Gare du Midi", lang="fr")
+    (warning,) = at.warning
+    assert "1060" in warning.value  # type the postcode, for example 1060
+    partial = _run(near="Bruxelles-Midi", lang="fr")
+    (info,) = [m for m in partial.info if "Seul" in m.value]
+    assert "Bruxelles" in info.value and "1060" in info.value
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ({"latitude": 50.8355, "longitude": 4.3445, "accuracy": 20, "at": 1}, "votre position"),
+        ({"error": "denied", "at": 2}, "n’a pas partagé votre position"),
+        ({"error": "insecure", "at": 3}, "HTTPS"),
+        ({"error": "timeout", "at": 4}, "à temps"),
+    ],
+)
+def test_use_my_location_fills_the_box_or_says_why_not(answer: dict, expected: str) -> None:
+    at = _run()
+    at.session_state["geo"] = answer
+    at.run()
+    assert not at.exception
+    assert any(expected in m for m in _messages(at)), _messages(at)
+    if "latitude" in answer:
+        assert at.text_input(key="f_near").value == "50.83550, 4.34450"
+        assert at.query_params["near"] == "50.83550, 4.34450"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from lien.config import ROOT, STATIC_DIR
 from lien.render import assets
 
@@ -19,6 +21,8 @@ EXPECTED = {
     "markercluster/leaflet.markercluster.js",
     "markercluster/MarkerCluster.css",
     "markercluster/MarkerCluster.Default.css",
+    "gesture/leaflet-gesture-handling.min.js",
+    "gesture/leaflet-gesture-handling.min.css",
 }
 
 
@@ -34,6 +38,19 @@ def test_install_copies_every_file(tmp_path: Path) -> None:
         tmp_path / "markercluster/leaflet.markercluster.js"
     ).read_text(encoding="utf-8")
     assert not list(tmp_path.rglob(".*")), "no temporary file may be left behind"
+
+
+def test_npm_assets_are_checked_against_their_pinned_integrity(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tarball that is not the pinned one is refused, whatever the cache or the registry hold."""
+    (package,) = [p for p in assets.NPM if p.name == "leaflet-gesture-handling"]
+    monkeypatch.setenv("LIEN_CACHE_DIR", str(tmp_path))
+    cached = tmp_path / "npm" / f"{package.name}-{package.version}.tgz"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"not the package")
+    with pytest.raises(assets.AssetError, match="does not match its pinned integrity"):
+        assets.npm_file("gesture/leaflet-gesture-handling.min.js")
 
 
 def test_second_install_copies_nothing(tmp_path: Path) -> None:

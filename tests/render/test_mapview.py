@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -183,3 +184,44 @@ def test_fast_builder_draws_exactly_the_filtered_synthetic_points(tmp_path) -> N
     )
     assert not any("<b" in name for name in tables["o"])
     assert any("&lt;b onmouseover=alert(1)&gt;" in name for name in tables["o"])
+
+
+# --- a map a thumb can use (the generated Leaflet; the browser tests check it on a phone) --------
+
+
+def test_one_finger_scrolls_the_page_with_translated_hints() -> None:
+    for lang, touch in (("fr", "deux doigts"), ("nl", "twee vingers"), ("en", "two fingers")):
+        page = mapview.base_map(lang).get_root().render()
+        assert '"gestureHandling": true' in page
+        options = page[page.index('"gestureHandlingOptions"') :][:600]
+        assert touch in options.lower(), options
+        assert assets.GESTURE_JS in page and assets.GESTURE_CSS in page
+
+
+def test_the_legend_folds_on_a_narrow_map_and_steps_aside_for_popups() -> None:
+    page = mapview.base_map("fr").get_root().render()
+    assert "L.DomUtil.create('details', 'lien-legend')" in page
+    assert f"box.open = map.getSize().x >= {mapview.LEGEND_OPEN_FROM_PX}" in page
+    assert "map.on('popupopen'" in page
+    assert ".lien-popup-open .leaflet-top, .lien-popup-open .leaflet-control-scale" in page
+
+
+def test_touch_targets_are_44_px() -> None:
+    css = mapview.MAP_CSS
+    assert ".leaflet-bar a, .leaflet-touch .leaflet-bar a { width: 44px; height: 44px;" in css
+    assert ".marker-cluster { width: 44px !important; height: 44px !important; }" in css
+    assert "min-height: 44px" in css  # the legend's toggle
+    script = sites_layer.layer_script()
+    assert script.count("iconSize: [44, 44]") == 2  # a site's dot and a cluster's bubble
+
+
+def test_the_search_point_lies_under_the_sites_and_takes_no_tap(frame: pd.DataFrame) -> None:
+    fmap = mapview.base_map("fr")
+    sites = filters.apply(frame, Filters(near="Bruxelles", radius_km=5), (50.8466, 4.3528))
+    sites_layer.sites_layer(sites, "fr", (50.8466, 4.3528), 5).add_to(fmap)
+    page = fmap.get_root().render()
+    compact = re.sub(r"\s+", "", page)
+    pane = compact[compact.index(f'createPane("{mapview.ORIGIN_PANE}")') :][:200]
+    assert "zIndex=390" in pane and "pointerEvents='none'" in pane  # markers are at 600
+    origin = compact[compact.index("L.circleMarker([50.8466,4.3528]") :][:600]
+    assert '"interactive":false' in origin and f'"pane":"{mapview.ORIGIN_PANE}"' in origin

@@ -1,0 +1,72 @@
+"""The app's pages and their names in the visitor's language (st.navigation).
+
+The addresses stay those of the first version, so links and QR codes printed before still open:
+the map at the root, the two other pages under their trilingual paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from lien.filters import BY_PARAM, from_query
+from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One page: its script, its address under the app's root, its name's key and its icon
+    (a Material Symbol: Streamlit ships that font, while an emoji needs one on the device)."""
+
+    script: str
+    url_path: str
+    title: str
+    icon: str
+
+
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo("pages/0_Carte_Kaart_Map.py", "", N_("page_map"), ":material/map:"),
+    PageInfo(
+        "pages/1_Couverture_Dekking_Coverage.py",
+        "Couverture_Dekking_Coverage",
+        N_("page_coverage"),
+        ":material/bar_chart:",
+    ),
+    PageInfo(
+        "pages/2_Donnees_Gegevens_Data.py",
+        "Donnees_Gegevens_Data",
+        N_("page_data"),
+        ":material/upload_file:",
+    ),
+)
+SUB_PAGES: tuple[str, ...] = tuple(page.url_path for page in PAGES if page.url_path)
+
+
+def visitor_lang() -> str:
+    """The language the pages are named in: the one chosen in the sidebar, else the URL's."""
+    key = BY_PARAM["lang"].key
+    chosen = st.session_state.get(key)
+    if chosen in LANGUAGE_NAMES:
+        return str(chosen)
+    parsed = from_query({"lang": st.query_params.get_all("lang")})
+    return parsed.filters.lang or DEFAULT_LANG
+
+
+def run() -> None:
+    """Show the page the visitor asked for, with every page named in their language."""
+    lang = visitor_lang()
+    pages = [
+        st.Page(
+            str(ROOT / page.script),
+            title=t(page.title, lang),
+            icon=page.icon,
+            url_path=page.url_path or None,
+            default=not page.url_path,
+        )
+        for page in PAGES
+    ]
+    st.navigation(pages).run()

@@ -1,0 +1,36 @@
+"""Lien, the map page: near me first, then organisations by service and distance (FR/NL/EN)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lien import filters
+from lien.i18n import t
+from lien.ui import common, map_page, state
+from lien.ui.sidebar import sidebar
+
+st.set_page_config(page_title="Lien", page_icon="🧭", layout="wide")
+# Before any widget: "use my location" writes the near-me boxes.
+located_error = state.take_location()
+frame, shared, name = state.current_directory()
+language_codes = state.spoken_languages(frame)
+chosen = sidebar(language_codes)
+lang = chosen.lang
+map_page.page_style()
+
+phone = common.is_phone()
+st.title(t("title", lang))
+map_page.near_bar(language_codes, lang, located_error, phone=phone)
+common.directory_notice(shared, name, lang)
+origin = common.near_origin(chosen.near, lang)
+about = t("tagline", lang) + " " + t("source_warning", lang)
+if not phone:
+    st.caption(about)
+
+sites = filters.apply(frame, chosen, origin)
+map_page.results(sites, chosen, origin, lang, phone=phone)
+if phone:  # below the results, so that the nearest come first on a small screen
+    st.caption(about)
+map_page.downloads(sites, lang, stem="lien-sites", key="download")
+st.subheader(t("take_away", lang))
+map_page.take_away(sites, chosen, origin, lang, key="take")

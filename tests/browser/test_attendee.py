@@ -1,0 +1,268 @@
+"""The event attendee's journey, in the browser, on a phone and on a desktop, in French and Dutch:
+a misspelt town in the near-me bar, a service, the first result read without scrolling sideways,
+a marker's popup that no control covers, the handout downloaded in the browser, its QR code
+scanned from the rendered page, and the URL it holds opened again: the same view comes back.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pypdfium2
+import pytest
+import zxingcpp
+from openpyxl import load_workbook
+from playwright.sync_api import Download, FrameLocator, Page
+
+from lien import taxonomy
+from lien.i18n import t
+from tests.browser.conftest import BrowserPage, map_frame, wait_for_text
+
+BAR = ".st-key-near_bar"
+
+
+@dataclass(frozen=True)
+class Journey:
+    lang: str
+    typed: str  # what the attendee types, misspelt
+    town: str  # what the page understands
+    service: str  # the service code they pick
+
+
+JOURNEYS = {
+    "fr": Journey("fr", "Charlerois", "Charleroi", "employment"),
+    "nl": Journey("nl", "Bruxelle", "Bruxelles", "legal_aid"),
+}
+
+
+def _is_phone(browser_page: BrowserPage) -> bool:
+    return browser_page.device == "phone"
+
+
+def _search(page: Page, journey: Journey) -> None:
+    """Type the town in the near-me bar and pick the service there, as the attendee does."""
+    bar = page.locator(BAR)
+    box = bar.get_by_label(t("near_me", journey.lang))
+    box.wait_for(timeout=60_000)
+    box.fill(journey.typed)
+    box.press("Enter")
+    wait_for_text(
+        page, journey.town + " ("
+    )  # "… read as Charleroi: distances from Charleroi (6000)…"
+    service = taxonomy.services().label(journey.service, journey.lang)
+    bar.locator('[data-testid="stMultiSelect"] input').first.click()
+    page.keyboard.type(service)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"location.search.includes('service={journey.service}')", timeout=30_000)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=30_000)
+
+
+def _shown_line(page: Page, lang: str) -> str:
+    word = {"fr": "affiché", "nl": "getoond"}[lang]
+    return page.get_by_text(re.compile(word)).first.inner_text()
+
+
+# Inside the map's frame: the open popup's rectangle, the map's, and every visible control's.
+POPUP_GEOMETRY_JS = """() => {
+  const rect = el => { const r = el.getBoundingClientRect();
+                       return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  const popup = document.querySelector('.leaflet-popup-content-wrapper');
+  const close = document.querySelector('.leaflet-popup-close-button');
+  const controls = [...document.querySelectorAll('.leaflet-control')]
+    .filter(el => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden')
+    .map(el => ({name: el.className, ...rect(el)}));
+  return {popup: rect(popup), close: rect(close),
+          map: rect(document.querySelector('.leaflet-container')), controls};
+}"""
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return (
+        a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and (b["top"] < a["bottom"])
+    )
+
+
+def _open_a_popup(page: Page, frame: FrameLocator, phone: bool) -> None:
+    """Tap (or click) a site's dot, opening clusters on the way."""
+    page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
+    for _ in range(4):
+        dots = frame.locator(".lien-dot")
+        target = dots.first if dots.count() else frame.locator(".marker-cluster").first
+        target.wait_for(timeout=30_000)
+        target.tap() if phone else target.click()
+        page.wait_for_timeout(800)
+        if frame.locator(".leaflet-popup").count():
+            return
+    raise AssertionError("no popup opened")
+
+
+def _qr_url(pdf: bytes) -> str:
+    """Render page 1 as a printer would (200 dpi) and scan its QR code, as a phone camera does."""
+    document = pypdfium2.PdfDocument(pdf)
+    image = document[0].render(scale=200 / 72).to_pil().convert("L")
+    found = zxingcpp.read_barcodes(image)
+    assert [r.format for r in found] == [zxingcpp.BarcodeFormat.QRCode], found
+    return found[0].text
+
+
+@pytest.mark.parametrize("lang", list(JOURNEYS))
+def test_the_attendee_journey(
+    browser_page: BrowserPage, app_url: str, lang: str, tmp_path: Path
+) -> None:
+    journey = JOURNEYS[lang]
+    page = browser_page.page
+    phone = _is_phone(browser_page)
+    # The address as typed from a poster: the root, no trailing slash (the QR code's old bug).
+    page.goto(app_url if lang == "fr" else f"{app_url}/?lang={lang}")
+    _search(page, journey)
+    shown = _shown_line(page, lang)
+
+    if phone:
+        card = page.locator(".lien-card").first
+        card.wait_for(timeout=30_000)
+        page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
+        text = card.inner_text()
+        assert re.search(r"≈ |\d km", text), text  # its distance, worded
+        call = card.locator("a.lien-call").first
+        assert call.get_attribute("href", timeout=5_000).startswith("tel:")
+        assert call.is_visible()
+        # Read without scrolling sideways: the card, and the page, fit the phone's width.
+        width = page.viewport_size["width"]
+        box = card.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # and the nearest result starts on the first screen.
+        assert box["y"] < page.viewport_size["height"], box
+        directions = card.locator("a.lien-directions")
+        if directions.count():
+            assert directions.first.get_attribute("href").startswith(
+                "https://www.openstreetmap.org/directions"
+            )
+    else:
+        assert page.locator(".lien-card").count() == 0  # a desktop keeps the table
+        assert page.get_by_text(t("table_heading", lang)).first.is_visible()
+
+    frame = map_frame(page)
+    _open_a_popup(page, frame, phone)
+    geometry = frame.locator(".leaflet-container").first.evaluate(f"(_) => ({POPUP_GEOMETRY_JS})()")
+    popup, close, area = geometry["popup"], geometry["close"], geometry["map"]
+    covering = [c["name"] for c in geometry["controls"] if _overlaps(c, popup)]
+    assert covering == [], f"controls over the popup: {covering}"
+    assert popup["left"] >= area["left"] - 1 and popup["right"] <= area["right"] + 1, geometry
+    assert close["right"] <= area["right"] + 1 and close["top"] >= area["top"] - 1, geometry
+    popup_text = frame.locator(".leaflet-popup-content").inner_text()
+    assert t("distance", lang) in popup_text
+
+    with page.expect_download(timeout=60_000) as handout:
+        page.get_by_role("button", name=t("download_handout", lang)).click()
+    pdf = Path(handout.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    url = _qr_url(pdf)
+    # The QR code reopens this view on this server: its host, the filters the attendee chose.
+    assert urlsplit(url).netloc == urlsplit(app_url).netloc, url
+    query = parse_qs(urlsplit(url).query)
+    assert query["near"] == [journey.typed] and query["service"] == [journey.service], url
+
+    again = page.context.new_page()
+    again.goto(url)
+    bar = again.locator(BAR)
+    box = bar.get_by_label(t("near_me", lang))
+    box.wait_for(timeout=60_000)
+    wait_for_text(again, journey.town + " (")
+    assert box.input_value() == journey.typed
+    chip = taxonomy.services().label(journey.service, lang)
+    assert bar.get_by_text(chip).first.is_visible()
+    assert _shown_line(again, lang) == shown
+    again.close()
+    assert browser_page.errors() == []
+
+
+def _downloads(page: Page, labels: list[str], count: int) -> list[Download]:
+    """Tap the buttons one right after the other, without waiting; every file that arrives."""
+    arrived: list[Download] = []
+    page.on("download", lambda download: arrived.append(download))
+    for label in labels:
+        page.get_by_role("button", name=label).first.click()
+    deadline = 60_000
+    while len(arrived) < count and deadline > 0:
+        page.wait_for_timeout(250)
+        deadline -= 250
+    return arrived
+
+
+def test_downloads_tapped_back_to_back_all_arrive(browser_page: BrowserPage, app_url: str) -> None:
+    page = browser_page.page
+    page.goto(f"{app_url}/?service=legal_aid")
+    wait_for_text(page, "organisations affichés")
+    labels = [t(key, "fr") for key in ("download_csv", "download_xlsx", "download_handout")]
+    arrived = _downloads(page, labels, len(labels))
+    assert sorted(d.suggested_filename.rsplit(".", 1)[1] for d in arrived) == ["csv", "pdf", "xlsx"]
+    for download in arrived:
+        data = Path(download.path()).read_bytes()
+        name = download.suggested_filename
+        if name.endswith(".csv"):
+            assert len(pd.read_csv(io.BytesIO(data))) > 0
+        elif name.endswith(".xlsx"):
+            assert load_workbook(io.BytesIO(data)).active.max_row > 1
+        else:
+            assert data.startswith(b"%PDF-")
+    assert browser_page.errors() == []
+
+
+def test_use_my_location(browser_page: BrowserPage, app_url: str) -> None:
+    page = browser_page.page
+    context = page.context
+    context.grant_permissions(["geolocation"], origin=app_url)
+    context.set_geolocation({"latitude": 50.8355, "longitude": 4.3445})  # Saint-Gilles
+    page.goto(f"{app_url}/?lang=nl")
+    button = page.frame_locator('iframe[title*="lien_geolocate"]').get_by_role(
+        "button", name=t("locate_me", "nl")
+    )
+    button.click()
+    wait_for_text(page, "Afstanden vanaf uw locatie, bij Saint-Gilles")
+    assert page.locator(BAR).get_by_label(t("near_me", "nl")).input_value() == "50.83550, 4.34450"
+    assert "near=50.83550" in page.url
+    if _is_phone(browser_page):
+        first = page.locator(".lien-card").first
+        assert re.search(r"\d km", first.inner_text())
+    assert browser_page.errors() == []
+
+
+def test_a_refused_location_is_said(browser_page: BrowserPage, app_url: str) -> None:
+    page = browser_page.page
+    page.context.clear_permissions()  # the visitor said no
+    page.goto(app_url)
+    page.frame_locator('iframe[title*="lien_geolocate"]').get_by_role(
+        "button", name=t("locate_me", "fr")
+    ).click()
+    wait_for_text(page, "n’a pas partagé votre position")
+    assert page.locator(BAR).get_by_label(t("near_me", "fr")).input_value() == ""
+    assert browser_page.errors() == []
+
+
+def test_visitors_see_translated_pages_and_no_deploy_button(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    page = browser_page.page
+    page.goto(f"{app_url}/?lang=nl")
+    wait_for_text(page, "organisaties getoond")
+    assert page.get_by_text("Deploy", exact=True).count() == 0
+    if _is_phone(browser_page):
+        page.get_by_test_id("stExpandSidebarButton").click()
+    nav = page.get_by_test_id("stSidebarNav")
+    for key in ("page_map", "page_coverage", "page_data"):
+        assert nav.get_by_text(t(key, "nl"), exact=True).is_visible()
+    nav.get_by_text(t("page_coverage", "nl"), exact=True).click()
+    # The coverage page, still in Dutch, its address keeping the language.
+    wait_for_text(page, t("coverage_title", "nl"))
+    page.wait_for_url(re.compile(r"/Couverture_Dekking_Coverage\?(.*&)?lang=nl"), timeout=30_000)
+    assert browser_page.errors() == []

@@ -1,0 +1,97 @@
+"""A map a thumb can use: fitted to its real size, as tall as the screen can spare, its legend
+folded on a phone, 44-px touch targets, and one finger scrolling the page instead of the map."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from lien.render.mapview import ORIGIN_PANE
+from tests.browser.conftest import BrowserPage, count_markers, map_frame, wait_for_text
+
+# Brussels, legal aid within 10 km: three sites, and the search point (drawn in its own pane, not
+# interactive, so not counted as a marker).
+VIEW = "/?near=Bruxelles&service=legal_aid&radius_km=10"
+SITES = 3
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+
+# The Leaflet map object of the frame and its centre (streamlit-folium keeps the map it draws as
+# window.map; folium alone names it map_<hex>).
+CENTRE_JS = """() => {
+  const map = window.map || window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))];
+  const c = map.getCenter();
+  return [c.lat, c.lng, map.getZoom()];
+}"""
+
+
+def _open(browser_page: BrowserPage, app_url: str) -> Page:
+    page = browser_page.page
+    page.goto(app_url + VIEW)
+    wait_for_text(page, "3 sites de 2 organisations affichés")
+    page.locator(MAP).scroll_into_view_if_needed()
+    map_frame(page).locator(".lien-dot").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(800)  # the fit, without animation, then the clusters
+    return page
+
+
+def test_the_view_is_fitted_to_the_map_as_drawn(browser_page: BrowserPage, app_url: str) -> None:
+    page = _open(browser_page, app_url)
+    # Every site of the view inside the map as it is on this screen, and the search point too.
+    assert count_markers(map_frame(page)) == SITES
+    assert map_frame(page).locator(f".leaflet-{ORIGIN_PANE}-pane path").count() == 1
+    box = page.locator(MAP).bounding_box()
+    assert box is not None
+    screen = page.viewport_size["height"]
+    assert box["height"] <= min(0.55 * screen, 520) + 1  # the page stays reachable around it
+    assert box["height"] >= 0.4 * min(screen, 844)
+    assert browser_page.errors() == []
+
+
+def test_the_legend_is_folded_on_a_phone(browser_page: BrowserPage, app_url: str) -> None:
+    page = _open(browser_page, app_url)
+    legend = map_frame(page).locator("details.lien-legend")
+    is_open = legend.evaluate("el => el.open")
+    assert is_open == (browser_page.device == "desktop")
+    summary = legend.locator("summary").bounding_box()
+    assert summary is not None and summary["height"] >= 44 and summary["width"] >= 44
+
+
+def test_touch_targets_are_at_least_44_px(browser_page: BrowserPage, app_url: str) -> None:
+    page = _open(browser_page, app_url)
+    frame = map_frame(page)
+    targets = [
+        *frame.locator(".lien-dot").all(),
+        *frame.locator(".leaflet-control-zoom a").all(),
+    ]
+    assert len(targets) >= SITES + 2
+    for target in targets:
+        box = target.bounding_box()
+        assert box is not None and box["width"] >= 44 and box["height"] >= 44, box
+
+
+def test_one_finger_scrolls_the_page_not_the_map(browser_page: BrowserPage, app_url: str) -> None:
+    page = _open(browser_page, app_url)
+    frame = page.frame_locator(MAP)
+    before = frame.locator(".leaflet-container").evaluate(f"(_) => ({CENTRE_JS})()")
+    scrolled = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop")
+    box = page.locator(MAP).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7
+    if browser_page.device == "phone":
+        cdp = page.context.new_cdp_session(page)
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}
+        )
+        for step in range(1, 11):
+            point = {"x": x, "y": y - step * 25}
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+            page.wait_for_timeout(16)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    else:
+        page.mouse.move(x, y)
+        page.mouse.wheel(0, 250)  # no Ctrl: the page scrolls, the map keeps its zoom
+    page.wait_for_timeout(800)
+    after = frame.locator(".leaflet-container").evaluate(f"(_) => ({CENTRE_JS})()")
+    assert after == before, "the map moved under one finger (or a plain wheel)"
+    now = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop")
+    assert now > scrolled, "the page did not scroll"
+    assert browser_page.errors() == []
