@@ -318,20 +318,20 @@ class _Reader:
             texts = [t for t in (term.get("code", ""), term.get("name", "")) if t]
             if not texts:
                 continue
-            vocabulary, code = self._match(texts)
-            found[vocabulary].append(code)
+            vocabulary, codes = self._match(texts)
+            found[vocabulary].extend(codes)
         return found["services"], found["audiences"]
 
     @staticmethod
-    def _match(texts: list[str]) -> tuple[str, str]:
-        """(taxonomy, Lien code) a foreign term's code or name stands for, else its name."""
+    def _match(texts: list[str]) -> tuple[str, tuple[str, ...]]:
+        """(taxonomy, Lien codes) a foreign term's code or name stands for, else its name."""
         for vocabulary in ("services", "audiences"):
             for text in texts:
-                code = vocabulary_of(vocabulary).code_for(text)
-                if code:
-                    return vocabulary, code
+                codes = vocabulary_of(vocabulary).codes_for(text)
+                if codes:
+                    return vocabulary, codes
         # Unknown: kept by name so that validation names it.
-        return "services", texts[-1]
+        return "services", (texts[-1],)
 
     def rows(self) -> list[tuple[bool, Record]]:
         """(made by Lien, Lien row) for every service at every one of its locations."""

@@ -72,7 +72,7 @@ def test_columns_are_guessed_and_can_be_changed() -> None:
 
 def test_report_preview_and_counts() -> None:
     at = _on_data_page()
-    assert [m.value for m in at.metric] == ["4", "3", "1", "2"]
+    assert [m.value for m in at.metric] == ["4", "3", "0", "1", "2"]
     report = at.dataframe[0].value
     assert list(report.columns) == ["Rij", "Veld", "Probleem"]
     assert report.values.tolist() == [
@@ -213,7 +213,7 @@ def test_an_open_referral_package_is_imported_as_it_was_exported() -> None:
     at.file_uploader(key="upload_file").set_value(("lien-hsds.zip", package, "application/zip"))
     at.run()
     assert not at.exception
-    assert [m.value for m in at.metric] == [str(len(view))] * 2 + ["0", "0"]
+    assert [m.value for m in at.metric] == [str(len(view))] * 2 + ["0", "0", "0"]
     assert at.success[0].value == "Aucun problème : toutes les lignes sont gardées."
     at.button(key="upload_use").click().run()
     at.switch_page("app.py").run()
