@@ -37,6 +37,6 @@ map_page.sites_table(on_map, lang, key="sites_table")
 if len(elsewhere):
     st.subheader(t("national_heading", lang))
     map_page.sites_table(elsewhere, lang, key="national_table")
-map_page.downloads(sites, lang, stem="lien-sites", key="download")
+map_page.downloads(sites, chosen, lang, stem="lien-sites", key="download")
 st.subheader(t("take_away", lang))
 map_page.take_away(sites, chosen, origin, lang, key="take")

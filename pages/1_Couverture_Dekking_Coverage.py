@@ -10,6 +10,9 @@ from lien.render import charts, tables
 from lien.ui import common, coverage_page, state
 from lien.ui.sidebar import sidebar
 
+# This page's path in the app's URLs: a download's link reopens the view here.
+COVERAGE_PAGE = "Couverture_Dekking_Coverage"
+
 st.set_page_config(page_title="Lien — coverage", page_icon="📊", layout="wide")
 frame, shared, name = state.current_directory()
 chosen = sidebar(state.spoken_languages(frame))
@@ -43,6 +46,7 @@ common.table_downloads(
     t("download_matrix_csv", lang),
     t("download_matrix_xlsx", lang),
     "matrix",
+    common.view_about(t("about_matrix", lang), sites, chosen, COVERAGE_PAGE),
 )
 
 options = list(chosen.services) or taxonomy.services().codes
@@ -70,6 +74,7 @@ else:
         t("download_distance_csv", lang),
         t("download_distance_xlsx", lang),
         "distance",
+        common.view_about(t("about_distances", lang), sites, chosen, COVERAGE_PAGE, service),
     )
 st.caption(t("per_capita_note", lang))
 

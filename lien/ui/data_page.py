@@ -18,6 +18,7 @@ from lien.i18n import LANGS, t
 from lien.ingest import upload, worker
 from lien.ingest.mapping import FIELDS, MUST_MAP
 from lien.outputs import export
+from lien.outputs.about import describe
 from lien.problems import problem
 from lien.render.tables import problems_table
 from lien.ui import state
@@ -158,16 +159,20 @@ def upload_actions(result: upload.Upload, lang: str) -> None:
     stem = Path(result.name).stem or "upload"
     cols = st.columns(4)
     if len(result.frame):
+        # In Lien's schema, without label columns, so the file loads back as a directory (Lien's
+        # reader skips the lines that say what it is).
+        what = t("about_cleaned", lang, name=result.name, count=len(result.frame))
+        about = describe(lang, what, result.frame)
         cols[0].download_button(
             t("download_cleaned_csv", lang),
-            lambda: export.to_csv(upload.cleaned(result.frame)),
+            lambda: export.to_csv(upload.cleaned(result.frame), about),
             export.filename(f"{stem}-lien", "csv"),
             "text/csv",
             key="upload_clean_csv",
         )
         cols[1].download_button(
             t("download_cleaned_xlsx", lang),
-            lambda: export.to_xlsx(upload.cleaned(result.frame), about=result.name),
+            lambda: export.to_xlsx(upload.cleaned(result.frame), about),
             export.filename(f"{stem}-lien", "xlsx"),
             XLSX_MIME,
             key="upload_clean_xlsx",

@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lien import config, filters
+from lien import filters
 from lien.filters import Filters
 from lien.i18n import t
 from lien.outputs import export, handout, hsds, offline
 from lien.render import mapview, sites_layer, tables
-from lien.ui.common import XLSX_MIME
+from lien.ui.common import XLSX_MIME, base_url, view_about
 
 
 def site_map(
@@ -52,27 +52,28 @@ def sites_table(sites: pd.DataFrame, lang: str, key: str) -> None:
     )
 
 
-def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
-    """Buttons to download exactly these rows as CSV, Excel, GeoJSON and HSDS, built on click."""
-    about = t("source_warning", lang)
+def downloads(sites: pd.DataFrame, chosen: Filters, lang: str, stem: str, key: str) -> None:
+    """Buttons to download exactly these rows as CSV, Excel, GeoJSON and HSDS, built on click;
+    each says what it holds (filters, link, date, sources) and labels the codes in `lang`."""
+    about = view_about(t("about_sites", lang, count=len(sites)), sites, chosen)
     columns = st.columns(4)
     columns[0].download_button(
         t("download_csv", lang),
-        lambda: export.to_csv(sites),
+        lambda: export.to_csv(sites, about, lang),
         export.filename(stem, "csv"),
         "text/csv",
         key=f"{key}_csv",
     )
     columns[1].download_button(
         t("download_xlsx", lang),
-        lambda: export.to_xlsx(sites, about=about),
+        lambda: export.to_xlsx(sites, about, lang),
         export.filename(stem, "xlsx"),
         XLSX_MIME,
         key=f"{key}_xlsx",
     )
     columns[2].download_button(
         t("download_geojson", lang),
-        lambda: export.to_geojson(sites),
+        lambda: export.to_geojson(sites, about, lang),
         export.filename(stem, "geojson"),
         "application/geo+json",
         key=f"{key}_geojson",
@@ -87,21 +88,11 @@ def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
     )
 
 
-def _base_url() -> str:
-    """Where the app is reached: LIEN_BASE_URL, else the address in the visitor's browser."""
-    configured = config.base_url()
-    if configured:
-        return configured
-    seen = st.context.url
-    # The map page is the app's root: drop a sub-page's path.
-    return seen.split("?")[0].rsplit("/", 1)[0] + "/" if seen else "http://localhost:8501/"
-
-
 def take_away(
     sites: pd.DataFrame, chosen: Filters, origin: tuple[float, float] | None, lang: str, key: str
 ) -> None:
     """The view to take along: an A4 handout (PDF) and a map file that works with no network."""
-    url = filters.share_url(_base_url(), chosen)
+    url = filters.share_url(base_url(), chosen)
     left, right = st.columns(2)
     left.download_button(
         t("download_handout", lang),

@@ -12,6 +12,7 @@ from lien.config import ROOT  # noqa: E402
 from lien.ingest import directory, mapping, tabular, upload
 from lien.outputs import export
 from lien.outputs import hsds as hsds_out
+from lien.outputs.about import describe
 from tests.support.markdown import shown
 
 APP = str(ROOT / "app.py")
@@ -100,7 +101,12 @@ def test_cleaned_download_is_a_directory_lien_loads() -> None:
     table = tabular.read_bytes(UPLOAD, "netwerk.csv")
     result = upload.process(table, mapping.guess_mapping(table.frame.columns), "netwerk.csv")
     cleaned = upload.cleaned(result.frame)
-    reloaded = directory.read_directory(export.to_csv(cleaned))
+    # As the page writes it: the lines saying what it is, then the table Lien reads back.
+    what = describe("nl", "Opgeschoond", result.frame)
+    data = export.to_csv(cleaned, what)
+    assert data.decode("utf-8-sig").startswith(export.ABOUT_MARKER)
+    assert "Let op" in data.decode("utf-8-sig")  # the warning about the sources' age
+    reloaded = directory.read_directory(data)
     assert reloaded.problems == []
     assert list(reloaded.frame["organisation"]) == [
         "Onthaal Gent",
