@@ -26,6 +26,8 @@ ORGANISATIONS_CSV: Path = DATA_DIR / "organisations.csv"
 SERVICES_CSV: Path = DATA_DIR / "services.csv"
 AUDIENCES_CSV: Path = DATA_DIR / "audiences.csv"
 CATEGORIES_CSV: Path = DATA_DIR / "categories.csv"
+# Labels that stand for several codes at once ("Tout public": every audience).
+LABEL_GROUPS_CSV: Path = DATA_DIR / "label_groups.csv"
 GEOCODE_CACHE_CSV: Path = DATA_DIR / "geocode_cache.csv"
 STATIC_DIR: Path = ROOT / "static"
 

@@ -12,6 +12,7 @@ from lien import taxonomy
 from lien.geo.areas import NATIONAL, PROVINCE_CODES, REGION_CODES
 from lien.geo.distance import chord_to_km, unit_vectors
 from lien.geo.gazetteer import Gazetteer, default_gazetteer
+from lien.i18n import N_
 from lien.schema import APPROXIMATE, located, split_codes
 
 
@@ -45,6 +46,24 @@ def source_dates(sites: pd.DataFrame) -> tuple[tuple[str, ...], bool]:
         for v in (pd.unique(sites["source_date"]) if "source_date" in sites else [])
     ]
     return tuple(sorted({v for v in values if v})), any(not v for v in values)
+
+
+# The seeds by file name, and the key of how each is named to readers.
+KNOWN_SOURCES: dict[str, str] = {
+    "000_233dd5a4b08aac1c.txt": N_("handout_src_brochure"),
+    "002_9cdaa3ef5d91d647.txt": N_("handout_src_seso"),
+}
+
+
+def source_documents(sites: pd.DataFrame) -> list[str]:
+    """Distinct documents of the `source` column ('file § section; other' -> 'file', 'other')."""
+    if "source" not in sites or sites.empty:
+        return []
+    docs: dict[str, None] = {}
+    for value in pd.unique(sites["source"]):
+        for part in split_codes(value):
+            docs.setdefault(part.split(" § ", 1)[0].strip(), None)
+    return [d for d in docs if d]
 
 
 def headline(sites: pd.DataFrame) -> Headline:

@@ -15,9 +15,16 @@ How Lien maps onto HSDS (the README of data/ explains it for users):
 - hours are a schedule's description; contact persons and extra e-mails are contacts; phone and fax
   numbers are phones; languages are languages;
 - what HSDS has no field for (Lien's ids, precision, source, source date, notes, websites as
-  printed, where the coordinates come from) is an attribute whose term belongs to the "Lien fields"
-  taxonomy and whose `value` holds the text: HSDS's own extension mechanism, which any HSDS tool
-  keeps, so a package can go through other tools and still rebuild the same Lien rows.
+  printed, where the coordinates come from, the French and Dutch labels of a term, a place known
+  only by its town) is an attribute whose term belongs to the "Lien fields" taxonomy and whose
+  `value` holds the text: HSDS's own extension mechanism, which any HSDS tool keeps, so a package
+  can go through other tools and still rebuild the same Lien rows;
+- an HSDS address needs a street and a postcode: a place the source gives without them is no
+  address row; its location's description says the place as printed, and Lien's place fields are
+  attributes of the location.
+
+The package validates against the standard's own tabular description (tests check it with
+Frictionless): the same tables, fields, types, constraints and keys.
 
 Ids are uuid5 over Lien's own ids, so the same site has the same HSDS ids in every export.
 """
@@ -38,7 +45,7 @@ from lien.schema import text
 
 # Never change: every HSDS id Lien has published derives from it.
 LIEN_NAMESPACE = uuid.UUID("7f68a115-0600-5007-bed1-75e776520745")
-HSDS_VERSION = "3.0"
+HSDS_VERSION = "3.0.0"
 # The HSDS 3.0 tables Lien writes, in package order: (file, fields). Every scalar field of the
 # standard is written, empty when Lien has nothing for it, so the files match HSDS templates.
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -59,6 +66,11 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "uri",
             "parent_organization_id",
         ),
+    ),
+    # Written empty: services.program_id refers to it, and Lien has no programs.
+    "program": (
+        "programs.csv",
+        ("id", "organization_id", "name", "alternate_name", "description"),
     ),
     "service": (
         "services.csv",
@@ -187,7 +199,6 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("id", "service_id", "location_id", "phone_id", "name", "code", "note"),
     ),
     "taxonomy": ("taxonomies.csv", ("id", "name", "description", "uri", "version")),
-    # lien_label_fr/nl are extension columns: HSDS terms have one name, Lien's have three.
     "taxonomy_term": (
         "taxonomy_terms.csv",
         (
@@ -200,8 +211,6 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "language",
             "taxonomy_id",
             "term_uri",
-            "lien_label_fr",
-            "lien_label_nl",
         ),
     ),
     "attribute": (
@@ -212,6 +221,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 # HSDS 3.0 "required" and "tabular_required" fields, per table.
 HSDS_REQUIRED: dict[str, tuple[str, ...]] = {
     "organization": ("id", "name", "description"),
+    "program": ("id", "organization_id", "name", "description"),
     "service": ("id", "organization_id", "name", "status"),
     "location": ("id", "location_type"),
     "service_at_location": ("id", "service_id", "location_id"),
@@ -232,38 +242,91 @@ HSDS_REQUIRED: dict[str, tuple[str, ...]] = {
     "taxonomy_term": ("id", "name", "description"),
     "attribute": ("id", "link_id", "taxonomy_term_id", "link_entity"),
 }
-# Required by HSDS but left empty when the source does not say: Lien does not invent a street,
-# a postcode or a province. The package descriptor says so (required: false).
-NOT_ALWAYS_KNOWN: dict[str, frozenset[str]] = {
-    "address": frozenset({"address_1", "city", "state_province", "postal_code"}),
+# Field types other than string, as the standard gives them.
+FIELD_TYPES: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "latitude",
+            "longitude",
+            "year_incorporated",
+            "minimum_age",
+            "maximum_age",
+            "extension",
+            "timezone",
+            "count",
+            "interval",
+        ),
+        "number",
+    ),
+    **dict.fromkeys(("assured_date", "valid_from", "valid_to", "dtstart", "until"), "date"),
+    "last_modified": "datetime",
+    "opens_at": "time",
+    "closes_at": "time",
 }
-NUMBER_FIELDS = frozenset(
-    {
-        "latitude",
-        "longitude",
-        "year_incorporated",
-        "minimum_age",
-        "maximum_age",
-        "extension",
-        "timezone",
-        "count",
-        "interval",
-    }
-)
+NUMBER_FIELDS = frozenset(f for f, kind in FIELD_TYPES.items() if kind == "number")
 EMAIL_FIELDS = frozenset({"email", "assurer_email"})
-URI_FIELDS = frozenset({"website", "url", "logo", "uri", "term_uri", "schedule_link"})
-FOREIGN_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
-    "service": (("organization_id", "organization"),),
-    "location": (("organization_id", "organization"),),
-    "service_at_location": (("service_id", "service"), ("location_id", "location")),
-    "address": (("location_id", "location"),),
-    "phone": (("service_id", "service"),),
-    "contact": (("service_id", "service"),),
-    "schedule": (("service_id", "service"),),
-    "language": (("service_id", "service"),),
-    "taxonomy_term": (("taxonomy_id", "taxonomy"),),
-    "attribute": (("taxonomy_term_id", "taxonomy_term"),),
+URI_FIELDS = frozenset({"website", "url", "uri", "term_uri", "schedule_link"})
+# Besides every id: values the standard wants unique in their table.
+UNIQUE: frozenset[tuple[str, str]] = frozenset(
+    {("program", "organization_id"), ("taxonomy_term", "code")}
+)
+_PLACE_TYPES = ("physical", "postal", "virtual")
+ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("service", "status"): ("active", "inactive", "defunct", "temporarily closed"),
+    ("location", "location_type"): _PLACE_TYPES,
+    ("address", "address_type"): _PLACE_TYPES,
+    ("schedule", "wkst"): ("MO", "TU", "WE", "TH", "FR", "SA", "SU"),
+    ("schedule", "freq"): ("WEEKLY", "MONTHLY"),
 }
+# The standard's foreign keys, in its order; a package ships every table they point to.
+FOREIGN_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
+    "program": (("organization_id", "organization"),),
+    "service": (("organization_id", "organization"), ("program_id", "program")),
+    "attribute": (("taxonomy_term_id", "taxonomy_term"),),
+    "service_at_location": (("service_id", "service"), ("location_id", "location")),
+    "location": (("organization_id", "organization"),),
+    "phone": (
+        ("contact_id", "contact"),
+        ("location_id", "location"),
+        ("organization_id", "organization"),
+        ("service_id", "service"),
+        ("service_at_location_id", "service_at_location"),
+    ),
+    "contact": (
+        ("location_id", "location"),
+        ("organization_id", "organization"),
+        ("service_id", "service"),
+        ("service_at_location_id", "service_at_location"),
+    ),
+    "address": (("location_id", "location"),),
+    "schedule": (
+        ("location_id", "location"),
+        ("service_id", "service"),
+        ("service_at_location_id", "service_at_location"),
+    ),
+    "language": (("location_id", "location"), ("phone_id", "phone"), ("service_id", "service")),
+    "taxonomy_term": (("taxonomy_id", "taxonomy"),),
+}
+
+
+def field_schema(table: str, field: str) -> dict[str, Any]:
+    """A field as the standard's tabular description declares it: type, format, constraints."""
+    spec: dict[str, Any] = {"name": field, "type": FIELD_TYPES.get(field, "string")}
+    if field == "id" or (field.endswith("_id") and field != "tax_id"):  # a tax id is no uuid
+        spec["format"] = "uuid"
+    elif field in EMAIL_FIELDS:
+        spec["format"] = "email"
+    elif field in URI_FIELDS:
+        spec["format"] = "uri"
+    constraints: dict[str, Any] = {
+        "required": field in HSDS_REQUIRED[table],
+        "unique": field == "id" or (table, field) in UNIQUE,
+    }
+    if (table, field) in ENUMS:
+        constraints["enum"] = list(ENUMS[(table, field)])
+    spec["constraints"] = constraints
+    return spec
+
 
 # Lien's values with no HSDS field: (entity the attribute is on, what the value means).
 LIEN_FIELDS: dict[str, tuple[str, str]] = {
@@ -292,7 +355,26 @@ LIEN_FIELDS: dict[str, tuple[str, str]] = {
         "How precise the coordinates are: address, postcode "
         "(postcode centroid) or locality (town centre).",
     ),
+    # A place without street or postcode can't be an HSDS address (both are required there).
+    "address": (
+        "location",
+        "The street and number as printed, when the source gives no postcode "
+        "(so the place is no HSDS address).",
+    ),
+    "postcode": (
+        "location",
+        "The Belgian postcode, when the source gives no street (so the place is no HSDS address).",
+    ),
+    "city": (
+        "location",
+        "The town as printed, when the source gives no street or no postcode "
+        "(so the place is no HSDS address).",
+    ),
+    "label_fr": ("taxonomy_term", "The term's label in French (its name is in English)."),
+    "label_nl": ("taxonomy_term", "The term's label in Dutch (its name is in English)."),
 }
+# Lien's place fields, as attributes of a location that has no address row.
+PLACE_FIELDS: tuple[str, ...] = ("address", "postcode", "city")
 TAXONOMIES: dict[str, tuple[str, str]] = {
     "services": ("Lien services", "What a site offers: Lien's service codes (data/services.csv)."),
     "audiences": (

@@ -85,19 +85,37 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# Parameters that are not placeholders of the message: codes of a "did you mean", and the
+# vocabulary they belong to.
+SUGGEST = "suggest"
+_VOCABULARY = {"unknown_service": "services", "unknown_audience": "audiences"}
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One problem: where it is (file line, column) and what is wrong, as a translatable code."""
+    """One problem: where it is (file line, column) and what is wrong, as a translatable code.
+
+    `kept`: the row is kept without the value (a problem in an optional field); otherwise the
+    row is set aside (data/README.md says which is which)."""
 
     row: int | None
     field: str
     code: str
     params: tuple[tuple[str, str], ...] = ()
+    kept: bool = False
 
     def text(self, lang: str = "en", escape: Callable[[str], str] | None = None) -> str:
         """The plain message in `lang`; `escape` is applied to the values taken from the file."""
-        params = {k: escape(v) if escape else v for k, v in self.params}
-        return t(message_key(self.code), lang, **params)
+        params = {k: escape(v) if escape else v for k, v in self.params if k != SUGGEST}
+        message = t(message_key(self.code), lang, **params)
+        suggested = dict(self.params).get(SUGGEST)
+        if suggested:
+            message += t(
+                "problem_did_you_mean", lang, suggestion=_suggestion(self.code, suggested, lang)
+            )
+        if self.kept:
+            message += t("problem_left_out", lang)
+        return message
 
     @property
     def message(self) -> str:
@@ -120,21 +138,41 @@ def message_key(code: str) -> str:
         raise KeyError(f"unknown problem code {code!r}: add it to lien.problems.MESSAGES") from None
 
 
+def _suggestion(code: str, suggested: str, lang: str) -> str:
+    """ "Logement (housing)": the suggested codes with their labels in `lang`."""
+    from lien import taxonomy
+
+    vocabulary = (
+        taxonomy.audiences() if _VOCABULARY.get(code) == "audiences" else taxonomy.services()
+    )
+    codes = suggested.split(";")
+    if len(codes) == len(vocabulary.codes) > 1:
+        return t("problem_every_audience", lang)
+    return ", ".join(f"{vocabulary.label(c, lang)} ({c})" for c in codes)
+
+
 def _quoted(value: object) -> str:
     text = str(value)
     return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
 
 
 def problem(row: int | None, field: str, code: str, **params: object) -> Problem:
-    """A Problem whose message parameters are kept as text (long values are cut)."""
+    """A Problem whose message parameters are kept as text (long values are cut); its row is
+    set aside."""
     return Problem(row, field, code, tuple((k, _quoted(v)) for k, v in params.items()))
+
+
+def warning(row: int, field: str, code: str, **params: object) -> Problem:
+    """A Problem whose value is left out of its row, which is kept."""
+    return Problem(row, field, code, tuple((k, _quoted(v)) for k, v in params.items()), True)
 
 
 class ProblemList(list[Problem]):
     """Problems as found, keeping the first PER_KIND of each code and counting the rest.
 
-    Every row that had a problem is remembered in `bad_rows`, kept or not, so that capping the
-    report never lets a bad row through.
+    Every row that had a problem is remembered, reported or not, so that capping the report
+    never lets a bad row through: `bad_rows` are set aside, `warned_rows` kept without the
+    values `drops` names ((row, field) -> the items to remove, or None for the whole cell).
     """
 
     def __init__(self, problems: Iterable[Problem] = (), per_kind: int = PER_KIND) -> None:
@@ -142,6 +180,8 @@ class ProblemList(list[Problem]):
         self.per_kind = per_kind
         self.kinds: Counter[str] = Counter()
         self.bad_rows: set[int] = set()
+        self.warned_rows: set[int] = set()
+        self.drops: dict[tuple[int, str], list[str] | None] = {}
         # For a row whose problems were all only counted: its first one, so the row can still
         # say why it was set aside.
         self.first_dropped: dict[int, Problem] = {}
@@ -151,13 +191,32 @@ class ProblemList(list[Problem]):
     def append(self, item: Problem) -> None:
         if item.row is None:
             self.file_level = True
+        elif item.kept:
+            self.warned_rows.add(item.row)
         else:
             self.bad_rows.add(item.row)
         self.kinds[item.code] += 1
         if self.kinds[item.code] <= self.per_kind:
             super().append(item)
-        elif item.row is not None and item.row not in self.first_dropped:
+        elif item.row is not None and not item.kept and item.row not in self.first_dropped:
             self.first_dropped[item.row] = item
+
+    def drop(self, item: Problem, value: str | None = None) -> None:
+        """Report a problem of an optional value and leave `value` (None: the cell) out of its
+        kept row."""
+        assert item.kept and item.row is not None
+        self.append(item)
+        key = (item.row, item.field)
+        current = self.drops.get(key, [])
+        if value is None or current is None:
+            self.drops[key] = None
+        else:
+            self.drops[key] = [*current, value]
+
+    @property
+    def warned(self) -> set[int]:
+        """The rows kept with a warning (a value left out), not set aside."""
+        return self.warned_rows - self.bad_rows
 
     def extend(self, items: Iterable[Problem]) -> None:
         for item in items:
@@ -168,6 +227,8 @@ class ProblemList(list[Problem]):
                 kept = sum(1 for p in items if p.code == code)
                 self.kinds[code] += count - kept
             self.bad_rows |= items.bad_rows
+            self.warned_rows |= items.warned_rows
+            self.drops.update(items.drops)
             for row, item in items.first_dropped.items():
                 self.first_dropped.setdefault(row, item)
             self.file_level |= items.file_level

@@ -87,6 +87,9 @@ LOCATED_EXPORT_COLUMNS: tuple[str, ...] = (
     "region_code",
 )
 EXPORT_COLUMNS: tuple[str, ...] = SCHEMA_COLUMNS + LOCATED_EXPORT_COLUMNS + ("distance_km",)
+# The first cell of the lines that open a Lien CSV download and say what it is (what, filters,
+# date, sources), before a blank line and the table; Lien's reader skips them.
+ABOUT_MARKER = "Lien: about this file"
 
 
 def is_missing(value: Any) -> bool:

@@ -31,6 +31,6 @@ sites = filters.apply(frame, chosen, origin)
 map_page.results(sites, chosen, origin, lang, phone=phone)
 if phone:  # below the results, so that the nearest come first on a small screen
     st.caption(about)
-map_page.downloads(sites, lang, stem="lien-sites", key="download")
+map_page.downloads(sites, chosen, lang, stem="lien-sites", key="download")
 st.subheader(t("take_away", lang))
 map_page.take_away(sites, chosen, origin, lang, key="take")

@@ -8,6 +8,7 @@ from lien import coverage, filters, taxonomy
 from lien.i18n import t, tn
 from lien.render import charts, tables
 from lien.ui import common, coverage_page, state
+from lien.ui.navigation import COVERAGE_PATH
 from lien.ui.sidebar import sidebar
 
 st.set_page_config(page_title="Lien — coverage", page_icon="📊", layout="wide")
@@ -43,6 +44,7 @@ common.table_downloads(
     t("download_matrix_csv", lang),
     t("download_matrix_xlsx", lang),
     "matrix",
+    common.view_about(t("about_matrix", lang), sites, chosen, COVERAGE_PATH),
 )
 
 options = list(chosen.services) or taxonomy.services().codes
@@ -70,6 +72,7 @@ else:
         t("download_distance_csv", lang),
         t("download_distance_xlsx", lang),
         "distance",
+        common.view_about(t("about_distances", lang), sites, chosen, COVERAGE_PATH, service),
     )
 st.caption(t("per_capita_note", lang))
 

@@ -14,17 +14,30 @@ from lien.geocoding import OfflineGeocoder
 from tests.support.fake_nominatim import PROXY_VARIABLES, FakeNominatim
 
 SEEDS = ROOT.parent / "shared" / "seeds"
+# The HSDS 3.0 specification's own tabular description (../shared/hsds/README.md says whence).
+HSDS_DATAPACKAGE = ROOT.parent / "shared" / "hsds" / "datapackage-3.0.0.json"
 
 
-def require_seeds() -> Path:
-    """The seeds' folder; without it, skip the calling test, or fail it when CI=true (CI has them
-    beside the checkout, as every developer's machine does)."""
-    if not SEEDS.is_dir():
-        reason = f"the seeds are expected in {SEEDS}"
+def _require(path: Path, what: str) -> Path:
+    """`path`; without it, skip the calling test (or module), or fail it when CI=true (CI has
+    ../shared beside the checkout, as every developer's machine does)."""
+    if not path.exists():
+        reason = f"{what} {'are' if what.endswith('s') else 'is'} expected in {path}"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason, allow_module_level=True)
-    return SEEDS
+    return path
+
+
+def require_seeds() -> Path:
+    """The seeds' folder (skipped without it outside CI, failed under CI=true)."""
+    return _require(SEEDS, "the seeds")
+
+
+def require_hsds_datapackage() -> Path:
+    """The official HSDS 3.0 datapackage.json (skipped without it outside CI, failed under
+    CI=true)."""
+    return _require(HSDS_DATAPACKAGE, "the official HSDS 3.0 datapackage.json")
 
 
 @pytest.fixture

@@ -310,8 +310,14 @@ def test_unreadable_directories_are_refused_with_a_reason(
 
 
 def test_a_cell_past_the_csv_field_limit_in_lien_data_is_a_problem(tmp_path: Path) -> None:
+    # A description is optional: the site is shown without it, and the report says so.
     shared = directory.load_shared(str(_seed_with(tmp_path, _row(description="x" * 200_000))))
-    assert shared.hidden == 1 and [p.code for p in shared.problems] == ["too_long"]
+    assert shared.hidden == 0 and shared.warned == 1 and len(shared.frame) == 33
+    assert [(p.code, p.kept) for p in shared.problems] == [("too_long", True)]
+    assert shared.frame.iloc[-1]["description"] == ""
+    # A name is not: that site is set aside (the name emptied as read, it is also missing).
+    shared = directory.load_shared(str(_seed_with(tmp_path, _row(site="x" * 200_000))))
+    assert shared.hidden == 1 and ("too_long", False) in [(p.code, p.kept) for p in shared.problems]
 
 
 def test_the_check_command_prints_the_report_and_fails_on_problems(tmp_path: Path) -> None:

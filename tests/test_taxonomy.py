@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import time
+
+import pytest
+
 from lien import taxonomy
+from lien.config import AUDIENCES_CSV, LABEL_GROUPS_CSV, SERVICES_CSV
 
 
 def test_every_service_has_a_known_category_with_a_colour() -> None:
@@ -34,3 +40,99 @@ def test_language_codes_and_names() -> None:
     assert not taxonomy.is_language("xx") and not taxonomy.is_language("dutch")
     assert taxonomy.language_label("nl", "fr") == "Néerlandais"
     assert taxonomy.language_label("ar", "en") == "Arabic"
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "label", "codes"),
+    [
+        # Everyday labels of a coordinator's file, in FR/NL/EN, singular or plural.
+        ("audiences", "Réfugiés", ("refugees",)),
+        ("audiences", "réfugié", ("refugees",)),
+        ("audiences", "Réfugiés reconnus", ("refugees",)),
+        ("audiences", "Vluchtelingen", ("refugees",)),
+        ("audiences", "vluchteling", ("refugees",)),
+        ("audiences", "Refugees", ("refugees",)),
+        ("audiences", "Mineurs non accompagnés", ("unaccompanied_minors",)),
+        ("audiences", "MENA", ("unaccompanied_minors",)),
+        ("audiences", "Sans papiers", ("undocumented",)),
+        ("audiences", "Sans-papiers", ("undocumented",)),
+        ("audiences", "Asielzoekers", ("asylum_seekers",)),
+        ("audiences", "Demandeurs d'asile et réfugiés", ("asylum_seekers", "refugees")),
+        ("services", "Parrainage", ("mentoring",)),
+        ("services", "Activités culturelles", ("culture",)),
+        ("services", "Activité culturelle", ("culture",)),
+        ("services", "Tutelle des mineurs", ("minors",)),
+        ("services", "Cours de français", ("language_classes",)),
+        ("services", "Gezinshereniging", ("family_reunification",)),
+        ("services", "legal_aid", ("legal_aid",)),
+        # A close spelling, above the threshold.
+        ("services", "Logment", ("housing",)),
+        ("services", "Parainage", ("mentoring",)),
+        ("services", "Aide juridque", ("legal_aid",)),
+    ],
+)
+def test_everyday_labels_become_codes(vocabulary: str, label: str, codes: tuple[str, ...]) -> None:
+    found = (taxonomy.services() if vocabulary == "services" else taxonomy.audiences()).codes_for(
+        label
+    )
+    assert found == codes
+
+
+@pytest.mark.parametrize("label", ["Tout public", "tous publics", "Iedereen", "Everyone"])
+def test_everyone_stands_for_every_audience(label: str) -> None:
+    assert taxonomy.audiences().codes_for(label) == tuple(taxonomy.audiences().codes)
+    assert taxonomy.audiences().code_for(label) is None  # not one code
+
+
+def test_synonyms_and_groups_are_data() -> None:
+    for path in (SERVICES_CSV, AUDIENCES_CSV):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert all(row["synonyms"] for row in rows), path.name
+        vocabulary = taxonomy.Vocabulary.from_csv("x", path)
+        for row in rows:
+            for synonym in row["synonyms"].split("|"):
+                assert vocabulary.codes_for(synonym) == (row["code"],), synonym
+    with LABEL_GROUPS_CSV.open(encoding="utf-8", newline="") as handle:
+        assert any(
+            r["codes"] == "*" and "tout public" in r["labels"] for r in csv.DictReader(handle)
+        )
+
+
+def test_a_name_for_two_codes_is_refused(tmp_path) -> None:
+    path = tmp_path / "v.csv"
+    path.write_text(
+        "code,label_fr,label_nl,label_en,description,synonyms\n"
+        "a,A,A-nl,A-en,,aide\nb,B,B-nl,B-en,,aides\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="names both"):
+        taxonomy.Vocabulary.from_csv("v", path)
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "label", "suggested"),
+    [
+        ("services", "Hébergement", ("hosting",)),
+        ("services", "Logement social", ("housing",)),
+        # Ambiguous: as close to three services, so none is chosen, all are offered.
+        ("services", "Aide", ("housing", "legal_aid", "social_support")),
+        ("audiences", "Réfugiés politiques", ("refugees",)),
+        ("services", "Téléportation", ()),
+    ],
+)
+def test_near_labels_are_only_suggested(
+    vocabulary: str, label: str, suggested: tuple[str, ...]
+) -> None:
+    words = taxonomy.services() if vocabulary == "services" else taxonomy.audiences()
+    assert words.codes_for(label) == ()
+    assert words.suggest(label) == suggested
+
+
+def test_matching_is_bounded_for_long_labels() -> None:
+    services = taxonomy.services()
+    label = "Logement " * 12_000  # about 100 KB
+    started = time.process_time()
+    for _ in range(20):
+        assert services.codes_for(label + str(_)) == () and services.suggest(label) == ()
+    assert time.process_time() - started < 2

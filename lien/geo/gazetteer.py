@@ -181,6 +181,10 @@ class Gazetteer:
             return self.by_postcode(postcode, city)
         return self.by_name(city) if city else None
 
+    def is_place_name(self, text: str) -> bool:
+        """Whether the whole of `text` is the name of a Belgian municipality or locality."""
+        return bool(text.strip()) and fold(text) in self.names
+
     def is_postcode(self, code: str) -> bool:
         """Whether `code` is a known Belgian postcode."""
         return code in self.postcodes

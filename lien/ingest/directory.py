@@ -3,9 +3,9 @@ keep the good rows and place them, and prepare them for the pages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Callable, Iterable
+from typing import IO, Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,7 @@ import pandas as pd
 from lien.config import ORGANISATIONS_CSV
 from lien.geo.gazetteer import Gazetteer, Place, default_gazetteer
 from lien.ingest import tabular
-from lien.ingest.validate import validate
+from lien.ingest.validate import DROPPABLE, validate, without_dropped
 from lien.problems import DirectoryError, Problem, ProblemList, collect, problem
 from lien.schema import LOCATED_COLUMNS, OPTIONAL_COLUMNS, PLACED, located, split_codes
 from lien.text import fold
@@ -153,20 +153,33 @@ def complete(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _as_warning(found: Problem, fields: Mapping[str, str] | None) -> Problem:
+    """A reader's problem with a cell (too long: emptied as read) of an optional field keeps its
+    row; `fields` names the Lien field of each of the file's columns (default: the same)."""
+    field = (fields or {}).get(found.field, found.field)
+    if found.code == "too_long" and found.row is not None and field in DROPPABLE:
+        return replace(found, kept=True)
+    return found
+
+
 def check(
     frame: pd.DataFrame,
     gazetteer: Gazetteer | None = None,
     progress: Progress | None = None,
     extra: Iterable[Problem] = (),
+    fields: Mapping[str, str] | None = None,
 ) -> LoadResult:
-    """Validate a read frame; keep the rows without problems, located, and report the others."""
+    """Validate a read frame; keep the rows that can be shown (without the values their
+    warnings leave out), located, and report the others. `extra` are the reader's problems,
+    `fields` the Lien field of each column they name."""
     problems = validate(frame, gazetteer)
-    problems.extend(extra)
+    problems.extend(_as_warning(p, fields) for p in extra)
     problems.sort()
     if problems.file_level:
         return LoadResult(frame.iloc[0:0], problems, list(frame["row"]))
     bad_rows = sorted(problems.bad_rows)
     good = frame[~frame["row"].isin(bad_rows)].reset_index(drop=True)
+    good = without_dropped(good, problems)
     return LoadResult(locate(good, gazetteer, progress), problems, bad_rows)
 
 
@@ -226,6 +239,11 @@ class Shared:
         """How many records are set aside (not shown) because of their problems."""
         return len(self.problems.bad_rows)
 
+    @property
+    def warned(self) -> int:
+        """How many records are shown without a value their warnings left out."""
+        return len(self.problems.warned) if not self.refused else 0
+
 
 def load_shared(path: str, strict: bool = False, *, progress: Progress | None = None) -> Shared:
     """Read the operator's directory the way uploads are read: good rows kept, bad rows set aside.
@@ -253,7 +271,8 @@ def report(shared: Shared, lang: str = "en") -> str:
     else:
         head = (
             f"{shared.name}: {shared.rows_read} record(s) read, {kept} shown, "
-            f"{shared.hidden} set aside, {problems.total} problem(s)"
+            f"{shared.hidden} set aside, {shared.warned} shown with a value left out, "
+            f"{problems.total} problem(s)"
         )
     lines = [head]
     lines += [f"  {p.where(lang)}, {p.field}: {p.text(lang)}" for p in problems]

@@ -22,11 +22,12 @@ from typing import Iterable
 import pandas as pd
 
 from lien import taxonomy
+from lien.geo.gazetteer import default_gazetteer
 from lien.ingest import mapping
 from lien.ingest.tabular import error_name
 from lien.openreferral import LIEN_FIELDS, TABLES, term_id, unformula, vocabulary_of
 from lien.problems import DirectoryError, problem
-from lien.schema import SCHEMA_COLUMNS
+from lien.schema import SCHEMA_COLUMNS, SHORT_TEXT
 
 __all__ = ["MAX_UNPACKED_MB", "import_zip", "is_hsds_zip"]
 
@@ -250,6 +251,21 @@ def _schedule_text(record: Record) -> str:
     return " ".join(p for p in (record.get("byday", "").replace(",", ", "), times) if p)
 
 
+def _place_in(text: str) -> tuple[str, str, str] | None:
+    """(street, postcode, town) of a description that is only a place, as Lien writes a location
+    it can't give as an address ("85 Rue Léon Théodor, Jette", "1000 Bruxelles", "Liège"): its
+    last part a postcode and town, or exactly a town's name. None for any other text."""
+    if len(text) > SHORT_TEXT:
+        return None
+    head, _, last = text.rpartition(",")
+    found = mapping.trailing_place(last)
+    if found is not None and last.split()[0] == found[0]:
+        return head.strip(), found[0], found[1]
+    if default_gazetteer().is_place_name(last):
+        return head.strip(), "", last.strip()
+    return None
+
+
 class _Reader:
     """A read package's tables, indexed for building Lien rows."""
 
@@ -302,20 +318,20 @@ class _Reader:
             texts = [t for t in (term.get("code", ""), term.get("name", "")) if t]
             if not texts:
                 continue
-            vocabulary, code = self._match(texts)
-            found[vocabulary].append(code)
+            vocabulary, codes = self._match(texts)
+            found[vocabulary].extend(codes)
         return found["services"], found["audiences"]
 
     @staticmethod
-    def _match(texts: list[str]) -> tuple[str, str]:
-        """(taxonomy, Lien code) a foreign term's code or name stands for, else its name."""
+    def _match(texts: list[str]) -> tuple[str, tuple[str, ...]]:
+        """(taxonomy, Lien codes) a foreign term's code or name stands for, else its name."""
         for vocabulary in ("services", "audiences"):
             for text in texts:
-                code = vocabulary_of(vocabulary).code_for(text)
-                if code:
-                    return vocabulary, code
+                codes = vocabulary_of(vocabulary).codes_for(text)
+                if codes:
+                    return vocabulary, codes
         # Unknown: kept by name so that validation names it.
-        return "services", texts[-1]
+        return "services", (texts[-1],)
 
     def rows(self) -> list[tuple[bool, Record]]:
         """(made by Lien, Lien row) for every service at every one of its locations."""
@@ -363,6 +379,14 @@ class _Reader:
         phones, contacts = related("phone"), related("contact")
         emails = [service.get("email", "")] + [c.get("email", "") for c in contacts]
         location_lien = self.lien(location_id)
+        if not address:
+            # A place HSDS can't hold as an address (no street or no postcode) comes back from
+            # Lien's attributes; earlier exports wrote an address row with those fields empty.
+            address = {
+                "address_1": location_lien.get("address", [""])[0],
+                "postal_code": location_lien.get("postcode", [""])[0],
+                "city": location_lien.get("city", [""])[0],
+            }
         lat, lon = location.get("latitude", ""), location.get("longitude", "")
         if own and location_lien.get("coord_source", [""])[0] != "manual":
             lat = lon = ""  # geocoded: Lien places it again, the same way
@@ -417,13 +441,21 @@ class _Reader:
         """Fill a foreign service's row from what HSDS fields it has."""
         if address.get("address_2"):
             row["address"] = ", ".join(p for p in (row["address"], address["address_2"]) if p)
+        place_described = None
+        if not (row["address"] or row["postcode"] or row["city"]):
+            place_described = _place_in(location.get("description", ""))
+            if location.get("location_type", "physical") == "virtual":
+                place_described = None
+            if place_described:
+                row["address"], row["postcode"], row["city"] = place_described
         if several:
             place = location.get("name") or row["city"]
             row["site"] = f"{row['site']} — {place}" if place else row["site"]
         row["description"] = (
             row["description"]
             or link.get("description", "")
-            or location.get("description", "")
+            # A description that only names the place is not what the service does.
+            or ("" if place_described else location.get("description", ""))
             or org.get("description", "")
         )
         row["website"] = service.get("url", "") or location.get("url", "") or org.get("website", "")

@@ -218,8 +218,10 @@ def _items(value: str) -> list[str]:
 
 
 def _codes(value: str, vocabulary: taxonomy.Vocabulary) -> str:
-    """'Logement, Legal aid' -> 'housing;legal_aid'; unknown items are kept for the report."""
-    return ";".join(vocabulary.code_for(item) or item for item in _items(value))
+    """'Logement, Legal aid, Tout public' -> 'housing;legal_aid;…'; labels, synonyms and close
+    spellings in FR/NL/EN (lien.taxonomy); unknown items are kept for the report."""
+    codes = (vocabulary.codes_for(item) or (item,) for item in _items(value))
+    return ";".join(dict.fromkeys(code for found in codes for code in found))
 
 
 def trailing_place(address: str) -> tuple[str, str] | None:

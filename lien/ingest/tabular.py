@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from xml.etree.ElementTree import ParseError
 import pandas as pd
 
 from lien.problems import DirectoryError, Problem, ProblemList, problem
+from lien.schema import ABOUT_MARKER
 
 MB = 1024 * 1024
 MAX_UPLOAD_MB = 5
@@ -351,9 +353,23 @@ def _csv_records(text: str, delimiter: str, collected: _Collector) -> None:
         offset = resume
 
 
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
+
+
+def _without_about(text: str) -> str:
+    """A Lien download's opening lines (ABOUT_MARKER, the facts, a blank line) made blank, so the
+    table is read as it is and keeps its line numbers. Any other text is returned as it is."""
+    if not text.startswith(ABOUT_MARKER):
+        return text
+    end = _BLANK_LINE.search(text)
+    if end is None:
+        return text
+    return "\n" * text.count("\n", 0, end.end()) + text[end.end() :]
+
+
 def _read_csv(data: bytes, name: str, caps: Caps, strip: bool = True) -> Table:
     notes: list[Problem] = []
-    text = _decode(data, notes)
+    text = _without_about(_decode(data, notes).lstrip("\ufeff"))
     if not text.strip():
         raise _refuse(name, "empty")
     delimiter = _delimiter(text)

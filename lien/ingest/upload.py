@@ -59,6 +59,11 @@ class Upload:
     mapping: dict[str, str] = field(default_factory=dict)
 
     @property
+    def warned(self) -> int:
+        """How many kept rows had a value left out (each said in the report)."""
+        return len(self.problems.warned)
+
+    @property
     def refused(self) -> bool:
         """Whether the file as a whole was refused (a file-level problem)."""
         return self.problems.file_level or any(p.row is None for p in self.problems)
@@ -78,7 +83,11 @@ def process(
         result = LoadResult(frame.iloc[0:0], found, list(frame["row"]))
     else:
         result = directory.check(
-            directory.complete(frame), gazetteer, progress, extra=table.problems
+            directory.complete(frame),
+            gazetteer,
+            progress,
+            extra=table.problems,
+            fields={column: name for name, column in mapping.items() if column},
         )
     checked = collect(result.problems)
     raw = table.frame[table.frame["row"].isin(checked.bad_rows)]

@@ -1,7 +1,9 @@
 """The rules a directory's rows must follow: each problem found with its row and field.
 
 The rules themselves (required values, codes, postcodes, coordinates in Belgium, contacts, dates,
-duplicates, cell lengths) are listed in data/README.md.
+duplicates, cell lengths) are listed in data/README.md, and so is what each problem does: a
+problem in an optional value leaves that value out of a row that is kept (a warning); a row that
+can't be shown (no organisation, no service, no place it can be put, …) is set aside.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pandas as pd
 
 from lien import taxonomy
 from lien.geo.gazetteer import Gazetteer, default_gazetteer
-from lien.problems import Problem, ProblemList, collect, problem
+from lien.problems import PER_KIND, SUGGEST, Problem, ProblemList, collect, problem, warning
 from lien.schema import (
     LONG_COLUMNS,
     LONG_TEXT,
@@ -28,7 +30,25 @@ from lien.schema import (
 )
 from lien.text import fold
 
-__all__ = ["validate"]
+__all__ = ["DROPPABLE", "validate", "without_dropped"]
+
+# Optional values: a problem in one leaves the value out of its row, which is kept. A problem
+# anywhere else means the row can't be shown as it is (who, what, where), so it is set aside.
+DROPPABLE: frozenset[str] = frozenset(
+    {
+        "audiences",
+        "languages",
+        "hours",
+        "phone",
+        "fax",
+        "email",
+        "website",
+        "contact_person",
+        "description",
+        "notes",
+        "source_date",
+    }
+)
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _EMAIL = re.compile(r"^[^@\s;,<>\"']+@[^@\s;,<>\"']+\.[A-Za-z]{2,}$")
@@ -50,22 +70,52 @@ def _column_problems(columns: Iterable[str]) -> list[Problem]:
     return problems
 
 
+def _unknown(
+    problems: ProblemList,
+    row: int,
+    column: str,
+    code: str,
+    item: str,
+    vocabulary: taxonomy.Vocabulary | None,
+    kept: bool,
+) -> None:
+    """Report an unknown code, with a "did you mean" while the report still lists its kind."""
+    params: dict[str, object] = {"value": repr(item)}
+    if vocabulary is not None and problems.kinds[code] < PER_KIND:
+        # Bounded: only the problems the report shows get the (fuzzy) search.
+        suggested = vocabulary.suggest(item)
+        if suggested:
+            params[SUGGEST] = ";".join(suggested)
+    if kept:
+        problems.drop(warning(row, column, code, **params), item)
+    else:
+        problems.append(problem(row, column, code, **params))
+
+
 def _check_codes(
     frame: pd.DataFrame,
     column: str,
     known: Callable[[str], bool],
     code: str,
-    problems: list[Problem],
+    problems: ProblemList,
+    vocabulary: taxonomy.Vocabulary | None = None,
 ) -> None:
+    """Unknown codes of a list column: left out of the row, except that a row without one known
+    service has nothing to be shown for, and is set aside."""
     for row, value in zip(frame["row"], frame[column], strict=True):
-        for item in split_codes(value):
-            if not known(item):
-                problems.append(problem(row, column, code, value=repr(item)))
+        items = split_codes(value)
+        bad = [item for item in items if not known(item)]
+        if not bad:
+            continue
+        kept = column in DROPPABLE or len(bad) < len(items)
+        for item in bad:
+            _unknown(problems, row, column, code, item, vocabulary, kept)
 
 
 def _without_long_cells(frame: pd.DataFrame, problems: ProblemList) -> pd.DataFrame:
     """Report the cells over their column's limit and empty them, so that no later check (regex,
-    place lookup) runs over a pasted document; their rows are set aside anyway."""
+    place lookup) runs over a pasted document; an optional value is left out of its kept row,
+    any other sets its row aside."""
     out = frame
     for name in frame.columns:
         if name == "row":
@@ -76,7 +126,10 @@ def _without_long_cells(frame: pd.DataFrame, problems: ProblemList) -> pd.DataFr
         if not long.any():
             continue
         for row, length in zip(frame["row"][long], lengths[long], strict=True):
-            problems.append(problem(row, name, "too_long", length=int(length), limit=limit))
+            if name in DROPPABLE:
+                problems.drop(warning(row, name, "too_long", length=int(length), limit=limit))
+            else:
+                problems.append(problem(row, name, "too_long", length=int(length), limit=limit))
         if out is frame:
             out = frame.copy()
         out.loc[long, name] = ""
@@ -106,8 +159,10 @@ def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> Problem
         )
 
     services, audiences = taxonomy.services(), taxonomy.audiences()
-    _check_codes(frame, "services", services.__contains__, "unknown_service", problems)
-    _check_codes(frame, "audiences", audiences.__contains__, "unknown_audience", problems)
+    _check_codes(frame, "services", services.__contains__, "unknown_service", problems, services)
+    _check_codes(
+        frame, "audiences", audiences.__contains__, "unknown_audience", problems, audiences
+    )
     _check_codes(frame, "languages", taxonomy.is_language, "unknown_language", problems)
 
     for row, value in zip(rows, frame["postcode"], strict=True):
@@ -120,9 +175,32 @@ def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> Problem
 
     for row, value in zip(rows, frame["source_date"], strict=True):
         if value and not _valid_date(value):
-            problems.append(problem(row, "source_date", "date", value=repr(value)))
+            problems.drop(warning(row, "source_date", "date", value=repr(value)))
     _duplicate_problems(frame, problems)
     return collect(problems)
+
+
+def without_dropped(frame: pd.DataFrame, problems: ProblemList) -> pd.DataFrame:
+    """The rows with the values their warnings left out removed (a list cell keeps its other
+    items); `problems.drops` is emptied, its work done."""
+    if not problems.drops or frame.empty:
+        problems.drops = {}
+        return frame
+    out = frame.copy()
+    where = {row: index for index, row in zip(out.index, out["row"], strict=True)}
+    for (row, name), items in problems.drops.items():
+        index = where.get(row)
+        if index is None or name not in out:
+            continue
+        if items is None:
+            out.at[index, name] = ""
+        else:
+            gone = set(items)
+            out.at[index, name] = ";".join(
+                item for item in split_codes(out.at[index, name]) if item not in gone
+            )
+    problems.drops = {}
+    return out
 
 
 def _valid_date(value: str) -> bool:
@@ -201,7 +279,7 @@ def _contact_problems(frame: pd.DataFrame, problems: ProblemList) -> None:
         for row, value in zip(frame["row"], frame[name], strict=True):
             for item in split_codes(value):
                 if not pattern.match(item) or sum(ch.isdigit() for ch in item) < digits:
-                    problems.append(problem(row, name, code, value=repr(item)))
+                    problems.drop(warning(row, name, code, value=repr(item)), item)
 
 
 def _duplicate_problems(frame: pd.DataFrame, problems: ProblemList) -> None:

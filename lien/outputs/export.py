@@ -1,4 +1,5 @@
-"""Downloads of the directory: CSV and XLSX safe to open in a spreadsheet, and GeoJSON."""
+"""Downloads of the directory: CSV and XLSX safe to open in a spreadsheet, and GeoJSON; each says
+what it is (lien.outputs.about) and gives labels in the visitor's language beside the codes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from lien.schema import EXPORT_COLUMNS, REQUIRED_COLUMNS, is_missing
+from lien import taxonomy
+from lien.i18n import t
+from lien.outputs.about import About
+from lien.schema import ABOUT_MARKER, EXPORT_COLUMNS, REQUIRED_COLUMNS, is_missing, split_codes
 
 # Columns written as numbers, with the decimals each is rounded to: 6 decimals is ~0.1 m, finer
 # than any source; distances are for reading, so 10 m is plenty.
@@ -29,13 +33,47 @@ FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_CELL = 32_767
 
 
+# Code columns, each followed in a download by its labels in the visitor's language.
+LABELLED: tuple[str, ...] = ("services", "audiences", "languages")
+
+
 def export_columns(frame: pd.DataFrame) -> list[str]:
-    """The EXPORT_COLUMNS present in `frame`, in order; ValueError if a required one is missing."""
+    """The EXPORT_COLUMNS present in `frame`, in order, each code column followed by its labels
+    when `frame` has them; ValueError if a required column is missing."""
     # A frame without a required column is a bug upstream: failing beats a silently thin file.
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"cannot export: missing column(s) {', '.join(missing)}")
-    return [c for c in EXPORT_COLUMNS if c in frame.columns]
+    columns = []
+    for name in EXPORT_COLUMNS:
+        if name in frame.columns:
+            columns.append(name)
+            if name in LABELLED and f"{name}_label" in frame.columns:
+                columns.append(f"{name}_label")
+    return columns
+
+
+def _labels(cell: Any, column: str, lang: str) -> str:
+    codes = split_codes(cell)
+    if column == "services":
+        return ";".join(taxonomy.services().label(c, lang) for c in codes)
+    if column == "audiences":
+        return ";".join(taxonomy.audiences().label(c, lang) for c in codes)
+    return ";".join(taxonomy.language_label(c, lang) for c in codes)
+
+
+def with_labels(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
+    """`frame` with a `<column>_label` beside each code column: "Logement;Aide juridique" beside
+    "housing;legal_aid", in `lang` (unchanged when `lang` is None)."""
+    if lang is None:
+        return frame
+    out = frame.copy()
+    for column in LABELLED:
+        if column in out:
+            # One lookup per distinct cell: a large view repeats the same few combinations.
+            labels = {v: _labels(v, column, lang) for v in pd.unique(out[column])}
+            out[f"{column}_label"] = out[column].map(labels)
+    return out
 
 
 def neutralise(value: Any) -> str:
@@ -92,16 +130,35 @@ def _csv_cell(value: Any, column: str) -> str:
     return neutralise(value)
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """The export columns as UTF-8 CSV with a BOM, every text cell neutralised."""
-    return table_csv(frame[export_columns(frame)])
+def to_csv(frame: pd.DataFrame, about: About | None = None, lang: str | None = None) -> bytes:
+    """The export columns (with labels in `lang`) as UTF-8 CSV with a BOM, every text cell
+    neutralised, after the lines of `about`."""
+    labelled = with_labels(frame, lang)
+    return table_csv(labelled[export_columns(labelled)], about)
 
 
-def table_csv(frame: pd.DataFrame) -> bytes:
-    """Any table (coverage matrix, distances) as UTF-8 CSV with a BOM, text neutralised."""
+def about_rows(about: About) -> list[list[str]]:
+    """The lines that open a CSV download: the marker, where the table starts, then one line
+    per fact ("Filtres", "Service : Logement"), and a blank line."""
+    first_table_line = len(about.lines) + 3  # marker, the facts, the blank line, then the header
+    rows = [[ABOUT_MARKER, t("about_table_starts", about.lang, line=first_table_line)]]
+    rows += [[label, value] for _, label, value in about.lines]
+    return [*rows, []]
+
+
+def table_csv(frame: pd.DataFrame, about: About | None = None) -> bytes:
+    """Any table (coverage matrix, distances) as UTF-8 CSV with a BOM, text neutralised, after
+    the lines of `about` if given.
+
+    Why lines above the table: a spreadsheet shows them as the first rows, so whoever opens the
+    file reads what it holds; a program skips them (the first line says where the table starts,
+    and Lien's own reader knows the marker). A column repeated on every row would drown the data,
+    and a separate file gets separated."""
     columns = [str(c) for c in frame.columns]
     out = io.StringIO(newline="")
     writer = csv.writer(out)
+    for row in about_rows(about) if about is not None else []:
+        writer.writerow([neutralise(cell) for cell in row])
     # Headers too: an uploaded file's column names come back in the "set aside" download.
     writer.writerow([neutralise(c) for c in columns])
     for record in frame.itertuples(index=False, name=None):
@@ -125,12 +182,14 @@ def _write_text(sheet: Any, row: int, column: int, value: Any) -> None:
     cell.data_type = "s"
 
 
-def to_xlsx(frame: pd.DataFrame, about: str = "") -> bytes:
-    """The export columns as a workbook: sheet "sites" (bold frozen header) and sheet "about"."""
-    return table_xlsx(frame[export_columns(frame)], "sites", about)
+def to_xlsx(frame: pd.DataFrame, about: str | About = "", lang: str | None = None) -> bytes:
+    """The export columns (with labels in `lang`) as a workbook: sheet "sites" (bold frozen
+    header) and sheet "about"."""
+    labelled = with_labels(frame, lang)
+    return table_xlsx(labelled[export_columns(labelled)], "sites", about)
 
 
-def table_xlsx(frame: pd.DataFrame, title: str = "table", about: str = "") -> bytes:
+def table_xlsx(frame: pd.DataFrame, title: str = "table", about: str | About = "") -> bytes:
     """Any table as a workbook: numbers as numbers, text neutralised, plus an "about" sheet."""
     columns = [str(c) for c in frame.columns]
     book = Workbook()
@@ -165,10 +224,18 @@ def table_xlsx(frame: pd.DataFrame, title: str = "table", about: str = "") -> by
             max(width, 8) + 2, 60
         )
     notes = book.create_sheet("about")
-    for i, line in enumerate(about.splitlines(), start=1):
-        if line:
-            _write_text(notes, i, 1, line)
-    notes.column_dimensions["A"].width = 100
+    if isinstance(about, About):
+        for i, (_, label, value) in enumerate(about.lines, start=1):
+            _write_text(notes, i, 1, label)
+            notes.cell(row=i, column=1).font = bold
+            _write_text(notes, i, 2, value)
+        notes.column_dimensions["A"].width = 24
+        notes.column_dimensions["B"].width = 100
+    else:
+        for i, line in enumerate(about.splitlines(), start=1):
+            if line:
+                _write_text(notes, i, 1, line)
+        notes.column_dimensions["A"].width = 100
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -191,8 +258,10 @@ def _json_value(value: Any, column: str) -> Any:
     return value if isinstance(value, (str, bool)) else str(value)
 
 
-def to_geojson(frame: pd.DataFrame) -> bytes:
-    """A FeatureCollection of the located sites; the others are listed under "unlocated"."""
+def to_geojson(frame: pd.DataFrame, about: About | None = None, lang: str | None = None) -> bytes:
+    """A FeatureCollection of the located sites (labels in `lang` beside the codes); the others
+    are listed under "unlocated", and what the file holds under "about"."""
+    frame = with_labels(frame, lang)
     columns = export_columns(frame)
     keys = [c for c in columns if c not in ("latitude", "longitude")]
     features: list[dict[str, Any]] = []
@@ -213,8 +282,15 @@ def to_geojson(frame: pd.DataFrame) -> bytes:
         if properties.get("site_id"):
             feature["id"] = properties["site_id"]
         features.append(feature)
-    # "unlocated" is a foreign member, which RFC 7946 §6.1 allows and GIS readers ignore.
-    collection = {"type": "FeatureCollection", "features": features, "unlocated": unlocated}
+    # "unlocated" and "about" are foreign members, which RFC 7946 §6.1 allows and GIS readers
+    # ignore. GeoJSON is data, not a spreadsheet: the text is kept as it is.
+    collection: dict[str, Any] = {
+        "type": "FeatureCollection",
+        "features": features,
+        "unlocated": unlocated,
+    }
+    if about is not None:
+        collection["about"] = about.as_json()
     # allow_nan=False: a NaN that slipped through must fail here, not produce invalid JSON.
     return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")
 

@@ -38,7 +38,7 @@ from reportlab.platypus import (
 from lien import coverage, i18n, taxonomy
 from lien.display import distance_text, site_fields, view_lines
 from lien.filters import counts
-from lien.i18n import N_, normalise_lang, number, t, tn
+from lien.i18n import normalise_lang, number, t, tn
 from lien.outputs.pdf import (
     MAP_W,
     REPLACEMENT,
@@ -59,10 +59,9 @@ MAX_URL = 2_000  # printed URL characters; the app's own URLs stay far below
 MAX_SOURCES = 5  # documents named in the header; the rest are counted
 
 # Known documents of data/README.md, named instead of their file names.
-KNOWN_SOURCES: dict[str, str] = {
-    "000_233dd5a4b08aac1c.txt": N_("handout_src_brochure"),
-    "002_9cdaa3ef5d91d647.txt": N_("handout_src_seso"),
-}
+# The seeds and how each is named: one list, shared with the downloads' "about".
+KNOWN_SOURCES = coverage.KNOWN_SOURCES
+source_documents = coverage.source_documents
 
 PAGE_W, PAGE_H = A4
 MARGIN = 14 * mm
@@ -158,17 +157,6 @@ class _Writer:
 
 
 # --- sources ---------------------------------------------------------------------------------
-
-
-def source_documents(sites: pd.DataFrame) -> list[str]:
-    """Distinct documents of the `source` column ('file § section; other' -> 'file', 'other')."""
-    if "source" not in sites or sites.empty:
-        return []
-    docs: dict[str, None] = {}
-    for value in pd.unique(sites["source"]):
-        for part in split_codes(cell(value)):
-            docs.setdefault(part.split(" § ", 1)[0].strip(), None)
-    return [d for d in docs if d]
 
 
 def _sources_line(sites: pd.DataFrame, w: _Writer) -> str:

@@ -19,20 +19,18 @@ import pandas as pd
 
 from lien import taxonomy
 from lien.display import safe_url
+from lien.geo.gazetteer import default_gazetteer
 from lien.ingest.directory import site_numbers
 from lien.openreferral import (
-    EMAIL_FIELDS,
     FOREIGN_KEYS,
-    HSDS_REQUIRED,
     HSDS_VERSION,
     LIEN_FIELDS,
     LINK_TYPES,
-    NOT_ALWAYS_KNOWN,
-    NUMBER_FIELDS,
+    PLACE_FIELDS,
     TABLES,
     TAXONOMIES,
-    URI_FIELDS,
     coordinate,
+    field_schema,
     formula_safe,
     hsds_id,
     term_id,
@@ -90,7 +88,7 @@ class _Package:
                 continue
             taxonomy_id = hsds_id("taxonomy", name)
             self.add("taxonomy", id=taxonomy_id, name=title, description=description)
-            for code, term in self._terms(name, used):
+            for code, term, labels in self._terms(name, used):
                 self.add(
                     "taxonomy_term",
                     id=term_id(name, code),
@@ -99,10 +97,23 @@ class _Package:
                     language="en",
                     **term,
                 )
+                # A term has one name (English here): the other languages are attributes. The
+                # "Lien fields" taxonomy comes last, so the terms these use are still written.
+                for lang in ("fr", "nl"):
+                    if labels.get(lang):
+                        field = f"label_{lang}"
+                        self.attribute(
+                            ("taxonomy_term", name, code, field),
+                            term_id(name, code),
+                            LIEN_FIELDS[field][0],
+                            "lien_fields",
+                            field,
+                            labels[lang],
+                        )
 
     @staticmethod
-    def _terms(name: str, used: set[str]) -> Iterable[tuple[str, dict[str, str]]]:
-        """(code, term row) of the used terms of one taxonomy, in taxonomy order."""
+    def _terms(name: str, used: set[str]) -> Iterable[tuple[str, dict[str, str], dict[str, str]]]:
+        """(code, term row, labels by language) of the used terms of one taxonomy, in order."""
         if name == "lien_fields":
             for field, (_, description) in LIEN_FIELDS.items():
                 if field in used:
@@ -114,6 +125,7 @@ class _Package:
                             "name": f"Lien {field}",
                             "description": description,
                         },
+                        {},
                     )
             return
         vocabulary = vocabulary_of(name)
@@ -129,9 +141,8 @@ class _Package:
                     "code": code,
                     "name": name,
                     "description": (term.description if term else "") or name,
-                    "lien_label_fr": labels.get("fr", ""),
-                    "lien_label_nl": labels.get("nl", ""),
                 },
+                labels,
             )
 
 
@@ -154,6 +165,11 @@ def _records(sites: pd.DataFrame) -> list[dict[str, str]]:
         if row["latitude"] and row["longitude"] and "coord_source" not in frame:
             # An unlocated frame: coordinates written in it are the manual override.
             row["coord_source"] = "manual"
+        if not row["province"] and (row["postcode"] or row["city"]):
+            # An HSDS address needs its province: an unlocated frame's comes from the gazetteer.
+            place = default_gazetteer().lookup_parts(row["postcode"], row["city"])
+            if place is not None:
+                row["province"], row["region"] = place.province, place.region
         out.append(row)
     return out
 
@@ -167,6 +183,17 @@ def _organisation_descriptions(records: list[dict[str, str]]) -> dict[str, str]:
         found.setdefault(row["org_id"], "")
     names = {row["org_id"]: row["organisation"] for row in records}
     return {org: text or names[org] for org, text in found.items()}
+
+
+def _is_address(row: dict[str, str]) -> bool:
+    """Whether a site's place is a full HSDS address: street, postcode, town and province."""
+    return all(row[k] for k in ("address", "postcode", "city", "province"))
+
+
+def _place_text(row: dict[str, str]) -> str:
+    """A place as printed: "85 Rue Léon Théodor, Jette", "1000 Bruxelles", "Liège"."""
+    town = " ".join(p for p in (row["postcode"], row["city"]) if p)
+    return ", ".join(p for p in (row["address"], town) if p)
 
 
 def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:
@@ -207,6 +234,8 @@ def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:
             url=(safe_url(websites[0]) or "") if virtual and websites else "",
             organization_id=org_uuid,
             name=row["site"],
+            # A place HSDS can't hold as an address, said for people (its fields are attributes).
+            description="" if _is_address(row) else _place_text(row),
             latitude=row["latitude"],
             longitude=row["longitude"],
         )
@@ -218,7 +247,7 @@ def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:
         )
         for field in ("coord_source", "coord_precision"):
             package.lien((site_id, field), location_id, field, row[field])
-        if any(row[k] for k in ("address", "postcode", "city")):
+        if _is_address(row):
             package.add(
                 "address",
                 id=hsds_id("address", site_id),
@@ -231,6 +260,9 @@ def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:
                 country="BE",
                 address_type="physical",
             )
+        else:
+            for field in PLACE_FIELDS:
+                package.lien((site_id, field), location_id, field, row[field])
     for kind, column in (("voice", "phone"), ("fax", "fax")):
         for i, number in enumerate(split_codes(row[column])):
             package.add(
@@ -303,28 +335,12 @@ def _csv(fields: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _field_schema(table: str, field: str) -> dict[str, Any]:
-    """A field of the package descriptor: type, format and whether Lien always fills it."""
-    spec: dict[str, Any] = {"name": field, "type": "number" if field in NUMBER_FIELDS else "string"}
-    if field == "id" or field.endswith("_id"):
-        spec["format"] = "uuid"
-    elif field in EMAIL_FIELDS:
-        spec["format"] = "email"
-    elif field in URI_FIELDS:
-        spec["format"] = "uri"
-    required = field in HSDS_REQUIRED[table] and field not in NOT_ALWAYS_KNOWN.get(table, ())
-    spec["constraints"] = (
-        {"required": True, "unique": True} if field == "id" else {"required": required}
-    )
-    return spec
-
-
 def datapackage() -> dict[str, Any]:
     """The Frictionless descriptor of Lien's HSDS package: every file with its fields."""
     resources = []
     for table, (path, fields) in TABLES.items():
         schema: dict[str, Any] = {
-            "fields": [_field_schema(table, f) for f in fields],
+            "fields": [field_schema(table, f) for f in fields],
             "primaryKey": "id",
         }
         if table in FOREIGN_KEYS:
@@ -347,11 +363,14 @@ def datapackage() -> dict[str, Any]:
         "name": "lien-hsds",
         "title": "Lien: services for refugees and migrants in Belgium",
         "description": "Open Referral HSDS 3.0 tabular data package exported by Lien. One service "
-        "per Lien site; Lien's own values are attributes of the 'Lien fields' "
-        "taxonomy. A cell that a spreadsheet would run as a formula (starting "
-        "with '=', '@', a tab, a carriage return, or with '+'/'-' unless the "
-        "whole cell is a number or a phone number) is written with a leading "
-        "apostrophe; numbers and phone numbers are written as they are.",
+        "per Lien site; Lien's own values (and the French and Dutch labels of its "
+        "terms) are attributes of the 'Lien fields' taxonomy. A place without a "
+        "known street or postcode is no address: its location's description says "
+        "it, and its parts are attributes. A cell that a spreadsheet would run as "
+        "a formula (starting with '=', '@', a tab, a carriage return, or with "
+        "'+'/'-' unless the whole cell is a number or a phone number) is written "
+        "with a leading apostrophe; numbers and phone numbers are written as "
+        "they are.",
         "profile": "tabular-data-package",
         "hsds_version": HSDS_VERSION,
         "resources": resources,

@@ -8,18 +8,22 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from lien import config, display, geocoding
+from lien import config, display, filters, geocoding
+from lien.filters import Filters
 from lien.geo.search import Found
 from lien.i18n import t, tn
 from lien.ingest import directory
-from lien.outputs import export
+from lien.outputs import about, export
+from lien.outputs.about import About
 from lien.problems import Problem, ProblemList
 from lien.render.tables import problems_table
 from lien.text import clean_query, markdown_escape
 from lien.text import markdown_literal as md  # every visitor's text shown through Markdown
 from lien.ui import state
+from lien.ui.navigation import SUB_PAGES
 
 __all__ = [
+    "base_url",
     "directory_notice",
     "download",
     "find",
@@ -29,6 +33,7 @@ __all__ = [
     "near_origin",
     "refused",
     "table_downloads",
+    "view_about",
 ]
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,16 +138,42 @@ def download(
     container.download_button(label, build, filename, mime, key=key, help=help, on_click="ignore")
 
 
+def base_url() -> str:
+    """Where the app is reached: LIEN_BASE_URL, else the root of the address in the visitor's
+    browser."""
+    configured = config.base_url()
+    if configured:
+        return configured
+    seen = st.context.url
+    # Built right at the root (no trailing "/" there) and on a sub-page alike.
+    return filters.app_root(seen, SUB_PAGES) if seen else "http://localhost:8501/"
+
+
+def view_about(
+    what: str, sites: pd.DataFrame, chosen: Filters, page: str = "", service: str = ""
+) -> About:
+    """What a download of this view is: `what`, the filters and the link reopening the view on
+    `page` (the map when empty), the service of a per-service table, the date and sources."""
+    url = filters.share_url(base_url() + page, chosen)
+    return about.describe(chosen.lang, what, sites, chosen, url, service)
+
+
 def table_downloads(
-    table: pd.DataFrame, lang: str, stem: str, key: str, csv_label: str, xlsx_label: str, sheet: str
+    table: pd.DataFrame,
+    lang: str,
+    stem: str,
+    key: str,
+    csv_label: str,
+    xlsx_label: str,
+    sheet: str,
+    about: About,
 ) -> None:
-    """CSV and Excel buttons for a table (formulas neutralised)."""
-    about = t("source_warning", lang)
+    """CSV and Excel buttons for a table (formulas neutralised), each saying what it holds."""
     left, right = st.columns(2)
     download(
         left,
         csv_label,
-        lambda: export.table_csv(table),
+        lambda: export.table_csv(table, about),
         export.filename(stem, "csv"),
         "text/csv",
         key=f"{key}_csv",

@@ -14,10 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from lien import taxonomy
-from lien.i18n import t
+from lien.i18n import LANGS, t
 from lien.ingest import upload, worker
 from lien.ingest.mapping import FIELDS, MUST_MAP
 from lien.outputs import export
+from lien.outputs.about import describe
 from lien.problems import problem
 from lien.render.tables import problems_table
 from lien.ui import state
@@ -128,11 +129,13 @@ def upload_report(result: upload.Upload, lang: str) -> None:
     """What was read, kept and set aside, the notes, and every problem with its row and field."""
     for note in result.notes:
         (st.warning if note.code == "too_many_rows" else st.info)(note.text(lang, md))
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric(t("m_rows_read", lang), result.rows_read)
     cols[1].metric(t("m_kept", lang), len(result.frame))
-    cols[2].metric(t("m_set_aside", lang), len(result.rejected))
-    cols[3].metric(t("m_problems", lang), result.problems.total)
+    # Kept, but without a value the report names: said apart, so "kept" is not read as "clean".
+    cols[2].metric(t("m_kept_warned", lang), result.warned)
+    cols[3].metric(t("m_set_aside", lang), len(result.rejected))
+    cols[4].metric(t("m_problems", lang), result.problems.total)
     if result.refused:
         st.error(t("upload_refused", lang, name=md(result.name)))
     if result.problems:
@@ -156,10 +159,14 @@ def upload_actions(result: upload.Upload, lang: str) -> None:
     stem = Path(result.name).stem or "upload"
     cols = st.columns(4)
     if len(result.frame):
+        # In Lien's schema, without label columns, so the file loads back as a directory (Lien's
+        # reader skips the lines that say what it is).
+        what = t("about_cleaned", lang, name=result.name, count=len(result.frame))
+        about = describe(lang, what, result.frame)
         download(
             cols[0],
             t("download_cleaned_csv", lang),
-            lambda: export.to_csv(upload.cleaned(result.frame)),
+            lambda: export.to_csv(upload.cleaned(result.frame), about),
             export.filename(f"{stem}-lien", "csv"),
             "text/csv",
             key="upload_clean_csv",
@@ -167,7 +174,7 @@ def upload_actions(result: upload.Upload, lang: str) -> None:
         download(
             cols[1],
             t("download_cleaned_xlsx", lang),
-            lambda: export.to_xlsx(upload.cleaned(result.frame), about=result.name),
+            lambda: export.to_xlsx(upload.cleaned(result.frame), about),
             export.filename(f"{stem}-lien", "xlsx"),
             XLSX_MIME,
             key="upload_clean_xlsx",
@@ -192,18 +199,27 @@ def upload_actions(result: upload.Upload, lang: str) -> None:
         )
 
 
+def _vocabulary_table(vocabulary: taxonomy.Vocabulary, lang: str) -> pd.DataFrame:
+    """Codes with their labels in the three languages and the other names they are known by."""
+    terms = [vocabulary.terms[code] for code in vocabulary.codes]
+    return pd.DataFrame(
+        {
+            "code": [term.code for term in terms],
+            **{other.upper(): [term.label(other) for term in terms] for other in LANGS},
+            t("col_synonyms", lang): [" · ".join(term.synonyms) for term in terms],
+        }
+    )
+
+
 def schema_help(lang: str) -> None:
-    """The fields Lien reads and the service codes, for someone preparing a file."""
+    """The fields Lien reads, and the service and audience labels in FR/NL/EN with their
+    synonyms, for someone preparing a file."""
     st.subheader(t("schema_heading", lang))
     st.markdown(t("schema_help", lang))
-    services = taxonomy.services()
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "code": services.codes,
-                t("col_services", lang): [services.label(c, lang) for c in services.codes],
-            }
-        ),
-        hide_index=True,
-        key="schema_services",
-    )
+    st.markdown(t("schema_rule", lang))
+    for label, vocabulary, key in (
+        ("service", taxonomy.services(), "schema_services"),
+        ("audience", taxonomy.audiences(), "schema_audiences"),
+    ):
+        st.caption(t(label, lang))
+        st.dataframe(_vocabulary_table(vocabulary, lang), hide_index=True, width="stretch", key=key)

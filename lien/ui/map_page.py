@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lien import config, filters
+from lien import filters
 from lien.display import view_lines
 from lien.filters import BY_PARAM, Filters
 from lien.i18n import N_, t
@@ -17,9 +17,8 @@ from lien.outputs import export, handout, hsds, offline
 from lien.render import cards, mapview, sites_layer, tables
 from lien.schema import located
 from lien.ui import sidebar, state
-from lien.ui.common import XLSX_MIME, download
+from lien.ui.common import XLSX_MIME, base_url, download, view_about
 from lien.ui.geolocate import geolocate_button
-from lien.ui.navigation import SUB_PAGES
 
 # The map fills the screen's height it can spare (not a fixed 520 px, ~60 % of a phone), and a
 # phone's title doesn't push the near-me bar down. Only the app's own classes and keys are styled.
@@ -185,14 +184,15 @@ def sites_table(sites: pd.DataFrame, lang: str, key: str) -> None:
     )
 
 
-def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
-    """Buttons to download exactly these rows as CSV, Excel, GeoJSON and HSDS, built on click."""
-    about = t("source_warning", lang)
+def downloads(sites: pd.DataFrame, chosen: Filters, lang: str, stem: str, key: str) -> None:
+    """Buttons to download exactly these rows as CSV, Excel, GeoJSON and HSDS, built on click;
+    each says what it holds (filters, link, date, sources) and labels the codes in `lang`."""
+    about = view_about(t("about_sites", lang, count=len(sites)), sites, chosen)
     columns = st.columns(4)
     download(
         columns[0],
         t("download_csv", lang),
-        lambda: export.to_csv(sites),
+        lambda: export.to_csv(sites, about, lang),
         export.filename(stem, "csv"),
         "text/csv",
         key=f"{key}_csv",
@@ -200,7 +200,7 @@ def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
     download(
         columns[1],
         t("download_xlsx", lang),
-        lambda: export.to_xlsx(sites, about=about),
+        lambda: export.to_xlsx(sites, about, lang),
         export.filename(stem, "xlsx"),
         XLSX_MIME,
         key=f"{key}_xlsx",
@@ -208,7 +208,7 @@ def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
     download(
         columns[2],
         t("download_geojson", lang),
-        lambda: export.to_geojson(sites),
+        lambda: export.to_geojson(sites, about, lang),
         export.filename(stem, "geojson"),
         "application/geo+json",
         key=f"{key}_geojson",
@@ -224,21 +224,11 @@ def downloads(sites: pd.DataFrame, lang: str, stem: str, key: str) -> None:
     )
 
 
-def _base_url() -> str:
-    """Where the app is reached: LIEN_BASE_URL, else the root of the address in the visitor's
-    browser (built right at the root, which has no trailing "/", and on a sub-page)."""
-    configured = config.base_url()
-    if configured:
-        return configured
-    seen = st.context.url
-    return filters.app_root(seen, SUB_PAGES) if seen else "http://localhost:8501/"
-
-
 def take_away(
     sites: pd.DataFrame, chosen: Filters, origin: tuple[float, float] | None, lang: str, key: str
 ) -> None:
     """The view to take along: an A4 handout (PDF) and a map file that works with no network."""
-    url = filters.share_url(_base_url(), chosen)
+    url = filters.share_url(base_url(), chosen)
     left, right = st.columns(2)
     download(
         left,

@@ -28,11 +28,14 @@ class PageInfo:
     icon: str
 
 
+# The coverage page's address under the app's root (a download's link reopens a view there).
+COVERAGE_PATH = "Couverture_Dekking_Coverage"
+
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/0_Carte_Kaart_Map.py", "", N_("page_map"), ":material/map:"),
     PageInfo(
         "pages/1_Couverture_Dekking_Coverage.py",
-        "Couverture_Dekking_Coverage",
+        COVERAGE_PATH,
         N_("page_coverage"),
         ":material/bar_chart:",
     ),

@@ -80,6 +80,49 @@ def test_unknown_audience_and_language_codes() -> None:
     assert "'xx'" in _only(problems, 3, "languages").message
 
 
+def test_a_problem_in_an_optional_value_keeps_the_site_without_it() -> None:
+    rows = _rows()
+    rows[0]["audiences"] = "refugees;aliens"
+    rows[1]["languages"] = "fr;xx"
+    rows[2]["email"] = "someone@"
+    rows[3]["source_date"] = "2016-13"
+    rows[4]["services"] = "housing;houseing"
+    result = read_directory(_csv(rows))
+    assert result.rejected_rows == [] and len(result.frame) == len(rows)
+    assert {(p.row, p.field) for p in result.problems} == {
+        (2, "audiences"),
+        (3, "languages"),
+        (4, "email"),
+        (5, "source_date"),
+        (6, "services"),
+    }
+    assert all(p.kept for p in result.problems)
+    frame = result.frame.set_index("row")
+    assert frame.at[2, "audiences"] == "refugees"
+    assert frame.at[3, "languages"] == "fr"
+    assert frame.at[4, "email"] == ""
+    assert frame.at[5, "source_date"] == ""
+    assert frame.at[6, "services"] == "housing"
+    # A code Lien's own schema misspells gets a suggestion, in the page's language.
+    houseing = next(p for p in result.problems if p.field == "services")
+    assert houseing.text("en") == (
+        "unknown service code 'houseing' — did you mean Housing (housing)?"
+        "; value left out, row kept"
+    )
+    shared = directory.load_shared(str(ORGANISATIONS_CSV))
+    assert shared.warned == 0 and shared.hidden == 0
+
+
+def test_a_row_that_cannot_be_shown_is_set_aside() -> None:
+    rows = _rows()
+    rows[0]["services"] = "houseing"  # no service left
+    rows[1]["organisation"] = ""
+    rows[2]["latitude"], rows[2]["longitude"] = "48.8566", "2.3522"
+    result = read_directory(_csv(rows))
+    assert result.rejected_rows == [2, 3, 4]
+    assert not any(p.kept for p in result.problems)
+
+
 def test_non_belgian_postcode() -> None:
     rows = _rows()
     rows[14]["postcode"] = "75001"

@@ -12,11 +12,15 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
+from lien import taxonomy
 from lien.config import ROOT  # noqa: E402
 from lien.ingest import mapping, tabular, upload
 from lien.outputs import export
 from lien.problems import DirectoryError, Problem
 from lien.render import sites_layer
+from tests.support.everyday import HEADER as EVERYDAY_HEADER
+from tests.support.everyday import ROWS as EVERYDAY_ROWS
+from tests.support.everyday import everyday_csv
 from tests.support.markdown import shown as rendered
 
 APP = str(ROOT / "app.py")
@@ -264,15 +268,97 @@ def test_a_file_in_lien_schema_maps_onto_itself() -> None:
 # --- values -----------------------------------------------------------------------------------
 
 
-def test_unknown_service() -> None:
-    result = _read(_bytes(_with(1, "Services", "Logment")))
-    assert _only(result, 3, "services").message == "unknown service code 'Logment'"
+def test_a_row_without_a_known_service_is_set_aside() -> None:
+    result = _read(_bytes(_with(1, "Services", "Téléportation")))
+    assert _only(result, 3, "services").message == "unknown service code 'Téléportation'"
     assert _kept(result) == [GOOD[0][0], GOOD[2][0]]
+
+
+def test_a_close_spelling_is_the_service() -> None:
+    result = _read(_bytes(_with(1, "Services", "Logment")))
+    assert result.problems == []
+    assert result.frame.iloc[1]["services"] == "housing"
+
+
+def test_an_unknown_service_beside_a_known_one_is_left_out_and_the_row_kept() -> None:
+    result = _read(_bytes(_with(1, "Services", "Juridische hulp; Téléportation")))
+    found = _only(result, 3, "services")
+    assert found.kept and found.message == (
+        "unknown service code 'Téléportation'; value left out, row kept"
+    )
+    assert _kept(result) == [r[0] for r in GOOD] and result.warned == 1
+    assert result.frame.iloc[1]["services"] == "legal_aid"
+    assert len(result.rejected) == 0
+
+
+def test_a_label_near_but_not_close_enough_gets_a_did_you_mean() -> None:
+    result = _read(_bytes(_with(1, "Services", "Hébergement")))
+    found = _only(result, 3, "services")
+    assert not found.kept and len(result.frame) == 2  # no service left: set aside
+    assert found.text("en") == (
+        "unknown service code 'Hébergement' — did you mean Citizen hosting (hosting)?"
+    )
+    assert found.text("fr").endswith("— vouliez-vous dire Hébergement chez l'habitant (hosting) ?")
+    assert found.text("nl").endswith("— bedoelde u Opvang bij burgers (hosting)?")
 
 
 def test_service_labels_in_any_language_become_codes() -> None:
     result = _read(_bytes())
     assert list(result.frame["services"]) == ["housing", "legal_aid", "legal_aid;information"]
+
+
+def test_a_coordinators_everyday_file_keeps_all_its_rows() -> None:
+    """15 rows in Windows-1252 with ';' and the labels people write: none is set aside."""
+    result = upload.check_upload(everyday_csv(), "reseau.csv")
+    assert isinstance(result, upload.Upload)
+    assert result.rows_read == len(result.frame) == 15 and len(result.rejected) == 0
+    assert list(result.problems) == [] and result.warned == 0
+    assert result.mapping["audiences"] == "Public" and result.mapping["city"] == "Commune"
+    by_name = result.frame.set_index("organisation")
+    every = ";".join(taxonomy.audiences().codes)
+    assert by_name.at["Maison d'accueil Exemple", "audiences"] == "refugees"  # "Réfugiés"
+    assert by_name.at["Vluchtelingenhuis Voorbeeld", "audiences"] == "refugees"
+    assert by_name.at["Tuteurs Exemple", "audiences"] == "unaccompanied_minors"
+    assert by_name.at["Tuteurs Exemple", "services"] == "minors"  # "Tutelle des mineurs"
+    assert by_name.at["Parrainage Exemple", "audiences"] == every  # "Tout public"
+    assert by_name.at["Parrainage Exemple", "services"] == "mentoring"
+    assert by_name.at["Culture Exemple", "services"] == "culture"  # "Activités culturelles"
+    assert by_name.at["Sans-papiers Exemple", "audiences"] == "undocumented"
+    assert result.frame["latitude"].notna().all()
+
+
+def test_an_unknown_audience_is_reported_and_left_out_and_its_row_kept() -> None:
+    rows = list(EVERYDAY_ROWS)
+    rows[0] = rows[0].replace(";Réfugiés;", ";Réfugiés, Martiens;")
+    rows[1] = rows[1].replace(";Demandeurs d'asile;", ";Marsiens;")
+    data = ("\r\n".join((EVERYDAY_HEADER, *rows)) + "\r\n").encode("cp1252")
+    result = upload.check_upload(data, "reseau.csv")
+    assert isinstance(result, upload.Upload)
+    assert len(result.frame) == 15 and len(result.rejected) == 0 and result.warned == 2
+    assert [(p.row, p.field, p.code, p.kept) for p in result.problems] == [
+        (2, "audiences", "unknown_audience", True),
+        (3, "audiences", "unknown_audience", True),
+    ]
+    assert list(result.frame["audiences"][:2]) == ["refugees", ""]
+    found = result.problems[0]
+    assert found.text("fr") == (
+        "code de public inconnu 'Martiens' ; valeur laissée de côté, ligne gardée"
+    )
+    assert found.text("nl") == "onbekende doelgroepcode 'Martiens'; waarde weggelaten, rij behouden"
+    assert found.text("en") == "unknown audience code 'Martiens'; value left out, row kept"
+    # The cleaned download is a valid directory with the value gone.
+    cleaned = export.to_csv(upload.cleaned(result.frame))
+    assert "Martiens" not in cleaned.decode("utf-8-sig")
+
+
+def test_a_near_audience_is_suggested() -> None:
+    rows = list(EVERYDAY_ROWS)
+    rows[0] = rows[0].replace(";Réfugiés;", ";Réfugiés politiques;")
+    data = ("\r\n".join((EVERYDAY_HEADER, *rows)) + "\r\n").encode("cp1252")
+    result = upload.check_upload(data, "reseau.csv")
+    assert isinstance(result, upload.Upload)
+    (found,) = result.problems
+    assert found.kept and "did you mean" in found.text("en") and "(refugees)" in found.text("en")
 
 
 def test_non_belgian_postcode() -> None:
@@ -323,14 +409,18 @@ def test_duplicate_sites() -> None:
     assert _kept(result) == [r[0] for r in GOOD]
 
 
-@pytest.mark.parametrize(
-    "column, field, length, limit",
-    [("Description", "description", 6000, 5000), ("Nom", "organisation", 501, 500)],
-)
-def test_very_long_text(column: str, field: str, length: int, limit: int) -> None:
-    result = _read(_bytes(_with(2, column, "a" * length)))
-    assert _only(result, 4, field).message == f"{length} characters; at most {limit}"
+def test_very_long_text_in_a_required_field_sets_the_row_aside() -> None:
+    result = _read(_bytes(_with(2, "Nom", "a" * 501)))
+    assert _only(result, 4, "organisation").message == "501 characters; at most 500"
     assert len(result.frame) == 2
+
+
+def test_very_long_text_in_an_optional_field_is_left_out() -> None:
+    result = _read(_bytes(_with(2, "Description", "a" * 6000)))
+    found = _only(result, 4, "description")
+    assert found.kept
+    assert found.message == "6000 characters; at most 5000; value left out, row kept"
+    assert len(result.frame) == 3 and result.frame.iloc[2]["description"] == ""
 
 
 def test_only_whitespace_in_a_required_field() -> None:
@@ -389,8 +479,11 @@ def test_javascript_url_is_refused() -> None:
     result = _read(_bytes(_with(0, "Site web", "javascript:alert(document.cookie)")))
     assert _only(result, 2, "website").message == (
         "'javascript:alert(document.cookie)' is not a web address (http or https)"
+        "; value left out, row kept"
     )
-    assert len(result.frame) == 2
+    # The row is shown, without the address that is not one.
+    assert len(result.frame) == 3 and result.frame.iloc[0]["website"] == ""
+    assert "javascript" not in upload.cleaned(result.frame).to_csv()
 
 
 @pytest.mark.parametrize(
@@ -414,7 +507,10 @@ def test_spreadsheet_formulas_are_neutralised_in_every_download(value: str) -> N
 
 def test_formula_in_a_phone_number_is_refused() -> None:
     result = _read(_bytes(_with(0, "Téléphone", "+cmd|' /C calc'!A0")))
-    assert _only(result, 2, "phone").message == "\"+cmd|' /C calc'!A0\" is not a phone number"
+    assert _only(result, 2, "phone").message == (
+        "\"+cmd|' /C calc'!A0\" is not a phone number; value left out, row kept"
+    )
+    assert result.frame.iloc[0]["phone"] == ""
 
 
 def test_rejected_rows_download_keeps_the_row_and_neutralises_it() -> None:
@@ -463,7 +559,7 @@ def test_data_page_refuses_unreadable_files_plainly(data: bytes, name: str, show
 def test_data_page_lists_problems_with_row_and_field_and_keeps_good_rows() -> None:
     at = _data_page(_bytes(_with(1, "Code postal", "75001")), "reseau.csv")
     assert not at.exception
-    assert [m.value for m in at.metric] == ["3", "2", "1", "1"]
+    assert [m.value for m in at.metric] == ["3", "2", "0", "1", "1"]
     report = at.dataframe[0].value  # the problems come before the preview table
     assert report.iloc[0].tolist() == [3, "postcode", "'75001' n'est pas un code postal belge"]
 

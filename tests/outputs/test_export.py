@@ -16,9 +16,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from lien import filters, taxonomy
 from lien.config import ROOT
+from lien.filters import Filters
+from lien.i18n import t
 from lien.ingest.directory import load_directory
-from lien.outputs import export
+from lien.outputs import about, export
 from lien.outputs.export import (
     EXPORT_COLUMNS,
     export_columns,
@@ -394,3 +397,171 @@ def test_export_does_not_import_streamlit() -> None:
     assert result.stdout.strip() == "False"
     assert "streamlit" not in (ROOT / "lien" / "outputs" / "export.py").read_text(encoding="utf-8")
     assert export.__doc__
+
+
+# --- what a download is: about lines, sheet and member; labels beside the codes ----------------
+
+HOSTILE_Q = '=HYPERLINK("http://evil","x"); @SUM(1)'
+DAY = date(2026, 11, 30)
+
+
+def _about(real: pd.DataFrame, lang: str = "fr", **kwargs: object) -> about.About:
+    chosen = Filters(
+        services=("housing", "legal_aid"),
+        provinces=("04000",),
+        q="seso",
+        near=HOSTILE_Q,
+        national=False,
+        lang=lang,
+    )
+    view = filters.apply(real, chosen)
+    url = filters.share_url("https://lien.example.be/", chosen)
+    return about.describe(lang, "Sites", view, chosen, url, today=DAY, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", ["Service : Logement, Aide juridique", "Province ou région : Bruxelles", "non"]),
+        ("nl", ["Huisvesting, Juridische hulp", "Brussel", "nee"]),
+        ("en", ["Housing, Legal aid", "Brussels", "no"]),
+    ],
+)
+def test_about_says_the_filters_link_date_and_sources(
+    real: pd.DataFrame, lang: str, words: list[str]
+) -> None:
+    facts = {key: value for key, _, value in _about(real, lang).lines}
+    assert list(facts) == [
+        "what",
+        "filters",
+        "view",
+        "date",
+        "sources",
+        "source_dates",
+        "warning",
+    ]
+    for word in words:
+        assert word in facts["filters"], (word, facts["filters"])
+    assert "=HYPERLINK" in facts["filters"]  # as typed; the writers defend it
+    assert facts["view"].startswith("https://lien.example.be/?service=housing%2Clegal_aid")
+    assert "national=0" in facts["view"]
+    assert (f"lang={lang}" in facts["view"]) == (lang != "fr")  # French is the default
+    assert facts["date"] == "2026-11-30"
+    # SESO's seat and Point Info: the brochure and SESO's undated projects.
+    assert "2016" in facts["sources"] and "SESO" in facts["sources"]
+    assert facts["source_dates"] == t("undated", lang)
+    assert "2016" in facts["warning"]
+    with_service = {k: v for k, _, v in _about(real, lang, service="housing").lines}
+    assert with_service["service"].endswith("(housing)")
+
+
+def test_no_filter_is_said(real: pd.DataFrame) -> None:
+    facts = dict(
+        (k, v) for k, _, v in about.describe("en", "Sites", real, Filters(lang="en")).lines
+    )
+    assert facts["filters"] == "none: the whole directory"
+    assert facts["view"] == "?lang=en"
+
+
+def _csv_lines(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_opens_with_what_it_is_then_the_table(real: pd.DataFrame) -> None:
+    facts = _about(real)
+    data = to_csv(real, facts, "fr")
+    lines = _csv_lines(data)
+    assert lines[0][0] == export.ABOUT_MARKER
+    start = int(re.search(r"ligne (\d+)", lines[0][1]).group(1))  # type: ignore[union-attr]
+    assert [row[0] for row in lines[1 : len(facts.lines) + 1]] == [
+        label for _, label, _ in facts.lines
+    ]
+    assert lines[start - 2] == []  # a blank line before the table
+    header = lines[start - 1]
+    assert header[:3] == ["site_id", "org_id", "organisation"]
+    # A program reads the table by skipping the lines the first one counts.
+    table = pd.read_csv(io.BytesIO(data), skiprows=start - 1, dtype=str, keep_default_na=False)
+    assert len(table) == len(real) and list(table["site_id"]) == list(real["site_id"])
+
+
+def test_about_lines_run_no_formula(real: pd.DataFrame) -> None:
+    lines = _csv_lines(to_csv(real, _about(real), "fr"))
+    cells = [cell for row in lines for cell in row]
+    assert not any(cell.lstrip().startswith(export.FORMULA_TRIGGERS) for cell in cells)
+    filters_cell = next(row[1] for row in lines if row and row[0] == "Filtres")
+    # Excel splits a Belgian CSV at ';': the part after it is defended too.
+    assert ";' @SUM(1)" in filters_cell
+    book = load_workbook(io.BytesIO(to_xlsx(real, _about(real), "fr")))
+    values = [c.value for row in book["about"].iter_rows() for c in row if c.value]
+    assert not any(str(v).lstrip().startswith(("=", "@", "+", "-")) for v in values)
+    assert all(c.data_type == "s" for row in book["about"].iter_rows() for c in row if c.value)
+
+
+def test_lien_reads_its_own_download_back(real: pd.DataFrame) -> None:
+    from lien.ingest.directory import read_directory
+
+    # A "+32" phone gets the spreadsheet apostrophe in any CSV download: left out of this one.
+    sites = real[~real["phone"].str.startswith("+")][list(EXPORT_COLUMNS[:23])]
+    result = read_directory(to_csv(sites, _about(real)))
+    assert not result.problems and list(result.frame["site_id"]) == list(sites["site_id"])
+    # Rows keep their line in the file: the header is after the about lines.
+    header_line = len(_about(real).lines) + 3
+    assert list(result.frame["row"]) == list(range(header_line + 1, header_line + 1 + len(sites)))
+
+
+def test_a_file_that_only_starts_like_one_is_read_as_it_is() -> None:
+    from lien.ingest import tabular
+
+    text = f"{export.ABOUT_MARKER},x\nNom,Services\nMaison,Logement\n"
+    table = tabular.read_bytes(text.encode(), "odd.csv")
+    assert list(table.frame.columns)[1:] == [export.ABOUT_MARKER, "x"]
+
+
+def test_xlsx_about_sheet_lists_the_facts(real: pd.DataFrame) -> None:
+    facts = _about(real, "nl")
+    book = load_workbook(io.BytesIO(to_xlsx(real, facts, "nl")))
+    assert book.sheetnames == ["sites", "about"]
+    rows = [[c.value for c in row] for row in book["about"].iter_rows()]
+    assert [r[0] for r in rows] == [label for _, label, _ in facts.lines]
+    assert rows[1][1].startswith("'") is False and "Huisvesting" in rows[1][1]
+    assert book["about"]["A1"].font.bold
+
+
+def test_geojson_says_what_it_is_in_a_foreign_member(real: pd.DataFrame) -> None:
+    facts = _about(real, "en")
+    collection = json.loads(to_geojson(real, facts, "en"))
+    assert collection["about"]["lang"] == "en"
+    assert collection["about"]["filters"] == dict((k, v) for k, _, v in facts.lines)["filters"]
+    assert collection["about"]["date"] == "2026-11-30"
+    # GeoJSON is data: the keyword is kept as typed, not defended.
+    assert HOSTILE_Q in collection["about"]["filters"]
+    assert set(collection) == {"type", "features", "unlocated", "about"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("fr", "Logement"), ("nl", "Huisvesting"), ("en", "Housing")]
+)
+def test_labels_stand_beside_the_codes(real: pd.DataFrame, lang: str, label: str) -> None:
+    rows = _csv_rows(to_csv(real, lang=lang))
+    header = list(rows[0])
+    for column in ("services", "audiences", "languages"):
+        assert header.index(f"{column}_label") == header.index(column) + 1
+    housing = next(r for r in rows if r["services"].split(";")[0] == "housing")
+    assert housing["services_label"].split(";")[0] == label
+    csp = next(r for r in rows if r["site_id"] == "csp-bruxelles")
+    assert csp["languages"] == "fr;nl" and csp["languages_label"].count(";") == 1
+    feature = json.loads(to_geojson(real, lang=lang))["features"][0]["properties"]
+    assert feature["services_label"] == ";".join(
+        taxonomy.services().label(c, lang) for c in feature["services"].split(";")
+    )
+    book = load_workbook(io.BytesIO(to_xlsx(real, lang=lang)))
+    assert "services_label" in [c.value for c in book["sites"][1]]
+
+
+def test_table_csv_of_a_coverage_table_says_its_service(real: pd.DataFrame) -> None:
+    table = pd.DataFrame({"municipality": ["Namur"], "distance_km": [1.5]})
+    facts = _about(real, "fr", service="housing")
+    lines = _csv_lines(export.table_csv(table, facts))
+    service = next(row for row in lines if row and row[0] == "Service")
+    assert service[1] == "Logement (housing)"
+    assert lines[-2:] == [["municipality", "distance_km"], ["Namur", "1.50"]]

@@ -8,6 +8,8 @@ import io
 import json
 import uuid
 import zipfile
+from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -20,12 +22,14 @@ from lien.ingest.directory import check, complete, read_directory
 from lien.outputs import hsds as hsds_out
 from lien.problems import DirectoryError
 from lien.schema import SCHEMA_COLUMNS
+from tests.conftest import require_hsds_datapackage
 
 COLUMNS = list(SCHEMA_COLUMNS)
 # HSDS 3.0 required and tabular_required fields (schema/compiled/tabular.json of the 3.0 spec),
 # written out here rather than taken from lien.hsds, so the test checks the module.
 HSDS_30_REQUIRED: dict[str, tuple[str, ...]] = {
     "organizations.csv": ("id", "name", "description"),
+    "programs.csv": ("id", "organization_id", "name", "description"),
     "services.csv": ("id", "organization_id", "name", "status"),
     "locations.csv": ("id", "location_type"),
     "service_at_location.csv": ("id", "service_id", "location_id"),
@@ -46,12 +50,7 @@ HSDS_30_REQUIRED: dict[str, tuple[str, ...]] = {
     "taxonomy_terms.csv": ("id", "name", "description"),
     "attributes.csv": ("id", "link_id", "taxonomy_term_id", "link_entity"),
 }
-# Left empty, by design, when the directory does not give them (Lien invents no street).
-MAY_BE_EMPTY = {
-    ("addresses.csv", "address_1"),
-    ("addresses.csv", "postal_code"),
-    ("addresses.csv", "state_province"),
-}
+V1 = Path(__file__).parent / "hsds_v1"
 
 
 @pytest.fixture(scope="module")
@@ -131,15 +130,14 @@ def test_round_trip_of_the_real_directory(real: pd.DataFrame) -> None:
     _assert_same(_round_trip(real), real)
 
 
-@pytest.mark.parametrize(
-    "pick",
-    [
-        lambda f: f[f["org_id"].isin(["seso", "apd", "we-can-help", "cire"])],
-        lambda f: f[f["precision"] == "locality"].iloc[::-1],
-        lambda f: f.iloc[[5]],
-    ],
-    ids=["some-orgs", "reversed-localities", "one-national-site"],
-)
+VIEWS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "some-orgs": lambda f: f[f["org_id"].isin(["seso", "apd", "we-can-help", "cire"])],
+    "reversed-localities": lambda f: f[f["precision"] == "locality"].iloc[::-1],
+    "one-national-site": lambda f: f[f["precision"] == "national"].iloc[[0]],
+}
+
+
+@pytest.mark.parametrize("pick", list(VIEWS.values()), ids=list(VIEWS))
 def test_round_trip_of_a_filtered_view(real: pd.DataFrame, pick) -> None:
     view = pick(real)
     _assert_same(_round_trip(view), view)
@@ -221,6 +219,7 @@ def test_datapackage_lists_every_file_with_its_fields(real: pd.DataFrame) -> Non
     assert sorted(paths) == sorted(n for n in files if n != "datapackage.json")
     for needed in (
         "organizations.csv",
+        "programs.csv",
         "services.csv",
         "locations.csv",
         "addresses.csv",
@@ -238,7 +237,7 @@ def test_datapackage_lists_every_file_with_its_fields(real: pd.DataFrame) -> Non
         fields = resource["schema"]["fields"]
         header = next(csv.reader(io.StringIO(files[resource["path"]].decode("utf-8"))))
         assert header == [f["name"] for f in fields], resource["path"]
-        assert all(f["type"] in ("string", "number") for f in fields)
+        assert all(f["type"] in ("string", "number", "date", "datetime", "time") for f in fields)
         assert resource["schema"]["primaryKey"] == "id"
         for key in resource["schema"].get("foreignKeys", []):
             assert key["reference"]["resource"] in names and key["fields"] in header
@@ -271,8 +270,7 @@ def test_hsds_required_fields_are_there_and_filled(tricky: pd.DataFrame) -> None
         rows = _table(data, name)
         for field in required:
             assert field in header, (name, field)
-            if (name, field) not in MAY_BE_EMPTY:
-                assert all(row[field] for row in rows), (name, field)
+            assert all(row[field] for row in rows), (name, field)
     assert {r["status"] for r in _table(data, "services.csv")} == {"active"}
     locations = _table(data, "locations.csv")
     assert {r["location_type"] for r in locations} == {"physical", "virtual"}
@@ -282,20 +280,159 @@ def test_hsds_required_fields_are_there_and_filled(tricky: pd.DataFrame) -> None
     codes = [r["code"] for r in _table(data, "taxonomy_terms.csv")]
     assert len(codes) == len(set(codes))  # taxonomy_term.code is unique in HSDS
     for row in _table(data, "attributes.csv"):
-        assert row["link_entity"] in ("service", "organization", "location")
+        assert row["link_entity"] in ("service", "organization", "location", "taxonomy_term")
 
 
-def test_addresses_are_empty_only_where_the_directory_is(tricky: pd.DataFrame) -> None:
+def test_only_full_places_are_addresses(tricky: pd.DataFrame) -> None:
+    """HSDS needs a street and a postcode: a town-only place is said by its location instead."""
     data = hsds_out.export_zip(tricky)
     by_location = {r["location_id"]: r for r in _table(data, "addresses.csv")}
-    located = tricky[tricky["precision"].isin(["address", "postcode", "locality"])]
-    assert len(by_location) == len(located)
-    for _, site in located.iterrows():
-        address = by_location[openreferral.hsds_id("location", site["site_id"])]
-        assert address["address_1"] == site["address"]
-        assert address["postal_code"] == site["postcode"]
-        assert address["city"] == site["city"]
-        assert address["state_province"] == site["province"] != ""
+    locations = {r["id"]: r for r in _table(data, "locations.csv")}
+    terms = {r["id"]: r["code"] for r in _table(data, "taxonomy_terms.csv")}
+    values = {
+        (a["link_id"], terms[a["taxonomy_term_id"]]): a["value"]
+        for a in _table(data, "attributes.csv")
+    }
+    placed = tricky[tricky["precision"].isin(["address", "postcode", "locality"])]
+    full = placed[(placed["address"] != "") & (placed["postcode"] != "")]
+    assert 0 < len(full) < len(placed)
+    assert len(by_location) == len(full)
+    for _, site in placed.iterrows():
+        location_id = openreferral.hsds_id("location", site["site_id"])
+        if site["site_id"] in set(full["site_id"]):
+            address = by_location[location_id]
+            assert address["address_1"] == site["address"]
+            assert address["postal_code"] == site["postcode"]
+            assert address["city"] == site["city"]
+            assert address["state_province"] == site["province"] != ""
+            assert locations[location_id]["description"] == ""
+            continue
+        assert location_id not in by_location
+        # People read the place in the description; Lien reads its parts in the attributes.
+        assert site["city"] in locations[location_id]["description"]
+        for field in ("address", "postcode", "city"):
+            assert values.get((location_id, f"lien:{field}"), "") == site[field], field
+
+
+def test_term_labels_are_attributes_in_french_and_dutch(real: pd.DataFrame) -> None:
+    data = hsds_out.export_zip(real)
+    header = next(csv.reader(io.StringIO(_files(data)["taxonomy_terms.csv"].decode("utf-8"))))
+    assert header == list(openreferral.TABLES["taxonomy_term"][1])
+    assert not any(name.startswith("lien_") for name in header)
+    terms = {r["id"]: r for r in _table(data, "taxonomy_terms.csv")}
+    housing = terms[openreferral.term_id("services", "housing")]
+    assert (housing["name"], housing["language"]) == ("Housing", "en")
+    labels = {
+        terms[a["taxonomy_term_id"]]["code"]: a["value"]
+        for a in _table(data, "attributes.csv")
+        if a["link_id"] == housing["id"]
+    }
+    assert labels == {"lien:label_fr": "Logement", "lien:label_nl": "Huisvesting"}
+    linked = [a for a in _table(data, "attributes.csv") if a["link_id"] == housing["id"]]
+    assert {a["link_entity"] for a in linked} == {"taxonomy_term"}
+
+
+def test_programs_table_is_shipped_empty_for_the_foreign_key(real: pd.DataFrame) -> None:
+    data = hsds_out.export_zip(real)
+    assert _table(data, "programs.csv") == []
+    header = next(csv.reader(io.StringIO(_files(data)["programs.csv"].decode("utf-8"))))
+    assert header == ["id", "organization_id", "name", "alternate_name", "description"]
+    assert {r["program_id"] for r in _table(data, "services.csv")} == {""}
+
+
+# --- (4b) against the standard's own tabular description ---------------------------------------
+
+
+def _official() -> dict:
+    return json.loads(require_hsds_datapackage().read_text(encoding="utf-8"))
+
+
+def _frictionless_errors(data: bytes, folder: Path) -> list[str]:
+    """Frictionless's errors for an export checked against the official HSDS 3.0 description,
+    cut to the tables the export ships (their files side by side, as in the zip)."""
+    import frictionless
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive.extractall(folder)
+    descriptor = _official()
+    descriptor["resources"] = [r for r in descriptor["resources"] if (folder / r["path"]).exists()]
+    path = folder / "official-datapackage.json"
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    report = frictionless.validate(str(path))
+    errors = [f"package: {e.message}" for e in report.errors]
+    errors += [f"{task.name}: {e.message}" for task in report.tasks for e in task.errors]
+    assert report.valid == (not errors)
+    return errors
+
+
+@pytest.mark.parametrize("pick", [lambda f: f, *VIEWS.values()], ids=["seeds", *VIEWS])
+def test_exports_validate_against_the_official_hsds_description(
+    real: pd.DataFrame, pick, tmp_path: Path
+) -> None:
+    data = hsds_out.export_zip(pick(real))
+    assert _frictionless_errors(data, tmp_path) == []
+
+
+def test_edge_values_validate_against_the_official_hsds_description(
+    tricky: pd.DataFrame, tmp_path: Path
+) -> None:
+    raw = tricky[COLUMNS].copy()  # and as read, before the loader placed it
+    assert _frictionless_errors(hsds_out.export_zip(tricky), tmp_path / "located") == []
+    assert _frictionless_errors(hsds_out.export_zip(raw), tmp_path / "as-read") == []
+
+
+def test_frictionless_sees_what_was_wrong_before(tmp_path: Path) -> None:
+    """The check finds the problems the earlier export had, so its silence means something."""
+    errors = _frictionless_errors(_zip_folder(V1 / "package"), tmp_path)
+    assert any("address_1" in e and "required" in e for e in errors)
+    assert any("lien_label_fr" in e for e in errors)
+    assert any('"program" does not exist' in e for e in errors)
+
+
+def test_datapackage_matches_the_official_description(real: pd.DataFrame) -> None:
+    ours = json.loads(_files(hsds_out.export_zip(real))["datapackage.json"])
+    official = {r["name"]: r for r in _official()["resources"]}
+    assert ours["profile"] == "tabular-data-package"
+    assert ours["hsds_version"] == _official()["version"]
+    shipped = {r["name"] for r in ours["resources"]}
+    for resource in ours["resources"]:
+        theirs = official[resource["name"]]
+        assert resource["path"] == theirs["path"]
+        assert resource["profile"] == theirs["profile"]
+        keep = ("name", "type", "format", "constraints")
+        assert [{k: f[k] for k in keep if k in f} for f in resource["schema"]["fields"]] == [
+            {k: f[k] for k in keep if k in f} for f in theirs["schema"]["fields"]
+        ], resource["name"]
+        assert resource["schema"]["primaryKey"] == theirs["schema"]["primaryKey"]
+        assert resource["schema"].get("foreignKeys", []) == theirs["schema"].get(
+            "foreignKeys", []
+        ), resource["name"]
+        # Every table a foreign key points to is in the package.
+        for key in theirs["schema"].get("foreignKeys", []):
+            assert key["reference"]["resource"] in shipped, (resource["name"], key)
+
+
+# --- (4c) packages Lien exported before ---------------------------------------------------------
+
+
+def _zip_folder(folder: Path) -> bytes:
+    return _zip({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+
+
+def test_an_earlier_lien_export_still_imports_to_its_rows() -> None:
+    """Made by Lien before issue 14: label columns in taxonomy_terms.csv, address rows with an
+    empty street and postcode, no programs.csv (tests/outputs/hsds_v1/README.md)."""
+    package = V1 / "package"
+    terms = next(csv.reader(io.StringIO((package / "taxonomy_terms.csv").read_text("utf-8"))))
+    assert terms[-2:] == ["lien_label_fr", "lien_label_nl"]
+    addresses = list(csv.DictReader(io.StringIO((package / "addresses.csv").read_text("utf-8"))))
+    assert any(a["address_1"] == "" and a["city"] for a in addresses)
+    assert not (package / "programs.csv").exists()
+    expected = read_directory(V1 / "lien-rows.csv")
+    assert not expected.problems and len(expected.frame) == 7
+    result = check(complete(hsds_in.import_zip(_zip_folder(package))))
+    assert not result.problems, result.problems
+    _assert_same(result.frame, expected.frame)
 
 
 def test_geocoded_points_are_exported_and_flagged(real: pd.DataFrame) -> None:
@@ -371,6 +508,30 @@ def test_a_foreign_package_imports_into_valid_lien_rows() -> None:
         (3, "services", "unknown_service")
     ]
     assert "Underwater basket weaving" in result.problems[0].text("en")
+
+
+@pytest.mark.parametrize(
+    ("description", "place"),
+    [
+        ("Liège", ("", "", "Liège")),
+        ("1000 Bruxelles", ("", "1000", "Bruxelles")),
+        ("85 Rue Léon Théodor, Jette", ("85 Rue Léon Théodor", "", "Jette")),
+        ("Ground floor, ring twice", ("", "", "")),
+        ("Near Namur station", ("", "", "")),
+    ],
+)
+def test_a_location_without_address_is_placed_only_by_a_description_that_is_a_place(
+    description: str, place: tuple[str, str, str]
+) -> None:
+    files = {
+        **FOREIGN,
+        "locations.csv": f'id,location_type,name,description\nl1,physical,Here,"{description}"\n',
+        "addresses.csv": "id,location_id,address_1,city,postal_code,country,address_type\n",
+    }
+    frame = hsds_in.import_zip(_zip(files))
+    housing = frame[frame["site"] == "Housing help"].iloc[0]
+    assert (housing["address"], housing["postcode"], housing["city"]) == place
+    assert housing["description"] == "Aide au logement."
 
 
 def test_a_package_in_a_folder_and_with_a_datapackage_is_found(real: pd.DataFrame) -> None:

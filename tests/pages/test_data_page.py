@@ -12,6 +12,7 @@ from lien.config import ROOT  # noqa: E402
 from lien.ingest import directory, mapping, tabular, upload
 from lien.outputs import export
 from lien.outputs import hsds as hsds_out
+from lien.outputs.about import describe
 from tests.support.markdown import shown
 
 APP = str(ROOT / "app.py")
@@ -72,7 +73,7 @@ def test_columns_are_guessed_and_can_be_changed() -> None:
 
 def test_report_preview_and_counts() -> None:
     at = _on_data_page()
-    assert [m.value for m in at.metric] == ["4", "3", "1", "2"]
+    assert [m.value for m in at.metric] == ["4", "3", "0", "1", "2"]
     report = at.dataframe[0].value
     assert list(report.columns) == ["Rij", "Veld", "Probleem"]
     assert report.values.tolist() == [
@@ -100,7 +101,12 @@ def test_cleaned_download_is_a_directory_lien_loads() -> None:
     table = tabular.read_bytes(UPLOAD, "netwerk.csv")
     result = upload.process(table, mapping.guess_mapping(table.frame.columns), "netwerk.csv")
     cleaned = upload.cleaned(result.frame)
-    reloaded = directory.read_directory(export.to_csv(cleaned))
+    # As the page writes it: the lines saying what it is, then the table Lien reads back.
+    what = describe("nl", "Opgeschoond", result.frame)
+    data = export.to_csv(cleaned, what)
+    assert data.decode("utf-8-sig").startswith(export.ABOUT_MARKER)
+    assert "Let op" in data.decode("utf-8-sig")  # the warning about the sources' age
+    reloaded = directory.read_directory(data)
     assert reloaded.problems == []
     assert list(reloaded.frame["organisation"]) == [
         "Onthaal Gent",
@@ -213,7 +219,7 @@ def test_an_open_referral_package_is_imported_as_it_was_exported() -> None:
     at.file_uploader(key="upload_file").set_value(("lien-hsds.zip", package, "application/zip"))
     at.run()
     assert not at.exception
-    assert [m.value for m in at.metric] == [str(len(view))] * 2 + ["0", "0"]
+    assert [m.value for m in at.metric] == [str(len(view))] * 2 + ["0", "0", "0"]
     assert at.success[0].value == "Aucun problème : toutes les lignes sont gardées."
     at.button(key="upload_use").click().run()
     at.switch_page("app.py").run()

@@ -125,9 +125,12 @@ def test_national_toggle_hides_the_national_list() -> None:
 
 
 def _broken_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The seed directory with one unknown service code, in place of data/organisations.csv."""
+    """The seed directory with one site whose only service code is unknown (so it has nothing
+    to be shown for), in place of data/organisations.csv."""
     broken = tmp_path / "organisations.csv"
-    text = ORGANISATIONS_CSV.read_text(encoding="utf-8").replace("legal_aid;", "legal_aide;", 1)
+    text = ORGANISATIONS_CSV.read_text(encoding="utf-8")
+    assert ",detention_visits," in text
+    text = text.replace(",detention_visits,", ",detention_visit,", 1)
     broken.write_text(text, encoding="utf-8")
     monkeypatch.setattr(lien.config, "ORGANISATIONS_CSV", broken)
 
@@ -154,7 +157,10 @@ def test_strict_mode_refuses_the_whole_file(
     assert "a été refusé : 1 problème" in at.error[0].value
     problems = _table(at, 0)
     assert problems.iloc[0]["Champ"] == "services"
-    assert problems.iloc[0]["Problème"] == "code de service inconnu 'legal_aide'"
+    assert problems.iloc[0]["Problème"] == (
+        "code de service inconnu 'detention_visit'"
+        " — vouliez-vous dire Visites en centre fermé (detention_visits) ?"
+    )
 
 
 def _span(at: AppTest) -> float:

@@ -115,14 +115,20 @@ def _probes() -> dict[str, Callable[[str], Any]]:
         "markdown_literal": text.markdown_literal,
         "trailing_place": mapping.trailing_place,
         "to_schema": _mapping,
-        "vocabulary": taxonomy.services().code_for,
+        "vocabulary": lambda t: (
+            taxonomy.services().code_for(t),
+            taxonomy.audiences().codes_for(t),
+            taxonomy.services().suggest(t),
+            taxonomy.audiences().suggest(t),
+        ),
         "gazetteer_lookup": lambda t: _gazetteer().lookup(t),
         "gazetteer_parts": lambda t: _gazetteer().lookup_parts("", t),
         "find_postcode": lambda t: _gazetteer().find_postcode(t),
         "validate_city": _validate("city"),
         "validate_contacts": lambda t: [_validate(c)(t) for c in ("email", "website", "phone")],
         "validate_codes": lambda t: [
-            _validate(c)(t) for c in ("org_id", "source_date", "latitude", "languages")
+            _validate(c)(t)
+            for c in ("org_id", "source_date", "latitude", "languages", "services", "audiences")
         ],
         "filters": _filters,
         "urls": lambda t: (display.safe_url(t), display.tel_url(t)),

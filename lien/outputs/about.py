@@ -1,0 +1,95 @@
+"""What a download is: the view it holds (filters, as words and as the shareable URL), the service
+of a distance table, the date, the sources with their dates and the warning about their age, in
+the visitor's language. lien.outputs.export writes it into each file: lines above the table of a
+CSV, an "about" sheet of a workbook, a foreign member "about" of a GeoJSON file."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from lien import coverage, filters, taxonomy
+from lien.filters import CODES, FLAG, RADIUS, Filters
+from lien.geo.areas import area_label
+from lien.i18n import t
+
+__all__ = ["About", "describe", "filters_text"]
+
+
+@dataclass(frozen=True)
+class About:
+    """A download's description: (key, label, value) lines, the key stable for programs (the
+    GeoJSON member), the label and value in `lang` for people."""
+
+    lang: str
+    lines: tuple[tuple[str, str, str], ...]
+
+    def text(self) -> str:
+        """ "Label: value" lines."""
+        return "\n".join(f"{label}: {value}" for _, label, value in self.lines)
+
+    def as_json(self) -> dict[str, Any]:
+        """The lines by key, with the language of their values."""
+        return {"lang": self.lang, **{key: value for key, _, value in self.lines}}
+
+
+def _codes_text(spec: filters.Spec, codes: tuple[str, ...], lang: str) -> str:
+    if spec.param == "service":
+        return ", ".join(taxonomy.services().label(c, lang) for c in codes)
+    if spec.param == "audience":
+        return ", ".join(taxonomy.audiences().label(c, lang) for c in codes)
+    if spec.param == "province":
+        return ", ".join(area_label(c, lang) for c in codes)
+    return ", ".join(taxonomy.language_label(c, lang) for c in codes)
+
+
+def filters_text(chosen: Filters, lang: str) -> str:
+    """The filters that narrow a view, in words ("Service : Logement · Recherche : « seso »"),
+    or that none does."""
+    parts = []
+    for spec, value in filters.active(chosen):
+        if spec.kind == CODES:
+            shown = _codes_text(spec, value, lang)
+        elif spec.kind == FLAG:
+            shown = t("about_yes", lang) if value else t("about_no", lang)
+        elif spec.kind == RADIUS:
+            shown = f"{value:g} km"
+        else:
+            shown = f"« {value} »" if lang == "fr" else f"“{value}”"
+        parts.append(f"{t(spec.label, lang)}{' :' if lang == 'fr' else ':'} {shown}")
+    return " · ".join(parts) or t("about_no_filter", lang)
+
+
+def describe(
+    lang: str,
+    what: str,
+    sites: pd.DataFrame,
+    chosen: Filters | None = None,
+    url: str = "",
+    service: str = "",
+    today: datetime.date | None = None,
+) -> About:
+    """The description of a download of `what`, made from `sites` (the view it was drawn from),
+    the visitor's filters and the view's shareable `url` (or only its query), and the service of
+    a per-service table."""
+    lines: list[tuple[str, str, str]] = [("what", t("about_what", lang), what)]
+    if service:
+        label = taxonomy.services().label(service, lang)
+        lines.append(("service", t("about_service", lang), f"{label} ({service})"))
+    if chosen is not None:
+        lines.append(("filters", t("about_filters", lang), filters_text(chosen, lang)))
+        query = filters.share_url("", chosen)
+        lines.append(("view", t("about_view", lang), url or query or "—"))
+    day = today or datetime.date.today()
+    lines.append(("date", t("about_date", lang), day.isoformat()))
+    docs = coverage.source_documents(sites)
+    named = [t(coverage.KNOWN_SOURCES[d], lang) if d in coverage.KNOWN_SOURCES else d for d in docs]
+    dates, undated = coverage.source_dates(sites)
+    shown = [*dates, *([t("undated", lang)] if undated else [])]
+    lines.append(("sources", t("about_sources", lang), "; ".join(named) or "—"))
+    lines.append(("source_dates", t("m_dates", lang), ", ".join(shown) or "—"))
+    lines.append(("warning", t("about_warning", lang), t("source_warning", lang)))
+    return About(lang, tuple(lines))
