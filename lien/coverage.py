@@ -110,6 +110,14 @@ def gaps(table: pd.DataFrame) -> list[tuple[str, str]]:
     ]
 
 
+def missing(table: pd.DataFrame, service: str) -> list[str]:
+    """The areas (columns of a matrix, the national column aside) where `service` has no site."""
+    if service not in table.index:
+        return [c for c in table.columns if c != NATIONAL]
+    row = table.loc[service]
+    return [area for area in table.columns if area != NATIONAL and row[area] == 0]
+
+
 def municipality_points(gazetteer: Gazetteer | None = None) -> pd.DataFrame:
     """Belgium's 565 municipalities, each at the centroid of its main postcode."""
     gaz = gazetteer or default_gazetteer()

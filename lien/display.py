@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from lien import taxonomy
 from lien.filters import Counts
+from lien.geo.areas import area_label
+from lien.geo.gazetteer import Place, default_gazetteer
 from lien.geo.search import Found
 from lien.i18n import N_, number, t, tn
 from lien.schema import APPROXIMATE, precision_of, split_codes, text
@@ -174,6 +176,25 @@ def view_lines(counts: Counts, lang: str) -> tuple[str, str]:
     return shown, national
 
 
+def gap_sentence(service: str, areas: Sequence[str], lang: str) -> str:
+    """The planner's answer in a sentence: "No provider of “Housing” in: Hainaut, Namur." """
+    label = taxonomy.services().label(service, lang)
+    if not areas:
+        return t("gap_none", lang, service=label)
+    named = ", ".join(area_label(a, lang) for a in areas)
+    return t("gap_sentence", lang, service=label, areas=named)
+
+
+def place_label(place: Place, lang: str) -> str:
+    """A placed query for a reader of `lang`: "Luik (4000), Luik" in Dutch, where Place.label
+    says "Liège (4000), Province de Liège"."""
+    town = default_gazetteer().municipality_name(place.municipality_code, lang)
+    if town == place.municipality_code:  # not a municipality of the index: keep what was found
+        town = place.municipality
+    where = f"{town} ({place.postcode})" if place.postcode else town
+    return f"{where}, {area_label(place.province_code, lang)}" if place.province_code else where
+
+
 def near_message(
     found: Found,
     query: str,
@@ -189,7 +210,7 @@ def near_message(
         raise ValueError("near_message needs a placed query; say near_not_found instead")
     if found.coordinates:
         return t("near_coordinates", lang, place=name(found.matched or place.municipality))
-    label = name(place.label)
+    label = name(place_label(place, lang))
     if place.precision not in CENTRE_LABELS:
         return t("near_found", lang, place=label)
     centre = t(CENTRE_LABELS[place.precision], lang)

@@ -21,9 +21,10 @@ map_page.page_style()
 phone = common.is_phone()
 st.title(t("title", lang))
 map_page.near_bar(language_codes, lang, located_error, phone=phone)
+common.filter_chips(chosen, lang)
 common.directory_notice(shared, name, lang)
 origin = common.near_origin(chosen.near, lang)
-about = t("tagline", lang) + " " + t("source_warning", lang)
+about = t("tagline", lang) + " " + common.source_note(shared, name, lang)
 if not phone:
     st.caption(about)
 

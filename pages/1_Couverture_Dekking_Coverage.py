@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lien import coverage, filters, taxonomy
+from lien import coverage, filters
 from lien.i18n import t, tn
 from lien.render import charts, tables
 from lien.ui import common, coverage_page, state
@@ -20,16 +20,42 @@ coverage_page.print_style()
 st.title(t("coverage_title", lang))
 st.caption(t("coverage_intro", lang))
 common.directory_notice(shared, name, lang)
+here = coverage_page.near_here(chosen, lang)
+common.filter_chips(here, lang)
 
-sites = filters.apply(frame, chosen, common.near_origin(chosen.near, lang))
+origin = common.near_origin(here.near, lang) if here.near else None
+sites = filters.apply(frame, here, origin)
 figures = coverage.headline(sites)
-st.warning(t("old_source", lang))
+st.warning(t("old_source", lang) if shared is not None else common.source_note(None, name, lang))
 coverage_page.headline_metrics(figures, lang)
 if sites.empty:
     st.info(t("no_match", lang))
     st.stop()
 
-services = chosen.services or None
+# The planner's question first: for one service, where is there no provider, and who is farthest.
+service = coverage_page.service_choice(here, lang)
+coverage_page.gap_answer(sites, service, lang)
+distances = coverage.nearest_provider(sites, service, coverage_page.municipalities())
+if distances["distance_km"].isna().all():
+    st.info(t("no_provider", lang, service=coverage_page.service_label(service, lang)))
+else:
+    st.subheader(t("deserts_title", lang, service=coverage_page.service_label(service, lang)))
+    st.dataframe(
+        tables.distance_table(coverage.deserts(distances), lang), hide_index=True, key="deserts"
+    )
+    common.table_downloads(
+        tables.distance_table(distances, lang),
+        lang,
+        "lien-distances",
+        "distances",
+        t("download_distance_csv", lang),
+        t("download_distance_xlsx", lang),
+        "distance",
+        common.view_about(t("about_distances", lang), sites, here, COVERAGE_PATH, service),
+    )
+coverage_page.summary_download(sites, here, service, lang)
+
+services = here.services or None
 by_province = coverage.matrix(sites, "province", services)
 by_region = coverage.matrix(sites, "region", services)
 holes = coverage.gaps(by_province)
@@ -44,36 +70,12 @@ common.table_downloads(
     t("download_matrix_csv", lang),
     t("download_matrix_xlsx", lang),
     "matrix",
-    common.view_about(t("about_matrix", lang), sites, chosen, COVERAGE_PATH),
-)
-
-options = list(chosen.services) or taxonomy.services().codes
-service = st.selectbox(
-    t("chosen_service", lang),
-    options,
-    key="cov_service",
-    format_func=lambda c: taxonomy.services().label(c, lang),
+    common.view_about(t("about_matrix", lang), sites, here, COVERAGE_PATH),
 )
 counts = coverage.matrix(sites, "province", [service]).loc[service]
 st.plotly_chart(charts.choropleth(counts, lang, service), key="choropleth")
-distances = coverage.nearest_provider(sites, service, coverage_page.municipalities())
-if distances["distance_km"].isna().all():
-    st.info(t("no_provider", lang, service=taxonomy.services().label(service, lang)))
-else:
+if not distances["distance_km"].isna().all():
     st.plotly_chart(charts.distance_map(distances, lang, service), key="distance_map")
-    st.subheader(t("deserts_title", lang))
-    deserts = tables.distance_table(coverage.deserts(distances), lang)
-    st.dataframe(deserts, hide_index=True, key="deserts")
-    common.table_downloads(
-        tables.distance_table(distances, lang),
-        lang,
-        "lien-distances",
-        "distances",
-        t("download_distance_csv", lang),
-        t("download_distance_xlsx", lang),
-        "distance",
-        common.view_about(t("about_distances", lang), sites, chosen, COVERAGE_PATH, service),
-    )
 st.caption(t("per_capita_note", lang))
 
 coverage_page.funder_summary(figures, by_province, holes, lang)

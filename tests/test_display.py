@@ -121,27 +121,26 @@ def _quote(text: str) -> str:
         (
             "Charleroi",
             "en",
-            "Distances from Charleroi (6000), Province du Hainaut (commune centre)",
+            "Distances from Charleroi (6000), Hainaut (commune centre)",
         ),
         (
             "Charlerois",
             "en",
-            "“<Charlerois>” read as Charleroi: distances from Charleroi (6000), Province du Hainaut"
+            "“<Charlerois>” read as Charleroi: distances from Charleroi (6000), Hainaut"
             " (commune centre).",
         ),
         (
             "Bruxelles-Midi",
             "en",
             "Only “Bruxelles” was recognised in “<Bruxelles-Midi>”: distances from Bruxelles "
-            "(1000), Région de Bruxelles-Capitale (commune centre). Stations, streets and "
+            "/ Brussel (1000), Brussels-Capital Region (commune centre). Stations, streets and "
             "landmarks are not in the offline list of places: type the postcode (for example "
             "1060) or the commune.",
         ),
         (
             "1060",
             "fr",
-            "Distances depuis Saint-Gilles (1060), Région de Bruxelles-Capitale "
-            "(centre du code postal)",
+            "Distances depuis Saint-Gilles (1060), Bruxelles-Capitale (centre du code postal)",
         ),
         ("50.8355, 4.3445", "nl", "Afstanden vanaf uw locatie, bij Saint-Gilles."),
     ],

@@ -112,6 +112,17 @@ def area_options() -> list[str]:
     return [FLANDERS, WALLONIA, *PROVINCE_CODES]
 
 
+def local_name(fr: str, nl: str, region_code: str, lang: str) -> str:
+    """A municipality's name for a reader of `lang`: its French or its Dutch name (Luik, Bergen),
+    and for any other reader the name used on the spot: Dutch in Flanders, French in Wallonia,
+    both in Brussels ("Ixelles / Elsene"), as the street signs say."""
+    if lang == "fr" or (lang != "nl" and region_code == WALLONIA):
+        return fr
+    if lang == "nl" or region_code == FLANDERS or fr == nl:
+        return nl
+    return f"{fr} / {nl}"
+
+
 def area_label(code: str, lang: str) -> str:
     """A province's, a region's or the national column's name in `lang`."""
     if code == NATIONAL:

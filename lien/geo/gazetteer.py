@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from lien.geo.areas import local_name
 from lien.geo.distance import flat_km
 from lien.geo.gazetteer_index import TIER_ALTERNATE, ensure_index, index_path
 from lien.text import fold
@@ -80,6 +81,11 @@ class Gazetteer:
         """Read the index, building it first if needed."""
         with ensure_index(path).open(encoding="utf-8") as handle:
             return cls(json.load(handle))
+
+    def municipality_name(self, nis: str, lang: str) -> str:
+        """A municipality's name for a reader of `lang` (areas.local_name); the code if unknown."""
+        m = self.municipalities.get(nis)
+        return local_name(m["fr"], m["nl"], m["region"], lang) if m else nis
 
     def place(self, lat: float, lon: float, precision: str, postcode: str, nis: str) -> Place:
         """Assemble a Place with the names and codes of its municipality, province and region."""

@@ -13,7 +13,6 @@ import pandas as pd
 
 from lien import coverage, filters, taxonomy
 from lien.filters import CODES, FLAG, RADIUS, Filters
-from lien.geo.areas import area_label
 from lien.i18n import t
 
 __all__ = ["About", "describe", "filters_text"]
@@ -36,30 +35,20 @@ class About:
         return {"lang": self.lang, **{key: value for key, _, value in self.lines}}
 
 
-def _codes_text(spec: filters.Spec, codes: tuple[str, ...], lang: str) -> str:
-    if spec.param == "service":
-        return ", ".join(taxonomy.services().label(c, lang) for c in codes)
-    if spec.param == "audience":
-        return ", ".join(taxonomy.audiences().label(c, lang) for c in codes)
-    if spec.param == "province":
-        return ", ".join(area_label(c, lang) for c in codes)
-    return ", ".join(taxonomy.language_label(c, lang) for c in codes)
-
-
 def filters_text(chosen: Filters, lang: str) -> str:
     """The filters that narrow a view, in words ("Service : Logement · Recherche : « seso »"),
     or that none does."""
     parts = []
     for spec, value in filters.active(chosen):
         if spec.kind == CODES:
-            shown = _codes_text(spec, value, lang)
+            shown = ", ".join(filters.value_label(spec, c, lang) for c in value)
         elif spec.kind == FLAG:
             shown = t("about_yes", lang) if value else t("about_no", lang)
         elif spec.kind == RADIUS:
             shown = f"{value:g} km"
         else:
-            shown = f"« {value} »" if lang == "fr" else f"“{value}”"
-        parts.append(f"{t(spec.label, lang)}{' :' if lang == 'fr' else ':'} {shown}")
+            shown = filters.quoted(value, lang)
+        parts.append(filters.said(spec, shown, lang))
     return " · ".join(parts) or t("about_no_filter", lang)
 
 

@@ -1,32 +1,65 @@
-"""Plotly figures of the coverage page, translated and colour-blind safe (Cividis); no Streamlit."""
+"""Plotly figures of the coverage page, translated and colour-blind safe (count classes in
+ColorBrewer Blues, gaps in orange; Cividis for distances); no Streamlit."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
-import plotly.colors
 import plotly.graph_objects as go
 
 from lien import taxonomy
 from lien.geo.areas import NATIONAL, area_label, province_geojson, province_names
 from lien.i18n import t
 
-GAP_COLOUR = "#e6e6e6"
-# Zero is its own colour (a gap), every count above it follows Cividis.
+# Counts read in classes, not on a continuous scale where 1 and 4 look alike: a gap (0) in
+# orange, marked ✕, then ColorBrewer Blues, darker for more. Blue against orange stays apart
+# for every kind of colour-blindness.
+GAP_COLOUR = "#f4a261"
+CLASSES: tuple[tuple[int, str, str], ...] = (  # (lowest count, label, colour)
+    (0, "0", GAP_COLOUR),
+    (1, "1", "#c6dbef"),
+    (2, "2", "#6baed6"),
+    (3, "3–4", "#2171b5"),
+    (5, "5+", "#08306b"),
+)
+# Plotly colour scale of the classes, each a flat band over z = its index ± 0.5.
 _SCALE = [
-    [0.0, GAP_COLOUR],
-    [1e-6, plotly.colors.sequential.Cividis[0]],
-    *[
-        [(i + 1) / len(plotly.colors.sequential.Cividis), c]
-        for i, c in enumerate(plotly.colors.sequential.Cividis)
-    ],
+    stop
+    for i, (_, _, colour) in enumerate(CLASSES)
+    for stop in ([i / len(CLASSES), colour], [(i + 1) / len(CLASSES), colour])
 ]
+# Area names wrap at this many characters instead of being rotated and clipped.
+_WRAP = 12
+
+
+def count_class(value: int) -> int:
+    """The index in CLASSES of a count."""
+    return max(i for i, (lowest, _, _) in enumerate(CLASSES) if value >= lowest)
+
+
+def _colourbar(lang: str) -> dict:
+    """The classes' legend: one whole-number tick per class, 0 said to be a gap."""
+    labels = [label for _, label, _ in CLASSES]
+    gap = t("gap_word", lang)
+    labels[0] = f"0 ✕ {gap}"
+    return {
+        "title": {"text": t("sites_count", lang)},
+        "tickvals": list(range(len(CLASSES))),
+        "ticktext": labels,
+    }
+
+
+def _wrapped(label: str) -> str:
+    return "<br>".join(textwrap.wrap(label, _WRAP, break_on_hyphens=False)) or label
 
 
 def heatmap(table: pd.DataFrame, lang: str, title: str) -> go.Figure:
-    """Sites per service and area; empty cells are marked ✕ as gaps, not just left pale."""
+    """Sites per service and area in count classes; a gap is orange and marked ✕, the national
+    column (not an area) shows its count without being called a gap."""
     services = taxonomy.services()
     rows = [services.label(code, lang) for code in table.index]
-    columns = [area_label(code, lang) for code in table.columns]
+    columns = [_wrapped(area_label(code, lang)) for code in table.columns]
     values = table.to_numpy()
     text = [
         [
@@ -35,32 +68,33 @@ def heatmap(table: pd.DataFrame, lang: str, title: str) -> go.Figure:
         ]
         for row in values
     ]
-    top = max(int(values.max()), 1) if values.size else 1
+    classes = [[count_class(int(v)) for v in row] for row in values]
     service, area, count = t("axis_service", lang), t("axis_area", lang), t("sites_count", lang)
     fig = go.Figure(
         go.Heatmap(
-            z=values,
+            z=classes,
             x=columns,
             y=rows,
             text=text,
+            customdata=values,
             texttemplate="%{text}",
-            zmin=0,
-            zmax=top,
+            zmin=-0.5,
+            zmax=len(CLASSES) - 0.5,
             colorscale=_SCALE,
             xgap=1,
             ygap=1,
-            colorbar={"title": {"text": count}},
+            colorbar=_colourbar(lang),
             hovertemplate=(
-                f"{service}: %{{y}}<br>{area}: %{{x}}<br>{count}: %{{z}}<extra></extra>"
+                f"{service}: %{{y}}<br>{area}: %{{x}}<br>{count}: %{{customdata}}<extra></extra>"
             ),
         )
     )
     fig.update_layout(
         title=title,
-        height=max(260, 28 * len(rows) + 160),
+        height=max(300, 28 * len(rows) + 220),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis={"title": area},
-        yaxis={"title": service, "autorange": "reversed"},
+        xaxis={"title": area, "tickangle": 0, "automargin": True, "side": "top"},
+        yaxis={"title": service, "autorange": "reversed", "automargin": True},
     )
     return fig
 
@@ -104,16 +138,11 @@ def choropleth(counts: pd.Series, lang: str, service: str) -> go.Figure:
     names = province_names(lang)
     label = taxonomy.services().label(service, lang)
     count = t("sites_count", lang)
-    top = max(int(counts.max()) if len(counts) else 0, 1)
     fig = go.Figure()
     for feature in _features():
         code = feature["properties"]["code"]
         value = int(counts.get(code, 0))
-        colour = (
-            GAP_COLOUR
-            if value == 0
-            else plotly.colors.sample_colorscale("Cividis", [value / top])[0]
-        )
+        colour = CLASSES[count_class(value)][2]
         xs, ys = _rings(feature["geometry"])
         text = f"{names.get(code, code)}<br>{count}: {value}"
         fig.add_trace(
@@ -125,6 +154,7 @@ def choropleth(counts: pd.Series, lang: str, service: str) -> go.Figure:
                 mode="lines",
                 line={"color": "#555555", "width": 0.8},
                 hoveron="fills",
+                fillpattern={"shape": "x"} if value == 0 else None,
                 hoverinfo="text",
                 text=text,
                 name=names.get(code, code),
@@ -139,11 +169,11 @@ def choropleth(counts: pd.Series, lang: str, service: str) -> go.Figure:
             hoverinfo="skip",
             marker={
                 "colorscale": _SCALE,
-                "cmin": 0,
-                "cmax": top,
+                "cmin": -0.5,
+                "cmax": len(CLASSES) - 0.5,
                 "color": [0],
                 "showscale": True,
-                "colorbar": {"title": {"text": count}},
+                "colorbar": _colourbar(lang),
             },
         )
     )

@@ -12,7 +12,7 @@ import pandas as pd
 
 from lien import taxonomy
 from lien.display import site_fields
-from lien.geo.areas import area_label, province_names
+from lien.geo.areas import area_label, local_name, province_names
 from lien.i18n import t
 from lien.ingest.directory import problems_frame
 from lien.problems import Problem
@@ -68,15 +68,24 @@ def matrix_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def distance_table(distances: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Distances per municipality with translated headers, farthest first as given."""
-    name = "municipality_nl" if lang == "nl" else "municipality"
+    """Distances per municipality, farthest first as given: names in the visitor's language,
+    whole kilometres (measured from a commune's centre, often to a site known by its town)."""
     provinces = province_names(lang)
+    names = [
+        local_name(fr, nl, region, lang)
+        for fr, nl, region in zip(
+            distances["municipality"],
+            distances["municipality_nl"],
+            distances["region_code"],
+            strict=True,
+        )
+    ]
     return pd.DataFrame(
         {
-            "municipality_code": distances["municipality_code"],
-            t("col_municipality", lang): distances[name],
+            t("col_municipality_code", lang): distances["municipality_code"],
+            t("col_municipality", lang): names,
             t("col_province", lang): [provinces.get(c, c) for c in distances["province_code"]],
-            t("distance_km", lang): distances["distance_km"].round(1),
+            t("distance_km", lang): distances["distance_km"].round(0).astype("Int64"),
             t("col_nearest", lang): distances["nearest_site"],
             t("col_organisation", lang): distances["nearest_organisation"],
         }

@@ -26,6 +26,8 @@ __all__ = [
     "base_url",
     "directory_notice",
     "download",
+    "filter_chips",
+    "source_note",
     "find",
     "is_phone",
     "md",
@@ -136,6 +138,35 @@ def download(
     after the first gets its file too (a rerun dropped the first one's: "Deferred file not
     found")."""
     container.download_button(label, build, filename, mime, key=key, help=help, on_click="ignore")
+
+
+def source_note(shared: directory.Shared | None, name: str, lang: str) -> str:
+    """Where the figures come from: the shared directory's 2016 sources, or the visitor's own
+    file once they chose to use it (`shared` is None then)."""
+    if shared is None:
+        return t("source_upload", lang, name=md(name))
+    return t("source_warning", lang)
+
+
+def filter_chips(chosen: Filters, lang: str) -> None:
+    """The filters that apply on this page as removable chips, and "clear all"; nothing when
+    none applies. Each chip says which filter and value it is, and removes just that."""
+    chips = filters.chips(chosen, lang, literal=md)
+    if not chips:
+        return
+    with st.container(key="chips", horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(t("active_filters", lang))
+        for i, chip in enumerate(chips):
+            st.button(
+                f"{chip.text}  ✕",
+                key=f"chip_{i}",
+                help=t("chip_remove", lang),
+                on_click=state.remove_filter,
+                args=(chip.param, chip.value),
+            )
+        st.button(
+            t("clear_all", lang), key="chip_clear", type="tertiary", on_click=state.clear_filters
+        )
 
 
 def base_url() -> str:

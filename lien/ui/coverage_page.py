@@ -2,22 +2,46 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
-from lien import coverage
+from lien import coverage, display, filters, taxonomy
+from lien.filters import Filters
+from lien.geo.areas import area_label
 from lien.i18n import percent, t
+from lien.outputs import export, summary
 from lien.render import tables
+from lien.text import markdown_escape
+from lien.ui.common import base_url, download, md
+from lien.ui.navigation import COVERAGE_PATH
 
+# Printing the page gives the funder's summary on A4: no sidebar, widgets, charts (their hidden
+# boxes would leave blank areas) or hint; tables fit the width; a section starts a page only
+# when it has to.
 _PRINT_CSS = """
 <style>
 @media print {
-  @page { size: A4; margin: 12mm; }
+  @page { size: A4; margin: 10mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stDownloadButton"], [data-testid="stSelectbox"],
-  .stPlotlyChart { display: none !important; }
-  .lien-print-only { display: block !important; }
-  section.main > div { padding: 0 !important; }
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stElementContainer"]:has([data-testid="stFullScreenFrame"]),
+  [data-testid="stElementContainer"]:has([data-testid="stDownloadButton"]),
+  [data-testid="stElementContainer"]:has([data-testid="stSelectbox"]),
+  [data-testid="stElementContainer"]:has([data-testid="stCheckbox"]),
+  [data-testid="stHorizontalBlock"]:has([data-testid="stDownloadButton"]),
+  .st-key-chips, .st-key-print_hint, .st-key-screen_only { display: none !important; }
+  .block-container, [data-testid="stMainBlockContainer"] {
+    padding: 0 !important; max-width: 100% !important;
+  }
+  [data-testid="stAppViewContainer"], [data-testid="stMain"], .stApp {
+    overflow: visible !important; height: auto !important; position: static !important;
+  }
+  [data-testid="stTable"] table { font-size: 7.5pt; width: 100%; }
+  [data-testid="stTable"] th, [data-testid="stTable"] td { padding: 1px 3px !important; }
+  h1 { font-size: 16pt !important; } h2, h3 { font-size: 12pt !important; }
+  tr { break-inside: avoid; }
 }
 </style>
 """
@@ -25,22 +49,80 @@ _PRINT_CSS = """
 
 def print_style() -> None:
     """CSS so that the browser's print gives the A4 funder summary, without sidebar or widgets."""
-    st.markdown(_PRINT_CSS, unsafe_allow_html=True)
+    st.html(_PRINT_CSS)
 
 
 def headline_metrics(figures: coverage.Headline, lang: str) -> None:
-    """The headline figures as metrics."""
-    cols = st.columns(6)
-    cols[0].metric(t("m_organisations", lang), figures.organisations)
-    cols[1].metric(t("m_sites", lang), figures.sites)
-    cols[2].metric(t("m_services", lang), figures.services_offered)
-    cols[3].metric(
-        t("m_provinces", lang), f"{figures.provinces_covered} / {figures.provinces_total}"
-    )
-    cols[4].metric(t("m_approximate", lang), percent(figures.approximate_share, lang))
-    cols[5].metric(t("m_national", lang), figures.national_organisations)
+    """The headline figures as metrics, three to a row so that no label is cut."""
+    items: list[tuple[str, int | str]] = [
+        (t("m_organisations", lang), figures.organisations),
+        (t("m_sites", lang), figures.sites),
+        (t("m_services", lang), figures.services_offered),
+        (t("m_provinces", lang), f"{figures.provinces_covered} / {figures.provinces_total}"),
+        (t("m_approximate", lang), percent(figures.approximate_share, lang)),
+        (t("m_national", lang), figures.national_organisations),
+    ]
+    for start in (0, 3):
+        for col, (label, value) in zip(st.columns(3), items[start : start + 3], strict=True):
+            col.metric(label, value)
     dates = ", ".join(figures.source_dates) or t("undated", lang)
     st.caption(t("m_dates", lang) + ": " + dates)
+
+
+def near_here(chosen: Filters, lang: str) -> Filters:
+    """Near-me, set on the map page, applies here only if the visitor keeps it (a checkbox, off
+    by default); the page says which. The filters that apply on this page."""
+    if not chosen.near:
+        return chosen
+    radius = f"{chosen.radius_km:g}"
+    keep = st.checkbox(
+        t("keep_near", lang, place=md(chosen.near), radius=radius), key="cov_keep_near"
+    )
+    if keep:
+        st.info(t("near_applied", lang, place=md(chosen.near), radius=radius))
+        return chosen
+    st.caption(t("near_not_applied", lang, place=md(chosen.near)))
+    return dataclasses.replace(chosen, near="")
+
+
+def service_choice(chosen: Filters, lang: str) -> str:
+    """The service the gap answer, the map and the farthest municipalities are about: one of the
+    filtered services, else any."""
+    options = list(chosen.services) or taxonomy.services().codes
+    choice = st.selectbox(
+        t("chosen_service", lang),
+        options,
+        key="cov_service",
+        format_func=lambda c: taxonomy.services().label(c, lang),
+    )
+    return str(choice or options[0])
+
+
+def service_label(service: str, lang: str) -> str:
+    """A service's name, as a Markdown-safe text (taxonomy labels come from data/)."""
+    return markdown_escape(taxonomy.services().label(service, lang))
+
+
+def summary_download(sites: pd.DataFrame, chosen: Filters, service: str, lang: str) -> None:
+    """The funder summary (two A4 pages, PDF), built on click."""
+    url = filters.share_url(base_url() + COVERAGE_PATH, chosen)
+    download(
+        st,
+        t("download_summary", lang),
+        lambda: summary.summary_pdf(sites, chosen, service, municipalities(), url=url, lang=lang),
+        export.filename("lien-summary", "pdf"),
+        "application/pdf",
+        key="summary_pdf",
+    )
+
+
+def gap_answer(sites: pd.DataFrame, service: str, lang: str) -> None:
+    """The planner's answer: where `service` has no provider, as a sentence and as a list."""
+    holes = coverage.missing(coverage.matrix(sites, "province", [service]), service)
+    st.subheader(t("gap_heading", lang))
+    st.markdown(markdown_escape(display.gap_sentence(service, holes, lang)))
+    if holes:
+        st.markdown("".join(f"- {markdown_escape(area_label(a, lang))}\n" for a in holes))
 
 
 @st.cache_data(show_spinner=False)
@@ -58,7 +140,8 @@ def funder_summary(
 ) -> None:
     """A printable section: headline figures, the matrix and the services with the most gaps."""
     st.header(t("funder_summary", lang))
-    st.caption(t("print_hint", lang))
+    with st.container(key="print_hint"):
+        st.caption(t("print_hint", lang))
     rows = [
         (t("m_organisations", lang), figures.organisations),
         (t("m_sites", lang), figures.sites),

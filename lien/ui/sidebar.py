@@ -10,7 +10,6 @@ from typing import Any, Callable, Sequence
 
 import streamlit as st
 
-from lien import taxonomy
 from lien.filters import (
     CODES,
     FLAG,
@@ -24,19 +23,12 @@ from lien.filters import (
     Spec,
     choices,
     to_query,
+    value_label,
 )
-from lien.geo.areas import area_label
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
 from lien.text import markdown_literal as _md
 from lien.ui import state
 
-# How each codes filter names its values for the visitor.
-_LABELS: dict[str, Callable[[str, str], str]] = {
-    "service": lambda code, lang: taxonomy.services().label(code, lang),
-    "audience": lambda code, lang: taxonomy.audiences().label(code, lang),
-    "province": area_label,
-    "language": taxonomy.language_label,
-}
 # What a text filter adds to its box: help for the keyword, a heading and a hint for near-me.
 _HELP = {"q": N_("keyword_help")}
 _PLACEHOLDER = {"near": N_("near_placeholder")}
@@ -62,7 +54,7 @@ def widget(
             container.multiselect(
                 label,
                 choices(spec, language_codes) or [],
-                format_func=lambda code: _LABELS[spec.param](code, lang),
+                format_func=lambda code: value_label(spec, code, lang),
                 placeholder=t("choose", lang),
                 key=key,
                 on_change=on_change,

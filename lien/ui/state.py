@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lien import config, memory
-from lien.filters import BY_PARAM, CODES, PARAMS, SPECS, Notice, Spec, from_query
+from lien.filters import BY_PARAM, CODES, LANGUAGE, PARAMS, SPECS, Notice, Spec, from_query
 from lien.ingest import directory, worker
 from lien.problems import ProblemList, problem
 
@@ -155,3 +155,31 @@ def take_location() -> str:
         if not error and value.get("latitude") is not None:
             set_near(f"{float(value['latitude']):.5f}, {float(value['longitude']):.5f}")
     return str(st.session_state.get("_geo_error") or "")
+
+
+def _set_filter(spec: Spec, value: object) -> None:
+    """Give a filter's widget (and its near-me bar twin) a value, before they are drawn."""
+    st.session_state[spec.key] = value
+    if spec.param in MIRRORED:
+        st.session_state[bar_key(spec.param)] = value
+
+
+def remove_filter(param: str, value: str | None) -> None:
+    """A chip's on_click: drop one code of a codes filter, or put any other filter back to its
+    default (near-me and its radius together)."""
+    spec = BY_PARAM[param]
+    if spec.kind == CODES and value is not None:
+        _set_filter(spec, [c for c in st.session_state.get(spec.key, []) if c != value])
+    elif spec.param == "near":
+        _set_filter(spec, "")
+        radius = BY_PARAM["radius_km"]
+        _set_filter(radius, radius.default)
+    else:
+        _set_filter(spec, list(spec.default) if spec.kind == CODES else spec.default)
+
+
+def clear_filters() -> None:
+    """ "Clear all": every filter but the language back to its default."""
+    for spec in SPECS:
+        if spec.kind != LANGUAGE:
+            _set_filter(spec, list(spec.default) if spec.kind == CODES else spec.default)

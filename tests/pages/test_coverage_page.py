@@ -74,7 +74,8 @@ def test_service_parameter_restricts_the_matrix() -> None:
 def test_detention_visits_are_gaps_everywhere_but_flemish_brabant() -> None:
     at = _run(service="detention_visits")
     heat = _heatmap(at)
-    row = dict(zip(heat["x"], heat["text"][0], strict=True))
+    names = [name.replace("<br>", " ") for name in heat["x"]]  # long names wrap
+    row = dict(zip(names, heat["text"][0], strict=True))
     assert row.pop("Brabant flamand") == "3"
     assert row.pop("National / en ligne") == "0"
     assert set(row.values()) == {"✕"} and len(row) == 10
@@ -85,9 +86,18 @@ def test_deserts_table_and_downloads() -> None:
     at = _run(service="housing")
     deserts = at.dataframe[0].value
     assert len(deserts) == 15
-    assert deserts["Distance (km)"].is_monotonic_decreasing
+    km = deserts["Distance à vol d'oiseau entre centres de communes (km)"]
+    assert km.is_monotonic_decreasing and str(km.dtype) == "Int64"  # whole kilometres
+    assert "municipality_code" not in deserts.columns and "Code INS" in deserts.columns
+    assert any("« Logement »" in h.value for h in at.subheader)  # which service it is for
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Matrice (CSV)", "Matrice (Excel)", "Distances (CSV)", "Distances (Excel)"]
+    assert labels == [
+        "Distances (CSV)",
+        "Distances (Excel)",
+        "Résumé pour les bailleurs (PDF, 2 pages)",
+        "Matrice (CSV)",
+        "Matrice (Excel)",
+    ]
 
 
 def test_empty_filter_shows_a_message_not_a_chart() -> None:
@@ -107,3 +117,48 @@ def test_bad_parameters_do_not_raise() -> None:
     at = _run(service="nope", province="x", lang="zz", radius_km="-1")
     assert not at.exception
     assert len(at.sidebar.warning) == 4
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("fr", "Aucun prestataire de « Logement » dans : "),
+        ("nl", "Geen aanbieder van ‘Huisvesting’ in: "),
+    ],
+)
+def test_the_gaps_for_a_service_are_a_sentence_and_a_list(lang: str, sentence: str) -> None:
+    at = _run(service="housing", lang=lang)
+    assert not at.exception
+    said = [m.value for m in at.markdown if m.value.startswith(sentence.replace("(", ""))]
+    assert len(said) == 1
+    missing = said[0][len(sentence) :].rstrip(".").split(", ")
+    listed = next(m.value for m in at.markdown if m.value.startswith("- "))
+    assert [line[2:] for line in listed.splitlines()] == missing
+    assert ("Luxembourg" if lang == "fr" else "Luxemburg") in missing
+
+
+def test_near_me_from_the_map_applies_here_only_if_kept() -> None:
+    at = _run(near="Luik", radius_km="10")
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values["Sites"] == "32"  # the whole country
+    assert any("ne s'applique pas ici" in c.value for c in at.caption)
+    at.checkbox(key="cov_keep_near").check().run()
+    values = {m.label: m.value for m in at.metric}
+    assert int(values["Sites"]) < 32
+    assert any("moins de 10 km" in i.value for i in at.info)
+
+
+def test_active_filters_are_chips_that_remove_themselves() -> None:
+    at = _run(service="housing,legal_aid", q="seso")
+    chips = [b for b in at.button if (b.key or "").startswith("chip_") and b.key != "chip_clear"]
+    assert [c.label for c in chips] == [
+        "Service : Logement  ✕",
+        "Service : Aide juridique  ✕",
+        "Recherche : `seso`  ✕",
+    ]
+    chips[0].click().run()
+    assert at.session_state["f_service"] == ["legal_aid"]
+    at.button(key="chip_clear").click().run()
+    assert at.session_state["f_service"] == [] and at.session_state["f_q"] == ""
+    assert not [b for b in at.button if (b.key or "").startswith("chip_")]

@@ -1,0 +1,104 @@
+"""The planner and the funder on the coverage page, in a real browser (FR and NL, phone and
+desktop): the gaps of a service read as a sentence and a list after choosing it; the funder's
+summary downloaded in the browser and opened (two A4 pages at most, every area, the matrix's
+numbers); and the page printed by the browser, without blank pages or screen-only parts."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+from pypdf import PdfReader
+
+from lien import coverage, taxonomy
+from lien.geo.areas import PROVINCE_CODES, province_names
+from lien.i18n import t
+from lien.ingest import directory
+from tests.browser.conftest import BrowserPage, wait_for_text
+
+PAGE = "/Couverture_Dekking_Coverage"
+
+
+def _choose_service(page: Page, lang: str, service: str) -> None:
+    """Pick a service in the page's own choice, as a planner does (click, type, Enter)."""
+    box = page.get_by_label(t("chosen_service", lang))
+    box.click()
+    page.keyboard.type(taxonomy.services().label(service, lang))
+    page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_planner_reads_where_housing_is_missing(
+    browser_page: BrowserPage, app_url: str, lang: str
+) -> None:
+    page = browser_page.page
+    page.goto(f"{app_url}{PAGE}?lang={lang}")
+    wait_for_text(page, t("gap_heading", lang))
+    _choose_service(page, lang, "housing")
+    frame = directory.prepare(directory.read_directory().frame)
+    holes = coverage.missing(coverage.matrix(frame, "province", ["housing"]), "housing")
+    names = province_names(lang)
+    expected = t(
+        "gap_sentence",
+        lang,
+        service=taxonomy.services().label("housing", lang),
+        areas=", ".join(names[c] for c in holes),
+    )
+    wait_for_text(page, expected)
+    items = page.locator("li").all_inner_texts()
+    assert [names[c] for c in holes] == [i for i in items if i in names.values()]
+    assert browser_page.errors() == []
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(p.extract_text() for p in reader.pages)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_funder_downloads_a_summary_of_two_pages(
+    browser_page: BrowserPage, app_url: str, lang: str
+) -> None:
+    page = browser_page.page
+    page.goto(f"{app_url}{PAGE}?lang={lang}")
+    button = page.get_by_role("button", name=t("download_summary", lang))
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as summary:
+        button.click()
+    pages, text = _pdf_text(Path(summary.value.path()).read_bytes())
+    assert pages <= 2
+    flat = re.sub(r"\s+", " ", text)
+    for name in province_names(lang).values():
+        assert name in flat or name.replace("-", "- ") in flat, name
+    # The matrix's numbers: each service's row says its sites per area, as the page counts them.
+    frame = directory.prepare(directory.read_directory().frame)
+    table = coverage.matrix(frame, "province")
+    housing = taxonomy.services().label("housing", lang)
+    row = next(line for line in text.splitlines() if line.strip().startswith(housing))
+    numbers = [int(n) for n in re.findall(r"\b\d+\b", row[len(housing) :])]
+    counts = [int(table.at["housing", c]) for c in [*PROVINCE_CODES, "national"]]
+    assert [n for n in numbers] == [c for c in counts if c] or numbers == counts
+    assert t("old_source", lang).split(".")[0].replace("\n", " ") in flat
+    assert browser_page.errors() == []
+
+
+def test_printing_the_page_gives_the_summary_without_blank_pages(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    page = browser_page.page
+    page.goto(f"{app_url}{PAGE}?service=housing")
+    wait_for_text(page, t("funder_summary", "fr"))
+    page.emulate_media(media="print")
+    data = page.pdf(format="A4", print_background=True)
+    reader = PdfReader(io.BytesIO(data))
+    texts = [re.sub(r"\s+", " ", p.extract_text() or "") for p in reader.pages]
+    assert len(texts) <= 3, len(texts)
+    assert all(len(text.strip()) > 80 for text in texts), "a blank page was printed"
+    flat = " ".join(texts)
+    for name in province_names("fr").values():
+        assert name in flat, name
+    assert t("print_hint", "fr")[:30] not in flat  # the hint is for the screen only
+    assert t("gap_sentence", "fr", service="Logement", areas="")[:20] in flat
