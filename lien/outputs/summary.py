@@ -67,6 +67,7 @@ __all__ = ["summary_pdf"]
 MAX_PAGES = 2
 MAX_GAPS = 10  # services listed with their gaps; the rest are counted
 MAX_DESERTS = 15  # farthest municipalities listed
+_DISTANCE_SHARES = (0.2, 0.16, 0.1, 0.27, 0.27)  # of the width, per column of the deserts
 MAX_NAME = 90  # characters of a name in a table cell: a row stays a row or two
 MAX_FILTERS = 800  # characters of the filters in words (all 20 services fit)
 
@@ -404,27 +405,18 @@ def _deserts(
     shown = tables.distance_table(coverage.deserts(distances, MAX_DESERTS), lang)
     # Codes are for programs; people read the names beside them.
     shown = shown.drop(columns=[c for c in shown.columns if c == "municipality_code"])
-    for column in shown.columns:
+    styles = ["td"] * len(shown.columns)
+    for i, column in enumerate(shown.columns):
         if pd.api.types.is_numeric_dtype(shown[column]):
-            # The distance, printed to the km as the page's note says: a decimal would claim a
-            # precision that distances between commune centres don't have.
+            # The distance, to the km as the note says: a decimal would claim a precision that
+            # distances between commune centres don't have.
             shown[column] = [
                 "" if pd.isna(v) else number(round(float(v)), lang) for v in shown[column]
             ]
-    shares = {5: (0.2, 0.16, 0.1, 0.27, 0.27)}.get(len(shown.columns))
-    styles = ["td"] * len(shown.columns)
-    numeric = [i for i, c in enumerate(shown.columns) if c == t("distance_km", lang)]
-    for i in numeric:
-        styles[i] = "td_right"
-    story.append(
-        _table(
-            shown,
-            shares or [1 / len(shown.columns)] * len(shown.columns),
-            styles,
-            w,
-            width,
-        )
-    )
+            styles[i] = "td_right"
+    # Municipality, province, distance, nearest site, organisation; equal shares if that changes.
+    shares = _DISTANCE_SHARES if len(shown.columns) == len(_DISTANCE_SHARES) else ()
+    story.append(_table(shown, shares or [1 / len(styles)] * len(styles), styles, w, width))
     story.append(Paragraph(w.t("summary_distance_note"), _STYLES["note"]))
     return story
 

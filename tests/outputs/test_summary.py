@@ -300,3 +300,13 @@ def test_names_are_printed_not_interpreted(
     assert "<b>y</b>" in text
     assert URL + "&q=<br/>" in text
     assert max(r.size for r in _runs(pdf)) < 20  # no 40-point text
+
+
+def test_the_language_argument_overrides_the_view_s(
+    frame: pd.DataFrame, municipalities: pd.DataFrame
+) -> None:
+    chosen = filters.Filters(lang="fr")
+    pdf = summary_pdf(filters.apply(frame, chosen), chosen, "housing", municipalities, lang="nl")
+    text = _text(pdf)
+    assert t("funder_summary", "nl") in text
+    assert t("funder_summary", "fr") not in text
