@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -19,7 +18,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -35,56 +33,40 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from lien import coverage, i18n, taxonomy
+from lien import i18n, taxonomy
 from lien.display import distance_text, site_fields, view_lines
 from lien.filters import counts
-from lien.i18n import normalise_lang, number, t, tn
+from lien.i18n import normalise_lang, number, t
 from lien.outputs.pdf import (
+    BLACK,
+    GREY,
     MAP_W,
-    REPLACEMENT,
+    MARGIN,
+    MAX_URL,
+    PAGE_W,
+    STYLES,
     MapResult,
     QRFlowable,
+    Writer,
     cell,
+    flowables_height,
+    label_sep,
     legend,
+    page_footer,
     printable,
     qr_matrix,
     qr_url,
     site_map,
+    sources_line,
 )
 from lien.schema import split_codes
 from lien.text import fold
 
 MAX_SITES = 300  # listed sites: ~20 two-column pages at most, not 5,000
-MAX_URL = 2_000  # printed URL characters; the app's own URLs stay far below
-MAX_SOURCES = 5  # documents named in the header; the rest are counted
-
-# Known documents of data/README.md, named instead of their file names.
-# The seeds and how each is named: one list, shared with the downloads' "about".
-KNOWN_SOURCES = coverage.KNOWN_SOURCES
-source_documents = coverage.source_documents
-
-PAGE_W, PAGE_H = A4
-MARGIN = 14 * mm
 SIDE_W = PAGE_W - 2 * MARGIN - MAP_W
 
-_BLACK = colors.HexColor("#1A1A1A")
-_GREY = colors.HexColor("#666666")
 _STYLES = {
-    "title": ParagraphStyle(
-        "title", fontName="Helvetica-Bold", fontSize=15, leading=18, textColor=_BLACK, spaceAfter=2
-    ),
-    "subtitle": ParagraphStyle(
-        "subtitle", fontName="Helvetica", fontSize=10.5, leading=13, textColor=_BLACK, spaceAfter=3
-    ),
-    "meta": ParagraphStyle("meta", fontName="Helvetica", fontSize=8, leading=10, textColor=_GREY),
-    "note": ParagraphStyle(
-        "note",
-        fontName="Helvetica-Oblique",
-        fontSize=7.5,
-        leading=9.5,
-        textColor=_GREY,
-        spaceBefore=2,
-    ),
+    **STYLES,
     "scan": ParagraphStyle(
         "scan",
         fontName="Helvetica-Bold",
@@ -94,10 +76,7 @@ _STYLES = {
         spaceBefore=2,
     ),
     "url": ParagraphStyle(
-        "url", fontName="Helvetica", fontSize=5.5, leading=6.8, alignment=TA_CENTER, textColor=_GREY
-    ),
-    "empty": ParagraphStyle(
-        "empty", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8
+        "url", fontName="Helvetica", fontSize=5.5, leading=6.8, alignment=TA_CENTER, textColor=GREY
     ),
     "service": ParagraphStyle(
         "service",
@@ -112,7 +91,7 @@ _STYLES = {
         borderPadding=(2, 3, 2, 3),
     ),
     "org": ParagraphStyle(
-        "org", fontName="Helvetica-Bold", fontSize=8, leading=9.8, spaceBefore=3, textColor=_BLACK
+        "org", fontName="Helvetica-Bold", fontSize=8, leading=9.8, spaceBefore=3, textColor=BLACK
     ),
     "entry": ParagraphStyle(
         "entry",
@@ -121,63 +100,9 @@ _STYLES = {
         leading=9.2,
         leftIndent=6,
         spaceAfter=2.5,
-        textColor=_BLACK,
+        textColor=BLACK,
     ),
 }
-
-
-@dataclass
-class _Writer:
-    """Turns data into safe Paragraph markup and remembers whether a character was replaced."""
-
-    lang: str
-    replaced: bool = False
-
-    def plain(self, value: Any) -> str:
-        """Printable text, not yet escaped."""
-        raw = cell(value)
-        safe = printable(raw)
-        if safe.count(REPLACEMENT) > raw.count(REPLACEMENT):
-            self.replaced = True
-        return safe
-
-    def text(self, value: Any) -> str:
-        """Printable, escaped text: a name like '<b>&' shows literally and cannot break markup."""
-        return escape(self.plain(value))
-
-    def t(self, key: str, **values: object) -> str:
-        """An interface text (handout or lien.i18n) filled with `values`, as escaped markup."""
-        filled = t(key, self.lang, **{k: self.plain(v) for k, v in values.items()})
-        return escape(printable(filled))
-
-    def tn(self, key: str, count: int, **values: object) -> str:
-        """The form of an interface text for `count`, filled with `values`, as escaped markup."""
-        filled = tn(key, count, self.lang, **{k: self.plain(v) for k, v in values.items()})
-        return escape(printable(filled))
-
-
-# --- sources ---------------------------------------------------------------------------------
-
-
-def _sources_line(sites: pd.DataFrame, w: _Writer) -> str:
-    """Sources: brochure …, June 2016; …. Source dates: 2016-06, undated. Check … (markup)."""
-    docs = source_documents(sites)
-    named = [
-        t(KNOWN_SOURCES[d], w.lang) if d in KNOWN_SOURCES else w.plain(d)
-        for d in docs[:MAX_SOURCES]
-    ]
-    if len(docs) > MAX_SOURCES:
-        named.append(tn("handout_more_sources", len(docs) - MAX_SOURCES, w.lang))
-    dates, undated = coverage.source_dates(sites)
-    shown = [w.plain(d) for d in dates] + ([t("undated", w.lang)] if undated else [])
-    parts = []
-    if named:
-        parts.append(w.t("handout_sources", sources="; ".join(named)))
-    if shown:
-        label = t("m_dates", w.lang)
-        parts.append(escape(printable(f"{label}{_sep(w.lang)}{', '.join(shown)}.")))
-    parts.append(w.t("handout_check"))
-    return " ".join(parts)
 
 
 # --- directory -------------------------------------------------------------------------------
@@ -196,15 +121,10 @@ def _service_codes(codes_of: list[list[str]]) -> list[str]:
     return [*known, *extra]
 
 
-def _sep(lang: str) -> str:
-    """The label separator: French puts a space before the colon."""
-    return " : " if lang == "fr" else ": "
-
-
-def _entry(site: dict[str, Any], w: _Writer, near: bool) -> str:
+def _entry(site: dict[str, Any], w: Writer, near: bool) -> str:
     """One site's markup: site name, address or 'national', distance, hours and contacts."""
     lang = w.lang
-    sep = _sep(lang)
+    sep = label_sep(lang)
     f = site_fields(site, lang)
     lines = []
     if f.site and f.site != f.organisation:
@@ -243,7 +163,7 @@ def _order(listed: pd.DataFrame, near: bool) -> pd.DataFrame:
 
 
 def directory_flowables(
-    listed: pd.DataFrame, w: _Writer, near: bool, services: Sequence[str] = ()
+    listed: pd.DataFrame, w: Writer, near: bool, services: Sequence[str] = ()
 ) -> list[Flowable]:
     """Each service with its sites grouped by organisation; a site is under each of its services,
     or, when the view chose `services`, under each of those only (a site that also houses people
@@ -293,25 +213,8 @@ def directory_flowables(
 # --- document --------------------------------------------------------------------------------
 
 
-def _footer(lang: str, day: datetime.date) -> Callable[[Canvas, BaseDocTemplate], None]:
-    """The callback that writes 'Lien · date' and the page number at the foot of each page."""
-
-    def draw(canv: Canvas, doc: BaseDocTemplate) -> None:
-        """Draw the footer on the current page."""
-        canv.saveState()
-        canv.setFont("Helvetica", 7)
-        canv.setFillColor(_GREY)
-        canv.drawString(MARGIN, 8 * mm, printable(f"Lien · {i18n.date(day, lang)}"))
-        canv.drawRightString(
-            PAGE_W - MARGIN, 8 * mm, printable(t("handout_page", lang, page=doc.page))
-        )
-        canv.restoreState()
-
-    return draw
-
-
 def _header(
-    sites: pd.DataFrame, w: _Writer, near: str, radius_km: float | None, day: datetime.date
+    sites: pd.DataFrame, w: Writer, near: str, radius_km: float | None, day: datetime.date
 ) -> list[Flowable]:
     """Title, what the view holds, where it is centred, the date and the sources."""
     lang = w.lang
@@ -329,12 +232,12 @@ def _header(
             where = w.t("near_not_found", query=near)
         story.append(Paragraph(f"<b>{where}</b>", _STYLES["subtitle"]))
     story.append(Paragraph(w.t("handout_printed", date=i18n.date(day, lang)), _STYLES["meta"]))
-    story.append(Paragraph(_sources_line(sites, w), _STYLES["meta"]))
+    story.append(Paragraph(sources_line(sites, w), _STYLES["meta"]))
     story.append(Spacer(0, 4))
     return story
 
 
-def _side(url: str, result: MapResult, w: _Writer) -> list[Flowable]:
+def _side(url: str, result: MapResult, w: Writer) -> list[Flowable]:
     """The QR code with its caption and URL, then the legend."""
     side: list[Flowable] = []
     matrix = qr_matrix(url)
@@ -355,7 +258,7 @@ def _side(url: str, result: MapResult, w: _Writer) -> list[Flowable]:
 
 
 def _page_templates(
-    doc: BaseDocTemplate, header_height: float, lang: str, day: datetime.date
+    doc: BaseDocTemplate, headerheight: float, lang: str, day: datetime.date
 ) -> list[PageTemplate]:
     """Page 1: the header across the page, then two columns; later pages: two columns."""
     gap = 8 * mm
@@ -378,32 +281,23 @@ def _page_templates(
             for i in range(2)
         ]
 
-    below = doc.height - header_height
+    below = doc.height - headerheight
     top = Frame(
         doc.leftMargin,
         doc.bottomMargin + below,
         doc.width,
-        header_height,
+        headerheight,
         id="header",
         leftPadding=0,
         rightPadding=0,
         topPadding=0,
         bottomPadding=0,
     )
-    footer = _footer(lang, day)
+    footer = page_footer(lang, day)
     return [
         PageTemplate("first", [top, *columns(below, "first")], onPage=footer),
         PageTemplate("later", columns(doc.height, "later"), onPage=footer),
     ]
-
-
-def _height(flowables: list[Flowable], width: float) -> float:
-    """The height a list of flowables takes in a frame of `width`, spacing included."""
-    total = 0.0
-    for flowable in flowables:
-        _, h = flowable.wrap(width, PAGE_H)
-        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-    return total
 
 
 def handout_pdf(
@@ -420,7 +314,7 @@ def handout_pdf(
     view's `services` only, when it chose some)."""
     lang = normalise_lang(lang)
     day = today or datetime.date.today()
-    w = _Writer(lang)
+    w = Writer(lang)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -477,7 +371,7 @@ def handout_pdf(
 
     # The header's height is known only once its text is laid out; it sets page 1's frames.
     limit = doc.height - 120
-    height = min(_height(header, doc.width) + 2, limit)
+    height = min(flowables_height(header, doc.width) + 2, limit)
     doc.addPageTemplates(_page_templates(doc, height, lang, day))
     # Shrinking, never overflowing: an extreme header still leaves room for the columns.
     story: list[Flowable] = [

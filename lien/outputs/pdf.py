@@ -1,29 +1,34 @@
-"""The building blocks of Lien's PDFs (reportlab): text Helvetica can draw, a QR code, and a
-vector map of Belgium with the sites as dots. No page layout here: lien.outputs.handout lays them
-out."""
+"""The building blocks of Lien's PDFs (reportlab): text Helvetica can draw, the shared page pieces
+(A4 margins, styles, a writer of escaped text, the sources line, the footer), a QR code, and a
+vector map of Belgium with the sites as dots. No page layout here: lien.outputs.handout and
+lien.outputs.summary lay them out."""
 
 from __future__ import annotations
 
+import datetime
 import math
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
 from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.shapes import Circle, Drawing, Path, String
 from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.rl_codecs import RL_Codecs
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable
+from reportlab.platypus import BaseDocTemplate, Flowable
 
-from lien import taxonomy
+from lien import coverage, i18n, taxonomy
 from lien.geo.areas import PROVINCE_CODES, province_geojson, province_names
-from lien.i18n import normalise_lang, t
+from lien.i18n import normalise_lang, t, tn
 from lien.schema import APPROXIMATE, located
 
 # pdfmetrics registers reportlab's "winansi" codec on import too; _drawable must not rely on that.
@@ -55,8 +60,9 @@ def _drawable(ch: str) -> bool:
     return True
 
 
-# Signs the interface itself prints, with the nearest WinAnsi has: "≈ 5 km" becomes "~ 5 km".
-_NEAREST = {"≈": "~", "≠": "!=", "≤": "<=", "≥": ">="}
+# Signs the interface itself prints, with the nearest WinAnsi has: "≈ 5 km" becomes "~ 5 km",
+# the coverage matrix's gap mark "✕" becomes "×".
+_NEAREST = {"≈": "~", "≠": "!=", "≤": "<=", "≥": ">=", "✕": "×"}
 
 
 @lru_cache(maxsize=8192)
@@ -87,12 +93,131 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
-def cell(value: Any) -> str:
-    """A frame cell as trimmed text; NaN, None and NA are empty."""
+def cell(value: Any, limit: int = MAX_FIELD) -> str:
+    """A frame cell as trimmed text of at most `limit` characters; NaN, None and NA are empty."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = str(value).strip()
-    return text if len(text) <= MAX_FIELD else text[: MAX_FIELD - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- page ----------------------------------------------------------------------------------
+
+PAGE_W, PAGE_H = A4
+MARGIN = 14 * mm
+MAX_SOURCES = 5  # documents named in a header; the rest are counted
+MAX_SOURCE_NAME = 100  # characters of a document's name there
+MAX_URL = 2_000  # printed URL characters; the app's own URLs stay far below
+
+BLACK = colors.HexColor("#1A1A1A")
+GREY = colors.HexColor("#666666")
+# The styles every Lien PDF shares; each document adds its own.
+STYLES = {
+    "title": ParagraphStyle(
+        "title", fontName="Helvetica-Bold", fontSize=15, leading=18, textColor=BLACK, spaceAfter=2
+    ),
+    "subtitle": ParagraphStyle(
+        "subtitle", fontName="Helvetica", fontSize=10.5, leading=13, textColor=BLACK, spaceAfter=3
+    ),
+    "meta": ParagraphStyle("meta", fontName="Helvetica", fontSize=8, leading=10, textColor=GREY),
+    "note": ParagraphStyle(
+        "note",
+        fontName="Helvetica-Oblique",
+        fontSize=7.5,
+        leading=9.5,
+        textColor=GREY,
+        spaceBefore=2,
+    ),
+    "empty": ParagraphStyle(
+        "empty", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8
+    ),
+}
+
+
+@dataclass
+class Writer:
+    """Turns data into safe Paragraph markup and remembers whether a character was replaced."""
+
+    lang: str
+    replaced: bool = False
+
+    def plain(self, value: Any, limit: int = MAX_FIELD) -> str:
+        """Printable text of at most `limit` characters, not yet escaped."""
+        raw = cell(value, limit)
+        safe = printable(raw)
+        if safe.count(REPLACEMENT) > raw.count(REPLACEMENT):
+            self.replaced = True
+        return safe
+
+    def text(self, value: Any, limit: int = MAX_FIELD) -> str:
+        """Printable, escaped text: a name like '<b>&' shows literally and cannot break markup."""
+        return escape(self.plain(value, limit))
+
+    def t(self, key: str, **values: object) -> str:
+        """An interface text (handout or lien.i18n) filled with `values`, as escaped markup."""
+        filled = t(key, self.lang, **{k: self.plain(v) for k, v in values.items()})
+        return escape(printable(filled))
+
+    def tn(self, key: str, count: int, **values: object) -> str:
+        """The form of an interface text for `count`, filled with `values`, as escaped markup."""
+        filled = tn(key, count, self.lang, **{k: self.plain(v) for k, v in values.items()})
+        return escape(printable(filled))
+
+
+def label_sep(lang: str) -> str:
+    """The label separator: French puts a space before the colon."""
+    return " : " if lang == "fr" else ": "
+
+
+def sources_line(sites: pd.DataFrame, w: Writer) -> str:
+    """Sources: brochure …, June 2016; …. Source dates: 2016-06, undated. Check … (markup)."""
+    docs = coverage.source_documents(sites)
+    named = [
+        t(coverage.KNOWN_SOURCES[d], w.lang)
+        if d in coverage.KNOWN_SOURCES
+        else w.plain(d, MAX_SOURCE_NAME)
+        for d in docs[:MAX_SOURCES]
+    ]
+    if len(docs) > MAX_SOURCES:
+        named.append(tn("handout_more_sources", len(docs) - MAX_SOURCES, w.lang))
+    dates, undated = coverage.source_dates(sites)
+    shown = [w.plain(d) for d in dates] + ([t("undated", w.lang)] if undated else [])
+    parts = []
+    if named:
+        # Each name is bounded, not the list: "and 27 more" is never cut off.
+        filled = t("handout_sources", w.lang, sources="; ".join(named))
+        parts.append(escape(printable(filled)))
+    if shown:
+        label = t("m_dates", w.lang)
+        parts.append(escape(printable(f"{label}{label_sep(w.lang)}{', '.join(shown)}.")))
+    parts.append(w.t("handout_check"))
+    return " ".join(parts)
+
+
+def page_footer(lang: str, day: datetime.date) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """The callback that writes 'Lien · date' and the page number at the foot of each page."""
+
+    def draw(canv: Canvas, doc: BaseDocTemplate) -> None:
+        """Draw the footer on the current page."""
+        canv.saveState()
+        canv.setFont("Helvetica", 7)
+        canv.setFillColor(GREY)
+        canv.drawString(MARGIN, 8 * mm, printable(f"Lien · {i18n.date(day, lang)}"))
+        canv.drawRightString(
+            PAGE_W - MARGIN, 8 * mm, printable(t("handout_page", lang, page=doc.page))
+        )
+        canv.restoreState()
+
+    return draw
+
+
+def flowables_height(flowables: list[Flowable], width: float) -> float:
+    """The height a list of flowables takes in a frame of `width`, spacing included."""
+    total = 0.0
+    for flowable in flowables:
+        _, h = flowable.wrap(width, PAGE_H)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
 
 
 # --- map -------------------------------------------------------------------------------------
