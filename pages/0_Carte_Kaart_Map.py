@@ -21,7 +21,8 @@ map_page.page_style()
 phone = common.is_phone()
 st.title(t("title", lang))
 map_page.near_bar(language_codes, lang, located_error, phone=phone)
-common.filter_chips(chosen, lang)
+if not phone:
+    common.filter_chips(chosen, lang)
 common.directory_notice(shared, name, lang)
 origin = common.near_origin(chosen.near, lang)
 about = t("tagline", lang) + " " + common.source_note(shared, name, lang)
@@ -31,6 +32,7 @@ if not phone:
 sites = filters.apply(frame, chosen, origin)
 map_page.results(sites, chosen, origin, lang, phone=phone)
 if phone:  # below the results, so that the nearest come first on a small screen
+    common.filter_chips(chosen, lang)
     st.caption(about)
 map_page.downloads(sites, chosen, lang, stem="lien-sites", key="download")
 st.subheader(t("take_away", lang))

@@ -272,9 +272,25 @@ class FitBounds(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this.map_name() }}.fitBounds({{ this.bounds|tojson }},
-            {padding: [{{ this.padding }}, {{ this.padding }}],
-             maxZoom: {{ this.max_zoom|tojson }}, animate: false});
+        (function (map) {
+          var fit = function () {
+            var size = map.getSize();
+            if (size.x > 0 && size.y > 0) {
+              map.fitBounds({{ this.bounds|tojson }},
+                {padding: [{{ this.padding }}, {{ this.padding }}],
+                 maxZoom: {{ this.max_zoom|tojson }}, animate: false});
+            }
+          };
+          // A frame still laying out (no size, or not its final size) would fit the wrong view:
+          // fit again whenever it is resized, until the visitor moves the map themselves.
+          var touched = false;
+          var mine = function () { touched = true; };
+          ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
+            map.getContainer().addEventListener(name, mine, {passive: true, once: true});
+          });
+          map.on('resize', function () { if (!touched) { fit(); } });
+          fit();
+        })({{ this.map_name() }});
         {% endmacro %}
     """)
 

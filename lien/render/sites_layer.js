@@ -74,7 +74,17 @@
     });
     // Add the markers once the cluster is on the map: before that, MarkerCluster checks each
     // new marker against every queued one (quadratic: seconds at 100,000 sites).
-    cluster.once('add', function () { cluster.addLayers(markers); });
+    // A map whose frame has no size yet (a page still laying out) waits for one: MarkerCluster
+    // would otherwise file every marker at the wrong zoom and never show the far ones.
+    cluster.once('add', function () {
+        var map = cluster._map;
+        var ready = function () { var s = map.getSize(); return s.x > 0 && s.y > 0; };
+        if (ready()) { cluster.addLayers(markers); return; }
+        var sized = function () {
+            if (ready()) { map.off('resize', sized); cluster.addLayers(markers); }
+        };
+        map.on('resize', sized);
+    });
     cluster.addTo(parent);
     return cluster;
 })
