@@ -117,6 +117,31 @@ MAP_CSS = """
 FRAME_CSS = "<style>#map_div, .folium-map { height: 100vh !important; }</style>"
 
 
+class _Accessible(MacroElement):
+    """The map's document says its language, and the frame that shows it in the app (the
+    st_folium iframe, whose title streamlit-folium fixes) is named by what the map shows and where
+    its text alternative is: the same sites as cards or a table on the page. Outside a frame (the
+    offline file) only the language is set."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            document.documentElement.lang = {{ this.lang|tojson }};
+            try {
+                if (window.frameElement) {
+                    window.frameElement.setAttribute('aria-label', {{ this.name|tojson }});
+                }
+            } catch (e) { /* a frame of another origin: its own title stays */ }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, name: str, lang: str) -> None:
+        super().__init__()
+        self._name = "Accessible"
+        self.name, self.lang = name, lang
+
+
 class _Header(MacroElement):
     """Raw HTML (a style element) in the map's document head."""
 
@@ -228,6 +253,7 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     _IconPath(assets.LEAFLET_IMAGES).add_to(fmap)
     _Legend(html.escape(t("legend", lang)), legend_html(lang), LEGEND_OPEN_FROM_PX).add_to(fmap)
     _Header(MAP_CSS + (FRAME_CSS if framed else "")).add_to(fmap)
+    _Accessible(t("map_alternative", lang), lang).add_to(fmap)
     # Under the markers (410 is Leaflet's marker pane) and never clickable: the search point
     # drawn there never hides a site. A pane belongs to the map, not to the changing layer.
     folium.map.CustomPane(ORIGIN_PANE, z_index=390, pointer_events=False).add_to(fmap)

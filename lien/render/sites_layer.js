@@ -42,10 +42,23 @@
         }
         return icons[key];
     }
+    // To a keyboard a marker is a button (Leaflet gives it tabindex and role="button"): it is
+    // named by its organisation and town, set when Leaflet draws its icon. The tables hold
+    // escaped HTML; a textarea decodes it to plain text and never makes elements.
+    var decoder = document.createElement('textarea');
+    function plain(escaped) { decoder.innerHTML = escaped; return decoder.value; }
+    function named() {
+        var r = this.lienRow, town = T.t[r[6]];
+        if (this._icon) {
+            this._icon.setAttribute('aria-label', plain(T.o[r[4]] + (town ? ', ' + town : '')));
+        }
+    }
     var markers = new Array(rows.length);
     for (var i = 0; i < rows.length; i++) {
         var r = rows[i];
         var m = L.marker([r[0], r[1]], {icon: icon(r[2], r[3] === 1)});
+        m.lienRow = r;
+        m.on('add', named);
         // A name on hover; a phone has no hover, and its tap's tooltip would sit on the popup.
         if (!L.Browser.mobile) {
             m.bindTooltip((function (r) { return function () { return T.o[r[4]]; }; })(r));

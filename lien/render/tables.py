@@ -1,11 +1,12 @@
 """The tables the pages show and let visitors download, as pandas frames with translated headers.
 
 Pure functions of the data and the language (no Streamlit), so they are tested directly; the UI
-only hands them to st.dataframe, st.table or a download button.
+only hands them to st.dataframe, a download button or, as HTML, to st.html (html_table).
 """
 
 from __future__ import annotations
 
+import html
 from typing import Sequence
 
 import pandas as pd
@@ -104,4 +105,44 @@ def gaps_table(holes: list[tuple[str, str]], lang: str, top: int = 10) -> pd.Dat
             t("col_gaps", lang): [len(a) for _, a in ranked],
             t("axis_area", lang): [", ".join(a) for _, a in ranked],
         }
+    )
+
+
+# A table wider than a phone scrolls sideways in its box; a keyboard reaches the box (tabindex) and
+# scrolls it with the arrows, and a screen reader names it (WCAG 2.1.1; axe's
+# scrollable-region-focusable). Streamlit's st.table box can't be focused, so Lien draws its own.
+HTML_TABLE_CSS = """
+<style>
+.lien-table { overflow-x: auto; max-width: 100%; margin: 0 0 1rem; }
+.lien-table:focus-visible { outline: 3px solid #1c83e1; outline-offset: 2px; }
+.lien-table table { border-collapse: collapse; font-size: .9rem; }
+.lien-table th, .lien-table td { border: 1px solid rgba(49, 51, 63, .2); padding: 4px 8px;
+  text-align: left; vertical-align: top; }
+.lien-table td.lien-number { text-align: right; }
+@media print { .lien-table { overflow: visible; } }
+</style>
+"""
+
+
+def html_table(frame: pd.DataFrame, name: str) -> str:
+    """`frame` as an HTML table (headers as column headers, the first column as row headers), in a
+    box named `name` that a keyboard can focus and scroll; every text escaped."""
+    e = html.escape
+    columns = [str(c) for c in frame.columns]
+    head = "".join(f'<th scope="col">{e(c)}</th>' for c in columns)
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = []
+        for i, value in enumerate(values):
+            text = "" if pd.isna(value) else str(value)
+            if i == 0:
+                cells.append(f'<th scope="row">{e(text)}</th>')
+            else:
+                number = ' class="lien-number"' if pd.api.types.is_number(value) else ""
+                cells.append(f"<td{number}>{e(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'{HTML_TABLE_CSS}<div class="lien-table" role="region" tabindex="0" '
+        f'aria-label="{e(name, quote=True)}"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )

@@ -153,10 +153,12 @@ def funder_summary(
     st.markdown(
         "".join(f"- {label}: **{value}**\n" for label, value in rows) + "- " + t("old_source", lang)
     )
-    st.table(
-        tables.matrix_table(table, lang).drop(columns=["code"]).set_index(t("axis_service", lang))
+    st.html(
+        tables.html_table(
+            tables.matrix_table(table, lang).drop(columns=["code"]), t("matrix_province", lang)
+        )
     )
     st.subheader(t("top_gaps", lang))
     if not holes:
         st.write(t("no_gap", lang))
-    st.table(tables.gaps_table(holes, lang, top))
+    st.html(tables.html_table(tables.gaps_table(holes, lang, top), t("top_gaps", lang)))

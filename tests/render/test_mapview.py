@@ -11,6 +11,7 @@ import pytest
 
 from lien import display, filters
 from lien.filters import Filters
+from lien.i18n import t
 from lien.ingest import directory
 from lien.ingest.directory import load_directory
 from lien.render import assets, js, mapview, sites_layer
@@ -227,3 +228,11 @@ def test_the_search_point_lies_under_the_sites_and_takes_no_tap(frame: pd.DataFr
     assert "zIndex=390" in pane and "pointerEvents='none'" in pane  # markers are at 600
     origin = compact[compact.index("L.circleMarker([50.8466,4.3528]") :][:600]
     assert '"interactive":false' in origin and f'"pane":"{mapview.ORIGIN_PANE}"' in origin
+
+
+def test_the_map_says_its_language_and_names_its_frame_by_its_text_alternative() -> None:
+    for lang in ("fr", "nl", "en"):
+        page = mapview.base_map(lang).get_root().render()
+        assert f'document.documentElement.lang = "{lang}";' in page
+        name = json.dumps(t("map_alternative", lang))
+        assert f"window.frameElement.setAttribute('aria-label', {name});" in page

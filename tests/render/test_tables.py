@@ -50,3 +50,16 @@ def test_matrix_and_gaps_tables(frame: pd.DataFrame) -> None:
     assert table.iloc[0]["Service"] == "Housing"
     gaps = tables.gaps_table(coverage.gaps(matrix), "en")
     assert gaps.iloc[0, 0] == "Housing" and gaps.iloc[0, 1] == len(coverage.gaps(matrix))
+
+
+def test_html_table_is_a_named_focusable_region_with_escaped_text() -> None:
+    table = pd.DataFrame({"Service": ["<b>Aide</b>"], "Bruxelles": [2], "Note": [None]})
+    markup = tables.html_table(table, 'Sites "par" service')
+    assert (
+        '<div class="lien-table" role="region" tabindex="0" aria-label="Sites &quot;par&quot; '
+        'service">' in markup
+    )
+    assert '<th scope="col">Bruxelles</th>' in markup
+    assert '<th scope="row">&lt;b&gt;Aide&lt;/b&gt;</th>' in markup  # the first column heads rows
+    assert '<td class="lien-number">2</td><td></td>' in markup
+    assert "<b>" not in markup
