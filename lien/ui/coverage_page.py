@@ -38,8 +38,8 @@ _PRINT_CSS = """
   [data-testid="stAppViewContainer"], [data-testid="stMain"], .stApp {
     overflow: visible !important; height: auto !important; position: static !important;
   }
-  [data-testid="stTable"] table { font-size: 7.5pt; width: 100%; }
-  [data-testid="stTable"] th, [data-testid="stTable"] td { padding: 1px 3px !important; }
+  .lien-table table { font-size: 7.5pt; width: 100%; }
+  .lien-table th, .lien-table td { padding: 1px 3px !important; }
   h1 { font-size: 16pt !important; } h2, h3 { font-size: 12pt !important; }
   tr { break-inside: avoid; }
 }

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -24,6 +25,8 @@ import pytest
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
+    Frame,
+    FrameLocator,
     Page,
     Route,
     WebSocketRoute,
@@ -215,3 +218,26 @@ def wait_for_text(page: Page, text: str, timeout_ms: float = 60_000) -> None:
         pytest.fail(
             f"the app raised instead of showing {text!r}:\n{exception.inner_text()}", pytrace=False
         )
+
+
+def settled_count(
+    page: Page,
+    frame: Frame | FrameLocator | None = None,
+    expected: int = 0,
+    timeout_s: float = 30.0,
+) -> int:
+    """The marker count of the map in `frame` (the app's map frame by default; `page.main_frame`
+    for a page that is itself a map) once it has drawn, reached `expected` and stayed there half
+    a second; else the last count seen when `timeout_s` ran out."""
+    frame = frame if frame is not None else map_frame(page)
+    frame.locator(".leaflet-container").first.wait_for(timeout=timeout_s * 1000)
+    deadline = time.monotonic() + timeout_s
+    count = -1
+    while time.monotonic() < deadline:
+        count = count_markers(frame)
+        if count == expected:
+            page.wait_for_timeout(500)
+            if count_markers(frame) == expected:
+                return expected
+        page.wait_for_timeout(250)
+    return count

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-import time
 
 from playwright.sync_api import Page, expect
 
 from lien.config import ROOT
 from tests.browser.conftest import (
     BrowserPage,
-    count_markers,
-    map_frame,
     open_sidebar,
+    settled_count,
     wait_for_text,
 )
 
@@ -26,22 +24,6 @@ def _shown(page: Page) -> int:
     match = SHOWN.search(text)
     assert match, text
     return int(match.group(1))
-
-
-def _settled_count(page: Page, expected: int, timeout_s: float = 30.0) -> int:
-    """The marker count once the map has drawn and stopped changing."""
-    frame = map_frame(page)
-    frame.locator(".leaflet-container").first.wait_for(timeout=timeout_s * 1000)
-    deadline = time.monotonic() + timeout_s
-    count = -1
-    while time.monotonic() < deadline:
-        count = count_markers(frame)
-        if count == expected:
-            page.wait_for_timeout(500)
-            if count_markers(frame) == expected:
-                return expected
-        page.wait_for_timeout(250)
-    return count
 
 
 def test_map_draws_offline_and_markers_add_up(browser_page: BrowserPage, app_url: str) -> None:
@@ -59,7 +41,7 @@ def test_map_draws_offline_and_markers_add_up(browser_page: BrowserPage, app_url
         ".getBoundingClientRect().height > 100",
         timeout=30_000,
     )
-    assert _settled_count(page, shown) == shown
+    assert settled_count(page, expected=shown) == shown
     # Every tile request left the machine and was refused: the map drew without them.
     assert all("127.0.0.1" not in url for url in browser_page.blocked)
     assert browser_page.errors() == []
@@ -84,7 +66,7 @@ def test_changing_a_filter_changes_the_count(browser_page: BrowserPage, app_url:
     wait_for_text(page, "3 sites de 2 organisations affichés")
     after = _shown(page)
     assert after == 3 != before
-    assert _settled_count(page, after) == after
+    assert settled_count(page, expected=after) == after
     assert "service=detention_visits" in page.url
     assert browser_page.errors() == []
 

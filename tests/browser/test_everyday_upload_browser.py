@@ -4,12 +4,10 @@ rows, in French and in Dutch, and all of them are on the preview map."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import BrowserPage, count_markers, map_frame, wait_for_text
+from tests.browser.conftest import BrowserPage, settled_count, wait_for_text
 from tests.support.everyday import ROWS, everyday_csv
 
 DATA_PAGE = "Donnees_Gegevens_Data"
@@ -27,22 +25,6 @@ def _metric(page: Page, label: str) -> str:
         has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
     )
     return metric.get_by_test_id("stMetricValue").first.inner_text().strip()
-
-
-def _settled_markers(page: Page, expected: int, timeout_s: float = 60.0) -> int:
-    """The preview map's marker count once it has drawn and stopped changing."""
-    frame = map_frame(page)
-    frame.locator(".leaflet-container").first.wait_for(timeout=timeout_s * 1000)
-    deadline = time.monotonic() + timeout_s
-    count = -1
-    while time.monotonic() < deadline:
-        count = count_markers(frame)
-        if count == expected:
-            page.wait_for_timeout(500)
-            if count_markers(frame) == expected:
-                return expected
-        page.wait_for_timeout(250)
-    return count
 
 
 @pytest.mark.parametrize(
@@ -64,6 +46,6 @@ def test_an_everyday_file_keeps_all_its_rows_and_maps_them(
     assert len(ROWS) == 15
     assert _metric(page, kept) == "15"
     assert _metric(page, aside) == "0"
-    assert _settled_markers(page, 15) == 15
+    assert settled_count(page, expected=15, timeout_s=60.0) == 15
     assert page.get_by_test_id("stException").count() == 0
     assert browser_page.errors() == []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -21,7 +20,7 @@ from lien.ingest import directory
 from lien.ingest.directory import read_directory
 from lien.outputs import offline
 from lien.render.mapview import ORIGIN_PANE
-from tests.browser.conftest import DEVICES, BrowserPage, count_markers
+from tests.browser.conftest import DEVICES, BrowserPage, settled_count
 
 ORIGIN = (50.8466, 4.3528)  # Brussels
 VIEWS: dict[str, tuple[Filters, tuple[float, float] | None]] = {
@@ -103,20 +102,6 @@ def _open(
     return url
 
 
-def _settled_count(page: Page, expected: int, timeout_s: float = 30.0) -> int:
-    """The marker count once the map has drawn and stopped changing."""
-    deadline = time.monotonic() + timeout_s
-    count = -1
-    while time.monotonic() < deadline:
-        count = count_markers(page.main_frame)
-        if count == expected:
-            page.wait_for_timeout(500)
-            if count_markers(page.main_frame) == expected:
-                return expected
-        page.wait_for_timeout(250)
-    return count
-
-
 def _assert_nothing_fetched(recorded: OfflinePage, url: str) -> None:
     """Only the file itself was read; only map tiles were tried, and refused."""
     local = [r for r in recorded.requests if not r.startswith(("http:", "https:", "data:"))]
@@ -139,7 +124,7 @@ def test_every_site_is_on_the_map_and_in_the_list(
     page = offline_page.page
     # The search point is drawn but not counted: it is not interactive (a tap goes through it to
     # the site below), in its own pane under the markers.
-    assert _settled_count(page, located) == located
+    assert settled_count(page, page.main_frame, located) == located
     origin_drawn = page.locator(f".leaflet-{ORIGIN_PANE}-pane path").count()
     assert origin_drawn == (origin is not None)
     assert page.locator("table.lien-sites tbody tr").count() == len(sites)
@@ -191,7 +176,7 @@ def test_a_popup_opens_on_click(
     sites, _ = _view(frame, "all")
     url = _open(offline_page, sites, None, tmp_path)
     page = offline_page.page
-    _settled_count(page, int(sites["latitude"].notna().sum()))
+    settled_count(page, page.main_frame, int(sites["latitude"].notna().sum()))
     page.locator(".lien-map").scroll_into_view_if_needed()
     target = _clustered_site(sites)
     lat, lon = round(float(target["latitude"]), 5), round(float(target["longitude"]), 5)
@@ -254,7 +239,8 @@ def test_malicious_names_stay_text(
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     assert (
-        _settled_count(page, int(evil["latitude"].notna().sum())) == evil["latitude"].notna().sum()
+        settled_count(page, page.main_frame, int(evil["latitude"].notna().sum()))
+        == evil["latitude"].notna().sum()
     )
     row = page.locator("table.lien-sites tbody tr", has_text="</script><script>alert(1)</script>")
     assert row.count() == 1

@@ -96,6 +96,8 @@ def test_printing_the_page_gives_the_summary_without_blank_pages(
     page = browser_page.page
     page.goto(f"{app_url}{PAGE}?service=housing")
     wait_for_text(page, t("funder_summary", "fr"))
+    # Printed once everything is drawn: the summary's last table, the gaps, is there.
+    page.locator(".lien-table", has_text=t("col_gaps", "fr")).wait_for(timeout=30_000)
     page.emulate_media(media="print")
     data = page.pdf(format="A4", print_background=True)
     reader = PdfReader(io.BytesIO(data))
@@ -103,7 +105,7 @@ def test_printing_the_page_gives_the_summary_without_blank_pages(
     assert len(texts) <= 3, len(texts)
     assert all(len(text.strip()) > 80 for text in texts), "a blank page was printed"
     flat = " ".join(texts)
-    for name in province_names("fr").values():
-        assert name in flat, name
+    for name in province_names("fr").values():  # a header may wrap after a hyphen
+        assert name in flat or name.replace("-", "- ") in flat, name
     assert t("print_hint", "fr")[:30] not in flat  # the hint is for the screen only
     assert t("gap_sentence", "fr", service="Logement", areas="")[:20] in flat
