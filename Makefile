@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test lint bench load hostile setup index assets catalogues clean
+.PHONY: run test lint bench load hostile proxy setup index assets catalogues clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
@@ -27,6 +27,11 @@ bench: setup $(DEV_STAMP)
 # 20 concurrent browser sessions on one server (bench/load.py); same needs as bench.
 load: setup $(DEV_STAMP)
 	$(BIN)/python -m bench.load
+
+# Bytes and first-screen times with Streamlit alone and behind deploy/Caddyfile, against an empty
+# Streamlit page in the same run (bench/proxy.py); needs chromium and caddy from Debian.
+proxy: setup $(DEV_STAMP)
+	$(BIN)/python -m bench.proxy
 
 # Hostile uploads and links through one server, timed and measured (bench/hostile.py); same needs as bench.
 hostile: setup $(DEV_STAMP)

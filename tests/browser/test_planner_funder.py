@@ -102,7 +102,10 @@ def test_printing_the_page_gives_the_summary_without_blank_pages(
     data = page.pdf(format="A4", print_background=True)
     reader = PdfReader(io.BytesIO(data))
     texts = [re.sub(r"\s+", " ", p.extract_text() or "") for p in reader.pages]
-    assert len(texts) <= 3, len(texts)
+    # A desktop prints on A4 at its own width; a phone lays the page out at its narrow CSS width
+    # first, so the same content takes a page more.
+    most = 3 if browser_page.device == "desktop" else 4
+    assert len(texts) <= most, [text[:300] for text in texts]
     assert all(len(text.strip()) > 80 for text in texts), "a blank page was printed"
     flat = " ".join(texts)
     for name in province_names("fr").values():  # a header may wrap after a hyphen

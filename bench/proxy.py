@@ -1,0 +1,257 @@
+"""What a visitor's browser downloads, and how soon the page is there, with Streamlit alone and
+behind the deployment recipe (deploy/Caddyfile: zstd/gzip, caching), each next to an empty
+Streamlit page measured in the same run.
+
+    make proxy        # or: .venv/bin/python -m bench.proxy [--runs N]
+
+For each page — the empty page (bench/empty_page.py), Lien's map page at phone size (390x844,
+touch), Lien's coverage page at desktop size (1366x900) — and each way of serving it (direct,
+behind Caddy), headless chromium loads it in a fresh context (first visit), then again in the same
+context (repeat visit, with the browser's cache), and reports the median of `--runs` loads of:
+
+- seconds from page.goto until the page is there: the title for the empty page, the first
+  markers for the map page, the first chart drawn for the coverage page;
+- bytes received: the HTTP responses as they crossed the wire (CDP's encodedDataLength, so
+  after compression) plus the WebSocket messages the app sends.
+
+Every non-local request is refused, as in the browser tests. Needs Debian's chromium and caddy
+(apt-get install chromium caddy). Prints a markdown table, then notes; exits 1 if a tool is
+missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from tests.browser.conftest import DEVICES
+from tests.support import harness
+
+ROOT = Path(__file__).resolve().parent.parent
+CADDYFILE = ROOT / "deploy" / "Caddyfile"
+EMPTY = ROOT / "bench" / "empty_page.py"
+MB = 1_000_000
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A page to load: its script, the path under the server, the browser size, and the
+    selector (in the page, or in the map's frame) that says it is there."""
+
+    name: str
+    script: Path
+    path: str
+    device: dict[str, Any]
+    ready: str
+    in_map: bool = False
+
+
+TARGETS = (
+    Target("empty page (phone)", EMPTY, "/", DEVICES["phone"], "h1"),
+    Target(
+        "map page (phone)",
+        ROOT / "app.py",
+        "/",
+        DEVICES["phone"],
+        ".lien-dot, .marker-cluster",
+        in_map=True,
+    ),
+    Target("empty page (desktop)", EMPTY, "/", DESKTOP, "h1"),
+    Target(
+        "coverage page (desktop)",
+        ROOT / "app.py",
+        "/Couverture_Dekking_Coverage",
+        DESKTOP,
+        "[data-testid=stPlotlyChart] .main-svg",
+    ),
+)
+
+
+@contextlib.contextmanager
+def streamlit(script: Path, log: Path) -> Iterator[str]:
+    """`streamlit run script` on a free local port; its process group is killed on the way out."""
+    port = harness.free_port()
+    command = [*harness.app_command(port)]
+    command[command.index("app.py")] = str(script)
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        harness.wait_until_healthy(process, url, log, harness.SERVER_START_TIMEOUT_S)
+        yield url
+    finally:
+        harness.stop(process)
+
+
+@contextlib.contextmanager
+def caddy(app_url: str, log: Path) -> Iterator[str]:
+    """deploy/Caddyfile as it is, on a free local port (plain HTTP), in front of `app_url`."""
+    port = harness.free_port()
+    env = {
+        **os.environ,
+        "LIEN_SITE": f":{port}",
+        "LIEN_APP": app_url.removeprefix("http://"),
+    }
+    command = ["caddy", "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        harness.wait_until_healthy(process, url, log, 30.0)
+        yield url
+    finally:
+        harness.stop(process)
+
+
+class Counter:
+    """Bytes received by one page: responses after compression, and WebSocket messages."""
+
+    def __init__(self, page: Any) -> None:
+        self.bytes = 0
+        session = page.context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.on("Network.loadingFinished", self._finished)
+        session.on("Network.webSocketFrameReceived", self._frame)
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        self.bytes += int(event.get("encodedDataLength", 0))
+
+    def _frame(self, event: dict[str, Any]) -> None:
+        response = event.get("response", {})
+        data = response.get("payloadData", "")
+        # Binary frames (Streamlit's protobuf messages) arrive base64-encoded.
+        self.bytes += len(base64.b64decode(data)) if response.get("opcode") == 2 else len(data)
+
+
+def _refuse_the_internet(page: Any) -> None:
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if harness.is_local(route.request.url)
+            else route.abort("internetdisconnected")
+        ),
+    )
+
+
+def load(context: Any, url: str, target: Target, timeout_s: float = 120.0) -> tuple[float, int]:
+    """(seconds from goto until the target is there, bytes received until then + 1 s)."""
+    page = context.new_page()
+    try:
+        _refuse_the_internet(page)
+        counter = Counter(page)
+        start = time.perf_counter()
+        page.goto(url + target.path)
+        scope = page.frame_locator(harness.MAP_IFRAME).first if target.in_map else page
+        scope.locator(target.ready).first.wait_for(timeout=timeout_s * 1000)
+        elapsed = time.perf_counter() - start
+        page.wait_for_timeout(1000)  # what is still on its way for the first screen
+        return elapsed, counter.bytes
+    finally:
+        page.close()
+
+
+@dataclass
+class Figures:
+    first_s: list[float]
+    first_b: list[int]
+    repeat_s: list[float]
+    repeat_b: list[int]
+
+
+def measure(browser: Any, url: str, target: Target, runs: int) -> Figures:
+    figures = Figures([], [], [], [])
+    warm = browser.new_context(service_workers="block", **target.device)
+    load(warm, url, target)  # the server's first run (directory load, caches)
+    warm.close()
+    for _ in range(runs):
+        context = browser.new_context(service_workers="block", **target.device)
+        try:
+            seconds, received = load(context, url, target)
+            figures.first_s.append(seconds)
+            figures.first_b.append(received)
+            seconds, received = load(context, url, target)
+            figures.repeat_s.append(seconds)
+            figures.repeat_b.append(received)
+        finally:
+            context.close()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="loads per figure (median)")
+    args = parser.parse_args(argv)
+    chromium = harness.chromium_path()
+    missing = [n for n, ok in (("chromium", chromium), ("caddy", shutil.which("caddy"))) if not ok]
+    if missing:
+        print(f"needs {' and '.join(missing)}: apt-get install {' '.join(missing)}")
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    results: dict[tuple[str, str], Figures] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS
+        )
+        try:
+            for script in (EMPTY, ROOT / "app.py"):
+                with streamlit(script, Path(tmp) / f"{script.stem}.log") as direct:
+                    with caddy(direct, Path(tmp) / f"caddy-{script.stem}.log") as proxied:
+                        for target in (t for t in TARGETS if t.script == script):
+                            for way, url in (("direct", direct), ("Caddy", proxied)):
+                                results[target.name, way] = measure(browser, url, target, args.runs)
+                                print(f"… {target.name}, {way}", file=sys.stderr)
+        finally:
+            browser.close()
+    print(table(results))
+    print(
+        f"\n{args.runs} loads per figure after a warm-up, median; chromium headless, every "
+        "non-local request refused; a first visit is a fresh browser context, a repeat visit "
+        "the same context loading the page again. Bytes: HTTP bodies and headers as received "
+        "(after compression) and the WebSocket messages, until the page is there plus 1 s."
+    )
+    return 0
+
+
+def table(results: dict[tuple[str, str], Figures]) -> str:
+    """Markdown: one row per page and way; ratios and differences against the empty page of the
+    same size and way, measured in the same run."""
+    lines = [
+        "| page | served | first visit (s) | × empty | MB, first visit | + MB over empty "
+        "| repeat visit (s) | MB, repeat visit |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for (name, way), f in results.items():
+        size = name[name.index("(") :]
+        empty = results.get((f"empty page {size}", way))
+        first_s, first_mb = statistics.median(f.first_s), statistics.median(f.first_b) / MB
+        ratio = extra = "—"
+        if empty is not None and not name.startswith("empty"):
+            ratio = f"{first_s / statistics.median(empty.first_s):.2f}"
+            extra = f"{first_mb - statistics.median(empty.first_b) / MB:+.2f}"
+        lines.append(
+            f"| {name} | {way} | {first_s:.2f} | {ratio} | {first_mb:.2f} | {extra} "
+            f"| {statistics.median(f.repeat_s):.2f} | {statistics.median(f.repeat_b) / MB:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
