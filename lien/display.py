@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from lien import taxonomy
-from lien.filters import Counts
+from lien.filters import CODES, FLAG, RADIUS, Counts, Filters, Spec, active
 from lien.geo.areas import area_label
 from lien.geo.gazetteer import Place, default_gazetteer
 from lien.geo.search import Found
@@ -234,3 +234,61 @@ def near_message(
         )
         return text + (" " + t("near_landmark_hint", lang) if found.landmark else "")
     return t("near_found_approx", lang, place=label, centre=centre)
+
+
+# --- the visitor's filters, in words ---------------------------------------------------------
+
+
+def value_label(spec: Spec, code: str, lang: str) -> str:
+    """How a codes filter names one of its values for the visitor."""
+    if spec.param == "service":
+        return taxonomy.services().label(code, lang)
+    if spec.param == "audience":
+        return taxonomy.audiences().label(code, lang)
+    if spec.param == "province":
+        return area_label(code, lang)
+    return taxonomy.language_label(code, lang)
+
+
+def said(spec: Spec, shown: str, lang: str) -> str:
+    """ "Label: value" as `lang` writes it (French puts a space before the colon)."""
+    return f"{t(spec.label, lang)}{' :' if lang == 'fr' else ':'} {shown}"
+
+
+def quoted(text: str, lang: str) -> str:
+    """A visitor's words, quoted as `lang` quotes."""
+    return f"« {text} »" if lang == "fr" else f"“{text}”"
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One active filter value as the visitor sees it, and what removing it removes: `value`,
+    one code of a codes filter, or None for the whole filter (near-me takes its radius along)."""
+
+    param: str
+    value: str | None
+    text: str
+
+
+def chips(filters: Filters, lang: str, literal: Callable[[str], str] | None = None) -> list[Chip]:
+    """The active filters as removable chips: one per code, one per other filter. A visitor's
+    words go through `literal` (a Markdown code span on a page), else they are quoted."""
+    shown_as = literal or (lambda text: quoted(text, lang))
+    out = []
+    for spec, value in active(filters):
+        if spec.kind == CODES:
+            out += [
+                Chip(spec.param, code, said(spec, value_label(spec, code, lang), lang))
+                for code in value
+            ]
+        elif spec.kind == RADIUS:
+            continue  # said with near-me
+        elif spec.kind == FLAG:
+            shown = t("about_yes", lang) if value else t("about_no", lang)
+            out.append(Chip(spec.param, None, said(spec, shown, lang)))
+        elif spec.param == "near":
+            near = f"{shown_as(value)}, {filters.radius_km:g} km"
+            out.append(Chip(spec.param, None, said(spec, near, lang)))
+        else:
+            out.append(Chip(spec.param, None, said(spec, shown_as(value), lang)))
+    return out

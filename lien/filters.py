@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from lien import taxonomy
-from lien.geo.areas import area_label, area_options
+from lien.geo.areas import area_options
 from lien.geo.distance import haversine_km
-from lien.i18n import DEFAULT_LANG, LANGS, N_, t
+from lien.i18n import DEFAULT_LANG, LANGS, N_
 from lien.ingest.directory import prepare
 from lien.schema import located
 from lien.text import clean_query, fold
@@ -248,61 +248,6 @@ def active(filters: Filters) -> Iterator[tuple[Spec, Any]]:
             and not (spec.kind == RADIUS and not filters.near)
         ):
             yield spec, value
-
-
-def value_label(spec: Spec, code: str, lang: str) -> str:
-    """How a codes filter names one of its values for the visitor."""
-    if spec.param == "service":
-        return taxonomy.services().label(code, lang)
-    if spec.param == "audience":
-        return taxonomy.audiences().label(code, lang)
-    if spec.param == "province":
-        return area_label(code, lang)
-    return taxonomy.language_label(code, lang)
-
-
-def said(spec: Spec, shown: str, lang: str) -> str:
-    """ "Label: value" as `lang` writes it (French puts a space before the colon)."""
-    return f"{t(spec.label, lang)}{' :' if lang == 'fr' else ':'} {shown}"
-
-
-def quoted(text: str, lang: str) -> str:
-    """A visitor's words, quoted as `lang` quotes."""
-    return f"« {text} »" if lang == "fr" else f"“{text}”"
-
-
-@dataclass(frozen=True)
-class Chip:
-    """One active filter value as the visitor sees it, and what removing it removes: `value`,
-    one code of a codes filter, or None for the whole filter (near-me takes its radius along)."""
-
-    param: str
-    value: str | None
-    text: str
-
-
-def chips(filters: Filters, lang: str, literal: Callable[[str], str] | None = None) -> list[Chip]:
-    """The active filters as removable chips: one per code, one per other filter. A visitor's
-    words go through `literal` (a Markdown code span on a page), else they are quoted."""
-    shown_as = literal or (lambda text: quoted(text, lang))
-    out = []
-    for spec, value in active(filters):
-        if spec.kind == CODES:
-            out += [
-                Chip(spec.param, code, said(spec, value_label(spec, code, lang), lang))
-                for code in value
-            ]
-        elif spec.kind == RADIUS:
-            continue  # said with near-me
-        elif spec.kind == FLAG:
-            shown = t("about_yes", lang) if value else t("about_no", lang)
-            out.append(Chip(spec.param, None, said(spec, shown, lang)))
-        elif spec.param == "near":
-            near = f"{shown_as(value)}, {filters.radius_km:g} km"
-            out.append(Chip(spec.param, None, said(spec, near, lang)))
-        else:
-            out.append(Chip(spec.param, None, said(spec, shown_as(value), lang)))
-    return out
 
 
 def _has_any(column: pd.Series, codes: Sequence[str]) -> pd.Series:

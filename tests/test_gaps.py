@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lien import coverage, filters
+from lien import coverage, display
 from lien.display import gap_sentence, near_message, place_label
 from lien.filters import Filters
 from lien.geo.areas import FLANDERS, NATIONAL, PROVINCE_CODES, WALLONIA, local_name
@@ -69,7 +69,7 @@ def test_distance_table_rounds_to_the_km_and_translates(frame: pd.DataFrame) -> 
 
 def test_chips_one_per_value_and_near_with_its_radius() -> None:
     chosen = Filters(services=("housing", "legal_aid"), near="Namur", radius_km=10.0, q="seso")
-    chips = filters.chips(chosen, "fr")
+    chips = display.chips(chosen, "fr")
     assert [(c.param, c.value) for c in chips] == [
         ("service", "housing"),
         ("service", "legal_aid"),
@@ -78,7 +78,7 @@ def test_chips_one_per_value_and_near_with_its_radius() -> None:
     ]
     assert chips[0].text == "Service : Logement"
     assert chips[-1].text.endswith("« Namur », 10 km")
-    assert filters.chips(Filters(), "fr") == []
+    assert display.chips(Filters(), "fr") == []
     # A visitor's words go through the page's literal (a code span), never as Markdown.
-    shown = filters.chips(Filters(q="www.evil.example"), "en", literal=lambda s: f"`{s}`")
+    shown = display.chips(Filters(q="www.evil.example"), "en", literal=lambda s: f"`{s}`")
     assert shown[0].text.endswith("`www.evil.example`")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from lien import coverage, filters, taxonomy
+from lien import coverage, display, filters, taxonomy
 from lien.filters import CODES, FLAG, RADIUS, Filters
 from lien.i18n import t
 
@@ -41,14 +41,14 @@ def filters_text(chosen: Filters, lang: str) -> str:
     parts = []
     for spec, value in filters.active(chosen):
         if spec.kind == CODES:
-            shown = ", ".join(filters.value_label(spec, c, lang) for c in value)
+            shown = ", ".join(display.value_label(spec, c, lang) for c in value)
         elif spec.kind == FLAG:
             shown = t("about_yes", lang) if value else t("about_no", lang)
         elif spec.kind == RADIUS:
             shown = f"{value:g} km"
         else:
-            shown = filters.quoted(value, lang)
-        parts.append(filters.said(spec, shown, lang))
+            shown = display.quoted(value, lang)
+        parts.append(display.said(spec, shown, lang))
     return " · ".join(parts) or t("about_no_filter", lang)
 
 

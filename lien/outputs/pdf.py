@@ -1,7 +1,11 @@
 """The building blocks of Lien's PDFs (reportlab): text Helvetica can draw, the shared page pieces
 (A4 margins, styles, a writer of escaped text, the sources line, the footer), a QR code, and a
 vector map of Belgium with the sites as dots. No page layout here: lien.outputs.handout and
-lien.outputs.summary lay them out."""
+lien.outputs.summary lay them out.
+
+Why it is long: it is the one home of what both PDFs share, so that the handout and the summary
+can't drift apart; each piece in it is short and stands alone.
+"""
 
 from __future__ import annotations
 

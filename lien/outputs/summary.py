@@ -10,6 +10,9 @@ The figures come from lien.coverage and the tables from lien.render.tables, as t
 shows them; the shared PDF pieces (printable text, styles, the sources line, the footer) from
 lien.outputs.pdf. Two pages at most whatever the data: lists are cut ("and 3 more"), names are
 clipped, and a page whose content would still overflow is shrunk to fit.
+
+Why it is long: the two-page guarantee is layout work (measuring each section, moving it to page
+2, cutting lists, shrinking a page) and belongs with the layout it guards.
 """
 
 from __future__ import annotations

@@ -151,7 +151,7 @@ def source_note(shared: directory.Shared | None, name: str, lang: str) -> str:
 def filter_chips(chosen: Filters, lang: str) -> None:
     """The filters that apply on this page as removable chips, and "clear all"; nothing when
     none applies. Each chip says which filter and value it is, and removes just that."""
-    chips = filters.chips(chosen, lang, literal=md)
+    chips = display.chips(chosen, lang, literal=md)
     if not chips:
         return
     with st.container(key="chips", horizontal=True, vertical_alignment="center", gap="small"):

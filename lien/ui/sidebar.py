@@ -10,6 +10,7 @@ from typing import Any, Callable, Sequence
 
 import streamlit as st
 
+from lien.display import value_label
 from lien.filters import (
     CODES,
     FLAG,
@@ -23,7 +24,6 @@ from lien.filters import (
     Spec,
     choices,
     to_query,
-    value_label,
 )
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
 from lien.text import markdown_literal as _md

@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from lien import geocoding
 from lien.config import ROOT  # noqa: E402
+from lien.display import place_label
 from lien.geocoding import GeocodeCache, OfflineGeocoder, OnlineGeocoder
 from tests.support.fake_nominatim import FRAGNEE, PROXY_VARIABLES, USER_AGENT, FakeNominatim
 
@@ -157,7 +158,7 @@ def test_app_keeps_working_on_the_offline_answer(
     at.run()
     assert not at.exception
     assert _map_args(at)["feature_group"]
-    assert any(offline.locate("Liège").label in info.value for info in at.info), [
+    assert any(place_label(offline.locate("Liège"), "fr") in info.value for info in at.info), [
         info.value for info in at.info
     ]
     [geo] = built
@@ -169,7 +170,7 @@ def test_app_keeps_working_on_the_offline_answer(
     at.text_input(key="f_near").input("Thuin").run()
     assert not at.exception
     assert _map_args(at)["feature_group"]
-    assert any(offline.locate("Thuin").label in info.value for info in at.info), [
+    assert any(place_label(offline.locate("Thuin"), "fr") in info.value for info in at.info), [
         info.value for info in at.info
     ]
     assert len(fake.requests) == (0 if fault == "refused" else 1)

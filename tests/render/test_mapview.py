@@ -157,7 +157,11 @@ def test_the_sites_layer_fits_its_bounds_in_the_browser(frame: pd.DataFrame) -> 
     fmap.add_child(layer)
     page = fmap.get_root().render()
     bounds = mapview.view_bounds(frame)
-    assert f"{fmap.get_name()}.fitBounds({json.dumps(bounds)}" in page.replace("\n", "")
+    flat = " ".join(page.split())
+    assert f"map.fitBounds({json.dumps(bounds)}" in flat
+    assert f"}})({fmap.get_name()});" in flat  # on this map
+    # Fitted again when the frame gets its real size, until the visitor moves the map.
+    assert "map.on('resize', function () { if (!touched) { fit(); } });" in flat
 
 
 def test_layer_json_cannot_close_its_script(frame: pd.DataFrame) -> None:
