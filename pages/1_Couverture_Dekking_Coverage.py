@@ -39,10 +39,11 @@ distances = coverage.nearest_provider(sites, service, coverage_page.municipaliti
 if distances["distance_km"].isna().all():
     st.info(t("no_provider", lang, service=coverage_page.service_label(service, lang)))
 else:
-    st.subheader(t("deserts_title", lang, service=coverage_page.service_label(service, lang)))
-    st.dataframe(
-        tables.distance_table(coverage.deserts(distances), lang), hide_index=True, key="deserts"
-    )
+    with st.container(key="screen_only"):  # printed in the summary below, as a plain table
+        st.subheader(t("deserts_title", lang, service=coverage_page.service_label(service, lang)))
+        st.dataframe(
+            tables.distance_table(coverage.deserts(distances), lang), hide_index=True, key="deserts"
+        )
     common.table_downloads(
         tables.distance_table(distances, lang),
         lang,
@@ -78,4 +79,5 @@ if not distances["distance_km"].isna().all():
     st.plotly_chart(charts.distance_map(distances, lang, service), key="distance_map")
 st.caption(t("per_capita_note", lang))
 
-coverage_page.funder_summary(figures, by_province, holes, lang)
+farthest = None if distances["distance_km"].isna().all() else coverage.deserts(distances)
+coverage_page.funder_summary(figures, by_province, holes, lang, service, farthest)

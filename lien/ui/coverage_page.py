@@ -136,9 +136,12 @@ def funder_summary(
     table: pd.DataFrame,
     holes: list[tuple[str, str]],
     lang: str,
+    service: str = "",
+    farthest: pd.DataFrame | None = None,
     top: int = 10,
 ) -> None:
-    """A printable section: headline figures, the matrix and the services with the most gaps."""
+    """A printable section: headline figures, the matrix, the services with the most gaps and the
+    municipalities `farthest` from a provider of `service`, as the page's print gives them."""
     st.header(t("funder_summary", lang))
     with st.container(key="print_hint"):
         st.caption(t("print_hint", lang))
@@ -162,3 +165,7 @@ def funder_summary(
     if not holes:
         st.write(t("no_gap", lang))
     st.html(tables.html_table(tables.gaps_table(holes, lang, top), t("top_gaps", lang)))
+    if farthest is not None and len(farthest):
+        title = t("deserts_title", lang, service=service_label(service, lang))
+        st.subheader(title)
+        st.html(tables.html_table(tables.distance_table(farthest, lang).iloc[:, 1:], title))

@@ -98,6 +98,11 @@ def test_printing_the_page_gives_the_summary_without_blank_pages(
     wait_for_text(page, t("funder_summary", "fr"))
     # Printed once everything is drawn: the summary's last table, the gaps, is there.
     page.locator(".lien-table", has_text=t("col_gaps", "fr")).wait_for(timeout=30_000)
+    page.wait_for_function(  # and the four charts, as a visitor waits before printing
+        "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+        ".filter(chart => chart.querySelector('.main-svg')).length >= 4",
+        timeout=60_000,
+    )
     page.emulate_media(media="print")
     data = page.pdf(format="A4", print_background=True)
     reader = PdfReader(io.BytesIO(data))
@@ -112,3 +117,6 @@ def test_printing_the_page_gives_the_summary_without_blank_pages(
         assert name in flat or name.replace("-", "- ") in flat, name
     assert t("print_hint", "fr")[:30] not in flat  # the hint is for the screen only
     assert t("gap_sentence", "fr", service="Logement", areas="")[:20] in flat
+    # The farthest municipalities are printed too, as a table with their distances.
+    assert t("deserts_title", "fr", service="Logement").split("«")[0].strip() in flat
+    assert t("col_nearest", "fr") in flat
