@@ -232,6 +232,35 @@ def province_geojson() -> dict[str, Any]:
     return load_geojson()
 
 
+# The outlines drawn on the map and the charts, sent to every visitor: a country-wide view needs
+# far fewer points than province_at's point-in-province test. 0.002° (150-220 m) is under a pixel
+# up to zoom 9; simplified as one coverage, shared borders stay shared. ~120 kB instead of ~460.
+DISPLAY_TOLERANCE = 0.002
+DISPLAY_DECIMALS = 4
+
+
+@lru_cache(maxsize=1)
+def display_geojson() -> dict[str, Any]:
+    """province_geojson() with outlines light enough to send to a phone (shared: don't mutate)."""
+    import numpy as np
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    full = province_geojson()
+    geoms = np.array([shape(f["geometry"]) for f in full["features"]])
+    light = shapely.orient_polygons(shapely.coverage_simplify(geoms, DISPLAY_TOLERANCE))
+    features = []
+    for feature, geom in zip(full["features"], light, strict=True):
+        rounded = shapely.transform(geom, lambda xy: np.round(xy, DISPLAY_DECIMALS))
+        if not rounded.is_valid:  # a pinched enclave: snap-round instead, always valid
+            rounded = shapely.transform(
+                shapely.set_precision(geom, 10.0**-DISPLAY_DECIMALS),
+                lambda xy: np.round(xy, DISPLAY_DECIMALS),
+            )
+        features.append({**feature, "geometry": mapping(rounded)})
+    return {**full, "features": features}
+
+
 @lru_cache(maxsize=1)
 def province_shapes() -> dict[str, Any]:
     """Prepared shapely geometries by code, in PROVINCE_CODES order."""

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lien import taxonomy
-from lien.geo.areas import NATIONAL, area_label, province_geojson, province_names
+from lien.geo.areas import NATIONAL, area_label, display_geojson, province_names
 from lien.i18n import t
 
 # Counts read in classes, not on a continuous scale where 1 and 4 look alike: a gap (0) in
@@ -115,7 +115,7 @@ def _rings(geometry: dict) -> tuple[list[float | None], list[float | None]]:
 
 def _features() -> list[dict]:
     """Province features with Brussels last: it is a hole in Flemish Brabant, drawn on top."""
-    return sorted(province_geojson()["features"], key=lambda f: f["properties"]["code"] == "04000")
+    return sorted(display_geojson()["features"], key=lambda f: f["properties"]["code"] == "04000")
 
 
 def _flat_map(fig: go.Figure, title: str) -> go.Figure:

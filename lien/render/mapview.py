@@ -12,7 +12,7 @@ import pandas as pd
 from branca.element import MacroElement, Template
 
 from lien import taxonomy
-from lien.geo.areas import province_geojson, province_names
+from lien.geo.areas import display_geojson, province_names
 from lien.i18n import LANGS, t
 from lien.render import assets
 from lien.render.js import script_json
@@ -182,7 +182,7 @@ class _Provinces(MacroElement):
 def _provinces_json(lang: str) -> str:
     """The outlines with an escaped label in `lang`, as script-safe JSON (built once)."""
     names = province_names(lang)
-    outlines = province_geojson()
+    outlines = display_geojson()
     features = [
         {
             "type": "Feature",

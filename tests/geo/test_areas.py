@@ -350,3 +350,22 @@ def test_km2_helper_sane() -> None:
     """The test's own area helper: a 1° × 1° cell at the equator is about 12,364 km²."""
     cell = shapely.box(0, 0, 1, 1)
     assert km2(cell) == pytest.approx((math.pi / 180 * 6371.0088) ** 2, rel=1e-3)
+
+
+def test_display_outlines_are_light_and_still_the_provinces() -> None:
+    """The outlines sent to every visitor: a third of the size or less, valid, the same provinces
+    with the same names, each within 1 % of its area, and no overlap along shared borders."""
+    import shapely
+    from shapely.geometry import shape
+
+    full, light = provinces_module.province_geojson(), provinces_module.display_geojson()
+    assert len(json.dumps(light)) * 3 <= len(json.dumps(full))
+    assert [f["properties"] for f in light["features"]] == [
+        f["properties"] for f in full["features"]
+    ]
+    shapes = [shape(f["geometry"]) for f in light["features"]]
+    assert all(s.is_valid for s in shapes)
+    for before, after in zip(full["features"], shapes, strict=True):
+        assert abs(after.area - shape(before["geometry"]).area) <= 0.01 * after.area
+    union = shapely.union_all(shapes)
+    assert abs(sum(s.area for s in shapes) - union.area) <= 1e-3 * union.area
