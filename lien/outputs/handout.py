@@ -15,7 +15,6 @@ from xml.sax.saxutils import escape
 import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -48,6 +47,7 @@ from lien.outputs.pdf import (
     MapResult,
     QRFlowable,
     Writer,
+    a4_document,
     cell,
     flowables_height,
     label_sep,
@@ -316,19 +316,7 @@ def handout_pdf(
     day = today or datetime.date.today()
     w = Writer(lang)
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
-        title=printable(t("title", lang)),
-        author="Lien",
-        subject=printable(t("handout_subtitle", lang)),
-        lang=lang,
-        creator="Lien",
-    )
+    doc = a4_document(buffer, lang, t("title", lang), t("handout_subtitle", lang))
 
     listed = sites.head(MAX_SITES)
     more = len(sites) - len(listed)

@@ -198,6 +198,23 @@ def sources_line(sites: pd.DataFrame, w: Writer) -> str:
     return " ".join(parts)
 
 
+def a4_document(buffer: Any, lang: str, title: str, subject: str) -> BaseDocTemplate:
+    """An A4 document with Lien's margins (room for the footer) and its metadata in `lang`."""
+    return BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=printable(title),
+        author="Lien",
+        subject=printable(subject),
+        lang=lang,
+        creator="Lien",
+    )
+
+
 def page_footer(lang: str, day: datetime.date) -> Callable[[Canvas, BaseDocTemplate], None]:
     """The callback that writes 'Lien · date' and the page number at the foot of each page."""
 

@@ -26,12 +26,9 @@ from xml.sax.saxutils import escape
 import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
     Frame,
     KeepInFrame,
@@ -51,11 +48,11 @@ from lien.outputs.about import filters_text
 from lien.outputs.pdf import (
     BLACK,
     GREY,
-    MARGIN,
     MAX_FIELD,
     MAX_URL,
     STYLES,
     Writer,
+    a4_document,
     cell,
     flowables_height,
     label_sep,
@@ -462,19 +459,7 @@ def summary_pdf(
     day = today or datetime.date.today()
     w = Writer(lang)
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
-        title=printable(t("funder_summary", lang)),
-        author="Lien",
-        subject=printable(t("title", lang)),
-        lang=lang,
-        creator="Lien",
-    )
+    doc = a4_document(buffer, lang, t("funder_summary", lang), t("title", lang))
     frame = Frame(
         doc.leftMargin,
         doc.bottomMargin,
