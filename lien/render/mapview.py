@@ -9,13 +9,13 @@ from functools import lru_cache
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement, Template
+from branca.element import Template
 
 from lien import taxonomy
 from lien.geo.areas import display_geojson, province_names
 from lien.i18n import LANGS, t
 from lien.render import assets
-from lien.render.js import script_json
+from lien.render.js import Verbatim, script_json
 from lien.schema import located
 
 BELGIUM_CENTER = (50.64, 4.67)
@@ -39,7 +39,7 @@ LEGEND_OPEN_FROM_PX = 600
 ORIGIN_PANE = "lien-origin"  # the search point's pane (base_map)
 
 
-class _IconPath(MacroElement):
+class _IconPath(Verbatim):
     """Sets Leaflet's default icon path: st_folium attaches CSS late, so detection fails."""
 
     _template = Template("""
@@ -54,7 +54,7 @@ class _IconPath(MacroElement):
         self.path = path
 
 
-class _Legend(MacroElement):
+class _Legend(Verbatim):
     """The legend, a control that folds away: closed on a narrow map, and hidden with the zoom
     buttons while a popup is open so that no control covers one. Its title and entries come
     pre-escaped."""
@@ -117,7 +117,7 @@ MAP_CSS = """
 FRAME_CSS = "<style>#map_div, .folium-map { height: 100vh !important; }</style>"
 
 
-class _Accessible(MacroElement):
+class _Accessible(Verbatim):
     """The map's document says its language, and the frame that shows it in the app (the
     st_folium iframe, whose title streamlit-folium fixes) is named by what the map shows and where
     its text alternative is: the same sites as cards or a table on the page. Outside a frame (the
@@ -142,7 +142,7 @@ class _Accessible(MacroElement):
         self.name, self.lang = name, lang
 
 
-class _Header(MacroElement):
+class _Header(Verbatim):
     """Raw HTML (a style element) in the map's document head."""
 
     _template = Template("""
@@ -155,7 +155,7 @@ class _Header(MacroElement):
         self.markup = markup
 
 
-class _Provinces(MacroElement):
+class _Provinces(Verbatim):
     """Province outlines from one pre-serialised GeoJSON string, so reruns don't re-encode them."""
 
     _template = Template("""
@@ -289,7 +289,7 @@ def view_bounds(
     return [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]]
 
 
-class FitBounds(MacroElement):
+class FitBounds(Verbatim):
     """Fits the map that holds it to `bounds` once drawn, at the map's real size, not animated.
 
     It may sit in the map or in a layer of it (the app's changing sites layer): it finds the map.

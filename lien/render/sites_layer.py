@@ -23,7 +23,7 @@ from lien import schema, taxonomy
 from lien.display import DIRECTIONS, Link, directions_label, distance_text, site_fields
 from lien.i18n import t
 from lien.render import assets
-from lien.render.js import script_json
+from lien.render.js import Verbatim, script_json
 from lien.render.mapview import ORIGIN_PANE, FitBounds, view_bounds
 from lien.schema import split_codes
 
@@ -71,7 +71,7 @@ def layer_script() -> str:
     return resources.files("lien.render").joinpath("sites_layer.js").read_text(encoding="utf-8")
 
 
-class SitesLayer(JSCSSMixin, Layer):
+class SitesLayer(JSCSSMixin, Layer, Verbatim):
     """Sites as clustered circle markers from one compact JSON array (local MarkerCluster)."""
 
     _template = Template("""
