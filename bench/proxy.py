@@ -43,6 +43,9 @@ CADDYFILE = ROOT / "deploy" / "Caddyfile"
 EMPTY = ROOT / "bench" / "empty_page.py"
 MB = 1_000_000
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+# What says a page is there: the first markers in the map's frame, the first chart drawn.
+MAP_READY = ".lien-dot, .marker-cluster"
+COVERAGE_READY = "[data-testid=stPlotlyChart] .main-svg"
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ TARGETS = (
         ROOT / "app.py",
         "/",
         DEVICES["phone"],
-        ".lien-dot, .marker-cluster",
+        MAP_READY,
         in_map=True,
     ),
     Target("empty page (desktop)", EMPTY, "/", DESKTOP, "h1"),
@@ -74,7 +77,7 @@ TARGETS = (
         ROOT / "app.py",
         "/Couverture_Dekking_Coverage",
         DESKTOP,
-        "[data-testid=stPlotlyChart] .main-svg",
+        COVERAGE_READY,
     ),
 )
 

@@ -13,9 +13,12 @@ measures, each after a warm-up, and reports the median:
 5. coverage page rerun after a service change (nearest-provider distances recomputed);
 6. offline batch geocoding throughput (bench/geocode_bench.py's measure_throughput);
 7. peak memory (VmHWM) of a `streamlit run app.py` server once the map has drawn;
-8. time from page.goto to the first markers in headless chromium (non-local requests blocked).
+8. time from page.goto to the first markers in headless chromium (non-local requests blocked);
+9-12. the first screen on a phone and on a desktop against an empty Streamlit page measured in
+   the same run, as a ratio, with the bytes (bench/first_screen.py): the map page's first markers
+   (seed directory and 100k sites), the coverage page's first chart.
 
-Prints the machine, the table (markdown-compatible), then notes: runs per figure, per-change
+Prints the machine, the tables (markdown-compatible), then notes: runs per figure, per-change
 times, the load time of each directory. Exits 1 if a goal is missed, like geocode_bench.py.
 Every server is started in a session of its own and its process group is killed in `finally`.
 """
@@ -41,7 +44,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from bench import geocode_bench, make_synthetic
+from bench import first_screen, geocode_bench, make_synthetic
 from lien.render import sites_layer
 
 BENCH = Path(__file__).resolve().parent
@@ -147,6 +150,7 @@ class Row:
 @dataclass
 class Report:
     rows: list[Row] = field(default_factory=list)
+    screen: list[first_screen.ScreenRow] = field(default_factory=list)  # rows 9-12
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -155,32 +159,41 @@ class Report:
         return row
 
     def table(self) -> str:
-        header = ["figure", *SIZES, "goal", "result"]
-        body = [
-            [
-                r.figure,
-                *(r.cells.get(s, "—") for s in SIZES),
-                r.goal or "—",
-                "" if r.ok is None else ("ok" if r.ok else "MISS"),
-            ]
-            for r in self.rows
+        return _table(list(SIZES), self.rows)
+
+    def screen_table(self) -> str:
+        return _table(list(first_screen.SIZES), self.screen)
+
+    def missed(self) -> bool:
+        oks = [r.ok for r in self.rows] + [r.ok for r in self.screen]
+        return any(ok is False for ok in oks) or bool(self.errors)
+
+
+def _table(columns: list[str], rows: list[Row] | list[first_screen.ScreenRow]) -> str:
+    header = ["figure", *columns, "goal", "result"]
+    body = [
+        [
+            r.figure,
+            *(r.cells.get(s, "—") for s in columns),
+            r.goal or "—",
+            "" if r.ok is None else ("ok" if r.ok else "MISS"),
         ]
-        widths = [max(len(x[i]) for x in [header, *body]) for i in range(len(header))]
+        for r in rows
+    ]
+    widths = [max(len(x[i]) for x in [header, *body]) for i in range(len(header))]
 
-        def line(cells: list[str]) -> str:
-            return (
-                "| "
-                + " | ".join(
-                    c.ljust(w) if i == 0 else c.rjust(w)
-                    for i, (c, w) in enumerate(zip(cells, widths, strict=False))
-                )
-                + " |"
+    def line(cells: list[str]) -> str:
+        return (
+            "| "
+            + " | ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=False))
             )
-
-        rule = (
-            "|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|"
+            + " |"
         )
-        return "\n".join([line(header), rule, *(line(b) for b in body)])
+
+    rule = "|" + "|".join("-" * (w + 1) + (":" if i else "-") for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(header), rule, *(line(b) for b in body)])
 
 
 def ms(seconds: float) -> str:
@@ -586,6 +599,32 @@ def bench_browser(report: Report, files: dict[str, Path], runs: dict[str, int], 
     )
 
 
+def bench_first_screen(report: Report, big: Path, runs: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from bench import proxy
+    from tests.support.harness import CHROMIUM_ARGS, chromium_path
+
+    chromium = chromium_path()
+    if chromium is None:
+        report.errors.append(
+            "rows 9-12: Debian chromium is not installed (apt-get install chromium)"
+        )
+        return
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=[*CHROMIUM_ARGS, *proxy.OFFLINE_ARGS]
+        )
+        try:
+            rows, notes = first_screen.measure(
+                browser, big, runs, lambda line: print(f"[bench] {line}", file=sys.stderr)
+            )
+        finally:
+            browser.close()
+    report.screen.extend(rows)
+    report.notes.extend(notes)
+
+
 # --- the directories -----------------------------------------------------------------------
 
 
@@ -626,6 +665,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (default 5)")
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke test")
+    parser.add_argument(
+        "--only",
+        choices=["screen"],
+        help="only rows 9-12 (the first screen against an empty page), with the 100k directory",
+    )
     args = parser.parse_args(argv)
     # SIGTERM (make killed, a CI timeout) unwinds like Ctrl+C, so every `finally` stops its server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
@@ -640,7 +684,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="lien-bench-") as name:
         tmp = Path(name)
         files = make_files(tmp, report)
-        frames, loads = load_frames(files, min(runs, 3))
+        screen = ("rows 9-12", lambda: bench_first_screen(report, files["100k"], min(runs, 3)))
+        frames, loads = ({}, "") if args.only else load_frames(files, min(runs, 3))
         steps: list[tuple[str, Callable[[], None]]] = [
             ("rows 1, 2", lambda: bench_map_page(report, files, cycles)),
             ("row 3", lambda: bench_build(report, frames, runs, 2 if args.quick else 3)),
@@ -651,8 +696,9 @@ def main(argv: list[str] | None = None) -> int:
                 "rows 7, 8",
                 lambda: bench_browser(report, files, {"1k": runs, "10k": runs, "100k": runs}, tmp),
             ),
+            screen,
         ]
-        for what, step in steps:
+        for what, step in [screen] if args.only else steps:
             step_start = time.perf_counter()
             print(f"[bench] {what}…", file=sys.stderr, flush=True)
             guarded(report, what, step)
@@ -660,9 +706,13 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n".join(machine()))
     print()
-    print(report.table())
+    if report.rows:
+        print(report.table())
+        print()
+    print(report.screen_table())
     print()
-    print(loads)
+    if loads:
+        print(loads)
     for note in report.notes:
         print(f"- {note}")
     for error in report.errors:
@@ -671,8 +721,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Median of the runs after a warm-up throughout; total bench time "
         f"{time.perf_counter() - started:.0f} s."
     )
-    missed = any(r.ok is False for r in report.rows) or bool(report.errors)
-    return 1 if missed else 0
+    return 1 if report.missed() else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,154 @@
+"""The first screen as a visitor gets it, on a phone and on a desktop, against an empty Streamlit
+page measured in the same run: rows 9-12 of `make bench`.
+
+Each page is loaded by headless chromium in a fresh browser context (a first visit), with every
+non-local host unknown to the browser (bench/proxy.py's OFFLINE_ARGS, which keeps the HTTP cache
+on), behind deploy/Caddyfile when Debian's caddy is installed (compressed, as deployed), else
+straight from Streamlit. The time runs from page.goto until the page is there: the title of the
+empty page (bench/empty_page.py), the first markers in the map's frame, the first chart drawn on
+the coverage page. Two references run in the same run: the empty page, and the usual folium
+approach at its lightest (bench/folium_page.py: one marker with st_folium). The bytes are what
+crossed the wire until then plus a second (HTTP after compression, and the WebSocket messages).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import statistics
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from bench import proxy
+from tests.browser.conftest import DEVICES
+
+FOLIUM = Path(__file__).with_name("folium_page.py")
+SIZES = {"phone": DEVICES["phone"], "desktop": proxy.DESKTOP}
+MAP_RATIO_GOAL = 1.5
+MAP_EXTRA_MB_GOAL = 0.5
+COVERAGE_RATIO_GOAL = 2.0
+COVERAGE_EXTRA_MB_GOAL = 2.0
+BIG_MARKERS_GOAL_S = 3.0
+
+
+@dataclass
+class Figure:
+    seconds: float
+    mb: float
+
+
+@dataclass
+class ScreenRow:
+    figure: str
+    cells: dict[str, str]
+    goal: str
+    ok: bool | None
+
+
+def _first(browser: Any, url: str, target: proxy.Target, runs: int) -> Figure:
+    figures = proxy.measure(browser, url, target, runs)
+    return Figure(statistics.median(figures.first_s), statistics.median(figures.first_b) / proxy.MB)
+
+
+@contextlib.contextmanager
+def _served(script: Path, tmp: Path, name: str, data: Path | None) -> Iterator[str]:
+    """The script under Streamlit (LIEN_DATA=data when given), behind Caddy when it is here."""
+    from bench.run import lien_data
+
+    with lien_data(data), proxy.streamlit(script, tmp / f"{name}.log") as direct:
+        if shutil.which("caddy") is None:
+            yield direct
+            return
+        with proxy.caddy(direct, tmp / f"caddy-{name}.log") as proxied:
+            yield proxied
+
+
+def _beside_static(script: Path, tmp: Path) -> Path:
+    """A copy of `script` next to the app's static/ folder, which Streamlit serves from the main
+    script's own folder (the reference map loads the same local Leaflet as Lien)."""
+    folder = tmp / script.stem
+    folder.mkdir()
+    (folder / "static").symlink_to(proxy.ROOT / "static", target_is_directory=True)
+    copy = folder / script.name
+    copy.write_bytes(script.read_bytes())
+    return copy
+
+
+def measure(
+    browser: Any, big: Path, runs: int, log: Callable[[str], None]
+) -> tuple[list[ScreenRow], list[str]]:
+    """Rows 9-12 and their notes; `big` is the 100k-site directory."""
+    app = proxy.ROOT / "app.py"
+    pages = {
+        "empty": (proxy.EMPTY, None, "/", "h1", False),
+        "map": (app, None, "/", proxy.MAP_READY, True),
+        "coverage": (app, None, "/Couverture_Dekking_Coverage", proxy.COVERAGE_READY, False),
+        "map 100k": (app, big, "/", proxy.MAP_READY, True),
+    }
+    found: dict[tuple[str, str], Figure] = {}
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        pages["folium"] = (_beside_static(FOLIUM, tmp), None, "/", ".lien-dot", True)
+        for page, (script, data, path, ready, in_map) in pages.items():
+            with _served(script, tmp, page.replace(" ", "-"), data) as url:
+                for size, device in SIZES.items():
+                    target = proxy.Target(page, script, path, device, ready, in_map=in_map)
+                    found[page, size] = _first(browser, url, target, runs)
+                    log(f"{page}, {size}: {found[page, size]}")
+    served = "behind deploy/Caddyfile" if shutil.which("caddy") else "Streamlit alone (no caddy)"
+    return _rows(found), [
+        f"rows 9-12: {served}; "
+        f"chromium headless, phone 390x844 touch and desktop 1366x900; a fresh context per "
+        f"first visit, {runs} after a warm-up, median; non-local hosts unknown to the browser. "
+        f"Bytes: HTTP after compression and WebSocket messages until the page is there + 1 s."
+    ]
+
+
+def _rows(found: dict[tuple[str, str], Figure]) -> list[ScreenRow]:
+    def cells(page: str, show: Callable[[Figure, Figure], str]) -> dict[str, str]:
+        return {size: show(found[page, size], found["empty", size]) for size in SIZES}
+
+    def within(page: str, ratio: float, extra_mb: float) -> bool:
+        return all(
+            found[page, s].seconds <= ratio * found["empty", s].seconds
+            and found[page, s].mb - found["empty", s].mb <= extra_mb
+            for s in SIZES
+        )
+
+    def against_empty(f: Figure, e: Figure) -> str:
+        return f"{f.seconds / e.seconds:.2f}× ({f.seconds:.2f} s), {f.mb - e.mb:+.2f} MB"
+
+    return [
+        ScreenRow(
+            "9. empty Streamlit page, first visit (s, MB)",
+            cells("empty", lambda f, e: f"{f.seconds:.2f} s, {f.mb:.2f} MB"),
+            "reference",
+            None,
+        ),
+        ScreenRow(
+            "9b. usual folium approach: st_folium, one marker (× empty, MB over)",
+            cells("folium", against_empty),
+            "reference",
+            None,
+        ),
+        ScreenRow(
+            "10. map page to first markers, seed (× empty, MB over)",
+            cells("map", against_empty),
+            f"≤ {MAP_RATIO_GOAL:g}×, ≤ +{MAP_EXTRA_MB_GOAL:g} MB",
+            within("map", MAP_RATIO_GOAL, MAP_EXTRA_MB_GOAL),
+        ),
+        ScreenRow(
+            "11. map page to first markers, 100k sites (s, × empty)",
+            cells("map 100k", lambda f, e: f"{f.seconds:.2f} s ({f.seconds / e.seconds:.2f}×)"),
+            f"< {BIG_MARKERS_GOAL_S:g} s",
+            all(found["map 100k", s].seconds < BIG_MARKERS_GOAL_S for s in SIZES),
+        ),
+        ScreenRow(
+            "12. coverage page to first chart (× empty, MB over)",
+            cells("coverage", against_empty),
+            f"≤ {COVERAGE_RATIO_GOAL:g}×, ≤ +{COVERAGE_EXTRA_MB_GOAL:g} MB",
+            within("coverage", COVERAGE_RATIO_GOAL, COVERAGE_EXTRA_MB_GOAL),
+        ),
+    ]
