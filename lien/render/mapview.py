@@ -218,12 +218,25 @@ def legend_html(lang: str) -> str:
     return "".join(rows)
 
 
+# folium's own elements, rendered without branca's second compilation (see Verbatim).
+class _Map(folium.Map, Verbatim):
+    pass
+
+
+class _Tiles(folium.TileLayer, Verbatim):
+    pass
+
+
+class _Pane(folium.map.CustomPane, Verbatim):
+    pass
+
+
 def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     """The map that stays the same across filter changes: tiles, province outlines, legend.
 
     `framed`: shown in the app's component frame, which it then fills (the page sizes the frame).
     """
-    fmap = folium.Map(
+    fmap = _Map(
         location=BELGIUM_CENTER,
         zoom_start=BELGIUM_ZOOM,
         tiles=None,
@@ -243,7 +256,7 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     fmap.options["maxZoom"] = MAX_ZOOM
     fmap.default_js = list(LOCAL_JS)
     fmap.default_css = list(LOCAL_CSS)
-    folium.TileLayer(
+    _Tiles(
         "OpenStreetMap",
         max_zoom=MAX_ZOOM,
         attr='&copy; <a href="https://www.openstreetmap.org/copyright">'
@@ -256,7 +269,7 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     _Accessible(t("map_alternative", lang), lang).add_to(fmap)
     # Under the markers (410 is Leaflet's marker pane) and never clickable: the search point
     # drawn there never hides a site. A pane belongs to the map, not to the changing layer.
-    folium.map.CustomPane(ORIGIN_PANE, z_index=390, pointer_events=False).add_to(fmap)
+    _Pane(ORIGIN_PANE, z_index=390, pointer_events=False).add_to(fmap)
     return fmap
 
 
