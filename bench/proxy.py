@@ -74,7 +74,7 @@ TARGETS = (
         ROOT / "app.py",
         "/Couverture_Dekking_Coverage",
         DESKTOP,
-        "[data-testid=stPlotlyChart] .main-svg",
+        "[data-testid=stVegaLiteChart] svg.marks",
     ),
 )
 

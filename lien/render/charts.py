@@ -2,9 +2,11 @@
 (count classes in ColorBrewer Blues, gaps in orange and marked ✕; Cividis for distances); no
 Streamlit.
 
-Every chart carries its data inline (never a URL: Vega fetches nothing) and a `description`,
-which Vega gives the drawing as its accessible name. Names of services and areas travel only as
-data values, never inside a Vega expression, so a quote or a tag in a name stays text.
+Every chart carries its data inline (never a URL: Vega fetches nothing) and a `description` that
+says what it shows and where its text alternative is: the page passes it to Streamlit's `alt`,
+which names the chart for screen readers; each cell or province also says its own count. Names
+of services and areas travel only as data values, never inside a Vega expression, so a quote or a
+tag in a name stays text.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ CLASSES: tuple[tuple[int, str, str], ...] = (  # (lowest count, label, colour)
 # The two darkest blues need white text to stay readable (contrast above 4.5:1).
 _DARK_FROM = 3
 GAP_MARK = "✕"
-# Area names wrap at this many characters instead of being rotated and clipped; the lines are
-# joined by a character no name holds, and split again by the axis.
+# Area names wrap at this many characters (or after a hyphen: "Bruxelles-|Capitale") instead of
+# being rotated and clipped; the lines are joined by a character no name holds, and split again
+# by the axis.
 _WRAP = 12
 LINE_BREAK = "|"
 # Identity projection over pre-scaled longitudes: at 50.5° N a degree of longitude is
@@ -64,16 +67,32 @@ def _class_colour(lang: str, title: str) -> alt.Color:
         "cls:N",
         title=title,
         scale=alt.Scale(domain=class_labels(lang), range=[colour for _, _, colour in CLASSES]),
-        legend=alt.Legend(orient="right", symbolType="square", symbolStrokeColor="#555555"),
+        legend=_legend(),
+    )
+
+
+def _legend() -> alt.Legend:
+    """The classes' legend below the chart, in a row: a one-row heatmap is too short for a
+    column of five, and Vega would cut it."""
+    return alt.Legend(
+        orient="bottom",
+        direction="horizontal",
+        symbolType="square",
+        symbolStrokeColor="#555555",
+        titleLimit=0,
+        labelLimit=0,
     )
 
 
 def wrapped(label: str) -> str:
     """An area's name cut into lines of at most _WRAP characters (joined by LINE_BREAK)."""
-    return (
-        LINE_BREAK.join(textwrap.wrap(label, _WRAP, break_on_hyphens=False, break_long_words=False))
-        or label
-    )
+    return LINE_BREAK.join(textwrap.wrap(label, _WRAP, break_long_words=False)) or label
+
+
+def _said(name: str, value: int, code: str, lang: str) -> str:
+    """What a screen reader says of one cell or province: its name, its count, a gap as such."""
+    gap = f" ({t('gap_word', lang)})" if value == 0 and code != NATIONAL else ""
+    return f"{name}: {value}{gap}"
 
 
 def heatmap(table: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
@@ -93,6 +112,7 @@ def heatmap(table: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
             "cls": labels[count_class(int(value))],
             "mark": GAP_MARK if (int(value) == 0 and code != NATIONAL) else str(int(value)),
             "dark": count_class(int(value)) >= _DARK_FROM,
+            "said": _said(f"{rows[i]} — {area_label(code, lang)}", int(value), code, lang),
         }
         for i, (_, line) in enumerate(table.iterrows())
         for j, (code, value) in enumerate(line.items())
@@ -107,6 +127,8 @@ def heatmap(table: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
                 labelAngle=0,
                 labelExpr=f"split(datum.label, '{LINE_BREAK}')",
                 labelLimit=0,
+                labelOverlap=False,  # every area named, not one in three
+                labelFontSize=10,
                 domain=False,
                 ticks=False,
             ),
@@ -119,9 +141,10 @@ def heatmap(table: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
         ],
     )
     cells_mark = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=_class_colour(lang, count)
+        color=_class_colour(lang, count), description="said:N"
     )
-    text = base.mark_text(fontSize=12).encode(
+    # The cell already says its count: the text over it stays silent.
+    text = base.mark_text(fontSize=12, aria=False).encode(
         text="mark:N",
         color=alt.condition("datum.dark", alt.value("white"), alt.value("black")),
     )
@@ -166,6 +189,11 @@ def _outlines() -> tuple[tuple[str, dict, tuple[float, float]], ...]:
 _PROJECTION: dict[str, Any] = {"type": "identity", "reflectY": True}
 
 
+def description(chart: alt.TopLevelMixin) -> str:
+    """A chart's description: its accessible name, also given to Streamlit's `alt`."""
+    return str(chart.description)
+
+
 def _map(layers: alt.LayerChart, title: str, description: str) -> alt.LayerChart:
     return layers.properties(
         title=title, description=description, width="container", height=_MAP_HEIGHT
@@ -182,8 +210,9 @@ def choropleth(counts: pd.Series, lang: str, service: str) -> alt.LayerChart:
     shapes, marks = [], []
     for code, geometry, (x, y) in _outlines():
         value = int(counts.get(code, 0))
-        properties = {"name": names.get(code, code), "count": value}
-        properties["cls"] = labels[count_class(value)]
+        name = names.get(code, code)
+        properties = {"name": name, "count": value, "cls": labels[count_class(value)]}
+        properties["said"] = _said(name, value, code, lang)
         shapes.append({"type": "Feature", "geometry": geometry, "properties": properties})
         if value == 0:
             marks.append({"x": x, "y": y, **properties})
@@ -199,16 +228,17 @@ def choropleth(counts: pd.Series, lang: str, service: str) -> alt.LayerChart:
                 "properties.cls:N",
                 title=count,
                 scale=alt.Scale(domain=labels, range=[colour for _, _, colour in CLASSES]),
-                legend=alt.Legend(symbolType="square", symbolStrokeColor="#555555"),
+                legend=_legend(),
             ),
             tooltip=tooltip,
+            description="properties.said:N",
         )
         .project(**_PROJECTION)
     )
     layers = areas
     if marks:
         layers = areas + alt.Chart(alt.Data(values=marks)).mark_text(
-            text=GAP_MARK, fontSize=18, fontWeight="bold", color="black"
+            text=GAP_MARK, fontSize=18, fontWeight="bold", color="black", aria=False
         ).encode(
             longitude="x:Q",
             latitude="y:Q",
@@ -235,7 +265,7 @@ def distance_map(distances: pd.DataFrame, lang: str, service: str) -> alt.LayerC
     located = distances.dropna(subset=["distance_km"])
     points: list[dict[str, Any]] = [
         {"x": round(float(lon) * _LON_SCALE, 4), "y": round(float(lat), 4), "name": str(n)}
-        | {"km": round(float(d), 1)}
+        | {"km": round(float(d), 1), "said": f"{n}: {float(d):.0f} km"}
         for lon, lat, n, d in zip(
             located["longitude"],
             located["latitude"],
@@ -246,7 +276,7 @@ def distance_map(distances: pd.DataFrame, lang: str, service: str) -> alt.LayerC
     ]
     provinces = (
         alt.Chart(alt.Data(values=outlines))
-        .mark_geoshape(fill="white", stroke="#888888", strokeWidth=0.8)
+        .mark_geoshape(fill="white", stroke="#888888", strokeWidth=0.8, aria=False)
         .project(**_PROJECTION)
     )
     dots = (
@@ -255,7 +285,12 @@ def distance_map(distances: pd.DataFrame, lang: str, service: str) -> alt.LayerC
         .encode(
             longitude="x:Q",
             latitude="y:Q",
-            color=alt.Color("km:Q", title=km, scale=alt.Scale(scheme="cividis", reverse=True)),
+            color=alt.Color(
+                "km:Q",
+                title=km,
+                scale=alt.Scale(scheme="cividis", reverse=True),
+                legend=alt.Legend(orient="bottom", titleLimit=0, gradientLength=300),
+            ),
             tooltip=[
                 alt.Tooltip("name:N", title=t("col_municipality", lang)),
                 alt.Tooltip("km:Q", title=km, format=".1f"),

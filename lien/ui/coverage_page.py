@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -12,7 +13,7 @@ from lien.filters import Filters
 from lien.geo.areas import area_label
 from lien.i18n import percent, t
 from lien.outputs import export, summary
-from lien.render import tables
+from lien.render import charts, tables
 from lien.text import markdown_escape
 from lien.ui.common import base_url, download, md
 from lien.ui.navigation import COVERAGE_PATH
@@ -45,6 +46,11 @@ _PRINT_CSS = """
 }
 </style>
 """
+
+
+def chart(figure: alt.TopLevelMixin, key: str) -> None:
+    """A Vega-Lite chart named for screen readers by its description (charts.description)."""
+    st.altair_chart(figure, key=key, alt=charts.description(figure))
 
 
 def print_style() -> None:
