@@ -95,7 +95,16 @@ def _said(name: str, value: int, code: str, lang: str) -> str:
     return f"{name}: {value}{gap}"
 
 
-def heatmap(table: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
+def _spec(chart: alt.LayerChart, data: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The chart's Vega-Lite specification with its data inline under `datasets`. altair checks
+    the spec's structure, not the data: going through altair's schema, the outlines' thousands
+    of coordinates took seconds on every run."""
+    spec = chart.to_dict()
+    spec["datasets"] = data
+    return spec
+
+
+def heatmap(table: pd.DataFrame, lang: str, title: str) -> dict[str, Any]:
     """Sites per service and area in count classes; a gap is orange and marked ✕, the national
     column (not an area) shows its count without being called a gap."""
     services = taxonomy.services()
@@ -117,7 +126,7 @@ def heatmap(table: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
         for i, (_, line) in enumerate(table.iterrows())
         for j, (code, value) in enumerate(line.items())
     ]
-    base = alt.Chart(alt.Data(values=cells)).encode(
+    base = alt.Chart(alt.Data(name="cells")).encode(
         x=alt.X(
             "area:N",
             title=area,
@@ -148,12 +157,13 @@ def heatmap(table: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
         text="mark:N",
         color=alt.condition("datum.dark", alt.value("white"), alt.value("black")),
     )
-    return (cells_mark + text).properties(
+    chart = (cells_mark + text).properties(
         title=title,
         description=t("chart_heatmap_alt", lang, title=title),
         width="container",
         height=alt.Step(26),
     )
+    return _spec(chart, {"cells": cells})
 
 
 def _planar(geometry: dict) -> dict:
@@ -189,9 +199,9 @@ def _outlines() -> tuple[tuple[str, dict, tuple[float, float]], ...]:
 _PROJECTION: dict[str, Any] = {"type": "identity", "reflectY": True}
 
 
-def description(chart: alt.TopLevelMixin) -> str:
+def description(spec: dict[str, Any]) -> str:
     """A chart's description: its accessible name, also given to Streamlit's `alt`."""
-    return str(chart.description)
+    return str(spec["description"])
 
 
 def _map(layers: alt.LayerChart, title: str, description: str) -> alt.LayerChart:
@@ -200,7 +210,7 @@ def _map(layers: alt.LayerChart, title: str, description: str) -> alt.LayerChart
     ).configure_view(stroke=None)
 
 
-def choropleth(counts: pd.Series, lang: str, service: str) -> alt.LayerChart:
+def choropleth(counts: pd.Series, lang: str, service: str) -> dict[str, Any]:
     """Sites of one service per province (index: REFNIS codes), in the heatmap's classes; a
     province with none is orange and marked ✕ at a point inside it; hovering shows the count."""
     names = province_names(lang)
@@ -221,7 +231,7 @@ def choropleth(counts: pd.Series, lang: str, service: str) -> alt.LayerChart:
         alt.Tooltip("properties.count:Q", title=count, format="d"),
     ]
     areas = (
-        alt.Chart(alt.Data(values=shapes))
+        alt.Chart(alt.Data(name="provinces"))
         .mark_geoshape(stroke="#555555", strokeWidth=0.8)
         .encode(
             color=alt.Color(
@@ -237,7 +247,7 @@ def choropleth(counts: pd.Series, lang: str, service: str) -> alt.LayerChart:
     )
     layers = areas
     if marks:
-        layers = areas + alt.Chart(alt.Data(values=marks)).mark_text(
+        layers = areas + alt.Chart(alt.Data(name="gaps")).mark_text(
             text=GAP_MARK, fontSize=18, fontWeight="bold", color="black", aria=False
         ).encode(
             longitude="x:Q",
@@ -250,10 +260,11 @@ def choropleth(counts: pd.Series, lang: str, service: str) -> alt.LayerChart:
     else:
         layers = alt.layer(areas)
     title = t("choropleth_title", lang, service=label)
-    return _map(layers, title, t("chart_choropleth_alt", lang, title=title))
+    chart = _map(layers, title, t("chart_choropleth_alt", lang, title=title))
+    return _spec(chart, {"provinces": shapes, "gaps": marks} if marks else {"provinces": shapes})
 
 
-def distance_map(distances: pd.DataFrame, lang: str, service: str) -> alt.LayerChart:
+def distance_map(distances: pd.DataFrame, lang: str, service: str) -> dict[str, Any]:
     """Municipalities coloured by the distance to the nearest provider of a service."""
     label = taxonomy.services().label(service, lang)
     name = "municipality_nl" if lang == "nl" else "municipality"
@@ -275,12 +286,12 @@ def distance_map(distances: pd.DataFrame, lang: str, service: str) -> alt.LayerC
         )
     ]
     provinces = (
-        alt.Chart(alt.Data(values=outlines))
+        alt.Chart(alt.Data(name="outlines"))
         .mark_geoshape(fill="white", stroke="#888888", strokeWidth=0.8, aria=False)
         .project(**_PROJECTION)
     )
     dots = (
-        alt.Chart(alt.Data(values=points))
+        alt.Chart(alt.Data(name="municipalities"))
         .mark_circle(size=40, opacity=1)
         .encode(
             longitude="x:Q",
@@ -299,4 +310,5 @@ def distance_map(distances: pd.DataFrame, lang: str, service: str) -> alt.LayerC
         .project(**_PROJECTION)
     )
     title = t("distance_title", lang, service=label)
-    return _map(provinces + dots, title, t("chart_distance_alt", lang, title=title))
+    chart = _map(provinces + dots, title, t("chart_distance_alt", lang, title=title))
+    return _spec(chart, {"outlines": outlines, "municipalities": points})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -48,9 +48,9 @@ _PRINT_CSS = """
 """
 
 
-def chart(figure: alt.TopLevelMixin, key: str) -> None:
-    """A Vega-Lite chart named for screen readers by its description (charts.description)."""
-    st.altair_chart(figure, key=key, alt=charts.description(figure))
+def chart(spec: dict[str, Any], key: str) -> None:
+    """A Vega-Lite chart (lien.render.charts) named for screen readers by its description."""
+    st.vega_lite_chart(spec=spec, key=key, alt=charts.description(spec))
 
 
 def print_style() -> None:

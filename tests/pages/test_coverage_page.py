@@ -39,8 +39,9 @@ def _heatmap(at: AppTest, index: int = 0) -> dict:
     ][index]
     encoding = json.loads(chart.proto.spec)["layer"][0]["encoding"]
     rows, columns = encoding["y"]["sort"], encoding["x"]["sort"]
-    # Streamlit sends the cells (the spec's top-level values) beside the spec, as Arrow.
-    cells = pa.ipc.open_stream(chart.proto.data.data).read_all().to_pylist()
+    # Streamlit sends the cells (a table) beside the spec, as Arrow.
+    (dataset,) = [d for d in chart.proto.datasets if d.name == "cells"]
+    cells = pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
     marks = {(c["service"], c["area"]): c["mark"] for c in cells}
     text = [[marks[row, column] for column in columns] for row in rows]
     return {"y": rows, "x": columns, "text": text}

@@ -35,23 +35,24 @@ def _layers(spec: dict) -> list[dict]:
     return spec["layer"]
 
 
-def _values(layer: dict) -> list[dict]:
-    return layer["data"]["values"]
+def _values(spec: dict, layer: dict) -> list[dict]:
+    """A layer's data: inline, under the spec's `datasets`."""
+    return spec["datasets"][layer["data"]["name"]]
 
 
 def _cells(spec: dict) -> list[dict]:
     """The heatmap's cells: the data its two layers (colour, text) share."""
-    return _values(spec)
+    return _values(spec, spec)
 
 
 def _heatmap(frame: pd.DataFrame, services: list[str], lang: str) -> dict:
     matrix = coverage.matrix(frame, "province", services)
-    return charts.heatmap(matrix, lang, "Matrix").to_dict()
+    return charts.heatmap(matrix, lang, "Matrix")
 
 
 def _choropleth(frame: pd.DataFrame, lang: str = "fr", service: str = "housing") -> dict:
     counts = coverage.matrix(frame, "province", [service]).loc[service]
-    return charts.choropleth(counts, lang, service).to_dict()
+    return charts.choropleth(counts, lang, service)
 
 
 def test_heatmap_marks_gaps_and_labels_areas(frame: pd.DataFrame) -> None:
@@ -113,7 +114,7 @@ def test_labels_follow_the_readers_language(
 
 def test_choropleth_draws_every_province_in_classes(frame: pd.DataFrame) -> None:
     spec = _choropleth(frame)
-    shapes = _values(_layers(spec)[0])
+    shapes = _values(spec, _layers(spec)[0])
     assert len(shapes) == len(PROVINCE_CODES) and "Logement" in spec["title"]
     assert shapes[-1]["properties"]["name"] == "Bruxelles-Capitale"  # drawn over its hole
     assert spec["layer"][0]["projection"] == {"type": "identity", "reflectY": True}
@@ -121,13 +122,13 @@ def test_choropleth_draws_every_province_in_classes(frame: pd.DataFrame) -> None
 
 def test_choropleth_marks_a_gap_with_orange_and_a_cross(frame: pd.DataFrame) -> None:
     spec = _choropleth(frame)
-    shapes = _values(_layers(spec)[0])
+    shapes = _values(spec, _layers(spec)[0])
     gaps = [s["properties"] for s in shapes if s["properties"]["count"] == 0]
     labels = charts.class_labels("fr")
     assert gaps and all(gap["cls"] == labels[0] for gap in gaps)  # orange, "0 ✕ lacune"
     crosses = _layers(spec)[1]
     assert crosses["mark"]["text"] == charts.GAP_MARK
-    assert [c["name"] for c in _values(crosses)] == [gap["name"] for gap in gaps]
+    assert [c["name"] for c in _values(spec, crosses)] == [gap["name"] for gap in gaps]
     # The legend says that orange and ✕ mean a gap.
     assert _layers(spec)[0]["encoding"]["color"]["scale"]["domain"][0] == labels[0]
 
@@ -136,23 +137,25 @@ def test_a_cross_stands_inside_its_province(frame: pd.DataFrame) -> None:
     from shapely.geometry import Point, shape
 
     spec = _choropleth(frame)
-    outlines = {s["properties"]["name"]: shape(s["geometry"]) for s in _values(spec["layer"][0])}
-    for cross in _values(spec["layer"][1]):
+    outlines = {
+        s["properties"]["name"]: shape(s["geometry"]) for s in _values(spec, spec["layer"][0])
+    }
+    for cross in _values(spec, spec["layer"][1]):
         assert outlines[cross["name"]].contains(Point(cross["x"], cross["y"]))
 
 
 def test_choropleth_without_a_gap_has_no_cross() -> None:
     counts = pd.Series(dict.fromkeys(PROVINCE_CODES, 3))
-    spec = charts.choropleth(counts, "en", "housing").to_dict()
+    spec = charts.choropleth(counts, "en", "housing")
     assert len(spec["layer"]) == 1
 
 
 def test_distance_map_colours_municipalities(frame: pd.DataFrame) -> None:
     distances = coverage.nearest_provider(frame, "housing", coverage.municipality_points())
-    spec = charts.distance_map(distances, "en", "housing").to_dict()
+    spec = charts.distance_map(distances, "en", "housing")
     outlines, dots = spec["layer"]
-    assert len(_values(outlines)) == len(PROVINCE_CODES)
-    assert len(_values(dots)) == int(distances["distance_km"].notna().sum())
+    assert len(_values(spec, outlines)) == len(PROVINCE_CODES)
+    assert len(_values(spec, dots)) == int(distances["distance_km"].notna().sum())
     assert dots["encoding"]["color"]["scale"] == {"scheme": "cividis", "reverse": True}
     assert "Housing" in spec["title"]
 
@@ -163,12 +166,14 @@ def test_every_chart_has_a_description_and_only_inline_data(frame: pd.DataFrame,
     specs = [
         _heatmap(frame, ["housing"], lang),
         _choropleth(frame, lang),
-        charts.distance_map(distances, lang, "housing").to_dict(),
+        charts.distance_map(distances, lang, "housing"),
     ]
     for spec in specs:
         assert spec["title"] in spec["description"] and len(spec["description"]) > 80
         keys = {path[-1] for path, _ in _walk(spec) if path}
-        assert "url" not in keys and "datasets" not in keys  # Vega fetches nothing
+        assert "url" not in keys  # Vega fetches nothing
+        data = [layer.get("data", {}) for layer in spec["layer"]] + [spec.get("data", {})]
+        assert all(set(d) <= {"name"} for d in data) and spec["datasets"]
 
 
 def test_names_stay_data_never_code(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
