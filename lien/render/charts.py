@@ -57,7 +57,8 @@ def count_class(value: int) -> int:
 def class_labels(lang: str) -> list[str]:
     """The legend's labels, one per class, whole numbers; 0 said to be a gap marked ✕."""
     labels = [label for _, label, _ in CLASSES]
-    labels[0] = f"0 {GAP_MARK} {t('gap_word', lang)}"
+    gap = t("gap_word", lang)
+    labels[0] = f"0 {GAP_MARK} {gap}"
     return labels
 
 
@@ -91,7 +92,8 @@ def wrapped(label: str) -> str:
 
 def _said(name: str, value: int, code: str, lang: str) -> str:
     """What a screen reader says of one cell or province: its name, its count, a gap as such."""
-    gap = f" ({t('gap_word', lang)})" if value == 0 and code != NATIONAL else ""
+    word = t("gap_word", lang)
+    gap = f" ({word})" if value == 0 and code != NATIONAL else ""
     return f"{name}: {value}{gap}"
 
 
