@@ -1,12 +1,23 @@
-"""Plotly figures of the coverage page, translated and colour-blind safe (count classes in
-ColorBrewer Blues, gaps in orange; Cividis for distances); no Streamlit."""
+"""Vega-Lite figures (through altair) of the coverage page, translated and colour-blind safe
+(count classes in ColorBrewer Blues, gaps in orange and marked ✕; Cividis for distances); no
+Streamlit.
+
+Every chart carries its data inline (never a URL: Vega fetches nothing) and a `description` that
+says what it shows and where its text alternative is: the page passes it to Streamlit's `alt`,
+which names the chart for screen readers; each cell or province also says its own count. Names
+of services and areas travel only as data values, never inside a Vega expression, so a quote or a
+tag in a name stays text.
+"""
 
 from __future__ import annotations
 
+import math
 import textwrap
+from functools import lru_cache
+from typing import Any
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
 
 from lien import taxonomy
 from lien.geo.areas import NATIONAL, area_label, display_geojson, province_names
@@ -23,14 +34,19 @@ CLASSES: tuple[tuple[int, str, str], ...] = (  # (lowest count, label, colour)
     (3, "3–4", "#2171b5"),
     (5, "5+", "#08306b"),
 )
-# Plotly colour scale of the classes, each a flat band over z = its index ± 0.5.
-_SCALE = [
-    stop
-    for i, (_, _, colour) in enumerate(CLASSES)
-    for stop in ([i / len(CLASSES), colour], [(i + 1) / len(CLASSES), colour])
-]
-# Area names wrap at this many characters instead of being rotated and clipped.
+# The two darkest blues need white text to stay readable (contrast above 4.5:1).
+_DARK_FROM = 3
+GAP_MARK = "✕"
+# Area names wrap at this many characters (or after a hyphen: "Bruxelles-|Capitale") instead of
+# being rotated and clipped; the lines are joined by a character no name holds, and split again
+# by the axis.
 _WRAP = 12
+LINE_BREAK = "|"
+# Identity projection over pre-scaled longitudes: at 50.5° N a degree of longitude is
+# cos(50.5°) ≈ 0.64 of a degree of latitude, so Belgium keeps its shape with no spherical
+# projection (whose ring-winding rules d3 would apply) and nothing to fetch.
+_LON_SCALE = math.cos(math.radians(50.5))
+_MAP_HEIGHT = 440
 
 
 def count_class(value: int) -> int:
@@ -38,176 +54,263 @@ def count_class(value: int) -> int:
     return max(i for i, (lowest, _, _) in enumerate(CLASSES) if value >= lowest)
 
 
-def _colourbar(lang: str) -> dict:
-    """The classes' legend: one whole-number tick per class, 0 said to be a gap."""
+def class_labels(lang: str) -> list[str]:
+    """The legend's labels, one per class, whole numbers; 0 said to be a gap marked ✕."""
     labels = [label for _, label, _ in CLASSES]
     gap = t("gap_word", lang)
-    labels[0] = f"0 ✕ {gap}"
-    return {
-        "title": {"text": t("sites_count", lang)},
-        "tickvals": list(range(len(CLASSES))),
-        "ticktext": labels,
-    }
+    labels[0] = f"0 {GAP_MARK} {gap}"
+    return labels
 
 
-def _wrapped(label: str) -> str:
-    return "<br>".join(textwrap.wrap(label, _WRAP, break_on_hyphens=False)) or label
+def _class_colour(lang: str, title: str) -> alt.Color:
+    """The classes as a colour legend: every class listed, even one absent from the data."""
+    return alt.Color(
+        "cls:N",
+        title=title,
+        scale=alt.Scale(domain=class_labels(lang), range=[colour for _, _, colour in CLASSES]),
+        legend=_legend(),
+    )
 
 
-def heatmap(table: pd.DataFrame, lang: str, title: str) -> go.Figure:
+def _legend() -> alt.Legend:
+    """The classes' legend below the chart, in a row: a one-row heatmap is too short for a
+    column of five, and Vega would cut it."""
+    return alt.Legend(
+        orient="bottom",
+        direction="horizontal",
+        symbolType="square",
+        symbolStrokeColor="#555555",
+        titleLimit=0,
+        labelLimit=0,
+    )
+
+
+def wrapped(label: str) -> str:
+    """An area's name cut into lines of at most _WRAP characters (joined by LINE_BREAK)."""
+    return LINE_BREAK.join(textwrap.wrap(label, _WRAP, break_long_words=False)) or label
+
+
+def _said(name: str, value: int, code: str, lang: str) -> str:
+    """What a screen reader says of one cell or province: its name, its count, a gap as such."""
+    word = t("gap_word", lang)
+    gap = f" ({word})" if value == 0 and code != NATIONAL else ""
+    return f"{name}: {value}{gap}"
+
+
+def _spec(chart: alt.LayerChart, data: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The chart's Vega-Lite specification with its data inline under `datasets`. altair checks
+    the spec's structure, not the data: going through altair's schema, the outlines' thousands
+    of coordinates took seconds on every run."""
+    spec = chart.to_dict()
+    spec["datasets"] = data
+    return spec
+
+
+def heatmap(table: pd.DataFrame, lang: str, title: str) -> dict[str, Any]:
     """Sites per service and area in count classes; a gap is orange and marked ✕, the national
     column (not an area) shows its count without being called a gap."""
     services = taxonomy.services()
+    labels = class_labels(lang)
     rows = [services.label(code, lang) for code in table.index]
-    columns = [_wrapped(area_label(code, lang)) for code in table.columns]
-    values = table.to_numpy()
-    text = [
-        [
-            "✕" if (v == 0 and col != NATIONAL) else str(v)
-            for v, col in zip(row, table.columns, strict=True)
-        ]
-        for row in values
-    ]
-    classes = [[count_class(int(v)) for v in row] for row in values]
+    columns = [wrapped(area_label(code, lang)) for code in table.columns]
     service, area, count = t("axis_service", lang), t("axis_area", lang), t("sites_count", lang)
-    fig = go.Figure(
-        go.Heatmap(
-            z=classes,
-            x=columns,
-            y=rows,
-            text=text,
-            customdata=values,
-            texttemplate="%{text}",
-            zmin=-0.5,
-            zmax=len(CLASSES) - 0.5,
-            colorscale=_SCALE,
-            xgap=1,
-            ygap=1,
-            colorbar=_colourbar(lang),
-            hovertemplate=(
-                f"{service}: %{{y}}<br>{area}: %{{x}}<br>{count}: %{{customdata}}<extra></extra>"
+    cells = [
+        {
+            "service": rows[i],
+            "area": columns[j],
+            "name": area_label(code, lang),
+            "count": int(value),
+            "cls": labels[count_class(int(value))],
+            "mark": GAP_MARK if (int(value) == 0 and code != NATIONAL) else str(int(value)),
+            "dark": count_class(int(value)) >= _DARK_FROM,
+            "said": _said(f"{rows[i]} — {area_label(code, lang)}", int(value), code, lang),
+        }
+        for i, (_, line) in enumerate(table.iterrows())
+        for j, (code, value) in enumerate(line.items())
+    ]
+    base = alt.Chart(alt.Data(name="cells")).encode(
+        x=alt.X(
+            "area:N",
+            title=area,
+            sort=columns,
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                labelExpr=f"split(datum.label, '{LINE_BREAK}')",
+                labelLimit=0,
+                labelOverlap=False,  # every area named, not one in three
+                labelFontSize=10,
+                domain=False,
+                ticks=False,
             ),
-        )
+        ),
+        y=alt.Y("service:N", title=service, sort=rows, axis=alt.Axis(labelLimit=260)),
+        tooltip=[
+            alt.Tooltip("service:N", title=service),
+            alt.Tooltip("name:N", title=area),
+            alt.Tooltip("count:Q", title=count, format="d"),
+        ],
     )
-    fig.update_layout(
+    cells_mark = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=_class_colour(lang, count), description="said:N"
+    )
+    # The cell already says its count: the text over it stays silent.
+    text = base.mark_text(fontSize=12, aria=False).encode(
+        text="mark:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value("black")),
+    )
+    chart = (cells_mark + text).properties(
         title=title,
-        height=max(300, 28 * len(rows) + 220),
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis={"title": area, "tickangle": 0, "automargin": True, "side": "top"},
-        yaxis={"title": service, "autorange": "reversed", "automargin": True},
+        description=t("chart_heatmap_alt", lang, title=title),
+        width="container",
+        height=alt.Step(26),
     )
-    return fig
+    return _spec(chart, {"cells": cells})
 
 
-def _rings(geometry: dict) -> tuple[list[float | None], list[float | None]]:
-    """Outer rings of a (Multi)Polygon as x/y lists separated by None (holes are tiny here)."""
-    polygons = (
-        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+def _planar(geometry: dict) -> dict:
+    """A (Multi)Polygon with its longitudes scaled to Belgium's aspect (see _LON_SCALE)."""
+
+    def ring(points: list) -> list:
+        return [[round(x * _LON_SCALE, 4), y] for x, y in points]
+
+    if geometry["type"] == "MultiPolygon":
+        coordinates = [[ring(r) for r in polygon] for polygon in geometry["coordinates"]]
+    else:
+        coordinates = [ring(r) for r in geometry["coordinates"]]
+    return {"type": geometry["type"], "coordinates": coordinates}
+
+
+@lru_cache(maxsize=1)
+def _outlines() -> tuple[tuple[str, dict, tuple[float, float]], ...]:
+    """Each province: its code, its planar outline and a point surely inside it (for the ✕);
+    Brussels last: it is a hole in Flemish Brabant, drawn on top."""
+    from shapely.geometry import shape
+
+    features = sorted(
+        display_geojson()["features"], key=lambda f: f["properties"]["code"] == "04000"
     )
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for polygon in polygons:
-        ring = polygon[0]
-        xs.extend([p[0] for p in ring] + [None])
-        ys.extend([p[1] for p in ring] + [None])
-    return xs, ys
+    outlines = []
+    for feature in features:
+        inside = shape(feature["geometry"]).representative_point()
+        point = (round(inside.x * _LON_SCALE, 4), round(inside.y, 4))
+        outlines.append((feature["properties"]["code"], _planar(feature["geometry"]), point))
+    return tuple(outlines)
 
 
-def _features() -> list[dict]:
-    """Province features with Brussels last: it is a hole in Flemish Brabant, drawn on top."""
-    return sorted(display_geojson()["features"], key=lambda f: f["properties"]["code"] == "04000")
+_PROJECTION: dict[str, Any] = {"type": "identity", "reflectY": True}
 
 
-def _flat_map(fig: go.Figure, title: str) -> go.Figure:
-    """Lon/lat as plain axes with Belgium's aspect: drawn by plotly alone, no map tiles or CDN."""
-    fig.update_xaxes(visible=False)
-    # At 50.5° N a degree of latitude is 1/cos(50.5°) ≈ 1.57 times a degree of longitude.
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1.57)
-    fig.update_layout(
-        title=title,
-        height=480,
-        showlegend=False,
-        plot_bgcolor="white",
-        margin={"l": 0, "r": 0, "t": 50, "b": 0},
-    )
-    return fig
+def description(spec: dict[str, Any]) -> str:
+    """A chart's description: its accessible name, also given to Streamlit's `alt`."""
+    return str(spec["description"])
 
 
-def choropleth(counts: pd.Series, lang: str, service: str) -> go.Figure:
-    """Sites of one service per province (index: REFNIS codes); hovering shows the count."""
+def _map(layers: alt.LayerChart, title: str, description: str) -> alt.LayerChart:
+    return layers.properties(
+        title=title, description=description, width="container", height=_MAP_HEIGHT
+    ).configure_view(stroke=None)
+
+
+def choropleth(counts: pd.Series, lang: str, service: str) -> dict[str, Any]:
+    """Sites of one service per province (index: REFNIS codes), in the heatmap's classes; a
+    province with none is orange and marked ✕ at a point inside it; hovering shows the count."""
     names = province_names(lang)
+    labels = class_labels(lang)
     label = taxonomy.services().label(service, lang)
     count = t("sites_count", lang)
-    fig = go.Figure()
-    for feature in _features():
-        code = feature["properties"]["code"]
+    shapes, marks = [], []
+    for code, geometry, (x, y) in _outlines():
         value = int(counts.get(code, 0))
-        colour = CLASSES[count_class(value)][2]
-        xs, ys = _rings(feature["geometry"])
-        text = f"{names.get(code, code)}<br>{count}: {value}"
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                fill="toself",
-                fillcolor=colour,
-                mode="lines",
-                line={"color": "#555555", "width": 0.8},
-                hoveron="fills",
-                fillpattern={"shape": "x"} if value == 0 else None,
-                hoverinfo="text",
-                text=text,
-                name=names.get(code, code),
-            )
+        name = names.get(code, code)
+        properties = {"name": name, "count": value, "cls": labels[count_class(value)]}
+        properties["said"] = _said(name, value, code, lang)
+        shapes.append({"type": "Feature", "geometry": geometry, "properties": properties})
+        if value == 0:
+            marks.append({"x": x, "y": y, **properties})
+    tooltip = [
+        alt.Tooltip("properties.name:N", title=t("axis_area", lang)),
+        alt.Tooltip("properties.count:Q", title=count, format="d"),
+    ]
+    areas = (
+        alt.Chart(alt.Data(name="provinces"))
+        .mark_geoshape(stroke="#555555", strokeWidth=0.8)
+        .encode(
+            color=alt.Color(
+                "properties.cls:N",
+                title=count,
+                scale=alt.Scale(domain=labels, range=[colour for _, _, colour in CLASSES]),
+                legend=_legend(),
+            ),
+            tooltip=tooltip,
+            description="properties.said:N",
         )
-    # An invisible point carries the colour bar.
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            hoverinfo="skip",
-            marker={
-                "colorscale": _SCALE,
-                "cmin": -0.5,
-                "cmax": len(CLASSES) - 0.5,
-                "color": [0],
-                "showscale": True,
-                "colorbar": _colourbar(lang),
-            },
-        )
+        .project(**_PROJECTION)
     )
-    return _flat_map(fig, t("choropleth_title", lang, service=label))
+    layers = areas
+    if marks:
+        layers = areas + alt.Chart(alt.Data(name="gaps")).mark_text(
+            text=GAP_MARK, fontSize=18, fontWeight="bold", color="black", aria=False
+        ).encode(
+            longitude="x:Q",
+            latitude="y:Q",
+            tooltip=[
+                alt.Tooltip("name:N", title=t("axis_area", lang)),
+                alt.Tooltip("count:Q", title=count, format="d"),
+            ],
+        ).project(**_PROJECTION)
+    else:
+        layers = alt.layer(areas)
+    title = t("choropleth_title", lang, service=label)
+    chart = _map(layers, title, t("chart_choropleth_alt", lang, title=title))
+    return _spec(chart, {"provinces": shapes, "gaps": marks} if marks else {"provinces": shapes})
 
 
-def distance_map(distances: pd.DataFrame, lang: str, service: str) -> go.Figure:
+def distance_map(distances: pd.DataFrame, lang: str, service: str) -> dict[str, Any]:
     """Municipalities coloured by the distance to the nearest provider of a service."""
     label = taxonomy.services().label(service, lang)
     name = "municipality_nl" if lang == "nl" else "municipality"
     km = t("distance_km", lang)
-    fig = go.Figure()
-    for feature in _features():
-        xs, ys = _rings(feature["geometry"])
-        fig.add_trace(
-            go.Scatter(
-                x=xs, y=ys, mode="lines", hoverinfo="skip", line={"color": "#888888", "width": 0.8}
-            )
+    outlines = [
+        {"type": "Feature", "geometry": geometry, "properties": {}}
+        for _, geometry, _ in _outlines()
+    ]
+    located = distances.dropna(subset=["distance_km"])
+    points: list[dict[str, Any]] = [
+        {"x": round(float(lon) * _LON_SCALE, 4), "y": round(float(lat), 4), "name": str(n)}
+        | {"km": round(float(d), 1), "said": f"{n}: {float(d):.0f} km"}
+        for lon, lat, n, d in zip(
+            located["longitude"],
+            located["latitude"],
+            located[name],
+            located["distance_km"],
+            strict=True,
         )
-    fig.add_trace(
-        go.Scatter(
-            x=distances["longitude"],
-            y=distances["latitude"],
-            mode="markers",
-            text=distances[name],
-            marker={
-                "size": 7,
-                "color": distances["distance_km"],
-                "colorscale": "Cividis",
-                "reversescale": True,
-                "showscale": True,
-                "colorbar": {"title": {"text": km}},
-            },
-            hovertemplate=f"%{{text}}<br>{km}: %{{marker.color:.1f}}<extra></extra>",
-        )
+    ]
+    provinces = (
+        alt.Chart(alt.Data(name="outlines"))
+        .mark_geoshape(fill="white", stroke="#888888", strokeWidth=0.8, aria=False)
+        .project(**_PROJECTION)
     )
-    return _flat_map(fig, t("distance_title", lang, service=label))
+    dots = (
+        alt.Chart(alt.Data(name="municipalities"))
+        .mark_circle(size=40, opacity=1)
+        .encode(
+            longitude="x:Q",
+            latitude="y:Q",
+            color=alt.Color(
+                "km:Q",
+                title=km,
+                scale=alt.Scale(scheme="cividis", reverse=True),
+                legend=alt.Legend(orient="bottom", titleLimit=0, gradientLength=300),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("col_municipality", lang)),
+                alt.Tooltip("km:Q", title=km, format=".1f"),
+            ],
+        )
+        .project(**_PROJECTION)
+    )
+    title = t("distance_title", lang, service=label)
+    chart = _map(provinces + dots, title, t("chart_distance_alt", lang, title=title))
+    return _spec(chart, {"outlines": outlines, "municipalities": points})

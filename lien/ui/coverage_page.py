@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +13,7 @@ from lien.filters import Filters
 from lien.geo.areas import area_label
 from lien.i18n import percent, t
 from lien.outputs import export, summary
-from lien.render import tables
+from lien.render import charts, tables
 from lien.text import markdown_escape
 from lien.ui.common import base_url, download, md
 from lien.ui.navigation import COVERAGE_PATH
@@ -45,6 +46,11 @@ _PRINT_CSS = """
 }
 </style>
 """
+
+
+def chart(spec: dict[str, Any], key: str) -> None:
+    """A Vega-Lite chart (lien.render.charts) named for screen readers by its description."""
+    st.vega_lite_chart(spec=spec, key=key, alt=charts.description(spec))
 
 
 def print_style() -> None:

@@ -132,6 +132,11 @@ def _open_coverage(page: Page, app_url: str) -> None:
     page.goto(f"{app_url}/Couverture_Dekking_Coverage")
     wait_for_text(page, t("funder_summary", "fr"))
     page.locator(".lien-table").last.wait_for()
+    # The charts' drawings are audited too, once Vega has drawn them.
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=stVegaLiteChart] svg.marks').length >= 4",
+        timeout=60_000,
+    )
     _settled(page)
 
 

@@ -75,17 +75,24 @@ def test_coverage_page_draws_its_charts(browser_page: BrowserPage, app_url: str)
     page = browser_page.page
     page.goto(f"{app_url}/Couverture_Dekking_Coverage?service=detention_visits")
     wait_for_text(page, "Couverture des services")
-    charts = page.locator(".js-plotly-plot")
+    charts = page.locator("[data-testid=stVegaLiteChart]")
     charts.first.wait_for(timeout=60_000)
     page.wait_for_function(
-        "document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000
+        "document.querySelectorAll('[data-testid=stVegaLiteChart] svg.marks').length >= 4",
+        timeout=60_000,
     )
     assert charts.count() == 4
-    # Drawn, not just placed: the heatmap has its cells and the maps their province shapes.
-    assert (
-        page.locator(".js-plotly-plot .heatmaplayer image, .js-plotly-plot .hm image").count() >= 1
-    )
-    assert page.locator(".js-plotly-plot .scatterlayer path.js-fill").count() >= 11
+    # Drawn, not just placed: the heatmaps have their cells (gaps marked ✕), the maps their
+    # province shapes (11 each) and the municipalities their dots; each chart has a name that
+    # says where its text alternative is, and each cell or province says its count.
+    drawn = charts.locator("svg.marks")
+    assert drawn.locator(".mark-rect path").count() >= 12 + 4  # 11 provinces, 3 regions, national
+    assert drawn.locator(".mark-text text", has_text="✕").count() >= 10
+    assert drawn.locator(".mark-shape path").count() >= 2 * 11
+    assert drawn.locator(".mark-symbol path").count() >= 500
+    labels = [charts.nth(i).get_attribute("aria-label") or "" for i in range(4)]
+    assert all(len(label) > 80 for label in labels), labels
+    assert drawn.locator('.mark-shape path[aria-label="Anvers: 0 (lacune)"]').count() == 1
     assert browser_page.errors() == []
 
 
@@ -97,7 +104,7 @@ def test_funder_summary_prints_to_a4(browser_page: BrowserPage, app_url: str) ->
     # Printed, the sidebar, widgets and interactive charts give way to the summary tables.
     # The page may still be finishing its run: wait for the print layout rather than sample it.
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=15_000)
-    expect(page.locator(".stPlotlyChart").first).to_be_hidden(timeout=15_000)
+    expect(page.locator(".stVegaLiteChart").first).to_be_hidden(timeout=15_000)
     expect(page.get_by_text("Principales lacunes", exact=True)).to_be_visible(timeout=15_000)
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1

@@ -99,8 +99,8 @@ def test_printing_the_page_gives_the_summary_without_blank_pages(
     # Printed once everything is drawn: the summary's last table, the gaps, is there.
     page.locator(".lien-table", has_text=t("col_gaps", "fr")).wait_for(timeout=30_000)
     page.wait_for_function(  # and the four charts, as a visitor waits before printing
-        "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
-        ".filter(chart => chart.querySelector('.main-svg')).length >= 4",
+        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
+        ".filter(chart => chart.querySelector('svg.marks')).length >= 4",
         timeout=60_000,
     )
     page.emulate_media(media="print")

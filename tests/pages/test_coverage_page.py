@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lien import taxonomy
 from lien.config import ROOT
 from lien.geo.areas import PROVINCE_CODES
+from lien.render import charts
 
 PAGE = str(ROOT / "pages" / "1_Couverture_Dekking_Coverage.py")
 
@@ -21,24 +23,36 @@ def _run(**params: str) -> AppTest:
     return at.run()
 
 
-def _figures(at: AppTest) -> dict[str, dict]:
-    return {chart.proto.id: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+def _charts(at: AppTest) -> list:
+    """The page's Vega-Lite charts (st.altair_chart)."""
+    return list(at.get("vega_lite_chart"))
+
+
+def _specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in _charts(at)]
 
 
 def _heatmap(at: AppTest, index: int = 0) -> dict:
-    heatmaps = [
-        fig["data"][0]
-        for fig in _figures(at).values()
-        if fig["data"] and fig["data"][0]["type"] == "heatmap"
-    ]
-    return heatmaps[index]
+    """A heatmap's rows (y), columns (x, names wrapped) and cell texts row by row (text)."""
+    chart = [
+        c for c in _charts(at) if json.loads(c.proto.spec)["layer"][0]["mark"]["type"] == "rect"
+    ][index]
+    encoding = json.loads(chart.proto.spec)["layer"][0]["encoding"]
+    rows, columns = encoding["y"]["sort"], encoding["x"]["sort"]
+    # Streamlit sends the cells (a table) beside the spec, as Arrow.
+    (dataset,) = [d for d in chart.proto.datasets if d.name == "cells"]
+    cells = pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+    marks = {(c["service"], c["area"]): c["mark"] for c in cells}
+    text = [[marks[row, column] for column in columns] for row in rows]
+    return {"y": rows, "x": columns, "text": text}
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_page_runs_in_each_language(lang: str) -> None:
     at = _run(lang=lang)
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 4
+    assert len(_charts(at)) == 4
+    assert all(json.loads(c.proto.spec)["description"] for c in _charts(at))
     assert (
         at.metric[0].label
         == {"fr": "Organisations", "nl": "Organisaties", "en": "Organisations"}[lang]
@@ -74,7 +88,7 @@ def test_service_parameter_restricts_the_matrix() -> None:
 def test_detention_visits_are_gaps_everywhere_but_flemish_brabant() -> None:
     at = _run(service="detention_visits")
     heat = _heatmap(at)
-    names = [name.replace("<br>", " ") for name in heat["x"]]  # long names wrap
+    names = [name.replace(charts.LINE_BREAK, " ") for name in heat["x"]]  # long names wrap
     row = dict(zip(names, heat["text"][0], strict=True))
     assert row.pop("Brabant flamand") == "3"
     assert row.pop("National / en ligne") == "0"
@@ -103,7 +117,7 @@ def test_deserts_table_and_downloads() -> None:
 def test_empty_filter_shows_a_message_not_a_chart() -> None:
     at = _run(q="nothing-matches-this")
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 0
+    assert len(_charts(at)) == 0
     assert "Aucun site ne correspond" in at.info[0].value
 
 

@@ -1,11 +1,15 @@
-"""lien.render.charts: the coverage figures, translated, drawn from the outlines with no tiles."""
+"""lien.render.charts: the coverage figures as Vega-Lite specifications, translated, drawn from the
+outlines with inline data only (nothing fetched), names kept as data."""
 
 from __future__ import annotations
+
+import json
+from typing import Any, Iterator
 
 import pandas as pd
 import pytest
 
-from lien import coverage
+from lien import coverage, taxonomy
 from lien.geo.areas import PROVINCE_CODES
 from lien.ingest import directory
 from lien.render import charts
@@ -16,27 +20,48 @@ def frame() -> pd.DataFrame:
     return directory.prepare(directory.read_directory().frame)
 
 
+def _walk(node: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Every (path, value) pair of a JSON tree."""
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk(value, (*path, i))
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec["layer"]
+
+
+def _values(spec: dict, layer: dict) -> list[dict]:
+    """A layer's data: inline, under the spec's `datasets`."""
+    return spec["datasets"][layer["data"]["name"]]
+
+
+def _cells(spec: dict) -> list[dict]:
+    """The heatmap's cells: the data its two layers (colour, text) share."""
+    return _values(spec, spec)
+
+
+def _heatmap(frame: pd.DataFrame, services: list[str], lang: str) -> dict:
+    matrix = coverage.matrix(frame, "province", services)
+    return charts.heatmap(matrix, lang, "Matrix")
+
+
+def _choropleth(frame: pd.DataFrame, lang: str = "fr", service: str = "housing") -> dict:
+    counts = coverage.matrix(frame, "province", [service]).loc[service]
+    return charts.choropleth(counts, lang, service)
+
+
 def test_heatmap_marks_gaps_and_labels_areas(frame: pd.DataFrame) -> None:
-    matrix = coverage.matrix(frame, "province", ["housing", "health"])
-    figure = charts.heatmap(matrix, "nl", "Matrix")
-    heat = figure.data[0]
-    assert list(heat.y) == ["Huisvesting", "Gezondheidszorg"]
-    assert "Luik" in heat.x and "✕" in [cell for row in heat.text for cell in row]
-
-
-def test_choropleth_draws_every_province(frame: pd.DataFrame) -> None:
-    counts = coverage.matrix(frame, "province", ["housing"]).loc["housing"]
-    figure = charts.choropleth(counts, "fr", "housing")
-    filled = [trace for trace in figure.data if trace.fill == "toself"]
-    assert len(filled) == len(PROVINCE_CODES)
-    assert "Logement" in figure.layout.title.text
-
-
-def test_distance_map_colours_municipalities(frame: pd.DataFrame) -> None:
-    distances = coverage.nearest_provider(frame, "housing", coverage.municipality_points())
-    figure = charts.distance_map(distances, "en", "housing")
-    points = figure.data[-1]
-    assert len(points.x) == len(distances) and points.marker.showscale
+    spec = _heatmap(frame, ["housing", "health"], "nl")
+    rows = _layers(spec)[0]["encoding"]["y"]["sort"]
+    assert rows == ["Huisvesting", "Gezondheidszorg"]
+    assert "Luik" in {cell["name"] for cell in _cells(spec)}
+    assert charts.GAP_MARK in {cell["mark"] for cell in _cells(spec)}
+    assert _layers(spec)[1]["mark"]["type"] == "text"
 
 
 def test_counts_read_in_classes_with_the_gap_apart() -> None:
@@ -45,15 +70,18 @@ def test_counts_read_in_classes_with_the_gap_apart() -> None:
     assert len(set(colours)) == len(colours) and colours[0] == charts.GAP_COLOUR
 
 
-def test_heatmap_one_site_is_lighter_than_four_and_ticks_are_whole(frame: pd.DataFrame) -> None:
-    matrix = coverage.matrix(frame, "province", ["housing", "legal_aid"])
-    heat = charts.heatmap(matrix, "fr", "Matrice").data[0]
-    # z holds the class, the real count travels for the hover.
-    for z_row, counts in zip(heat.z, heat.customdata, strict=True):
-        assert list(z_row) == [charts.count_class(int(v)) for v in counts]
-    assert list(heat.colorbar.tickvals) == list(range(len(charts.CLASSES)))
-    assert heat.colorbar.ticktext[0].startswith("0 ✕") and "lacune" in heat.colorbar.ticktext[0]
-    assert list(heat.colorbar.ticktext[1:]) == ["1", "2", "3–4", "5+"]
+def test_heatmap_cells_in_classes_with_a_whole_number_legend(frame: pd.DataFrame) -> None:
+    spec = _heatmap(frame, ["housing", "legal_aid"], "fr")
+    labels = charts.class_labels("fr")
+    for cell in _cells(spec):
+        assert cell["cls"] == labels[charts.count_class(cell["count"])]
+        gap = cell["count"] == 0 and cell["name"] != "National / en ligne"
+        assert cell["mark"] == (charts.GAP_MARK if gap else str(cell["count"]))
+    scale = _layers(spec)[0]["encoding"]["color"]["scale"]
+    # Every class in the legend, whole numbers, the gap said in words; a gap cell is orange.
+    assert scale["domain"][0].startswith("0 ✕") and "lacune" in scale["domain"][0]
+    assert scale["domain"][1:] == ["1", "2", "3–4", "5+"]
+    assert scale["range"] == [colour for _, _, colour in charts.CLASSES]
     # Lighter for one site than for four: the Blues get darker.
     light, dark = charts.CLASSES[1][2], charts.CLASSES[3][2]
     assert sum(int(light[i : i + 2], 16) for i in (1, 3, 5)) > sum(
@@ -62,18 +90,101 @@ def test_heatmap_one_site_is_lighter_than_four_and_ticks_are_whole(frame: pd.Dat
 
 
 def test_heatmap_area_names_wrap_instead_of_being_clipped(frame: pd.DataFrame) -> None:
-    matrix = coverage.matrix(frame, "province", ["housing"])
-    figure = charts.heatmap(matrix, "fr", "Matrice")
-    names = [name.replace("<br>", " ") for name in figure.data[0].x]
-    assert "Bruxelles-Capitale" in " ".join(names) or any("Bruxelles" in n for n in names)
-    assert all(len(part) <= 20 for name in figure.data[0].x for part in name.split("<br>"))
-    assert figure.layout.xaxis.tickangle == 0
+    spec = _heatmap(frame, ["housing"], "fr")
+    x = _layers(spec)[0]["encoding"]["x"]
+    assert x["axis"]["labelAngle"] == 0 and "split(datum.label" in x["axis"]["labelExpr"]
+    names = x["sort"]
+    assert f"Bruxelles-{charts.LINE_BREAK}Capitale" in names
+    assert all(len(part) <= 20 for name in names for part in name.split(charts.LINE_BREAK))
 
 
-def test_choropleth_marks_a_gap_with_a_pattern(frame: pd.DataFrame) -> None:
-    counts = coverage.matrix(frame, "province", ["housing"]).loc["housing"]
-    figure = charts.choropleth(counts, "fr", "housing")
-    filled = [trace for trace in figure.data if trace.fill == "toself"]
-    gaps = [trace for trace in filled if trace.fillcolor == charts.GAP_COLOUR]
-    assert len(gaps) == int((counts.drop(labels=["national"], errors="ignore") == 0).sum())
-    assert gaps and all(trace.fillpattern.shape == "x" for trace in gaps)
+@pytest.mark.parametrize(
+    ("lang", "service", "area", "count"),
+    [("fr", "Logement", "Zone", "Sites"), ("nl", "Huisvesting", "Gebied", "Locaties")],
+)
+def test_labels_follow_the_readers_language(
+    frame: pd.DataFrame, lang: str, service: str, area: str, count: str
+) -> None:
+    spec = _heatmap(frame, ["housing"], lang)
+    encoding = _layers(spec)[0]["encoding"]
+    assert encoding["y"]["sort"] == [service]
+    titles = [tip["title"] for tip in encoding["tooltip"]]
+    assert titles[1:] == [area, count] and encoding["color"]["title"] == count
+
+
+def test_choropleth_draws_every_province_in_classes(frame: pd.DataFrame) -> None:
+    spec = _choropleth(frame)
+    shapes = _values(spec, _layers(spec)[0])
+    assert len(shapes) == len(PROVINCE_CODES) and "Logement" in spec["title"]
+    assert shapes[-1]["properties"]["name"] == "Bruxelles-Capitale"  # drawn over its hole
+    assert spec["layer"][0]["projection"] == {"type": "identity", "reflectY": True}
+
+
+def test_choropleth_marks_a_gap_with_orange_and_a_cross(frame: pd.DataFrame) -> None:
+    spec = _choropleth(frame)
+    shapes = _values(spec, _layers(spec)[0])
+    gaps = [s["properties"] for s in shapes if s["properties"]["count"] == 0]
+    labels = charts.class_labels("fr")
+    assert gaps and all(gap["cls"] == labels[0] for gap in gaps)  # orange, "0 ✕ lacune"
+    crosses = _layers(spec)[1]
+    assert crosses["mark"]["text"] == charts.GAP_MARK
+    assert [c["name"] for c in _values(spec, crosses)] == [gap["name"] for gap in gaps]
+    # The legend says that orange and ✕ mean a gap.
+    assert _layers(spec)[0]["encoding"]["color"]["scale"]["domain"][0] == labels[0]
+
+
+def test_a_cross_stands_inside_its_province(frame: pd.DataFrame) -> None:
+    from shapely.geometry import Point, shape
+
+    spec = _choropleth(frame)
+    outlines = {
+        s["properties"]["name"]: shape(s["geometry"]) for s in _values(spec, spec["layer"][0])
+    }
+    for cross in _values(spec, spec["layer"][1]):
+        assert outlines[cross["name"]].contains(Point(cross["x"], cross["y"]))
+
+
+def test_choropleth_without_a_gap_has_no_cross() -> None:
+    counts = pd.Series(dict.fromkeys(PROVINCE_CODES, 3))
+    spec = charts.choropleth(counts, "en", "housing")
+    assert len(spec["layer"]) == 1
+
+
+def test_distance_map_colours_municipalities(frame: pd.DataFrame) -> None:
+    distances = coverage.nearest_provider(frame, "housing", coverage.municipality_points())
+    spec = charts.distance_map(distances, "en", "housing")
+    outlines, dots = spec["layer"]
+    assert len(_values(spec, outlines)) == len(PROVINCE_CODES)
+    assert len(_values(spec, dots)) == int(distances["distance_km"].notna().sum())
+    assert dots["encoding"]["color"]["scale"] == {"scheme": "cividis", "reverse": True}
+    assert "Housing" in spec["title"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_every_chart_has_a_description_and_only_inline_data(frame: pd.DataFrame, lang: str) -> None:
+    distances = coverage.nearest_provider(frame, "housing", coverage.municipality_points())
+    specs = [
+        _heatmap(frame, ["housing"], lang),
+        _choropleth(frame, lang),
+        charts.distance_map(distances, lang, "housing"),
+    ]
+    for spec in specs:
+        assert spec["title"] in spec["description"] and len(spec["description"]) > 80
+        keys = {path[-1] for path, _ in _walk(spec) if path}
+        assert "url" not in keys  # Vega fetches nothing
+        data = [layer.get("data", {}) for layer in spec["layer"]] + [spec.get("data", {})]
+        assert all(set(d) <= {"name"} for d in data) and spec["datasets"]
+
+
+def test_names_stay_data_never_code(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    hostile = "<img src=x onerror=alert(1)>' + \"x\" + '\\"
+    monkeypatch.setattr(charts, "area_label", lambda code, lang: hostile + code)
+    labels = taxonomy.services()
+    monkeypatch.setattr(type(labels), "label", lambda self, code, lang: hostile + code)
+    spec = _heatmap(frame, ["housing"], "en")
+    assert hostile + "housing" in {cell["service"] for cell in _cells(spec)}
+    assert json.loads(json.dumps(spec)) == spec
+    # No expression holds a name: a quote in one cannot end a Vega string.
+    for path, value in _walk(spec):
+        if path and path[-1] in ("expr", "labelExpr", "test", "calculate", "filter"):
+            assert hostile not in str(value)
