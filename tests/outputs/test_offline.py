@@ -270,8 +270,8 @@ def test_malicious_text_appears_only_escaped(frame: pd.DataFrame, lang: str) -> 
     assert 'href="mailto:a&quot;onmouseover=&quot;x@evil.be"' in page
     assert 'href="https://www.ok.be"' in page
     # Only the page's own scripts: Leaflet, the icon options, MarkerCluster, gesture handling,
-    # folium's switches and the map.
-    assert [tag for tag, _ in parse(page).tags].count("script") == 6
+    # supercluster, folium's switches and the map.
+    assert [tag for tag, _ in parse(page).tags].count("script") == 7
 
 
 def test_template_syntax_in_data_is_text_not_code(frame: pd.DataFrame) -> None:
