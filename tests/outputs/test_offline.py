@@ -18,7 +18,7 @@ from lien.i18n import LANGS, t
 from lien.ingest import directory
 from lien.ingest.directory import read_directory
 from lien.outputs import offline
-from lien.render import assets
+from lien.render import assets, sites_layer
 
 DAY = date(2026, 3, 14)
 EVIL_NAME = "<img src=x onerror=alert(1)>"
@@ -99,6 +99,17 @@ def test_leaflet_and_markercluster_are_inlined(page: str) -> None:
     # Leaflet's default marker images: data: URIs, in the CSS and as the icons' options.
     assert 'url("data:image/png;base64,' in page
     assert 'L.Icon.Default.mergeOptions({"imagePath": "data:image/png;base64,"' in page
+
+
+def test_supercluster_is_inlined_for_a_large_view(
+    frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A downloaded large view clusters as the app does: supercluster inside the file."""
+    monkeypatch.setattr(sites_layer, "SUPERCLUSTER", 10)
+    large = offline.offline_html(frame, "fr", today=DAY).decode()
+    assert assets.source("supercluster/supercluster.min.js").decode("utf-8") in large
+    assert assets.SUPERCLUSTER_JS not in large
+    assert '"supercluster": true' in large
 
 
 def test_the_only_web_addresses_are_openstreetmap_links(page: str) -> None:
