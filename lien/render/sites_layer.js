@@ -98,18 +98,14 @@
     }
     // Draw once the layer is on a map that has a size: a frame still laying out has none, and
     // clusters made for it would be made at the wrong zoom (the far sites never shown).
-    function whenSized(layer, draw) {
-        layer.once('add', function () {
-            var map = layer._map;
-            var ready = function () { var s = map.getSize(); return s.x > 0 && s.y > 0; };
-            if (ready()) { draw(map); return; }
-            var sized = function () {
-                if (ready()) { map.off('resize', sized); draw(map); }
-            };
-            map.on('resize', sized);
-        });
+    function whenSized(map, draw) {
+        var ready = function () { var s = map.getSize(); return s.x > 0 && s.y > 0; };
+        if (ready()) { draw(map); return; }
+        var sized = function () {
+            if (ready()) { map.off('resize', sized); draw(map); }
+        };
+        map.on('resize', sized);
     }
-
     if (!options.supercluster) {
         var markers = new Array(rows.length);
         for (var i = 0; i < rows.length; i++) { markers[i] = marker(rows[i]); }
@@ -120,7 +116,9 @@
         cluster.on('popupopen', fitPopup);
         // Add the markers once the cluster is on the map: before that, MarkerCluster checks each
         // new marker against every queued one (quadratic: seconds at 100,000 sites).
-        whenSized(cluster, function () { cluster.addLayers(markers); });
+        cluster.once('add', function () {
+            whenSized(cluster._map, function () { cluster.addLayers(markers); });
+        });
         cluster.addTo(parent);
         return cluster;
     }
@@ -180,12 +178,19 @@
         }
         shown = next;
     }
-    whenSized(group, function (map) {
-        index.load(points);
-        var redraw = function () { draw(map); };
-        map.on('moveend', redraw);
-        group.once('remove', function () { map.off('moveend', redraw); });
-        draw(map);
+    // Redrawn while on a map: streamlit-folium may take the layer off and put it back.
+    var loaded = false, onMap = null;
+    function redraw() { draw(onMap); }
+    group.on('add', function () {
+        whenSized(group._map, function (map) {
+            if (!loaded) { index.load(points); loaded = true; }
+            onMap = map;
+            map.on('moveend', redraw);
+            draw(map);
+        });
+    });
+    group.on('remove', function () {
+        if (onMap) { onMap.off('moveend', redraw); onMap = null; }
     });
     group.addTo(parent);
     return group;
