@@ -32,6 +32,7 @@ MARKERCLUSTER_CSS = "/app/static/markercluster/MarkerCluster.css"
 MARKERCLUSTER_DEFAULT_CSS = "/app/static/markercluster/MarkerCluster.Default.css"
 GESTURE_JS = "/app/static/gesture/leaflet-gesture-handling.min.js"
 GESTURE_CSS = "/app/static/gesture/leaflet-gesture-handling.min.css"
+SUPERCLUSTER_JS = "/app/static/supercluster/supercluster.min.js"
 
 # (XStatic package, file inside its data directory, file under static/)
 _LEAFLET = "xstatic.pkg.leaflet"
@@ -83,6 +84,14 @@ NPM: tuple[NpmPackage, ...] = (
                 "gesture/leaflet-gesture-handling.min.css",
             ),
         ),
+    ),
+    # Clusters a large set in the browser, only the view's becoming markers (ISC). Its UMD
+    # build bundles its one dependency (kdbush) and defines the global Supercluster.
+    NpmPackage(
+        "supercluster",
+        "9.1.0",
+        "sha512-WMhsJPm8Tf9f5mKxJ1D0mB5tbCMOFi8wTrm/LGnsJHGg8xkeNT/TWDZuFauOGRISnclbYgnxD7g3xJAfQO3FLg==",
+        (("package/dist/supercluster.min.js", "supercluster/supercluster.min.js"),),
     ),
 )
 

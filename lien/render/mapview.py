@@ -27,6 +27,9 @@ LOCAL_JS = [
     ("leaflet", assets.LEAFLET_JS),
     ("leaflet_markercluster", assets.MARKERCLUSTER_JS),
     ("leaflet_gesture_handling", assets.GESTURE_JS),
+    # Always in the base map, which stays the same across reruns: a filter that grows the view
+    # past sites_layer.SUPERCLUSTER then finds it loaded.
+    ("supercluster", assets.SUPERCLUSTER_JS),
 ]
 LOCAL_CSS = [
     ("leaflet_css", assets.LEAFLET_CSS),

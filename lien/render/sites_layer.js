@@ -1,12 +1,27 @@
-// The sites layer of Lien's map: clustered circle markers built in the browser from one compact
-// array, their tooltips and popups made only when opened. Python (lien/render/sites_layer.py)
-// passes the layer's parent, the shared tables T and the rows; every text in T is HTML-escaped.
+// The sites layer of Lien's map: clustered markers built in the browser from one compact array,
+// their tooltips and popups made only when opened. Python (lien/render/sites_layer.py) passes
+// the layer's parent, the shared tables T, the rows and the options; every text in T is
+// HTML-escaped.
 //
 // A row is [lat, lon, category, approximate, organisation, popup, town, services]: the integers
 // index the tables in T (T.c colours, T.o organisations, T.t towns, T.v service labels, T.p full
 // popups' fields, or -1 when the set is too large for them), so 100,000 sites cost one array,
 // not 100,000 HTML strings.
-(function (parent, T, rows, options) {
+//
+// Two ways to cluster, one look. A small set gets one L.marker per site in Leaflet.markercluster
+// (spiderfied at the last zoom). A large one (options.supercluster) comes column by column,
+// eight arrays of numbers, and is indexed once by supercluster: only the clusters and sites of
+// the view (and a margin) become markers, redrawn after each move. Building and filing 100,000
+// markers in MarkerCluster took seconds before the first bubble showed.
+(function (parent, T, data, options) {
+    var rows = data;
+    if (options.supercluster) {
+        rows = new Array(data[0].length);
+        for (var k = 0; k < rows.length; k++) {
+            rows[k] = [data[0][k], data[1][k], data[2][k], data[3][k], data[4][k], data[5][k],
+                       data[6][k], data[7][k]];
+        }
+    }
     // The one renderer of a popup: a title, labelled lines and a directions link. Full popups
     // (T.p) come with their lines; a compact one is made of the shared tables.
     function render(f) {
@@ -28,6 +43,7 @@
                        d: T.route.replace('{lat}', r[0]).replace('{lon}', r[1]),
                        dl: r[3] ? T.directions_approx : T.directions});
     }
+    var POPUP = {maxWidth: 320, autoPanPadding: [12, 12]};
     // A marker is a small dot in a 44-px touch target; a dashed, hollow dot is an approximate
     // place (a postcode or a town centre).
     var icons = {};
@@ -42,6 +58,12 @@
         }
         return icons[key];
     }
+    // Cluster bubbles as MarkerCluster draws them, at the 44-px touch size (both ways).
+    function bubble(n) {
+        var size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
+        return L.divIcon({html: '<div><span>' + n + '</span></div>', iconSize: [44, 44],
+                          className: 'marker-cluster marker-cluster-' + size});
+    }
     // To a keyboard a marker is a button (Leaflet gives it tabindex and role="button"): it is
     // named by its organisation and town, set when Leaflet draws its icon. The tables hold
     // escaped HTML; a textarea decodes it to plain text and never makes elements.
@@ -53,51 +75,123 @@
             this._icon.setAttribute('aria-label', plain(T.o[r[4]] + (town ? ', ' + town : '')));
         }
     }
-    var markers = new Array(rows.length);
-    for (var i = 0; i < rows.length; i++) {
-        var r = rows[i];
+    function marker(r) {
         var m = L.marker([r[0], r[1]], {icon: icon(r[2], r[3] === 1)});
         m.lienRow = r;
         m.on('add', named);
         // A name on hover; a phone has no hover, and its tap's tooltip would sit on the popup.
         if (!L.Browser.mobile) {
-            m.bindTooltip((function (r) { return function () { return T.o[r[4]]; }; })(r));
+            m.bindTooltip(function () { return T.o[r[4]]; });
         }
-        m.bindPopup((function (r) { return function () { return popup(r); }; })(r),
-                    {maxWidth: 320, autoPanPadding: [12, 12]});
-        markers[i] = m;
+        m.bindPopup(function () { return popup(r); }, POPUP);
+        return m;
     }
-    // Cluster bubbles as MarkerCluster draws them, at the 44-px touch size.
-    options.iconCreateFunction = function (cluster) {
-        var n = cluster.getChildCount();
-        var size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
-        return L.divIcon({html: '<div><span>' + n + '</span></div>', iconSize: [44, 44],
-                          className: 'marker-cluster marker-cluster-' + size});
-    };
-    var cluster = L.markerClusterGroup(options);
     // A popup fits the map it opens in, a phone's too: narrower, and scrolling when taller.
     // Its content's width plus margins (58 px) and a gap on each side stay inside the map.
-    cluster.on('popupopen', function (e) {
-        var size = cluster._map.getSize();
+    function fitPopup(e) {
+        var size = this._map.getSize();
         e.popup.options.maxWidth = Math.max(160, Math.min(320, size.x - 110));
         e.popup.options.minWidth = Math.min(e.popup.options.minWidth || 50,
                                             e.popup.options.maxWidth);
         e.popup.options.maxHeight = Math.max(120, size.y - 100);
         e.popup.update();
-    });
-    // Add the markers once the cluster is on the map: before that, MarkerCluster checks each
-    // new marker against every queued one (quadratic: seconds at 100,000 sites).
-    // A map whose frame has no size yet (a page still laying out) waits for one: MarkerCluster
-    // would otherwise file every marker at the wrong zoom and never show the far ones.
-    cluster.once('add', function () {
-        var map = cluster._map;
+    }
+    // Draw once the layer is on a map that has a size: a frame still laying out has none, and
+    // clusters made for it would be made at the wrong zoom (the far sites never shown).
+    function whenSized(map, draw) {
         var ready = function () { var s = map.getSize(); return s.x > 0 && s.y > 0; };
-        if (ready()) { cluster.addLayers(markers); return; }
+        if (ready()) { draw(map); return; }
         var sized = function () {
-            if (ready()) { map.off('resize', sized); cluster.addLayers(markers); }
+            if (ready()) { map.off('resize', sized); draw(map); }
         };
         map.on('resize', sized);
+    }
+    if (!options.supercluster) {
+        var markers = new Array(rows.length);
+        for (var i = 0; i < rows.length; i++) { markers[i] = marker(rows[i]); }
+        options.markercluster.iconCreateFunction = function (c) {
+            return bubble(c.getChildCount());
+        };
+        var cluster = L.markerClusterGroup(options.markercluster);
+        cluster.on('popupopen', fitPopup);
+        // Add the markers once the cluster is on the map: before that, MarkerCluster checks each
+        // new marker against every queued one (quadratic: seconds at 100,000 sites).
+        cluster.once('add', function () {
+            whenSized(cluster._map, function () { cluster.addLayers(markers); });
+        });
+        cluster.addTo(parent);
+        return cluster;
+    }
+
+    // supercluster reads a point's geometry and returns the same object for an unclustered
+    // site: the row rides along, and nothing else is made per site.
+    var points = new Array(rows.length);
+    for (var j = 0; j < rows.length; j++) {
+        points[j] = {geometry: {coordinates: [rows[j][1], rows[j][0]]}, r: rows[j], i: j};
+    }
+    var sc = options.clusters;
+    var index = new Supercluster({radius: sc.radius, extent: 256, maxZoom: sc.maxZoom});
+    var group = L.featureGroup();
+    group.on('popupopen', fitPopup);
+    var shown = {};  // key -> marker on the map now; kept across moves, so an open popup stays
+    // Sites that are still one cluster at the last zoom (the same point: many sites sit at a
+    // commune's centre) are listed in the cluster's popup, each as its own popup reads.
+    function leaves(id, n) {
+        var list = index.getLeaves(id, sc.listed), out = '';
+        for (var i = 0; i < list.length; i++) {
+            out += (i ? '<hr>' : '') + popup(list[i].r);
+        }
+        return out + (n > list.length ? '<hr>… (+' + (n - list.length) + ')' : '');
+    }
+    function clusterMarker(f) {
+        var p = f.properties, c = f.geometry.coordinates;
+        var m = L.marker([c[1], c[0]], {icon: bubble(p.point_count)});
+        m.on('click', function () {
+            var map = group._map, zoom = index.getClusterExpansionZoom(p.cluster_id);
+            if (zoom <= map.getMaxZoom()) {
+                map.setView([c[1], c[0]], zoom);
+            } else if (!m.getPopup()) {
+                m.bindPopup(function () { return leaves(p.cluster_id, p.point_count); }, POPUP);
+                m.openPopup();
+            }
+        });
+        return m;
+    }
+    function draw(map) {
+        var box = map.getBounds().pad(0.5);
+        var west = Math.max(-180, box.getWest()), east = Math.min(180, box.getEast());
+        var found = index.getClusters(
+            [west, Math.max(-85, box.getSouth()), east, Math.min(85, box.getNorth())],
+            Math.round(map.getZoom()));
+        var next = {};
+        for (var i = 0; i < found.length; i++) {
+            var f = found[i];
+            var key = f.properties && f.properties.cluster
+                ? 'c' + f.properties.cluster_id : 'p' + f.i;
+            next[key] = shown[key] || (f.r ? marker(f.r) : clusterMarker(f));
+        }
+        for (var old in shown) {
+            if (!next[old]) { group.removeLayer(shown[old]); }
+        }
+        for (var fresh in next) {
+            if (!shown[fresh]) { group.addLayer(next[fresh]); }
+        }
+        shown = next;
+    }
+    // Redrawn while on a map: streamlit-folium may take the layer off and put it back.
+    var loaded = false, onMap = null;
+    function redraw() { draw(onMap); }
+    group.on('add', function () {
+        whenSized(group._map, function (map) {
+            if (!loaded) { index.load(points); loaded = true; }
+            onMap = map;
+            map.on('moveend', redraw);
+            draw(map);
+        });
     });
-    cluster.addTo(parent);
-    return cluster;
+    group.on('remove', function () {
+        if (onMap) { onMap.off('moveend', redraw); onMap = null; }
+    });
+    group.addTo(parent);
+    return group;
 })

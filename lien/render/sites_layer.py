@@ -1,7 +1,9 @@
-"""The map's changing layer: every located site of the view as a clustered circle marker.
+"""The map's changing layer: every located site of the view as a clustered marker.
 
 The layer is one compact JSON array and a small script (sites_layer.js) that builds the markers
-in the browser, so a view of 100,000 sites stays a few megabytes and a rerun stays fast.
+in the browser, so a view of 100,000 sites stays a few megabytes and a rerun stays fast. Up to
+SUPERCLUSTER sites, each site is a marker in Leaflet.markercluster; above, supercluster indexes
+them and only the view's clusters and sites become markers (same bubbles, same dots).
 """
 
 from __future__ import annotations
@@ -24,10 +26,16 @@ from lien.display import DIRECTIONS, Link, directions_label, distance_text, site
 from lien.i18n import t
 from lien.render import assets
 from lien.render.js import Verbatim, script_json
-from lien.render.mapview import ORIGIN_PANE, FitBounds, view_bounds
+from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, view_bounds
 from lien.schema import split_codes
 
 FULL_POPUPS = 2_000  # above this, popups are assembled in the browser from shared tables
+# Above this, supercluster: one L.marker per site in MarkerCluster costs about 1 s of the
+# browser's time per 10,000 sites before the first bubble shows (see the README's figures),
+# while up to here it keeps the spiderfied look the seed directory's visitors know.
+SUPERCLUSTER = FULL_POPUPS
+CLUSTER_RADIUS_PX = 40  # both ways: MarkerCluster's maxClusterRadius, supercluster's radius
+LISTED_AT_MAX_ZOOM = 200  # sites of one point listed in its popup (then "… (+n)")
 
 
 def _links(links: tuple[Link, ...]) -> str:
@@ -72,7 +80,9 @@ def layer_script() -> str:
 
 
 class SitesLayer(JSCSSMixin, Layer, Verbatim):
-    """Sites as clustered circle markers from one compact JSON array (local MarkerCluster)."""
+    """Sites as clustered markers from one compact JSON array: MarkerCluster for a small set,
+    supercluster for a large one (both local assets). Verbatim: branca would otherwise compile
+    the megabytes of data as a Jinja template again on every render."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -80,7 +90,10 @@ class SitesLayer(JSCSSMixin, Layer, Verbatim):
             {{ this.tables }}, {{ this.rows }}, {{ this.options }});
         {% endmacro %}
     """)
-    default_js = [("leaflet_markercluster", assets.MARKERCLUSTER_JS)]
+    default_js = [
+        ("leaflet_markercluster", assets.MARKERCLUSTER_JS),
+        ("supercluster", assets.SUPERCLUSTER_JS),
+    ]
     default_css = [
         ("markercluster_css", assets.MARKERCLUSTER_CSS),
         ("markercluster_default_css", assets.MARKERCLUSTER_DEFAULT_CSS),
@@ -91,13 +104,35 @@ class SitesLayer(JSCSSMixin, Layer, Verbatim):
         self._name = "SitesLayer"
         self.rows, self.tables, self.count = rows, tables, count
         self.script = layer_script()
+        # A large set comes as columns (see sites_layer()), clustered by supercluster.
+        self.supercluster = count > SUPERCLUSTER
         self.options = json.dumps(
-            {"spiderfyOnMaxZoom": True, "maxClusterRadius": 40, "chunkedLoading": True}
+            {
+                "supercluster": self.supercluster,
+                "markercluster": {
+                    "spiderfyOnMaxZoom": True,
+                    "maxClusterRadius": CLUSTER_RADIUS_PX,
+                    "chunkedLoading": True,
+                },
+                "clusters": {
+                    "radius": CLUSTER_RADIUS_PX,
+                    "maxZoom": MAX_ZOOM,
+                    "listed": LISTED_AT_MAX_ZOOM,
+                },
+            }
         )
 
 
 def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, Any]]:
-    """The layer's rows and lookup tables, built column-wise (no per-site Python in large sets)."""
+    """The layer's rows and lookup tables (see sites_layer.js for a row's fields)."""
+    columns, tables = payload_columns(sites, lang)
+    rows = [list(r) for r in zip(*columns, strict=True)] if columns[0] else []
+    return rows, tables
+
+
+def payload_columns(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, Any]]:
+    """The layer's rows as eight columns, and its lookup tables, built column-wise (no per-site
+    Python in large sets)."""
     located = sites[schema.located(sites)]
     categories = list(taxonomy.category_colours())
     services = taxonomy.services()
@@ -127,9 +162,6 @@ def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, 
         town_codes,
         combo_codes,
     ]
-    rows = (
-        [list(r) for r in zip(*(c.tolist() for c in columns), strict=True)] if len(located) else []
-    )
     tables = {
         "c": [taxonomy.category_colours()[c] for c in categories],
         "o": [html.escape(str(o)) for o in orgs],
@@ -145,7 +177,7 @@ def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, 
             t("directions_approx", lang, centre=t("centre_locality", lang))
         ),
     }
-    return rows, tables
+    return [c.tolist() for c in columns], tables
 
 
 def sites_layer(
@@ -154,15 +186,21 @@ def sites_layer(
     origin: tuple[float, float] | None = None,
     radius_km: float | None = None,
 ) -> folium.FeatureGroup:
-    """The changing layer: clustered sites (spiderfied when they share a point), the search point,
-    and the view that fits them."""
+    """The changing layer: clustered sites (spiderfied, or listed in one popup, when they share a
+    point), the search point, and the view that fits them."""
     group = folium.FeatureGroup(name="sites")
     bounds = view_bounds(sites, origin, radius_km)
     if bounds is not None:
         # Before the sites: the clusters are then built once, for the final zoom.
         FitBounds(bounds).add_to(group)
-    rows, tables = payload(sites, lang)
-    SitesLayer(script_json(rows), script_json(tables), len(rows)).add_to(group)
+    columns, tables = payload_columns(sites, lang)
+    count = len(columns[0])
+    if count > SUPERCLUSTER:
+        # Eight arrays of numbers: no list per site to build here, nor brackets to parse there.
+        SitesLayer(script_json(columns), script_json(tables), count).add_to(group)
+    else:
+        rows = [list(r) for r in zip(*columns, strict=True)]
+        SitesLayer(script_json(rows), script_json(tables), count).add_to(group)
     if origin is not None:
         # In base_map's pane under the markers, not clickable: the search point never hides a site.
         point = folium.CircleMarker(

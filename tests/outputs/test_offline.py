@@ -18,7 +18,7 @@ from lien.i18n import LANGS, t
 from lien.ingest import directory
 from lien.ingest.directory import read_directory
 from lien.outputs import offline
-from lien.render import assets
+from lien.render import assets, sites_layer
 
 DAY = date(2026, 3, 14)
 EVIL_NAME = "<img src=x onerror=alert(1)>"
@@ -99,6 +99,17 @@ def test_leaflet_and_markercluster_are_inlined(page: str) -> None:
     # Leaflet's default marker images: data: URIs, in the CSS and as the icons' options.
     assert 'url("data:image/png;base64,' in page
     assert 'L.Icon.Default.mergeOptions({"imagePath": "data:image/png;base64,"' in page
+
+
+def test_supercluster_is_inlined_for_a_large_view(
+    frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A downloaded large view clusters as the app does: supercluster inside the file."""
+    monkeypatch.setattr(sites_layer, "SUPERCLUSTER", 10)
+    large = offline.offline_html(frame, "fr", today=DAY).decode()
+    assert assets.source("supercluster/supercluster.min.js").decode("utf-8") in large
+    assert assets.SUPERCLUSTER_JS not in large
+    assert '"supercluster": true' in large
 
 
 def test_the_only_web_addresses_are_openstreetmap_links(page: str) -> None:
@@ -270,8 +281,8 @@ def test_malicious_text_appears_only_escaped(frame: pd.DataFrame, lang: str) -> 
     assert 'href="mailto:a&quot;onmouseover=&quot;x@evil.be"' in page
     assert 'href="https://www.ok.be"' in page
     # Only the page's own scripts: Leaflet, the icon options, MarkerCluster, gesture handling,
-    # folium's switches and the map.
-    assert [tag for tag, _ in parse(page).tags].count("script") == 6
+    # supercluster, folium's switches and the map.
+    assert [tag for tag, _ in parse(page).tags].count("script") == 7
 
 
 def test_template_syntax_in_data_is_text_not_code(frame: pd.DataFrame) -> None:

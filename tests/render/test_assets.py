@@ -23,6 +23,7 @@ EXPECTED = {
     "markercluster/MarkerCluster.Default.css",
     "gesture/leaflet-gesture-handling.min.js",
     "gesture/leaflet-gesture-handling.min.css",
+    "supercluster/supercluster.min.js",
 }
 
 

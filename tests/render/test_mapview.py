@@ -240,3 +240,74 @@ def test_the_map_says_its_language_and_names_its_frame_by_its_text_alternative()
         assert f'document.documentElement.lang = "{lang}";' in page
         name = json.dumps(t("map_alternative", lang))
         assert f"window.frameElement.setAttribute('aria-label', {name});" in page
+
+
+# --- a large view: supercluster in the browser --------------------------------------------------
+
+
+def _layer_options(layer: object) -> dict[str, object]:
+    (element,) = [c for c in layer._children.values() if isinstance(c, sites_layer.SitesLayer)]  # type: ignore[attr-defined]
+    return dict(json.loads(element.options))
+
+
+def test_a_small_set_keeps_markercluster_and_a_large_one_gets_supercluster(
+    frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert len(frame) <= sites_layer.SUPERCLUSTER  # the seed directory keeps its look
+    small = _layer_options(sites_layer.sites_layer(frame, "fr"))
+    assert small["supercluster"] is False
+    monkeypatch.setattr(sites_layer, "SUPERCLUSTER", 10)
+    layer = sites_layer.sites_layer(frame, "fr")
+    assert _layer_options(layer)["supercluster"] is True
+    # Sent as eight columns, the same values as the rows.
+    (element,) = [c for c in layer._children.values() if isinstance(c, sites_layer.SitesLayer)]
+    columns = json.loads(element.rows)
+    rows, _ = sites_layer.payload(frame, "fr")
+    assert len(columns) == 8 and [list(r) for r in zip(*columns, strict=True)] == rows
+
+
+def test_the_layer_data_is_never_compiled_as_a_template(
+    frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """branca compiles each element's output as Jinja; the layer's megabytes go in as text."""
+    import branca.element
+
+    compiled: list[str] = []
+    template = branca.element.Template
+
+    def counting(source: str, *args: object, **kwargs: object) -> object:
+        compiled.append(source)
+        return template(source, *args, **kwargs)
+
+    monkeypatch.setattr(branca.element, "Template", counting)
+    fmap = mapview.base_map("fr")
+    layer = sites_layer.sites_layer(frame, "fr")
+    fmap.add_child(layer)
+    page = fmap.get_root().render()
+    (element,) = [c for c in layer._children.values() if isinstance(c, sites_layer.SitesLayer)]
+    assert element.rows in page and sites_layer.layer_script() in page
+    assert compiled and not [source for source in compiled if element.rows in source]
+
+
+def test_supercluster_is_pinned_bundled_and_loaded_with_the_map() -> None:
+    (package,) = [p for p in assets.NPM if p.name == "supercluster"]
+    assert package.version == "9.1.0"
+    assert package.integrity == (
+        "sha512-WMhsJPm8Tf9f5mKxJ1D0mB5tbCMOFi8wTrm/LGnsJHGg8xkeNT/TWDZuFauOGRISnclbYgnxD7g3xJAfQO3FLg=="
+    )
+    code = assets.source("supercluster/supercluster.min.js").decode("utf-8")
+    # The UMD build defines the global and carries kdbush inside: nothing to fetch or import.
+    assert "globalThis" in code and ".Supercluster=" in code
+    assert "require(" not in code and "kdbush" not in code and not re.search(r"\bimport\b", code)
+    page = mapview.base_map("fr").get_root().render()
+    assert f'<script src="{assets.SUPERCLUSTER_JS}"></script>' in page
+
+
+def test_the_large_view_keeps_the_look_of_the_small_one() -> None:
+    script = sites_layer.layer_script()
+    # One bubble function and one dot function serve both ways of clustering.
+    assert script.count("function bubble(") == 1 and script.count("function icon(") == 1
+    assert script.count("function popup(") == 1 and script.count("function render(") == 1
+    assert "'marker-cluster marker-cluster-' + size" in script
+    assert "index.getClusterExpansionZoom(p.cluster_id)" in script
+    assert "map.on('moveend', redraw)" in script
