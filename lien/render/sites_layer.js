@@ -123,11 +123,12 @@
         return cluster;
     }
 
-    // supercluster reads a point's geometry and returns the same object for an unclustered
-    // site: the row rides along, and nothing else is made per site.
+    // supercluster keeps a point's properties by reference and hands them back with an
+    // unclustered site (a new Feature each time): the row and its number ride there.
     var points = new Array(rows.length);
     for (var j = 0; j < rows.length; j++) {
-        points[j] = {geometry: {coordinates: [rows[j][1], rows[j][0]]}, r: rows[j], i: j};
+        points[j] = {type: 'Feature', properties: {r: rows[j], i: j},
+                     geometry: {type: 'Point', coordinates: [rows[j][1], rows[j][0]]}};
     }
     var sc = options.clusters;
     var index = new Supercluster({radius: sc.radius, extent: 256, maxZoom: sc.maxZoom});
@@ -139,7 +140,7 @@
     function leaves(id, n) {
         var list = index.getLeaves(id, sc.listed), out = '';
         for (var i = 0; i < list.length; i++) {
-            out += (i ? '<hr>' : '') + popup(list[i].r);
+            out += (i ? '<hr>' : '') + popup(list[i].properties.r);
         }
         return out + (n > list.length ? '<hr>… (+' + (n - list.length) + ')' : '');
     }
@@ -165,10 +166,9 @@
             Math.round(map.getZoom()));
         var next = {};
         for (var i = 0; i < found.length; i++) {
-            var f = found[i];
-            var key = f.properties && f.properties.cluster
-                ? 'c' + f.properties.cluster_id : 'p' + f.i;
-            next[key] = shown[key] || (f.r ? marker(f.r) : clusterMarker(f));
+            var f = found[i], p = f.properties;
+            var key = p.cluster ? 'c' + p.cluster_id : 'p' + p.i;
+            next[key] = shown[key] || (p.cluster ? clusterMarker(f) : marker(p.r));
         }
         for (var old in shown) {
             if (!next[old]) { group.removeLayer(shown[old]); }

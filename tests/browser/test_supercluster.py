@@ -65,23 +65,27 @@ def _zoom(frame: FrameLocator) -> float:
     return float(frame.locator(".leaflet-container").first.evaluate(f"_ => ({MAP_JS}).getZoom()"))
 
 
-# The bubbles whose centre is inside the map (the layer also draws a margin around the view),
-# as [index among .marker-cluster, count, distance from the map's centre in px].
-IN_VIEW_BUBBLES_JS = """map => {
+# The markers (bubbles, dots) whose centre is inside the map (the layer also draws a margin
+# around the view), as [index among them, count (1 for a dot), distance from the map's centre].
+IN_VIEW_JS = """(map, selector) => {
   const view = map.getBoundingClientRect();
-  return Array.from(map.querySelectorAll('.marker-cluster')).map((el, i) => {
+  return Array.from(map.querySelectorAll(selector)).map((el, i) => {
     const r = el.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
     const inside = x > view.left + 30 && x < view.right - 60 && y > view.top + 60
       && y < view.bottom - 30;
     const far = Math.hypot(x - (view.left + view.right) / 2, y - (view.top + view.bottom) / 2);
-    return inside ? [i, parseInt(el.innerText, 10), far] : null;
+    return inside ? [i, parseInt(el.innerText, 10) || 1, far] : null;
   }).filter(b => b);
 }"""
 
 
-def _bubbles(frame: FrameLocator) -> list[tuple[int, int, float]]:
-    found = frame.locator(".leaflet-container").first.evaluate(IN_VIEW_BUBBLES_JS)
+def _in_view(frame: FrameLocator, selector: str) -> list[tuple[int, int, float]]:
+    found = frame.locator(".leaflet-container").first.evaluate(IN_VIEW_JS, selector)
     return [(int(i), int(n), float(d)) for i, n, d in found]
+
+
+def _bubbles(frame: FrameLocator) -> list[tuple[int, int, float]]:
+    return _in_view(frame, ".marker-cluster")
 
 
 def test_a_large_directory_is_clustered_by_supercluster_with_the_usual_look(
@@ -112,9 +116,9 @@ def test_a_tap_on_a_bubble_zooms_in_and_a_dot_opens_its_popup(
     frame.locator(".marker-cluster").first.wait_for(timeout=60_000)
     settled_count(page, expected=located, timeout_s=60)
     _show_map(page)
-    for _ in range(12):  # down the bubbles, as a visitor does, until a dot shows
-        dots = frame.locator(".leaflet-marker-icon.lien-dot")
-        if dots.count():
+    dots = ".leaflet-marker-icon.lien-dot"
+    for _ in range(12):  # down the bubbles, as a visitor does, until a dot shows in the view
+        if _in_view(frame, dots):
             break
         zoom = _zoom(frame)
         index, size, _ = max(_bubbles(frame), key=lambda b: b[1])
@@ -124,8 +128,9 @@ def test_a_tap_on_a_bubble_zooms_in_and_a_dot_opens_its_popup(
         # Centred on the bubble, at the zoom where it splits: it is no longer one bubble there
         # (its sites are in smaller bubbles or dots; a neighbour's bubble may be bigger).
         assert not [n for _, n, far in _bubbles(frame) if far < 3 and n == size]
-    dot = frame.locator(".leaflet-marker-icon.lien-dot").first
-    assert dot.count(), "no dot after twelve taps on the biggest bubble"
+    in_view = _in_view(frame, dots)
+    assert in_view, "no dot after twelve taps on the biggest bubble"
+    dot = frame.locator(dots).nth(min(in_view, key=lambda d: d[2])[0])
     name = dot.get_attribute("aria-label") or ""
     organisation = name.split(", ")[0]
     assert organisation.startswith("Organisation"), name
