@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
@@ -48,8 +48,22 @@ _PRINT_CSS = """
 """
 
 
-def chart(spec: dict[str, Any], key: str) -> None:
-    """A Vega-Lite chart (lien.render.charts) named for screen readers by its description."""
+# A chart of the same figures is the same chart: built once for every session (a few tenths of
+# a second a run otherwise, before the first chart can leave). `_build` is left out of the hash;
+# its name stands for it.
+@st.cache_data(show_spinner=False, max_entries=256)
+def _spec(
+    _build: Callable[[Any, str, str], dict[str, Any]], name: str, data: Any, lang: str, label: str
+) -> dict[str, Any]:
+    return _build(data, lang, label)
+
+
+def chart(
+    build: Callable[[Any, str, str], dict[str, Any]], data: Any, lang: str, label: str, key: str
+) -> None:
+    """`build(data, lang, label)`, a Vega-Lite chart of lien.render.charts, named for screen
+    readers by its description."""
+    spec = _spec(build, build.__name__, data, lang, label)
     st.vega_lite_chart(spec=spec, key=key, alt=charts.description(spec))
 
 
