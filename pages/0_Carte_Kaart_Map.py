@@ -6,7 +6,7 @@ import streamlit as st
 
 from lien import filters
 from lien.i18n import t
-from lien.ui import common, map_page, state
+from lien.ui import common, map_page, navigation, state
 from lien.ui.sidebar import sidebar
 
 st.set_page_config(page_title="Lien", page_icon="🧭", layout="wide")
@@ -16,6 +16,7 @@ frame, shared, name = state.current_directory()
 language_codes = state.spoken_languages(frame)
 chosen = sidebar(language_codes)
 lang = chosen.lang
+navigation.page_head(lang)
 map_page.page_style()
 
 phone = common.is_phone()

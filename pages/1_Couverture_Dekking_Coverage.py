@@ -7,7 +7,7 @@ import streamlit as st
 from lien import coverage, filters
 from lien.i18n import t, tn
 from lien.render import charts, tables
-from lien.ui import common, coverage_page, state
+from lien.ui import common, coverage_page, navigation, state
 from lien.ui.navigation import COVERAGE_PATH
 from lien.ui.sidebar import sidebar
 
@@ -15,6 +15,7 @@ st.set_page_config(page_title="Lien — coverage", page_icon="📊", layout="wid
 frame, shared, name = state.current_directory()
 chosen = sidebar(state.spoken_languages(frame))
 lang = chosen.lang
+navigation.page_head(lang)
 coverage_page.print_style()
 
 st.title(t("coverage_title", lang))

@@ -7,13 +7,14 @@ import streamlit as st
 from lien import filters
 from lien.i18n import t, tn
 from lien.ingest.tabular import MAX_UPLOAD_MB
-from lien.ui import common, data_page, map_page, state
+from lien.ui import common, data_page, map_page, navigation, state
 from lien.ui.sidebar import sidebar
 
 st.set_page_config(page_title="Lien — data", page_icon="📄", layout="wide")
 frame, _, name = state.current_directory()
 chosen = sidebar(state.spoken_languages(frame))
 lang = chosen.lang
+navigation.page_head(lang)
 
 st.title(t("data_title", lang))
 st.markdown(t("data_intro", lang, limit=MAX_UPLOAD_MB))

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+import folium
 from branca.element import Element, Figure, MacroElement
 
 # branca renders each element's output as a Jinja template a second time: "{{ 7*7 }}" in a site's
@@ -59,3 +60,16 @@ class Verbatim(MacroElement):
                 section.add_child(_Text(macro(self, kwargs)), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
+
+
+# folium's own elements of the base map, rendered the same way.
+class VerbatimMap(folium.Map, Verbatim):
+    pass
+
+
+class VerbatimTiles(folium.TileLayer, Verbatim):
+    pass
+
+
+class VerbatimPane(folium.map.CustomPane, Verbatim):
+    pass

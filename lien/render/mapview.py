@@ -15,7 +15,7 @@ from lien import taxonomy
 from lien.geo.areas import display_geojson, province_names
 from lien.i18n import LANGS, t
 from lien.render import assets
-from lien.render.js import Verbatim, script_json
+from lien.render.js import Verbatim, VerbatimMap, VerbatimPane, VerbatimTiles, script_json
 from lien.schema import located
 
 BELGIUM_CENTER = (50.64, 4.67)
@@ -221,25 +221,12 @@ def legend_html(lang: str) -> str:
     return "".join(rows)
 
 
-# folium's own elements, rendered without branca's second compilation (see Verbatim).
-class _Map(folium.Map, Verbatim):
-    pass
-
-
-class _Tiles(folium.TileLayer, Verbatim):
-    pass
-
-
-class _Pane(folium.map.CustomPane, Verbatim):
-    pass
-
-
 def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     """The map that stays the same across filter changes: tiles, province outlines, legend.
 
     `framed`: shown in the app's component frame, which it then fills (the page sizes the frame).
     """
-    fmap = _Map(
+    fmap = VerbatimMap(
         location=BELGIUM_CENTER,
         zoom_start=BELGIUM_ZOOM,
         tiles=None,
@@ -259,7 +246,7 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     fmap.options["maxZoom"] = MAX_ZOOM
     fmap.default_js = list(LOCAL_JS)
     fmap.default_css = list(LOCAL_CSS)
-    _Tiles(
+    VerbatimTiles(
         "OpenStreetMap",
         max_zoom=MAX_ZOOM,
         attr='&copy; <a href="https://www.openstreetmap.org/copyright">'
@@ -272,7 +259,7 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     _Accessible(t("map_alternative", lang), lang).add_to(fmap)
     # Under the markers (410 is Leaflet's marker pane) and never clickable: the search point
     # drawn there never hides a site. A pane belongs to the map, not to the changing layer.
-    _Pane(ORIGIN_PANE, z_index=390, pointer_events=False).add_to(fmap)
+    VerbatimPane(ORIGIN_PANE, z_index=390, pointer_events=False).add_to(fmap)
     return fmap
 
 

@@ -64,7 +64,10 @@ def chart(
     """`build(data, lang, label)`, a Vega-Lite chart of lien.render.charts, named for screen
     readers by its description."""
     spec = _spec(build, build.__name__, data, lang, label)
-    st.vega_lite_chart(spec=spec, key=key, alt=charts.description(spec))
+    # The description becomes `alt` (Streamlit names the chart with it); left in the spec too,
+    # Streamlit would log a warning with a stack on every run.
+    shown = {name: value for name, value in spec.items() if name != "description"}
+    st.vega_lite_chart(spec=shown, key=key, alt=charts.description(spec))
 
 
 def print_style() -> None:

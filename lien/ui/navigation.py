@@ -78,10 +78,16 @@ def page_html(lang: str) -> str:
     return _PAGE_HTML % json.dumps(lang if lang in LANGUAGE_NAMES else DEFAULT_LANG)
 
 
+def page_head(lang: str) -> None:
+    """The language and style rules of every page (see _PAGE_HTML), drawn by the page itself:
+    drawn here in run(), before the page, they were lost on every page opened by its own URL
+    but the map (faint captions, and lang="en" on the coverage and data pages)."""
+    st.html(page_html(lang), unsafe_allow_javascript=True)
+
+
 def run() -> None:
     """Show the page the visitor asked for, with every page named in their language."""
     lang = visitor_lang()
-    st.html(page_html(lang), unsafe_allow_javascript=True)
     pages = [
         st.Page(
             str(ROOT / page.script),

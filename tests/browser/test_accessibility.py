@@ -199,6 +199,21 @@ def test_every_document_says_the_visitors_language(
     assert page.locator(MAP_IFRAME).first.get_attribute("aria-label") == t("map_alternative", lang)
 
 
+@pytest.mark.parametrize("path", ["Couverture_Dekking_Coverage", "Donnees_Gegevens_Data"])
+def test_a_page_opened_by_its_url_says_the_language_and_keeps_captions_readable(
+    browser_page: BrowserPage, app_url: str, path: str
+) -> None:
+    # Drawn before st.navigation, these were lost on every page opened by its URL but the map.
+    page = browser_page.page
+    page.goto(f"{app_url}/{path}?lang=nl")
+    page.locator('[data-testid="stCaptionContainer"]').first.wait_for()
+    page.wait_for_function("() => document.documentElement.lang === 'nl'")
+    opacity = page.locator('[data-testid="stCaptionContainer"]').first.evaluate(
+        "el => getComputedStyle(el).opacity"
+    )
+    assert float(opacity) == 0.8  # the body colour at 80 %: 6.8:1 on white (WCAG 1.4.3)
+
+
 # --- the keyboard --------------------------------------------------------------------------
 
 # Marks the focused element of the top document, or says it is a frame (focus inside it).
