@@ -27,9 +27,11 @@ from playwright.sync_api import (
     ConsoleMessage,
     Frame,
     FrameLocator,
+    Locator,
     Page,
     Route,
     WebSocketRoute,
+    expect,
     sync_playwright,
 )
 
@@ -206,6 +208,17 @@ def open_sidebar(page: Page) -> None:
         page.get_by_test_id("stExpandSidebarButton").click()
         page.wait_for_function(_SIDEBAR_SHOWN_JS, timeout=15_000)
         page.wait_for_timeout(500)  # the slide-in animation
+
+
+def choose(page: Page, box: Locator, label: str) -> None:
+    """Pick `label` in a select box or multiselect as a visitor does: click, type, Enter. Enter
+    only once the typed text has filtered the list down to that choice: on a busy machine the list
+    can still show its first, unfiltered choice, and Enter would pick that one."""
+    box.click()
+    page.keyboard.type(label)
+    first = page.locator('[role="listbox"] [role="option"]').first
+    expect(first).to_contain_text(label, timeout=30_000)
+    page.keyboard.press("Enter")
 
 
 def wait_for_text(page: Page, text: str, timeout_ms: float = 60_000) -> None:

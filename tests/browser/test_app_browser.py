@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from lien.config import ROOT
 from tests.browser.conftest import (
     BrowserPage,
+    choose,
     open_sidebar,
     settled_count,
     wait_for_text,
@@ -59,9 +60,7 @@ def test_changing_a_filter_changes_the_count(browser_page: BrowserPage, app_url:
 
     open_sidebar(page)
     services = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
-    services.locator("input").first.click()
-    page.keyboard.type("Visites en centre")
-    page.keyboard.press("Enter")
+    choose(page, services.locator("input").first, "Visites en centre")
     page.keyboard.press("Escape")
     wait_for_text(page, "3 sites de 2 organisations affichés")
     after = _shown(page)

@@ -21,7 +21,7 @@ from playwright.sync_api import Download, FrameLocator, Page
 
 from lien import taxonomy
 from lien.i18n import t
-from tests.browser.conftest import BrowserPage, map_frame, wait_for_text
+from tests.browser.conftest import BrowserPage, choose, map_frame, wait_for_text
 
 BAR = ".st-key-near_bar"
 
@@ -55,9 +55,7 @@ def _search(page: Page, journey: Journey) -> None:
         page, journey.town + " ("
     )  # "… read as Charleroi: distances from Charleroi (6000)…"
     service = taxonomy.services().label(journey.service, journey.lang)
-    bar.locator('[data-testid="stMultiSelect"] input').first.click()
-    page.keyboard.type(service)
-    page.keyboard.press("Enter")
+    choose(page, bar.locator('[data-testid="stMultiSelect"] input').first, service)
     page.keyboard.press("Escape")
     page.wait_for_function(f"location.search.includes('service={journey.service}')", timeout=30_000)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=30_000)

@@ -17,17 +17,16 @@ from lien import coverage, taxonomy
 from lien.geo.areas import PROVINCE_CODES, province_names
 from lien.i18n import t
 from lien.ingest import directory
-from tests.browser.conftest import BrowserPage, wait_for_text
+from tests.browser.conftest import BrowserPage, choose, wait_for_text
 
 PAGE = "/Couverture_Dekking_Coverage"
 
 
 def _choose_service(page: Page, lang: str, service: str) -> None:
     """Pick a service in the page's own choice, as a planner does (click, type, Enter)."""
-    box = page.get_by_label(t("chosen_service", lang))
-    box.click()
-    page.keyboard.type(taxonomy.services().label(service, lang))
-    page.keyboard.press("Enter")
+    choose(
+        page, page.get_by_label(t("chosen_service", lang)), taxonomy.services().label(service, lang)
+    )
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
