@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
 from lien import taxonomy
@@ -108,6 +109,28 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def phone_links(cell: Any) -> tuple[Link, ...]:
+    """A phone cell's numbers, each with its tel: link."""
+    return tuple(Link(p, tel_url(p)) for p in split_codes(cell))
+
+
+def email_links(cell: Any) -> tuple[Link, ...]:
+    """An e-mail cell's addresses, each with its mailto: link."""
+    return tuple(Link(m, "mailto:" + m) for m in split_codes(cell))
+
+
+def website_links(cell: Any) -> tuple[Link, ...]:
+    """A website cell's http(s) addresses; others are left out."""
+    return tuple(Link(w, url) for w in split_codes(cell) if (url := safe_url(w)))
+
+
+@lru_cache(maxsize=16_384)
+def service_labels(cell: Any, lang: str) -> tuple[str, ...]:
+    """A services cell's codes as labels in `lang`. Remembered: a directory repeats a few
+    thousand combinations at most, and each map rerun labels every one in its view."""
+    return tuple(taxonomy.services().label(c, lang) for c in split_codes(cell))
+
+
 def site_fields(site: Mapping[str, Any], lang: str) -> SiteFields:
     """The fields of one directory row (a dict or a pandas row), in `lang`."""
     get = lambda key: text(site.get(key)).strip()  # noqa: E731  (a one-line accessor)
@@ -127,13 +150,13 @@ def site_fields(site: Mapping[str, Any], lang: str) -> SiteFields:
         address=get("address"),
         town=get("city") or get("municipality"),
         place=", ".join(x for x in (get("address"), postcode_city) if x),
-        services=tuple(taxonomy.services().label(c, lang) for c in split_codes(get("services"))),
+        services=service_labels(get("services"), lang),
         audiences=tuple(taxonomy.audiences().label(c, lang) for c in split_codes(get("audiences"))),
         languages=tuple(taxonomy.language_label(c, lang) for c in split_codes(get("languages"))),
         hours=get("hours"),
-        phones=tuple(Link(p, tel_url(p)) for p in split_codes(get("phone"))),
-        emails=tuple(Link(m, "mailto:" + m) for m in split_codes(get("email"))),
-        websites=tuple(Link(w, url) for w in split_codes(get("website")) if (url := safe_url(w))),
+        phones=phone_links(get("phone")),
+        emails=email_links(get("email")),
+        websites=website_links(get("website")),
         precision=precision,
         precision_label=label,
         approximate=approximate,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import quote, urlencode
@@ -21,7 +20,7 @@ from lien.geo.areas import area_options
 from lien.geo.distance import haversine_km
 from lien.i18n import DEFAULT_LANG, LANGS, N_
 from lien.ingest.directory import prepare
-from lien.schema import located
+from lien.schema import located, split_codes
 from lien.text import clean_query, fold
 
 DEFAULT_RADIUS_KM = 25.0
@@ -251,8 +250,13 @@ def active(filters: Filters) -> Iterator[tuple[Spec, Any]]:
 
 
 def _has_any(column: pd.Series, codes: Sequence[str]) -> pd.Series:
-    pattern = r"(?:^|;)\s*(?:" + "|".join(re.escape(c) for c in codes) + r")\s*(?:;|$)"
-    return column.str.contains(pattern, regex=True)
+    """Which cells list one of `codes`, read once per distinct cell: a directory repeats a few
+    hundred combinations of services, and a regex over 100,000 cells took a tenth of a second."""
+    wanted = set(codes)
+    found, distinct = pd.factorize(column)
+    # A missing cell's code is -1: the last entry, False.
+    hits = np.array([not wanted.isdisjoint(split_codes(v)) for v in distinct.tolist()] + [False])
+    return pd.Series(hits[found], index=column.index)
 
 
 def apply(

@@ -38,6 +38,14 @@ def test_service_filter(frame: pd.DataFrame) -> None:
     assert "collectif-des-femmes-tremplin" not in _ids(result)
 
 
+def test_a_service_is_a_whole_code_of_the_cell_whatever_its_spacing_or_blanks() -> None:
+    cells = ["housing", " legal_aid ; housing ", "housing_support", None, "", "health;;housing"]
+    frame = directory.prepare(load_directory()).head(len(cells)).copy()
+    frame["services"] = pd.Series(cells, index=frame.index, dtype="str")
+    kept = filters.apply(frame, Filters(services=("housing",)))
+    assert kept.index.tolist() == [frame.index[i] for i in (0, 1, 5)]
+
+
 def test_several_services_are_alternatives(frame: pd.DataFrame) -> None:
     one = _ids(filters.apply(frame, Filters(services=("detention_visits",))))
     two = _ids(filters.apply(frame, Filters(services=("detention_visits", "health"))))

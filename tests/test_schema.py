@@ -38,3 +38,13 @@ def test_located_and_approximate() -> None:
     assert schema.located(sites).tolist() == [True, False, True, False]
     assert schema.approximate(sites).tolist() == [False, False, True, True]
     assert schema.precision_of({"coord_precision": "", "precision": "locality"}) == "locality"
+
+
+def test_records_are_the_rows_as_pandas_gives_them() -> None:
+    frame = pd.DataFrame(
+        {"a": pd.Series(["x", None], dtype="str"), "b": [1.5, math.nan], "c": [1, 2]}
+    )
+    fast, usual = schema.records(frame), frame.to_dict("records")
+    assert [list(r) for r in fast] == [list(r) for r in usual]
+    assert fast[0] == usual[0] and type(fast[1]["c"]) is int
+    assert schema.text(fast[1]["a"]) == "" and math.isnan(fast[1]["b"])

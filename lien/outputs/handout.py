@@ -59,6 +59,7 @@ from lien.outputs.pdf import (
     site_map,
     sources_line,
 )
+from lien.schema import records as schema_records
 from lien.schema import split_codes
 from lien.text import fold
 
@@ -169,7 +170,7 @@ def directory_flowables(
     or, when the view chose `services`, under each of those only (a site that also houses people
     is not listed again under housing in a handout about work)."""
     ordered = _order(listed, near)
-    records = ordered.to_dict("records")
+    records = schema_records(ordered)
     codes_of = [split_codes(cell(r.get("services"))) for r in records]
     sets = [set(codes) or {NO_SERVICE} for codes in codes_of]
     out: list[Flowable] = []

@@ -37,7 +37,7 @@ from lien.openreferral import (
     vocabulary_of,
 )
 from lien.outputs.export import export_columns
-from lien.schema import SCHEMA_COLUMNS, split_codes, text
+from lien.schema import SCHEMA_COLUMNS, records, split_codes, text
 
 __all__ = ["datapackage", "export_zip"]
 
@@ -155,7 +155,7 @@ def _records(sites: pd.DataFrame) -> list[dict[str, str]]:
     if "site_id" not in sites.columns:
         frame["site_id"] = site_numbers(frame["org_id"].map(text))
     out = []
-    for record in frame.to_dict("records"):
+    for record in records(frame):
         row = {
             k: text(record.get(k))
             for k in (*SCHEMA_COLUMNS, "province", "region", "coord_source", "coord_precision")

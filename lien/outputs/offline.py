@@ -19,7 +19,7 @@ from lien.filters import counts
 from lien.i18n import normalise_lang, t
 from lien.render import assets, mapview
 from lien.render.sites_layer import sites_layer
-from lien.schema import located
+from lien.schema import located, records
 
 # Where assets.py's URLs point (Streamlit's static folder); each maps to one file of FILES.
 STATIC_URL = "/app/static/"
@@ -196,7 +196,7 @@ def sites_table(sites: pd.DataFrame, lang: str) -> str:
     ]
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
     rows = []
-    for site in sites.to_dict("records"):
+    for site in records(sites):
         f = site_fields(site, lang)
         cells = [
             html.escape(f.organisation),

@@ -18,7 +18,7 @@ import pandas as pd
 from lien import taxonomy
 from lien.display import SiteFields, directions_label, distance_text, site_fields
 from lien.i18n import t
-from lien.schema import split_codes
+from lien.schema import records, split_codes
 
 # The cards a phone shows before "show more": about three screens.
 FIRST_CARDS = 5
@@ -111,8 +111,5 @@ def cards_html(
     sites: pd.DataFrame, lang: str, services: Sequence[str] = (), limit: int = FIRST_CARDS
 ) -> str:
     """The first `limit` sites of the view, in its order (nearest first near a place), as cards."""
-    items = [
-        _card_html(card(site, lang, services), lang)
-        for site in sites.head(limit).to_dict("records")
-    ]
+    items = [_card_html(card(site, lang, services), lang) for site in records(sites.head(limit))]
     return CARDS_CSS + '<ol class="lien-cards">' + "".join(items) + "</ol>"

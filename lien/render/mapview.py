@@ -9,6 +9,7 @@ from functools import lru_cache
 import folium
 import numpy as np
 import pandas as pd
+import xyzservices
 from branca.element import Template
 
 from lien import taxonomy
@@ -247,7 +248,10 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     fmap.default_js = list(LOCAL_JS)
     fmap.default_css = list(LOCAL_CSS)
     VerbatimTiles(
-        "OpenStreetMap",
+        # The provider itself, not its name: folium looks a name up among xyzservices' thousand
+        # providers on every run (a tenth of a seed rerun).
+        xyzservices.providers.OpenStreetMap.Mapnik,
+        name="openstreetmap",
         max_zoom=MAX_ZOOM,
         attr='&copy; <a href="https://www.openstreetmap.org/copyright">'
         "OpenStreetMap</a> contributors",

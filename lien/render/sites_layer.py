@@ -22,12 +22,19 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 
 from lien import schema, taxonomy
-from lien.display import DIRECTIONS, Link, directions_label, distance_text, site_fields
+from lien.display import (
+    DIRECTIONS,
+    Link,
+    directions_label,
+    distance_text,
+    service_labels,
+    site_fields,
+)
 from lien.i18n import t
 from lien.render import assets
 from lien.render.js import Verbatim, script_json
 from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, view_bounds
-from lien.schema import split_codes
+from lien.schema import records
 
 FULL_POPUPS = 2_000  # above this, popups are assembled in the browser from shared tables
 # Above this, supercluster: one L.marker per site in MarkerCluster costs about 1 s of the
@@ -133,9 +140,10 @@ def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, 
 def payload_columns(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, Any]]:
     """The layer's rows as eight columns, and its lookup tables, built column-wise (no per-site
     Python in large sets)."""
-    located = sites[schema.located(sites)]
+    where = schema.located(sites)
+    # The map page hands over located sites only: no second copy of every column then.
+    located = sites if where.all() else sites[where]
     categories = list(taxonomy.category_colours())
-    services = taxonomy.services()
     org_codes, orgs = pd.factorize(located["organisation"], sort=False)
     town_codes, towns = pd.factorize(
         (
@@ -146,12 +154,14 @@ def payload_columns(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], di
         sort=False,
     )
     combo_codes, combos = pd.factorize(located["services"], sort=False)
+    # Plain lists: iterating a pandas index of strings costs a microsecond or two per item.
+    orgs, towns, combos = orgs.tolist(), towns.tolist(), combos.tolist()
     combo_category = [
         categories.index(c) if c in categories else 0
         for c in (taxonomy.category_of(v) for v in combos)
     ]
     full = len(located) <= FULL_POPUPS
-    popups = [popup(site, lang) for site in located.to_dict("records")] if full else []
+    popups = [popup(site, lang) for site in records(located)] if full else []
     columns = [
         located["latitude"].round(5).to_numpy(),
         located["longitude"].round(5).to_numpy(),
@@ -166,9 +176,7 @@ def payload_columns(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], di
         "c": [taxonomy.category_colours()[c] for c in categories],
         "o": [html.escape(str(o)) for o in orgs],
         "t": [html.escape(str(x)) for x in towns],
-        "v": [
-            html.escape(", ".join(services.label(c, lang) for c in split_codes(v))) for v in combos
-        ],
+        "v": [html.escape(", ".join(service_labels(v, lang))) for v in combos],
         "p": popups,
         "approx": html.escape(t("approximate", lang)),
         "route": DIRECTIONS,

@@ -7,16 +7,18 @@ only hands them to st.dataframe, a download button or, as HTML, to st.html (html
 from __future__ import annotations
 
 import html
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from lien import taxonomy
-from lien.display import site_fields
+from lien.display import Link, email_links, phone_links, service_labels, website_links
 from lien.geo.areas import area_label, local_name, province_names
 from lien.i18n import t
 from lien.ingest.directory import problems_frame
 from lien.problems import Problem
+from lien.schema import text
 
 TABLE_ROWS = 1_000  # more rows than anyone reads on screen; the downloads hold them all
 
@@ -24,24 +26,50 @@ TABLE_ROWS = 1_000  # more rows than anyone reads on screen; the downloads hold 
 def sites_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The accessible list of sites: names, services, town, distance, and contact links.
 
-    E-mails are "mailto:" links and websites safe http(s) URLs, for link columns.
+    E-mails are "mailto:" links and websites safe http(s) URLs, for link columns. Read as
+    site_fields() reads a site, but once per distinct cell: a thousand rows of a 100,000-site
+    view cost a tenth of a second when each row was read as a whole.
     """
-    fields = [site_fields(site, lang) for site in sites.to_dict("records")]
+    city = _each(sites, "city", _stripped)
+    town = city.where(city != "", _each(sites, "municipality", _stripped))
     table = pd.DataFrame(
         {
-            t("col_organisation", lang): [f.organisation for f in fields],
-            t("col_site", lang): [f.site for f in fields],
-            t("col_services", lang): [", ".join(f.services) for f in fields],
-            t("col_town", lang): [f.town or None for f in fields],
+            t("col_organisation", lang): _each(sites, "organisation", _stripped),
+            t("col_site", lang): _each(sites, "site", _stripped),
+            t("col_services", lang): _each(
+                sites, "services", lambda cell: ", ".join(service_labels(cell, lang))
+            ),
+            t("col_town", lang): town.where(town != "", None),
         },
         index=sites.index,
     )
     if "distance_km" in sites:
         table[t("col_distance", lang)] = sites["distance_km"].round(1)
-    table[t("col_phone", lang)] = [f.phones[0].text if f.phones else "" for f in fields]
-    table[t("col_email", lang)] = [f.emails[0].href if f.emails else None for f in fields]
-    table[t("col_website", lang)] = [f.websites[0].href if f.websites else None for f in fields]
+    table[t("col_phone", lang)] = _each(sites, "phone", lambda cell: _first(phone_links(cell), ""))
+    table[t("col_email", lang)] = _each(sites, "email", lambda cell: _first(email_links(cell)))
+    table[t("col_website", lang)] = _each(
+        sites, "website", lambda cell: _first(website_links(cell))
+    )
     return table.reset_index(drop=True)
+
+
+def _stripped(cell: Any) -> str:
+    return text(cell).strip()
+
+
+def _first(links: tuple[Link, ...], empty: str | None = None) -> str | None:
+    return (links[0].href if empty is None else links[0].text) if links else empty
+
+
+def _each(sites: pd.DataFrame, column: str, read: Callable[[Any], Any]) -> pd.Series:
+    """`read` of each cell of `column` (of "" where the column is missing), computed once per
+    distinct value."""
+    if column not in sites:
+        return pd.Series([read("")] * len(sites), index=sites.index)
+    codes, distinct = pd.factorize(sites[column])
+    # A missing cell's code is -1: the last entry, read("").
+    values = np.array([read(v) for v in distinct.tolist()] + [read("")], dtype=object)
+    return pd.Series(values[codes].tolist(), index=sites.index)
 
 
 def problems_table(problems: Sequence[Problem], lang: str) -> pd.DataFrame:
