@@ -20,7 +20,7 @@ from lien.geo.areas import area_options
 from lien.geo.distance import haversine_km
 from lien.i18n import DEFAULT_LANG, LANGS, N_
 from lien.ingest.directory import prepare
-from lien.schema import located, split_codes
+from lien.schema import located, rows_where, split_codes
 from lien.text import clean_query, fold
 
 DEFAULT_RADIUS_KM = 25.0
@@ -284,7 +284,7 @@ def apply(
         mask &= in_area | ~located
     if not filters.national:
         mask &= located
-    out = frame[mask].copy()
+    out = rows_where(frame, mask)
     if origin is not None:
         lat, lon = origin
         distance = np.full(len(out), np.nan)

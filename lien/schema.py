@@ -118,6 +118,14 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
+def rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """frame[mask], without copying a column when every row is kept: 100,000 rows of three
+    dozen text columns take about 80 ms to copy, on each rerun of the unfiltered map."""
+    if bool(mask.all()):
+        return frame.copy(deep=False)
+    return frame[mask]
+
+
 def located(sites: pd.DataFrame) -> pd.Series:
     """Which sites have a point on the map: finite latitude and longitude."""
     if sites.empty or "latitude" not in sites or "longitude" not in sites:

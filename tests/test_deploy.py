@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import streamlit
 
 from lien.config import ROOT
 from tests.support import harness
 
 CADDY_MISSING = "Debian caddy is not installed: apt-get install caddy"
+STREAMLIT_STATIC = Path(streamlit.__file__).parent / "static"
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +36,8 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with (logs / "caddy.log").open("wb") as out:
         proxy = subprocess.Popen(
             ["caddy", "run", "--config", str(ROOT / "deploy" / "Caddyfile")],
+            # As the README runs it: from the repository, whose .venv holds Streamlit's bundles.
+            cwd=ROOT,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -65,6 +69,24 @@ def test_streamlit_bundles_arrive_compressed_and_cached_for_a_year(proxied: str)
     assert headers["content-encoding"] == "gzip" and len(body) < len(plain) / 2
     cache = headers["cache-control"]
     assert "immutable" in cache and "max-age=31536000" in cache
+
+
+def test_streamlit_bundles_come_from_disk_not_from_the_app(proxied: str) -> None:
+    """Caddy reads Streamlit's hashed bundles from the installed package: the app's Python
+    process, busy with a visitor's first script run, no longer serves thirty files meanwhile."""
+    _, page = _get(proxied + "/", "identity")
+    names = re.findall(rb'(?:src|href)="\./(static/(?:js|css)/[^"]+)"', page)
+    assert len(names) >= 2, page[:500]
+    app_headers, health = _get(proxied + "/_stcore/health", "identity")
+    assert health == b"ok"
+    # What answers through the proxy names itself (Streamlit's server is uvicorn); a file Caddy
+    # read from disk carries Caddy's name alone.
+    app_server = app_headers["server"].lower()
+    assert "uvicorn" in app_server
+    for name in names:
+        headers, body = _get(f"{proxied}/{name.decode()}", "identity")
+        assert body == (STREAMLIT_STATIC / name.decode()).read_bytes()
+        assert headers["server"].lower() == "caddy", headers
 
 
 def test_lien_leaflet_files_are_cached_for_a_day_and_revalidated(proxied: str) -> None:

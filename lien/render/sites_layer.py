@@ -8,6 +8,7 @@ them and only the view's clusters and sites become markers (same bubbles, same d
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 from functools import lru_cache
@@ -133,16 +134,13 @@ class SitesLayer(JSCSSMixin, Layer, Verbatim):
 def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, Any]]:
     """The layer's rows and lookup tables (see sites_layer.js for a row's fields)."""
     columns, tables = payload_columns(sites, lang)
-    rows = [list(r) for r in zip(*columns, strict=True)] if columns[0] else []
-    return rows, tables
+    return [list(r) for r in zip(*(c.tolist() for c in columns), strict=True)], tables
 
 
-def payload_columns(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, Any]]:
+def payload_columns(sites: pd.DataFrame, lang: str) -> tuple[list[np.ndarray], dict[str, Any]]:
     """The layer's rows as eight columns, and its lookup tables, built column-wise (no per-site
     Python in large sets)."""
-    where = schema.located(sites)
-    # The map page hands over located sites only: no second copy of every column then.
-    located = sites if where.all() else sites[where]
+    located = schema.rows_where(sites, schema.located(sites))
     categories = list(taxonomy.category_colours())
     org_codes, orgs = pd.factorize(located["organisation"], sort=False)
     town_codes, towns = pd.factorize(
@@ -185,7 +183,31 @@ def payload_columns(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], di
             t("directions_approx", lang, centre=t("centre_locality", lang))
         ),
     }
-    return [c.tolist() for c in columns], tables
+    return columns, tables
+
+
+COORDINATE_SCALE = 100_000  # coordinates travel as whole 1e-5 degrees (about a metre)
+
+
+def packed(columns: list[np.ndarray]) -> dict[str, Any]:
+    """The eight columns as little-endian typed arrays in base64, each holding its values less
+    their minimum, as narrow as that allows: about 60 % of their JSON's size at 100,000 sites
+    (a column of -1 for "no full popup" is a byte per site), encoded in milliseconds instead of
+    a tenth of a second, and read by the browser without parsing a number."""
+    out = []
+    for i, values in enumerate(columns):
+        array = np.rint(values * COORDINATE_SCALE) if i < 2 else np.asarray(values)
+        low = int(array.min()) if len(array) else 0
+        shifted = (array - low).astype(np.int64)
+        high = int(shifted.max()) if len(shifted) else 0
+        kind = "u8" if high < 2**8 else "u16" if high < 2**16 else "u32"
+        little = shifted.astype(PACKED_TYPES[kind])
+        out.append([kind, base64.b64encode(little.tobytes()).decode("ascii"), low])
+    return {"n": len(columns[0]), "scale": COORDINATE_SCALE, "columns": out}
+
+
+# sites_layer.js reads each kind with the typed array of that name.
+PACKED_TYPES = {"u8": "<u1", "u16": "<u2", "u32": "<u4"}
 
 
 def sites_layer(
@@ -204,10 +226,10 @@ def sites_layer(
     columns, tables = payload_columns(sites, lang)
     count = len(columns[0])
     if count > SUPERCLUSTER:
-        # Eight arrays of numbers: no list per site to build here, nor brackets to parse there.
-        SitesLayer(script_json(columns), script_json(tables), count).add_to(group)
+        # Eight typed arrays: no list per site to build here, nor number to parse there.
+        SitesLayer(script_json(packed(columns)), script_json(tables), count).add_to(group)
     else:
-        rows = [list(r) for r in zip(*columns, strict=True)]
+        rows = [list(r) for r in zip(*(c.tolist() for c in columns), strict=True)]
         SitesLayer(script_json(rows), script_json(tables), count).add_to(group)
     if origin is not None:
         # In base_map's pane under the markers, not clickable: the search point never hides a site.

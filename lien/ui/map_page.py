@@ -15,7 +15,7 @@ from lien.filters import BY_PARAM, Filters
 from lien.i18n import N_, t
 from lien.outputs import export, handout, hsds, offline
 from lien.render import cards, mapview, sites_layer, tables
-from lien.schema import located
+from lien.schema import located, rows_where
 from lien.ui import sidebar, state
 from lien.ui.common import XLSX_MIME, base_url, download, view_about
 from lien.ui.geolocate import geolocate_button
@@ -98,7 +98,7 @@ def results(
     """What the view holds: the counts, then on a phone the nearest as cards before the map and
     the table behind a toggle; on a desktop the map, then the table."""
     where = located(sites)
-    on_map, elsewhere = sites[where], sites[~where]
+    on_map, elsewhere = rows_where(sites, where), rows_where(sites, ~where)
     shown, national = view_lines(filters.counts(sites), lang)
     st.markdown(shown)
     if national:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -259,11 +262,56 @@ def test_a_small_set_keeps_markercluster_and_a_large_one_gets_supercluster(
     monkeypatch.setattr(sites_layer, "SUPERCLUSTER", 10)
     layer = sites_layer.sites_layer(frame, "fr")
     assert _layer_options(layer)["supercluster"] is True
-    # Sent as eight columns, the same values as the rows.
+    # Sent as eight typed columns (read here as sites_layer.js reads them), the rows' values.
     (element,) = [c for c in layer._children.values() if isinstance(c, sites_layer.SitesLayer)]
-    columns = json.loads(element.rows)
+    data = json.loads(element.rows)
+    columns = _unpacked(data)
+    assert data["n"] == int(frame["_located"].sum()) and len(columns) == 8
+    unpacked = [
+        [*(c / data["scale"] for c in row[:2]), *row[2:]] for row in zip(*columns, strict=True)
+    ]
     rows, _ = sites_layer.payload(frame, "fr")
-    assert len(columns) == 8 and [list(r) for r in zip(*columns, strict=True)] == rows
+    assert unpacked == rows
+    # Each as narrow as its values: a byte per site for a category or the unused popup index.
+    assert [kind for kind, _, _ in data["columns"]] == [
+        "u32",
+        "u32",
+        "u8",
+        "u8",
+        "u8",
+        "u8",
+        "u8",
+        "u8",
+    ]
+
+
+def _unpacked(data: dict[str, Any]) -> list[list[int]]:
+    return [
+        (
+            np.frombuffer(base64.b64decode(text), dtype=sites_layer.PACKED_TYPES[kind]).astype(int)
+            + low
+        ).tolist()
+        for kind, text, low in data["columns"]
+    ]
+
+
+def test_packed_columns_keep_negative_and_wide_values() -> None:
+    columns = [
+        np.array([50.12345, -0.00001]),
+        np.array([4.5, 179.99999]),
+        np.array([-1, -1]),
+        np.array([0, 255]),
+        np.array([0, 256]),
+        np.array([0, 70_000]),
+        np.array([-5, 60_000]),
+        np.array([], dtype=int),
+    ]
+    data = sites_layer.packed(columns)
+    kinds = [kind for kind, _, _ in data["columns"]]
+    assert kinds == ["u32", "u32", "u8", "u8", "u16", "u32", "u16", "u8"]
+    back = _unpacked(data)
+    assert back[0] == [5_012_345, -1] and back[1] == [450_000, 17_999_999]
+    assert back[2:] == [[-1, -1], [0, 255], [0, 256], [0, 70_000], [-5, 60_000], []]
 
 
 def test_the_layer_data_is_never_compiled_as_a_template(
