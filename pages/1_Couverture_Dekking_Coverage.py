@@ -35,27 +35,7 @@ if sites.empty:
 
 # The planner's question first: for one service, where is there no provider, and who is farthest.
 service = coverage_page.service_choice(here, lang)
-coverage_page.gap_answer(sites, service, lang)
-distances = coverage.nearest_provider(sites, service, coverage_page.municipalities())
-if distances["distance_km"].isna().all():
-    st.info(t("no_provider", lang, service=coverage_page.service_label(service, lang)))
-else:
-    with st.container(key="screen_only"):  # printed in the summary below, as a plain table
-        st.subheader(t("deserts_title", lang, service=coverage_page.service_label(service, lang)))
-        st.dataframe(
-            tables.distance_table(coverage.deserts(distances), lang), hide_index=True, key="deserts"
-        )
-    common.table_downloads(
-        tables.distance_table(distances, lang),
-        lang,
-        "lien-distances",
-        "distances",
-        t("download_distance_csv", lang),
-        t("download_distance_xlsx", lang),
-        "distance",
-        common.view_about(t("about_distances", lang), sites, here, COVERAGE_PATH, service),
-    )
-coverage_page.summary_download(sites, here, service, lang)
+distances = coverage_page.service_answer(sites, here, service, lang)
 
 services = here.services or None
 by_province = coverage.matrix(sites, "province", services)

@@ -15,7 +15,7 @@ from lien.i18n import percent, t
 from lien.outputs import export, summary
 from lien.render import charts, tables
 from lien.text import markdown_escape
-from lien.ui.common import base_url, download, md
+from lien.ui.common import base_url, download, md, table_downloads, view_about
 from lien.ui.navigation import COVERAGE_PATH
 
 # Printing the page gives the funder's summary on A4: no sidebar, widgets, charts (their hidden
@@ -137,6 +137,35 @@ def summary_download(sites: pd.DataFrame, chosen: Filters, service: str, lang: s
         "application/pdf",
         key="summary_pdf",
     )
+
+
+def service_answer(sites: pd.DataFrame, chosen: Filters, service: str, lang: str) -> pd.DataFrame:
+    """The planner's answer for `service`: where it has no provider, the municipalities farthest
+    from one with their downloads, and the funder summary's download. The distances."""
+    gap_answer(sites, service, lang)
+    distances = coverage.nearest_provider(sites, service, municipalities())
+    if distances["distance_km"].isna().all():
+        st.info(t("no_provider", lang, service=service_label(service, lang)))
+    else:
+        with st.container(key="screen_only"):  # printed in the summary below
+            title = t("deserts_title", lang, service=service_label(service, lang))
+            st.subheader(title)
+            # Fifteen rows as HTML: an st.dataframe would fetch Streamlit's Arrow and data-grid
+            # bundles (about 1.3 MB) ahead of the charts.
+            deserts = tables.distance_table(coverage.deserts(distances), lang)
+            st.html(tables.html_table(deserts, title))
+        table_downloads(
+            tables.distance_table(distances, lang),
+            lang,
+            "lien-distances",
+            "distances",
+            t("download_distance_csv", lang),
+            t("download_distance_xlsx", lang),
+            "distance",
+            view_about(t("about_distances", lang), sites, chosen, COVERAGE_PATH, service),
+        )
+    summary_download(sites, chosen, service, lang)
+    return distances
 
 
 def gap_answer(sites: pd.DataFrame, service: str, lang: str) -> None:
