@@ -74,12 +74,15 @@ def widget(
             on_change=on_change,
         ).strip()
     if spec.kind == RADIUS:
-        value = container.slider(
+        # A number box, not a slider: Streamlit's slider fetches its own bundles (moment, numbro)
+        # on a first visit, half a second more before a phone shows the map's first markers;
+        # a phone's number keyboard also sets "10" at once.
+        value = container.number_input(
             label,
             min_value=RADIUS_RANGE[0],
             max_value=RADIUS_RANGE[1],
             step=1.0,
-            format="%d",
+            format="%.0f",
             key=key,
             disabled=not values.get("near"),
             on_change=on_change,

@@ -262,7 +262,7 @@ def _focused(page: Page) -> Stop | None:
 
 
 MAX_TABS = 400
-ROLE_OF_KIND = {CODES: "combobox", TEXT: "textbox", RADIUS: "slider", FLAG: "checkbox"}
+ROLE_OF_KIND = {CODES: "combobox", TEXT: "textbox", RADIUS: "spinbutton", FLAG: "checkbox"}
 
 
 @pytest.mark.parametrize("device", ["desktop"])
@@ -287,20 +287,15 @@ def test_the_keyboard_reaches_every_filter_the_map_and_the_downloads(
     assert stops and stops[-1].name == last, f"Tab never reached {last!r}:\n{seen}"
 
     def reached(role: str, name: str, *, sidebar: bool) -> bool:
-        # Streamlit's slider says its label twice ("Rayon (km) Rayon (km)": its input is labelled
-        # by itself and by its group), so a slider's name holds the label.
         return any(
-            s.role == role
-            and (s.name == name or (role == "slider" and name in s.name))
-            and s.sidebar == sidebar
-            and not s.frame
+            s.role == role and s.name == name and s.sidebar == sidebar and not s.frame
             for s in stops
         )
 
     # The near-me bar at the top of the page: the place, the radius and the service.
     near = t("near_me", "fr")
     assert reached("textbox", near, sidebar=False), seen
-    assert reached("slider", t("radius", "fr"), sidebar=False), seen
+    assert reached("spinbutton", t("radius", "fr"), sidebar=False), seen
     assert reached("combobox", t("service", "fr"), sidebar=False), seen
     # Every sidebar filter, by its label; the language first.
     assert reached("combobox", "Langue · Taal · Language", sidebar=True), seen
