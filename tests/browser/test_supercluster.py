@@ -46,6 +46,15 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, 
         harness.stop(process)
 
 
+def _opened(page: Page, url: str, located: int) -> tuple[FrameLocator, int]:
+    """The map page opened as a visitor does, once its first bubbles show: the map's frame and
+    the sites its markers count once they settle (all `located` ones when nothing is lost)."""
+    page.goto(url)
+    frame = map_frame(page)
+    frame.locator(".marker-cluster").first.wait_for(timeout=60_000)
+    return frame, settled_count(page, expected=located, timeout_s=60)
+
+
 def _press(browser_page: BrowserPage, target: Locator) -> None:
     """A tap on a phone, a click on a desktop."""
     if browser_page.device == "phone":
@@ -93,12 +102,10 @@ def test_a_large_directory_is_clustered_by_supercluster_with_the_usual_look(
 ) -> None:
     url, located, _ = large
     page = browser_page.page
-    page.goto(url)
-    frame = map_frame(page)
-    frame.locator(".marker-cluster").first.wait_for(timeout=60_000)
+    frame, counted = _opened(page, url, located)
     # Every located site is in a bubble or a dot of the fitted view, and only a few markers
     # are in the page: not one per site.
-    assert settled_count(page, expected=located, timeout_s=60) == located
+    assert counted == located
     assert frame.locator(".leaflet-marker-icon").count() < 300
     assert frame.locator(".marker-cluster-large").count() > 0
     box = frame.locator(".marker-cluster").first.bounding_box()
@@ -111,10 +118,7 @@ def test_a_tap_on_a_bubble_zooms_in_and_a_dot_opens_its_popup(
 ) -> None:
     url, located, _ = large
     page = browser_page.page
-    page.goto(url)
-    frame = map_frame(page)
-    frame.locator(".marker-cluster").first.wait_for(timeout=60_000)
-    settled_count(page, expected=located, timeout_s=60)
+    frame, _ = _opened(page, url, located)
     _show_map(page)
     dots = ".leaflet-marker-icon.lien-dot"
     for _ in range(12):  # down the bubbles, as a visitor does, until a dot shows in the view
@@ -147,10 +151,7 @@ def test_sites_at_one_point_are_listed_at_the_last_zoom(
 ) -> None:
     url, located, shared = large
     page = browser_page.page
-    page.goto(url)
-    frame = map_frame(page)
-    frame.locator(".marker-cluster").first.wait_for(timeout=60_000)
-    settled_count(page, expected=located, timeout_s=60)
+    frame, _ = _opened(page, url, located)
     _show_map(page)
     lat, lon = SHARED_POINT
     frame.locator(".leaflet-container").first.evaluate(
