@@ -20,7 +20,7 @@ from lien.geo.areas import area_options
 from lien.geo.distance import haversine_km
 from lien.i18n import DEFAULT_LANG, LANGS, N_
 from lien.ingest.directory import prepare
-from lien.schema import located, rows_where, split_codes
+from lien.schema import located, per_distinct, rows_where, split_codes
 from lien.text import clean_query, fold
 
 DEFAULT_RADIUS_KM = 25.0
@@ -253,10 +253,8 @@ def _has_any(column: pd.Series, codes: Sequence[str]) -> pd.Series:
     """Which cells list one of `codes`, read once per distinct cell: a directory repeats a few
     hundred combinations of services, and a regex over 100,000 cells took a tenth of a second."""
     wanted = set(codes)
-    found, distinct = pd.factorize(column)
-    # A missing cell's code is -1: the last entry, False.
-    hits = np.array([not wanted.isdisjoint(split_codes(v)) for v in distinct.tolist()] + [False])
-    return pd.Series(hits[found], index=column.index)
+    hits = per_distinct(column, lambda cell: not wanted.isdisjoint(split_codes(cell)))
+    return pd.Series(hits.astype(bool), index=column.index)
 
 
 def apply(

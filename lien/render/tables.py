@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 from typing import Any, Callable, Sequence
 
-import numpy as np
 import pandas as pd
 
 from lien import taxonomy
@@ -18,7 +17,7 @@ from lien.geo.areas import area_label, local_name, province_names
 from lien.i18n import t
 from lien.ingest.directory import problems_frame
 from lien.problems import Problem
-from lien.schema import text
+from lien.schema import per_distinct, text
 
 TABLE_ROWS = 1_000  # more rows than anyone reads on screen; the downloads hold them all
 
@@ -62,14 +61,11 @@ def _first(links: tuple[Link, ...], empty: str | None = None) -> str | None:
 
 
 def _each(sites: pd.DataFrame, column: str, read: Callable[[Any], Any]) -> pd.Series:
-    """`read` of each cell of `column` (of "" where the column is missing), computed once per
-    distinct value."""
+    """`read` of each cell of `column` (of "" where the column is missing), once per distinct
+    value."""
     if column not in sites:
         return pd.Series([read("")] * len(sites), index=sites.index)
-    codes, distinct = pd.factorize(sites[column])
-    # A missing cell's code is -1: the last entry, read("").
-    values = np.array([read(v) for v in distinct.tolist()] + [read("")], dtype=object)
-    return pd.Series(values[codes].tolist(), index=sites.index)
+    return pd.Series(per_distinct(sites[column], read).tolist(), index=sites.index)
 
 
 def problems_table(problems: Sequence[Problem], lang: str) -> pd.DataFrame:
