@@ -17,11 +17,11 @@ import pypdfium2
 import pytest
 import zxingcpp
 from openpyxl import load_workbook
-from playwright.sync_api import Download, FrameLocator, Page
+from playwright.sync_api import Download, FrameLocator, Locator, Page, expect
 
 from lien import taxonomy
 from lien.i18n import t
-from tests.browser.conftest import BrowserPage, choose, map_frame, wait_for_text
+from tests.browser.conftest import BrowserPage, choose, map_frame, settled_count, wait_for_text
 
 BAR = ".st-key-near_bar"
 
@@ -195,6 +195,58 @@ def _downloads(page: Page, labels: list[str], count: int) -> list[Download]:
         page.wait_for_timeout(250)
         deadline -= 250
     return arrived
+
+
+SITES_SHOWN = re.compile(r"(\d+) sites? de \d+ organisations? affiché")
+
+
+def _sites_shown(page: Page) -> int:
+    match = SITES_SHOWN.search(page.get_by_text(SITES_SHOWN).first.inner_text())
+    assert match
+    return int(match.group(1))
+
+
+def _set_radius(page: Page, box: Locator, typed: str) -> None:
+    """Into the near-me bar's radius box, as a visitor does: tap it, select what is there, type,
+    Enter."""
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=30_000)
+
+
+def test_the_attendee_narrows_the_radius_in_its_number_box(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    page = browser_page.page
+    page.goto(app_url + "/?lang=fr")
+    bar = page.locator(BAR)
+    place = bar.get_by_label(t("near_me", "fr"))
+    place.wait_for(timeout=60_000)
+    place.fill("Namur")
+    place.press("Enter")
+    wait_for_text(page, "Namur (")
+    radius = bar.get_by_label(t("radius", "fr"))
+    expect(radius).to_be_enabled(timeout=30_000)
+    expect(radius).to_have_value("25")  # the default, as a number a phone's keypad edits
+    wide = _sites_shown(page)
+    _set_radius(page, radius, "250")
+    page.wait_for_function("location.search.includes('radius_km=250')", timeout=30_000)
+    expect(page.get_by_text(SITES_SHOWN).first).not_to_have_text(re.compile(rf"^{wide} "))
+    everywhere = _sites_shown(page)
+    assert everywhere > wide
+    # Beyond the range: the box says so and is marked invalid, the view keeps 250 km, whole.
+    # (The sentence is Streamlit's own, in English whatever the page's language.)
+    _set_radius(page, radius, "99999")
+    expect(radius).to_have_attribute("aria-invalid", "true")
+    box = bar.get_by_test_id("stNumberInput")
+    expect(box).to_contain_text("between 1 and 250")
+    assert "radius_km=250" in page.url and "99999" not in page.url
+    assert _sites_shown(page) == everywhere
+    assert page.get_by_test_id("stException").count() == 0
+    assert settled_count(page, expected=_sites_shown(page)) == _sites_shown(page)
+    assert browser_page.errors() == []
 
 
 def test_downloads_tapped_back_to_back_all_arrive(browser_page: BrowserPage, app_url: str) -> None:
