@@ -71,6 +71,13 @@ def test_touch_targets_are_at_least_44_px(browser_page: BrowserPage, app_url: st
 def test_one_finger_scrolls_the_page_not_the_map(browser_page: BrowserPage, app_url: str) -> None:
     page = _open(browser_page, app_url)
     frame = page.frame_locator(MAP)
+    # Room to scroll below: the rest of the page (table, downloads) drawn, as a visitor sees it
+    # before scrolling on (on a busy machine it can still be arriving).
+    page.wait_for_function(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m.scrollHeight - m.clientHeight - m.scrollTop > 300; }",
+        timeout=30_000,
+    )
     before = frame.locator(".leaflet-container").evaluate(f"(_) => ({CENTRE_JS})()")
     scrolled = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop")
     box = page.locator(MAP).bounding_box()
