@@ -216,6 +216,10 @@ def choose(page: Page, box: Locator, label: str) -> None:
     can still show its first, unfiltered choice, and Enter would pick that one."""
     box.click()
     page.keyboard.type(label)
+    # Keys typed while the page is busy can be lost ("No results"): what the box holds then is
+    # set again, as a visitor corrects a typo.
+    if box.input_value() != label:
+        box.fill(label)
     first = page.locator('[role="listbox"] [role="option"]').first
     expect(first).to_contain_text(label, timeout=30_000)
     page.keyboard.press("Enter")
