@@ -206,23 +206,55 @@ def open_sidebar(page: Page) -> None:
     page.locator('[data-testid="stSidebar"]').wait_for(state="attached", timeout=30_000)
     if not page.evaluate(_SIDEBAR_SHOWN_JS):
         page.get_by_test_id("stExpandSidebarButton").click()
-        page.wait_for_function(_SIDEBAR_SHOWN_JS, timeout=15_000)
+        page.wait_for_function(_SIDEBAR_SHOWN_JS, timeout=30_000)
         page.wait_for_timeout(500)  # the slide-in animation
 
 
-def choose(page: Page, box: Locator, label: str) -> None:
+def choose(page: Page, box: Locator, label: str, attempts: int = 3) -> None:
     """Pick `label` in a select box or multiselect as a visitor does: click, type, Enter. Enter
     only once the typed text has filtered the list down to that choice: on a busy machine the list
-    can still show its first, unfiltered choice, and Enter would pick that one."""
-    box.click()
-    page.keyboard.type(label)
-    # Keys typed while the page is busy can be lost ("No results"): what the box holds then is
-    # set again, as a visitor corrects a typo.
-    if box.input_value() != label:
-        box.fill(label)
-    first = page.locator('[role="listbox"] [role="option"]').first
-    expect(first).to_contain_text(label, timeout=30_000)
-    page.keyboard.press("Enter")
+    can still show its first, unfiltered choice, and Enter would pick that one. Then the box must
+    show the choice; if a rerun redrew the box under the keys (the choice did not take), the
+    visitor chooses again, as they would seeing it unchanged."""
+    widget = box.locator(
+        "xpath=ancestor::*[@data-testid='stSelectbox' or @data-testid='stMultiSelect'][1]"
+    )
+    for _ in range(attempts):
+        box.click()
+        page.keyboard.type(label)
+        # Keys typed while the page is busy can be lost ("No results"): what the box holds then is
+        # set again, as a visitor corrects a typo.
+        if box.input_value() != label:
+            box.fill(label)
+        first = page.locator('[role="listbox"] [role="option"]').first
+        expect(first).to_contain_text(label, timeout=30_000)
+        page.keyboard.press("Enter")
+        if _shows(page, widget, box, label):
+            return
+        page.keyboard.press("Escape")
+    pytest.fail(f"{label!r} was chosen {attempts} times and the box never showed it")
+
+
+def _shows(page: Page, widget: Locator, box: Locator, label: str, timeout_s: float = 10.0) -> bool:
+    """Whether the box shows `label` as chosen within `timeout_s`: a multiselect as one of its
+    tags, a select box as its value once its list has closed (while open, the value is the typed
+    text)."""
+    listbox = page.locator('[role="listbox"]')
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if label in (widget.text_content() or ""):
+            return True
+        if listbox.count() == 0 and box.input_value() == label:
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
+def wait_until_idle(page: Page, timeout_ms: float = 60_000) -> None:
+    """Wait until the app's script has finished its run (Streamlit's "running" status is gone),
+    and the page has drawn what it sent: it then stays as drawn unless the visitor acts."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=timeout_ms)
+    page.wait_for_timeout(500)
 
 
 def wait_for_text(page: Page, text: str, timeout_ms: float = 60_000) -> None:

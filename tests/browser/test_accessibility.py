@@ -31,6 +31,7 @@ from tests.browser.conftest import (
     count_markers,
     map_frame,
     wait_for_text,
+    wait_until_idle,
 )
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -104,12 +105,6 @@ def audit(page: Page) -> list[Found]:
     return found
 
 
-def _settled(page: Page) -> None:
-    """Wait until the script has finished its run (Streamlit's "running" status is gone)."""
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
-    page.wait_for_timeout(500)
-
-
 def _map_drawn(page: Page) -> None:
     frame = map_frame(page)
     frame.locator(".leaflet-marker-icon").first.wait_for(timeout=60_000)
@@ -125,7 +120,7 @@ def _open_map(page: Page, app_url: str, query: str = "") -> None:
     wait_for_text(page, t("title", "fr"))
     _map_drawn(page)
     page.get_by_role("button", name=t("download_offline", "fr")).first.wait_for()
-    _settled(page)
+    wait_until_idle(page)
 
 
 def _open_coverage(page: Page, app_url: str) -> None:
@@ -137,14 +132,14 @@ def _open_coverage(page: Page, app_url: str) -> None:
         "document.querySelectorAll('[data-testid=stVegaLiteChart] svg.marks').length >= 4",
         timeout=60_000,
     )
-    _settled(page)
+    wait_until_idle(page)
 
 
 def _open_data(page: Page, app_url: str) -> None:
     page.goto(f"{app_url}/Donnees_Gegevens_Data")
     wait_for_text(page, t("data_title", "fr"))
     page.locator('[data-testid="stFileUploader"]').wait_for()
-    _settled(page)
+    wait_until_idle(page)
 
 
 PAGES = {

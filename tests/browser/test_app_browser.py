@@ -102,8 +102,8 @@ def test_funder_summary_prints_to_a4(browser_page: BrowserPage, app_url: str) ->
     page.emulate_media(media="print")
     # Printed, the sidebar, widgets and interactive charts give way to the summary tables.
     # The page may still be finishing its run: wait for the print layout rather than sample it.
-    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=15_000)
-    expect(page.locator(".stVegaLiteChart").first).to_be_hidden(timeout=15_000)
-    expect(page.get_by_text("Principales lacunes", exact=True)).to_be_visible(timeout=15_000)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=30_000)
+    expect(page.locator(".stVegaLiteChart").first).to_be_hidden(timeout=30_000)
+    expect(page.get_by_text("Principales lacunes", exact=True)).to_be_visible(timeout=30_000)
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1

@@ -5,7 +5,13 @@ from __future__ import annotations
 import html
 
 from lien.render import assets
-from tests.browser.conftest import MAP_IFRAME, BrowserPage, count_markers, map_frame
+from tests.browser.conftest import (
+    MAP_IFRAME,
+    BrowserPage,
+    count_markers,
+    map_frame,
+    settled_count,
+)
 
 # 3 pins, 2 circle markers, a polygon and a line (not markers), and a cluster group of 20 points
 # packed together (shown as one bubble "20") plus 1 far away (shown un-clustered).
@@ -66,5 +72,5 @@ def test_count_markers_in_a_frame(browser_page: BrowserPage, app_url: str) -> No
     page.wait_for_function("window.mapReady === true")
     assert count_markers(page.main_frame) == 26
     page.evaluate("map.setView([50.1, 5.9], 12)")  # only the lone point is in view now
-    page.wait_for_timeout(500)
-    assert count_markers(page.main_frame) == 1
+    # The clusters redraw when the move ends: the count settles at the one point in view.
+    assert settled_count(page, page.main_frame, expected=1) == 1

@@ -188,7 +188,7 @@ def test_a_popup_opens_on_click(
     else:
         page.mouse.click(where["x"], where["y"])
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
+    popup.wait_for(timeout=30_000)
     text = popup.inner_text()
     # Sites at the same point share a marker position: the popup is one of theirs.
     same_point = sites[(sites["latitude"].round(5) == lat) & (sites["longitude"].round(5) == lon)]
@@ -219,7 +219,7 @@ def test_the_search_point_never_hides_a_site(
     else:
         page.mouse.click(where["x"], where["y"])
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
+    popup.wait_for(timeout=30_000)
     same_point = sites[(sites["latitude"].round(5) == lat) & (sites["longitude"].round(5) == lon)]
     assert any(org in popup.inner_text() for org in same_point["organisation"])
     _assert_nothing_fetched(offline_page, url)

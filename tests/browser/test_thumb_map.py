@@ -3,10 +3,18 @@ folded on a phone, 44-px touch targets, and one finger scrolling the page instea
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from lien.render.mapview import ORIGIN_PANE
-from tests.browser.conftest import BrowserPage, count_markers, map_frame, wait_for_text
+from tests.browser.conftest import (
+    BrowserPage,
+    count_markers,
+    map_frame,
+    wait_for_text,
+    wait_until_idle,
+)
 
 # Brussels, legal aid within 10 km: three sites, and the search point (drawn in its own pane, not
 # interactive, so not counted as a marker).
@@ -68,6 +76,18 @@ def test_touch_targets_are_at_least_44_px(browser_page: BrowserPage, app_url: st
         assert box is not None and box["width"] >= 44 and box["height"] >= 44, box
 
 
+MAIN_SCROLL = "document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+# What a gesture over the map may have caught instead of the page: the frame's own document, the
+# map's zoom, Leaflet's wheel zoom, gesture handling's "use Ctrl" warning.
+CAUGHT_JS = """() => ({
+  frameScrollTop: document.scrollingElement.scrollTop,
+  frameOverflow: document.scrollingElement.scrollHeight - document.scrollingElement.clientHeight,
+  frameOverflowStyle: getComputedStyle(document.documentElement).overflowY,
+  wheelZoom: (window.map || {}).scrollWheelZoom ? window.map.scrollWheelZoom.enabled() : null,
+  warned: !!document.querySelector('.leaflet-gesture-handling-scroll-warning'),
+})"""
+
+
 def test_one_finger_scrolls_the_page_not_the_map(browser_page: BrowserPage, app_url: str) -> None:
     page = _open(browser_page, app_url)
     frame = page.frame_locator(MAP)
@@ -78,8 +98,13 @@ def test_one_finger_scrolls_the_page_not_the_map(browser_page: BrowserPage, app_
         " return m.scrollHeight - m.clientHeight - m.scrollTop > 300; }",
         timeout=30_000,
     )
-    before = frame.locator(".leaflet-container").evaluate(f"(_) => ({CENTRE_JS})()")
-    scrolled = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop")
+    wait_until_idle(page)
+    container = frame.locator(".leaflet-container")
+    # The frame's own document has nothing to scroll that a gesture could catch.
+    caught = container.evaluate(f"(_) => ({CAUGHT_JS})()")
+    assert caught["frameOverflow"] <= 0 or caught["frameOverflowStyle"] == "hidden", caught
+    before = container.evaluate(f"(_) => ({CENTRE_JS})()")
+    scrolled = page.evaluate(MAIN_SCROLL)
     box = page.locator(MAP).bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7
@@ -96,13 +121,17 @@ def test_one_finger_scrolls_the_page_not_the_map(browser_page: BrowserPage, app_
     else:
         page.mouse.move(x, y)
         page.mouse.wheel(0, 250)  # no Ctrl: the page scrolls, the map keeps its zoom
-    # The page scrolls (smoothly, so within a few frames on a loaded machine)…
-    page.wait_for_function(
-        "(before) => document.querySelector('[data-testid=\"stMain\"]').scrollTop > before",
-        arg=scrolled,
-        timeout=10_000,
-    )
+    # The page scrolls (smoothly, so within a few frames; a busy machine can hold the frame's
+    # wheel listeners for seconds)…
+    try:
+        page.wait_for_function(f"(before) => {MAIN_SCROLL} > before", arg=scrolled, timeout=30_000)
+    except PlaywrightTimeoutError:
+        caught = container.evaluate(f"(_) => ({CAUGHT_JS})()")
+        pytest.fail(
+            f"the page did not scroll from {scrolled} (now {page.evaluate(MAIN_SCROLL)}); the map "
+            f"was at {before}, now {container.evaluate(f'(_) => ({CENTRE_JS})()')}; {caught}"
+        )
     # …and the map has not moved.
-    after = frame.locator(".leaflet-container").evaluate(f"(_) => ({CENTRE_JS})()")
+    after = container.evaluate(f"(_) => ({CENTRE_JS})()")
     assert after == before, "the map moved under one finger (or a plain wheel)"
     assert browser_page.errors() == []
