@@ -117,14 +117,10 @@ MAP_CSS = """
 </style>
 """
 # Inside the app's component frame the map fills the frame, which the page sizes to the screen.
-# (100vh inside an iframe is the frame's height; 100% would need every wrapper sized too.)
-# The frame's own document never scrolls: streamlit-folium's page ends with a line of text below
-# the map, which made it 17 px taller than the frame, a scroller that a wheel or a finger over the
-# map could catch instead of the page.
-FRAME_CSS = (
-    "<style>#map_div, .folium-map { height: 100vh !important; }"
-    " html, body { overflow: hidden; }</style>"
-)
+# (100vh inside an iframe is the frame's height; 100% would need every wrapper sized too.) The
+# frame's document never scrolls: streamlit-folium's line of text below the map made it 17 px
+# taller than the frame, a scroller a wheel or a finger over the map could catch.
+FRAME_CSS = "<style>#map_div,.folium-map{height:100vh!important} html,body{overflow:hidden}</style>"
 
 
 class _Accessible(Verbatim):
