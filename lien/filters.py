@@ -160,9 +160,14 @@ def _codes(
 
 def _radius(raw: str) -> float:
     number = float(raw)
-    if not math.isfinite(number) or not RADIUS_RANGE[0] <= number <= RADIUS_RANGE[1]:
+    if not math.isfinite(number) or bounded_radius(number) != number:
         raise ValueError(raw)
     return number
+
+
+def bounded_radius(km: float) -> float:
+    """`km` brought within RADIUS_RANGE: a radius typed beyond it becomes its nearest end."""
+    return min(max(km, RADIUS_RANGE[0]), RADIUS_RANGE[1])
 
 
 # How a one-value parameter's text becomes its value; ValueError for a bad value.

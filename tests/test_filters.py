@@ -237,3 +237,12 @@ def test_app_root_from_the_browser_address(address: str, root: str) -> None:
     url = filters.share_url(filters.app_root(address, subpages), Filters(near="Gent"))
     assert urlsplit(url).netloc == urlsplit(root).netloc
     assert url == root + "?near=Gent"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [(0.0, 1.0), (-5.0, 1.0), (1.0, 1.0), (42.0, 42.0), (250.0, 250.0), (99999.0, 250.0)],
+)
+def test_a_radius_beyond_the_range_becomes_its_nearest_end(typed: float, kept: float) -> None:
+    assert filters.bounded_radius(typed) == kept
+    assert filters.RADIUS_RANGE == (1.0, 250.0)

@@ -77,16 +77,29 @@ def widget(
         # A number box, not a slider: Streamlit's slider fetches its own bundles (moment, numbro)
         # on a first visit, half a second more before a phone shows the map's first markers;
         # a phone's number keyboard also sets "10" at once.
+        # No min_value/max_value: Streamlit would refuse a value beyond them with its own English
+        # sentence; the on_change (lien.ui.state) brings it within RADIUS_RANGE and this says so.
         value = container.number_input(
             label,
-            min_value=RADIUS_RANGE[0],
-            max_value=RADIUS_RANGE[1],
             step=1.0,
             format="%.0f",
             key=key,
             disabled=not values.get("near"),
             on_change=on_change,
         )
+        refused = st.session_state.pop(state.refused_key(key), None)
+        if refused is not None:
+            low, high = (f"{end:g}" for end in RADIUS_RANGE)
+            container.warning(
+                t(
+                    "radius_refused",
+                    lang,
+                    value=f"{refused:g}",
+                    low=low,
+                    high=high,
+                    kept=f"{value:g}",
+                )
+            )
         return float(value if value is not None else spec.default)
     if spec.kind == FLAG:
         return bool(container.checkbox(label, key=key, on_change=on_change))

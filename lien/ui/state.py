@@ -11,7 +11,18 @@ import pandas as pd
 import streamlit as st
 
 from lien import config, memory
-from lien.filters import BY_PARAM, CODES, LANGUAGE, PARAMS, SPECS, Notice, Spec, from_query
+from lien.filters import (
+    BY_PARAM,
+    CODES,
+    LANGUAGE,
+    PARAMS,
+    RADIUS,
+    SPECS,
+    Notice,
+    Spec,
+    bounded_radius,
+    from_query,
+)
 from lien.ingest import directory, worker
 from lien.problems import ProblemList, problem
 
@@ -110,21 +121,32 @@ def bar_key(param: str) -> str:
     return f"m_{param}"
 
 
-def _copier(source: str, target: str) -> Callable[[], None]:
+def refused_key(key: str) -> str:
+    """Where a radius box under `key` keeps the value it refused, for its message."""
+    return f"_refused_{key}"
+
+
+def _copier(spec: Spec, source: str, target: str) -> Callable[[], None]:
     def copy() -> None:
-        st.session_state[target] = st.session_state.get(source)
+        value = st.session_state.get(source)
+        # The radius box has no bounds of its own: Streamlit would refuse a value beyond them in
+        # English only. Lien brings it within the range and says so in the visitor's language.
+        if spec.kind == RADIUS and value is not None and bounded_radius(value) != value:
+            st.session_state[refused_key(source)] = value
+            value = st.session_state[source] = bounded_radius(value)
+        st.session_state[target] = value
 
     return copy
 
 
 def to_bar(spec: Spec) -> Callable[[], None]:
     """A sidebar widget's on_change: the near-me bar shows the same value."""
-    return _copier(spec.key, bar_key(spec.param))
+    return _copier(spec, spec.key, bar_key(spec.param))
 
 
 def to_sidebar(spec: Spec) -> Callable[[], None]:
     """A near-me bar widget's on_change: the sidebar (the filters' source) takes its value."""
-    return _copier(bar_key(spec.param), spec.key)
+    return _copier(spec, bar_key(spec.param), spec.key)
 
 
 def prepare_bar() -> None:

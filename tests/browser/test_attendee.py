@@ -239,12 +239,11 @@ def test_the_attendee_narrows_the_radius_in_its_number_box(
     expect(page.get_by_text(SITES_SHOWN).first).not_to_have_text(re.compile(rf"^{wide} "))
     everywhere = _sites_shown(page)
     assert everywhere > wide
-    # Beyond the range: the box says so and is marked invalid, the view keeps 250 km, whole.
-    # (The sentence is Streamlit's own, in English whatever the page's language.)
+    # Beyond the range: the box is brought back to 250 km and the page says so, in French; the
+    # view keeps 250 km, whole.
     _set_radius(page, radius, "99999")
-    expect(radius).to_have_attribute("aria-invalid", "true")
-    box = bar.get_by_test_id("stNumberInput")
-    expect(box).to_contain_text("between 1 and 250")
+    wait_for_text(page, t("radius_refused", "fr", low="1", high="250", value="99999", kept="250"))
+    expect(radius).to_have_value("250")
     assert "radius_km=250" in page.url and "99999" not in page.url
     assert _sites_shown(page) == everywhere
     assert page.get_by_test_id("stException").count() == 0

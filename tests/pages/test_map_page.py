@@ -228,6 +228,27 @@ def test_the_near_me_bar_and_the_sidebar_are_one_filter() -> None:
     assert at.text_input(key="m_near").value == "Gent"
 
 
+@pytest.mark.parametrize(
+    ("key", "other"), [("m_radius_km", "f_radius_km"), ("f_radius_km", "m_radius_km")]
+)
+def test_a_radius_beyond_the_range_is_brought_back_and_said_in_the_page_language(
+    key: str, other: str
+) -> None:
+    at = _run(near="Namur", lang="nl")
+    at.number_input(key=key).set_value(99999).run()
+    assert not at.exception
+    assert at.number_input(key=key).value == 250
+    assert at.number_input(key=other).value == 250  # the bar and the sidebar stay one filter
+    assert at.query_params["radius_km"] == "250"
+    said = [m for m in _messages(at) if "99999" in m]
+    assert said == ["De straal gaat van 1 tot 250 km: 99999 km wordt 250 km."]
+    at.number_input(key=key).set_value(0).run()
+    assert at.number_input(key=key).value == 1 and at.query_params["radius_km"] == "1"
+    at.number_input(key=key).set_value(30).run()  # within the range: taken as typed, nothing said
+    assert at.query_params["radius_km"] == "30"
+    assert not [m for m in _messages(at) if "km wordt" in m]
+
+
 def test_a_misspelt_town_is_read_as_the_town_and_said_so() -> None:
     at = _run(near="Charlerois", lang="en")
     assert not at.exception
