@@ -100,10 +100,24 @@ def _open_a_popup(page: Page, frame: FrameLocator, phone: bool) -> None:
         target.tap() if phone else target.click()
         try:  # a dot opens its popup; a bubble zooms in (no popup), and the next turn goes on
             frame.locator(".leaflet-popup").first.wait_for(timeout=5_000)
-            return
         except PlaywrightTimeoutError:
             continue
+        _settled_popup(page, frame)
+        return
     raise AssertionError("no popup opened")
+
+
+def _settled_popup(page: Page, frame: FrameLocator) -> None:
+    """Wait until the open popup stays where it is: Leaflet pans the map to fit it (animated),
+    and the popup is read where the visitor reads it, once the pan has ended."""
+    popup = frame.locator(".leaflet-popup").first
+    last = None
+    for _ in range(40):
+        box = popup.bounding_box()
+        if box is not None and box == last:
+            return
+        last = box
+        page.wait_for_timeout(250)
 
 
 def _qr_url(pdf: bytes) -> str:
