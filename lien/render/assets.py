@@ -33,17 +33,6 @@ MARKERCLUSTER_DEFAULT_CSS = "/app/static/markercluster/MarkerCluster.Default.css
 GESTURE_JS = "/app/static/gesture/leaflet-gesture-handling.min.js"
 GESTURE_CSS = "/app/static/gesture/leaflet-gesture-handling.min.css"
 SUPERCLUSTER_JS = "/app/static/supercluster/supercluster.min.js"
-# The four scripts above as one file, for the app's map frame: streamlit-folium loads a map's
-# scripts one after the other, each request waiting for the one before (and, on a first visit,
-# behind Streamlit's own bundles), where one file costs one request.
-MAP_BUNDLE = "lien/map.js"
-MAP_BUNDLE_JS = "/app/static/" + MAP_BUNDLE
-BUNDLED: tuple[str, ...] = (
-    "leaflet/leaflet.js",
-    "markercluster/leaflet.markercluster.js",
-    "gesture/leaflet-gesture-handling.min.js",
-    "supercluster/supercluster.min.js",
-)
 
 # (XStatic package, file inside its data directory, file under static/)
 _LEAFLET = "xstatic.pkg.leaflet"
@@ -168,38 +157,28 @@ def install(dest: Path = STATIC_DIR) -> list[Path]:
             continue
         _copy(source, target)
         written.append(target)
-    built = [(relative, npm_file(relative)) for npm in NPM for _, relative in npm.files]
-    for relative, data in [*built, (MAP_BUNDLE, bundle())]:
-        target = dest / relative
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        write_atomic(target, data, permissions=0o644)
-        written.append(target)
+    for npm in NPM:
+        for _, relative in npm.files:
+            data, target = npm_file(relative), dest / relative
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            write_atomic(target, data, permissions=0o644)
+            written.append(target)
     return written
 
 
-def bundle() -> bytes:
-    """BUNDLED's pinned files, in order, as one script. Each ends its own last statement and
-    line (a file may end in a comment or without a newline)."""
-    return b"".join(_copied_or_npm(relative).rstrip() + b"\n;\n" for relative in BUNDLED)
-
-
-def _copied_or_npm(relative: str) -> bytes:
+def source(relative: str) -> bytes:
+    """An asset's pinned bytes (such as "leaflet/leaflet.js"), read from its XStatic package or
+    npm tarball, never from static/: a stale or hand-edited copy can't leak into a download."""
     for package, name, target in FILES:
         if target == relative:
             return (_source_dir(package) / name).read_bytes()
     return npm_file(relative)
 
 
-def source(relative: str) -> bytes:
-    """An asset's pinned bytes (such as "leaflet/leaflet.js"), read from its XStatic package or
-    npm tarball, never from static/: a stale or hand-edited copy can't leak into a download."""
-    return bundle() if relative == MAP_BUNDLE else _copied_or_npm(relative)
-
-
 def relative_files() -> list[str]:
     """Every asset, relative to static/ (such as "leaflet/leaflet.js")."""
-    return [r for _, _, r in FILES] + [r for npm in NPM for _, r in npm.files] + [MAP_BUNDLE]
+    return [r for _, _, r in FILES] + [r for npm in NPM for _, r in npm.files]
 
 
 def missing(dest: Path = STATIC_DIR) -> list[str]:

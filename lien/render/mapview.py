@@ -247,8 +247,7 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     )
     # MarkerCluster throws "Map has no maxZoom" unless maxZoom is in the map options.
     fmap.options["maxZoom"] = MAX_ZOOM
-    # In the app's frame, the same scripts as one file (see assets.MAP_BUNDLE).
-    fmap.default_js = [("lien_map", assets.MAP_BUNDLE_JS)] if framed else list(LOCAL_JS)
+    fmap.default_js = list(LOCAL_JS)
     fmap.default_css = list(LOCAL_CSS)
     VerbatimTiles(
         # The provider itself, not its name: folium looks a name up among xyzservices' thousand

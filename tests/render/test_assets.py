@@ -24,7 +24,6 @@ EXPECTED = {
     "gesture/leaflet-gesture-handling.min.js",
     "gesture/leaflet-gesture-handling.min.css",
     "supercluster/supercluster.min.js",
-    "lien/map.js",
 }
 
 
@@ -78,24 +77,6 @@ def test_missing_names_what_is_not_installed(tmp_path: Path) -> None:
     assert assets.missing(tmp_path) == []
     (tmp_path / "leaflet/images/marker-icon.png").unlink()
     assert assets.missing(tmp_path) == ["leaflet/images/marker-icon.png"]
-
-
-def test_the_map_bundle_is_the_four_scripts_in_their_order(tmp_path: Path) -> None:
-    """One file for the app's map frame: Leaflet first (the others extend L), each file whole."""
-    assets.install(tmp_path)
-    bundle = (tmp_path / assets.MAP_BUNDLE).read_bytes()
-    assert bundle == assets.source(assets.MAP_BUNDLE) == assets.bundle()
-    assert assets.MAP_BUNDLE_JS == "/app/static/" + assets.MAP_BUNDLE
-    assert assets.BUNDLED[0] == "leaflet/leaflet.js"
-    at = 0
-    for relative in assets.BUNDLED:
-        part = assets.source(relative).rstrip()
-        found = bundle.find(part, at)
-        assert found >= at, f"{relative} is not whole, or not in its place, in the bundle"
-        # Nothing but the statement's end between one file and the next.
-        assert bundle[found + len(part) : found + len(part) + 3] == b"\n;\n"
-        at = found + len(part)
-    assert len(bundle) == sum(len(assets.source(r).rstrip()) + 3 for r in assets.BUNDLED)
 
 
 def test_urls_point_at_installed_files() -> None:

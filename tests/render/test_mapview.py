@@ -110,7 +110,7 @@ def test_layer_script_is_escaped_and_local(frame: pd.DataFrame) -> None:
     links = [src for e in _walk(fmap) for _, src in getattr(e, "default_js", [])]
     links += [href for e in _walk(fmap) for _, href in getattr(e, "default_css", [])]
     assert links and all(link.startswith("/app/static/") for link in links), links
-    assert assets.MAP_BUNDLE_JS in links and assets.MARKERCLUSTER_CSS in links
+    assert assets.LEAFLET_JS in links and assets.MARKERCLUSTER_JS in links
 
 
 def _walk(element):  # type: ignore[no-untyped-def]
@@ -205,8 +205,7 @@ def test_one_finger_scrolls_the_page_with_translated_hints() -> None:
         assert '"gestureHandling": true' in page
         options = page[page.index('"gestureHandlingOptions"') :][:600]
         assert touch in options.lower(), options
-        assert assets.GESTURE_CSS in page
-        assert assets.GESTURE_JS in mapview.base_map(lang, framed=False).get_root().render()
+        assert assets.GESTURE_JS in page and assets.GESTURE_CSS in page
 
 
 def test_the_legend_folds_on_a_narrow_map_and_steps_aside_for_popups() -> None:
@@ -348,20 +347,8 @@ def test_supercluster_is_pinned_bundled_and_loaded_with_the_map() -> None:
     # The UMD build defines the global and carries kdbush inside: nothing to fetch or import.
     assert "globalThis" in code and ".Supercluster=" in code
     assert "require(" not in code and "kdbush" not in code and not re.search(r"\bimport\b", code)
-    page = mapview.base_map("fr", framed=False).get_root().render()
+    page = mapview.base_map("fr").get_root().render()
     assert f'<script src="{assets.SUPERCLUSTER_JS}"></script>' in page
-    assert "supercluster/supercluster.min.js" in assets.BUNDLED  # the app's frame: in its bundle
-
-
-def test_the_app_frame_loads_the_map_scripts_as_one_file() -> None:
-    """streamlit-folium fetches a map's scripts one after the other: the app's map names one file,
-    the bundle, and each script of the offline file's map is inside it."""
-    framed = mapview.base_map("fr")
-    assert framed.default_js == [("lien_map", assets.MAP_BUNDLE_JS)]
-    offline = [url for _, url in mapview.base_map("fr", framed=False).default_js]
-    assert offline == ["/app/static/" + relative for relative in assets.BUNDLED]
-    page = framed.get_root().render()
-    assert page.count("<script src=") == 1 and f'<script src="{assets.MAP_BUNDLE_JS}">' in page
 
 
 def test_the_large_view_keeps_the_look_of_the_small_one() -> None:
