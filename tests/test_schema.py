@@ -48,3 +48,32 @@ def test_records_are_the_rows_as_pandas_gives_them() -> None:
     assert [list(r) for r in fast] == [list(r) for r in usual]
     assert fast[0] == usual[0] and type(fast[1]["c"]) is int
     assert schema.text(fast[1]["a"]) == "" and math.isnan(fast[1]["b"])
+
+
+def test_per_distinct_reads_each_distinct_cell_once_and_keeps_each_reading_whole() -> None:
+    column = pd.Series(["a;b", "c", "a;b", None, "c"], dtype="str")
+    read: list[str] = []
+
+    def items(value: str) -> list[str]:
+        read.append(value)
+        return value.split(";") if value else []
+
+    got = schema.per_distinct(column, items)
+    assert sorted(read) == ["", "a;b", "c"]  # once each; a missing cell reads as ""
+    # Lists of one length stay lists (np.array would have made them a second dimension).
+    assert got.shape == (5,) and [list(v) for v in got] == [
+        ["a", "b"],
+        ["c"],
+        ["a", "b"],
+        [],
+        ["c"],
+    ]
+    pairs = schema.per_distinct(column, lambda v: (v, len(v)))
+    assert pairs.shape == (5,) and pairs[0] == ("a;b", 3) and pairs[3] == ("", 0)
+
+
+def test_cells_reads_columns_row_by_row_as_python_values() -> None:
+    frame = pd.DataFrame({"row": [2, 3], "city": pd.Series(["Namur", "Gent"], dtype="str")})
+    rows = list(schema.cells(frame, "row", "city"))
+    assert rows == [(2, "Namur"), (3, "Gent")]
+    assert all(type(r) is int and type(c) is str for r, c in rows)
