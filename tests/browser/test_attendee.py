@@ -22,7 +22,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from lien import taxonomy
 from lien.i18n import t
-from tests.browser.conftest import BrowserPage, choose, map_frame, settled_count, wait_for_text
+from tests.browser.conftest import (
+    BrowserPage,
+    choose,
+    map_frame,
+    settled_count,
+    wait_for_text,
+    wait_until_idle,
+)
 
 BAR = ".st-key-near_bar"
 
@@ -59,7 +66,7 @@ def _search(page: Page, journey: Journey) -> None:
     choose(page, bar.locator('[data-testid="stMultiSelect"] input').first, service)
     page.keyboard.press("Escape")
     page.wait_for_function(f"location.search.includes('service={journey.service}')", timeout=30_000)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=30_000)
+    wait_until_idle(page)
 
 
 def _shown_line(page: Page, lang: str) -> str:
@@ -230,7 +237,7 @@ def _set_radius(page: Page, box: Locator, typed: str) -> None:
     page.keyboard.press("Control+A")
     page.keyboard.type(typed)
     page.keyboard.press("Enter")
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=30_000)
+    wait_until_idle(page)
 
 
 def test_the_attendee_narrows_the_radius_in_its_number_box(
