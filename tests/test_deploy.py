@@ -4,16 +4,20 @@ answers through it uncached. (bench/proxy.py loads the pages through it in chrom
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
+import socket
 import subprocess
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 import streamlit
+import streamlit_folium
 
 from lien.config import ROOT
 from tests.support import harness
@@ -89,12 +93,70 @@ def test_streamlit_bundles_come_from_disk_not_from_the_app(proxied: str) -> None
         assert headers["server"].lower() == "caddy", headers
 
 
+def test_the_map_frame_and_its_scripts_come_from_disk_not_from_the_app(proxied: str) -> None:
+    """The components' frames, their bundles and Lien's Leaflet files are read by Caddy from the
+    installed packages and the repository: the map's frame asks for them while the visitor's
+    script run is still sending the map from the app's Python process."""
+    folium_build = Path(streamlit_folium.__file__).parent / "frontend" / "build"
+    frame = "/component/streamlit_folium.st_folium/index.html"
+    _, index = _get(proxied + frame, "identity")
+    assert index == (folium_build / "index.html").read_bytes()
+    bundle = re.search(rb'src="\./(static/js/main\.[0-9a-f]+\.js)"', index)
+    assert bundle, index[:500]
+    files = {
+        f"/component/streamlit_folium.st_folium/{bundle.group(1).decode()}": folium_build
+        / bundle.group(1).decode(),
+        "/component/lien.ui.geolocate.lien_geolocate/index.html": ROOT
+        / "lien/ui/geolocate/index.html",
+        **{
+            f"/app/{path.relative_to(ROOT).as_posix()}": path
+            for path in (ROOT / "static").rglob("*.js")
+        },
+    }
+    assert len(files) >= 6, files
+    for url, path in files.items():
+        headers, body = _get(proxied + url, "identity")
+        assert body == path.read_bytes(), url
+        assert headers["server"].lower() == "caddy", (url, headers)
+        assert headers["cache-control"] == "public, max-age=86400, must-revalidate", url
+    # Nothing else of the repository is served: the file server's root is static/ alone.
+    for escape in ("/app/static/../app.py", "/app/static/%2e%2e/app.py", "/app/static/..%2fapp.py"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            _get(proxied + escape, "identity")
+        assert refused.value.code in (400, 404), escape
+
+
 def test_lien_leaflet_files_are_cached_for_a_day_and_revalidated(proxied: str) -> None:
     leaflet = next(Path(ROOT / "static").rglob("leaflet.js")).relative_to(ROOT)
     headers, _ = _get(f"{proxied}/app/{leaflet.as_posix()}", "zstd")
     assert headers["content-encoding"] == "zstd"
     assert headers["cache-control"] == "public, max-age=86400, must-revalidate"
     assert "etag" in headers
+
+
+def test_the_app_messages_are_compressed_through_the_proxy(proxied: str) -> None:
+    """The WebSocket that carries the page (and the map's message: 3.6 MB at 100,000 sites)
+    agrees on permessage-deflate with a browser that offers it, through Caddy."""
+    host, port = proxied.removeprefix("http://").split(":")
+    handshake = (
+        "GET /_stcore/stream HTTP/1.1\r\n"
+        f"Host: {host}:{port}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n"
+        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+        f"Origin: {proxied}\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(handshake.encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = connection.recv(4096)
+            assert chunk, answer
+            answer += chunk
+    head = answer.split(b"\r\n\r\n")[0].decode().lower()
+    assert head.startswith("http/1.1 101"), head
+    assert "sec-websocket-extensions: permessage-deflate" in head, head
 
 
 def test_the_app_answers_through_the_proxy(proxied: str) -> None:
