@@ -4,7 +4,8 @@ page measured in the same run: rows 9-12 of `make bench`.
 Each page is loaded by headless chromium in a fresh browser context (a first visit), with every
 non-local host unknown to the browser (bench/proxy.py's OFFLINE_ARGS, which keeps the HTTP cache
 on), behind deploy/Caddyfile when Debian's caddy is installed (compressed, as deployed), else
-straight from Streamlit. The time runs from page.goto until the page is there: the title of the
+straight from Streamlit. The time runs from the start of the navigation until the page is on
+screen, as the browser sees it (bench/proxy.py's READY_PROBE): the title of the
 empty page (bench/empty_page.py), the first markers in the map's frame, the first chart drawn on
 the coverage page. Two references run in the same run: the empty page, and the usual folium
 approach at its lightest (bench/folium_page.py: one marker with st_folium). The bytes are what
@@ -102,7 +103,9 @@ def measure(
         f"rows 9-12: {served}; "
         f"chromium headless, phone 390x844 touch and desktop 1366x900; a fresh context per "
         f"first visit, {runs} after a warm-up, median; non-local hosts unknown to the browser. "
-        f"Bytes: HTTP after compression and WebSocket messages until the page is there + 1 s."
+        f"Time: from the start of the navigation until the target is on screen, taken in the "
+        f"browser (proxy.READY_PROBE). Bytes: HTTP after compression and WebSocket messages "
+        f"(decompressed) until the page is there + 1 s."
     ]
 
 
