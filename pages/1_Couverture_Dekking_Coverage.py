@@ -43,7 +43,10 @@ by_region = coverage.matrix(sites, "region", services)
 holes = coverage.gaps(by_province)
 coverage_page.chart(charts.heatmap, by_province, lang, t("matrix_province", lang), "matrix")
 st.caption(t("gap_note", lang) + " · " + tn("gap_count", len(holes), lang))
-coverage_page.chart(charts.heatmap, by_region, lang, t("matrix_region", lang), "matrix_region")
+# The charts below the first are drawn once the visitor reaches them (lien.ui.reached).
+lower = coverage_page.lower_charts(lang)
+if lower:
+    coverage_page.chart(charts.heatmap, by_region, lang, t("matrix_region", lang), "matrix_region")
 common.table_downloads(
     tables.matrix_table(by_province, lang),
     lang,
@@ -54,10 +57,11 @@ common.table_downloads(
     "matrix",
     common.view_about(t("about_matrix", lang), sites, here, COVERAGE_PATH),
 )
-counts = coverage.matrix(sites, "province", [service]).loc[service]
-coverage_page.chart(charts.choropleth, counts, lang, service, "choropleth")
-if not distances["distance_km"].isna().all():
-    coverage_page.chart(charts.distance_map, distances, lang, service, "distance_map")
+if lower:
+    counts = coverage.matrix(sites, "province", [service]).loc[service]
+    coverage_page.chart(charts.choropleth, counts, lang, service, "choropleth")
+    if not distances["distance_km"].isna().all():
+        coverage_page.chart(charts.distance_map, distances, lang, service, "distance_map")
 st.caption(t("per_capita_note", lang))
 
 farthest = None if distances["distance_km"].isna().all() else coverage.deserts(distances)

@@ -107,7 +107,8 @@ def test_the_map_frame_and_its_scripts_come_from_disk_not_from_the_app(proxied: 
         f"/component/streamlit_folium.st_folium/{bundle.group(1).decode()}": folium_build
         / bundle.group(1).decode(),
         "/component/lien.ui.geolocate.lien_geolocate/index.html": ROOT
-        / "lien/ui/geolocate/index.html",
+        / "lien/ui/buttons/index.html",
+        "/component/lien.ui.reached.lien_reached/index.html": ROOT / "lien/ui/buttons/index.html",
         **{
             f"/app/{path.relative_to(ROOT).as_posix()}": path
             for path in (ROOT / "static").rglob("*.js")

@@ -17,6 +17,7 @@ from lien.render import charts, tables
 from lien.text import markdown_escape
 from lien.ui.common import base_url, download, md, table_downloads, view_about
 from lien.ui.navigation import COVERAGE_PATH
+from lien.ui.reached import reached_button
 
 # Printing the page gives the funder's summary on A4: no sidebar, widgets, charts (their hidden
 # boxes would leave blank areas) or hint; tables fit the width; a section starts a page only
@@ -32,7 +33,8 @@ _PRINT_CSS = """
   [data-testid="stElementContainer"]:has([data-testid="stSelectbox"]),
   [data-testid="stElementContainer"]:has([data-testid="stCheckbox"]),
   [data-testid="stHorizontalBlock"]:has([data-testid="stDownloadButton"]),
-  .st-key-chips, .st-key-print_hint, .st-key-screen_only { display: none !important; }
+  .st-key-chips, .st-key-print_hint, .st-key-screen_only,
+  .st-key-lower_trigger { display: none !important; }
   .block-container, [data-testid="stMainBlockContainer"] {
     padding: 0 !important; max-width: 100% !important;
   }
@@ -68,6 +70,24 @@ def chart(
     # Streamlit would log a warning with a stack on every run.
     shown = {name: value for name, value in spec.items() if name != "description"}
     st.vega_lite_chart(spec=shown, key=key, alt=charts.description(spec))
+
+
+# Once the visitor has reached the charts below the first one, this session draws them at once.
+LOWER_CHARTS = "coverage_lower_charts"
+_LOWER_TRIGGER = "coverage_lower_reached"
+
+
+def lower_charts(lang: str) -> bool:
+    """Whether to draw the charts below the first one: yes once the visitor has reached the place
+    they go (lien.ui.reached), which stands there until then."""
+    if st.session_state.get(LOWER_CHARTS) or st.session_state.get(_LOWER_TRIGGER) is True:
+        st.session_state[LOWER_CHARTS] = True
+        return True
+    with st.container(key="lower_trigger"):
+        if reached_button(t("lower_charts", lang), lang, key=_LOWER_TRIGGER):
+            st.session_state[LOWER_CHARTS] = True
+            return True
+    return False
 
 
 def print_style() -> None:

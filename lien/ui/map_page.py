@@ -33,7 +33,7 @@ PAGE_CSS = """
 """
 
 
-# What the browser said when it gave no position (lien/ui/geolocate), in the visitor's words.
+# What the browser said when it gave no position (lien.ui.geolocate), in the visitor's words.
 LOCATION_ERRORS = {
     "denied": N_("geo_denied"),
     "insecure": N_("geo_insecure"),

@@ -262,6 +262,29 @@ def wait_until_idle(page: Page, timeout_ms: float = 60_000) -> None:
     page.wait_for_timeout(500)
 
 
+# The coverage page's place for the charts below the first (lien.ui.reached), and its charts drawn.
+LOWER_CHARTS_TRIGGER = 'iframe[title="lien.ui.reached.lien_reached"]'
+CHARTS_DRAWN = "[data-testid=stVegaLiteChart] svg.marks"
+
+
+def reach_lower_charts(page: Page, count: int = 4) -> None:
+    """Scroll the coverage page down to the charts below the first, as a visitor reads on, and
+    wait until `count` charts are drawn."""
+    # The place of the charts below comes after the first chart (or they are there already,
+    # when this session reached them before).
+    page.wait_for_function(
+        f"document.querySelector({LOWER_CHARTS_TRIGGER!r})"
+        f" || document.querySelectorAll({CHARTS_DRAWN!r}).length >= {count}",
+        timeout=60_000,
+    )
+    trigger = page.locator(LOWER_CHARTS_TRIGGER)
+    if trigger.count():
+        trigger.scroll_into_view_if_needed()
+    page.wait_for_function(
+        f"document.querySelectorAll({CHARTS_DRAWN!r}).length >= {count}", timeout=60_000
+    )
+
+
 def wait_for_text(page: Page, text: str, timeout_ms: float = 60_000) -> None:
     """Wait until `text` is shown (a substring, ignoring case); fail at once with the traceback if
     the script raised instead (Streamlit shows it in the page, not as a page error)."""

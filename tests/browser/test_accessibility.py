@@ -30,6 +30,7 @@ from tests.browser.conftest import (
     BrowserPage,
     count_markers,
     map_frame,
+    reach_lower_charts,
     wait_for_text,
     wait_until_idle,
 )
@@ -127,11 +128,9 @@ def _open_coverage(page: Page, app_url: str) -> None:
     page.goto(f"{app_url}/Couverture_Dekking_Coverage")
     wait_for_text(page, t("funder_summary", "fr"))
     page.locator(".lien-table").last.wait_for()
-    # The charts' drawings are audited too, once Vega has drawn them.
-    page.wait_for_function(
-        "document.querySelectorAll('[data-testid=stVegaLiteChart] svg.marks').length >= 4",
-        timeout=60_000,
-    )
+    # The charts' drawings are audited too, once Vega has drawn them, those below the first
+    # once the visitor has scrolled down to them.
+    reach_lower_charts(page)
     wait_until_idle(page)
 
 

@@ -9,9 +9,12 @@ from playwright.sync_api import Page, expect
 
 from lien.config import ROOT
 from tests.browser.conftest import (
+    CHARTS_DRAWN,
+    LOWER_CHARTS_TRIGGER,
     BrowserPage,
     choose,
     open_sidebar,
+    reach_lower_charts,
     settled_count,
     wait_for_text,
 )
@@ -75,11 +78,15 @@ def test_coverage_page_draws_its_charts(browser_page: BrowserPage, app_url: str)
     page.goto(f"{app_url}/Couverture_Dekking_Coverage?service=detention_visits")
     wait_for_text(page, "Couverture des services")
     charts = page.locator("[data-testid=stVegaLiteChart]")
-    charts.first.wait_for(timeout=60_000)
-    page.wait_for_function(
-        "document.querySelectorAll('[data-testid=stVegaLiteChart] svg.marks').length >= 4",
-        timeout=60_000,
-    )
+    # The first chart comes alone; where the others go, a button says what they are…
+    page.locator(CHARTS_DRAWN).first.wait_for(timeout=60_000)
+    trigger = page.locator(LOWER_CHARTS_TRIGGER)
+    trigger.wait_for(timeout=30_000)
+    assert trigger.get_attribute("aria-label") == "Afficher la matrice par région et les cartes"
+    assert charts.count() == 1
+    # …and they are drawn once the visitor scrolls down to them.
+    reach_lower_charts(page)
+    expect(trigger).to_have_count(0, timeout=30_000)
     assert charts.count() == 4
     # Drawn, not just placed: the heatmaps have their cells (gaps marked ✕), the maps their
     # province shapes (11 each) and the municipalities their dots; each chart has a name that

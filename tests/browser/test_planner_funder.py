@@ -17,7 +17,7 @@ from lien import coverage, taxonomy
 from lien.geo.areas import PROVINCE_CODES, province_names
 from lien.i18n import t
 from lien.ingest import directory
-from tests.browser.conftest import BrowserPage, choose, wait_for_text
+from tests.browser.conftest import BrowserPage, choose, reach_lower_charts, wait_for_text
 
 PAGE = "/Couverture_Dekking_Coverage"
 
@@ -97,11 +97,8 @@ def test_printing_the_page_gives_the_summary_without_blank_pages(
     wait_for_text(page, t("funder_summary", "fr"))
     # Printed once everything is drawn: the summary's last table, the gaps, is there.
     page.locator(".lien-table", has_text=t("col_gaps", "fr")).wait_for(timeout=30_000)
-    page.wait_for_function(  # and the four charts, as a visitor waits before printing
-        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
-        ".filter(chart => chart.querySelector('svg.marks')).length >= 4",
-        timeout=60_000,
-    )
+    # And the four charts, as a visitor who read down the page before printing saw them.
+    reach_lower_charts(page)
     page.emulate_media(media="print")
     data = page.pdf(format="A4", print_background=True)
     reader = PdfReader(io.BytesIO(data))

@@ -14,14 +14,19 @@ from lien import taxonomy
 from lien.config import ROOT
 from lien.geo.areas import PROVINCE_CODES
 from lien.render import charts
+from lien.ui import coverage_page
 
 PAGE = str(ROOT / "pages" / "1_Couverture_Dekking_Coverage.py")
 
 
-def _run(**params: str) -> AppTest:
+def _run(*, reached: bool = True, **params: str) -> AppTest:
+    """The page with `params` in its URL; `reached`: the visitor has scrolled down to the charts
+    below the first (lien.ui.reached), so the page draws all four."""
     at = AppTest.from_file(PAGE, default_timeout=60)
     for name, value in params.items():
         at.query_params[name] = value
+    if reached:
+        at.session_state[coverage_page.LOWER_CHARTS] = True
     return at.run()
 
 
@@ -47,6 +52,35 @@ def _heatmap(at: AppTest, index: int = 0) -> dict:
     marks = {(c["service"], c["area"]): c["mark"] for c in cells}
     text = [[marks[row, column] for column in columns] for row in rows]
     return {"y": rows, "x": columns, "text": text}
+
+
+def test_the_charts_below_the_first_wait_until_the_visitor_reaches_them() -> None:
+    at = _run(reached=False)
+    assert not at.exception
+    # The first chart, then the place the others go: a button named in the page's language.
+    assert len(_charts(at)) == 1
+    (trigger,) = [
+        c
+        for c in at.get("component_instance")
+        if c.proto.component_name == "lien.ui.reached.lien_reached"
+    ]
+    assert (
+        json.loads(trigger.proto.json_args)["label"]
+        == "Afficher la matrice par région et les cartes"
+    )
+    # The button answers True once reached: the rerun draws all four and no button.
+    at.session_state["coverage_lower_reached"] = True
+    at.run()
+    assert len(_charts(at)) == 4
+    assert not [
+        c
+        for c in at.get("component_instance")
+        if c.proto.component_name == "lien.ui.reached.lien_reached"
+    ]
+    # A later rerun of the same session (another service) keeps them.
+    at.session_state["coverage_lower_reached"] = None
+    at.run()
+    assert len(_charts(at)) == 4
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
