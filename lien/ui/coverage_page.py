@@ -80,14 +80,15 @@ _LOWER_TRIGGER = "coverage_lower_reached"
 def lower_charts(lang: str) -> bool:
     """Whether to draw the charts below the first one: yes once the visitor has reached the place
     they go (lien.ui.reached), which stands there until then."""
-    if st.session_state.get(LOWER_CHARTS) or st.session_state.get(_LOWER_TRIGGER) is True:
+    reached = (
+        bool(st.session_state.get(LOWER_CHARTS)) or st.session_state.get(_LOWER_TRIGGER) is True
+    )
+    if not reached:
+        with st.container(key="lower_trigger"):
+            reached = reached_button(t("lower_charts", lang), lang, key=_LOWER_TRIGGER)
+    if reached:
         st.session_state[LOWER_CHARTS] = True
-        return True
-    with st.container(key="lower_trigger"):
-        if reached_button(t("lower_charts", lang), lang, key=_LOWER_TRIGGER):
-            st.session_state[LOWER_CHARTS] = True
-            return True
-    return False
+    return reached
 
 
 def print_style() -> None:

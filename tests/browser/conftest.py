@@ -38,8 +38,10 @@ from playwright.sync_api import (
 from lien.render import assets
 from tests.support import harness
 
-# MAP_IFRAME, map_frame and count_markers are re-exported: the tests import them from here.
+# MAP_IFRAME, CHARTS_DRAWN, map_frame and count_markers are re-exported: the tests import them
+# from here.
 from tests.support.harness import (  # noqa: F401
+    CHARTS_DRAWN,
     CHROMIUM_ARGS,
     MAP_IFRAME,
     VIEWPORT,
@@ -262,9 +264,8 @@ def wait_until_idle(page: Page, timeout_ms: float = 60_000) -> None:
     page.wait_for_timeout(500)
 
 
-# The coverage page's place for the charts below the first (lien.ui.reached), and its charts drawn.
+# The coverage page's place for the charts below the first (lien.ui.reached).
 LOWER_CHARTS_TRIGGER = 'iframe[title="lien.ui.reached.lien_reached"]'
-CHARTS_DRAWN = "[data-testid=stVegaLiteChart] svg.marks"
 
 
 def reach_lower_charts(page: Page, count: int = 4) -> None:

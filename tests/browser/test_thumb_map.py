@@ -12,6 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from lien.render.mapview import ORIGIN_PANE
 from tests.browser.conftest import (
+    MAP_IFRAME,
     BrowserPage,
     count_markers,
     map_frame,
@@ -23,7 +24,7 @@ from tests.browser.conftest import (
 # interactive, so not counted as a marker).
 VIEW = "/?near=Bruxelles&service=legal_aid&radius_km=10"
 SITES = 3
-MAP = 'iframe[title="streamlit_folium.st_folium"]'
+MAP = MAP_IFRAME
 
 # The Leaflet map object of the frame and its centre (streamlit-folium keeps the map it draws as
 # window.map; folium alone names it map_<hex>).
