@@ -20,6 +20,7 @@ import streamlit
 import streamlit_folium
 
 from lien.config import ROOT
+from lien.render import outlines
 from tests.support import harness
 
 CADDY_MISSING = "Debian caddy is not installed: apt-get install caddy"
@@ -133,6 +134,18 @@ def test_lien_leaflet_files_are_cached_for_a_day_and_revalidated(proxied: str) -
     assert headers["content-encoding"] == "zstd"
     assert headers["cache-control"] == "public, max-age=86400, must-revalidate"
     assert "etag" in headers
+
+
+def test_the_province_outlines_arrive_compressed_and_cached(proxied: str) -> None:
+    """The outlines' file (lien.render.outlines), which the map fetches instead of carrying it in
+    every message, crosses the network compressed and is kept by the browser."""
+    address = outlines.url()
+    assert address is not None
+    headers, _ = _get(proxied + address, "zstd")
+    assert headers["content-encoding"] == "zstd"
+    assert headers["cache-control"] == "public, max-age=86400, must-revalidate"
+    _, body = _get(proxied + address, "identity")
+    assert body == outlines.geometry_json().encode("utf-8")
 
 
 def test_the_app_messages_are_compressed_through_the_proxy(proxied: str) -> None:

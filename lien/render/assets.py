@@ -22,17 +22,26 @@ from pathlib import Path
 from lien.config import STATIC_DIR, cache_dir
 from lien.files import write_atomic
 
-# The URLs the app points folium at. Streamlit serves ./static/ at /app/static/ when
-# `[server] enableStaticServing = true` (.streamlit/config.toml).
-LEAFLET_JS = "/app/static/leaflet/leaflet.js"
-LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
-LEAFLET_IMAGES = "/app/static/leaflet/images/"
-MARKERCLUSTER_JS = "/app/static/markercluster/leaflet.markercluster.js"
-MARKERCLUSTER_CSS = "/app/static/markercluster/MarkerCluster.css"
-MARKERCLUSTER_DEFAULT_CSS = "/app/static/markercluster/MarkerCluster.Default.css"
-GESTURE_JS = "/app/static/gesture/leaflet-gesture-handling.min.js"
-GESTURE_CSS = "/app/static/gesture/leaflet-gesture-handling.min.css"
-SUPERCLUSTER_JS = "/app/static/supercluster/supercluster.min.js"
+# Streamlit serves ./static/ at /app/static/ when `[server] enableStaticServing = true`
+# (.streamlit/config.toml).
+STATIC_URL = "/app/static/"
+
+
+def static_url(relative: str) -> str:
+    """The address in the app of a file under static/ (such as "leaflet/leaflet.js")."""
+    return STATIC_URL + relative
+
+
+# The URLs the app points folium at.
+LEAFLET_JS = static_url("leaflet/leaflet.js")
+LEAFLET_CSS = static_url("leaflet/leaflet.css")
+LEAFLET_IMAGES = static_url("leaflet/images/")
+MARKERCLUSTER_JS = static_url("markercluster/leaflet.markercluster.js")
+MARKERCLUSTER_CSS = static_url("markercluster/MarkerCluster.css")
+MARKERCLUSTER_DEFAULT_CSS = static_url("markercluster/MarkerCluster.Default.css")
+GESTURE_JS = static_url("gesture/leaflet-gesture-handling.min.js")
+GESTURE_CSS = static_url("gesture/leaflet-gesture-handling.min.css")
+SUPERCLUSTER_JS = static_url("supercluster/supercluster.min.js")
 
 # (XStatic package, file inside its data directory, file under static/)
 _LEAFLET = "xstatic.pkg.leaflet"

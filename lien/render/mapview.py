@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import math
-from functools import lru_cache
 
 import folium
 import numpy as np
@@ -13,10 +12,10 @@ import xyzservices
 from branca.element import Template
 
 from lien import taxonomy
-from lien.geo.areas import display_geojson, province_names
-from lien.i18n import LANGS, t
+from lien.i18n import t
 from lien.render import assets
 from lien.render.js import Verbatim, VerbatimMap, VerbatimPane, VerbatimTiles, script_json
+from lien.render.outlines import Provinces
 from lien.schema import located
 
 BELGIUM_CENTER = (50.64, 4.67)
@@ -161,48 +160,6 @@ class _Header(Verbatim):
         self.markup = markup
 
 
-class _Provinces(Verbatim):
-    """Province outlines from one pre-serialised GeoJSON string, so reruns don't re-encode them."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        L.geoJSON({{ this.data }}, {
-            interactive: true,
-            style: function () {
-                return {color: '#555555', weight: 1, fillColor: '#f2efe9', fillOpacity: 0.35};
-            },
-            onEachFeature: function (feature, layer) {
-                layer.bindTooltip(feature.properties.label, {sticky: true});
-            }
-        }).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, data: str) -> None:
-        super().__init__()
-        self._name = "Provinces"
-        self.data = data
-
-
-@lru_cache(maxsize=len(LANGS))
-def _provinces_json(lang: str) -> str:
-    """The outlines with an escaped label in `lang`, as script-safe JSON (built once)."""
-    names = province_names(lang)
-    outlines = display_geojson()
-    features = [
-        {
-            "type": "Feature",
-            "geometry": f["geometry"],
-            "properties": {
-                "code": f["properties"]["code"],
-                "label": html.escape(names.get(f["properties"]["code"], "")),
-            },
-        }
-        for f in outlines["features"]
-    ]
-    return script_json({"type": "FeatureCollection", "features": features})
-
-
 def legend_html(lang: str) -> str:
     """The legend's entries: one swatch per service category, then the approximate marker."""
     rows = []
@@ -227,7 +184,8 @@ def legend_html(lang: str) -> str:
 def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     """The map that stays the same across filter changes: tiles, province outlines, legend.
 
-    `framed`: shown in the app's component frame, which it then fills (the page sizes the frame).
+    `framed`: shown in the app's component frame, which it then fills (the page sizes the frame),
+    with the outlines fetched from the app (lien.render.outlines); else a file on its own.
     """
     fmap = VerbatimMap(
         location=BELGIUM_CENTER,
@@ -258,7 +216,7 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
         attr='&copy; <a href="https://www.openstreetmap.org/copyright">'
         "OpenStreetMap</a> contributors",
     ).add_to(fmap)
-    _Provinces(_provinces_json(lang)).add_to(fmap)
+    Provinces(lang, inline=not framed).add_to(fmap)
     _IconPath(assets.LEAFLET_IMAGES).add_to(fmap)
     _Legend(html.escape(t("legend", lang)), legend_html(lang), LEGEND_OPEN_FROM_PX).add_to(fmap)
     _Header(MAP_CSS + (FRAME_CSS if framed else "")).add_to(fmap)

@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     LOWER_CHARTS_TRIGGER,
     BrowserPage,
     choose,
+    map_frame,
     open_sidebar,
     reach_lower_charts,
     settled_count,
@@ -70,6 +71,38 @@ def test_changing_a_filter_changes_the_count(browser_page: BrowserPage, app_url:
     assert after == 3 != before
     assert settled_count(page, expected=after) == after
     assert "service=detention_visits" in page.url
+    assert browser_page.errors() == []
+
+
+def test_the_province_outlines_come_once_from_the_app_under_the_sites(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    """The outlines are a file of the app's, asked for once by a first visit (the map's message no
+    longer carries them, tests/render/test_outlines.py), and still there after a filter's rerun."""
+    page = browser_page.page
+    fetched: list[tuple[str, int]] = []
+    page.on(
+        "response",
+        lambda r: fetched.append((r.url, r.status)) if "/outlines/" in r.url else None,
+    )
+    page.goto(app_url)
+    wait_for_text(page, "organisations affichés")
+    outlines = map_frame(page).locator(".leaflet-overlay-pane path.leaflet-interactive")
+    expect(outlines).to_have_count(11, timeout=30_000)  # ten provinces and Brussels
+    assert settled_count(page, expected=21) == 21
+    assert len(fetched) == 1 and fetched[0][1] == 200, fetched
+    assert fetched[0][0].startswith(app_url) and "/app/static/outlines/provinces-" in fetched[0][0]
+
+    open_sidebar(page)
+    services = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    choose(page, services.locator("input").first, "Visites en centre")
+    page.keyboard.press("Escape")
+    wait_for_text(page, "3 sites de 2 organisations affichés")
+    assert settled_count(page, expected=3) == 3
+    expect(outlines).to_have_count(11)
+    # A rerun that moves the map's place on the page makes Streamlit build its frame again: the
+    # file is then asked for again (the browser's cache answers, or a 304 behind Caddy).
+    assert all(status in (200, 304) for _, status in fetched), fetched
     assert browser_page.errors() == []
 
 
