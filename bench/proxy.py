@@ -47,7 +47,7 @@ MB = 1_000_000
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 # What says a page is there: the first markers in the map's frame, the first chart drawn.
 MAP_READY = ".lien-dot, .marker-cluster"
-COVERAGE_READY = harness.CHARTS_DRAWN
+COVERAGE_READY = harness.HEATMAP  # the page's first chart
 
 
 @dataclass(frozen=True)

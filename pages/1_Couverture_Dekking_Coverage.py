@@ -40,13 +40,13 @@ distances = coverage_page.service_answer(sites, here, service, lang)
 services = here.services or None
 by_province = coverage.matrix(sites, "province", services)
 holes = coverage.gaps(by_province)
-coverage_page.chart(charts.heatmap, by_province, lang, t("matrix_province", lang), "matrix")
+coverage_page.heatmap(by_province, lang, t("matrix_province", lang), "matrix")
 st.caption(t("gap_note", lang) + " · " + tn("gap_count", len(holes), lang))
 # The charts below the first are drawn once the visitor reaches them (lien.ui.reached).
 lower = coverage_page.lower_charts(lang)
 if lower:
     by_region = coverage.matrix(sites, "region", services)
-    coverage_page.chart(charts.heatmap, by_region, lang, t("matrix_region", lang), "matrix_region")
+    coverage_page.heatmap(by_region, lang, t("matrix_region", lang), "matrix_region")
 common.table_downloads(
     tables.matrix_table(by_province, lang),
     lang,

@@ -1,6 +1,6 @@
-"""Vega-Lite figures (through altair) of the coverage page, translated and colour-blind safe
-(count classes in ColorBrewer Blues, gaps in orange and marked ✕; Cividis for distances); no
-Streamlit.
+"""Vega-Lite maps (through altair) of the coverage page and the count classes its heatmaps share
+(lien.render.heatmap draws those as HTML tables), translated and colour-blind safe (count classes
+in ColorBrewer Blues, gaps in orange and marked ✕; Cividis for distances); no Streamlit.
 
 Every chart carries its data inline (never a URL: Vega fetches nothing) and a `description` that
 says what it shows and where its text alternative is: the page passes it to Streamlit's `alt`,
@@ -12,7 +12,6 @@ tag in a name stays text.
 from __future__ import annotations
 
 import math
-import textwrap
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +19,7 @@ import altair as alt
 import pandas as pd
 
 from lien import taxonomy
-from lien.geo.areas import NATIONAL, area_label, display_geojson, province_names
+from lien.geo.areas import NATIONAL, display_geojson, province_names
 from lien.i18n import t
 
 # Counts read in classes, not on a continuous scale where 1 and 4 look alike: a gap (0) in
@@ -35,13 +34,8 @@ CLASSES: tuple[tuple[int, str, str], ...] = (  # (lowest count, label, colour)
     (5, "5+", "#08306b"),
 )
 # The two darkest blues need white text to stay readable (contrast above 4.5:1).
-_DARK_FROM = 3
+DARK_FROM = 3
 GAP_MARK = "✕"
-# Area names wrap at this many characters (or after a hyphen: "Bruxelles-|Capitale") instead of
-# being rotated and clipped; the lines are joined by a character no name holds, and split again
-# by the axis.
-_WRAP = 12
-LINE_BREAK = "|"
 # Identity projection over pre-scaled longitudes: at 50.5° N a degree of longitude is
 # cos(50.5°) ≈ 0.64 of a degree of latitude, so Belgium keeps its shape with no spherical
 # projection (whose ring-winding rules d3 would apply) and nothing to fetch.
@@ -73,8 +67,7 @@ def _class_colour(lang: str, title: str) -> alt.Color:
 
 
 def _legend() -> alt.Legend:
-    """The classes' legend below the chart, in a row: a one-row heatmap is too short for a
-    column of five, and Vega would cut it."""
+    """The classes' legend below the map, in a row, no label cut."""
     return alt.Legend(
         orient="bottom",
         direction="horizontal",
@@ -85,12 +78,7 @@ def _legend() -> alt.Legend:
     )
 
 
-def wrapped(label: str) -> str:
-    """An area's name cut into lines of at most _WRAP characters (joined by LINE_BREAK)."""
-    return LINE_BREAK.join(textwrap.wrap(label, _WRAP, break_long_words=False)) or label
-
-
-def _said(name: str, value: int, code: str, lang: str) -> str:
+def said(name: str, value: int, code: str, lang: str) -> str:
     """What a screen reader says of one cell or province: its name, its count, a gap as such."""
     word = t("gap_word", lang)
     gap = f" ({word})" if value == 0 and code != NATIONAL else ""
@@ -104,68 +92,6 @@ def _spec(chart: alt.LayerChart, data: dict[str, list[dict[str, Any]]]) -> dict[
     spec = chart.to_dict()
     spec["datasets"] = data
     return spec
-
-
-def heatmap(table: pd.DataFrame, lang: str, title: str) -> dict[str, Any]:
-    """Sites per service and area in count classes; a gap is orange and marked ✕, the national
-    column (not an area) shows its count without being called a gap."""
-    services = taxonomy.services()
-    labels = class_labels(lang)
-    rows = [services.label(code, lang) for code in table.index]
-    columns = [wrapped(area_label(code, lang)) for code in table.columns]
-    service, area, count = t("axis_service", lang), t("axis_area", lang), t("sites_count", lang)
-    cells = [
-        {
-            "service": rows[i],
-            "area": columns[j],
-            "name": area_label(code, lang),
-            "count": int(value),
-            "cls": labels[count_class(int(value))],
-            "mark": GAP_MARK if (int(value) == 0 and code != NATIONAL) else str(int(value)),
-            "dark": count_class(int(value)) >= _DARK_FROM,
-            "said": _said(f"{rows[i]} — {area_label(code, lang)}", int(value), code, lang),
-        }
-        for i, (_, line) in enumerate(table.iterrows())
-        for j, (code, value) in enumerate(line.items())
-    ]
-    base = alt.Chart(alt.Data(name="cells")).encode(
-        x=alt.X(
-            "area:N",
-            title=area,
-            sort=columns,
-            axis=alt.Axis(
-                orient="top",
-                labelAngle=0,
-                labelExpr=f"split(datum.label, '{LINE_BREAK}')",
-                labelLimit=0,
-                labelOverlap=False,  # every area named, not one in three
-                labelFontSize=10,
-                domain=False,
-                ticks=False,
-            ),
-        ),
-        y=alt.Y("service:N", title=service, sort=rows, axis=alt.Axis(labelLimit=260)),
-        tooltip=[
-            alt.Tooltip("service:N", title=service),
-            alt.Tooltip("name:N", title=area),
-            alt.Tooltip("count:Q", title=count, format="d"),
-        ],
-    )
-    cells_mark = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=_class_colour(lang, count), description="said:N"
-    )
-    # The cell already says its count: the text over it stays silent.
-    text = base.mark_text(fontSize=12, aria=False).encode(
-        text="mark:N",
-        color=alt.condition("datum.dark", alt.value("white"), alt.value("black")),
-    )
-    chart = (cells_mark + text).properties(
-        title=title,
-        description=t("chart_heatmap_alt", lang, title=title),
-        width="container",
-        height=alt.Step(26),
-    )
-    return _spec(chart, {"cells": cells})
 
 
 def _planar(geometry: dict) -> dict:
@@ -224,7 +150,7 @@ def choropleth(counts: pd.Series, lang: str, service: str) -> dict[str, Any]:
         value = int(counts.get(code, 0))
         name = names.get(code, code)
         properties = {"name": name, "count": value, "cls": labels[count_class(value)]}
-        properties["said"] = _said(name, value, code, lang)
+        properties["said"] = said(name, value, code, lang)
         shapes.append({"type": "Feature", "geometry": geometry, "properties": properties})
         if value == 0:
             marks.append({"x": x, "y": y, **properties})

@@ -14,6 +14,7 @@ from lien.geo.areas import area_label
 from lien.i18n import percent, t
 from lien.outputs import export, summary
 from lien.render import charts, tables
+from lien.render.heatmap import heatmap_html
 from lien.text import markdown_escape
 from lien.ui.common import base_url, download, md, table_downloads, view_about
 from lien.ui.navigation import COVERAGE_PATH
@@ -34,7 +35,7 @@ _PRINT_CSS = """
   [data-testid="stElementContainer"]:has([data-testid="stCheckbox"]),
   [data-testid="stHorizontalBlock"]:has([data-testid="stDownloadButton"]),
   .st-key-chips, .st-key-print_hint, .st-key-screen_only,
-  .st-key-lower_trigger { display: none !important; }
+  .st-key-lower_trigger, .st-key-matrix, .st-key-matrix_region { display: none !important; }
   .block-container, [data-testid="stMainBlockContainer"] {
     padding: 0 !important; max-width: 100% !important;
   }
@@ -70,6 +71,13 @@ def chart(
     # Streamlit would log a warning with a stack on every run.
     shown = {name: value for name, value in spec.items() if name != "description"}
     st.vega_lite_chart(spec=shown, key=key, alt=charts.description(spec))
+
+
+def heatmap(table: pd.DataFrame, lang: str, title: str, key: str) -> None:
+    """Sites per service and area as a heatmap table (lien.render.heatmap), in a box named `key`
+    (the printed summary leaves it out: the funder's matrix table holds the same counts)."""
+    with st.container(key=key):
+        st.html(heatmap_html(table, lang, title))
 
 
 # Once the visitor has reached the charts below the first one, this session draws them at once.

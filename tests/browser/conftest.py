@@ -38,11 +38,12 @@ from playwright.sync_api import (
 from lien.render import assets
 from tests.support import harness
 
-# MAP_IFRAME, CHARTS_DRAWN, map_frame and count_markers are re-exported: the tests import them
-# from here.
+# MAP_IFRAME, CHARTS_DRAWN, HEATMAP, map_frame and count_markers are re-exported: the tests import
+# them from here.
 from tests.support.harness import (  # noqa: F401
     CHARTS_DRAWN,
     CHROMIUM_ARGS,
+    HEATMAP,
     MAP_IFRAME,
     VIEWPORT,
     count_markers,
@@ -268,9 +269,9 @@ def wait_until_idle(page: Page, timeout_ms: float = 60_000) -> None:
 LOWER_CHARTS_TRIGGER = 'iframe[title="lien.ui.reached.lien_reached"]'
 
 
-def reach_lower_charts(page: Page, count: int = 4) -> None:
+def reach_lower_charts(page: Page, count: int = 2) -> None:
     """Scroll the coverage page down to the charts below the first, as a visitor reads on, and
-    wait until `count` charts are drawn."""
+    wait until `count` Vega-Lite charts (the two maps) are drawn."""
     # The place of the charts below comes after the first chart (or they are there already,
     # when this session reached them before).
     page.wait_for_function(

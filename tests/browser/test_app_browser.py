@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from lien.config import ROOT
 from tests.browser.conftest import (
-    CHARTS_DRAWN,
+    HEATMAP,
     LOWER_CHARTS_TRIGGER,
     BrowserPage,
     choose,
@@ -110,26 +110,33 @@ def test_coverage_page_draws_its_charts(browser_page: BrowserPage, app_url: str)
     page = browser_page.page
     page.goto(f"{app_url}/Couverture_Dekking_Coverage?service=detention_visits")
     wait_for_text(page, "Couverture des services")
+    heatmaps = page.locator(HEATMAP)
     charts = page.locator("[data-testid=stVegaLiteChart]")
-    # The first chart comes alone; where the others go, a button says what they are…
-    page.locator(CHARTS_DRAWN).first.wait_for(timeout=60_000)
+    # The first chart, a heatmap table, comes alone; where the others go, a button says what
+    # they are…
+    heatmaps.first.wait_for(timeout=60_000)
     trigger = page.locator(LOWER_CHARTS_TRIGGER)
     trigger.wait_for(timeout=30_000)
     assert trigger.get_attribute("aria-label") == "Afficher la matrice par région et les cartes"
-    assert charts.count() == 1
+    assert heatmaps.count() == 1 and charts.count() == 0
     # …and they are drawn once the visitor scrolls down to them.
     reach_lower_charts(page)
     expect(trigger).to_have_count(0, timeout=30_000)
-    assert charts.count() == 4
-    # Drawn, not just placed: the heatmaps have their cells (gaps marked ✕), the maps their
-    # province shapes (11 each) and the municipalities their dots; each chart has a name that
-    # says where its text alternative is, and each cell or province says its count.
+    assert heatmaps.count() == 2 and charts.count() == 2
+    # The heatmaps have their cells (11 provinces, 3 regions, each with the national column),
+    # gaps marked ✕ and said; each cell says what it counts when pointed at.
+    assert heatmaps.locator("td").count() == 12 + 4
+    assert heatmaps.locator("td", has_text="✕").count() >= 10
+    anvers = heatmaps.first.locator('td[title="Visites en centre fermé — Anvers: 0 (lacune)"]')
+    expect(anvers).to_have_text("✕ lacune")
+    expect(heatmaps.first.locator("caption")).to_have_text("Sites par service et par province")
+    # Drawn, not just placed: the maps have their province shapes (11 each) and the
+    # municipalities their dots; each map has a name that says where its text alternative is,
+    # and each province says its count.
     drawn = charts.locator("svg.marks")
-    assert drawn.locator(".mark-rect path").count() >= 12 + 4  # 11 provinces, 3 regions, national
-    assert drawn.locator(".mark-text text", has_text="✕").count() >= 10
     assert drawn.locator(".mark-shape path").count() >= 2 * 11
     assert drawn.locator(".mark-symbol path").count() >= 500
-    labels = [charts.nth(i).get_attribute("aria-label") or "" for i in range(4)]
+    labels = [charts.nth(i).get_attribute("aria-label") or "" for i in range(2)]
     assert all(len(label) > 80 for label in labels), labels
     assert drawn.locator('.mark-shape path[aria-label="Anvers: 0 (lacune)"]').count() == 1
     assert browser_page.errors() == []
@@ -140,10 +147,11 @@ def test_funder_summary_prints_to_a4(browser_page: BrowserPage, app_url: str) ->
     page.goto(f"{app_url}/Couverture_Dekking_Coverage")
     wait_for_text(page, "Résumé pour les bailleurs de fonds")
     page.emulate_media(media="print")
-    # Printed, the sidebar, widgets and interactive charts give way to the summary tables.
-    # The page may still be finishing its run: wait for the print layout rather than sample it.
+    # Printed, the sidebar, widgets and charts give way to the summary tables (whose matrix holds
+    # the heatmap's counts). The page may still be finishing its run: wait for the print layout
+    # rather than sample it.
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=30_000)
-    expect(page.locator(".stVegaLiteChart").first).to_be_hidden(timeout=30_000)
+    expect(page.locator(".st-key-matrix")).to_be_hidden(timeout=30_000)
     expect(page.get_by_text("Principales lacunes", exact=True)).to_be_visible(timeout=30_000)
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1

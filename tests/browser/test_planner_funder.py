@@ -97,7 +97,7 @@ def test_printing_the_page_gives_the_summary_without_blank_pages(
     wait_for_text(page, t("funder_summary", "fr"))
     # Printed once everything is drawn: the summary's last table, the gaps, is there.
     page.locator(".lien-table", has_text=t("col_gaps", "fr")).wait_for(timeout=30_000)
-    # And the four charts, as a visitor who read down the page before printing saw them.
+    # And the charts below the first, as a visitor who read down the page before printing saw them.
     reach_lower_charts(page)
     page.emulate_media(media="print")
     data = page.pdf(format="A4", print_background=True)

@@ -6,14 +6,13 @@ import html
 import json
 from html.parser import HTMLParser
 
-import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lien import taxonomy
 from lien.config import ROOT
 from lien.geo.areas import PROVINCE_CODES
-from lien.render import charts
+from lien.i18n import t
 from lien.ui import coverage_page
 
 PAGE = str(ROOT / "pages" / "1_Couverture_Dekking_Coverage.py")
@@ -31,34 +30,32 @@ def _run(*, reached: bool = True, **params: str) -> AppTest:
 
 
 def _charts(at: AppTest) -> list:
-    """The page's Vega-Lite charts (st.altair_chart)."""
+    """The page's Vega-Lite charts (the maps below the heatmap)."""
     return list(at.get("vega_lite_chart"))
 
 
-def _specs(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in _charts(at)]
+def _heatmaps(at: AppTest) -> list[str]:
+    """The HTML of the page's heatmaps (lien.render.heatmap)."""
+    return [e.proto.body for e in at.get("html") if "lien-heatmap" in e.proto.body]
 
 
-def _heatmap(at: AppTest, index: int = 0) -> dict:
-    """A heatmap's rows (y), columns (x, names wrapped) and cell texts row by row (text)."""
-    chart = [
-        c for c in _charts(at) if json.loads(c.proto.spec)["layer"][0]["mark"]["type"] == "rect"
-    ][index]
-    encoding = json.loads(chart.proto.spec)["layer"][0]["encoding"]
-    rows, columns = encoding["y"]["sort"], encoding["x"]["sort"]
-    # Streamlit sends the cells (a table) beside the spec, as Arrow.
-    (dataset,) = [d for d in chart.proto.datasets if d.name == "cells"]
-    cells = pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
-    marks = {(c["service"], c["area"]): c["mark"] for c in cells}
-    text = [[marks[row, column] for column in columns] for row in rows]
-    return {"y": rows, "x": columns, "text": text}
+def _heatmap(at: AppTest, lang: str = "fr", title: str = "matrix_province") -> dict:
+    """A heatmap's rows (services), columns (areas) and cell marks row by row (text): a count,
+    or ✕ for a gap (whose word, for screen readers, is left out here)."""
+    table = _html_table(at, t(title, lang))
+    return {
+        "y": [row[0] for row in table.rows],
+        "x": table.headers[1:],
+        "text": [[cell.split(" ")[0] for cell in row[1:]] for row in table.rows],
+    }
 
 
 def test_the_charts_below_the_first_wait_until_the_visitor_reaches_them() -> None:
     at = _run(reached=False)
     assert not at.exception
-    # The first chart, then the place the others go: a button named in the page's language.
-    assert len(_charts(at)) == 1
+    # The first chart (the heatmap, a table), then the place the others go: a button named in
+    # the page's language.
+    assert len(_heatmaps(at)) == 1 and len(_charts(at)) == 0
     (trigger,) = [
         c
         for c in at.get("component_instance")
@@ -68,10 +65,11 @@ def test_the_charts_below_the_first_wait_until_the_visitor_reaches_them() -> Non
         json.loads(trigger.proto.json_args)["label"]
         == "Afficher la matrice par région et les cartes"
     )
-    # The button answers True once reached: the rerun draws all four and no button.
+    # The button answers True once reached: the rerun draws the region heatmap and both maps,
+    # and no button.
     at.session_state["coverage_lower_reached"] = True
     at.run()
-    assert len(_charts(at)) == 4
+    assert len(_heatmaps(at)) == 2 and len(_charts(at)) == 2
     assert not [
         c
         for c in at.get("component_instance")
@@ -80,20 +78,20 @@ def test_the_charts_below_the_first_wait_until_the_visitor_reaches_them() -> Non
     # A later rerun of the same session (another service) keeps them.
     at.session_state["coverage_lower_reached"] = None
     at.run()
-    assert len(_charts(at)) == 4
+    assert len(_heatmaps(at)) == 2 and len(_charts(at)) == 2
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_page_runs_in_each_language(lang: str) -> None:
     at = _run(lang=lang)
     assert not at.exception
-    assert len(_charts(at)) == 4
+    assert len(_heatmaps(at)) == 2 and len(_charts(at)) == 2
     assert all(c.proto.alt for c in _charts(at))  # the accessible name (see coverage_page.chart)
     assert (
         at.metric[0].label
         == {"fr": "Organisations", "nl": "Organisaties", "en": "Organisations"}[lang]
     )
-    heat = _heatmap(at)
+    heat = _heatmap(at, lang)
     assert heat["y"][0] == taxonomy.services().label(taxonomy.services().codes[0], lang)
 
 
@@ -124,8 +122,7 @@ def test_service_parameter_restricts_the_matrix() -> None:
 def test_detention_visits_are_gaps_everywhere_but_flemish_brabant() -> None:
     at = _run(service="detention_visits")
     heat = _heatmap(at)
-    names = [name.replace(charts.LINE_BREAK, " ") for name in heat["x"]]  # long names wrap
-    row = dict(zip(names, heat["text"][0], strict=True))
+    row = dict(zip(heat["x"], heat["text"][0], strict=True))
     assert row.pop("Brabant flamand") == "3"
     assert row.pop("National / en ligne") == "0"
     assert set(row.values()) == {"✕"} and len(row) == 10
@@ -195,7 +192,7 @@ def test_deserts_table_and_downloads() -> None:
 def test_empty_filter_shows_a_message_not_a_chart() -> None:
     at = _run(q="nothing-matches-this")
     assert not at.exception
-    assert len(_charts(at)) == 0
+    assert len(_charts(at)) == 0 and len(_heatmaps(at)) == 0
     assert "Aucun site ne correspond" in at.info[0].value
 
 

@@ -1,4 +1,4 @@
-"""lien.render.charts: the coverage figures as Vega-Lite specifications, translated, drawn from the
+"""lien.render.charts: the coverage maps as Vega-Lite specifications, translated, drawn from the
 outlines with inline data only (nothing fetched), names kept as data."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import pandas as pd
 import pytest
 
-from lien import coverage, taxonomy
+from lien import coverage
 from lien.geo.areas import PROVINCE_CODES
 from lien.ingest import directory
 from lien.render import charts
@@ -40,76 +40,15 @@ def _values(spec: dict, layer: dict) -> list[dict]:
     return spec["datasets"][layer["data"]["name"]]
 
 
-def _cells(spec: dict) -> list[dict]:
-    """The heatmap's cells: the data its two layers (colour, text) share."""
-    return _values(spec, spec)
-
-
-def _heatmap(frame: pd.DataFrame, services: list[str], lang: str) -> dict:
-    matrix = coverage.matrix(frame, "province", services)
-    return charts.heatmap(matrix, lang, "Matrix")
-
-
 def _choropleth(frame: pd.DataFrame, lang: str = "fr", service: str = "housing") -> dict:
     counts = coverage.matrix(frame, "province", [service]).loc[service]
     return charts.choropleth(counts, lang, service)
-
-
-def test_heatmap_marks_gaps_and_labels_areas(frame: pd.DataFrame) -> None:
-    spec = _heatmap(frame, ["housing", "health"], "nl")
-    rows = _layers(spec)[0]["encoding"]["y"]["sort"]
-    assert rows == ["Huisvesting", "Gezondheidszorg"]
-    assert "Luik" in {cell["name"] for cell in _cells(spec)}
-    assert charts.GAP_MARK in {cell["mark"] for cell in _cells(spec)}
-    assert _layers(spec)[1]["mark"]["type"] == "text"
 
 
 def test_counts_read_in_classes_with_the_gap_apart() -> None:
     assert [charts.count_class(v) for v in (0, 1, 2, 3, 4, 5, 40)] == [0, 1, 2, 3, 3, 4, 4]
     colours = [colour for _, _, colour in charts.CLASSES]
     assert len(set(colours)) == len(colours) and colours[0] == charts.GAP_COLOUR
-
-
-def test_heatmap_cells_in_classes_with_a_whole_number_legend(frame: pd.DataFrame) -> None:
-    spec = _heatmap(frame, ["housing", "legal_aid"], "fr")
-    labels = charts.class_labels("fr")
-    for cell in _cells(spec):
-        assert cell["cls"] == labels[charts.count_class(cell["count"])]
-        gap = cell["count"] == 0 and cell["name"] != "National / en ligne"
-        assert cell["mark"] == (charts.GAP_MARK if gap else str(cell["count"]))
-    scale = _layers(spec)[0]["encoding"]["color"]["scale"]
-    # Every class in the legend, whole numbers, the gap said in words; a gap cell is orange.
-    assert scale["domain"][0].startswith("0 ✕") and "lacune" in scale["domain"][0]
-    assert scale["domain"][1:] == ["1", "2", "3–4", "5+"]
-    assert scale["range"] == [colour for _, _, colour in charts.CLASSES]
-    # Lighter for one site than for four: the Blues get darker.
-    light, dark = charts.CLASSES[1][2], charts.CLASSES[3][2]
-    assert sum(int(light[i : i + 2], 16) for i in (1, 3, 5)) > sum(
-        int(dark[i : i + 2], 16) for i in (1, 3, 5)
-    )
-
-
-def test_heatmap_area_names_wrap_instead_of_being_clipped(frame: pd.DataFrame) -> None:
-    spec = _heatmap(frame, ["housing"], "fr")
-    x = _layers(spec)[0]["encoding"]["x"]
-    assert x["axis"]["labelAngle"] == 0 and "split(datum.label" in x["axis"]["labelExpr"]
-    names = x["sort"]
-    assert f"Bruxelles-{charts.LINE_BREAK}Capitale" in names
-    assert all(len(part) <= 20 for name in names for part in name.split(charts.LINE_BREAK))
-
-
-@pytest.mark.parametrize(
-    ("lang", "service", "area", "count"),
-    [("fr", "Logement", "Zone", "Sites"), ("nl", "Huisvesting", "Gebied", "Locaties")],
-)
-def test_labels_follow_the_readers_language(
-    frame: pd.DataFrame, lang: str, service: str, area: str, count: str
-) -> None:
-    spec = _heatmap(frame, ["housing"], lang)
-    encoding = _layers(spec)[0]["encoding"]
-    assert encoding["y"]["sort"] == [service]
-    titles = [tip["title"] for tip in encoding["tooltip"]]
-    assert titles[1:] == [area, count] and encoding["color"]["title"] == count
 
 
 def test_choropleth_draws_every_province_in_classes(frame: pd.DataFrame) -> None:
@@ -164,7 +103,6 @@ def test_distance_map_colours_municipalities(frame: pd.DataFrame) -> None:
 def test_every_chart_has_a_description_and_only_inline_data(frame: pd.DataFrame, lang: str) -> None:
     distances = coverage.nearest_provider(frame, "housing", coverage.municipality_points())
     specs = [
-        _heatmap(frame, ["housing"], lang),
         _choropleth(frame, lang),
         charts.distance_map(distances, lang, "housing"),
     ]
@@ -178,11 +116,12 @@ def test_every_chart_has_a_description_and_only_inline_data(frame: pd.DataFrame,
 
 def test_names_stay_data_never_code(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
     hostile = "<img src=x onerror=alert(1)>' + \"x\" + '\\"
-    monkeypatch.setattr(charts, "area_label", lambda code, lang: hostile + code)
-    labels = taxonomy.services()
-    monkeypatch.setattr(type(labels), "label", lambda self, code, lang: hostile + code)
-    spec = _heatmap(frame, ["housing"], "en")
-    assert hostile + "housing" in {cell["service"] for cell in _cells(spec)}
+    monkeypatch.setattr(
+        charts, "province_names", lambda lang: {code: hostile + code for code in PROVINCE_CODES}
+    )
+    spec = _choropleth(frame, "en")
+    names = {shape["properties"]["name"] for shape in _values(spec, _layers(spec)[0])}
+    assert hostile + PROVINCE_CODES[0] in names
     assert json.loads(json.dumps(spec)) == spec
     # No expression holds a name: a quote in one cannot end a Vega string.
     for path, value in _walk(spec):

@@ -35,8 +35,10 @@ VIEWPORT: dict[str, int] = {"width": 1400, "height": 900}  # the size of docs/sc
 LOCAL_HOSTS: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1"})
 SERVER_START_TIMEOUT_S = 60.0
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-# A Vega-Lite chart drawn (not just placed) on the coverage page.
+# A Vega-Lite chart drawn (not just placed) on the coverage page: the maps below its first chart.
 CHARTS_DRAWN = "[data-testid=stVegaLiteChart] svg.marks"
+# The coverage page's heatmaps (lien.render.heatmap), its first chart a table.
+HEATMAP = ".lien-heatmap table"
 
 
 class ServerError(RuntimeError):
