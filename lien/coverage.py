@@ -12,7 +12,7 @@ from lien import taxonomy
 from lien.geo.areas import NATIONAL, PROVINCE_CODES, REGION_CODES
 from lien.geo.distance import chord_to_km, unit_vectors
 from lien.geo.gazetteer import Gazetteer, default_gazetteer
-from lien.i18n import N_
+from lien.i18n import N_, percent
 from lien.schema import APPROXIMATE, located, split_codes
 
 
@@ -28,6 +28,18 @@ class Headline:
     approximate_share: float  # of the located sites
     national_organisations: int
     source_dates: tuple[str, ...]
+
+    def items(self, lang: str) -> list[tuple[str, int | str]]:
+        """The six figures as the page and the funder summary show them, in order: (message
+        key, value), counts left as numbers for the caller to write, provinces as "n / 11"."""
+        return [
+            (N_("m_organisations"), self.organisations),
+            (N_("m_sites"), self.sites),
+            (N_("m_services"), self.services_offered),
+            (N_("m_provinces"), f"{self.provinces_covered} / {self.provinces_total}"),
+            (N_("m_approximate"), percent(self.approximate_share, lang)),
+            (N_("m_national"), self.national_organisations),
+        ]
 
 
 def _exploded(sites: pd.DataFrame) -> pd.DataFrame:

@@ -43,7 +43,7 @@ from reportlab.platypus import (
 from lien import coverage, i18n, taxonomy
 from lien.filters import Filters
 from lien.geo.areas import NATIONAL
-from lien.i18n import normalise_lang, number, percent, t
+from lien.i18n import normalise_lang, number, t
 from lien.outputs.about import filters_text
 from lien.outputs.pdf import (
     BLACK,
@@ -197,12 +197,8 @@ def _figures(figures: coverage.Headline, w: Writer, width: float) -> list[Flowab
     """The six headline figures side by side, each value over its label."""
     lang = w.lang
     pairs = [
-        ("m_organisations", number(figures.organisations, lang)),
-        ("m_sites", number(figures.sites, lang)),
-        ("m_services", number(figures.services_offered, lang)),
-        ("m_provinces", f"{figures.provinces_covered} / {figures.provinces_total}"),
-        ("m_approximate", percent(figures.approximate_share, lang)),
-        ("m_national", number(figures.national_organisations, lang)),
+        (key, number(value, lang) if isinstance(value, int) else value)
+        for key, value in figures.items(lang)
     ]
     row = [
         [

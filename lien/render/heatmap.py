@@ -20,7 +20,7 @@ from lien import taxonomy
 from lien.geo.areas import NATIONAL, area_label
 from lien.i18n import t
 from lien.render.charts import CLASSES, DARK_FROM, GAP_MARK, class_labels, count_class, said
-from lien.render.tables import HTML_TABLE_CSS
+from lien.render.tables import table_box
 
 # The service's name stays in view while a phone scrolls the areas sideways. Colours are set
 # on every cell (not inherited) so that a dark theme keeps the contrast of the classes.
@@ -45,7 +45,7 @@ HEATMAP_CSS = """
 """
 
 
-def _cell(service: str, code: str, value: int, lang: str) -> str:
+def _cell(service: str, code: str, value: int, gap_word: str, lang: str) -> str:
     """One count: its class's colour, ✕ for a gap (said in words to a screen reader), and what
     it says as a tooltip."""
     e = html.escape
@@ -53,8 +53,7 @@ def _cell(service: str, code: str, value: int, lang: str) -> str:
     colour = CLASSES[index][2]
     ink = "#fff" if index >= DARK_FROM else "#000"
     gap = value == 0 and code != NATIONAL
-    word = e(t("gap_word", lang))
-    shown = f'{GAP_MARK}<span class="lien-sr"> {word}</span>' if gap else value
+    shown = f'{GAP_MARK}<span class="lien-sr"> {gap_word}</span>' if gap else value
     tip = e(said(f"{service} — {area_label(code, lang)}", value, code, lang), quote=True)
     return f'<td style="background:{colour};color:{ink}" title="{tip}">{shown}</td>'
 
@@ -64,6 +63,7 @@ def heatmap_html(table: pd.DataFrame, lang: str, title: str) -> str:
     box a keyboard can focus and scroll, then the legend of the classes; every text escaped."""
     e = html.escape
     services = taxonomy.services()
+    gap_word = e(t("gap_word", lang))
     corner = e(t("axis_service", lang))
     head = f'<th scope="col">{corner}</th>' + "".join(
         f'<th scope="col">{e(area_label(code, lang))}</th>' for code in table.columns
@@ -71,18 +71,22 @@ def heatmap_html(table: pd.DataFrame, lang: str, title: str) -> str:
     rows = []
     for code, line in table.iterrows():
         service = services.label(str(code), lang)
-        cells = "".join(_cell(service, str(area), int(v), lang) for area, v in line.items())
+        cells = "".join(
+            _cell(service, str(area), int(v), gap_word, lang) for area, v in line.items()
+        )
         rows.append(f'<tr><th scope="row">{e(service)}</th>{cells}</tr>')
     legend = "".join(
         f'<li><span style="background:{colour}"></span>{e(label)}</li>'
         for (_, _, colour), label in zip(CLASSES, class_labels(lang), strict=True)
     )
     counted = e(t("sites_count", lang), quote=True)
+    table_html = (
+        f"<table><caption>{e(title)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    # HEATMAP_CSS after the box's own style rules, which it refines.
     return (
-        f"{HTML_TABLE_CSS}{HEATMAP_CSS}"
-        f'<div class="lien-table lien-heatmap" role="region" tabindex="0" '
-        f'aria-label="{e(title, quote=True)}"><table><caption>{e(title)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        f'<ul class="lien-heat-legend" aria-label="{counted}">'
-        f"{legend}</ul>"
+        table_box(title, table_html, "lien-heatmap")
+        + HEATMAP_CSS
+        + f'<ul class="lien-heat-legend" aria-label="{counted}">{legend}</ul>'
     )

@@ -165,8 +165,16 @@ def html_table(frame: pd.DataFrame, name: str) -> str:
                 number = ' class="lien-number"' if pd.api.types.is_number(value) else ""
                 cells.append(f"<td{number}>{e(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    return table_box(
+        name, f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def table_box(name: str, table: str, kind: str = "") -> str:
+    """`table` (HTML, escaped by the caller) in the box a keyboard can focus and scroll, named
+    `name` for a screen reader; `kind`, a further class of the box (the heatmaps')."""
+    classes = f"lien-table {kind}".strip()
     return (
-        f'{HTML_TABLE_CSS}<div class="lien-table" role="region" tabindex="0" '
-        f'aria-label="{e(name, quote=True)}"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f'{HTML_TABLE_CSS}<div class="{classes}" role="region" tabindex="0" '
+        f'aria-label="{html.escape(name, quote=True)}">{table}</div>'
     )

@@ -11,7 +11,7 @@ import streamlit as st
 from lien import coverage, display, filters, taxonomy
 from lien.filters import Filters
 from lien.geo.areas import area_label
-from lien.i18n import percent, t
+from lien.i18n import t
 from lien.outputs import export, summary
 from lien.render import charts, tables
 from lien.render.heatmap import heatmap_html
@@ -106,14 +106,7 @@ def print_style() -> None:
 
 def headline_metrics(figures: coverage.Headline, lang: str) -> None:
     """The headline figures as metrics, three to a row so that no label is cut."""
-    items: list[tuple[str, int | str]] = [
-        (t("m_organisations", lang), figures.organisations),
-        (t("m_sites", lang), figures.sites),
-        (t("m_services", lang), figures.services_offered),
-        (t("m_provinces", lang), f"{figures.provinces_covered} / {figures.provinces_total}"),
-        (t("m_approximate", lang), percent(figures.approximate_share, lang)),
-        (t("m_national", lang), figures.national_organisations),
-    ]
+    items = [(t(key, lang), value) for key, value in figures.items(lang)]
     for start in (0, 3):
         for col, (label, value) in zip(st.columns(3), items[start : start + 3], strict=True):
             col.metric(label, value)
@@ -226,16 +219,10 @@ def funder_summary(
     st.header(t("funder_summary", lang))
     with st.container(key="print_hint"):
         st.caption(t("print_hint", lang))
-    rows = [
-        (t("m_organisations", lang), figures.organisations),
-        (t("m_sites", lang), figures.sites),
-        (t("m_services", lang), figures.services_offered),
-        (t("m_provinces", lang), f"{figures.provinces_covered} / {figures.provinces_total}"),
-        (t("m_approximate", lang), percent(figures.approximate_share, lang)),
-        (t("m_national", lang), figures.national_organisations),
-    ]
     st.markdown(
-        "".join(f"- {label}: **{value}**\n" for label, value in rows) + "- " + t("old_source", lang)
+        "".join(f"- {t(key, lang)}: **{value}**\n" for key, value in figures.items(lang))
+        + "- "
+        + t("old_source", lang)
     )
     st.html(
         tables.html_table(
