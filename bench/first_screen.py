@@ -2,10 +2,10 @@
 page measured in the same run: rows 9-12 of `make bench`.
 
 Each page is loaded by headless chromium in a fresh browser context (a first visit), with every
-non-local host unknown to the browser (bench/proxy.py's OFFLINE_ARGS, which keeps the HTTP cache
-on), behind deploy/Caddyfile when Debian's caddy is installed (compressed, as deployed), else
-straight from Streamlit. The time runs from the start of the navigation until the page is on
-screen, as the browser sees it (bench/proxy.py's READY_PROBE): the title of the
+non-local host unknown to the browser (OFFLINE_ARGS of tests/support/harness.py, which keep the
+HTTP cache on), behind deploy/Caddyfile when Debian's caddy is installed (compressed, as
+deployed), else straight from Streamlit. The time runs from the start of the navigation until the
+page is on screen, as the browser sees it (bench/proxy.py's READY_PROBE): the title of the
 empty page (bench/empty_page.py), the first markers in the map's frame, the first chart drawn on
 the coverage page. Two references run in the same run: the empty page, and the usual folium
 approach at its lightest (bench/folium_page.py: one marker with st_folium). The bytes are what
@@ -54,15 +54,19 @@ def _first(browser: Any, url: str, target: proxy.Target, runs: int) -> Figure:
 
 
 @contextlib.contextmanager
-def _served(script: Path, tmp: Path, name: str, data: Path | None) -> Iterator[str]:
-    """The script under Streamlit (LIEN_DATA=data when given), behind Caddy when it is here."""
+def _served(
+    script: Path, tmp: Path, name: str, data: Path | None, reference: bool
+) -> Iterator[str]:
+    """The script under Streamlit (LIEN_DATA=data when given), behind Caddy when it is here: a
+    reference page behind proxy.reference_caddyfile, without Lien's map page preload."""
     from bench.run import lien_data
 
     with lien_data(data), proxy.streamlit(script, tmp / f"{name}.log") as direct:
         if shutil.which("caddy") is None:
             yield direct
             return
-        with proxy.caddy(direct, tmp / f"caddy-{name}.log") as proxied:
+        config = proxy.reference_caddyfile(tmp) if reference else None
+        with proxy.caddy(direct, tmp / f"caddy-{name}.log", config) as proxied:
             yield proxied
 
 
@@ -93,7 +97,8 @@ def measure(
         tmp = Path(name)
         pages["folium"] = (_beside_static(FOLIUM, tmp), None, "/", ".lien-dot", True)
         for page, (script, data, path, ready, in_map) in pages.items():
-            with _served(script, tmp, page.replace(" ", "-"), data) as url:
+            reference = page in ("empty", "folium")
+            with _served(script, tmp, page.replace(" ", "-"), data, reference) as url:
                 for size, device in SIZES.items():
                     target = proxy.Target(page, script, path, device, ready, in_map=in_map)
                     found[page, size] = _first(browser, url, target, runs)

@@ -2,12 +2,13 @@
 behind the deployment recipe (deploy/Caddyfile: zstd/gzip, caching), each next to an empty
 Streamlit page measured in the same run.
 
-    make proxy        # or: .venv/bin/python -m bench.proxy [--runs N]
+    make proxy        # or: .venv/bin/python -m bench.proxy [--runs N] [--no-mobile]
 
 For each page — the empty page (bench/empty_page.py), Lien's map page at phone size (390x844,
 touch), Lien's coverage page at desktop size (1366x900) — and each way of serving it (direct,
-behind Caddy), headless chromium loads it in a fresh context (first visit), then again in the same
-context (repeat visit, with the browser's cache), and reports the median of `--runs` loads of:
+behind Caddy; each also over an emulated mobile network, MOBILE), headless chromium loads it in
+a fresh context (first visit), then again in the same context (repeat visit, with the browser's
+cache), and reports the median of `--runs` loads of:
 
 - seconds from the start of the navigation until the page is on screen, taken in the browser
   (READY_PROBE): the title for the empty page, the first markers for the map page, the first
@@ -27,7 +28,6 @@ import argparse
 import base64
 import contextlib
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -41,7 +41,6 @@ from tests.browser.conftest import DEVICES
 from tests.support import harness
 
 ROOT = Path(__file__).resolve().parent.parent
-CADDYFILE = ROOT / "deploy" / "Caddyfile"
 EMPTY = ROOT / "bench" / "empty_page.py"
 MB = 1_000_000
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
@@ -84,6 +83,29 @@ TARGETS = (
 )
 
 
+@dataclass(frozen=True)
+class Network:
+    """A network the browser emulates for HTTP (Chromium's throttling, as DevTools applies it)."""
+
+    name: str
+    latency_ms: float
+    down_mbps: float
+    up_mbps: float
+
+    def conditions(self) -> dict[str, Any]:
+        """Network.emulateNetworkConditions' parameters (throughputs in bytes per second)."""
+        return {
+            "offline": False,
+            "latency": self.latency_ms,
+            "downloadThroughput": self.down_mbps * 1e6 / 8,
+            "uploadThroughput": self.up_mbps * 1e6 / 8,
+        }
+
+
+# Lighthouse's mobile profile (a slow 4G): what an attendee's phone may get at a crowded event.
+MOBILE = Network("mobile network", latency_ms=150, down_mbps=1.6, up_mbps=0.75)
+
+
 @contextlib.contextmanager
 def streamlit(script: Path, log: Path) -> Iterator[str]:
     """`streamlit run script` on a free local port; its process group is killed on the way out."""
@@ -102,35 +124,31 @@ def streamlit(script: Path, log: Path) -> Iterator[str]:
         harness.stop(process)
 
 
-@contextlib.contextmanager
-def caddy(app_url: str, log: Path) -> Iterator[str]:
-    """deploy/Caddyfile as it is, on a free local port (plain HTTP), in front of `app_url`."""
-    port = harness.free_port()
-    env = {
-        **os.environ,
-        "LIEN_SITE": f":{port}",
-        "LIEN_APP": app_url.removeprefix("http://"),
-    }
-    command = ["caddy", "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        harness.wait_until_healthy(process, url, log, 30.0)
-        yield url
-    finally:
-        harness.stop(process)
+caddy = harness.caddy
+
+
+def reference_caddyfile(folder: Path) -> Path:
+    """deploy/Caddyfile without what only Lien's map page needs (the preload of its frame's
+    scripts, named by @map_page), for the reference pages: an empty page or the usual folium map
+    served at / would otherwise fetch Lien's scripts, and the ratios would flatter Lien."""
+    lines = harness.CADDYFILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if "@map_page" not in line]
+    if len(kept) != len(lines) - 2:
+        raise RuntimeError(f"{harness.CADDYFILE}: expected the @map_page matcher and its header")
+    path = folder / "Caddyfile.reference"
+    path.write_text("".join(kept), encoding="utf-8")
+    return path
 
 
 class Counter:
     """Bytes received by one page: responses after compression, and WebSocket messages."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: Any, network: Network | None = None) -> None:
         self.bytes = 0
         session = page.context.new_cdp_session(page)
         session.send("Network.enable")
+        if network is not None:  # the page's frames of the same origin included
+            session.send("Network.emulateNetworkConditions", network.conditions())
         session.on("Network.loadingFinished", self._finished)
         session.on("Network.webSocketFrameReceived", self._frame)
 
@@ -142,12 +160,6 @@ class Counter:
         data = response.get("payloadData", "")
         # Binary frames (Streamlit's protobuf messages) arrive base64-encoded.
         self.bytes += len(base64.b64decode(data)) if response.get("opcode") == 2 else len(data)
-
-
-# Every host but this machine's is unknown to the browser: the non-local requests are refused
-# without Playwright's routing, which would turn the browser's HTTP cache off (and with it what
-# a repeat visit saves).
-OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
 
 
 # Run in the page from its start: notes when the first element matching the selector is on screen,
@@ -169,9 +181,15 @@ READY_PROBE = """((selector, frame) => {
 })(%s, %s);"""
 
 
-def load(context: Any, url: str, target: Target, timeout_s: float = 120.0) -> tuple[float, int]:
+def load(
+    context: Any,
+    url: str,
+    target: Target,
+    timeout_s: float = 120.0,
+    network: Network | None = None,
+) -> tuple[float, int]:
     """(seconds from the start of the navigation until the target is on screen, bytes received
-    until then + 1 s).
+    until then + 1 s), over `network` when given.
 
     The time is taken in the browser (READY_PROBE), not when Playwright notices: its wait for an
     element inside a frame that is not there yet retries after 100, 250, then 500 ms, which added
@@ -181,7 +199,7 @@ def load(context: Any, url: str, target: Target, timeout_s: float = 120.0) -> tu
     try:
         frame = harness.MAP_IFRAME if target.in_map else None
         page.add_init_script(READY_PROBE % (json.dumps(target.ready), json.dumps(frame)))
-        counter = Counter(page)
+        counter = Counter(page, network)
         page.goto(url + target.path)
         scope = page.frame_locator(harness.MAP_IFRAME).first if target.in_map else page
         scope.locator(target.ready).first.wait_for(timeout=timeout_s * 1000)
@@ -201,7 +219,9 @@ class Figures:
     repeat_b: list[int]
 
 
-def measure(browser: Any, url: str, target: Target, runs: int) -> Figures:
+def measure(
+    browser: Any, url: str, target: Target, runs: int, network: Network | None = None
+) -> Figures:
     figures = Figures([], [], [], [])
     warm = browser.new_context(service_workers="block", **target.device)
     load(warm, url, target)  # the server's first run (directory load, caches)
@@ -209,10 +229,10 @@ def measure(browser: Any, url: str, target: Target, runs: int) -> Figures:
     for _ in range(runs):
         context = browser.new_context(service_workers="block", **target.device)
         try:
-            seconds, received = load(context, url, target)
+            seconds, received = load(context, url, target, network=network)
             figures.first_s.append(seconds)
             figures.first_b.append(received)
-            seconds, received = load(context, url, target)
+            seconds, received = load(context, url, target, network=network)
             figures.repeat_s.append(seconds)
             figures.repeat_b.append(received)
         finally:
@@ -223,6 +243,12 @@ def measure(browser: Any, url: str, target: Target, runs: int) -> Figures:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="loads per figure (median)")
+    parser.add_argument(
+        "--no-mobile",
+        dest="mobile",
+        action="store_false",
+        help=f"leave out the loads over an emulated {MOBILE.name}",
+    )
     args = parser.parse_args(argv)
     chromium = harness.chromium_path()
     missing = [n for n, ok in (("chromium", chromium), ("caddy", shutil.which("caddy"))) if not ok]
@@ -234,15 +260,29 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[tuple[str, str], Figures] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=[*harness.CHROMIUM_ARGS, *OFFLINE_ARGS]
+            executable_path=chromium,
+            headless=True,
+            args=[*harness.CHROMIUM_ARGS, *harness.OFFLINE_ARGS],
         )
         try:
+            reference = reference_caddyfile(Path(tmp))
             for script in (EMPTY, ROOT / "app.py"):
+                config = reference if script == EMPTY else None
                 with streamlit(script, Path(tmp) / f"{script.stem}.log") as direct:
-                    with caddy(direct, Path(tmp) / f"caddy-{script.stem}.log") as proxied:
+                    with caddy(direct, Path(tmp) / f"caddy-{script.stem}.log", config) as proxied:
+                        ways: list[tuple[str, str, Network | None]] = [
+                            ("direct", direct, None),
+                            ("Caddy", proxied, None),
+                        ]
+                        if args.mobile:
+                            ways += [
+                                (f"{way}, {MOBILE.name}", url, MOBILE) for way, url, _ in list(ways)
+                            ]
                         for target in (t for t in TARGETS if t.script == script):
-                            for way, url in (("direct", direct), ("Caddy", proxied)):
-                                results[target.name, way] = measure(browser, url, target, args.runs)
+                            for way, url, network in ways:
+                                results[target.name, way] = measure(
+                                    browser, url, target, args.runs, network
+                                )
                                 print(f"… {target.name}, {way}", file=sys.stderr)
         finally:
             browser.close()
@@ -251,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{args.runs} loads per figure after a warm-up, median; chromium headless, every "
         "non-local request refused; a first visit is a fresh browser context, a repeat visit "
         "the same context loading the page again. Times noted by the page itself (READY_PROBE). "
+        f"The {MOBILE.name} (Lighthouse's mobile profile) is emulated by chromium for HTTP: "
+        f"{MOBILE.latency_ms:.0f} ms round trip, {MOBILE.down_mbps} Mbit/s down, "
+        f"{MOBILE.up_mbps} Mbit/s up. "
         "Bytes: HTTP bodies and headers as received (after compression) and the WebSocket "
         "messages (decompressed), until the page is there plus 1 s."
     )

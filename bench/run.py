@@ -602,8 +602,7 @@ def bench_browser(report: Report, files: dict[str, Path], runs: dict[str, int], 
 def bench_first_screen(report: Report, big: Path, runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    from bench import proxy
-    from tests.support.harness import CHROMIUM_ARGS, chromium_path
+    from tests.support.harness import CHROMIUM_ARGS, OFFLINE_ARGS, chromium_path
 
     chromium = chromium_path()
     if chromium is None:
@@ -613,7 +612,7 @@ def bench_first_screen(report: Report, big: Path, runs: int) -> None:
         return
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=[*CHROMIUM_ARGS, *proxy.OFFLINE_ARGS]
+            executable_path=chromium, headless=True, args=[*CHROMIUM_ARGS, *OFFLINE_ARGS]
         )
         try:
             rows, notes = first_screen.measure(

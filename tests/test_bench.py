@@ -1,8 +1,13 @@
-"""`make bench`'s first-screen rows: each figure against the empty page of the same size and run."""
+"""`make bench`'s first-screen rows and `make proxy`'s table: each figure against the reference page
+of the same size, network and run."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from bench import proxy
 from bench.first_screen import SIZES, Figure, _rows
+from tests.support import harness
 
 
 def _found(**pages: tuple[float, float]) -> dict[tuple[str, str], Figure]:
@@ -44,3 +49,35 @@ def test_a_goal_is_missed_when_the_bytes_are_over_it() -> None:
     assert by_number["10"] is False  # +0.6 MB over the empty page
     assert by_number["11"] is False  # 3.5 s
     assert by_number["12"] is True
+
+
+def test_make_proxy_compares_each_page_with_the_empty_page_of_its_size_and_network() -> None:
+    """Over the emulated mobile network too, a page's ratio is against the empty page loaded the
+    same way; chromium gets its throughputs in bytes per second."""
+    assert proxy.MOBILE.conditions() == {
+        "offline": False,
+        "latency": 150,
+        "downloadThroughput": 200_000.0,
+        "uploadThroughput": 93_750.0,
+    }
+    way = f"Caddy, {proxy.MOBILE.name}"
+    results = {
+        ("empty page (phone)", "Caddy"): proxy.Figures([1.0], [1_000_000], [0.5], [0]),
+        ("empty page (phone)", way): proxy.Figures([4.0], [1_000_000], [2.0], [0]),
+        ("map page (phone)", "Caddy"): proxy.Figures([1.5], [1_300_000], [1.0], [50_000]),
+        ("map page (phone)", way): proxy.Figures([6.0], [1_300_000], [3.0], [50_000]),
+    }
+    lines = proxy.table(results).splitlines()
+    assert "| map page (phone) | Caddy | 1.50 | 1.50 | 1.30 | +0.30 | 1.00 | 0.05 |" in lines
+    assert f"| map page (phone) | {way} | 6.00 | 1.50 | 1.30 | +0.30 | 3.00 | 0.05 |" in lines
+
+
+def test_the_reference_pages_are_served_without_lien_s_map_preload(tmp_path: Path) -> None:
+    """The empty page and the usual folium map sit at / too: behind the deployed file they would
+    fetch Lien's frame scripts (Link: preload) and the ratios would flatter Lien."""
+    deployed = harness.CADDYFILE.read_text(encoding="utf-8")
+    reference = proxy.reference_caddyfile(tmp_path).read_text(encoding="utf-8")
+    assert "rel=preload" in deployed and "rel=preload" not in reference
+    assert [line for line in deployed.splitlines() if "@map_page" not in line] == (
+        reference.splitlines()
+    )

@@ -7,9 +7,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-import shutil
 import socket
-import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,40 +18,23 @@ import streamlit
 import streamlit_folium
 
 from lien.config import ROOT
-from lien.render import outlines
+from lien.render import assets, outlines
+from lien.ui.navigation import COVERAGE_PATH
 from tests.support import harness
 
-CADDY_MISSING = "Debian caddy is not installed: apt-get install caddy"
 STREAMLIT_STATIC = Path(streamlit.__file__).parent / "static"
 
 
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Lien behind deploy/Caddyfile on local ports; the proxy's base URL."""
-    if shutil.which("caddy") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(CADDY_MISSING, pytrace=False)
-        pytest.skip(CADDY_MISSING)
+    harness.require_caddy()
     logs = tmp_path_factory.mktemp("deploy")
     app, app_url = harness.start_app(logs / "app.log", env=harness.offline_env())
-    port = harness.free_port()
-    env = {**os.environ, "LIEN_SITE": f":{port}", "LIEN_APP": app_url.removeprefix("http://")}
-    with (logs / "caddy.log").open("wb") as out:
-        proxy = subprocess.Popen(
-            ["caddy", "run", "--config", str(ROOT / "deploy" / "Caddyfile")],
-            # As the README runs it: from the repository, whose .venv holds Streamlit's bundles.
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        harness.wait_until_healthy(proxy, url, logs / "caddy.log", 30.0)
-        yield url
+        with harness.caddy(app_url, logs / "caddy.log") as url:
+            yield url
     finally:
-        harness.stop(proxy)
         harness.stop(app)
 
 
@@ -126,6 +107,30 @@ def test_the_map_frame_and_its_scripts_come_from_disk_not_from_the_app(proxied: 
         with pytest.raises(urllib.error.HTTPError) as refused:
             _get(proxied + escape, "identity")
         assert refused.value.code in (400, 404), escape
+
+
+def test_the_map_page_names_its_frames_two_scripts_for_the_browser_to_fetch_early(
+    proxied: str,
+) -> None:
+    """The map page's answer preloads the two scripts its map's frame loads one after the other
+    (streamlit-folium's bundle, then Lien's Leaflet bundle), by the names they have now: a
+    streamlit-folium upgrade renames its bundle, and this says which name to write."""
+    folium_build = Path(streamlit_folium.__file__).parent / "frontend" / "build"
+    main = re.search(
+        r'src="\./(static/js/main\.[0-9a-f]+\.js)"', (folium_build / "index.html").read_text()
+    )
+    assert main
+    expected = [f"/component/streamlit_folium.st_folium/{main.group(1)}", assets.MAP_BUNDLE_JS]
+    for page in ("/", "/?lang=nl&service=legal_aid"):
+        headers, _ = _get(proxied + page, "identity")
+        preloaded = re.findall(r"<([^>]+)>; rel=preload; as=script", headers.get("link", ""))
+        assert preloaded == expected, f"deploy/Caddyfile's Link header should preload {expected}"
+    for url in expected:
+        headers, body = _get(proxied + url, "gzip")
+        assert body and headers["cache-control"] == "public, max-age=86400, must-revalidate", url
+    # The other pages have no map: nothing to fetch for it.
+    headers, _ = _get(f"{proxied}/{COVERAGE_PATH}", "identity")
+    assert "link" not in headers, headers
 
 
 def test_lien_leaflet_files_are_cached_for_a_day_and_revalidated(proxied: str) -> None:

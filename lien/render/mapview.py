@@ -22,15 +22,12 @@ BELGIUM_CENTER = (50.64, 4.67)
 BELGIUM_ZOOM = 8
 MAX_ZOOM = 18
 
-# Leaflet 1.9 and MarkerCluster from the app's own static folder: the map draws offline.
-LOCAL_JS = [
-    ("leaflet", assets.LEAFLET_JS),
-    ("leaflet_markercluster", assets.MARKERCLUSTER_JS),
-    ("leaflet_gesture_handling", assets.GESTURE_JS),
-    # Always in the base map, which stays the same across reruns: a filter that grows the view
-    # past sites_layer.SUPERCLUSTER then finds it loaded.
-    ("supercluster", assets.SUPERCLUSTER_JS),
-]
+# Leaflet 1.9, MarkerCluster, gesture handling and supercluster from the app's own static folder:
+# the map draws offline. Every script of the map and its sites layer, always in the base map,
+# which stays the same across reruns: a filter that grows the view past
+# sites_layer.SUPERCLUSTER then finds it loaded. In the app's frame, as one file.
+LOCAL_JS = [(part.split("/")[0], assets.static_url(part)) for part in assets.MAP_SCRIPTS]
+FRAMED_JS = [("lien_map", assets.MAP_BUNDLE_JS)]
 LOCAL_CSS = [
     ("leaflet_css", assets.LEAFLET_CSS),
     ("markercluster_css", assets.MARKERCLUSTER_CSS),
@@ -205,7 +202,7 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     )
     # MarkerCluster throws "Map has no maxZoom" unless maxZoom is in the map options.
     fmap.options["maxZoom"] = MAX_ZOOM
-    fmap.default_js = list(LOCAL_JS)
+    fmap.default_js = list(FRAMED_JS if framed else LOCAL_JS)
     fmap.default_css = list(LOCAL_CSS)
     VerbatimTiles(
         # The provider itself, not its name: folium looks a name up among xyzservices' thousand

@@ -19,7 +19,6 @@ import folium
 import numpy as np
 import pandas as pd
 from branca.element import Template
-from folium.elements import JSCSSMixin
 from folium.map import Layer
 
 from lien import schema, taxonomy
@@ -32,7 +31,6 @@ from lien.display import (
     site_fields,
 )
 from lien.i18n import t
-from lien.render import assets
 from lien.render.js import Verbatim, script_json
 from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, view_bounds
 from lien.schema import records
@@ -87,9 +85,9 @@ def layer_script() -> str:
     return resources.files("lien.render").joinpath("sites_layer.js").read_text(encoding="utf-8")
 
 
-class SitesLayer(JSCSSMixin, Layer, Verbatim):
+class SitesLayer(Layer, Verbatim):
     """Sites as clustered markers from one compact JSON array: MarkerCluster for a small set,
-    supercluster for a large one (both local assets). Verbatim: branca would otherwise compile
+    supercluster for a large one. Verbatim: branca would otherwise compile
     the megabytes of data as a Jinja template again on every render."""
 
     _template = Template("""
@@ -98,14 +96,8 @@ class SitesLayer(JSCSSMixin, Layer, Verbatim):
             {{ this.tables }}, {{ this.rows }}, {{ this.options }});
         {% endmacro %}
     """)
-    default_js = [
-        ("leaflet_markercluster", assets.MARKERCLUSTER_JS),
-        ("supercluster", assets.SUPERCLUSTER_JS),
-    ]
-    default_css = [
-        ("markercluster_css", assets.MARKERCLUSTER_CSS),
-        ("markercluster_default_css", assets.MARKERCLUSTER_DEFAULT_CSS),
-    ]
+    # Its scripts and styles (MarkerCluster, supercluster) come with the base map it is drawn
+    # on (mapview.LOCAL_JS, LOCAL_CSS): in the app's frame as one file with Leaflet's.
 
     def __init__(self, rows: str, tables: str, count: int) -> None:
         super().__init__(name="sites", control=False)

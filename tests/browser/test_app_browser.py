@@ -11,6 +11,7 @@ from lien.config import ROOT
 from tests.browser.conftest import (
     HEATMAP,
     LOWER_CHARTS_TRIGGER,
+    MAP_IFRAME,
     BrowserPage,
     choose,
     map_frame,
@@ -29,6 +30,14 @@ def _shown(page: Page) -> int:
     match = SHOWN.search(text)
     assert match, text
     return int(match.group(1))
+
+
+def _responses(page: Page, part: str) -> list[tuple[str, int]]:
+    """(URL, status) of each response the page (its frames included) gets for a URL with `part`,
+    filled as they come."""
+    seen: list[tuple[str, int]] = []
+    page.on("response", lambda r: seen.append((r.url, r.status)) if part in r.url else None)
+    return seen
 
 
 def test_map_draws_offline_and_markers_add_up(browser_page: BrowserPage, app_url: str) -> None:
@@ -80,11 +89,7 @@ def test_the_province_outlines_come_once_from_the_app_under_the_sites(
     """The outlines are a file of the app's, asked for once by a first visit (the map's message no
     longer carries them, tests/render/test_outlines.py), and still there after a filter's rerun."""
     page = browser_page.page
-    fetched: list[tuple[str, int]] = []
-    page.on(
-        "response",
-        lambda r: fetched.append((r.url, r.status)) if "/outlines/" in r.url else None,
-    )
+    fetched = _responses(page, "/outlines/")
     page.goto(app_url)
     wait_for_text(page, "organisations affichés")
     outlines = map_frame(page).locator(".leaflet-overlay-pane path.leaflet-interactive")
@@ -103,6 +108,35 @@ def test_the_province_outlines_come_once_from_the_app_under_the_sites(
     # A rerun that moves the map's place on the page makes Streamlit build its frame again: the
     # file is then asked for again (the browser's cache answers, or a 304 behind Caddy).
     assert all(status in (200, 304) for _, status in fetched), fetched
+    assert browser_page.errors() == []
+
+
+def test_the_map_gets_its_scripts_as_one_file_from_the_app(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    """Leaflet, MarkerCluster, the gesture handling and supercluster reach the map's frame in one
+    local request (lien.render.assets.MAP_BUNDLE), and each of them works there: the sites are
+    clustered, two fingers move the map, a large view would find supercluster."""
+    page = browser_page.page
+    scripts = _responses(page, "/app/static/")
+    page.goto(app_url)
+    wait_for_text(page, "organisations affichés")
+    assert settled_count(page, expected=21) == 21
+    js = [(url, status) for url, status in scripts if url.endswith(".js")]
+    assert js == [(f"{app_url}/app/static/map/leaflet-bundle.js", 200)], js
+    frame = page.locator(MAP_IFRAME).first.element_handle().content_frame()
+    assert frame is not None
+    loaded = frame.evaluate(
+        """() => ({leaflet: L.version, cluster: typeof L.markerClusterGroup,
+                   supercluster: typeof Supercluster,
+                   gesture: window.map.gestureHandling.enabled()})"""
+    )
+    assert loaded["leaflet"].startswith("1.9."), loaded
+    assert (loaded["cluster"], loaded["supercluster"], loaded["gesture"]) == (
+        "function",
+        "function",
+        True,
+    ), loaded
     assert browser_page.errors() == []
 
 

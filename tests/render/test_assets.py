@@ -24,6 +24,7 @@ EXPECTED = {
     "gesture/leaflet-gesture-handling.min.js",
     "gesture/leaflet-gesture-handling.min.css",
     "supercluster/supercluster.min.js",
+    "map/leaflet-bundle.js",
 }
 
 
@@ -39,6 +40,27 @@ def test_install_copies_every_file(tmp_path: Path) -> None:
         tmp_path / "markercluster/leaflet.markercluster.js"
     ).read_text(encoding="utf-8")
     assert not list(tmp_path.rglob(".*")), "no temporary file may be left behind"
+
+
+def test_the_map_bundle_is_its_four_scripts_in_order(tmp_path: Path) -> None:
+    """One file for the app's frame: each part whole and in the order they need each other,
+    closed by a ";" so that no part runs into the next, without a source map that isn't there."""
+    assets.install(tmp_path)
+    bundle = (tmp_path / assets.MAP_BUNDLE).read_bytes()
+    assert bundle == assets.bundle() == assets.source(assets.MAP_BUNDLE)
+    assert assets.MAP_SCRIPTS[0] == "leaflet/leaflet.js"
+    at = 0
+    for relative in assets.MAP_SCRIPTS:
+        code = b"\n".join(
+            line
+            for line in assets.source(relative).rstrip().split(b"\n")
+            if not line.startswith(b"//# sourceMappingURL=")
+        )
+        start = bundle.index(b"/* " + relative.encode() + b" */\n" + code + b"\n;\n", at)
+        assert start >= at, relative
+        at = start + len(code)
+    assert b"sourceMappingURL" not in bundle
+    assert b"sourceMappingURL" in assets.source("leaflet/leaflet.js")  # what was taken out
 
 
 def test_npm_assets_are_checked_against_their_pinned_integrity(
@@ -91,6 +113,8 @@ def test_urls_point_at_installed_files() -> None:
         assets.MARKERCLUSTER_DEFAULT_CSS,
     ):
         assert url in files
+    assert assets.MAP_BUNDLE_JS == "/app/static/" + assets.MAP_BUNDLE
+    assert assets.MAP_BUNDLE in assets.relative_files()
     assert assets.LEAFLET_IMAGES.endswith("/")
     assert assets.LEAFLET_IMAGES + "marker-icon.png" in files
 

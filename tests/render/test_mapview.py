@@ -110,7 +110,12 @@ def test_layer_script_is_escaped_and_local(frame: pd.DataFrame) -> None:
     links = [src for e in _walk(fmap) for _, src in getattr(e, "default_js", [])]
     links += [href for e in _walk(fmap) for _, href in getattr(e, "default_css", [])]
     assert links and all(link.startswith("/app/static/") for link in links), links
-    assert assets.LEAFLET_JS in links and assets.MARKERCLUSTER_JS in links
+    # In the app's frame, the four scripts come as one file; on its own, the map has them apart.
+    assert [src for _, src in fmap.default_js] == [assets.MAP_BUNDLE_JS]
+    alone = mapview.base_map("fr", framed=False)
+    assert [src for _, src in alone.default_js] == [
+        assets.static_url(relative) for relative in assets.MAP_SCRIPTS
+    ]
 
 
 def _walk(element):  # type: ignore[no-untyped-def]
@@ -205,7 +210,8 @@ def test_one_finger_scrolls_the_page_with_translated_hints() -> None:
         assert '"gestureHandling": true' in page
         options = page[page.index('"gestureHandlingOptions"') :][:600]
         assert touch in options.lower(), options
-        assert assets.GESTURE_JS in page and assets.GESTURE_CSS in page
+        assert assets.MAP_BUNDLE_JS in page and assets.GESTURE_CSS in page
+        assert "gesture/leaflet-gesture-handling.min.js" in assets.MAP_SCRIPTS
 
 
 def test_the_legend_folds_on_a_narrow_map_and_steps_aside_for_popups() -> None:
@@ -348,7 +354,10 @@ def test_supercluster_is_pinned_bundled_and_loaded_with_the_map() -> None:
     assert "globalThis" in code and ".Supercluster=" in code
     assert "require(" not in code and "kdbush" not in code and not re.search(r"\bimport\b", code)
     page = mapview.base_map("fr").get_root().render()
-    assert f'<script src="{assets.SUPERCLUSTER_JS}"></script>' in page
+    assert f'<script src="{assets.MAP_BUNDLE_JS}"></script>' in page
+    assert assets.source("supercluster/supercluster.min.js").rstrip() in assets.bundle()
+    alone = mapview.base_map("fr", framed=False).get_root().render()
+    assert f'<script src="{assets.SUPERCLUSTER_JS}"></script>' in alone
 
 
 def test_the_large_view_keeps_the_look_of_the_small_one() -> None:

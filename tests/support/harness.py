@@ -6,6 +6,7 @@ needs either: the callers that drive a browser import Playwright themselves.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -16,14 +17,22 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from urllib.parse import urlsplit
+
+import pytest
 
 from lien.config import ROOT
 
 if TYPE_CHECKING:
     from playwright.sync_api import Frame, FrameLocator, Page
 
+# Every host but this machine's is unknown to the browser: the non-local requests are refused
+# without Playwright's routing, which would turn the browser's HTTP cache off (and with it what
+# a repeat visit saves).
+OFFLINE_ARGS: list[str] = [
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+]
 CHROMIUM_ARGS: list[str] = [
     "--no-sandbox",
     "--disable-background-networking",
@@ -151,6 +160,40 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             break
         except subprocess.TimeoutExpired:
             continue
+
+
+CADDYFILE = ROOT / "deploy" / "Caddyfile"
+CADDY_MISSING = "Debian caddy is not installed: apt-get install caddy"
+
+
+def require_caddy() -> None:
+    """For a test of the deployment recipe: skipped on a machine without caddy, failed in CI,
+    which must install it (.ci/run)."""
+    if shutil.which("caddy") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(CADDY_MISSING, pytrace=False)
+        pytest.skip(CADDY_MISSING)
+
+
+@contextlib.contextmanager
+def caddy(app_url: str, log: Path, config: Path | None = None) -> Iterator[str]:
+    """deploy/Caddyfile as it is (or `config`), on a free local port (plain HTTP), in front of
+    `app_url`; run from the repository as the README runs it (its .venv holds Streamlit's
+    bundles)."""
+    port = free_port()
+    env = {**os.environ, "LIEN_SITE": f":{port}", "LIEN_APP": app_url.removeprefix("http://")}
+    config = CADDYFILE if config is None else config
+    command = ["caddy", "run", "--config", str(config), "--adapter", "caddyfile"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(process, url, log, 30.0)
+        yield url
+    finally:
+        stop(process)
 
 
 # --- the browser ---------------------------------------------------------------------------
