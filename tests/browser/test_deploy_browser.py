@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage
 
 from tests.browser.conftest import DEVICES, settled_count, wait_for_text
 from tests.support import harness
@@ -30,17 +30,17 @@ def proxied_url(app_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 @pytest.fixture(scope="module")
-def caching_browser(chromium_path: str) -> Iterator[Browser]:
+def caching_browser(chromium: Browser, chromium_path: str) -> Iterator[Browser]:
     """A chromium whose HTTP cache works, as a visitor's does: the non-local hosts are unknown to
-    it (harness.OFFLINE_ARGS) instead of refused by Playwright's routing, which turns it off."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            headless=True,
-            args=[*harness.CHROMIUM_ARGS, *harness.OFFLINE_ARGS],
-        )
-        yield browser
-        browser.close()
+    it (harness.OFFLINE_ARGS) instead of refused by Playwright's routing, which turns it off.
+    Launched by the session's Playwright (one sync Playwright may run at a time)."""
+    browser = chromium.browser_type.launch(
+        executable_path=chromium_path,
+        headless=True,
+        args=[*harness.CHROMIUM_ARGS, *harness.OFFLINE_ARGS],
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.mark.parametrize("device", list(DEVICES))
