@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterator
 
 from bench import proxy
 from tests.browser.conftest import DEVICES
+from tests.support import harness
 
 FOLIUM = Path(__file__).with_name("folium_page.py")
 SIZES = {"phone": DEVICES["phone"], "desktop": proxy.DESKTOP}
@@ -66,7 +67,7 @@ def _served(
             yield direct
             return
         config = proxy.reference_caddyfile(tmp) if reference else None
-        with proxy.caddy(direct, tmp / f"caddy-{name}.log", config) as proxied:
+        with harness.caddy(direct, tmp / f"caddy-{name}.log", config) as proxied:
             yield proxied
 
 

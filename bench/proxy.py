@@ -124,9 +124,6 @@ def streamlit(script: Path, log: Path) -> Iterator[str]:
         harness.stop(process)
 
 
-caddy = harness.caddy
-
-
 def reference_caddyfile(folder: Path) -> Path:
     """deploy/Caddyfile without what only Lien's map page needs (the preload of its frame's
     scripts, named by @map_page), for the reference pages: an empty page or the usual folium map
@@ -269,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
             for script in (EMPTY, ROOT / "app.py"):
                 config = reference if script == EMPTY else None
                 with streamlit(script, Path(tmp) / f"{script.stem}.log") as direct:
-                    with caddy(direct, Path(tmp) / f"caddy-{script.stem}.log", config) as proxied:
+                    with harness.caddy(
+                        direct, Path(tmp) / f"caddy-{script.stem}.log", config
+                    ) as proxied:
                         ways: list[tuple[str, str, Network | None]] = [
                             ("direct", direct, None),
                             ("Caddy", proxied, None),

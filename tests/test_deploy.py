@@ -23,6 +23,15 @@ from lien.ui.navigation import COVERAGE_PATH
 from tests.support import harness
 
 STREAMLIT_STATIC = Path(streamlit.__file__).parent / "static"
+FOLIUM_BUILD = Path(streamlit_folium.__file__).parent / "frontend" / "build"
+
+
+def _folium_bundle() -> str:
+    """The map frame's script as its page names it ("static/js/main.<digest>.js")."""
+    index = (FOLIUM_BUILD / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'src="\./(static/js/main\.[0-9a-f]+\.js)"', index)
+    assert found, index[:500]
+    return found.group(1)
 
 
 @pytest.fixture(scope="module")
@@ -79,15 +88,12 @@ def test_the_map_frame_and_its_scripts_come_from_disk_not_from_the_app(proxied: 
     """The components' frames, their bundles and Lien's Leaflet files are read by Caddy from the
     installed packages and the repository: the map's frame asks for them while the visitor's
     script run is still sending the map from the app's Python process."""
-    folium_build = Path(streamlit_folium.__file__).parent / "frontend" / "build"
     frame = "/component/streamlit_folium.st_folium/index.html"
     _, index = _get(proxied + frame, "identity")
-    assert index == (folium_build / "index.html").read_bytes()
-    bundle = re.search(rb'src="\./(static/js/main\.[0-9a-f]+\.js)"', index)
-    assert bundle, index[:500]
+    assert index == (FOLIUM_BUILD / "index.html").read_bytes()
+    bundle = _folium_bundle()
     files = {
-        f"/component/streamlit_folium.st_folium/{bundle.group(1).decode()}": folium_build
-        / bundle.group(1).decode(),
+        f"/component/streamlit_folium.st_folium/{bundle}": FOLIUM_BUILD / bundle,
         "/component/lien.ui.geolocate.lien_geolocate/index.html": ROOT
         / "lien/ui/buttons/index.html",
         "/component/lien.ui.reached.lien_reached/index.html": ROOT / "lien/ui/buttons/index.html",
@@ -115,12 +121,7 @@ def test_the_map_page_names_its_frames_two_scripts_for_the_browser_to_fetch_earl
     """The map page's answer preloads the two scripts its map's frame loads one after the other
     (streamlit-folium's bundle, then Lien's Leaflet bundle), by the names they have now: a
     streamlit-folium upgrade renames its bundle, and this says which name to write."""
-    folium_build = Path(streamlit_folium.__file__).parent / "frontend" / "build"
-    main = re.search(
-        r'src="\./(static/js/main\.[0-9a-f]+\.js)"', (folium_build / "index.html").read_text()
-    )
-    assert main
-    expected = [f"/component/streamlit_folium.st_folium/{main.group(1)}", assets.MAP_BUNDLE_JS]
+    expected = [f"/component/streamlit_folium.st_folium/{_folium_bundle()}", assets.MAP_BUNDLE_JS]
     for page in ("/", "/?lang=nl&service=legal_aid"):
         headers, _ = _get(proxied + page, "identity")
         preloaded = re.findall(r"<([^>]+)>; rel=preload; as=script", headers.get("link", ""))
