@@ -208,6 +208,17 @@ def load(
         page.close()
 
 
+def first_visit(
+    browser: Any, url: str, target: Target, network: Network | None = None
+) -> tuple[float, int]:
+    """`load` in a fresh browser context: an empty cache, as a first visit has it."""
+    context = browser.new_context(service_workers="block", **target.device)
+    try:
+        return load(context, url, target, network=network)
+    finally:
+        context.close()
+
+
 @dataclass
 class Figures:
     first_s: list[float]
@@ -220,9 +231,7 @@ def measure(
     browser: Any, url: str, target: Target, runs: int, network: Network | None = None
 ) -> Figures:
     figures = Figures([], [], [], [])
-    warm = browser.new_context(service_workers="block", **target.device)
-    load(warm, url, target)  # the server's first run (directory load, caches)
-    warm.close()
+    first_visit(browser, url, target)  # the server's first run (directory load, caches)
     for _ in range(runs):
         context = browser.new_context(service_workers="block", **target.device)
         try:

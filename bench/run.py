@@ -683,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="lien-bench-") as name:
         tmp = Path(name)
         files = make_files(tmp, report)
-        screen = ("rows 9-12", lambda: bench_first_screen(report, files["100k"], min(runs, 3)))
+        screen = ("rows 9-12", lambda: bench_first_screen(report, files["100k"], runs))
         frames, loads = ({}, "") if args.only else load_frames(files, min(runs, 3))
         steps: list[tuple[str, Callable[[], None]]] = [
             ("rows 1, 2", lambda: bench_map_page(report, files, cycles)),

@@ -3,9 +3,13 @@ of the same size, network and run."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Any, Iterator
 
-from bench import proxy
+import pytest
+
+from bench import first_screen, proxy
 from bench.first_screen import SIZES, Figure, _rows
 from tests.support import harness
 
@@ -81,3 +85,32 @@ def test_the_reference_pages_are_served_without_lien_s_map_preload(tmp_path: Pat
     assert [line for line in deployed.splitlines() if "@map_page" not in line] == (
         reference.splitlines()
     )
+
+
+def test_the_first_visits_take_turns_between_the_pages(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Rows 9-12: the pages are served at once; after one warm-up each, a round loads every page
+    at every size once, and the next round goes the other way, so that a machine slowing down
+    during the run moves the empty page with the others. The 100,000 sites come after them."""
+    visits: list[tuple[str, str]] = []
+    sizes = {str(device): size for size, device in SIZES.items()}
+
+    @contextlib.contextmanager
+    def served(script: Path, tmp: Path, name: str, data: Any, reference: bool) -> Iterator[str]:
+        yield f"http://{name}"
+
+    def first_visit(browser: Any, url: str, target: proxy.Target) -> tuple[float, int]:
+        visits.append((target.name, sizes[str(target.device)]))
+        return (2.0 if target.name == "empty" else 3.0), 1_000_000
+
+    monkeypatch.setattr(first_screen, "_served", served)
+    monkeypatch.setattr(first_screen.proxy, "first_visit", first_visit)
+    rows, notes = first_screen.measure(None, tmp_path / "big.csv", 3, lambda line: None)
+
+    order = [(page, size) for page in ("empty", "map", "coverage", "folium") for size in SIZES]
+    big = [("map 100k", size) for size in SIZES]
+    # Warm-ups, three rounds in turns; then the 100,000 sites on their own.
+    assert visits == order + order + order[::-1] + order + big + big + big[::-1] + big
+    assert {row.figure.split(".")[0]: row.cells["phone"] for row in rows}["10"].startswith("1.50×")
+    assert "in turns" in notes[0]

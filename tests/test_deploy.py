@@ -8,6 +8,7 @@ import base64
 import os
 import re
 import socket
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -183,3 +184,10 @@ def test_the_app_answers_through_the_proxy(proxied: str) -> None:
     headers, body = _get(proxied + "/_stcore/health", "identity")
     assert body == b"ok"
     assert "max-age" not in headers.get("cache-control", "")  # the app is always asked afresh
+
+
+def test_the_server_sets_up_no_source_watcher_for_each_visitor() -> None:
+    """Streamlit would watch every loaded module for each new session, before its first run
+    (.streamlit/config.toml says what it cost a first visit)."""
+    with (ROOT / ".streamlit" / "config.toml").open("rb") as f:
+        assert tomllib.load(f)["server"]["fileWatcherType"] == "none"

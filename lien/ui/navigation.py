@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from lien import memory
 from lien.filters import BY_PARAM, from_query
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
 
@@ -98,4 +99,8 @@ def run() -> None:
         )
         for page in PAGES
     ]
-    st.navigation(pages).run()
+    try:
+        st.navigation(pages).run()
+    finally:
+        # Also when the page stopped or asked for a rerun: what the server keeps is loaded now.
+        memory.settle()
