@@ -9,7 +9,8 @@ page run calls it, which costs a few milliseconds. Elsewhere than glibc it does 
 Python's cycle collector visits every container object of the process in a full collection:
 Streamlit, pandas, folium and the app's caches, loaded once and kept for the server's life. Such
 a collection came about once per first visit to the map page and held the server for 62-223 ms
-(median 76 ms, 15 visits, seed directory, 2026-12-01), in the middle of the visitor's script run.
+(median 76 ms, 15 collections in 11 visits, seed directory, 2026-12-01), while that visitor's
+page was being built or sent.
 `settle()`, called once the server's first page run is over, moves the objects alive then into
 the collector's permanent generation (gc.freeze): full collections then took about 1 ms. What
 is frozen is never collected as a cycle (reference counting still frees it), which is why it is
