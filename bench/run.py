@@ -75,6 +75,7 @@ MAP_CHANGES: tuple[tuple[str, str, Any], ...] = (
 )
 CLEARED = {"f_service": [], "f_province": [], "f_q": "", "f_near": ""}
 COVERAGE_SERVICES = ("housing", "legal_aid", "health", "language_classes", "employment")
+# The map page's line of counts, in the singular too: "0 site de 0 organisation affiché".
 SHOWN = re.compile(r"([\d\s\u202f.,]+) sites? de")
 
 

@@ -114,3 +114,15 @@ def test_the_first_visits_take_turns_between_the_pages(
     assert visits == order + order + order[::-1] + order + big + big + big[::-1] + big
     assert {row.figure.split(".")[0]: row.cells["phone"] for row in rows}["10"].startswith("1.50×")
     assert "in turns" in notes[0]
+
+
+def test_the_benches_find_the_map_page_s_counts_in_the_singular_too() -> None:
+    """`make hostile` waited 120 s for a page that had answered "0 site de 0 organisation
+    affiché" (a URL whose keyword matches nothing), looking for the plural."""
+    from bench import hostile as hostile_bench
+    from bench import run
+
+    assert hostile_bench.SHOWN is run.SHOWN
+    assert run.SHOWN.search("0 site de 0 organisation affiché")
+    found = run.SHOWN.search("1\u202f000 sites de 12 organisations affichés")
+    assert found and found.group(1).strip() == "1\u202f000"
