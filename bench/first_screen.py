@@ -21,11 +21,10 @@ import statistics
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from bench import proxy
 from tests.browser.conftest import DEVICES
-from tests.support import harness
 
 FOLIUM = Path(__file__).with_name("folium_page.py")
 SIZES = {"phone": DEVICES["phone"], "desktop": proxy.DESKTOP}
@@ -48,25 +47,6 @@ class ScreenRow:
     cells: dict[str, str]
     goal: str
     ok: bool | None
-
-
-@contextlib.contextmanager
-def _served(
-    script: Path, tmp: Path, name: str, data: Path | None, reference: bool
-) -> Iterator[str]:
-    """The script under Streamlit (LIEN_DATA=data when given), behind Caddy when it is here: a
-    reference page behind proxy.reference_caddyfile, without Lien's map page preload."""
-    from bench.run import lien_data
-
-    with contextlib.ExitStack() as stack:
-        # Only while the server starts: the servers of the other pages run beside this one.
-        with lien_data(data):
-            direct = stack.enter_context(proxy.streamlit(script, tmp / f"{name}.log"))
-        if shutil.which("caddy") is None:
-            yield direct
-            return
-        config = proxy.reference_caddyfile(tmp) if reference else None
-        yield stack.enter_context(harness.caddy(direct, tmp / f"caddy-{name}.log", config))
 
 
 def _beside_static(script: Path, tmp: Path) -> Path:
@@ -129,9 +109,10 @@ def _in_turns(
     with contextlib.ExitStack() as servers:
         for page, (script, data, path, ready, in_map) in pages.items():
             reference = page in ("empty", "folium")
-            url = servers.enter_context(
-                _served(script, tmp, page.replace(" ", "-"), data, reference)
+            direct, proxied = servers.enter_context(
+                proxy.served(script, tmp, page.replace(" ", "-"), reference=reference, data=data)
             )
+            url = proxied or direct
             for size, device in SIZES.items():
                 target = proxy.Target(page, script, path, device, ready, in_map=in_map)
                 proxy.first_visit(browser, url, target)  # the server's first run (caches)

@@ -137,6 +137,29 @@ def reference_caddyfile(folder: Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def served(
+    script: Path, folder: Path, name: str, *, reference: bool = False, data: Path | None = None
+) -> Iterator[tuple[str, str | None]]:
+    """`script` under Streamlit, with LIEN_DATA=`data` (unset when None: the seed directory),
+    and behind deploy/Caddyfile when Debian's caddy is here, or behind reference_caddyfile for a
+    reference page: (Streamlit's URL, Caddy's URL or None). Logs go to `folder`."""
+    from bench.run import lien_data  # bench.run imports this module
+
+    with contextlib.ExitStack() as stack:
+        # Only while the server starts: other servers, with other data, may run beside it.
+        with lien_data(data):
+            direct = stack.enter_context(streamlit(script, folder / f"{name}.log"))
+        if shutil.which("caddy") is None:
+            yield direct, None
+            return
+        config = reference_caddyfile(folder) if reference else None
+        yield (
+            direct,
+            stack.enter_context(harness.caddy(direct, folder / f"caddy-{name}.log", config)),
+        )
+
+
 class Counter:
     """Bytes received by one page: responses after compression, and WebSocket messages."""
 
@@ -271,27 +294,27 @@ def main(argv: list[str] | None = None) -> int:
             args=[*harness.CHROMIUM_ARGS, *harness.OFFLINE_ARGS],
         )
         try:
-            reference = reference_caddyfile(Path(tmp))
             for script in (EMPTY, ROOT / "app.py"):
-                config = reference if script == EMPTY else None
-                with streamlit(script, Path(tmp) / f"{script.stem}.log") as direct:
-                    with harness.caddy(
-                        direct, Path(tmp) / f"caddy-{script.stem}.log", config
-                    ) as proxied:
-                        ways: list[tuple[str, str, Network | None]] = [
-                            ("direct", direct, None),
-                            ("Caddy", proxied, None),
+                with served(script, Path(tmp), script.stem, reference=script == EMPTY) as (
+                    direct,
+                    proxied,
+                ):
+                    if proxied is None:  # caddy was there when main() began
+                        raise RuntimeError("caddy is gone")
+                    ways: list[tuple[str, str, Network | None]] = [
+                        ("direct", direct, None),
+                        ("Caddy", proxied, None),
+                    ]
+                    if args.mobile:
+                        ways += [
+                            (f"{way}, {MOBILE.name}", url, MOBILE) for way, url, _ in list(ways)
                         ]
-                        if args.mobile:
-                            ways += [
-                                (f"{way}, {MOBILE.name}", url, MOBILE) for way, url, _ in list(ways)
-                            ]
-                        for target in (t for t in TARGETS if t.script == script):
-                            for way, url, network in ways:
-                                results[target.name, way] = measure(
-                                    browser, url, target, args.runs, network
-                                )
-                                print(f"… {target.name}, {way}", file=sys.stderr)
+                    for target in (t for t in TARGETS if t.script == script):
+                        for way, url, network in ways:
+                            results[target.name, way] = measure(
+                                browser, url, target, args.runs, network
+                            )
+                            print(f"… {target.name}, {way}", file=sys.stderr)
         finally:
             browser.close()
     print(table(results))

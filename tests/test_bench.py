@@ -4,6 +4,7 @@ of the same size, network and run."""
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -97,14 +98,16 @@ def test_the_first_visits_take_turns_between_the_pages(
     sizes = {str(device): size for size, device in SIZES.items()}
 
     @contextlib.contextmanager
-    def served(script: Path, tmp: Path, name: str, data: Any, reference: bool) -> Iterator[str]:
-        yield f"http://{name}"
+    def served(
+        script: Path, tmp: Path, name: str, *, reference: bool, data: Any
+    ) -> Iterator[tuple[str, None]]:
+        yield f"http://{name}", None
 
     def first_visit(browser: Any, url: str, target: proxy.Target) -> tuple[float, int]:
         visits.append((target.name, sizes[str(target.device)]))
         return (2.0 if target.name == "empty" else 3.0), 1_000_000
 
-    monkeypatch.setattr(first_screen, "_served", served)
+    monkeypatch.setattr(first_screen.proxy, "served", served)
     monkeypatch.setattr(first_screen.proxy, "first_visit", first_visit)
     rows, notes = first_screen.measure(None, tmp_path / "big.csv", 3, lambda line: None)
 
@@ -126,3 +129,40 @@ def test_the_benches_find_the_map_page_s_counts_in_the_singular_too() -> None:
     assert run.SHOWN.search("0 site de 0 organisation affiché")
     found = run.SHOWN.search("1\u202f000 sites de 12 organisations affichés")
     assert found and found.group(1).strip() == "1\u202f000"
+
+
+def test_both_benches_serve_a_page_the_same_way(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`make bench` (rows 9-12) and `make proxy` serve through proxy.served: LIEN_DATA only while
+    that server starts (the servers of other pages run beside it), the reference Caddyfile for a
+    reference page, and Streamlit alone when caddy is missing."""
+    started: list[str | None] = []
+    configs: list[Path | None] = []
+
+    @contextlib.contextmanager
+    def streamlit(script: Path, log: Path) -> Iterator[str]:
+        started.append(os.environ.get("LIEN_DATA"))
+        yield f"http://{script.stem}"
+
+    @contextlib.contextmanager
+    def caddy(url: str, log: Path, config: Path | None = None) -> Iterator[str]:
+        configs.append(config)
+        yield url + "-caddy"
+
+    monkeypatch.setattr(proxy, "streamlit", streamlit)
+    monkeypatch.setattr(proxy.harness, "caddy", caddy)
+    monkeypatch.setenv("LIEN_DATA", "theirs.csv")
+    monkeypatch.setattr(proxy.shutil, "which", lambda name: "/usr/bin/caddy")
+    big = tmp_path / "big.csv"
+    with proxy.served(proxy.ROOT / "app.py", tmp_path, "map-100k", data=big) as urls:
+        assert urls == ("http://app", "http://app-caddy")
+        assert os.environ["LIEN_DATA"] == "theirs.csv"
+    with proxy.served(proxy.EMPTY, tmp_path, "empty", reference=True) as urls:
+        pass
+    assert started == [str(big), None]
+    assert configs[0] is None and configs[1] == tmp_path / "Caddyfile.reference"
+
+    monkeypatch.setattr(proxy.shutil, "which", lambda name: None)
+    with proxy.served(proxy.EMPTY, tmp_path, "empty", reference=True) as urls:
+        assert urls == ("http://empty_page", None)
