@@ -75,16 +75,9 @@ LOCATED_COLUMNS: tuple[str, ...] = (
     "region",
     "region_code",
 )
-# The located columns a reader of an export needs; row, coord_source and geo_postcode are
-# bookkeeping.
-LOCATED_EXPORT_COLUMNS: tuple[str, ...] = (
-    "coord_precision",
-    "municipality",
-    "municipality_code",
-    "province",
-    "province_code",
-    "region",
-    "region_code",
+# The located columns a reader of an export needs: all but the loader's bookkeeping.
+LOCATED_EXPORT_COLUMNS: tuple[str, ...] = tuple(
+    c for c in LOCATED_COLUMNS if c not in ("row", "coord_source", "geo_postcode")
 )
 EXPORT_COLUMNS: tuple[str, ...] = SCHEMA_COLUMNS + LOCATED_EXPORT_COLUMNS + ("distance_km",)
 # The first cell of the lines that open a Lien CSV download and say what it is (what, filters,

