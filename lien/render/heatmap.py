@@ -4,7 +4,7 @@ Streamlit.
 
 A heatmap is a table whose cells are coloured: drawn as one, it needs no chart bundle. As the
 coverage page's first chart, drawn by Vega, it waited for Vega's ~1 MB bundle and its drawing
-(1.47 s against 1.07 s to the first chart on a phone, in an A/B of 10 first visits each,
+(1.47 s against 1.10 s to the first chart on a phone, in an A/B of 10 first visits each,
 2026-12-01; docs/performance.md). A screen reader also reads it as a table, each count under its
 service and area, where Vega's drawing needed a description for every cell. The maps below it
 stay Vega-Lite charts.
