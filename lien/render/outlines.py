@@ -96,7 +96,14 @@ class Provinces(Verbatim):
                     onEachFeature: function (feature, layer) {
                         layer.bindTooltip(labels[feature.properties.code] || '', {sticky: true});
                     }
-                }).addTo(map);
+                }).addTo(map).eachLayer(function (layer) {
+                    // Out of the Tab order: a hover tooltip makes Leaflet listen for focus on
+                    // the outline, which Chromium then makes a Tab stop (eleven of them, unnamed
+                    // and mostly off-screen). Leaflet has no option for a tooltip without it;
+                    // interactive: false would drop the names on hover too.
+                    var path = layer.getElement && layer.getElement();
+                    if (path) { path.setAttribute('tabindex', '-1'); }
+                });
             };
             {% if this.url %}
             // Drawn when the file is there, after this script, which goes on to draw the sites.

@@ -249,6 +249,10 @@ def test_the_map_says_its_language_and_names_its_frame_by_its_text_alternative()
         assert f'document.documentElement.lang = "{lang}";' in page
         name = json.dumps(t("map_alternative", lang))
         assert f"window.frameElement.setAttribute('aria-label', {name});" in page
+        # The map itself (a Tab stop) has the same name, its zoom buttons say theirs in `lang`.
+        assert f"box.setAttribute('aria-label', {name});" in page
+        for key in ("zoom_in", "zoom_out"):
+            assert json.dumps(t(key, lang)) in page
 
 
 # --- a large view: supercluster in the browser --------------------------------------------------

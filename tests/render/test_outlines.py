@@ -54,6 +54,14 @@ def test_the_tooltips_name_each_province_in_the_visitors_language_escaped() -> N
     assert "labels[feature.properties.code]" in page
 
 
+def test_the_outlines_are_out_of_the_tab_order() -> None:
+    # Their hover names make Chromium take each outline for a Tab stop (tests/browser/
+    # test_keyboard.py walks the page).
+    for framed in (True, False):
+        page = mapview.base_map("fr", framed=framed).get_root().render()
+        assert "path.setAttribute('tabindex', '-1');" in page
+
+
 def test_the_offline_map_file_keeps_its_outlines_inline() -> None:
     page = mapview.base_map("fr", framed=False).get_root().render()
     assert _a_coordinate() in page
