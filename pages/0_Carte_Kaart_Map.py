@@ -6,7 +6,7 @@ import streamlit as st
 
 from lien import filters
 from lien.i18n import t
-from lien.ui import common, map_page, navigation, state
+from lien.ui import common, keyboard, map_page, navigation, state
 from lien.ui.sidebar import sidebar
 
 st.set_page_config(page_title="Lien", page_icon="🧭", layout="wide")
@@ -16,7 +16,7 @@ frame, shared, name = state.current_directory()
 language_codes = state.spoken_languages(frame)
 chosen = sidebar(language_codes)
 lang = chosen.lang
-navigation.page_head(lang)
+navigation.page_head(lang, skips=(keyboard.RESULTS, keyboard.TAKE_AWAY))
 map_page.page_style()
 
 phone = common.is_phone()
@@ -31,10 +31,12 @@ if not phone:
     st.caption(about)
 
 sites = filters.apply(frame, chosen, origin)
-map_page.results(sites, chosen, origin, lang, phone=phone)
+with st.container(key=keyboard.RESULTS.target):  # where the first skip link leads
+    map_page.results(sites, chosen, origin, lang, phone=phone)
 if phone:  # below the results, so that the nearest come first on a small screen
     common.filter_chips(chosen, lang)
     st.caption(about)
 map_page.downloads(sites, chosen, lang, stem="lien-sites", key="download")
-st.subheader(t("take_away", lang))
-map_page.take_away(sites, chosen, origin, lang, key="take")
+with st.container(key=keyboard.TAKE_AWAY.target):  # where the second one leads
+    st.subheader(t("take_away", lang))
+    map_page.take_away(sites, chosen, origin, lang, key="take")

@@ -45,5 +45,5 @@ if len(result.frame):
         tn("shown", len(on_map), lang, orgs=tn("n_organisations", on_map["org_id"].nunique(), lang))
     )
     map_page.site_map(on_map, lang, None, None, key="preview_map")
-    map_page.sites_table(sites, lang, key="preview_table")
+    map_page.sites_table(sites, lang, t("preview_heading", lang), key="preview_table")
 data_page.upload_actions(result, lang)

@@ -19,7 +19,7 @@ from lien.problems import Problem, ProblemList
 from lien.render.tables import problems_table
 from lien.text import clean_query, markdown_escape
 from lien.text import markdown_literal as md  # every visitor's text shown through Markdown
-from lien.ui import state
+from lien.ui import keyboard, state
 from lien.ui.navigation import SUB_PAGES
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "filter_chips",
     "source_note",
     "find",
+    "grid",
     "is_phone",
     "md",
     "more_problems",
@@ -64,9 +65,16 @@ def refused(problems: Sequence[Problem], name: str, lang: str) -> None:
     """Show why the directory was refused and stop the page."""
     total = problems.total if isinstance(problems, ProblemList) else len(problems)
     st.error(tn("refused", total, lang, name=md(name)))
-    st.dataframe(problems_table(problems, lang), hide_index=True, key="problems")
+    grid(problems_table(problems, lang), t("problems_heading", lang), "problems", hide_index=True)
     more_problems(problems, lang)
     st.stop()
+
+
+def grid(frame: pd.DataFrame, name: str, key: str, **options: Any) -> None:
+    """A data grid (st.dataframe) named `name` for a screen reader, one stop for the keyboard
+    (lien.ui.keyboard)."""
+    st.html(keyboard.grid_marker(name))
+    st.dataframe(frame, key=key, **options)
 
 
 def more_problems(problems: Sequence[Problem], lang: str) -> None:

@@ -22,7 +22,7 @@ from lien.outputs.about import describe
 from lien.problems import problem
 from lien.render.tables import problems_table
 from lien.ui import state
-from lien.ui.common import XLSX_MIME, download, md, more_problems
+from lien.ui.common import XLSX_MIME, download, grid, md, more_problems
 
 
 def forget_checked_upload() -> None:
@@ -140,11 +140,12 @@ def upload_report(result: upload.Upload, lang: str) -> None:
         st.error(t("upload_refused", lang, name=md(result.name)))
     if result.problems:
         st.subheader(t("problems_heading", lang))
-        st.dataframe(
+        grid(
             problems_table(result.problems, lang),
+            t("problems_heading", lang),
+            "upload_problems",
             hide_index=True,
             width="stretch",
-            key="upload_problems",
         )
         more_problems(result.problems, lang)
     else:
@@ -222,4 +223,5 @@ def schema_help(lang: str) -> None:
         ("audience", taxonomy.audiences(), "schema_audiences"),
     ):
         st.caption(t(label, lang))
-        st.dataframe(_vocabulary_table(vocabulary, lang), hide_index=True, width="stretch", key=key)
+        table = _vocabulary_table(vocabulary, lang)
+        grid(table, t(label, lang), key, hide_index=True, width="stretch")

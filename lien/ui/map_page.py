@@ -17,7 +17,7 @@ from lien.outputs import export, handout, hsds, offline
 from lien.render import cards, mapview, sites_layer, tables
 from lien.schema import located, rows_where
 from lien.ui import sidebar, state
-from lien.ui.common import XLSX_MIME, base_url, download, view_about
+from lien.ui.common import XLSX_MIME, base_url, download, grid, view_about
 from lien.ui.geolocate import geolocate_button
 
 # The map fills the screen's height it can spare (not a fixed 520 px, ~60 % of a phone), and a
@@ -111,10 +111,10 @@ def results(
     if phone and not st.toggle(t("show_table", lang), key="show_table"):
         return
     st.subheader(t("table_heading", lang))
-    sites_table(on_map, lang, key="sites_table")
+    sites_table(on_map, lang, t("table_heading", lang), key="sites_table")
     if len(elsewhere):
         st.subheader(t("national_heading", lang))
-        sites_table(elsewhere, lang, key="national_table")
+        sites_table(elsewhere, lang, t("national_heading", lang), key="national_table")
 
 
 def site_cards(sites: pd.DataFrame, chosen: Filters, lang: str, key: str) -> None:
@@ -166,17 +166,19 @@ def site_map(
         )
 
 
-def sites_table(sites: pd.DataFrame, lang: str, key: str) -> None:
-    """The accessible list of sites: names, services, town, distance, and contact links."""
+def sites_table(sites: pd.DataFrame, lang: str, name: str, key: str) -> None:
+    """The accessible list of sites: names, services, town, distance, and contact links, in a
+    grid named `name`."""
     if len(sites) > tables.TABLE_ROWS:
         st.caption(t("table_capped", lang, shown=tables.TABLE_ROWS, total=len(sites)))
         sites = sites.head(tables.TABLE_ROWS)
     email, website = t("col_email", lang), t("col_website", lang)
-    st.dataframe(
+    grid(
         tables.sites_table(sites, lang),
+        name,
+        key,
         hide_index=True,
         width="stretch",
-        key=key,
         column_config={
             email: st.column_config.LinkColumn(email, display_text=r"mailto:(.*)"),
             website: st.column_config.LinkColumn(website),

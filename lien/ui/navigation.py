@@ -15,6 +15,7 @@ import streamlit as st
 from lien import memory
 from lien.filters import BY_PARAM, from_query
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
+from lien.ui import keyboard
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,16 +75,18 @@ label[data-testid="stWidgetLabel"][disabled] { color: inherit !important; opacit
 <script>document.documentElement.lang = %s;</script>"""
 
 
-def page_html(lang: str) -> str:
-    """The style rules and the language every page gets (see _PAGE_HTML)."""
-    return _PAGE_HTML % json.dumps(lang if lang in LANGUAGE_NAMES else DEFAULT_LANG)
+def page_html(lang: str, skips: tuple[keyboard.Skip, ...] = (keyboard.TO_CONTENT,)) -> str:
+    """What every page gets (see _PAGE_HTML), and its skip links and way through by keyboard
+    (lien.ui.keyboard)."""
+    lang = lang if lang in LANGUAGE_NAMES else DEFAULT_LANG
+    return _PAGE_HTML % json.dumps(lang) + keyboard.page_html(lang, skips)
 
 
-def page_head(lang: str) -> None:
-    """The language and style rules of every page (see _PAGE_HTML), drawn by the page itself:
-    drawn here in run(), before the page, they were lost on every page opened by its own URL
-    but the map (faint captions, and lang="en" on the coverage and data pages)."""
-    st.html(page_html(lang), unsafe_allow_javascript=True)
+def page_head(lang: str, skips: tuple[keyboard.Skip, ...] = (keyboard.TO_CONTENT,)) -> None:
+    """The language, style rules and scripts of every page (see page_html), drawn by the page
+    itself: drawn here in run(), before the page, they were lost on every page opened by its own
+    URL but the map (faint captions, and lang="en" on the coverage and data pages)."""
+    st.html(page_html(lang, skips), unsafe_allow_javascript=True)
 
 
 def run() -> None:
