@@ -11,7 +11,9 @@ from lien.ui import common, coverage_page, navigation, state
 from lien.ui.navigation import COVERAGE_PATH
 from lien.ui.sidebar import sidebar
 
-st.set_page_config(page_title="Lien — coverage", page_icon="📊", layout="wide")
+# Named in the visitor's language, as the page's link is (a screen reader says it first).
+title = "Lien — " + t("page_coverage", navigation.visitor_lang())
+st.set_page_config(page_title=title, page_icon="📊", layout="wide")
 frame, shared, name = state.current_directory()
 chosen = sidebar(state.spoken_languages(frame))
 lang = chosen.lang

@@ -10,7 +10,9 @@ from lien.ingest.tabular import MAX_UPLOAD_MB
 from lien.ui import common, data_page, map_page, navigation, state
 from lien.ui.sidebar import sidebar
 
-st.set_page_config(page_title="Lien — data", page_icon="📄", layout="wide")
+# Named in the visitor's language, as the page's link is (a screen reader says it first).
+title = "Lien — " + t("page_data", navigation.visitor_lang())
+st.set_page_config(page_title=title, page_icon="📄", layout="wide")
 frame, _, name = state.current_directory()
 chosen = sidebar(state.spoken_languages(frame))
 lang = chosen.lang

@@ -15,7 +15,7 @@ import streamlit as st
 from lien import memory
 from lien.filters import BY_PARAM, from_query
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
-from lien.ui import keyboard
+from lien.ui import keyboard, streamlit_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,10 +76,15 @@ label[data-testid="stWidgetLabel"][disabled] { color: inherit !important; opacit
 
 
 def page_html(lang: str, skips: tuple[keyboard.Skip, ...] = (keyboard.TO_CONTENT,)) -> str:
-    """What every page gets (see _PAGE_HTML), and its skip links and way through by keyboard
-    (lien.ui.keyboard)."""
+    """What every page gets (see _PAGE_HTML), its skip links and way through by keyboard
+    (lien.ui.keyboard), and Streamlit's own texts in the visitor's language
+    (lien.ui.streamlit_text)."""
     lang = lang if lang in LANGUAGE_NAMES else DEFAULT_LANG
-    return _PAGE_HTML % json.dumps(lang) + keyboard.page_html(lang, skips)
+    return (
+        _PAGE_HTML % json.dumps(lang)
+        + keyboard.page_html(lang, skips)
+        + streamlit_text.page_html(lang)
+    )
 
 
 def page_head(lang: str, skips: tuple[keyboard.Skip, ...] = (keyboard.TO_CONTENT,)) -> None:

@@ -56,6 +56,8 @@ def widget(
                 choices(spec, language_codes) or [],
                 format_func=lambda code: value_label(spec, code, lang),
                 placeholder=t("choose", lang),
+                # No "Select all" (English, and every value chosen is none chosen).
+                select_all=False,
                 key=key,
                 on_change=on_change,
             )
@@ -116,6 +118,8 @@ def sidebar(language_codes: Sequence[str]) -> Filters:
             "Langue · Taal · Language",
             list(LANGUAGE_NAMES),
             format_func=lambda code: LANGUAGE_NAMES[code],
+            # In the three languages, as the label: Streamlit's own is English.
+            placeholder=" · ".join(t("choose", code) for code in LANGUAGE_NAMES),
             key=lang_spec.key,
         )
         or DEFAULT_LANG
