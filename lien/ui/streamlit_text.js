@@ -1,6 +1,6 @@
 // Streamlit's own English texts in the visitor's language (lien/ui/streamlit_text.py): run by
 // every page with that language's table; the first run watches the page, later runs (another
-// page, another language) only change the table and say it again.
+// page, another language) change the table and say again what was rewritten.
 (function (table) {
   var ATTRIBUTES = ['aria-label', 'title', 'placeholder'];
   // Lien's own words are never rewritten: Markdown (labels, help, captions), its own HTML, and
@@ -9,16 +9,17 @@
   var LIEN = '[data-testid="stMarkdownContainer"], .stHtml, #lien-skip';
   var STREAMLIT = '[data-testid="stFileUploaderDropzone"] button, [data-testid="stTooltipContent"]';
   var LABELLED = '[data-testid="stElementContainer"] :is(input:not([type="file"]), textarea)';
-  function lien(el) { return !!el.closest(LIEN) && !el.closest(STREAMLIT); }
   var own = Object.prototype.hasOwnProperty;
   var state = window.lienText;
   var first = !state;
   if (first) {
-    // What each rewritten node or attribute said in English, to say it again in another language.
-    state = window.lienText = {texts: new Set(), attributes: new Set()};
+    // What was rewritten: each text node, and each element with the attributes rewritten.
+    state = window.lienText = {texts: new Set(), elements: new Set()};
   }
   state.exact = table.exact;
   state.patterns = table.patterns.map(function (p) { return [new RegExp(p[0]), p[1]]; });
+
+  function lien(el) { return !!el.closest(LIEN) && !el.closest(STREAMLIT); }
 
   function local(english) {
     var text = english.trim();
@@ -26,33 +27,38 @@
     if (own.call(state.exact, text)) { return english.replace(text, state.exact[text]); }
     for (var i = 0; i < state.patterns.length; i++) {
       var match = state.patterns[i][0].exec(text);
-      if (match) { return english.replace(text, state.patterns[i][1].replace('{label}', match[1])); }
+      if (match) {
+        return english.replace(text, state.patterns[i][1].replace('{label}', match[1]));
+      }
     }
     return null;
   }
 
+  // What a value says in English: what this script rewrote, if it still shows what this script
+  // wrote; else what Streamlit has just written (a new label, say).
+  function english(current, saved) {
+    return saved && current === saved.shown ? saved.english : current;
+  }
+
   function fixText(node) {
-    var english = node.lienEnglish !== undefined ? node.lienEnglish : node.nodeValue;
-    var text = local(english);
+    var source = english(node.nodeValue, node.lien);
+    var text = local(source);
     if (text === null || !node.parentElement || lien(node.parentElement)) { return; }
-    node.lienEnglish = english;
-    node.lienShown = text;
+    node.lien = {english: source, shown: text};
     state.texts.add(node);
     if (node.nodeValue !== text) { node.nodeValue = text; }
   }
 
   function fixAttribute(el, name) {
-    var saved = el.lienEnglish && el.lienEnglish[name];
-    var english = saved !== undefined ? saved : el.getAttribute(name);
-    if (english === null) { return; }
-    var text = local(english);
+    var current = el.getAttribute(name);
+    if (current === null) { return; }
+    var source = english(current, el.lien && el.lien[name]);
+    var text = local(source);
     if (text === null || lien(el) || (name === 'aria-label' && el.matches(LABELLED))) { return; }
-    el.lienEnglish = el.lienEnglish || {};
-    el.lienShown = el.lienShown || {};
-    el.lienEnglish[name] = english;
-    el.lienShown[name] = text;
-    state.attributes.add(el);
-    if (el.getAttribute(name) !== text) { el.setAttribute(name, text); }
+    el.lien = el.lien || {};
+    el.lien[name] = {english: source, shown: text};
+    state.elements.add(el);
+    if (current !== text) { el.setAttribute(name, text); }
   }
 
   function fix(root) {
@@ -72,19 +78,9 @@
         if (record.type === 'childList') {
           record.addedNodes.forEach(fix);
         } else if (record.type === 'characterData') {
-          // Unless it was this script's own change, Streamlit said something new: the English
-          // to translate from now on.
-          var node = record.target;
-          if (node.nodeValue !== node.lienShown) {
-            delete node.lienEnglish;
-            fixText(node);
-          }
+          fixText(record.target);
         } else {
-          var el = record.target, name = record.attributeName;
-          if (el.getAttribute(name) !== (el.lienShown && el.lienShown[name])) {
-            if (el.lienEnglish) { delete el.lienEnglish[name]; }
-            fixAttribute(el, name);
-          }
+          fixAttribute(record.target, record.attributeName);
         }
       });
     }).observe(document.body, {
@@ -92,11 +88,13 @@
       attributes: true, attributeFilter: ATTRIBUTES
     });
   } else {
-    // Another language: what was rewritten is said again from its English.
-    state.texts.forEach(function (node) { if (node.isConnected) { fixText(node); } else { state.texts.delete(node); } });
-    state.attributes.forEach(function (el) {
-      if (!el.isConnected) { state.attributes.delete(el); return; }
-      Object.keys(el.lienEnglish || {}).forEach(function (name) { fixAttribute(el, name); });
+    // Another language: what was rewritten is said again, in the new one.
+    state.texts.forEach(function (node) {
+      if (node.isConnected) { fixText(node); } else { state.texts.delete(node); }
+    });
+    state.elements.forEach(function (el) {
+      if (!el.isConnected) { state.elements.delete(el); return; }
+      Object.keys(el.lien).forEach(function (name) { fixAttribute(el, name); });
     });
   }
   fix(document.body);

@@ -87,6 +87,8 @@ ENGLISH: dict[str, str] = {
     "Download as PNG": N_("st_download_png"),
     "Show data": N_("st_show_data"),
     "Show chart": N_("st_show_chart"),
+    # A download button whose file could not be made
+    "Download failed": N_("st_download_failed"),
 }
 
 # Streamlit's texts with a part of Lien's in them: a regular expression whose one group is that

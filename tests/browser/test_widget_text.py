@@ -277,3 +277,58 @@ def test_no_english_widget_text_on_any_page(
     english = "\n".join(f"{text}   ({step})" for text, step in sorted(walk.found.items()))
     assert walk.found == {}, f"English on the {lang} pages:\n{english}"
     assert browser_page.errors() == []
+
+
+# What Streamlit draws for a moment (the running icon, a list's "No results"), as it draws it:
+# an element added to the page later; and a text of Lien's own that happens to be one of
+# Streamlit's English words, which stays as Lien wrote it.
+_PROBE_JS = """() => {
+  const probe = document.createElement('div');
+  probe.id = 'lien-probe';
+  probe.innerHTML = '<span role="img" aria-label="Running...">.</span><p class="st">No results</p>'
+    + '<div data-testid="stMarkdownContainer"><p class="lien">Search</p></div>';
+  document.body.appendChild(probe);
+}"""
+_PROBE_READ_JS = """() => {
+  const probe = document.getElementById('lien-probe');
+  return [probe.querySelector('span').getAttribute('aria-label'),
+          probe.querySelector('p.st').textContent, probe.querySelector('p.lien').textContent];
+}"""
+
+
+def test_what_streamlit_draws_later_and_a_change_of_language_are_said_in_the_new_one(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    page = browser_page.page
+    page.goto(f"{app_url}/?lang=fr")
+    wait_for_text(page, t("title", "fr"))
+    wait_until_idle(page)
+    page.evaluate(_PROBE_JS)
+    expect(page.locator("#lien-probe span")).to_have_attribute("aria-label", t("st_running", "fr"))
+    assert page.evaluate(_PROBE_READ_JS) == [
+        t("st_running", "fr"),
+        t("st_no_results", "fr"),
+        "Search",
+    ]
+    # The visitor switches to Dutch: what was said in French is said again in Dutch, what
+    # Streamlit draws anew too, and the skip links follow.
+    if browser_page.device == "phone":
+        open_sidebar(page)
+    # As a visitor does: the list opened, the language tapped or clicked.
+    page.get_by_role("combobox", name="Langue · Taal · Language").click()
+    page.get_by_role("option", name="Nederlands").click()
+    wait_for_text(page, t("title", "nl"))
+    wait_until_idle(page)
+    expect(page.locator("#lien-probe span")).to_have_attribute("aria-label", t("st_running", "nl"))
+    assert page.evaluate(_PROBE_READ_JS) == [
+        t("st_running", "nl"),
+        t("st_no_results", "nl"),
+        "Search",
+    ]
+    help_name = t("st_help_for", "nl", label=t("keyword", "nl"))
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name=help_name)).to_have_count(1)
+    expect(page.locator("#lien-skip a").first).to_have_text(t("skip_to_results", "nl"))
+    walk = Walk(page, "nl", browser_page.device == "phone")
+    walk.look("after the switch")
+    assert walk.found == {}
+    assert browser_page.errors() == []
