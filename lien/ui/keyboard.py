@@ -46,14 +46,13 @@ FOCUS_COLOUR = "#1a4fa0"
 _CSS = """
 /* Whatever the keyboard reaches shows a clear ring: a link, a button, the map, a grid. */
 a:focus-visible, button:focus-visible, summary:focus-visible,
-[tabindex]:not(input):not(textarea):focus-visible {
+[tabindex]:not(input):not(textarea):not(canvas):focus-visible {
   outline: 3px solid %(colour)s !important; outline-offset: 2px !important;
   box-shadow: 0 0 0 2px #fff !important; }
-/* A grid's canvas (its box clips what is drawn outside it), also when a screen reader has the
-   focus on a cell of the table inside it. */
-canvas[data-testid="data-grid-canvas"]:focus-visible { outline-offset: -3px !important; }
-canvas[data-testid="data-grid-canvas"]:has(:focus-visible) {
-  outline: 3px solid %(colour)s !important; outline-offset: -3px; }
+/* A data grid: around its box (its canvas lies under the grid's scroller, which would hide a
+   ring of its own), also when a screen reader has the focus on a cell of the table inside. */
+[data-testid="stDataFrameResizable"]:has(canvas:focus-visible, canvas :focus-visible) {
+  outline: 3px solid %(colour)s !important; outline-offset: 2px; }
 /* A text, number or select box shows it around the whole box, a checkbox or toggle around its
    label (its own input is invisible). */
 [data-testid="stTextInputRootElement"]:has(input:focus-visible),
@@ -62,6 +61,10 @@ canvas[data-testid="data-grid-canvas"]:has(:focus-visible) {
 [data-rac][role="group"]:has(input:focus-visible),
 label:has(input[type="checkbox"]:focus-visible) {
   outline: 3px solid %(colour)s !important; outline-offset: 2px; border-radius: 4px; }
+/* A grid's or chart's toolbar shows on hover only: its buttons took the focus unseen (under the
+   grid). Shown as on hover while one of them has it. */
+[data-testid="stElementToolbar"]:has(:focus-visible) {
+  opacity: 1 !important; top: -44px !important; z-index: 1 !important; }
 /* A skip link's target shows where the focus landed. */
 [data-lien-skip-target]:focus { outline: 3px solid %(colour)s; outline-offset: 4px; }
 

@@ -31,7 +31,9 @@ MAX_TABS = 200
 
 # The deepest focused element (through the app's same-origin frames), marked with an id of its
 # own; where it is on the screen, and which element shows its focus ring: itself or, for a box
-# or a checkbox whose own input shows none (Lien's CSS rings its box or label), an ancestor.
+# or a checkbox whose own input shows none (Lien's CSS rings its box or label), an ancestor; a
+# ring counts only if no other element lies over it, and a stop is seen if not (nearly)
+# transparent, once the transitions under way have ended.
 _FOCUS_JS = """() => {
   let doc = document, el = document.activeElement, dx = 0, dy = 0;
   const frames = [];
@@ -46,6 +48,10 @@ _FOCUS_JS = """() => {
   }
   if (!el || el === doc.body || el === doc.documentElement) { return null; }
   const view = doc.defaultView;
+  // What a transition will show, now (a toolbar fading in): measured as it ends.
+  for (const animation of doc.getAnimations()) {
+    try { animation.finish(); } catch (e) { /* an endless one: left running */ }
+  }
   view.lienStops = view.lienStops || new WeakMap();
   if (!view.lienStops.has(el)) {
     window.lienStopCount = (window.lienStopCount || 0) + 1;
@@ -62,10 +68,21 @@ _FOCUS_JS = """() => {
     }
     node = node.parentElement;
   }
+  // A ring under another element (a grid's canvas lies under its scroller) is not seen.
+  if (ring) {
+    const own = ring.getBoundingClientRect();
+    const top = doc.elementFromPoint(own.left + own.width / 2, own.top + own.height / 2);
+    if (!top || !(ring.contains(top) || top.contains(ring))) { ring = null; }
+  }
   const seen = ring || shell;
   const box = seen.getBoundingClientRect();
   const left = box.left + dx, top = box.top + dy;
-  const shown = view.getComputedStyle(seen).visibility !== 'hidden' && box.width >= 4
+  let opacity = 1;
+  for (let node = seen; node && node.nodeType === 1; node = node.parentElement) {
+    opacity *= parseFloat(view.getComputedStyle(node).opacity);
+  }
+  const shown = view.getComputedStyle(seen).visibility !== 'hidden' && opacity >= 0.5
+    && box.width >= 4
     && box.height >= 4 && left < window.innerWidth && top < window.innerHeight
     && left + box.width > 0 && top + box.height > 0;
   return {id: view.lienStops.get(el), frames: frames, tag: el.tagName.toLowerCase(),
