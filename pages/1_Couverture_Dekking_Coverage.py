@@ -49,13 +49,11 @@ if lower:
     coverage_page.heatmap(by_region, lang, t("matrix_region", lang), "matrix_region")
 common.table_downloads(
     tables.matrix_table(by_province, lang),
-    lang,
+    common.view_about(t("about_matrix", lang), sites, here, COVERAGE_PATH),
     "lien-matrix",
     "matrix",
-    t("download_matrix_csv", lang),
-    t("download_matrix_xlsx", lang),
+    (t("download_matrix_csv", lang), t("download_matrix_xlsx", lang)),
     "matrix",
-    common.view_about(t("about_matrix", lang), sites, here, COVERAGE_PATH),
 )
 if lower:
     counts = coverage.matrix(sites, "province", [service]).loc[service]

@@ -13,9 +13,9 @@ import pandas as pd
 
 from lien import coverage, display, filters, taxonomy
 from lien.filters import CODES, FLAG, RADIUS, Filters
-from lien.i18n import t
+from lien.i18n import number, t
 
-__all__ = ["About", "describe", "filters_text"]
+__all__ = ["About", "cut_text", "describe", "filters_text"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,17 @@ class About:
     def as_json(self) -> dict[str, Any]:
         """The lines by key, with the language of their values."""
         return {"lang": self.lang, **{key: value for key, _, value in self.lines}}
+
+    def cut(self, shown: int, total: int) -> About:
+        """The same description, saying (second) that the file lists the first `shown` of
+        `total` sites only (lien.outputs.builds.MAX_ROWS)."""
+        line = ("cut", t("about_cut_label", self.lang), cut_text(self.lang, shown, total))
+        return About(self.lang, (*self.lines[:1], line, *self.lines[1:]))
+
+
+def cut_text(lang: str, shown: int, total: int) -> str:
+    """That a file lists the first `shown` of `total` sites, and how to get the others."""
+    return t("about_cut", lang, shown=number(shown, lang), total=number(total, lang))
 
 
 def filters_text(chosen: Filters, lang: str) -> str:

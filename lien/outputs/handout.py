@@ -64,6 +64,10 @@ from lien.schema import split_codes
 from lien.text import fold
 
 MAX_SITES = 300  # listed sites: ~20 two-column pages at most, not 5,000
+# A site is listed under each of its services: 300 sites naming all 20 services would be 6,000
+# listings (1,500 pages). The listing stops once it fills this many pages' columns.
+MAX_PAGES = 20
+COLUMN_GAP = 8 * mm
 SIDE_W = PAGE_W - 2 * MARGIN - MAP_W
 
 _STYLES = {
@@ -163,17 +167,18 @@ def _order(listed: pd.DataFrame, near: bool) -> pd.DataFrame:
     return listed.loc[keys.sort_values(["organisation", "city", "site"], kind="stable").index]
 
 
-def directory_flowables(
+def listings(
     listed: pd.DataFrame, w: Writer, near: bool, services: Sequence[str] = ()
-) -> list[Flowable]:
-    """Each service with its sites grouped by organisation; a site is under each of its services,
-    or, when the view chose `services`, under each of those only (a site that also houses people
-    is not listed again under housing in a handout about work)."""
+) -> list[list[Flowable]]:
+    """Each service with its sites grouped by organisation, a listing (a site's paragraphs) at a
+    time; a site is under each of its services, or, when the view chose `services`, under each
+    of those only (a site that also houses people is not listed again under housing in a
+    handout about work)."""
     ordered = _order(listed, near)
     records = schema_records(ordered)
     codes_of = [split_codes(cell(r.get("services"))) for r in records]
     sets = [set(codes) or {NO_SERVICE} for codes in codes_of]
-    out: list[Flowable] = []
+    out: list[list[Flowable]] = []
     vocabulary = taxonomy.services()
     chosen = set(services)
     for code in _service_codes(codes_of):
@@ -206,8 +211,7 @@ def directory_flowables(
                     # So does the service's heading (keepWithNext is not kept across KeepTogether).
                     entry.insert(0, Paragraph(heading, _STYLES["service"]))
                     first = False
-                # KeepTogether: a site's lines are never split between two columns or pages.
-                out.append(KeepTogether(entry))
+                out.append(entry)
     return out
 
 
@@ -258,11 +262,26 @@ def _side(url: str, result: MapResult, w: Writer) -> list[Flowable]:
     return side
 
 
+def _within(entries: list[list[Flowable]], doc: BaseDocTemplate) -> tuple[list[Flowable], int]:
+    """The first listings that fill at most MAX_PAGES pages of two columns, each kept together
+    (never split between two columns or pages), and how many more there were. Measured one by
+    one, so that a crafted view costs at most those pages' work."""
+    width = (doc.width - COLUMN_GAP) / 2
+    room = MAX_PAGES * 2 * doc.height
+    kept: list[Flowable] = []
+    for entry in entries:
+        room -= flowables_height(entry, width)
+        if room < 0:
+            break
+        kept.append(KeepTogether(entry))
+    return kept, len(entries) - len(kept)
+
+
 def _page_templates(
     doc: BaseDocTemplate, headerheight: float, lang: str, day: datetime.date
 ) -> list[PageTemplate]:
     """Page 1: the header across the page, then two columns; later pages: two columns."""
-    gap = 8 * mm
+    gap = COLUMN_GAP
     col = (doc.width - gap) / 2
 
     def columns(height: float, prefix: str) -> list[Frame]:
@@ -322,7 +341,7 @@ def handout_pdf(
     listed = sites.head(MAX_SITES)
     more = len(sites) - len(listed)
     # The entries first: whether a character had to be replaced is then known for the header.
-    entries = directory_flowables(listed, w, bool(near), services)
+    entries, cut = _within(listings(listed, w, bool(near), services), doc)
     header = _header(sites, w, near, radius_km, day)
     result = site_map(sites, lang)
     top = Table([[result.drawing, _side(url, result, w)]], colWidths=[MAP_W, SIDE_W])
@@ -352,6 +371,9 @@ def handout_pdf(
         header.append(Paragraph(escape(printable(national)), _STYLES["note"]))
     if more:
         header.append(Paragraph(w.tn("handout_more", more), _STYLES["note"]))
+    cut_note = w.tn("handout_cut", cut, more=number(cut, lang), pages=MAX_PAGES)
+    if cut:
+        header.append(Paragraph(cut_note, _STYLES["note"]))
     if w.replaced:
         header.append(Paragraph(w.t("handout_replaced"), _STYLES["note"]))
     if sites.empty:
@@ -369,6 +391,8 @@ def handout_pdf(
         FrameBreak(),
     ]
     story += entries
+    if cut:
+        story.append(Paragraph(cut_note, _STYLES["note"]))
     if more:
         story.append(Paragraph(w.tn("handout_more", more), _STYLES["note"]))
     doc.build(story)

@@ -389,11 +389,15 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def export_zip(sites: pd.DataFrame) -> bytes:
-    """The view as an HSDS 3.0 tabular data package: datapackage.json and one CSV per table."""
+def export_zip(sites: pd.DataFrame, note: str = "") -> bytes:
+    """The view as an HSDS 3.0 tabular data package: datapackage.json and one CSV per table;
+    `note` (where the download was cut, say) is added to the package's description."""
     tables = _tables(sites)
+    descriptor = datapackage()
+    if note:
+        descriptor["description"] += " " + note
     files = {
-        "datapackage.json": json.dumps(datapackage(), ensure_ascii=False, indent=2).encode("utf-8")
+        "datapackage.json": json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
     }
     for table, (path, fields) in TABLES.items():
         files[path] = _csv(fields, tables[table])

@@ -17,6 +17,7 @@ from lien import i18n
 from lien.display import Link, distance_text, site_fields, view_lines
 from lien.filters import counts
 from lien.i18n import normalise_lang, t
+from lien.outputs.about import cut_text
 from lien.render import assets, mapview
 from lien.render.sites_layer import sites_layer
 from lien.schema import located, records
@@ -232,8 +233,10 @@ def offline_html(
     *,
     title: str = "Lien",
     today: date | None = None,
+    left_out: int = 0,
 ) -> bytes:
-    """One HTML file, working with no network, of the map and the list of `sites` (UTF-8)."""
+    """One HTML file, working with no network, of the map and the list of `sites` (UTF-8), and
+    how many sites of the view it `left_out` (lien.outputs.builds.MAX_ROWS)."""
     lang = normalise_lang(lang)
     day = today or date.today()
     e = html.escape
@@ -250,6 +253,11 @@ def offline_html(
     ]
     if national:
         header.append("<p>" + e(national) + "</p>")
+    if left_out:
+        cut = cut_text(lang, len(sites), len(sites) + left_out)
+        header.append(
+            '<p class="lien-warning" role="note">' + e(cut[:1].upper() + cut[1:]) + "</p>"
+        )
     listing = []
     if sites.empty:
         listing.append("<p>" + e(t("no_match", lang)) + "</p>")

@@ -3,7 +3,7 @@ of problems, and the downloads of a table."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -13,8 +13,9 @@ from lien.filters import Filters
 from lien.geo.search import Found
 from lien.i18n import t, tn
 from lien.ingest import directory
-from lien.outputs import about, export
+from lien.outputs import about, builds
 from lien.outputs.about import About
+from lien.outputs.builds import Download
 from lien.problems import Problem, ProblemList
 from lien.render.tables import problems_table
 from lien.text import clean_query, markdown_escape
@@ -37,8 +38,6 @@ __all__ = [
     "table_downloads",
     "view_about",
 ]
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def directory_notice(shared: directory.Shared | None, name: str, lang: str) -> None:
@@ -124,20 +123,16 @@ def is_phone() -> bool:
     return "Mobi" in agent
 
 
-def download(
-    container: Any,
-    label: str,
-    build: Callable[[], bytes | str],
-    filename: str,
-    mime: str,
-    key: str,
-    help: str | None = None,
-) -> None:
-    """A download button whose file is built on click. on_click="ignore": no rerun, so the file
-    a tap asked for is still on the server when the browser fetches it, and a second tap right
-    after the first gets its file too (a rerun dropped the first one's: "Deferred file not
-    found")."""
-    container.download_button(label, build, filename, mime, key=key, help=help, on_click="ignore")
+def download(container: Any, label: str, file: Download, key: str, help: str | None = None) -> None:
+    """A download button whose file is built on click, in a bounded worker (lien.outputs.builds):
+    a crafted view costs its visitor a short file saying so, not every visitor the server's time.
+
+    on_click="ignore": no rerun, so the file a tap asked for is still on the server when the
+    browser fetches it, and a second tap right after the first gets its file too (a rerun dropped
+    the first one's: "Deferred file not found")."""
+    container.download_button(
+        label, file.bounded, file.filename, file.mime, key=key, help=help, on_click="ignore"
+    )
 
 
 def source_note(shared: directory.Shared | None, name: str, lang: str) -> str:
@@ -190,30 +185,10 @@ def view_about(
 
 
 def table_downloads(
-    table: pd.DataFrame,
-    lang: str,
-    stem: str,
-    key: str,
-    csv_label: str,
-    xlsx_label: str,
-    sheet: str,
-    about: About,
+    table: pd.DataFrame, about: About, stem: str, key: str, labels: tuple[str, str], sheet: str
 ) -> None:
-    """CSV and Excel buttons for a table (formulas neutralised), each saying what it holds."""
-    left, right = st.columns(2)
-    download(
-        left,
-        csv_label,
-        lambda: export.table_csv(table, about),
-        export.filename(stem, "csv"),
-        "text/csv",
-        key=f"{key}_csv",
-    )
-    download(
-        right,
-        xlsx_label,
-        lambda: export.table_xlsx(table, sheet, about),
-        export.filename(stem, "xlsx"),
-        XLSX_MIME,
-        key=f"{key}_xlsx",
-    )
+    """CSV and Excel buttons for a table (formulas neutralised), each saying what it holds;
+    `labels` are the two buttons' texts."""
+    for column, kind, label in zip(st.columns(2), ("csv", "xlsx"), labels, strict=True):
+        file = builds.table_download(kind, table, about, stem, sheet)
+        download(column, label, file, key=f"{key}_{kind}")

@@ -13,6 +13,7 @@ from lien.filters import Filters
 from lien.geo.areas import area_label
 from lien.i18n import t
 from lien.outputs import export, summary
+from lien.outputs.builds import Build, Download
 from lien.render import charts, tables
 from lien.render.heatmap import heatmap_html
 from lien.text import markdown_escape
@@ -151,14 +152,11 @@ def service_label(service: str, lang: str) -> str:
 def summary_download(sites: pd.DataFrame, chosen: Filters, service: str, lang: str) -> None:
     """The funder summary (two A4 pages, PDF), built on click."""
     url = filters.share_url(base_url() + COVERAGE_PATH, chosen)
-    download(
-        st,
-        t("download_summary", lang),
-        lambda: summary.summary_pdf(sites, chosen, service, municipalities(), url=url, lang=lang),
-        export.filename("lien-summary", "pdf"),
-        "application/pdf",
-        key="summary_pdf",
+    build = Build.of(
+        summary.summary_pdf, sites, chosen, service, municipalities(), url=url, lang=lang
     )
+    file = Download(export.filename("lien-summary", "pdf"), lang, build)
+    download(st, t("download_summary", lang), file, key="summary_pdf")
 
 
 def service_answer(sites: pd.DataFrame, chosen: Filters, service: str, lang: str) -> pd.DataFrame:
@@ -178,13 +176,11 @@ def service_answer(sites: pd.DataFrame, chosen: Filters, service: str, lang: str
             st.html(tables.html_table(deserts, title))
         table_downloads(
             tables.distance_table(distances, lang),
-            lang,
+            view_about(t("about_distances", lang), sites, chosen, COVERAGE_PATH, service),
             "lien-distances",
             "distances",
-            t("download_distance_csv", lang),
-            t("download_distance_xlsx", lang),
+            (t("download_distance_csv", lang), t("download_distance_xlsx", lang)),
             "distance",
-            view_about(t("about_distances", lang), sites, chosen, COVERAGE_PATH, service),
         )
     summary_download(sites, chosen, service, lang)
     return distances

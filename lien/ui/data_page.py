@@ -17,12 +17,13 @@ from lien import taxonomy
 from lien.i18n import LANGS, t
 from lien.ingest import upload, worker
 from lien.ingest.mapping import FIELDS, MUST_MAP
-from lien.outputs import export
+from lien.outputs import builds, export
 from lien.outputs.about import describe
+from lien.outputs.builds import Build, Download
 from lien.problems import problem
 from lien.render.tables import problems_table
 from lien.ui import state
-from lien.ui.common import XLSX_MIME, download, md, more_problems
+from lien.ui.common import download, md, more_problems
 
 
 def forget_checked_upload() -> None:
@@ -163,40 +164,24 @@ def upload_actions(result: upload.Upload, lang: str) -> None:
         # reader skips the lines that say what it is).
         what = t("about_cleaned", lang, name=result.name, count=len(result.frame))
         about = describe(lang, what, result.frame)
-        download(
-            cols[0],
-            t("download_cleaned_csv", lang),
-            lambda: export.to_csv(upload.cleaned(result.frame), about),
-            export.filename(f"{stem}-lien", "csv"),
-            "text/csv",
-            key="upload_clean_csv",
-        )
-        download(
-            cols[1],
-            t("download_cleaned_xlsx", lang),
-            lambda: export.to_xlsx(upload.cleaned(result.frame), about),
-            export.filename(f"{stem}-lien", "xlsx"),
-            XLSX_MIME,
-            key="upload_clean_xlsx",
-        )
+        cleaned = upload.cleaned(result.frame)
+        for column, kind, writer, label in (
+            (cols[0], "csv", export.to_csv, t("download_cleaned_csv", lang)),
+            (cols[1], "xlsx", export.to_xlsx, t("download_cleaned_xlsx", lang)),
+        ):
+            rows, left = builds.capped(cleaned, kind)
+            said = about.cut(len(rows), len(cleaned)) if left else about
+            build = Build.of(writer, rows, said)
+            file = Download(export.filename(f"{stem}-lien", kind), lang, build)
+            download(column, label, file, key=f"upload_clean_{kind}")
     if len(result.rejected):
-        download(
-            cols[2],
-            t("download_rejected", lang),
-            lambda: export.table_csv(upload.rejected_rows(result, lang)),
-            export.filename(f"{stem}-set-aside", "csv"),
-            "text/csv",
-            key="upload_rejected",
-        )
+        build = Build.of(export.table_csv, upload.rejected_rows(result, lang))
+        file = Download(export.filename(f"{stem}-set-aside", "csv"), lang, build)
+        download(cols[2], t("download_rejected", lang), file, key="upload_rejected")
     if result.problems:
-        download(
-            cols[3],
-            t("download_report", lang),
-            lambda: export.table_csv(problems_table(result.problems, lang)),
-            export.filename(f"{stem}-problems", "csv"),
-            "text/csv",
-            key="upload_report",
-        )
+        build = Build.of(export.table_csv, problems_table(result.problems, lang))
+        file = Download(export.filename(f"{stem}-problems", "csv"), lang, build)
+        download(cols[3], t("download_report", lang), file, key="upload_report")
 
 
 def _vocabulary_table(vocabulary: taxonomy.Vocabulary, lang: str) -> pd.DataFrame:

@@ -13,11 +13,13 @@ from lien import filters
 from lien.display import view_lines
 from lien.filters import BY_PARAM, Filters
 from lien.i18n import N_, t
-from lien.outputs import export, handout, hsds, offline
+from lien.outputs import builds, export, handout, hsds, offline
+from lien.outputs.about import cut_text
+from lien.outputs.builds import Build, Download
 from lien.render import cards, mapview, sites_layer, tables
 from lien.schema import located, rows_where
 from lien.ui import sidebar, state
-from lien.ui.common import XLSX_MIME, base_url, download, view_about
+from lien.ui.common import base_url, download, view_about
 from lien.ui.geolocate import geolocate_button
 
 # The map fills the screen's height it can spare (not a fixed 520 px, ~60 % of a phone), and a
@@ -39,6 +41,14 @@ LOCATION_ERRORS = {
     "insecure": N_("geo_insecure"),
     "timeout": N_("geo_timeout"),
     "unavailable": N_("geo_unavailable"),
+}
+
+
+# The files of the view's sites, by kind, with their buttons' texts.
+SITE_FILES = {
+    "csv": N_("download_csv"),
+    "xlsx": N_("download_xlsx"),
+    "geojson": N_("download_geojson"),
 }
 
 
@@ -186,39 +196,22 @@ def sites_table(sites: pd.DataFrame, lang: str, key: str) -> None:
 
 def downloads(sites: pd.DataFrame, chosen: Filters, lang: str, stem: str, key: str) -> None:
     """Buttons to download exactly these rows as CSV, Excel, GeoJSON and HSDS, built on click;
-    each says what it holds (filters, link, date, sources) and labels the codes in `lang`."""
+    each says what it holds (filters, link, date, sources, where it was cut) and labels the codes
+    in `lang`."""
     about = view_about(t("about_sites", lang, count=len(sites)), sites, chosen)
     columns = st.columns(4)
-    download(
-        columns[0],
-        t("download_csv", lang),
-        lambda: export.to_csv(sites, about, lang),
-        export.filename(stem, "csv"),
-        "text/csv",
-        key=f"{key}_csv",
-    )
-    download(
-        columns[1],
-        t("download_xlsx", lang),
-        lambda: export.to_xlsx(sites, about, lang),
-        export.filename(stem, "xlsx"),
-        XLSX_MIME,
-        key=f"{key}_xlsx",
-    )
-    download(
-        columns[2],
-        t("download_geojson", lang),
-        lambda: export.to_geojson(sites, about, lang),
-        export.filename(stem, "geojson"),
-        "application/geo+json",
-        key=f"{key}_geojson",
+    for column, (kind, label) in zip(columns, SITE_FILES.items(), strict=False):
+        file = builds.sites_download(kind, sites, about, stem)
+        download(column, t(label, lang), file, key=f"{key}_{kind}")
+    rows, left = builds.capped(sites, "zip")
+    note = cut_text(lang, len(rows), len(sites)) if left else ""
+    hsds_file = Download(
+        export.filename(f"{stem}-hsds", "zip"), lang, Build.of(hsds.export_zip, rows, note)
     )
     download(
         columns[3],
         t("download_hsds", lang),
-        lambda: hsds.export_zip(sites),
-        export.filename(f"{stem}-hsds", "zip"),
-        "application/zip",
+        hsds_file,
         key=f"{key}_hsds",
         help=t("download_hsds_help", lang),
     )
@@ -230,10 +223,11 @@ def take_away(
     """The view to take along: an A4 handout (PDF) and a map file that works with no network."""
     url = filters.share_url(base_url(), chosen)
     left, right = st.columns(2)
-    download(
-        left,
-        t("download_handout", lang),
-        lambda: handout.handout_pdf(
+    handout_file = Download(
+        export.filename("lien-handout", "pdf"),
+        lang,
+        Build.of(
+            handout.handout_pdf,
             sites,
             lang,
             url=url,
@@ -241,17 +235,26 @@ def take_away(
             radius_km=chosen.radius_km if origin else None,
             services=chosen.services,
         ),
-        export.filename("lien-handout", "pdf"),
-        "application/pdf",
+    )
+    download(
+        left,
+        t("download_handout", lang),
+        handout_file,
         key=f"{key}_pdf",
         help=t("download_handout_help", lang),
+    )
+    rows, left_out = builds.capped(sites, "html")
+    offline_file = Download(
+        export.filename("lien-map", "html"),
+        lang,
+        Build.of(
+            offline.offline_html, rows, lang, origin, title=t("title", lang), left_out=left_out
+        ),
     )
     download(
         right,
         t("download_offline", lang),
-        lambda: offline.offline_html(sites, lang, origin, title=t("title", lang)),
-        export.filename("lien-map", "html"),
-        "text/html",
+        offline_file,
         key=f"{key}_html",
         help=t("download_offline_help", lang),
     )

@@ -19,12 +19,14 @@ from reportlab.lib import colors
 from lien import filters, taxonomy
 from lien.display import view_lines
 from lien.geo.gazetteer import default_gazetteer
-from lien.i18n import t, tn
-from lien.ingest import directory
+from lien.i18n import number, t, tn
+from lien.ingest import directory, upload
 from lien.ingest.directory import read_directory
-from lien.outputs.handout import MAX_SITES, handout_pdf
+from lien.outputs.builds import Build, Download
+from lien.outputs.handout import MAX_PAGES, MAX_SITES, handout_pdf
 from lien.outputs.pdf import MAX_DOTS, printable, qr_matrix, site_map
 from lien.schema import split_codes
+from tests.support import hostile
 
 DAY = datetime.date(2026, 11, 23)
 URL = "https://lien.example.be/?service=legal_aid%2Chealth&near=Li%C3%A8ge&radius_km=30&lang=nl"
@@ -419,3 +421,19 @@ def test_handout_texts_have_the_same_placeholders_in_every_language() -> None:
                 assert set(re.findall(r"{(\w+)}", text)) == set(
                     re.findall(r"{(\w+)}", entries["fr"][key][0])
                 )
+
+
+def test_a_view_naming_every_service_prints_its_pages_cap_and_says_so() -> None:
+    # 300 sites under each of 20 services were 6,000 listings: 1,501 pages and 40 s of a server.
+    name, data = hostile.xlsx_every_service()
+    sites = upload.check_upload(data, name, None, None).frame
+    assert len(sites) == 300
+    file = Download("h.pdf", "fr", Build.of(handout_pdf, sites, "fr", url="http://x/"))
+    pdf = file.bounded()  # in the download worker, within its limits
+    reader = _reader(pdf)
+    assert len(reader.pages) <= MAX_PAGES + 2  # the header's page, and the last one begun
+    text = _text(pdf)
+    assert "Organisation 000" in text
+    cut = 300 * len(taxonomy.services().codes) - text.count("Adresse :")
+    note = tn("handout_cut", cut, "fr", more=number(cut, "fr"), pages=MAX_PAGES)
+    assert " ".join(printable(note).split())[:40] in " ".join(text.split())

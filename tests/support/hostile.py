@@ -214,6 +214,32 @@ def hsds_damaged() -> tuple[str, bytes]:
 
 
 # Every hostile upload, by name: what the tests and the benchmark go through.
+# Real towns and their postcodes, so that every row of a crafted directory is placed.
+_TOWNS = (("1000", "Bruxelles"), ("4000", "Liège"), ("5000", "Namur"), ("9000", "Gent"))
+
+
+def xlsx_every_service(rows: int = 300) -> tuple[str, bytes]:
+    """~11 KB of workbook (Excel shares repeated strings): `rows` sites, each naming all 20
+    services, with 5,000-character hours. A handout lists a site under each of its services."""
+    from openpyxl import Workbook
+
+    from lien import taxonomy
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Nom", "Adresse", "Code postal", "Ville", "Services", "Horaires"])
+    services = ";".join(taxonomy.services().codes)
+    hours = ("lundi 9h-17h, " * 400)[:5_000]
+    for i in range(rows):
+        postcode, town = _TOWNS[i % len(_TOWNS)]
+        sheet.append(
+            [f"Organisation {i:03d}", "Rue de l'Exemple 1", postcode, town, services, hours]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return "every_service.xlsx", out.getvalue()
+
+
 UPLOADS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "xlsx_dimension_bomb": xlsx_dimension_bomb,
     "xlsx_wide_row": xlsx_wide_row,
@@ -231,6 +257,7 @@ UPLOADS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "hsds_many_services": hsds_many_services,
     "hsds_formulas": hsds_formulas,
     "hsds_damaged": hsds_damaged,
+    "xlsx_every_service": xlsx_every_service,
 }
 
 # Strings that make a backtracking regex or a naive matcher quadratic (or worse), ~100 KB each.
