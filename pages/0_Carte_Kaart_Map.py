@@ -9,6 +9,7 @@ from lien.i18n import t
 from lien.ui import common, map_page, navigation, state
 from lien.ui.sidebar import sidebar
 
+navigation.routed()
 st.set_page_config(page_title="Lien", page_icon="🧭", layout="wide")
 # Before any widget: "use my location" writes the near-me boxes.
 located_error = state.take_location()

@@ -11,6 +11,7 @@ from lien.ui import common, coverage_page, navigation, state
 from lien.ui.navigation import COVERAGE_PATH
 from lien.ui.sidebar import sidebar
 
+navigation.routed()
 st.set_page_config(page_title="Lien — coverage", page_icon="📊", layout="wide")
 frame, shared, name = state.current_directory()
 chosen = sidebar(state.spoken_languages(frame))

@@ -10,6 +10,7 @@ from lien.ingest.tabular import MAX_UPLOAD_MB
 from lien.ui import common, data_page, map_page, navigation, state
 from lien.ui.sidebar import sidebar
 
+navigation.routed()
 st.set_page_config(page_title="Lien — data", page_icon="📄", layout="wide")
 frame, _, name = state.current_directory()
 chosen = sidebar(state.spoken_languages(frame))

@@ -85,10 +85,21 @@ def _geocoder() -> geocoding.LienGeocoder:
     return geocoding.get_geocoder()
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
+# Searches this session made: a place is looked up once per session, not at every rerun. Not a
+# server-wide cache, whose hits another visitor could read (/_stcore/metrics counts them) or time.
+_FOUND = "_found_places"
+_MAX_FOUND = 32
+
+
 def find(query: str) -> Found:
-    """The near-me place and how it was recognised, looked up once per distinct text."""
-    return _geocoder().search(query)
+    """The near-me place and how it was recognised, looked up once per distinct text of this
+    session."""
+    found: dict[str, Found] = st.session_state.setdefault(_FOUND, {})
+    if query not in found:
+        if len(found) >= _MAX_FOUND:
+            found.pop(next(iter(found)))
+        found[query] = _geocoder().search(query)
+    return found[query]
 
 
 def near_origin(near: str, lang: str) -> tuple[float, float] | None:

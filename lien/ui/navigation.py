@@ -6,11 +6,13 @@ the map at the root, the two other pages under their trilingual paths.
 
 from __future__ import annotations
 
+import contextvars
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from lien import memory
 from lien.filters import BY_PARAM, from_query
@@ -86,8 +88,25 @@ def page_head(lang: str) -> None:
     st.html(page_html(lang), unsafe_allow_javascript=True)
 
 
+# Whether this script run goes through run(). Streamlit runs the scripts of a folder named pages/
+# by themselves (its first way of making pages) until some script calls st.navigation: after a
+# restart, a first visit to a page's own address (a QR code to the coverage page) got Streamlit's
+# untranslated list of pages, "app" among them, and so did every visit after it until someone
+# opened the root.
+_ROUTED: contextvars.ContextVar[bool] = contextvars.ContextVar("lien_routed", default=False)
+
+
+def routed() -> None:
+    """A page's first call: a run Streamlit started without run() is stopped, and the same page
+    runs again through it (with the pages named in the visitor's language)."""
+    if not _ROUTED.get():
+        PagesManager.uses_pages_directory = False  # what st.navigation itself sets
+        st.rerun()
+
+
 def run() -> None:
     """Show the page the visitor asked for, with every page named in their language."""
+    token = _ROUTED.set(True)
     lang = visitor_lang()
     pages = [
         st.Page(
@@ -102,5 +121,6 @@ def run() -> None:
     try:
         st.navigation(pages).run()
     finally:
+        _ROUTED.reset(token)
         # Also when the page stopped or asked for a rerun: what the server keeps is loaded now.
         memory.settle()
