@@ -371,7 +371,7 @@ def handout_pdf(
         header.append(Paragraph(escape(printable(national)), _STYLES["note"]))
     if more:
         header.append(Paragraph(w.tn("handout_more", more), _STYLES["note"]))
-    cut_note = w.tn("handout_cut", cut, more=number(cut, lang), pages=MAX_PAGES)
+    cut_note = w.tn("handout_cut", cut, count=number(cut, lang), pages=MAX_PAGES)
     if cut:
         header.append(Paragraph(cut_note, _STYLES["note"]))
     if w.replaced:

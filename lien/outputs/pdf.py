@@ -162,7 +162,7 @@ class Writer:
         filled = t(key, self.lang, **{k: self.plain(v) for k, v in values.items()})
         return escape(printable(filled))
 
-    def tn(self, key: str, count: int, **values: object) -> str:
+    def tn(self, key: str, count: int, /, **values: object) -> str:
         """The form of an interface text for `count`, filled with `values`, as escaped markup."""
         filled = tn(key, count, self.lang, **{k: self.plain(v) for k, v in values.items()})
         return escape(printable(filled))

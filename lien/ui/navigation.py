@@ -6,7 +6,6 @@ the map at the root, the two other pages under their trilingual paths.
 
 from __future__ import annotations
 
-import contextvars
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from lien import memory
 from lien.filters import BY_PARAM, from_query
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
+from lien.ui.address import shortening_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,28 +85,26 @@ def page_head(lang: str) -> None:
     """The language and style rules of every page (see _PAGE_HTML), drawn by the page itself:
     drawn here in run(), before the page, they were lost on every page opened by its own URL
     but the map (faint captions, and lang="en" on the coverage and data pages)."""
-    st.html(page_html(lang), unsafe_allow_javascript=True)
-
-
-# Whether this script run goes through run(). Streamlit runs the scripts of a folder named pages/
-# by themselves (its first way of making pages) until some script calls st.navigation: after a
-# restart, a first visit to a page's own address (a QR code to the coverage page) got Streamlit's
-# untranslated list of pages, "app" among them, and so did every visit after it until someone
-# opened the root.
-_ROUTED: contextvars.ContextVar[bool] = contextvars.ContextVar("lien_routed", default=False)
+    st.html(page_html(lang) + shortening_script(), unsafe_allow_javascript=True)
 
 
 def routed() -> None:
-    """A page's first call: a run Streamlit started without run() is stopped, and the same page
-    runs again through it (with the pages named in the visitor's language)."""
-    if not _ROUTED.get():
-        PagesManager.uses_pages_directory = False  # what st.navigation itself sets
-        st.rerun()
+    """A page's first call: a page Streamlit runs by itself runs through run() instead, with the
+    pages named in the visitor's language.
+
+    Streamlit runs the scripts of a folder named pages/ by themselves (its first way of making
+    pages) until some script calls st.navigation: after a restart, a first visit to a page's own
+    address (a QR code to the coverage page) got Streamlit's untranslated list of pages, "app"
+    among them, and so did every visit after it until someone opened the root. Run through
+    run() (whose st.navigation ends that way for every later visit), the same page draws itself,
+    with this run's clicks; then this outer run of it stops."""
+    if PagesManager.uses_pages_directory:
+        run()
+        st.stop()
 
 
 def run() -> None:
     """Show the page the visitor asked for, with every page named in their language."""
-    token = _ROUTED.set(True)
     lang = visitor_lang()
     pages = [
         st.Page(
@@ -121,6 +119,5 @@ def run() -> None:
     try:
         st.navigation(pages).run()
     finally:
-        _ROUTED.reset(token)
         # Also when the page stopped or asked for a rerun: what the server keeps is loaded now.
         memory.settle()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
+from lien import taxonomy
 from lien.i18n import t
 from lien.outputs.handout import MAX_PAGES
 from tests.browser.conftest import DEVICES, BrowserPage, wait_for_text
@@ -177,5 +179,24 @@ def test_the_handout_of_a_view_naming_every_service_is_bounded(
     assert len(pdf.pages) <= MAX_PAGES + 2
     text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
     assert "Organisation 000" in text and "autres fiches, au-delà des 20 pages" in text
+    assert page.get_by_test_id("stException").count() == 0
+    assert browser_page.errors() == []
+
+
+@pytest.mark.parametrize("repeats", [1_000, 5_000])
+def test_a_link_repeating_a_parameter_past_streamlit_s_limit_keeps_its_view(
+    browser_page: BrowserPage, app_url: str, repeats: int
+) -> None:
+    """Streamlit drops a whole query of more than 1,000 parameters: `?lang=en` followed by
+    1,000 `service=housing` opened the map in French with no filter, silently."""
+    page = browser_page.page
+    page.goto(f"{app_url}/?lang=en" + "&service=housing" * repeats + "&service=legal_aid")
+    page.wait_for_url(re.compile(r"/\?lang=en&service=housing&service=legal_aid$"), timeout=60_000)
+    wait_for_text(page, "organisations shown")
+    for service in ("housing", "legal_aid"):
+        label = taxonomy.services().label(service, "en")
+        # Its chip, which removes it (below the results on a phone).
+        chip = page.get_by_role("button", name=re.compile(label)).first
+        expect(chip).to_be_attached(timeout=30_000)
     assert page.get_by_test_id("stException").count() == 0
     assert browser_page.errors() == []

@@ -435,5 +435,5 @@ def test_a_view_naming_every_service_prints_its_pages_cap_and_says_so() -> None:
     text = _text(pdf)
     assert "Organisation 000" in text
     cut = 300 * len(taxonomy.services().codes) - text.count("Adresse :")
-    note = tn("handout_cut", cut, "fr", more=number(cut, "fr"), pages=MAX_PAGES)
+    note = tn("handout_cut", cut, "fr", count=number(cut, "fr"), pages=MAX_PAGES)
     assert " ".join(printable(note).split())[:40] in " ".join(text.split())

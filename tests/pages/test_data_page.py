@@ -16,6 +16,7 @@ from lien.outputs.about import describe
 from tests.support.markdown import shown
 
 APP = str(ROOT / "app.py")
+MAP_PAGE = "pages/0_Carte_Kaart_Map.py"
 DATA_PAGE = "pages/2_Donnees_Gegevens_Data.py"
 COVERAGE_PAGE = "pages/1_Couverture_Dekking_Coverage.py"
 UPLOAD = """Naam;Adres;Postcode;Gemeente;Diensten;Telefoon
@@ -128,7 +129,7 @@ def test_upload_is_used_by_this_session_only_and_written_nowhere() -> None:
     assert shown(mine.success[-1].value) == (
         "De pagina's Kaart en Dekking tonen nu netwerk.csv, alleen voor u."
     )
-    mine.switch_page("app.py").run()
+    mine.switch_page(MAP_PAGE).run()
     assert shown(mine.info[0].value) == "U ziet uw bestand netwerk.csv (alleen deze sessie)."
     assert "Onthaal Gent" in _map_sites(mine)
     mine.switch_page(COVERAGE_PAGE).run()
@@ -222,7 +223,7 @@ def test_an_open_referral_package_is_imported_as_it_was_exported() -> None:
     assert [m.value for m in at.metric] == [str(len(view))] * 2 + ["0", "0", "0"]
     assert at.success[0].value == "Aucun problème : toutes les lignes sont gardées."
     at.button(key="upload_use").click().run()
-    at.switch_page("app.py").run()
+    at.switch_page(MAP_PAGE).run()
     assert shown(at.info[0].value) == (
         "Vous voyez votre fichier lien-hsds.zip (cette session seulement)."
     )
