@@ -114,6 +114,17 @@ def matrix(
     return table.astype(int)
 
 
+def most_offered(table: pd.DataFrame) -> str:
+    """The service of a `matrix` that the most sites in an area offer (the first in the table's
+    order on a tie), else the one the most national or online sites offer, else the first: a page
+    about one service opens on one the view has, not on a gap everywhere."""
+    areas = [c for c in table.columns if c != NATIONAL]
+    for counts in (table[areas].sum(axis=1), table.sum(axis=1)):
+        if len(counts) and counts.max() > 0:
+            return str(counts.idxmax())
+    return str(table.index[0]) if len(table.index) else ""
+
+
 def gaps(table: pd.DataFrame) -> list[tuple[str, str]]:
     """(service, area) cells with no provider; the national column is not an area."""
     areas = [c for c in table.columns if c != NATIONAL]

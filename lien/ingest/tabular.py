@@ -30,7 +30,7 @@ from xml.etree.ElementTree import ParseError
 import pandas as pd
 
 from lien.problems import DirectoryError, Problem, ProblemList, problem
-from lien.schema import ABOUT_MARKER
+from lien.schema import about_markers
 
 MB = 1024 * 1024
 MAX_UPLOAD_MB = 5
@@ -357,9 +357,11 @@ _BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 
 
 def _without_about(text: str) -> str:
-    """A Lien download's opening lines (ABOUT_MARKER, the facts, a blank line) made blank, so the
-    table is read as it is and keeps its line numbers. Any other text is returned as it is."""
-    if not text.startswith(ABOUT_MARKER):
+    """A Lien download's opening lines (its marker in any language, the facts, a blank line) made
+    blank, so the table is read as it is and keeps its line numbers. Any other text is returned
+    as it is."""
+    # A marker holding the delimiter or a quote is written quoted.
+    if not text.removeprefix('"').startswith(about_markers()):
         return text
     end = _BLANK_LINE.search(text)
     if end is None:

@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from lien import taxonomy
 from lien.i18n import t
 from lien.outputs.about import About
-from lien.schema import ABOUT_MARKER, EXPORT_COLUMNS, REQUIRED_COLUMNS, is_missing, split_codes
+from lien.schema import EXPORT_COLUMNS, REQUIRED_COLUMNS, is_missing, split_codes
 
 # Columns written as numbers, with the decimals each is rounded to: 6 decimals is ~0.1 m, finer
 # than any source; distances are for reading, so 10 m is plenty.
@@ -138,10 +138,12 @@ def to_csv(frame: pd.DataFrame, about: About | None = None, lang: str | None = N
 
 
 def about_rows(about: About) -> list[list[str]]:
-    """The lines that open a CSV download: the marker, where the table starts, then one line
+    """The lines that open a CSV download, all in its language: the marker (which Lien's reader
+    knows in every language, lien.schema.about_markers), where the table starts, then one line
     per fact ("Filtres", "Service : Logement"), and a blank line."""
     first_table_line = len(about.lines) + 3  # marker, the facts, the blank line, then the header
-    rows = [[ABOUT_MARKER, t("about_table_starts", about.lang, line=first_table_line)]]
+    marker = t("about_marker", about.lang)
+    rows = [[marker, t("about_table_starts", about.lang, line=first_table_line)]]
     rows += [[label, value] for _, label, value in about.lines]
     return [*rows, []]
 
@@ -190,7 +192,8 @@ def to_xlsx(frame: pd.DataFrame, about: str | About = "", lang: str | None = Non
 
 
 def table_xlsx(frame: pd.DataFrame, title: str = "table", about: str | About = "") -> bytes:
-    """Any table as a workbook: numbers as numbers, text neutralised, plus an "about" sheet."""
+    """Any table as a workbook: numbers as numbers, text neutralised, plus a sheet saying what it
+    holds, named in its language ("À propos")."""
     columns = [str(c) for c in frame.columns]
     book = Workbook()
     sheet = book.active
@@ -223,8 +226,8 @@ def table_xlsx(frame: pd.DataFrame, title: str = "table", about: str | About = "
         sheet.column_dimensions[sheet.cell(row=1, column=j).column_letter].width = min(
             max(width, 8) + 2, 60
         )
-    notes = book.create_sheet("about")
     if isinstance(about, About):
+        notes = book.create_sheet(t("sheet_about", about.lang))
         for i, (_, label, value) in enumerate(about.lines, start=1):
             _write_text(notes, i, 1, label)
             notes.cell(row=i, column=1).font = bold
@@ -232,6 +235,7 @@ def table_xlsx(frame: pd.DataFrame, title: str = "table", about: str | About = "
         notes.column_dimensions["A"].width = 24
         notes.column_dimensions["B"].width = 100
     else:
+        notes = book.create_sheet("about")
         for i, line in enumerate(about.splitlines(), start=1):
             if line:
                 _write_text(notes, i, 1, line)

@@ -392,7 +392,7 @@ def _deserts(
     lang = w.lang
     label = _service_label(service, lang)
     story: list[Flowable] = [
-        Paragraph(w.t("deserts_title") + " — " + w.text(label, MAX_NAME), _STYLES["h2"])
+        Paragraph(w.t("deserts_title", service=w.plain(label, MAX_NAME)), _STYLES["h2"])
     ]
     # An empty view has no provider (and coverage.nearest_provider expects at least one site).
     distances = None if sites.empty else coverage.nearest_provider(sites, service, municipalities)

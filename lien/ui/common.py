@@ -3,7 +3,7 @@ of problems, and the downloads of a table."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -187,11 +187,17 @@ def base_url() -> str:
 
 
 def view_about(
-    what: str, sites: pd.DataFrame, chosen: Filters, page: str = "", service: str = ""
+    what: str,
+    sites: pd.DataFrame,
+    chosen: Filters,
+    page: str = "",
+    service: str = "",
+    params: Mapping[str, str] | None = None,
 ) -> About:
     """What a download of this view is: `what`, the filters and the link reopening the view on
-    `page` (the map when empty), the service of a per-service table, the date and sources."""
-    url = filters.share_url(base_url() + page, chosen)
+    `page` (the map when empty) with the page's own `params`, the service of a per-service
+    table, the date and sources."""
+    url = filters.share_url(base_url() + page, chosen, params)
     return about.describe(chosen.lang, what, sites, chosen, url, service)
 
 

@@ -15,9 +15,10 @@ from lien.filters import (
     BY_PARAM,
     CODES,
     LANGUAGE,
-    PARAMS,
+    PAGE_PARAMS,
     RADIUS,
     SPECS,
+    URL_PARAMS,
     Notice,
     Spec,
     bounded_radius,
@@ -100,7 +101,8 @@ def spoken_languages(frame: pd.DataFrame) -> list[str]:
 
 
 def load_url_once(language_codes: Sequence[str]) -> list[Notice]:
-    """Copy the URL's filters into the widgets, on a session's first run only."""
+    """Copy the URL's filters into the widgets, and the pages' own parameters into the session,
+    on a session's first run only."""
     if st.session_state.get("_url_loaded"):
         # Streamlit drops a widget's value when another page is shown; setting it again by
         # hand makes it the session's, so the filters and language follow from page to page.
@@ -109,10 +111,15 @@ def load_url_once(language_codes: Sequence[str]) -> list[Notice]:
                 st.session_state[spec.key] = st.session_state[spec.key]
         return []
     st.session_state["_url_loaded"] = True
-    parsed = from_query({name: st.query_params.get_all(name) for name in PARAMS}, language_codes)
+    parsed = from_query(
+        {name: st.query_params.get_all(name) for name in URL_PARAMS}, language_codes
+    )
     for spec in SPECS:
         value = getattr(parsed.filters, spec.field)
         st.session_state[spec.key] = list(value) if spec.kind == CODES else value
+    for page in PAGE_PARAMS:  # a page's own choice (the coverage page's service), for that page
+        if page.param in parsed.pages:
+            st.session_state[page.key] = parsed.pages[page.param]
     return parsed.notices
 
 

@@ -105,7 +105,7 @@ def test_cleaned_download_is_a_directory_lien_loads() -> None:
     # As the page writes it: the lines saying what it is, then the table Lien reads back.
     what = describe("nl", "Opgeschoond", result.frame)
     data = export.to_csv(cleaned, what)
-    assert data.decode("utf-8-sig").startswith(export.ABOUT_MARKER)
+    assert data.decode("utf-8-sig").startswith("Lien: over dit bestand")  # in Dutch
     assert "Let op" in data.decode("utf-8-sig")  # the warning about the sources' age
     reloaded = directory.read_directory(data)
     assert reloaded.problems == []
