@@ -66,7 +66,7 @@ UPLOAD_LIMITS = Limits()
 DIRECTORY_LIMITS = Limits(memory_mb=4096, cpu_seconds=300, wall_seconds=900.0)
 # A download built on a visitor's click (lien.outputs.builds): the file of any view the caps of
 # lien.outputs allow, at a lower priority than the server.
-DOWNLOAD_LIMITS = Limits(memory_mb=1536, cpu_seconds=60, wall_seconds=90.0, nice=10)
+DOWNLOAD_LIMITS = Limits(memory_mb=1536, cpu_seconds=60, wall_seconds=90.0, nice=19)
 
 
 class WorkerError(RuntimeError):
