@@ -175,7 +175,7 @@ def test_the_cleaned_file_names_the_coordinators_file_not_the_brochure() -> None
     for lang in LANGS:
         what = t("about_cleaned", lang, name=result.name, count=len(result.frame))
         data = export.to_csv(upload.cleaned(result.frame), describe(lang, what, result.frame))
-        head = data.decode("utf-8-sig").split("\n\n")[0]
+        head = data.decode("utf-8-sig").split("\r\n\r\n")[0]
         assert "2016" not in head and "brochure" not in head.lower()
         assert t("source_warning_file", lang, sources=NAME) in head
         # And the file loads back as a directory.
