@@ -152,7 +152,10 @@ def test_street_addresses_placed_at_their_postcode_say_how_to_get_the_street() -
     kept = len(ROWS) - 1
     assert dict(note.params) == {"count": str(kept), "total": str(kept)}
     text = note.text("en")
-    assert text.startswith(f"{kept} of the {kept} sites with a street address are placed at")
+    assert text.startswith(
+        "sites with a street address placed at the centre of their postcode or commune:"
+        f" {kept} of {kept}. The geocoder for files uploaded here works offline"
+    )
     assert '"latitude" and "longitude" columns' in text
     assert "LIEN_GEOCODER=nominatim" in text
     assert set(result.frame["coord_precision"]) == {"postcode"}

@@ -56,8 +56,8 @@ def test_control_characters_are_removed_on_the_way_in(encoding: str) -> None:
     # A vertical tab separated two words: it is a space, not nothing.
     assert result.frame.iloc[0]["description"] == "ligne un ligne deux"
     removed = next(n for n in result.notes if n.code == "controls_note")
-    assert removed.text("nl").endswith(
-        "onzichtbare stuurtekens verwijderd (geen tekst heeft ze nodig)"
+    assert removed.text("nl").startswith(
+        "onzichtbare stuurtekens verwijderd (geen tekst heeft ze nodig): "
     )
 
 
