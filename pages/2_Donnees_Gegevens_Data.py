@@ -48,3 +48,6 @@ if len(result.frame):
     map_page.site_map(on_map, lang, None, None, key="preview_map")
     map_page.sites_table(sites, lang, key="preview_table")
 data_page.upload_actions(result, lang)
+# What the report's messages point to: the services and audiences Lien knows, at the bottom.
+with st.expander(t("schema_heading", lang)):
+    data_page.schema_help(lang, heading=False)

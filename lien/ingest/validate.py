@@ -143,8 +143,13 @@ def _without_long_cells(frame: pd.DataFrame, problems: ProblemList) -> pd.DataFr
     return out
 
 
-def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> ProblemList:
-    """Every problem of a read directory, each with its row and field (capped per kind)."""
+def validate(
+    frame: pd.DataFrame, gazetteer: Gazetteer | None = None, labels: bool = False
+) -> ProblemList:
+    """Every problem of a read directory, each with its row and field (capped per kind).
+
+    `labels`: the services and audiences were written as free text (an upload's), so what is not
+    understood is reported as a label Lien doesn't know, not as an unknown code."""
     problems = ProblemList(_column_problems(c for c in frame.columns if c != "row"))
     if problems:
         return problems
@@ -166,9 +171,12 @@ def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> Problem
         )
 
     services, audiences = taxonomy.services(), taxonomy.audiences()
-    _check_codes(frame, "services", services.__contains__, "unknown_service", problems, services)
+    kind = "_label" if labels else ""
     _check_codes(
-        frame, "audiences", audiences.__contains__, "unknown_audience", problems, audiences
+        frame, "services", services.__contains__, f"unknown_service{kind}", problems, services
+    )
+    _check_codes(
+        frame, "audiences", audiences.__contains__, f"unknown_audience{kind}", problems, audiences
     )
     _check_codes(frame, "languages", taxonomy.is_language, "unknown_language", problems)
 

@@ -13,13 +13,13 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from lien import taxonomy
 from lien.i18n import t
 from lien.outputs.about import About
 from lien.schema import EXPORT_COLUMNS, REQUIRED_COLUMNS, is_missing, split_codes
+from lien.text import strip_controls
 
 # Columns written as numbers, with the decimals each is rounded to: 6 decimals is ~0.1 m, finer
 # than any source; distances are for reading, so 10 m is plenty.
@@ -77,13 +77,16 @@ def with_labels(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
 
 
 def neutralise(value: Any) -> str:
-    """Text for a spreadsheet cell, with a leading apostrophe when it could start a formula."""
+    """Text for a spreadsheet cell, with a leading apostrophe when it could start a formula, and
+    without the control characters and noncharacters no text needs: whatever a frame holds, the
+    file is well-formed (a NUL in a CSV makes it binary, a U+FFFE makes a workbook's XML
+    unreadable) and Lien's own reader takes it back."""
     if is_missing(value):
         return ""
     if isinstance(value, numbers.Number):
         # A number is a value, never a formula, even when negative.
         return str(value)
-    text = str(value)
+    text = strip_controls(str(value))
     # Excel in a Belgian locale splits a CSV at ';', so each part of a multi-valued cell can
     # become a cell of its own: every part is defended, not only the first.
     return ";".join(_defended(part) for part in text.split(";"))
@@ -170,9 +173,9 @@ def table_csv(frame: pd.DataFrame, about: About | None = None) -> bytes:
 
 
 def _xlsx_text(value: Any) -> str:
-    """Neutralised text that openpyxl accepts and Excel opens."""
-    # Control characters make openpyxl raise; they carry no meaning in a directory anyway.
-    text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+    """Neutralised text that openpyxl accepts and Excel opens (neutralise removes the control
+    characters that make openpyxl raise, and the noncharacters XML forbids)."""
+    text = neutralise(value)
     return text if len(text) <= XLSX_MAX_CELL else text[: XLSX_MAX_CELL - 1] + "…"
 
 
@@ -258,8 +261,11 @@ def _json_value(value: Any, column: str) -> Any:
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         number = float(value)
         return number if math.isfinite(number) else None
-    # GeoJSON is data, not a spreadsheet: text is kept exactly as in the directory.
-    return value if isinstance(value, (str, bool)) else str(value)
+    if isinstance(value, bool):
+        return value
+    # GeoJSON is data, not a spreadsheet: text is kept as in the directory, but for the control
+    # characters and noncharacters no text needs (a lone surrogate can't even be written).
+    return strip_controls(value if isinstance(value, str) else str(value))
 
 
 def to_geojson(frame: pd.DataFrame, about: About | None = None, lang: str | None = None) -> bytes:
@@ -294,7 +300,7 @@ def to_geojson(frame: pd.DataFrame, about: About | None = None, lang: str | None
         "unlocated": unlocated,
     }
     if about is not None:
-        collection["about"] = about.as_json()
+        collection["about"] = {k: strip_controls(v) for k, v in about.as_json().items()}
     # allow_nan=False: a NaN that slipped through must fail here, not produce invalid JSON.
     return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")
 

@@ -38,6 +38,7 @@ from lien.openreferral import (
 )
 from lien.outputs.export import export_columns
 from lien.schema import SCHEMA_COLUMNS, records, split_codes, text
+from lien.text import strip_controls
 
 __all__ = ["datapackage", "export_zip"]
 
@@ -331,7 +332,8 @@ def _csv(fields: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([formula_safe(f) for f in fields])
     for row in rows:
-        writer.writerow([formula_safe(row.get(field, "")) for field in fields])
+        # Without the characters no text needs: the package must read back whatever it holds.
+        writer.writerow([formula_safe(strip_controls(row.get(field, ""))) for field in fields])
     return out.getvalue().encode("utf-8")
 
 

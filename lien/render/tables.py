@@ -143,14 +143,16 @@ HTML_TABLE_CSS = """
 .lien-table th, .lien-table td { border: 1px solid rgba(49, 51, 63, .2); padding: 4px 8px;
   text-align: left; vertical-align: top; }
 .lien-table td.lien-number { text-align: right; }
+.lien-table.lien-tall { max-height: 32rem; overflow-y: auto; }
 @media print { .lien-table { overflow: visible; } }
 </style>
 """
 
 
-def html_table(frame: pd.DataFrame, name: str) -> str:
+def html_table(frame: pd.DataFrame, name: str, kind: str = "") -> str:
     """`frame` as an HTML table (headers as column headers, the first column as row headers), in a
-    box named `name` that a keyboard can focus and scroll; every text escaped."""
+    box named `name` that a keyboard can focus and scroll (of the further class `kind`); every
+    text escaped, and wrapped rather than cut."""
     e = html.escape
     columns = [str(c) for c in frame.columns]
     head = "".join(f'<th scope="col">{e(c)}</th>' for c in columns)
@@ -166,7 +168,7 @@ def html_table(frame: pd.DataFrame, name: str) -> str:
                 cells.append(f"<td{number}>{e(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return table_box(
-        name, f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        name, f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>", kind
     )
 
 

@@ -209,7 +209,9 @@ def test_same_org_id_with_two_names() -> None:
 
 
 def test_an_empty_file_is_refused_readably() -> None:
-    assert [str(p) for p in _problems(b"")] == ["file, file: the file is empty"]
+    assert [str(p) for p in _problems(b"")] == [
+        "file, file: the file is empty: upload the file that holds the table"
+    ]
 
 
 def test_a_windows_1252_file_is_read_with_a_note() -> None:

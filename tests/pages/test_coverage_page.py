@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-from html.parser import HTMLParser
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,6 +15,7 @@ from lien.i18n import t
 from lien.ingest import mapping, tabular, upload
 from lien.ui import coverage_page, state
 from tests.support.everyday import everyday_csv
+from tests.support.html_table import html_table
 
 PAGE = str(ROOT / "pages" / "1_Couverture_Dekking_Coverage.py")
 
@@ -47,7 +47,7 @@ def _heatmaps(at: AppTest) -> list[str]:
 def _heatmap(at: AppTest, lang: str = "fr", title: str = "matrix_province") -> dict:
     """A heatmap's rows (services), columns (areas) and cell marks row by row (text): a count,
     or ✕ for a gap (whose word, for screen readers, is left out here)."""
-    table = _html_table(at, t(title, lang))
+    table = html_table(at, t(title, lang))
     return {
         "y": [row[0] for row in table.rows],
         "x": table.headers[1:],
@@ -134,48 +134,10 @@ def test_detention_visits_are_gaps_everywhere_but_flemish_brabant() -> None:
     assert any("10 lacunes" in c.value for c in at.caption)
 
 
-class _Table(HTMLParser):
-    """The first HTML table of a text: its column headers and its rows' cells."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.headers: list[str] = []
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
-        self._in_body = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tbody":
-            self._in_body = True
-        elif tag == "tr" and self._in_body:
-            self.rows.append([])
-        elif tag in ("th", "td"):
-            self._cell = []
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("th", "td") and self._cell is not None:
-            text = "".join(self._cell)
-            (self.rows[-1] if self._in_body else self.headers).append(text)
-            self._cell = None
-
-
-def _html_table(at: AppTest, name: str) -> _Table:
-    """The table of the first st.html box named `name` (its aria-label)."""
-    label = f'aria-label="{html.escape(name, quote=True)}"'
-    body = next(e.proto.body for e in at.get("html") if label in e.proto.body)
-    table = _Table()
-    table.feed(body)
-    return table
-
-
 def test_deserts_table_and_downloads() -> None:
     at = _run(service="housing")
     title = next(h.value for h in at.subheader if "« Logement »" in h.value)
-    deserts = _html_table(at, title)
+    deserts = html_table(at, title)
     assert len(deserts.rows) == 15
     column = deserts.headers.index("Distance à vol d'oiseau entre centres de communes (km)")
     km = [int(row[column]) for row in deserts.rows]  # whole kilometres
