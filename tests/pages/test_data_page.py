@@ -310,7 +310,7 @@ def test_the_coordinator_can_choose_another_header_row() -> None:
 def test_a_partner_list_once_used_is_on_the_map() -> None:
     at = _partner_list()
     at.button(key="upload_use").click().run()
-    at.switch_page("app.py").run()
+    at.switch_page(MAP_PAGE).run()
     assert not at.exception
     names = set(at.dataframe[0].value["Organisatie"])
     assert len(names) == len(flemish.ROWS) - 1 and "Tolkendienst Voorbeeld" not in names
