@@ -8,9 +8,13 @@ non-local request aborted). Then each upload of tests/support/hostile.py (UPLOAD
 the Data page, and a few crafted links through the map page, each in a fresh browser context.
 Per case: the seconds from the upload (or page.goto) to the page's answer (the upload's metrics,
 a refusal, or an exception), the server process's CPU time, the peak VmRSS of the server process
-and of the workers its forkserver starts (read from /proc every 20 ms), and the answer in short.
-Last, three sessions upload a ~5 MB CSV at once, and the server's RSS is read before, during and
-after their pages are closed: is the memory given back?
+and of the workers its forkserver starts (read from /proc every 20 ms), and the answer in short
+(for READ_BACK's uploads, with their cleaned Excel file downloaded and read back). Then a visitor
+who uploaded the workbook naming every service taps the handout while another opens the map
+(in turns with the same visit alone): the file, and the other visitor's delay. Then Streamlit's
+counters (/_stcore/metrics), through deploy/Caddyfile and from the app itself. Last, three
+sessions upload a ~5 MB CSV at once, and the server's RSS is read before, during and after their
+pages are closed: is the memory given back?
 
 Prints a markdown table, the memory lines and the goals; exits 1 if a goal is missed.
 """
@@ -20,11 +24,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -206,6 +213,25 @@ def describe_upload(page: Any) -> str:
     return "no metrics, no reason; alerts: " + " / ".join(alerts.all_inner_texts())
 
 
+# The uploads whose cleaned Excel download is read back too: it was not well-formed XML with
+# U+FFFE or U+FFFF in a cell, and Lien refused to read it.
+READ_BACK = ("csv_noncharacters", "csv_utf16_nul", "csv_utf32")
+
+
+def describe_upload_and_excel(page: Any) -> str:
+    """The upload's answer, then its cleaned Excel file, downloaded and read back by Lien."""
+    from lien.i18n import t
+
+    answer = describe_upload(page)
+    try:
+        with page.expect_download(timeout=TIMEOUT_S * 1000) as caught:
+            page.get_by_role("button", name=t("download_cleaned_xlsx", "fr")).click()
+        table = tabular.read(Path(caught.value.path()).read_bytes())
+        return f"{answer}; its Excel reads back: {len(table.frame)} rows"
+    except Exception as error:  # noqa: BLE001 - a download that fails is the outcome
+        return f"{answer}; its Excel: {type(error).__name__}: {error}"
+
+
 def describe_map(page: Any) -> str:
     """The map page's answer in short: whether the place was found, and what is shown."""
     found = "no place found; " if page.get_by_text(NOT_FOUND).count() else ""
@@ -271,7 +297,7 @@ def all_cases(rig: Rig) -> list[Case]:
                 True,
                 partial(upload, name=filename, data=data),
                 upload_answer,
-                describe_upload,
+                describe_upload_and_excel if name in READ_BACK else describe_upload,
             )
         )
     for name, path in URL_CASES.items():
@@ -369,6 +395,36 @@ def download_cost(rig: Rig, rounds: int = DOWNLOAD_ROUNDS) -> DownloadCost:
 
 
 @dataclass
+class Counters:
+    """Streamlit's /_stcore/metrics: the HTTP status through deploy/Caddyfile and from the app
+    itself on the loopback, and the caches it names (a place search must not be one)."""
+
+    proxied: int = 0
+    direct: int = 0
+    caches: tuple[str, ...] = ()
+
+
+def _status_and_text(url: str) -> tuple[int, str]:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=30) as response:
+            return int(response.status), response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return int(error.code), ""
+
+
+def counters(rig: Rig, log_dir: Path) -> Counters:
+    """After the cases (which searched places), what Streamlit's counters show, and to whom."""
+    found = Counters()
+    found.direct, text = _status_and_text(rig.url + "/_stcore/metrics")
+    found.caches = tuple(sorted(set(re.findall(r'cache="([^"]+)"', text))))
+    if shutil.which("caddy"):
+        with harness.caddy(rig.url, log_dir / "caddy.log") as proxy:
+            found.proxied = _status_and_text(proxy + "/_stcore/metrics")[0]
+    return found
+
+
+@dataclass
 class Memory:
     """The server's RSS (MiB) around CONCURRENT sessions uploading at once."""
 
@@ -451,14 +507,26 @@ def report_download(cost: DownloadCost) -> list[str]:
     return [f"{during - alone:+.2f} s"] if late else []
 
 
+def report_counters(seen: Counters) -> list[str]:
+    """Print what Streamlit's counters show; the goal they miss, if any."""
+    proxied = f"HTTP {seen.proxied}" if seen.proxied else "not tried (no caddy)"
+    print(
+        f"- /_stcore/metrics: through deploy/Caddyfile {proxied}; from the app on the loopback "
+        f"HTTP {seen.direct}, caches named: {', '.join(seen.caches) or 'none'}"
+    )
+    searched = [c for c in seen.caches if "find" in c or "search" in c]
+    return ([f"proxy HTTP {seen.proxied}"] if seen.proxied != 404 else []) + searched
+
+
 def report(
     cases: list[Case],
     memory: Memory,
     baseline: tuple[float, float],
     tracebacks: int,
-    cost: DownloadCost,
+    extra: tuple[DownloadCost, Counters],
 ) -> bool:
     """Print the table, the memory lines and the goals; True if every goal holds."""
+    cost, seen = extra
     print(
         "| case | input size | wall (s) | server CPU (s) | server peak RSS (MiB) | "
         "worker peak RSS (MiB) | outcome |"
@@ -493,6 +561,7 @@ def report(
         f"sample (none started, or it answered first)"
     )
     late = report_download(cost)
+    exposed = report_counters(seen)
     print(f"- server log: {tracebacks} traceback(s)")
     print()
     slow = [c.name for c in cases if not c.ended or c.wall_s >= GOAL_S]
@@ -511,6 +580,7 @@ def report(
             f"{GOAL_DOWNLOAD_DELAY_S:g} s",
             late,
         ),
+        ("no visitor reads Streamlit's counters, and no place search is among them", exposed),
     ]
     for label, missed in goals:
         print(f"- goal: {label}: {'MISSED (' + ', '.join(missed) + ')' if missed else 'holds'}")
@@ -555,6 +625,8 @@ def main() -> int:
             cases = all_cases(rig)
             print("[hostile] a hostile download beside a visit…", file=sys.stderr, flush=True)
             cost = download_cost(rig)
+            print("[hostile] Streamlit's counters…", file=sys.stderr, flush=True)
+            seen = counters(rig, Path(tmp))
             print("[hostile] concurrent uploads…", file=sys.stderr, flush=True)
             memory = memory_given_back(rig)
         tracebacks = log.read_text(encoding="utf-8", errors="replace").count(
@@ -565,7 +637,7 @@ def main() -> int:
         f"{len(os.sched_getaffinity(0))} usable cores"
     )
     print()
-    ok = report(cases, memory, baseline, tracebacks, cost)
+    ok = report(cases, memory, baseline, tracebacks, (cost, seen))
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 
