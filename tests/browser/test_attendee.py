@@ -194,6 +194,12 @@ def test_the_attendee_journey(
     assert re.search(r"≈ .*km|\d km", content.inner_text()), content.inner_text()
     assert content.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
 
+    # The downloads say the place understood too, in what the file says it is.
+    with page.expect_download(timeout=60_000) as csv_download:
+        page.get_by_role("button", name=t("download_csv", lang)).click()
+    head = Path(csv_download.value.path()).read_text(encoding="utf-8-sig").split("\n\n")[0]
+    assert f"near={journey.town}" in head and journey.typed + "&" not in head, head
+
     pdf = _handout(page, lang)
     # The handout says the place understood, not the typo: "Près de Charleroi".
     printed = " ".join(_pdf_text(pdf).split())
