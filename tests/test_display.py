@@ -183,7 +183,9 @@ def test_distances_from_a_town_say_they_start_at_its_centre() -> None:
         ("Charlerois", "fr", "Charleroi", "Charleroi"),  # the typo is not printed
         ("Bruxelle", "nl", "Brussel", "Brussel"),  # understood, in the reader's language
         ("Luick", "fr", "Liège", "Liège"),
-        ("Luik", "fr", "Luik", "Luik"),  # all of it recognised: kept as typed
+        ("Luik", "fr", "Liège", "Liège"),  # a municipality, as the reader's language names it
+        ("Bruxelles", "nl", "Brussel", "Brussel"),
+        ("Zeebrugge", "fr", "Zeebrugge", "Zeebrugge"),  # a place of a municipality: as typed
         ("Bruxelles-Midi", "fr", "Bruxelles", "Bruxelles"),  # only part recognised
         ("1060", "fr", "1060", "1060 Saint-Gilles"),  # a postcode's centre
         ("50.4512, 4.858", "fr", "Namur", ""),  # typed coordinates: an exact point, never shared

@@ -221,16 +221,16 @@ def understood(found: Found, query: str, lang: str) -> str:
     """The place a near-me query was understood as, to print and to share (a handout, its QR
     code, a download's link): the query itself when all of it was recognised as written, else
     the name recognised ("Charleroi" for "Charlerois", "Bruxelles" for "Bruxelles-Midi", the
-    commune of typed coordinates), a municipality named for a reader of `lang` ("Liège" for
-    "Luick" on a French page); the query when nothing was placed."""
+    commune of typed coordinates); a municipality named as a reader of `lang` names it ("Liège"
+    for "Luick" or "Luik" on a French page, "Brussel" for "Bruxelles" on a Dutch one). The query
+    when nothing was placed."""
     place = found.place
     if place is None:
         return query
-    if not (found.coordinates or found.fuzzy or not found.complete):
-        return query
+    exact = not (found.coordinates or found.fuzzy or not found.complete)
     gaz = default_gazetteer()
     own = gaz.municipalities.get(place.municipality_code)
-    name = found.matched or place.municipality
+    name = query if exact else found.matched or place.municipality
     if found.coordinates or (own and fold(name) in (fold(own["fr"]), fold(own["nl"]))):
         town = gaz.municipality_name(place.municipality_code, lang)
         return f"{place.postcode} {town}" if place.precision == "postcode" else town
