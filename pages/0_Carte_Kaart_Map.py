@@ -27,15 +27,17 @@ if not phone:
     common.filter_chips(chosen, lang)
 common.directory_notice(shared, name, lang)
 origin = common.near_origin(chosen.near, lang)
+# What the handout, its QR code and the downloads' link say of near-me: the place understood.
+printed, centre = map_page.near_place(chosen, lang)
 about = t("tagline", lang) + " " + common.source_note(shared, name, lang)
 if not phone:
     st.caption(about)
 
 sites = filters.apply(frame, chosen, origin)
-map_page.results(sites, chosen, origin, lang, phone=phone)
+map_page.results(sites, chosen, origin, lang, phone=phone, centre=centre)
 if phone:  # below the results, so that the nearest come first on a small screen
     common.filter_chips(chosen, lang)
     st.caption(about)
-map_page.downloads(sites, chosen, lang, stem="lien-sites", key="download")
+map_page.downloads(sites, printed, lang, stem="lien-sites", key="download")
 st.subheader(t("take_away", lang))
-map_page.take_away(sites, chosen, origin, lang, key="take")
+map_page.take_away(sites, printed, origin, lang, key="take", centre=centre)

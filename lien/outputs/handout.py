@@ -33,7 +33,7 @@ from reportlab.platypus import (
 )
 
 from lien import i18n, taxonomy
-from lien.display import distance_text, site_fields, view_lines
+from lien.display import Near, distance_text, of_place, site_fields, view_lines
 from lien.filters import counts
 from lien.i18n import normalise_lang, number, t
 from lien.outputs.pdf import (
@@ -126,7 +126,7 @@ def _service_codes(codes_of: list[list[str]]) -> list[str]:
     return [*known, *extra]
 
 
-def _entry(site: dict[str, Any], w: Writer, near: bool) -> str:
+def _entry(site: dict[str, Any], w: Writer, near: bool, centre: str = "") -> str:
     """One site's markup: site name, address or 'national', distance, hours and contacts."""
     lang = w.lang
     sep = label_sep(lang)
@@ -139,7 +139,7 @@ def _entry(site: dict[str, Any], w: Writer, near: bool) -> str:
     if not f.located:
         lines.append("<b>" + w.t("handout_national") + "</b>")
     if near and f.located and f.distance_km is not None:
-        distance = distance_text(f, lang)
+        distance = distance_text(f, lang, centre)
         lines.append("<b>" + w.t("handout_distance", distance=distance) + "</b>")
     if f.hours:
         # Hours are prose ('lundi; mardi sur rendez-vous'): printed as written, not split.
@@ -168,12 +168,13 @@ def _order(listed: pd.DataFrame, near: bool) -> pd.DataFrame:
 
 
 def listings(
-    listed: pd.DataFrame, w: Writer, near: bool, services: Sequence[str] = ()
+    listed: pd.DataFrame, w: Writer, near: bool, services: Sequence[str] = (), centre: str = ""
 ) -> list[list[Flowable]]:
     """Each service with its sites grouped by organisation, a listing (a site's paragraphs) at a
     time; a site is under each of its services, or, when the view chose `services`, under each
     of those only (a site that also houses people is not listed again under housing in a
-    handout about work)."""
+    handout about work). `centre`: the place whose centre the distances are measured from
+    (display.distance_text)."""
     ordered = _order(listed, near)
     records = schema_records(ordered)
     codes_of = [split_codes(cell(r.get("services"))) for r in records]
@@ -203,7 +204,7 @@ def listings(
         first = True
         for group in groups.values():
             for i, row in enumerate(group):
-                entry: list[Flowable] = [Paragraph(_entry(row, w, near), _STYLES["entry"])]
+                entry: list[Flowable] = [Paragraph(_entry(row, w, near, centre), _STYLES["entry"])]
                 if i == 0:
                     # The organisation's name travels with its first site, never alone at a foot.
                     entry.insert(0, Paragraph(w.text(row.get("organisation")), _STYLES["org"]))
@@ -235,7 +236,7 @@ def _header(
         else:
             # The caller passes what was typed even when no place was found: say so, as the app.
             where = w.t("near_not_found", query=near)
-        story.append(Paragraph(f"<b>{where}</b>", _STYLES["subtitle"]))
+        story.append(Paragraph(f"<b>{of_place(where, lang)}</b>", _STYLES["subtitle"]))
     story.append(Paragraph(w.t("handout_printed", date=i18n.date(day, lang)), _STYLES["meta"]))
     story.append(Paragraph(sources_line(sites, w), _STYLES["meta"]))
     story.append(Spacer(0, 4))
@@ -325,13 +326,15 @@ def handout_pdf(
     lang: str,
     *,
     url: str,
-    near: str = "",
+    near: str | Near = "",
     radius_km: float | None = None,
     services: Sequence[str] = (),
     today: datetime.date | None = None,
 ) -> bytes:
     """An A4 PDF of the view: header, map, QR code to the view, and the sites by service (the
-    view's `services` only, when it chose some)."""
+    view's `services` only, when it chose some). `near`: the place as understood (a Near whose
+    `centre` says the distances start at that place's centre), never a visitor's position."""
+    near = near if isinstance(near, Near) else Near(near)
     lang = normalise_lang(lang)
     day = today or datetime.date.today()
     w = Writer(lang)
@@ -341,8 +344,9 @@ def handout_pdf(
     listed = sites.head(MAX_SITES)
     more = len(sites) - len(listed)
     # The entries first: whether a character had to be replaced is then known for the header.
-    entries, cut = _within(listings(listed, w, bool(near), services), doc)
-    header = _header(sites, w, near, radius_km, day)
+    centre = near.place if near.centre else ""
+    entries, cut = _within(listings(listed, w, bool(near.place), services, centre), doc)
+    header = _header(sites, w, near.place, radius_km, day)
     result = site_map(sites, lang)
     top = Table([[result.drawing, _side(url, result, w)]], colWidths=[MAP_W, SIDE_W])
     top.setStyle(

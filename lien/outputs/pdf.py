@@ -31,6 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable
 
 from lien import coverage, i18n, taxonomy
+from lien.display import label_sep as label_sep  # re-exported: the PDFs name it here
 from lien.geo.areas import PROVINCE_CODES, province_geojson, province_names
 from lien.i18n import normalise_lang, t, tn
 from lien.schema import APPROXIMATE, located
@@ -166,11 +167,6 @@ class Writer:
         """The form of an interface text for `count`, filled with `values`, as escaped markup."""
         filled = tn(key, count, self.lang, **{k: self.plain(v) for k, v in values.items()})
         return escape(printable(filled))
-
-
-def label_sep(lang: str) -> str:
-    """The label separator: French puts a space before the colon."""
-    return " : " if lang == "fr" else ": "
 
 
 def sources_line(sites: pd.DataFrame, w: Writer) -> str:

@@ -33,26 +33,46 @@
                        cols[6][k] + o[6], cols[7][k] + o[7]];
         }
     }
-    // The one renderer of a popup: a title, labelled lines and a directions link. Full popups
-    // (T.p) come with their lines; a compact one is made of the shared tables.
-    function render(f) {
-        var out = '<b>' + f.o + '</b>' + (f.s ? '<br>' + f.s : '');
-        for (var i = 0; i < f.l.length; i++) {
-            out += '<br>' + (f.l[i][0] ? '<i>' + f.l[i][0] + '</i>: ' : '') + f.l[i][1];
+    // The one renderer of a popup: the essentials first, which fit a phone's popup without
+    // scrolling (title, distance, where, "directions" and "call"), then the rest folded under
+    // "more". Full popups (T.p) come with their fields; a compact one is made of the shared
+    // tables. Every text and link target arrives escaped.
+    function lines(list) {
+        var out = '';
+        for (var i = 0; i < list.length; i++) {
+            out += '<div>' + (list[i][0] ? '<i>' + list[i][0] + '</i>' + T.sep : '')
+                + list[i][1] + '</div>';
         }
-        if (f.d) {
-            out += '<br><a href="' + f.d + '" target="_blank" rel="noopener noreferrer">'
-                + (f.dl || T.directions) + '</a>';
+        return out;
+    }
+    function render(f) {
+        var out = '<b class="lien-pt">' + f.o + '</b>'
+            + (f.s ? '<div class="lien-ps">' + f.s + '</div>' : '')
+            + (f.k ? '<div class="lien-pk">' + f.k + '</div>' : '')
+            + (f.w ? '<div class="lien-pw">' + f.w + '</div>' : '');
+        if (f.a.length) {
+            out += '<div class="lien-pa">';
+            for (var i = 0; i < f.a.length; i++) {
+                var away = f.a[i][0] === 'directions';
+                out += '<a class="lien-' + f.a[i][0] + '" href="' + f.a[i][1] + '"'
+                    + (away ? ' target="_blank" rel="noopener noreferrer"' : '') + '>'
+                    + f.a[i][2] + '</a>';
+            }
+            out += '</div>';
+        }
+        if (f.m.length) {
+            out += '<details class="lien-pm"><summary>' + T.more + '</summary><div>'
+                + lines(f.m) + '</div></details>';
         }
         return out;
     }
     function popup(r) {
         if (r[5] >= 0) { return render(T.p[r[5]]); }
-        var lines = [['', T.v[r[7]]]];
-        if (r[3]) { lines.push(['', '<i>' + T.approx + '</i>']); }
-        return render({o: T.o[r[4]], s: T.t[r[6]], l: lines,
-                       d: T.route.replace('{lat}', r[0]).replace('{lon}', r[1]),
-                       dl: r[3] ? T.directions_approx : T.directions});
+        // A large set's popup: the organisation, its services, its town (approximate or not).
+        var where = T.t[r[6]] + (r[3] ? (T.t[r[6]] ? ' · ' : '') + '<i>' + T.approx + '</i>' : '');
+        return render({o: T.o[r[4]], s: T.v[r[7]], k: '', w: where, m: [],
+                       a: [['directions', T.route.replace('{lat}', r[0]).replace('{lon}', r[1]),
+                            r[3] ? T.directions_approx : T.directions]]});
     }
     var POPUP = {maxWidth: 320, autoPanPadding: [12, 12]};
     // A marker is a small dot in a 44-px touch target; a dashed, hollow dot is an approximate

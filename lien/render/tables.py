@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 
 from lien import taxonomy
-from lien.display import Link, email_links, phone_links, service_labels, website_links
+from lien.display import Link, email_links, phone_links, service_labels, towns, website_links
 from lien.geo.areas import area_label, local_name, province_names
 from lien.i18n import t
 from lien.ingest.directory import problems_frame
@@ -29,8 +29,7 @@ def sites_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
     site_fields() reads a site, but once per distinct cell: a thousand rows of a 100,000-site
     view cost a tenth of a second when each row was read as a whole.
     """
-    city = _each(sites, "city", _stripped)
-    town = city.where(city != "", _each(sites, "municipality", _stripped))
+    town = towns(sites, lang)
     table = pd.DataFrame(
         {
             t("col_organisation", lang): _each(sites, "organisation", _stripped),

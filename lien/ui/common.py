@@ -110,12 +110,16 @@ def near_origin(near: str, lang: str) -> tuple[float, float] | None:
         return None
     found = find(near)
     if found.place is not None:
-        st.info(display.near_message(found, near, lang, md, markdown_escape))
+        located = state.located_near(near)
+        st.info(display.near_message(found, near, lang, md, markdown_escape, located=located))
         return found.place.latitude, found.place.longitude
     if found.coordinates:
         st.warning(t("geo_outside", lang))
     elif found.suggestions:
-        st.warning(t("near_did_you_mean", lang, query=md(near)))
+        if found.several:  # one name, several places ("Vorst": Forest, or the village in Laakdal)
+            st.warning(t("near_which", lang, query=md(near)))
+        else:
+            st.warning(t("near_did_you_mean", lang, query=md(near)))
         columns = st.columns(len(found.suggestions))
         for i, (column, name) in enumerate(zip(columns, found.suggestions, strict=True)):
             column.button(

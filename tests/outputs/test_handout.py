@@ -17,7 +17,7 @@ from reportlab.graphics.shapes import Circle, Path
 from reportlab.lib import colors
 
 from lien import filters, taxonomy
-from lien.display import view_lines
+from lien.display import Near, view_lines
 from lien.geo.gazetteer import default_gazetteer
 from lien.i18n import number, t, tn
 from lien.ingest import directory, upload
@@ -176,6 +176,29 @@ def test_a_place_not_found_is_said_not_measured(frame: pd.DataFrame, lang: str) 
     text = _text(_pdf(view, lang, near="Atlantis", radius_km=None))
     assert t("near_not_found", lang, query="Atlantis") in text
     assert not re.search(r"(Distance|Afstand) ?: \d", text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "distance"),
+    [
+        ("fr", "Près de Liège, dans un rayon de 30 km", "Distance : ~ "),
+        ("nl", "In de buurt van Luik, binnen 30 km", "Afstand: ~ "),
+    ],
+)
+def test_the_place_understood_is_printed_and_distances_start_at_its_centre(
+    near_view: pd.DataFrame, lang: str, header: str, distance: str
+) -> None:
+    place = "Luik" if lang == "nl" else "Liège"
+    text = _text(_pdf(near_view, lang, near=Near(place, centre=True), radius_km=30))
+    assert header in text
+    centre = t("distance_from_centre", lang, km="", place=place).split(" km ", 1)[1]
+    # "Afstand: ~ minder dan 1 km van het centrum van Luik", on each listed site.
+    measured = re.findall(re.escape(distance) + r"[^:]{0,30}? km " + re.escape(centre), text)
+    assert len(measured) == len(re.findall(re.escape(distance), text)) > 0
+    # French elides before a vowel: "du centre d’Anvers" (printed with a plain apostrophe or
+    # the curly one, as the font has it).
+    anvers = _text(_pdf(near_view, "fr", near=Near("Anvers", centre=True), radius_km=30))
+    assert "Près d’Anvers" in anvers or "Près d'Anvers" in anvers
 
 
 def test_distance_values_match_the_view(near_view: pd.DataFrame) -> None:

@@ -101,3 +101,18 @@ def test_cards_follow_the_view_nearest_first_and_stop_at_the_limit() -> None:
     assert [t.replace("&#x27;", "'").replace("&amp;", "&") for t in titles] == expected
     distances = sites["distance_km"].head(FIRST_CARDS).tolist()
     assert distances == sorted(distances)
+
+
+def test_a_distance_from_a_towns_centre_says_so() -> None:
+    exact = {**SITE, "coord_precision": "address"}
+    assert card(exact, "fr").distance == "4,6 km"
+    assert card(exact, "fr", centre="Namur").distance == "≈ 5 km du centre de Namur"
+    assert "≈ 5 km van het centrum van Namen" in cards_html(
+        pd.DataFrame([exact]), "nl", centre="Namen"
+    )
+
+
+def test_a_card_names_a_town_in_the_visitors_language() -> None:
+    anvers = {**SITE, "address": "", "postcode": "", "city": "Anvers", "municipality_code": "11002"}
+    assert card(anvers, "nl").where == "Antwerpen"
+    assert card(anvers, "fr").where == "Anvers"
