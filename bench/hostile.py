@@ -40,6 +40,7 @@ from urllib.parse import quote
 
 from bench.load import _stat_fields, cpu_seconds, descendants, rss_mib, status_kib
 from bench.run import SHOWN  # the map page's "N sites de M organisations affichés"
+from lien.i18n import t
 from lien.ingest import tabular
 from lien.render import assets
 from tests.support import harness, hostile
@@ -66,6 +67,13 @@ URL_CASES: dict[str, str] = {
     "url_q_100k": "/?q=" + "a" * 100_000,
     "url_near_links": "/?near=" + quote("call www.evil.com or help@evil.com"),
 }
+# "Use my location" answered with what no browser sends (a crafted page, a broken phone): it
+# showed a traceback with the server's paths.
+GEO_CASES: dict[str, str] = {
+    "geo_latitude_abc": "{latitude: 'abc', longitude: 4.8675, at: 1}",
+    "geo_latitude_1e308": "{latitude: 1e308, longitude: -1e308, at: 2}",
+}
+LOCATE_FRAME = 'iframe[title*="lien_geolocate"]'
 REFUSED = "ne peut pas être lu"
 NOT_FOUND = "Aucun lieu belge trouvé"
 
@@ -220,8 +228,6 @@ READ_BACK = ("csv_noncharacters", "csv_utf16_nul", "csv_utf32")
 
 def describe_upload_and_excel(page: Any) -> str:
     """The upload's answer, then its cleaned Excel file, downloaded and read back by Lien."""
-    from lien.i18n import t
-
     answer = describe_upload(page)
     try:
         with page.expect_download(timeout=TIMEOUT_S * 1000) as caught:
@@ -230,6 +236,17 @@ def describe_upload_and_excel(page: Any) -> str:
         return f"{answer}; its Excel reads back: {len(table.frame)} rows"
     except Exception as error:  # noqa: BLE001 - a download that fails is the outcome
         return f"{answer}; its Excel: {type(error).__name__}: {error}"
+
+
+def _locate(page: Any, url: str, value: str) -> None:
+    """Open the map, then send `value` (JavaScript) as the "use my location" component's answer,
+    from inside its frame, as a crafted page would."""
+    page.goto(url + "/", wait_until="commit")
+    frame = page.locator(LOCATE_FRAME).element_handle(timeout=TIMEOUT_S * 1000).content_frame()
+    frame.evaluate(
+        "() => window.parent.postMessage({isStreamlitMessage: true, type:"
+        f" 'streamlit:setComponentValue', value: ({value}), dataType: 'json'}}, '*')"
+    )
 
 
 def describe_map(page: Any) -> str:
@@ -300,6 +317,18 @@ def all_cases(rig: Rig) -> list[Case]:
                 describe_upload_and_excel if name in READ_BACK else describe_upload,
             )
         )
+    for name, value in GEO_CASES.items():
+        print(f"[hostile] {name}…", file=sys.stderr, flush=True)
+        cases.append(
+            run_case(
+                rig,
+                Case(name, len(value)),
+                False,
+                partial(_locate, url=rig.url, value=value),
+                lambda p: p.get_by_text(t("geo_unavailable", "fr")[:40]),
+                lambda p: _cut(p.get_by_test_id("stAlert").first.inner_text()),
+            )
+        )
     for name, path in URL_CASES.items():
         print(f"[hostile] {name}…", file=sys.stderr, flush=True)
         cases.append(
@@ -348,8 +377,6 @@ def _first_markers(rig: Rig) -> float:
 
 def _hostile_view(rig: Rig) -> tuple[Any, Any]:
     """A visitor who uploaded the workbook naming every service and shows it on the map."""
-    from lien.i18n import t
-
     context, page = rig.new_page()
     rig.open(page, f"/{DATA_PAGE}", "Données")
     name, data = hostile.xlsx_every_service()
@@ -365,8 +392,6 @@ def download_cost(rig: Rig, rounds: int = DOWNLOAD_ROUNDS) -> DownloadCost:
     """In turns: a second visitor's first markers alone, then while the first taps the handout
     (each tap builds the file anew)."""
     from pypdf import PdfReader
-
-    from lien.i18n import t
 
     cost = DownloadCost()
     context, page = _hostile_view(rig)
