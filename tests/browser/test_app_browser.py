@@ -180,21 +180,6 @@ def test_coverage_page_draws_its_charts(browser_page: BrowserPage, app_url: str)
     assert browser_page.errors() == []
 
 
-def test_funder_summary_prints_to_a4(browser_page: BrowserPage, app_url: str) -> None:
-    page = browser_page.page
-    page.goto(f"{app_url}/Couverture_Dekking_Coverage")
-    wait_for_text(page, "Résumé pour les bailleurs de fonds")
-    page.emulate_media(media="print")
-    # Printed, the sidebar, widgets and charts give way to the summary tables (whose matrix holds
-    # the heatmap's counts). The page may still be finishing its run: wait for the print layout
-    # rather than sample it.
-    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=30_000)
-    expect(page.locator(".st-key-matrix")).to_be_hidden(timeout=30_000)
-    expect(page.get_by_text("Principales lacunes", exact=True)).to_be_visible(timeout=30_000)
-    pdf = page.pdf(format="A4", print_background=True)
-    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1
-
-
 def test_a_first_visit_after_a_start_to_a_page_s_own_address_gets_lien_s_pages(
     browser_page: BrowserPage, tmp_path: Path
 ) -> None:
