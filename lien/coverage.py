@@ -13,7 +13,7 @@ from lien.geo.areas import NATIONAL, PROVINCE_CODES, REGION_CODES
 from lien.geo.distance import chord_to_km, unit_vectors
 from lien.geo.gazetteer import Gazetteer, default_gazetteer
 from lien.i18n import N_, percent
-from lien.schema import APPROXIMATE, located, split_codes
+from lien.schema import APPROXIMATE, located, per_distinct, split_codes
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Headline:
     approximate_share: float  # of the located sites
     national_organisations: int
     source_dates: tuple[str, ...]
+    # Sites whose service is not stated: among `sites`, under no service (no matrix row, no gap).
+    unstated: int = 0
 
     def items(self, lang: str) -> list[tuple[str, int | str]]:
         """The six figures as the page and the funder summary show them, in order: (message
@@ -94,6 +96,7 @@ def headline(sites: pd.DataFrame) -> Headline:
         approximate_share=float(approx / len(placed)) if len(placed) else 0.0,
         national_organisations=int(national_orgs),
         source_dates=dates,
+        unstated=int(per_distinct(sites["services"], lambda cell: not split_codes(cell)).sum()),
     )
 
 

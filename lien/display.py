@@ -86,7 +86,7 @@ class SiteFields:
     address: str
     town: str  # the city as written, else the municipality found
     place: str  # "street, postcode city" as far as the row gives them
-    services: tuple[str, ...]  # labels
+    services: tuple[str, ...]  # labels; "service not stated" when the row has none
     audiences: tuple[str, ...]
     languages: tuple[str, ...]
     hours: str
@@ -132,9 +132,13 @@ def website_links(cell: Any) -> tuple[Link, ...]:
 
 @lru_cache(maxsize=16_384)
 def service_labels(cell: Any, lang: str) -> tuple[str, ...]:
-    """A services cell's codes as labels in `lang`. Remembered: a directory repeats a few
-    thousand combinations at most, and each map rerun labels every one in its view."""
-    return tuple(taxonomy.services().label(c, lang) for c in split_codes(cell))
+    """A services cell's codes as labels in `lang`; an empty cell (a site whose services Lien
+    doesn't know) says its service is not stated. Remembered: a directory repeats a few thousand
+    combinations at most, and each map rerun labels every one in its view."""
+    codes = split_codes(cell)
+    if not codes:
+        return (t("service_not_stated", lang),)
+    return tuple(taxonomy.services().label(c, lang) for c in codes)
 
 
 def towns(sites: pd.DataFrame, lang: str) -> pd.Series:

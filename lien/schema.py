@@ -47,7 +47,6 @@ REQUIRED_VALUES: tuple[str, ...] = (
     "organisation",
     "site",
     "precision",
-    "services",
     "source",
 )
 # Longer cells are refused: they are pasted documents or attacks, and would swamp popups.

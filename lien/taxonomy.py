@@ -338,6 +338,11 @@ def category_colours() -> dict[str, str]:
     return {code: term.colour for code, term in categories().terms.items()}
 
 
+# A site whose service is not stated (its category is ""): a neutral grey, none of the
+# categories' colours, on the map, the PDFs' maps and their legends.
+UNSTATED_COLOUR = "#999999"
+
+
 @lru_cache(maxsize=1)
 def services() -> Vocabulary:
     """The service taxonomy from data/services.csv."""

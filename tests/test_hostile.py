@@ -283,9 +283,24 @@ def _row(**values: str) -> str:
 
 
 def test_one_bad_row_hides_itself_only(tmp_path: Path) -> None:
-    shared = directory.load_shared(str(_seed_with(tmp_path, _row(services="teleportation"))))
+    shared = directory.load_shared(str(_seed_with(tmp_path, _row(precision="street"))))
     assert not shared.refused and shared.hidden == 1 and len(shared.frame) == 32
-    assert check.report(shared).splitlines()[1].endswith("unknown service code 'teleportation'")
+    assert (
+        check.report(shared)
+        .splitlines()[1]
+        .endswith("'street' is not one of address, postcode, locality, national, online")
+    )
+
+
+def test_a_row_whose_service_is_unknown_is_shown_with_a_warning(tmp_path: Path) -> None:
+    shared = directory.load_shared(str(_seed_with(tmp_path, _row(services="teleportation"))))
+    assert not shared.refused and shared.hidden == 0 and shared.warned == 1
+    assert len(shared.frame) == 33 and shared.frame.iloc[-1]["services"] == ""
+    assert (
+        check.report(shared)
+        .splitlines()[1]
+        .endswith("unknown service code 'teleportation'; value left out, row kept")
+    )
 
 
 def test_strict_mode_refuses_on_any_problem(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 The rules themselves (required values, codes, postcodes, coordinates in Belgium, contacts, dates,
 duplicates, cell lengths) are listed in data/README.md, and so is what each problem does: a
 problem in an optional value leaves that value out of a row that is kept (a warning); a row that
-can't be shown (no organisation, no service, no place it can be put, …) is set aside.
+can't be shown (no organisation, no place it can be put, …) is set aside.
 """
 
 from __future__ import annotations
@@ -35,9 +35,12 @@ from lien.text import fold
 __all__ = ["DROPPABLE", "validate", "without_dropped"]
 
 # Optional values: a problem in one leaves the value out of its row, which is kept. A problem
-# anywhere else means the row can't be shown as it is (who, what, where), so it is set aside.
+# anywhere else means the row can't be shown as it is (who, where), so it is set aside. A site
+# whose services Lien doesn't know is still a place to go: it is kept, listed as offering a
+# service not stated, and the report says which label to fix.
 DROPPABLE: frozenset[str] = frozenset(
     {
+        "services",
         "audiences",
         "languages",
         "hours",
@@ -102,8 +105,8 @@ def _check_codes(
     problems: ProblemList,
     vocabulary: taxonomy.Vocabulary | None = None,
 ) -> None:
-    """Unknown codes of a list column: left out of the row, except that a row without one known
-    service has nothing to be shown for, and is set aside."""
+    """Unknown codes of a list column: left out of the row (kept when the column is DROPPABLE,
+    else set aside unless it has a known one)."""
 
     def verdict(value: str) -> tuple[list[str], int]:
         items = split_codes(value)

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from lien import taxonomy
+from lien.display import service_labels
 from lien.i18n import t
 from lien.outputs.about import About
 from lien.schema import EXPORT_COLUMNS, REQUIRED_COLUMNS, is_missing, split_codes
@@ -56,7 +57,9 @@ def export_columns(frame: pd.DataFrame) -> list[str]:
 def _labels(cell: Any, column: str, lang: str) -> str:
     codes = split_codes(cell)
     if column == "services":
-        return ";".join(taxonomy.services().label(c, lang) for c in codes)
+        # As the map reads it: a site without a service says its service is not stated (its
+        # code column stays empty, which a directory reads as not stated).
+        return ";".join(service_labels(cell, lang))
     if column == "audiences":
         return ";".join(taxonomy.audiences().label(c, lang) for c in codes)
     return ";".join(taxonomy.language_label(c, lang) for c in codes)

@@ -199,7 +199,7 @@ def listings(
             if code in vocabulary
             else w.text(code)
             if code
-            else w.t("handout_no_service")
+            else w.t("service_not_stated")
         )
         first = True
         for group in groups.values():

@@ -219,7 +219,10 @@ def _figures(figures: coverage.Headline, w: Writer, width: float) -> list[Flowab
             ]
         )
     )
-    return [table]
+    if not figures.unstated:
+        return [table]
+    # The sites counted above include them, and no row of the matrix does.
+    return [table, Paragraph(w.tn("m_unstated", figures.unstated), _STYLES["note"])]
 
 
 def _pieces(label: str) -> list[tuple[str, bool]]:

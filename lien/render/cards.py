@@ -74,7 +74,8 @@ def card(
         subtitle=f.site if f.site != f.organisation else "",
         distance=distance_text(f, lang, centre),
         where=f.place or f.town or f.scope[:1].upper() + f.scope[1:],
-        services=tuple(vocabulary.label(c, lang) for c in shown),
+        # A site without a service says so; a view that chose services never shows one.
+        services=tuple(vocabulary.label(c, lang) for c in shown) if codes else f.services,
         hours=f.hours,
         links=tuple(links),
     )

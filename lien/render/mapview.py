@@ -181,13 +181,20 @@ class _Header(Verbatim):
 
 
 def legend_html(lang: str) -> str:
-    """The legend's entries: one swatch per service category, then the approximate marker."""
+    """The legend's entries: one swatch per service category (and "service not stated"), then
+    the approximate marker and the search point."""
     rows = []
     for category, colour in taxonomy.category_colours().items():
         label = html.escape(taxonomy.categories().label(category, lang))
         rows.append(
             f'<div><span class="lien-swatch" style="background:{colour}"></span>{label}</div>'
         )
+    unstated = html.escape(t("service_not_stated", lang))
+    # Shown only while a site whose service is not stated is on the map (sites_layer.js).
+    rows.append(
+        '<div class="lien-legend-unstated"><span class="lien-swatch" '
+        f'style="background:{taxonomy.UNSTATED_COLOUR}"></span>{unstated}</div>'
+    )
     approximate = html.escape(t("approximate_legend", lang))
     rows.append(
         '<div><span class="lien-swatch" style="border:2px dashed #555;box-sizing:border-box">'

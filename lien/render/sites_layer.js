@@ -4,9 +4,10 @@
 // HTML-escaped.
 //
 // A row is [lat, lon, category, approximate, organisation, popup, town, services]: the integers
-// index the tables in T (T.c colours, T.o organisations, T.t towns, T.v service labels, T.p full
-// popups' fields, or -1 when the set is too large for them), so 100,000 sites cost one array,
-// not 100,000 HTML strings.
+// index the tables in T (T.c colours, the last one for a site whose service is not stated, T.o
+// organisations, T.t towns, T.v service labels, T.p full popups' fields, or -1 when the set is too
+// large for them), so 100,000 sites cost one array, not 100,000 HTML strings. T.u: whether some
+// site's service is not stated.
 //
 // Two ways to cluster, one look. A small set gets one L.marker per site in Leaflet.markercluster
 // (spiderfied at the last zoom). A large one (options.supercluster) comes column by column,
@@ -127,6 +128,18 @@
         e.popup.options.maxHeight = Math.max(120, size.y - 100);
         e.popup.update();
     }
+    // The legend's "service not stated" entry shows while a site of the kind is on the map (the
+    // legend belongs to the base map, which stays the same when the view changes).
+    function legendEntry(layer) {
+        var mark = function (on) {
+            if (layer._map) {
+                L.DomUtil[on ? 'addClass' : 'removeClass'](
+                    layer._map.getContainer(), 'lien-has-unstated');
+            }
+        };
+        layer.on('add', function () { mark(T.u); });
+        layer.on('remove', function () { mark(false); });
+    }
     // Draw once the layer is on a map that has a size: a frame still laying out has none, and
     // clusters made for it would be made at the wrong zoom (the far sites never shown).
     function whenSized(map, draw) {
@@ -150,6 +163,7 @@
         cluster.once('add', function () {
             whenSized(cluster._map, function () { cluster.addLayers(markers); });
         });
+        legendEntry(cluster);
         cluster.addTo(parent);
         return cluster;
     }
@@ -223,6 +237,7 @@
     group.on('remove', function () {
         if (onMap) { onMap.off('moveend', redraw); onMap = null; }
     });
+    legendEntry(group);
     group.addTo(parent);
     return group;
 })

@@ -164,8 +164,10 @@ def payload_columns(
     combo_codes, combos = pd.factorize(located["services"], sort=False)
     # Plain lists: iterating a pandas index of strings costs a microsecond or two per item.
     orgs, towns, combos = orgs.tolist(), towns.tolist(), combos.tolist()
+    # A site whose service is not stated has no category: its colour follows the categories'.
+    unstated = len(categories)
     combo_category = [
-        categories.index(c) if c in categories else 0
+        categories.index(c) if c in categories else unstated
         for c in (taxonomy.category_of(v) for v in combos)
     ]
     full = len(located) <= FULL_POPUPS
@@ -181,7 +183,9 @@ def payload_columns(
         combo_codes,
     ]
     tables = {
-        "c": [taxonomy.category_colours()[c] for c in categories],
+        "c": [taxonomy.category_colours()[c] for c in categories] + [taxonomy.UNSTATED_COLOUR],
+        # Whether the legend shows its "service not stated" entry: a site of the view has one.
+        "u": unstated in combo_category,
         "o": [html.escape(str(o)) for o in orgs],
         "t": [html.escape(str(x)) for x in towns],
         "v": [html.escape(", ".join(service_labels(v, lang))) for v in combos],

@@ -11,7 +11,7 @@ import streamlit as st
 from lien import coverage, display, filters, taxonomy
 from lien.filters import FOCUS, Filters
 from lien.geo.areas import area_label
-from lien.i18n import t
+from lien.i18n import t, tn
 from lien.outputs import export, summary
 from lien.outputs.builds import Build, Download
 from lien.render import charts, tables
@@ -114,6 +114,8 @@ def headline_metrics(figures: coverage.Headline, lang: str) -> None:
             col.metric(label, value)
     dates = ", ".join(figures.source_dates) or t("undated", lang)
     st.caption(t("m_dates", lang) + ": " + dates)
+    if figures.unstated:
+        st.caption(tn("m_unstated", figures.unstated, lang))
 
 
 def near_here(chosen: Filters, lang: str) -> Filters:

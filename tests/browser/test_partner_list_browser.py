@@ -1,20 +1,25 @@
 """The coordinator's journey with a Flemish partner list as people make it (issue 27), through the
 real Data page in Dutch: a workbook with a title row, a blank row, the column names on row 3 and
-services written as free text. The header row is found, the rows are kept, the report is read
-whole, another header row can be chosen, the cleaned file names the coordinator's file, and once
-used, the rows are counted on the map. Then a hostile text file: its Excel download reads back."""
+services written as free text. The header row is found, every row is kept (the interpreting
+partner too, whose service Lien doesn't know: shown as offering a service not stated), the report
+is read whole, another header row can be chosen, the cleaned file names the coordinator's file,
+and once used, the rows are counted on the map, the interpreting partner's popup saying its
+service is not stated. Then a hostile text file: its Excel download reads back."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
+from lien.display import label_sep
 from lien.i18n import t
 from lien.ingest import directory, tabular
 from tests.browser.conftest import (
+    MAP_IFRAME,
     BrowserPage,
+    map_frame,
     open_sidebar,
     settled_count,
     wait_for_text,
@@ -24,7 +29,10 @@ from tests.support.flemish import HEADER_ROW, NAME, ROWS, partners_xlsx
 
 DATA_PAGE = "Donnees_Gegevens_Data"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KEPT = len(ROWS) - 1  # all but "tolken en vertalen": Lien has no interpreting service
+# Every row names an organisation and a place: all are kept, "tolken en vertalen" too (Lien has
+# no interpreting service: that partner is shown as offering a service not stated).
+KEPT = len(ROWS)
+INTERPRETING = "Tolkendienst Voorbeeld"
 
 
 def _upload(page: Page, name: str, data: bytes, mime: str) -> None:
@@ -57,6 +65,14 @@ def _header_row(page: Page, row: int) -> None:
     wait_until_idle(page)
 
 
+def _close_sidebar(page: Page) -> None:
+    """Fold the sidebar away, as a phone's visitor does once a filter is set (it covers the page
+    there), with its "«" button."""
+    page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    page.get_by_test_id("stExpandSidebarButton").wait_for(timeout=30_000)
+    page.wait_for_timeout(500)  # the slide-out animation
+
+
 # Whether the message cells of the problems table show their whole text (wrapped, not cut) and
 # the table fits its box.
 _WHOLE_JS = """(box) => {
@@ -79,7 +95,8 @@ def test_a_partner_list_with_title_rows_is_read_kept_and_mapped(
     wait_until_idle(page)
     assert _metric(page, t("m_rows_read", "nl")) == str(len(ROWS))
     assert _metric(page, t("m_kept", "nl")) == str(KEPT)
-    assert _metric(page, t("m_set_aside", "nl")) == "1"
+    assert _metric(page, t("m_kept_warned", "nl")) == "1"
+    assert _metric(page, t("m_set_aside", "nl")) == "0"
     assert page.get_by_label(t("header_row", "nl"), exact=True).input_value() == str(HEADER_ROW)
     assert page.get_by_text("kolomnamen gevonden op rij 3").is_visible()
     assert page.get_by_text("LIEN_GEOCODER=nominatim", exact=False).first.is_visible()
@@ -95,7 +112,8 @@ def test_a_partner_list_with_title_rows_is_read_kept_and_mapped(
         str(HEADER_ROW + 4),
         "services",
         "Lien kent de dienst 'tolken en vertalen' niet: schrijf een dienst uit de lijst 'Het"
-        " verwachte bestand' onderaan deze pagina (in het Nederlands, Frans of Engels)",
+        " verwachte bestand' onderaan deze pagina (in het Nederlands, Frans of Engels); waarde"
+        " weggelaten, rij behouden",
     ]
     assert table.evaluate(_WHOLE_JS)
     assert settled_count(page, expected=KEPT, timeout_s=60.0) == KEPT
@@ -122,6 +140,7 @@ def test_a_partner_list_with_title_rows_is_read_kept_and_mapped(
     reread = directory.read_directory(cleaned)
     assert reread.problems == [] and len(reread.frame) == KEPT
     assert set(reread.frame["services"]) >= {"language_classes", "mental_health", "minors"}
+    assert reread.frame.set_index("organisation").at[INTERPRETING, "services"] == ""
 
     # Used for this session: the map counts its rows.
     page.get_by_role("button", name=t("use_upload", "nl")).click()
@@ -133,6 +152,49 @@ def test_a_partner_list_with_title_rows_is_read_kept_and_mapped(
     nav.get_by_text(re.compile(rf"(^|\s){t('page_map', 'nl')}(\s|$)")).first.click()
     wait_for_text(page, NAME)
     assert settled_count(page, expected=KEPT, timeout_s=60.0) == KEPT
+    frame = map_frame(page)
+    # Its grey dot is in the legend, which names it now that such a site is shown (on a phone the
+    # legend starts folded: the visitor opens it, then folds it again).
+    legend = frame.locator(".lien-legend summary")
+    folded = browser_page.device == "phone"
+    if folded:
+        legend.tap()
+    unstated = frame.locator(".lien-legend-unstated")
+    expect(unstated).to_be_visible(timeout=30_000)
+    assert unstated.inner_text().strip() == t("service_not_stated", "nl")
+    if folded:
+        legend.tap()
+
+    # The interpreting partner, searched by name as a visitor would: its popup says its service
+    # is not stated, under "more".
+    open_sidebar(page)
+    search = page.get_by_label(t("keyword", "nl"), exact=True)
+    search.fill("Tolkendienst")
+    search.press("Enter")
+    wait_until_idle(page)
+    assert settled_count(page, expected=1, timeout_s=60.0) == 1
+    if browser_page.device == "phone":
+        _close_sidebar(page)
+        card = page.locator(".lien-card").filter(has_text=INTERPRETING)
+        assert t("service_not_stated", "nl") in card.inner_text()
+    dot = frame.locator(".lien-dot").first
+    assert "#999999" in (dot.locator("span").get_attribute("style") or "")
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    dot.tap() if browser_page.device == "phone" else dot.click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=30_000)
+    assert INTERPRETING in popup.inner_text()
+    more = popup.locator("summary")
+    more.tap() if browser_page.device == "phone" else more.click()
+    said = popup.inner_text()
+    assert f"{t('col_services', 'nl')}{label_sep('nl')}{t('service_not_stated', 'nl')}" in said
+    # A view without such a site: the legend no longer names it.
+    open_sidebar(page)
+    search.fill("Taalpunt")
+    search.press("Enter")
+    wait_until_idle(page)
+    expect(frame.locator('.lien-dot[aria-label^="Taalpunt"]')).to_have_count(1, timeout=60_000)
+    assert unstated.evaluate("el => getComputedStyle(el).display") == "none"
     assert page.get_by_test_id("stException").count() == 0
     assert browser_page.errors() == []
 

@@ -14,6 +14,7 @@ from lien.i18n import LANGS, t
 from lien.ingest import directory, tabular, upload
 from lien.outputs import export
 from lien.outputs.about import describe
+from lien.schema import split_codes
 from tests.support.flemish import (
     EXPECTED_SERVICES,
     HEADER_ROW,
@@ -55,10 +56,9 @@ def test_the_header_is_found_below_the_title_and_every_row_is_read(data: bytes, 
     assert result.mapping["services"] == "Diensten"
     assert result.mapping["audiences"] == "Doelgroep"
     assert result.mapping["hours"] == "Openingsuren"
-    # Every row with an organisation and a place is kept but the one whose service Lien lacks.
-    assert len(result.frame) == len(ROWS) - 1 and list(result.rejected["row"]) == [
-        _excel_row(INTERPRETING)
-    ]
+    # Every row names an organisation and a place: every one is kept, the one whose service
+    # Lien lacks too (with its service not stated).
+    assert len(result.frame) == len(ROWS) and len(result.rejected) == 0
     assert TITLE not in result.columns
 
 
@@ -73,27 +73,29 @@ def test_free_text_services_and_audiences_become_their_codes() -> None:
     result = _checked(partners_xlsx())
     by_row = result.frame.set_index("row")
     for index, expected in enumerate(EXPECTED_SERVICES):
-        if not expected:
-            continue
-        assert tuple(by_row.at[_excel_row(index), "services"].split(";")) == expected, ROWS[index]
+        assert tuple(split_codes(by_row.at[_excel_row(index), "services"])) == expected, ROWS[index]
     audiences = by_row["audiences"].tolist()
     assert "unaccompanied_minors" in audiences and "young_people" in audiences
-    # Every audience understood: no row kept with a value left out.
-    assert result.warned == 0
+    # Every audience understood: the one row kept with a value left out is the interpreting
+    # service's, for that service.
+    assert result.warned == 1
+    assert [(p.row, p.field) for p in result.problems] == [(_excel_row(INTERPRETING), "services")]
 
 
 def test_a_service_lien_lacks_is_said_plainly_never_as_a_code_nor_a_wrong_guess() -> None:
     result = _checked(partners_xlsx())
     (found,) = result.problems
-    assert (found.row, found.field, found.code) == (
+    assert (found.row, found.field, found.code, found.kept) == (
         _excel_row(INTERPRETING),
         "services",
         "unknown_service_label",
+        True,
     )
     assert dict(found.params).get("suggest") is None  # not "information, minors, awareness"
     assert found.text("nl") == (
         "Lien kent de dienst 'tolken en vertalen' niet: schrijf een dienst uit de lijst 'Het"
-        " verwachte bestand' onderaan deze pagina (in het Nederlands, Frans of Engels)"
+        " verwachte bestand' onderaan deze pagina (in het Nederlands, Frans of Engels); waarde"
+        " weggelaten, rij behouden"
     )
     for lang in LANGS:
         assert "code" not in found.text(lang)
@@ -127,7 +129,7 @@ def test_a_workbook_row_never_gets_advice_about_csv_quoting() -> None:
 
 def test_the_coordinator_chooses_the_row_of_the_column_names() -> None:
     chosen = _checked(partners_xlsx(), header=HEADER_ROW)
-    assert chosen.header_row == HEADER_ROW and len(chosen.frame) == len(ROWS) - 1
+    assert chosen.header_row == HEADER_ROW and len(chosen.frame) == len(ROWS)
     refused = upload.check_upload(partners_xlsx(), NAME, header=40)
     assert isinstance(refused, upload.Refusal)
     (why,) = refused.problems
@@ -149,7 +151,7 @@ def test_the_header_row_of_a_csv_is_its_line() -> None:
 def test_street_addresses_placed_at_their_postcode_say_how_to_get_the_street() -> None:
     result = _checked(partners_xlsx())
     (note,) = [n for n in result.notes if n.code == "street_precision_note"]
-    kept = len(ROWS) - 1
+    kept = len(ROWS)
     assert dict(note.params) == {"count": str(kept), "total": str(kept)}
     text = note.text("en")
     assert text.startswith(

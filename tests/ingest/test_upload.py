@@ -279,13 +279,23 @@ def test_a_file_in_lien_schema_maps_onto_itself() -> None:
 # --- values -----------------------------------------------------------------------------------
 
 
-def test_a_row_without_a_known_service_is_set_aside() -> None:
+def test_a_row_without_a_known_service_is_kept_with_its_service_not_stated() -> None:
+    # Still a place to go: shown, and the report says which label to fix.
     result = _read(_bytes(_with(1, "Services", "Téléportation")))
-    assert _only(result, 3, "services").message == (
+    found = _only(result, 3, "services")
+    assert found.kept and found.message == (
         "Lien doesn't know the service 'Téléportation': write one of the services listed under"
         " “The file Lien expects” at the bottom of this page (in English, French or Dutch)"
+        "; value left out, row kept"
     )
-    assert _kept(result) == [GOOD[0][0], GOOD[2][0]]
+    assert _kept(result) == [r[0] for r in GOOD] and result.warned == 1
+    assert result.frame.iloc[1]["services"] == "" and len(result.rejected) == 0
+
+
+def test_a_row_with_an_empty_services_cell_is_kept_with_nothing_to_fix() -> None:
+    result = _read(_bytes(_with(1, "Services", "  ")))
+    assert result.problems == [] and _kept(result) == [r[0] for r in GOOD]
+    assert result.frame.iloc[1]["services"] == ""
 
 
 def test_a_close_spelling_is_the_service() -> None:
@@ -310,11 +320,12 @@ def test_an_unknown_service_beside_a_known_one_is_left_out_and_the_row_kept() ->
 def test_a_label_near_but_not_close_enough_gets_a_did_you_mean() -> None:
     result = _read(_bytes(_with(1, "Services", "Hébergement")))
     found = _only(result, 3, "services")
-    assert not found.kept and len(result.frame) == 2  # no service left: set aside
+    assert found.kept and len(result.frame) == 3  # kept, its service not stated
+    assert result.frame.iloc[1]["services"] == ""
     assert found.text("en") == (
         "Lien doesn't know the service 'Hébergement': did you mean Citizen hosting (hosting)? Then"
         " write that name; otherwise one of the services listed under “The file Lien expects” at"
-        " the bottom of this page"
+        " the bottom of this page; value left out, row kept"
     )
     assert "vouliez-vous dire Hébergement chez l'habitant (hosting) ?" in found.text("fr")
     assert "bedoelde u Opvang bij burgers (hosting)?" in found.text("nl")
@@ -455,8 +466,8 @@ def test_very_long_text_in_an_optional_field_is_left_out() -> None:
 
 
 def test_only_whitespace_in_a_required_field() -> None:
-    result = _read(_bytes(_with(0, "Services", "   \t ")))
-    assert _only(result, 2, "services").message == "required value is empty"
+    result = _read(_bytes(_with(0, "Nom", "   \t ")))
+    assert _only(result, 2, "organisation").message == "required value is empty"
     assert _kept(result) == [GOOD[1][0], GOOD[2][0]]
 
 
@@ -545,11 +556,12 @@ def test_formula_in_a_phone_number_is_refused() -> None:
 
 
 def test_rejected_rows_download_keeps_the_row_and_neutralises_it() -> None:
-    rows = _with(0, "Services", '=HYPERLINK("http://evil.example")')
+    rows = _with(0, "Ville", '=HYPERLINK("http://evil.example")')
+    rows[0][HEADER.index("Code postal")] = ""
     result = _read(_bytes(rows))
     set_aside = upload.rejected_rows(result)
     assert list(set_aside["Nom"]) == [GOOD[0][0]]
-    assert "Lien doesn't know the service" in set_aside.iloc[0]["problems"]
+    assert "is not a Belgian municipality or locality" in set_aside.iloc[0]["problems"]
     assert "'=HYPERLINK" in export.table_csv(set_aside).decode("utf-8-sig")
 
 

@@ -125,13 +125,15 @@ def test_national_toggle_hides_the_national_list() -> None:
     assert len(at.dataframe) == 1
 
 
-def _broken_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The seed directory with one site whose only service code is unknown (so it has nothing
-    to be shown for), in place of data/organisations.csv."""
+def _broken_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str, broken_cell: str
+) -> None:
+    """The seed directory with its first `cell` (a run of cells, commas included) replaced by
+    `broken_cell`, in place of data/organisations.csv."""
     broken = tmp_path / "organisations.csv"
     text = ORGANISATIONS_CSV.read_text(encoding="utf-8")
-    assert ",detention_visits," in text
-    text = text.replace(",detention_visits,", ",detention_visit,", 1)
+    assert cell in text
+    text = text.replace(cell, broken_cell, 1)
     broken.write_text(text, encoding="utf-8")
     monkeypatch.setattr(lien.config, "ORGANISATIONS_CSV", broken)
 
@@ -139,7 +141,10 @@ def _broken_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_bad_row_is_hidden_and_the_rest_is_shown(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _broken_directory(tmp_path, monkeypatch)
+    # A town Lien can't place: the site has nowhere to be shown.
+    _broken_directory(
+        tmp_path, monkeypatch, ",Steenokkerzeel,,,locality,", ",Atlantide,,,locality,"
+    )
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and not at.error
     assert "1 fiche masquée : elle est en cours de correction." in [c.value for c in at.caption]
@@ -151,7 +156,9 @@ def test_a_bad_row_is_hidden_and_the_rest_is_shown(
 def test_strict_mode_refuses_the_whole_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _broken_directory(tmp_path, monkeypatch)
+    # An unknown service code: the site would be shown (its service not stated), but a strict
+    # operator refuses any problem.
+    _broken_directory(tmp_path, monkeypatch, ",detention_visits,", ",detention_visit,")
     monkeypatch.setenv("LIEN_STRICT", "1")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
@@ -161,6 +168,7 @@ def test_strict_mode_refuses_the_whole_file(
     assert problems.iloc[0]["Problème"] == (
         "code de service inconnu 'detention_visit'"
         " — vouliez-vous dire Visites en centre fermé (detention_visits) ?"
+        " ; valeur laissée de côté, ligne gardée"
     )
 
 

@@ -58,7 +58,9 @@ def test_a_card_lists_only_the_services_of_the_view() -> None:
 def test_empty_fields_are_left_out_never_none() -> None:
     bare = {"organisation": "Solo", "latitude": None, "longitude": None, "precision": "national"}
     c = card(bare, "en")
-    assert (c.distance, c.hours, c.services, c.links) == ("", "", (), ())
+    assert (c.distance, c.hours, c.links) == ("", "", ())
+    # A site without a service is still a place to go: its card says so rather than nothing.
+    assert c.services == ("Service not stated",)
     assert c.where == "National"
     html = cards_html(pd.DataFrame([bare]), "en")
     assert "None" not in html and "nan" not in html

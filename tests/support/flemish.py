@@ -123,8 +123,8 @@ EXPECTED_SERVICES: tuple[tuple[str, ...], ...] = (
     ("language_classes",),
     ("mental_health",),
     ("minors",),
-    # "tolken en vertalen": data/services.csv has no interpreting service, so the row is set
-    # aside with a message saying so (never a guess such as "information").
+    # "tolken en vertalen": data/services.csv has no interpreting service, so the site is kept
+    # with its service not stated, and a warning says so (never a guess such as "information").
     (),
     ("legal_aid", "housing"),
     ("material_aid",),
