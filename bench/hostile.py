@@ -8,9 +8,13 @@ non-local request aborted). Then each upload of tests/support/hostile.py (UPLOAD
 the Data page, and a few crafted links through the map page, each in a fresh browser context.
 Per case: the seconds from the upload (or page.goto) to the page's answer (the upload's metrics,
 a refusal, or an exception), the server process's CPU time, the peak VmRSS of the server process
-and of the workers its forkserver starts (read from /proc every 20 ms), and the answer in short.
-Last, three sessions upload a ~5 MB CSV at once, and the server's RSS is read before, during and
-after their pages are closed: is the memory given back?
+and of the workers its forkserver starts (read from /proc every 20 ms), and the answer in short
+(for READ_BACK's uploads, with their cleaned Excel file downloaded and read back). Then a visitor
+who uploaded the workbook naming every service taps the handout while another opens the map
+(in turns with the same visit alone): the file, and the other visitor's delay. Then Streamlit's
+counters (/_stcore/metrics), through deploy/Caddyfile and from the app itself. Last, three
+sessions upload a ~5 MB CSV at once, and the server's RSS is read before, during and after their
+pages are closed: is the memory given back?
 
 Prints a markdown table, the memory lines and the goals; exits 1 if a goal is missed.
 """
@@ -20,11 +24,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -33,6 +40,7 @@ from urllib.parse import quote
 
 from bench.load import _stat_fields, cpu_seconds, descendants, rss_mib, status_kib
 from bench.run import SHOWN  # the map page's "N sites de M organisations affichés"
+from lien.i18n import t
 from lien.ingest import tabular
 from lien.render import assets
 from tests.support import harness, hostile
@@ -46,14 +54,26 @@ GOAL_S = 10.0  # every case ends with a message this fast
 GOAL_PEAK_MIB = 1024.0  # server and worker peaks stay under 1 GiB
 GOAL_BACK_MIB = 50.0  # once the concurrent sessions are closed, RSS within this of before
 CONCURRENT = 3
+DOWNLOAD_ROUNDS = 3
+# A second visitor's first markers may take this much longer while a download is being built.
+GOAL_DOWNLOAD_DELAY_S = 0.5
 RELEASE_WAIT_S = 120.0
 # The page's own limit (lien.tabular.MAX_UPLOAD_MB, in MiB); the uploader lets twice that through.
 UPLOAD_LIMIT_B = tabular.MAX_UPLOAD_MB * tabular.MB
 URL_CASES: dict[str, str] = {
+    # Past Streamlit's 1,000 parameters (it dropped the whole query): shortened in the browser.
+    "url_1000_services": "/?" + "&".join(["service=legal_aid"] * 1_000),
     "url_near_6000_chars": "/?near=" + quote("a " * 3_000),
     "url_q_100k": "/?q=" + "a" * 100_000,
     "url_near_links": "/?near=" + quote("call www.evil.com or help@evil.com"),
 }
+# "Use my location" answered with what no browser sends (a crafted page, a broken phone): it
+# showed a traceback with the server's paths.
+GEO_CASES: dict[str, str] = {
+    "geo_latitude_abc": "{latitude: 'abc', longitude: 4.8675, at: 1}",
+    "geo_latitude_1e308": "{latitude: 1e308, longitude: -1e308, at: 2}",
+}
+LOCATE_FRAME = 'iframe[title*="lien_geolocate"]'
 REFUSED = "ne peut pas être lu"
 NOT_FOUND = "Aucun lieu belge trouvé"
 
@@ -201,6 +221,34 @@ def describe_upload(page: Any) -> str:
     return "no metrics, no reason; alerts: " + " / ".join(alerts.all_inner_texts())
 
 
+# The uploads whose cleaned Excel download is read back too: it was not well-formed XML with
+# U+FFFE or U+FFFF in a cell, and Lien refused to read it.
+READ_BACK = ("csv_noncharacters", "csv_utf16_nul", "csv_utf32")
+
+
+def describe_upload_and_excel(page: Any) -> str:
+    """The upload's answer, then its cleaned Excel file, downloaded and read back by Lien."""
+    answer = describe_upload(page)
+    try:
+        with page.expect_download(timeout=TIMEOUT_S * 1000) as caught:
+            page.get_by_role("button", name=t("download_cleaned_xlsx", "fr")).click()
+        table = tabular.read(Path(caught.value.path()).read_bytes())
+        return f"{answer}; its Excel reads back: {len(table.frame)} rows"
+    except Exception as error:  # noqa: BLE001 - a download that fails is the outcome
+        return f"{answer}; its Excel: {type(error).__name__}: {error}"
+
+
+def _locate(page: Any, url: str, value: str) -> None:
+    """Open the map, then send `value` (JavaScript) as the "use my location" component's answer,
+    from inside its frame, as a crafted page would."""
+    page.goto(url + "/", wait_until="commit")
+    frame = page.locator(LOCATE_FRAME).element_handle(timeout=TIMEOUT_S * 1000).content_frame()
+    frame.evaluate(
+        "() => window.parent.postMessage({isStreamlitMessage: true, type:"
+        f" 'streamlit:setComponentValue', value: ({value}), dataType: 'json'}}, '*')"
+    )
+
+
 def describe_map(page: Any) -> str:
     """The map page's answer in short: whether the place was found, and what is shown."""
     found = "no place found; " if page.get_by_text(NOT_FOUND).count() else ""
@@ -266,7 +314,19 @@ def all_cases(rig: Rig) -> list[Case]:
                 True,
                 partial(upload, name=filename, data=data),
                 upload_answer,
-                describe_upload,
+                describe_upload_and_excel if name in READ_BACK else describe_upload,
+            )
+        )
+    for name, value in GEO_CASES.items():
+        print(f"[hostile] {name}…", file=sys.stderr, flush=True)
+        cases.append(
+            run_case(
+                rig,
+                Case(name, len(value)),
+                False,
+                partial(_locate, url=rig.url, value=value),
+                lambda p: p.get_by_text(t("geo_unavailable", "fr")[:40]),
+                lambda p: _cut(p.get_by_test_id("stAlert").first.inner_text()),
             )
         )
     for name, path in URL_CASES.items():
@@ -282,6 +342,111 @@ def all_cases(rig: Rig) -> list[Case]:
             )
         )
     return cases
+
+
+@dataclass
+class DownloadCost:
+    """One visitor taps the handout of the hostile workbook's view while another opens the map:
+    the file, and what the other visitor's first markers took, alone and meanwhile."""
+
+    wall_s: float = float("nan")
+    pages: int = 0
+    cpu_s: float = float("nan")
+    server_peak: float = 0.0
+    worker_peak: float = 0.0
+    alone: tuple[float, ...] = ()
+    during: tuple[float, ...] = ()
+    outcome: str = ""
+
+
+def _first_markers(rig: Rig) -> float:
+    """Seconds from opening the map page in a fresh context to its first marker on screen."""
+    context, page = rig.new_page()
+    try:
+        start = time.perf_counter()
+        page.goto(rig.url + "/", wait_until="commit")
+        frame = harness.map_frame(page)
+        while harness.count_markers(frame) == 0:
+            if time.perf_counter() - start > TIMEOUT_S:
+                return float("nan")
+            time.sleep(0.02)
+        return time.perf_counter() - start
+    finally:
+        context.close()
+
+
+def _hostile_view(rig: Rig) -> tuple[Any, Any]:
+    """A visitor who uploaded the workbook naming every service and shows it on the map."""
+    context, page = rig.new_page()
+    rig.open(page, f"/{DATA_PAGE}", "Données")
+    name, data = hostile.xlsx_every_service()
+    upload(page, name, data)
+    page.get_by_role("button", name=t("use_upload", "fr")).click()
+    page.get_by_text(name).first.wait_for(timeout=TIMEOUT_S * 1000)
+    page.get_by_test_id("stSidebarNav").get_by_text(t("page_map", "fr"), exact=True).click()
+    page.get_by_text("300 sites de 300").first.wait_for(timeout=TIMEOUT_S * 1000)
+    return context, page
+
+
+def download_cost(rig: Rig, rounds: int = DOWNLOAD_ROUNDS) -> DownloadCost:
+    """In turns: a second visitor's first markers alone, then while the first taps the handout
+    (each tap builds the file anew)."""
+    from pypdf import PdfReader
+
+    cost = DownloadCost()
+    context, page = _hostile_view(rig)
+    alone, during = [], []
+    try:
+        for _ in range(rounds):
+            alone.append(_first_markers(rig))
+            rig.sampler.take()
+            cpu, start = cpu_seconds([rig.server_pid]), time.perf_counter()
+            with page.expect_download(timeout=TIMEOUT_S * 1000) as caught:
+                page.get_by_role("button", name=t("download_handout", "fr")).click()
+                during.append(_first_markers(rig))
+            path = caught.value.path()
+            cost.wall_s = time.perf_counter() - start
+            cost.cpu_s = cpu_seconds([rig.server_pid]) - cpu
+            time.sleep(2 * SAMPLE_S)
+            cost.server_peak, cost.worker_peak = rig.sampler.take()
+            cost.pages = len(PdfReader(path).pages)
+        cost.outcome = f"a PDF of {cost.pages} pages"
+    except Exception as error:  # noqa: BLE001 - a failed step is this case's outcome
+        cost.outcome = _cut(f"ERROR {type(error).__name__}: {error}")
+    finally:
+        context.close()
+    cost.alone, cost.during = tuple(alone), tuple(during)
+    return cost
+
+
+@dataclass
+class Counters:
+    """Streamlit's /_stcore/metrics: the HTTP status through deploy/Caddyfile and from the app
+    itself on the loopback, and the caches it names (a place search must not be one)."""
+
+    proxied: int = 0
+    direct: int = 0
+    caches: tuple[str, ...] = ()
+
+
+def _status_and_text(url: str) -> tuple[int, str]:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=30) as response:
+            return int(response.status), response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return int(error.code), ""
+
+
+def counters(rig: Rig, log_dir: Path) -> Counters:
+    """After the cases (which searched places), what Streamlit's counters show, and to whom."""
+    found = Counters()
+    found.direct, text = _status_and_text(rig.url + "/_stcore/metrics")
+    found.caches = tuple(sorted(set(re.findall(r'cache="([^"]+)"', text))))
+    if shutil.which("caddy"):
+        with harness.caddy(rig.url, log_dir / "caddy.log") as proxy:
+            found.proxied = _status_and_text(proxy + "/_stcore/metrics")[0]
+    return found
 
 
 @dataclass
@@ -343,10 +508,50 @@ def memory_given_back(rig: Rig) -> Memory:
         time.sleep(5)
 
 
+def _median(values: tuple[float, ...]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else float("nan")
+
+
+def report_download(cost: DownloadCost) -> list[str]:
+    """Print the download's lines; the goal it misses, if any."""
+    alone, during = _median(cost.alone), _median(cost.during)
+    print(
+        f"- the handout of xlsx_every_service's view (300 sites x 20 services): {cost.outcome}, "
+        f"{cost.wall_s:.2f} s from the tap to the file, server CPU {cost.cpu_s:.2f} s, server "
+        f"peak {cost.server_peak:,.0f} MiB, worker peak {cost.worker_peak:,.0f} MiB"
+    )
+    print(
+        f"- another visitor's first markers meanwhile: median {during:.2f} s against {alone:.2f} s "
+        f"alone in the same run ({during / alone:.2f}x, {during - alone:+.2f} s; "
+        f"{len(cost.during)} turns each: "
+        + ", ".join(f"{a:.2f}/{d:.2f}" for a, d in zip(cost.alone, cost.during, strict=False))
+        + ")"
+    )
+    late = not cost.pages or not during - alone <= GOAL_DOWNLOAD_DELAY_S
+    return [f"{during - alone:+.2f} s"] if late else []
+
+
+def report_counters(seen: Counters) -> list[str]:
+    """Print what Streamlit's counters show; the goal they miss, if any."""
+    proxied = f"HTTP {seen.proxied}" if seen.proxied else "not tried (no caddy)"
+    print(
+        f"- /_stcore/metrics: through deploy/Caddyfile {proxied}; from the app on the loopback "
+        f"HTTP {seen.direct}, caches named: {', '.join(seen.caches) or 'none'}"
+    )
+    searched = [c for c in seen.caches if "find" in c or "search" in c]
+    return ([f"proxy HTTP {seen.proxied}"] if seen.proxied != 404 else []) + searched
+
+
 def report(
-    cases: list[Case], memory: Memory, baseline: tuple[float, float], tracebacks: int
+    cases: list[Case],
+    memory: Memory,
+    baseline: tuple[float, float],
+    tracebacks: int,
+    extra: tuple[DownloadCost, Counters],
 ) -> bool:
     """Print the table, the memory lines and the goals; True if every goal holds."""
+    cost, seen = extra
     print(
         "| case | input size | wall (s) | server CPU (s) | server peak RSS (MiB) | "
         "worker peak RSS (MiB) | outcome |"
@@ -380,6 +585,8 @@ def report(
         f"the end of that script run; worker '–': none seen alive at a {SAMPLE_S * 1000:g} ms "
         f"sample (none started, or it answered first)"
     )
+    late = report_download(cost)
+    exposed = report_counters(seen)
     print(f"- server log: {tracebacks} traceback(s)")
     print()
     slow = [c.name for c in cases if not c.ended or c.wall_s >= GOAL_S]
@@ -393,6 +600,12 @@ def report(
             f"after-close RSS within {GOAL_BACK_MIB:g} MiB of before",
             [f"{back:+,.1f} MiB"] if back > GOAL_BACK_MIB else [],
         ),
+        (
+            f"a download delays another visitor's first markers by at most "
+            f"{GOAL_DOWNLOAD_DELAY_S:g} s",
+            late,
+        ),
+        ("no visitor reads Streamlit's counters, and no place search is among them", exposed),
     ]
     for label, missed in goals:
         print(f"- goal: {label}: {'MISSED (' + ', '.join(missed) + ')' if missed else 'holds'}")
@@ -435,6 +648,10 @@ def main() -> int:
             time.sleep(2)
             baseline = (rss_mib([process.pid]), cpu_seconds([process.pid]))
             cases = all_cases(rig)
+            print("[hostile] a hostile download beside a visit…", file=sys.stderr, flush=True)
+            cost = download_cost(rig)
+            print("[hostile] Streamlit's counters…", file=sys.stderr, flush=True)
+            seen = counters(rig, Path(tmp))
             print("[hostile] concurrent uploads…", file=sys.stderr, flush=True)
             memory = memory_given_back(rig)
         tracebacks = log.read_text(encoding="utf-8", errors="replace").count(
@@ -445,7 +662,7 @@ def main() -> int:
         f"{len(os.sched_getaffinity(0))} usable cores"
     )
     print()
-    ok = report(cases, memory, baseline, tracebacks)
+    ok = report(cases, memory, baseline, tracebacks, (cost, seen))
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 

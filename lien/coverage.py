@@ -13,7 +13,7 @@ from lien.geo.areas import NATIONAL, PROVINCE_CODES, REGION_CODES
 from lien.geo.distance import chord_to_km, unit_vectors
 from lien.geo.gazetteer import Gazetteer, default_gazetteer
 from lien.i18n import N_, percent
-from lien.schema import APPROXIMATE, located, split_codes
+from lien.schema import APPROXIMATE, located, per_distinct, split_codes
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Headline:
     approximate_share: float  # of the located sites
     national_organisations: int
     source_dates: tuple[str, ...]
+    # Sites whose service is not stated: among `sites`, under no service (no matrix row, no gap).
+    unstated: int = 0
 
     def items(self, lang: str) -> list[tuple[str, int | str]]:
         """The six figures as the page and the funder summary show them, in order: (message
@@ -94,6 +96,7 @@ def headline(sites: pd.DataFrame) -> Headline:
         approximate_share=float(approx / len(placed)) if len(placed) else 0.0,
         national_organisations=int(national_orgs),
         source_dates=dates,
+        unstated=int(per_distinct(sites["services"], lambda cell: not split_codes(cell)).sum()),
     )
 
 
@@ -112,6 +115,17 @@ def matrix(
     table = counts.reindex(index=rows, columns=[*areas, NATIONAL], fill_value=0)
     table.index.name, table.columns.name = "service", level
     return table.astype(int)
+
+
+def most_offered(table: pd.DataFrame) -> str:
+    """The service of a `matrix` that the most sites in an area offer (the first in the table's
+    order on a tie), else the one the most national or online sites offer, else the first: a page
+    about one service opens on one the view has, not on a gap everywhere."""
+    areas = [c for c in table.columns if c != NATIONAL]
+    for counts in (table[areas].sum(axis=1), table.sum(axis=1)):
+        if len(counts) and counts.max() > 0:
+            return str(counts.idxmax())
+    return str(table.index[0]) if len(table.index) else ""
 
 
 def gaps(table: pd.DataFrame) -> list[tuple[str, str]]:

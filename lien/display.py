@@ -3,6 +3,10 @@ the map's popup, the tables, the handout and the offline file all print, in the 
 language, with contacts as safe links.
 
 Values are plain text here; each output escapes them for its own format (HTML, PDF markup).
+
+Why it is long: every output (the popup, the cards, the tables, the handout, the offline file and
+the page's messages) words a site, a distance, the place it is measured from and the filters by
+reading them here; split, those wordings would drift apart.
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
+import pandas as pd
+
 from lien import taxonomy
 from lien.filters import CODES, FLAG, RADIUS, Counts, Filters, Spec, active
 from lien.geo.areas import area_label
 from lien.geo.gazetteer import Place, default_gazetteer
-from lien.geo.search import Found
+from lien.geo.search import Found, centre_of
 from lien.i18n import N_, number, t, tn
-from lien.schema import APPROXIMATE, precision_of, split_codes, text
+from lien.schema import APPROXIMATE, per_distinct, precision_of, split_codes, text
 
 ALLOWED_SCHEMES = ("http://", "https://")
 # The words for each precision: the popup's "Précision" line, an unplaced site's place.
@@ -80,7 +86,7 @@ class SiteFields:
     address: str
     town: str  # the city as written, else the municipality found
     place: str  # "street, postcode city" as far as the row gives them
-    services: tuple[str, ...]  # labels
+    services: tuple[str, ...]  # labels; "service not stated" when the row has none
     audiences: tuple[str, ...]
     languages: tuple[str, ...]
     hours: str
@@ -126,15 +132,36 @@ def website_links(cell: Any) -> tuple[Link, ...]:
 
 @lru_cache(maxsize=16_384)
 def service_labels(cell: Any, lang: str) -> tuple[str, ...]:
-    """A services cell's codes as labels in `lang`. Remembered: a directory repeats a few
-    thousand combinations at most, and each map rerun labels every one in its view."""
-    return tuple(taxonomy.services().label(c, lang) for c in split_codes(cell))
+    """A services cell's codes as labels in `lang`; an empty cell (a site whose services Lien
+    doesn't know) says its service is not stated. Remembered: a directory repeats a few thousand
+    combinations at most, and each map rerun labels every one in its view."""
+    codes = split_codes(cell)
+    if not codes:
+        return (t("service_not_stated", lang),)
+    return tuple(taxonomy.services().label(c, lang) for c in codes)
+
+
+def towns(sites: pd.DataFrame, lang: str) -> pd.Series:
+    """Each site's town for a reader of `lang` (Gazetteer.town_name), the municipality found
+    where the row names no city; read once per distinct town (no per-site Python in a large
+    view)."""
+    empty = pd.Series("", index=sites.index)
+    city = sites.get("city", empty).fillna("").astype(str).str.strip()
+    municipality = sites.get("municipality", empty).fillna("").astype(str).str.strip()
+    named = city.where(city != "", municipality)
+    nis = sites.get("municipality_code", empty).fillna("").astype(str)
+    # One key per (town, municipality): a unit separator no town holds joins them.
+    gaz = default_gazetteer()
+    read = lambda key: gaz.town_name(*key.split("\x1f", 1), lang) if key else ""  # noqa: E731
+    return pd.Series(per_distinct(named + "\x1f" + nis, read), index=sites.index, dtype=object)
 
 
 def site_fields(site: Mapping[str, Any], lang: str) -> SiteFields:
     """The fields of one directory row (a dict or a pandas row), in `lang`."""
     get = lambda key: text(site.get(key)).strip()  # noqa: E731  (a one-line accessor)
-    postcode_city = " ".join(x for x in (get("postcode"), get("city")) if x)
+    town_name = default_gazetteer().town_name
+    city = town_name(get("city"), get("municipality_code"), lang)
+    postcode_city = " ".join(x for x in (get("postcode"), city) if x)
     precision = precision_of(site)
     label = t(PRECISION_LABELS[precision], lang) if precision in PRECISION_LABELS else precision
     approximate = precision in APPROXIMATE
@@ -148,7 +175,7 @@ def site_fields(site: Mapping[str, Any], lang: str) -> SiteFields:
         organisation=get("organisation"),
         site=get("site"),
         address=get("address"),
-        town=get("city") or get("municipality"),
+        town=city or town_name(get("municipality"), get("municipality_code"), lang),
         place=", ".join(x for x in (get("address"), postcode_city) if x),
         services=service_labels(get("services"), lang),
         audiences=tuple(taxonomy.audiences().label(c, lang) for c in split_codes(get("audiences"))),
@@ -167,19 +194,37 @@ def site_fields(site: Mapping[str, Any], lang: str) -> SiteFields:
     )
 
 
-def distance_text(fields: SiteFields, lang: str) -> str:
+def distance_text(fields: SiteFields, lang: str, centre: str = "") -> str:
     """A site's distance as every output words it: "2,4 km", or for a site placed only at its
-    town or postcode, "≈ 5 km, commune centre" (never "0,0 km" as if it were exact). "" when
-    no distance was measured."""
+    town or postcode, "≈ 5 km, commune centre" (never "0,0 km" as if it were exact). Measured
+    from the `centre` of a place (a town typed, or the commune "use my location" rounded a
+    position to), it says so: "≈ 5 km from the centre of Namur". "" when no distance was
+    measured."""
     km = fields.distance_km
     if km is None:
         return ""
+    if centre:
+        if km < 1:
+            return of_place(t("distance_from_centre_under", lang, place=centre), lang)
+        return of_place(
+            t("distance_from_centre", lang, km=number(round(km), lang, 0), place=centre), lang
+        )
     if not fields.approximate:
         return t("distance_exact", lang, km=number(km, lang, 1))
-    centre = t(CENTRE_LABELS.get(fields.precision, "centre_locality"), lang)
+    centre_label = t(CENTRE_LABELS.get(fields.precision, "centre_locality"), lang)
     if km < 1:
-        return t("distance_approx_under", lang, centre=centre)
-    return t("distance_approx", lang, km=number(round(km), lang, 0), centre=centre)
+        return t("distance_approx_under", lang, centre=centre_label)
+    return t("distance_approx", lang, km=number(round(km), lang, 0), centre=centre_label)
+
+
+# French writes "d’Anvers", "d’Ixelles", not "de Anvers": "de" before a name that starts with a
+# vowel (a capital, so only a place name inserted in a sentence) is elided.
+_FRENCH_DE = re.compile(r"\b([dD])e (?=[AEIOUYÀÂÉÈÊÎÏÔÛ])")
+
+
+def of_place(sentence: str, lang: str) -> str:
+    """`sentence` with French elision before a place name ("du centre d’Anvers")."""
+    return _FRENCH_DE.sub(r"\1’", sentence) if lang == "fr" else sentence
 
 
 def directions_label(fields: SiteFields, lang: str) -> str:
@@ -224,13 +269,19 @@ def near_message(
     lang: str,
     quote: Callable[[str], str],
     name: Callable[[str], str] = lambda text: text,
+    *,
+    located: bool = False,
 ) -> str:
     """What the page says about a place query it placed: where distances are measured from and
     how sure that is ("read as", "only … was recognised", "commune centre"). `quote` makes the
-    visitor's text safe for the output (a Markdown code span, say), `name` the gazetteer's names."""
+    visitor's text safe for the output (a Markdown code span, say), `name` the gazetteer's names.
+    `located`: the query is the commune "use my location" rounded the visitor's position to."""
     place = found.place
     if place is None:
         raise ValueError("near_message needs a placed query; say near_not_found instead")
+    if located:
+        where = centre_of(found, query, lang) or query
+        return of_place(t("near_located", lang, place=name(where)), lang)
     if found.coordinates:
         return t("near_coordinates", lang, place=name(found.matched or place.municipality))
     label = name(place_label(place, lang))
@@ -259,6 +310,14 @@ def near_message(
     return t("near_found_approx", lang, place=label, centre=centre)
 
 
+@dataclass(frozen=True)
+class Near:
+    """Where a view's distances are measured from, as a printed or shared output says it."""
+
+    place: str  # the place as understood ("Charleroi"); what was typed if nothing was placed
+    centre: bool = False  # measured from that place's centre, not from an exact point
+
+
 # --- the visitor's filters, in words ---------------------------------------------------------
 
 
@@ -273,9 +332,14 @@ def value_label(spec: Spec, code: str, lang: str) -> str:
     return taxonomy.language_label(code, lang)
 
 
+def label_sep(lang: str) -> str:
+    """What comes between a label and its value: French puts a space before the colon."""
+    return " : " if lang == "fr" else ": "
+
+
 def said(spec: Spec, shown: str, lang: str) -> str:
     """ "Label: value" as `lang` writes it (French puts a space before the colon)."""
-    return f"{t(spec.label, lang)}{' :' if lang == 'fr' else ':'} {shown}"
+    return f"{t(spec.label, lang)}{label_sep(lang)}{shown}"
 
 
 def quoted(text: str, lang: str) -> str:

@@ -1,7 +1,11 @@
 """The visitor's filters, declared once: each is a field of `Filters` whose metadata gives its URL
 parameter (also its widget's key, "f_" + parameter), its kind and its label. The URL form, the
 sidebar and the filtering itself all walk that one declaration, so adding a filter is adding a
-field (and, for a new kind of matching, a line in `apply`).
+field (and, for a new kind of matching, a line in `apply`). A page's own parameter, which says
+what that page shows rather than which sites (`PageParam`), is declared and checked here too.
+
+Why it is long: it is the one home of every URL parameter, of reading and checking it, and of
+the matching the filters drive; split, the URL's form and its checks would drift apart.
 """
 
 from __future__ import annotations
@@ -105,6 +109,28 @@ def choices(spec: Spec, language_codes: Iterable[str] | None = None) -> list[str
 
 
 @dataclass(frozen=True)
+class PageParam:
+    """A page's own URL parameter: what that page shows, not which sites (the coverage page's
+    service to map). No Filters field, so no sidebar widget, no chip and no other page's link
+    carries it; read from the URL and checked as the filters are (an unknown value is a notice),
+    and written back into the URL and the links by its page."""
+
+    param: str  # part of every shared URL of its page: never rename one
+    values: Callable[[], Sequence[str]]  # the values it accepts
+
+    @property
+    def key(self) -> str:
+        """Where the session keeps the value the URL or the visitor chose: "page_" + parameter."""
+        return f"page_{self.param}"
+
+
+FOCUS = PageParam("focus", lambda: taxonomy.services().codes)  # the coverage page's service
+PAGE_PARAMS: tuple[PageParam, ...] = (FOCUS,)
+# Every parameter a URL of Lien may carry.
+URL_PARAMS: tuple[str, ...] = PARAMS + tuple(p.param for p in PAGE_PARAMS)
+
+
+@dataclass(frozen=True)
 class Notice:
     """A URL value that was ignored, and why."""
 
@@ -118,6 +144,7 @@ class ParsedQuery:
 
     filters: Filters
     notices: list[Notice] = field(default_factory=list)
+    pages: dict[str, str] = field(default_factory=dict)  # the pages' own parameters (PAGE_PARAMS)
 
 
 def _values(raw: str | Sequence[str] | None) -> list[str]:
@@ -189,7 +216,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 def from_query(
     params: Mapping[str, str | Sequence[str]], language_codes: Iterable[str] | None = None
 ) -> ParsedQuery:
-    """Read Filters from URL parameters; unknown or malformed values are dropped with a notice.
+    """Read Filters, and the pages' own parameters, from URL parameters; unknown or malformed
+    values are dropped with a notice.
 
     `language_codes` are the languages the directory uses (None: any ISO 639 code).
     """
@@ -209,9 +237,16 @@ def from_query(
             values[spec.field] = _PARSERS[spec.kind](text)
         except (KeyError, ValueError):
             notices.append(Notice(spec.param, _shorten(text)))
+    pages: dict[str, str] = {}
+    for page in PAGE_PARAMS:
+        text = _last(page.param, params.get(page.param), notices)
+        if text in page.values():
+            pages[page.param] = text
+        elif text:
+            notices.append(Notice(page.param, _shorten(text)))
     if len(notices) > MAX_NOTICES:
         notices = [*notices[: MAX_NOTICES - 1], Notice("…", f"+{len(notices) - MAX_NOTICES + 1}")]
-    return ParsedQuery(Filters(**values), notices)
+    return ParsedQuery(Filters(**values), notices, pages)
 
 
 def _url_value(spec: Spec, value: Any) -> str:
@@ -236,9 +271,10 @@ def to_query(filters: Filters) -> dict[str, str]:
     return out
 
 
-def share_url(base: str, filters: Filters) -> str:
-    """The address that opens this view: `base` (query and anchor dropped) with the filters."""
-    query = urlencode(to_query(filters), quote_via=quote)
+def share_url(base: str, filters: Filters, page: Mapping[str, str] | None = None) -> str:
+    """The address that opens this view: `base` (query and anchor dropped) with the filters, and
+    the `page`'s own parameters (PAGE_PARAMS) when it has some."""
+    query = urlencode({**to_query(filters), **(page or {})}, quote_via=quote)
     return base.split("#")[0].split("?")[0] + (f"?{query}" if query else "")
 
 

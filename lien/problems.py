@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     # The file as a whole: reading it (lien.ingest.tabular, lien.ingest.upload).
     "empty": N_("p_empty"),
     "header_only": N_("p_header_only"),
+    "no_header_row": N_("p_no_header_row"),
     "too_large": N_("p_too_large"),
     "binary": N_("p_binary"),
     "old_excel": N_("p_old_excel"),
@@ -36,19 +37,28 @@ MESSAGES: dict[str, str] = {
     # Notes on how it was read (shown, not counted as problems).
     "encoding_note": N_("p_encoding_note"),
     "utf16_note": N_("p_utf16_note"),
+    "utf32_note": N_("p_utf32_note"),
+    "controls_note": N_("p_controls_note"),
+    "header_note": N_("p_header_note"),
+    "header_skipped_note": N_("p_header_skipped_note"),
     "delimiter_note": N_("p_delimiter_note"),
     "sheets_note": N_("p_sheets_note"),
     "extra_columns_note": N_("p_extra_columns_note"),
     "duplicate_column": N_("p_duplicate_column"),
     "unnamed_column": N_("p_unnamed_column"),
+    "street_precision_note": N_("p_street_precision_note"),
     # Columns and values (lien.ingest.validate, lien.ingest.mapping, lien.ingest.directory).
     "missing_column": N_("p_missing_column"),
+    "unmapped_column": N_("p_unmapped_column"),
     "duplicate_name": N_("p_duplicate_name"),
     "required": N_("p_required"),
     "slug": N_("p_slug"),
     "precision": N_("p_precision"),
     "unknown_service": N_("p_unknown_service"),
     "unknown_audience": N_("p_unknown_audience"),
+    # The same, for an upload's free text: a label, never called a code.
+    "unknown_service_label": N_("p_unknown_service_label"),
+    "unknown_audience_label": N_("p_unknown_audience_label"),
     "unknown_language": N_("p_unknown_language"),
     "postcode": N_("p_postcode"),
     "not_number": N_("p_not_number"),
@@ -88,7 +98,18 @@ MESSAGES: dict[str, str] = {
 # Parameters that are not placeholders of the message: codes of a "did you mean", and the
 # vocabulary they belong to.
 SUGGEST = "suggest"
-_VOCABULARY = {"unknown_service": "services", "unknown_audience": "audiences"}
+_VOCABULARY = {
+    "unknown_service": "services",
+    "unknown_audience": "audiences",
+    "unknown_service_label": "services",
+    "unknown_audience_label": "audiences",
+}
+# Messages that say their "did you mean" themselves, with what to do then ({suggestion}); the
+# others get it appended.
+_WITH_SUGGESTION: dict[str, str] = {
+    "unknown_service_label": N_("problem_service_did_you_mean"),
+    "unknown_audience_label": N_("problem_audience_did_you_mean"),
+}
 
 
 @dataclass(frozen=True)
@@ -107,12 +128,18 @@ class Problem:
     def text(self, lang: str = "en", escape: Callable[[str], str] | None = None) -> str:
         """The plain message in `lang`; `escape` is applied to the values taken from the file."""
         params = {k: escape(v) if escape else v for k, v in self.params if k != SUGGEST}
-        message = t(message_key(self.code), lang, **params)
         suggested = dict(self.params).get(SUGGEST)
-        if suggested:
-            message += t(
-                "problem_did_you_mean", lang, suggestion=_suggestion(self.code, suggested, lang)
-            )
+        if suggested and self.code in _WITH_SUGGESTION:
+            suggestion = _suggestion(self.code, suggested, lang)
+            message = t(_WITH_SUGGESTION[self.code], lang, **params, suggestion=suggestion)
+        else:
+            message = t(message_key(self.code), lang, **params)
+            if suggested:
+                message += t(
+                    "problem_did_you_mean",
+                    lang,
+                    suggestion=_suggestion(self.code, suggested, lang),
+                )
         if self.kept:
             message += t("problem_left_out", lang)
         return message

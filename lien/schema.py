@@ -7,6 +7,7 @@ data/README.md describes the same schema for people preparing a file.
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -46,7 +47,6 @@ REQUIRED_VALUES: tuple[str, ...] = (
     "organisation",
     "site",
     "precision",
-    "services",
     "source",
 )
 # Longer cells are refused: they are pasted documents or attacks, and would swamp popups.
@@ -81,8 +81,21 @@ LOCATED_EXPORT_COLUMNS: tuple[str, ...] = tuple(
 )
 EXPORT_COLUMNS: tuple[str, ...] = SCHEMA_COLUMNS + LOCATED_EXPORT_COLUMNS + ("distance_km",)
 # The first cell of the lines that open a Lien CSV download and say what it is (what, filters,
-# date, sources), before a blank line and the table; Lien's reader skips them.
-ABOUT_MARKER = "Lien: about this file"
+# date, sources), before a blank line and the table; Lien's reader skips them. It is written in
+# the visitor's language (the catalogues' "about_marker"); the earlier wordings stay recognised,
+# so that a file saved before still reads (every download began with the English one until
+# December 2026).
+EARLIER_ABOUT_MARKERS: tuple[str, ...] = ("Lien: about this file",)
+
+
+@cache
+def about_markers() -> tuple[str, ...]:
+    """Every first cell that opens a Lien download's lines about itself, in every language."""
+    from lien.i18n import LANGS, t  # the catalogues, read once the reader first needs them
+
+    return tuple(
+        dict.fromkeys([*(t("about_marker", lang) for lang in LANGS), *EARLIER_ABOUT_MARKERS])
+    )
 
 
 def is_missing(value: Any) -> bool:

@@ -23,6 +23,33 @@ _MEMO_LENGTH = 256
 MAX_QUERY = 200
 
 
+# Characters no text needs, removed from what is read (lien.ingest.tabular) and from what is
+# written (lien.outputs.export): C0 controls other than tab and line breaks, DEL, C1 controls,
+# lone surrogates (which no UTF encodes) and Unicode's noncharacters (U+FFFE, U+FFFF, U+FDD0…),
+# which XML forbids, so that a workbook holding one is not well-formed. Zero-width joiners and
+# direction marks stay: Persian and Arabic text needs them.
+_NONCHARACTERS = "".join(f"\\U{plane:04X}FFFE\\U{plane:04X}FFFF" for plane in range(17))
+_CONTROLS = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
+)
+# Controls that separate lines or fields in some programs' exports (FileMaker's vertical tab):
+# a space, so that "Rue Haute 1<VT>1000" does not become "Rue Haute 11000".
+_SEPARATING_CONTROLS = re.compile(r"[\x0b\x0c\x1c-\x1f\x85]")
+
+
+def without_controls(text: str) -> tuple[str, int]:
+    """`text` without the control characters and noncharacters no text needs, and how many were
+    removed or made spaces; tab and line breaks are kept. Linear in the length of `text`."""
+    spaced, separating = _SEPARATING_CONTROLS.subn(" ", text)
+    kept, removed = _CONTROLS.subn("", spaced)
+    return kept, separating + removed
+
+
+def strip_controls(text: str) -> str:
+    """`text` as without_controls() gives it, without the count."""
+    return without_controls(text)[0]
+
+
 def strip_invisible(text: str) -> str:
     """`text` without control and zero-width characters (tab and newlines become spaces)."""
     return _INVISIBLE.sub("", text.replace("\t", " ").replace("\n", " ").replace("\r", " "))

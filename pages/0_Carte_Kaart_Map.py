@@ -9,6 +9,7 @@ from lien.i18n import t
 from lien.ui import common, keyboard, map_page, navigation, state
 from lien.ui.sidebar import sidebar
 
+navigation.routed()
 st.set_page_config(page_title="Lien", page_icon="🧭", layout="wide")
 # Before any widget: "use my location" writes the near-me boxes.
 located_error = state.take_location()
@@ -26,17 +27,19 @@ if not phone:
     common.filter_chips(chosen, lang)
 common.directory_notice(shared, name, lang)
 origin = common.near_origin(chosen.near, lang)
+# What the handout, its QR code and the downloads' link say of near-me: the place understood.
+printed, centre = map_page.near_place(chosen, lang)
 about = t("tagline", lang) + " " + common.source_note(shared, name, lang)
 if not phone:
     st.caption(about)
 
 sites = filters.apply(frame, chosen, origin)
 with st.container(key=keyboard.RESULTS.target):  # where the first skip link leads
-    map_page.results(sites, chosen, origin, lang, phone=phone)
+    map_page.results(sites, chosen, origin, lang, phone=phone, centre=centre)
 if phone:  # below the results, so that the nearest come first on a small screen
     common.filter_chips(chosen, lang)
     st.caption(about)
-map_page.downloads(sites, chosen, lang, stem="lien-sites", key="download")
+map_page.downloads(sites, printed, lang, stem="lien-sites", key="download")
 with st.container(key=keyboard.TAKE_AWAY.target):  # where the second one leads
     st.subheader(t("take_away", lang))
-    map_page.take_away(sites, chosen, origin, lang, key="take")
+    map_page.take_away(sites, printed, origin, lang, key="take", centre=centre)

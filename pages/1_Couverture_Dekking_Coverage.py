@@ -11,6 +11,7 @@ from lien.ui import common, coverage_page, navigation, state
 from lien.ui.navigation import COVERAGE_PATH
 from lien.ui.sidebar import sidebar
 
+navigation.routed()
 # Named in the visitor's language, as the page's link is (a screen reader says it first).
 title = "Lien — " + t("page_coverage", navigation.visitor_lang())
 st.set_page_config(page_title=title, page_icon="📊", layout="wide")
@@ -35,13 +36,14 @@ if sites.empty:
     st.info(t("no_match", lang))
     st.stop()
 
-# The planner's question first: for one service, where is there no provider, and who is farthest.
-service = coverage_page.service_choice(here, lang)
-distances = coverage_page.service_answer(sites, here, service, lang)
-
 services = here.services or None
 by_province = coverage.matrix(sites, "province", services)
 holes = coverage.gaps(by_province)
+# The planner's question first: for one service, where is there no provider, and who is farthest.
+# Unless the visitor chose one, a service the view has (never a gap in every area).
+service = coverage_page.service_choice(here, coverage.most_offered(by_province), lang)
+distances = coverage_page.service_answer(sites, here, service, lang)
+
 coverage_page.heatmap(by_province, lang, t("matrix_province", lang), "matrix")
 st.caption(t("gap_note", lang) + " · " + tn("gap_count", len(holes), lang))
 # The charts below the first are drawn once the visitor reaches them (lien.ui.reached).
@@ -51,13 +53,13 @@ if lower:
     coverage_page.heatmap(by_region, lang, t("matrix_region", lang), "matrix_region")
 common.table_downloads(
     tables.matrix_table(by_province, lang),
-    lang,
+    common.view_about(
+        t("about_matrix", lang), sites, here, COVERAGE_PATH, params=coverage_page.focus(service)
+    ),
     "lien-matrix",
     "matrix",
-    t("download_matrix_csv", lang),
-    t("download_matrix_xlsx", lang),
-    "matrix",
-    common.view_about(t("about_matrix", lang), sites, here, COVERAGE_PATH),
+    (t("download_matrix_csv", lang), t("download_matrix_xlsx", lang)),
+    t("sheet_matrix", lang),
 )
 if lower:
     counts = coverage.matrix(sites, "province", [service]).loc[service]
@@ -66,5 +68,4 @@ if lower:
         coverage_page.chart(charts.distance_map, distances, lang, service, "distance_map")
 st.caption(t("per_capita_note", lang))
 
-farthest = None if distances["distance_km"].isna().all() else coverage.deserts(distances)
-coverage_page.funder_summary(figures, by_province, holes, lang, service, farthest)
+coverage_page.funder_summary(holes, lang)

@@ -10,6 +10,7 @@ from lien.ingest.tabular import MAX_UPLOAD_MB
 from lien.ui import common, data_page, map_page, navigation, state
 from lien.ui.sidebar import sidebar
 
+navigation.routed()
 # Named in the visitor's language, as the page's link is (a screen reader says it first).
 title = "Lien — " + t("page_data", navigation.visitor_lang())
 st.set_page_config(page_title=title, page_icon="📄", layout="wide")
@@ -49,3 +50,6 @@ if len(result.frame):
     map_page.site_map(on_map, lang, None, None, key="preview_map")
     map_page.sites_table(sites, lang, t("preview_heading", lang), key="preview_table")
 data_page.upload_actions(result, lang)
+# What the report's messages point to: the services and audiences Lien knows, at the bottom.
+with st.expander(t("schema_heading", lang)):
+    data_page.schema_help(lang, heading=False)

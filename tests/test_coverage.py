@@ -315,6 +315,34 @@ def test_gaps_at_region_level(sites: pd.DataFrame) -> None:
     ]
 
 
+# --- the service a page opens on -----------------------------------------------------------------
+
+
+def test_the_service_most_sites_in_an_area_offer(sites: pd.DataFrame) -> None:
+    # housing: Liège, Namur and Antwerp (3 sites in an area); every other service at most 1.
+    assert coverage.most_offered(coverage.matrix(sites, "province")) == "housing"
+    # A tie (1 each) goes to the first in the table's order.
+    assert coverage.most_offered(coverage.matrix(sites, "province", ["health", "legal_aid"])) == (
+        "health"
+    )
+
+
+def test_never_a_service_of_the_view_has_none_when_another_is_offered(
+    sites: pd.DataFrame,
+) -> None:
+    # reception: no site at all; mentoring: only a national one; legal_aid: one in Liège.
+    table = coverage.matrix(sites, "province", ["reception", "mentoring", "legal_aid"])
+    assert coverage.most_offered(table) == "legal_aid"
+    # Without any site in an area, the national and online ones count.
+    assert coverage.most_offered(
+        coverage.matrix(sites, "province", ["reception", "mentoring"])
+    ) == ("mentoring")
+    # Nothing offered at all: the first.
+    assert coverage.most_offered(coverage.matrix(sites, "province", ["reception", "culture"])) == (
+        "reception"
+    )
+
+
 # --- municipality points ------------------------------------------------------------------------
 
 

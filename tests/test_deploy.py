@@ -36,16 +36,22 @@ def _folium_bundle() -> str:
 
 
 @pytest.fixture(scope="module")
-def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Lien behind deploy/Caddyfile on local ports; the proxy's base URL."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """Lien behind deploy/Caddyfile on local ports: the app's own base URL, and the proxy's."""
     harness.require_caddy()
     logs = tmp_path_factory.mktemp("deploy")
     app, app_url = harness.start_app(logs / "app.log", env=harness.offline_env())
     try:
         with harness.caddy(app_url, logs / "caddy.log") as url:
-            yield url
+            yield app_url, url
     finally:
         harness.stop(app)
+
+
+@pytest.fixture(scope="module")
+def proxied(served: tuple[str, str]) -> str:
+    """The proxy's base URL."""
+    return served[1]
 
 
 def _get(url: str, encoding: str = "gzip") -> tuple[dict[str, str], bytes]:
@@ -191,3 +197,23 @@ def test_the_server_sets_up_no_source_watcher_for_each_visitor() -> None:
     (.streamlit/config.toml says what it cost a first visit)."""
     with (ROOT / ".streamlit" / "config.toml").open("rb") as f:
         assert tomllib.load(f)["server"]["fileWatcherType"] == "none"
+
+
+def _status(url: str) -> int:
+    try:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(url, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_streamlit_s_counters_are_not_served_to_visitors(served: tuple[str, str]) -> None:
+    """/_stcore/metrics counts the sessions and each server-wide cache's hits: behind the
+    proxy, no visitor reads it; Streamlit itself still serves it, on the loopback only."""
+    app_url, proxy_url = served
+    assert _status(app_url + "/_stcore/metrics") == 200
+    for path in ("/_stcore/metrics", "/_stcore/script-health-check", "/_stcore/anything"):
+        assert _status(proxy_url + path) == 404, path
+    for path in ("/_stcore/health", "/_stcore/host-config"):
+        assert _status(proxy_url + path) == 200, path

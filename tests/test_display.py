@@ -3,6 +3,7 @@ show them."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from lien.display import (
@@ -11,13 +12,16 @@ from lien.display import (
     directions_url,
     distance_text,
     near_message,
+    of_place,
     safe_url,
     site_fields,
     tel_url,
+    towns,
     view_lines,
 )
 from lien.filters import Counts
-from lien.geo.search import search
+from lien.geo.gazetteer import default_gazetteer
+from lien.geo.search import centre_of, search, understood
 
 SITE = {
     "organisation": "Maison",
@@ -152,3 +156,70 @@ def test_near_message_says_how_the_place_was_found(query: str, lang: str, expect
 def test_near_message_needs_a_place() -> None:
     with pytest.raises(ValueError):
         near_message(search("Zuidstation"), "Zuidstation", "fr", _quote)
+
+
+# --- where distances start, and the place as it is printed and shared --------------------------
+
+
+def test_distances_from_a_town_say_they_start_at_its_centre() -> None:
+    exact = site_fields(_with(coord_precision="address"), "fr")
+    assert distance_text(exact, "fr", "Namur") == "≈ 5 km du centre de Namur"
+    assert distance_text(exact, "nl", "Namen") == "≈ 5 km van het centrum van Namen"
+    assert distance_text(exact, "en", "Namur") == "≈ 5 km from the centre of Namur"
+    near = site_fields(_with(distance_km=0.4), "en")
+    assert distance_text(near, "en", "Namur") == "≈ under 1 km from the centre of Namur"
+    # French elides "de" before a vowel: "du centre d’Anvers", not "de Anvers".
+    assert distance_text(exact, "fr", "Anvers") == "≈ 5 km du centre d’Anvers"
+    assert (
+        of_place("Près de Ixelles, dans un rayon de 5 km", "fr")
+        == "Près d’Ixelles, dans un rayon de 5 km"
+    )
+    assert of_place("near de Anvers", "en") == "near de Anvers"  # French only
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "printed", "centre"),
+    [
+        ("Charlerois", "fr", "Charleroi", "Charleroi"),  # the typo is not printed
+        ("Bruxelle", "nl", "Brussel", "Brussel"),  # understood, in the reader's language
+        ("Luick", "fr", "Liège", "Liège"),
+        ("Luik", "fr", "Liège", "Liège"),  # a municipality, as the reader's language names it
+        ("Bruxelles", "nl", "Brussel", "Brussel"),
+        ("Zeebrugge", "fr", "Zeebrugge", "Zeebrugge"),  # a place of a municipality: as typed
+        ("Bruxelles-Midi", "fr", "Bruxelles", "Bruxelles"),  # only part recognised
+        ("1060", "fr", "1060", "1060 Saint-Gilles"),  # a postcode's centre
+        ("50.4512, 4.858", "fr", "Namur", ""),  # typed coordinates: an exact point, never shared
+        ("Atlantis", "fr", "Atlantis", ""),  # nothing placed: said as typed
+    ],
+)
+def test_the_place_understood_is_what_is_printed_and_shared(
+    query: str, lang: str, printed: str, centre: str
+) -> None:
+    found = search(query)
+    assert understood(found, query, lang) == printed
+    assert centre_of(found, query, lang) == centre
+
+
+def test_a_town_named_as_its_municipality_reads_in_the_visitors_language() -> None:
+    town_name = default_gazetteer().town_name
+    assert town_name("Anvers", "11002", "nl") == "Antwerpen"
+    assert town_name("Antwerpen", "11002", "fr") == "Anvers"
+    assert town_name("Bruxelles", "21004", "nl") == "Brussel"
+    assert town_name("Bruxelles", "21004", "en") == "Bruxelles / Brussel"
+    # A city that is not its municipality's name (a postal town) stays as written.
+    assert town_name("Bruxelles", "21013", "nl") == "Bruxelles"
+    assert town_name("Anvers", "", "nl") == "Anvers"  # no municipality found
+    fields = site_fields(_with(city="Anvers", municipality_code="11002", address=""), "nl")
+    assert fields.town == "Antwerpen" and fields.place == "1000 Antwerpen"
+
+
+def test_towns_of_a_frame_are_read_once_per_distinct_town() -> None:
+    frame = pd.DataFrame(
+        {
+            "city": ["Anvers", "", "Anvers", "Lille"],
+            "municipality": ["Anvers", "Liège", "Anvers", ""],
+            "municipality_code": ["11002", "62063", "11002", ""],
+        }
+    )
+    assert towns(frame, "nl").tolist() == ["Antwerpen", "Luik", "Antwerpen", "Lille"]
+    assert towns(frame.iloc[:0], "nl").tolist() == []

@@ -197,6 +197,26 @@ def test_share_url_opens_the_same_view() -> None:
     assert filters.share_url("http://localhost:8501/", Filters()) == "http://localhost:8501/"
 
 
+def test_a_page_s_own_parameter_is_read_checked_and_shared() -> None:
+    parsed = from_query({"service": "housing,legal_aid", "focus": "legal_aid"})
+    assert parsed.pages == {"focus": "legal_aid"} and parsed.notices == []
+    # It is no filter: the view's sites are the same with or without it.
+    assert parsed.filters == Filters(services=("housing", "legal_aid"))
+    assert "focus" not in to_query(parsed.filters)
+    url = filters.share_url("https://lien.example/Couverture", parsed.filters, parsed.pages)
+    assert url.endswith("?service=housing%2Clegal_aid&focus=legal_aid")
+    assert from_query(parse_qs(urlsplit(url).query)).pages == parsed.pages
+    assert filters.FOCUS.param in filters.URL_PARAMS and filters.FOCUS.key == "page_focus"
+
+
+@pytest.mark.parametrize("value", ["teleportation", "<b>x</b>", "x" * 5000])
+def test_an_unknown_page_parameter_is_ignored_with_a_notice(value: str) -> None:
+    parsed = from_query({"focus": value, "lang": "nl"})
+    assert parsed.pages == {} and parsed.filters == Filters(lang="nl")
+    assert [n.name for n in parsed.notices] == ["focus"]
+    assert len(parsed.notices[0].value) <= 41
+
+
 def test_counts_are_those_the_page_and_the_handout_print(frame: pd.DataFrame) -> None:
     # A located site and a national one of the same organisation, another located organisation.
     view = pd.DataFrame(

@@ -92,10 +92,9 @@ def test_the_data_page_says_so_when_the_worker_is_stopped(monkeypatch: pytest.Mo
     )
     at.run()
     assert not at.exception
-    assert shown(at.error[0].value) == "netwerk.csv kan niet gelezen worden:"
-    assert "te groot of te complex om hier te controleren (geheugen)" in shown(
-        at.markdown[-1].value
-    )
+    heading, reason = shown(at.error[0].value).split("\n\n")
+    assert heading == "netwerk.csv kan niet gelezen worden:"
+    assert "te groot of te complex om hier te controleren (geheugen)" in reason
 
 
 # --- files: each hostile upload ends in a result or a plain refusal ------------------------------
@@ -139,7 +138,8 @@ def test_problems_are_capped_per_kind_and_counted() -> None:
     assert isinstance(result, upload.Upload)
     problems = result.problems
     assert len(result.frame) == 0 and len(problems.bad_rows) == 40_000
-    assert problems.kinds["unknown_service"] == 40_000 and problems.kinds["postcode"] == 40_000
+    assert problems.kinds["unknown_service_label"] == 40_000
+    assert problems.kinds["postcode"] == 40_000
     assert len(problems) <= len(problems.kinds) * 200
     assert problems.dropped()["postcode"] == 40_000 - 200
     # Every row set aside still says why, in the download.
@@ -283,9 +283,24 @@ def _row(**values: str) -> str:
 
 
 def test_one_bad_row_hides_itself_only(tmp_path: Path) -> None:
-    shared = directory.load_shared(str(_seed_with(tmp_path, _row(services="teleportation"))))
+    shared = directory.load_shared(str(_seed_with(tmp_path, _row(precision="street"))))
     assert not shared.refused and shared.hidden == 1 and len(shared.frame) == 32
-    assert check.report(shared).splitlines()[1].endswith("unknown service code 'teleportation'")
+    assert (
+        check.report(shared)
+        .splitlines()[1]
+        .endswith("'street' is not one of address, postcode, locality, national, online")
+    )
+
+
+def test_a_row_whose_service_is_unknown_is_shown_with_a_warning(tmp_path: Path) -> None:
+    shared = directory.load_shared(str(_seed_with(tmp_path, _row(services="teleportation"))))
+    assert not shared.refused and shared.hidden == 0 and shared.warned == 1
+    assert len(shared.frame) == 33 and shared.frame.iloc[-1]["services"] == ""
+    assert (
+        check.report(shared)
+        .splitlines()[1]
+        .endswith("unknown service code 'teleportation'; value left out, row kept")
+    )
 
 
 def test_strict_mode_refuses_on_any_problem(tmp_path: Path) -> None:

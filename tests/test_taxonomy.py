@@ -69,6 +69,17 @@ def test_language_codes_and_names() -> None:
         ("services", "Logment", ("housing",)),
         ("services", "Parainage", ("mentoring",)),
         ("services", "Aide juridque", ("legal_aid",)),
+        # A name found whole in a longer label.
+        ("services", "Logement social", ("housing",)),
+        ("audiences", "Réfugiés politiques", ("refugees",)),
+        ("audiences", "jongeren (18-25)", ("young_people",)),
+        # Free text of a Flemish partner list (issue 27): word by word, longest name first.
+        ("services", "taallessen NT2", ("language_classes",)),
+        ("services", "taalessen", ("language_classes",)),  # a typo in the word
+        ("services", "psychologische ondersteuning", ("mental_health",)),
+        ("services", "begeleiding niet-begeleide minderjarigen", ("minors",)),
+        ("services", "werk en opleiding", ("employment",)),  # a label, not two
+        ("services", "voedselhulp en kleding", ("material_aid",)),
     ],
 )
 def test_everyday_labels_become_codes(vocabulary: str, label: str, codes: tuple[str, ...]) -> None:
@@ -113,12 +124,18 @@ def test_a_name_for_two_codes_is_refused(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("vocabulary", "label", "suggested"),
     [
+        # Only a word of a name: unsure.
         ("services", "Hébergement", ("hosting",)),
-        ("services", "Logement social", ("housing",)),
-        # Ambiguous: as close to three services, so none is chosen, all are offered.
+        ("services", "psychologische", ("mental_health",)),
+        ("audiences", "Reconnus", ("refugees",)),
+        # A word of several names: none is chosen, the first three are offered.
         ("services", "Aide", ("housing", "legal_aid", "social_support")),
-        ("audiences", "Réfugiés politiques", ("refugees",)),
+        # Two names as long as each other: which one is meant is not said.
+        ("services", "informatie over huisvesting", ("information", "housing")),
+        # Near nothing: no guess ("tolken en vertalen" was once offered information, minors and
+        # awareness for its "en").
         ("services", "Téléportation", ()),
+        ("services", "tolken en vertalen", ()),
     ],
 )
 def test_near_labels_are_only_suggested(
@@ -127,6 +144,52 @@ def test_near_labels_are_only_suggested(
     words = taxonomy.services() if vocabulary == "services" else taxonomy.audiences()
     assert words.codes_for(label) == ()
     assert words.suggest(label) == suggested
+
+
+@pytest.mark.parametrize(
+    ("cell", "codes", "unknown"),
+    [
+        ("juridisch advies, huisvesting", ("legal_aid", "housing"), ()),
+        ("gezinshereniging + sociale begeleiding", ("family_reunification", "social_support"), ()),
+        ("inburgering / doorverwijzing", ("integration", "information"), ()),
+        ("Logement et aide juridique", ("housing", "legal_aid"), ()),
+        ("housing and legal advice", ("housing", "legal_aid"), ()),
+        ("taallessen en tolken", ("language_classes",), ("tolken",)),
+        ("tolken en vertalen", (), ("tolken en vertalen",)),
+        # A group label holds its conjunction: it is not split.
+        ("Demandeurs d'asile et réfugiés", (), ()),
+    ],
+)
+def test_a_cell_of_free_text_gives_every_code_it_names(
+    cell: str, codes: tuple[str, ...], unknown: tuple[str, ...]
+) -> None:
+    vocabulary = taxonomy.audiences() if "asile" in cell else taxonomy.services()
+    found, left = vocabulary.read(cell)
+    if "asile" in cell:
+        assert found == ("asylum_seekers", "refugees") and left == ()
+    else:
+        assert (found, left) == (codes, unknown)
+
+
+def test_reading_free_text_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each distinct word is compared with the names' words once, whatever the cell repeats; a
+    part longer than a label is not read word by word; the work is linear in the cell."""
+    services = taxonomy.Vocabulary.from_csv("services", SERVICES_CSV)
+    compared: list[str] = []
+    extract = taxonomy.process.extract
+
+    def counted(query: str, *args: object, **kwargs: object) -> object:
+        compared.append(query)
+        return extract(query, *args, **kwargs)
+
+    monkeypatch.setattr(taxonomy.process, "extract", counted)
+    parts = [f"begeleiding taalessen huisvestng {i}" for i in range(500)]
+    codes, unknown = services.read(", ".join(parts) + ", " + "logement " * 5_000)
+    # Three one-word names of three services: unsure, each part is left for the report.
+    assert codes == () and len(unknown) == 501
+    words = [q for q in compared if " " not in q]
+    assert sorted(set(words)) == sorted(words)  # never the same word twice
+    assert len(words) <= 4  # "begeleiding", "taalessen", "huisvestng", "logement"
 
 
 def test_matching_is_bounded_for_long_labels() -> None:

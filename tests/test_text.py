@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lien.text import clean_query, fold, markdown_literal, strip_invisible
+from lien.text import clean_query, fold, markdown_literal, strip_invisible, without_controls
 from tests.support.markdown import links, shown
 
 
@@ -30,6 +30,27 @@ def test_fold_is_the_same_for_long_texts_that_are_not_memoised() -> None:
 
 def test_strip_invisible_keeps_words_apart() -> None:
     assert strip_invisible("a\tb\nc\u200bd\x00e") == "a b cde"
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept", "removed"),
+    [
+        # NUL, DEL, C1 controls, lone surrogates and noncharacters (XML forbids U+FFFE/U+FFFF).
+        ("a\x00b\x7fc\x9fd", "abcd", 3),
+        ("x\ufffey\uffffz\ufdd0", "xyz", 3),
+        ("\U0001fffe\U0010ffff!", "!", 2),
+        ("a\ud800b", "ab", 1),
+        # Line-separating controls become a space, so words stay apart.
+        ("Rue Haute 1\x0b1000", "Rue Haute 1 1000", 1),
+        ("un\x85deux\x1ctrois", "un deux trois", 2),
+        # What text needs stays: tab, line breaks, and the joiners Persian and Arabic use.
+        ("a\tb\nc\r\nd", "a\tb\nc\r\nd", 0),
+        ("می\u200cخواهم", "می\u200cخواهم", 0),
+        ("Liège — 1000 €", "Liège — 1000 €", 0),
+    ],
+)
+def test_without_controls_removes_what_no_text_needs(raw: str, kept: str, removed: int) -> None:
+    assert without_controls(raw) == (kept, removed)
 
 
 def test_clean_query_bounds_and_tidies() -> None:

@@ -64,6 +64,9 @@ class Gazetteer:
         self.municipalities: dict[str, dict[str, str]] = index["municipalities"]
         self.postcodes: dict[str, list[Any]] = index["postcodes"]
         self.names: dict[str, list[Any]] = index["names"]
+        # A city's other spelling that is also a smaller place's own name: one entry (as in
+        # `names`) per municipality, for the visitor to choose ("vorst": Forest, Laakdal).
+        self.homonyms: dict[str, list[list[Any]]] = index.get("homonyms", {})
         self._belgium_wkt: str = index["belgium"]
         self._memo: dict[str, Place | None] = {}
         # The longest name in words: no longer run of words needs looking up, which keeps the
@@ -80,6 +83,17 @@ class Gazetteer:
         """A municipality's name for a reader of `lang` (areas.local_name); the code if unknown."""
         m = self.municipalities.get(nis)
         return local_name(m["fr"], m["nl"], m["region"], lang) if m else nis
+
+    @lru_cache(maxsize=16_384)  # noqa: B019  (one gazetteer per process; towns repeat)
+    def town_name(self, city: str, nis: str, lang: str) -> str:
+        """A site's town for a reader of `lang`: the city as written, unless it is its
+        municipality's own name in French or Dutch ("Anvers", "Antwerpen"), which then reads as
+        `lang` names it (municipality_name: "Antwerpen" in Dutch)."""
+        city = city.strip()
+        own = self.municipalities.get(nis) if nis else None
+        if own and fold(city) in (fold(own["fr"]), fold(own["nl"])):
+            return self.municipality_name(nis, lang)
+        return city
 
     def place(self, lat: float, lon: float, precision: str, postcode: str, nis: str) -> Place:
         """Assemble a Place with the names and codes of its municipality, province and region."""

@@ -23,7 +23,7 @@ from lien.geo.distance import flat_km
 from lien.geo.sources import package_versions, read_json
 from lien.text import fold
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 # Name tiers: lower wins. Official municipality names beat place names, which beat the
 # alternate names GeoNames collects (those hold odd spellings and codes, so they only match
 # a whole query segment, never a few words inside a street address).
@@ -36,6 +36,14 @@ _REGION_OF_ADMIN1 = {"BRU": "04000", "VLG": "02000", "WAL": "03000"}
 _SECTION_OF = {"zeebrugge": "31005"}
 _SAINTS = {"saint": "st", "sainte": "ste", "sint": "st", "sankt": "st"}
 _LINKS = {"l", "la", "le", "les", "de", "du", "des", "d", "ten", "sur", "lez", "op", "aan", "en"}
+# A city's other spelling (its name in the other language, an old or foreign name) that is also
+# a smaller place's own name is a choice the visitor makes ("Vorst": Forest, or Vorst in
+# Laakdal; "Tournay": Tournai, or the village in Neufchâteau). A city, here: a municipality, or
+# a place of at least this many people.
+CITY_POPULATION = 20_000
+MAX_HOMONYMS = 4
+# A place this near a municipality's anchor and of the same name is that municipality.
+SAME_PLACE_KM = 15.0
 
 
 def index_path() -> Path:
@@ -154,11 +162,22 @@ def build_index() -> dict[str, Any]:
             postcodes[code] = [m["lat"], m["lon"], ordered, "locality"]
 
     names: dict[str, list[Any]] = {}
+    # Every municipality a name is offered for: (own name?, tier, population, entry as written).
+    held: dict[str, dict[str, tuple[bool, int, int, list[Any]]]] = {}
 
-    def offer(name: str, tier: int, pop: int, entry: list[Any]) -> None:
+    def offer(name: str, tier: int, pop: int, entry: list[Any], own: bool = True) -> None:
+        """`own`: the place's own name where it is (not a city's other spelling)."""
         key = fold(name)
         if len(key) < 2 or key in _NOT_PLACES:
             return
+        mine = held.setdefault(key, {})
+        nis = entry[2]
+        if nis not in mine or (not own, tier, -pop) < (
+            not mine[nis][0],
+            mine[nis][1],
+            -mine[nis][2],
+        ):
+            mine[nis] = (own, tier, pop, [*entry, tier, pop, name])
         old = names.get(key)
         if old is None or (tier, -pop) < (old[4], -old[5]):
             # The name as written too, to show it back ("did you mean Charleroi?").
@@ -171,6 +190,7 @@ def build_index() -> dict[str, Any]:
                 TIER_MUNICIPALITY,
                 m["pop"],
                 [round(m["lat"], 6), round(m["lon"], 6), nis, m["postcode"]],
+                own=m["fr"] == m["nl"] or _LOCAL_LANG.get(m["region"]) == lang,
             )
     # Short forms people write: "Molenbeek", "Saint-Josse", "St-Vith". Only the unambiguous
     # ones ("Woluwe" names two municipalities, so it stays unknown), and a real place of the
@@ -184,15 +204,23 @@ def build_index() -> dict[str, Any]:
         if len(owners) == 1:
             nis = next(iter(owners))
             m = municipalities[nis]
-            offer(form, TIER_PLACE, 0, [round(m["lat"], 6), round(m["lon"], 6), nis, m["postcode"]])
+            entry = [round(m["lat"], 6), round(m["lon"], 6), nis, m["postcode"]]
+            offer(form, TIER_PLACE, 0, entry, own=False)  # a shortening, no place's own name
     for code, (lat, lon, locality) in centroids.items():
         nis = postcodes[code][2][0]
         offer(locality, TIER_PLACE, -1, [round(lat, 6), round(lon, 6), nis, code])
     for p in places:
         lat, lon = p["latitude"], p["longitude"]
         place_name = fold(p["name"])
-        if place_name in names and names[place_name][4] == TIER_MUNICIPALITY:
-            nis, code = names[place_name][2], names[place_name][3]
+        same = names.get(place_name)
+        # A place named as a municipality is that municipality, unless it lies far from it: the
+        # village of Vorst in Laakdal is not Forest (Vorst in Dutch), 50 km away.
+        if (
+            same is not None
+            and same[4] == TIER_MUNICIPALITY
+            and flat_km(lat, lon, same[0], same[1]) <= SAME_PLACE_KM
+        ):
+            nis, code = same[2], same[3]
         elif place_name in _SECTION_OF:
             nis = _SECTION_OF[place_name]
             section = nearest_postcode(lat, lon, [nis])
@@ -211,10 +239,11 @@ def build_index() -> dict[str, Any]:
             folded = fold(alt)
             # Keep Latin-script names; skip airport-style codes such as 'LGG' or 'BRU'.
             if folded.isascii() and not (alt.isupper() and len(alt) <= 4):
-                offer(alt, TIER_ALTERNATE, p["population"], entry)
+                offer(alt, TIER_ALTERNATE, p["population"], entry, own=False)
 
     outline = shapely.union_all(shapes)
     return {
+        "homonyms": _homonyms(held),
         "format": INDEX_FORMAT,
         "sources": package_versions(),
         "regions": regions,
@@ -227,6 +256,32 @@ def build_index() -> dict[str, Any]:
         "names": names,
         "belgium": shapely.to_wkt(outline.simplify(0.002), rounding_precision=5),
     }
+
+
+# The language a municipality's own name is in; Brussels has two (both its names are its own).
+_LOCAL_LANG = {"02000": "nl", "03000": "fr"}
+
+
+def _homonyms(
+    held: dict[str, dict[str, tuple[bool, int, int, list[Any]]]],
+) -> dict[str, list[list[Any]]]:
+    """The names that are a city's other spelling and another place's own name: each with one
+    entry per municipality (the most populous first), as `names` writes an entry."""
+    out: dict[str, list[list[Any]]] = {}
+    for key, by_municipality in held.items():
+        if len(by_municipality) < 2:
+            continue
+        cities = [
+            nis
+            for nis, (own, tier, pop, _) in by_municipality.items()
+            if not own and (tier == TIER_MUNICIPALITY or pop >= CITY_POPULATION)
+        ]
+        owners = [nis for nis, (own, *_) in by_municipality.items() if own]
+        if not cities or not any(nis not in cities for nis in owners):
+            continue
+        ranked = sorted(by_municipality.values(), key=lambda v: (-v[2], v[3][2]))
+        out[key] = [entry for *_, entry in ranked[:MAX_HOMONYMS]]
+    return out
 
 
 def _short_forms(name: str) -> set[str]:

@@ -128,20 +128,29 @@ def translations(lang: str) -> _Catalogue:
     return _Catalogue(io.BytesIO(mo.read_bytes() if fresh else compile_po(po)))
 
 
+def _filled(key: str, text: str, values: dict[str, object]) -> str:
+    """`text` with its {fields} filled from `values`. A field left without a value is an error,
+    never a "{service}" printed raw in front of a visitor or on a PDF."""
+    try:
+        return text.format(**values)
+    except KeyError as missing:
+        raise KeyError(f"{key!r} needs a value for {{{missing.args[0]}}}") from None
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """The text for `key` in `lang`, formatted with `values`; a missing key raises KeyError."""
-    text = translations(normalise_lang(lang)).gettext(key)
-    return text.format(**values) if values else text
+    """The text for `key` in `lang`, formatted with `values`; a missing key, or a {field} of the
+    text without a value, raises KeyError."""
+    return _filled(key, translations(normalise_lang(lang)).gettext(key), values)
 
 
 def tn(key: str, count: SupportsIndex, /, lang: str = DEFAULT_LANG, **values: object) -> str:
     """The form of `key` for `count` in `lang` (gettext's ngettext: French says "1 site" and
     "0 site", Dutch and English "0 sites"), formatted with `values` and with `count` as {count}
-    unless `values` gives another one ("1 200")."""
+    unless `values` gives another one ("1 200"); a {field} without a value raises KeyError."""
     n = operator.index(count)  # an int (a numpy count too), never a float
     text = translations(normalise_lang(lang)).ngettext(key, key, n)
     values.setdefault("count", count)
-    return text.format(**values)
+    return _filled(key, text, values)
 
 
 # --- numbers and dates ---------------------------------------------------------------------------

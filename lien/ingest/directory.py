@@ -168,11 +168,13 @@ def check(
     progress: Progress | None = None,
     extra: Iterable[Problem] = (),
     fields: Mapping[str, str] | None = None,
+    labels: bool = False,
 ) -> LoadResult:
     """Validate a read frame; keep the rows that can be shown (without the values their
     warnings leave out), located, and report the others. `extra` are the reader's problems,
-    `fields` the Lien field of each column they name."""
-    problems = validate(frame, gazetteer)
+    `fields` the Lien field of each column they name; `labels`, whether services and audiences
+    were free text (an upload's, see validate)."""
+    problems = validate(frame, gazetteer, labels)
     problems.extend(_as_warning(p, fields) for p in extra)
     problems.sort()
     if problems.file_level:

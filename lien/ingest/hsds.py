@@ -23,7 +23,7 @@ import pandas as pd
 
 from lien import taxonomy
 from lien.geo.gazetteer import default_gazetteer
-from lien.ingest import mapping
+from lien.ingest import decoding, mapping
 from lien.ingest.tabular import error_name
 from lien.openreferral import LIEN_FIELDS, TABLES, term_id, unformula, vocabulary_of
 from lien.problems import DirectoryError, problem
@@ -144,24 +144,14 @@ def _paths(files: dict[str, bytes], name: str) -> dict[str, str]:
     return paths
 
 
-def _decode(content: bytes) -> str:
-    """A member's text: UTF-8 (with or without BOM), else Windows-1252."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Spreadsheets on Windows save Windows-1252; latin-1 never fails.
-        try:
-            return content.decode("cp1252")
-        except UnicodeDecodeError:
-            return content.decode("latin-1")
-
-
 def _read_csv(
     content: bytes, path: str, name: str, limit: int = MAX_TABLE_ROWS
 ) -> tuple[list[str], list[Record]]:
     """A member's header and records, cells trimmed (import neutralisation undone); raises
     DirectoryError if it is not CSV or has more than `limit` records."""
-    text = _decode(content)
+    # Decoded as the table reader decodes a file, without the characters no text needs; what it
+    # guessed is not said for a package's members.
+    text = decoding.decode(content, [])
     # A cell is never longer than its file; long cells are reported by the directory's checks.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""))

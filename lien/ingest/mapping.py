@@ -14,7 +14,15 @@ from lien.problems import Problem, problem
 from lien.schema import SCHEMA_COLUMNS
 from lien.text import fold
 
-__all__ = ["FIELDS", "MUST_MAP", "SYNONYMS", "guess_mapping", "to_schema", "trailing_place"]
+__all__ = [
+    "FIELDS",
+    "MUST_MAP",
+    "SYNONYMS",
+    "guess_mapping",
+    "header_score",
+    "to_schema",
+    "trailing_place",
+]
 
 FIELDS: tuple[str, ...] = SCHEMA_COLUMNS
 # Nothing sensible can stand in for these when a file lacks them.
@@ -209,6 +217,12 @@ def guess_mapping(columns: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+def header_score(cells: list[str]) -> int:
+    """How many of Lien's fields a row's cells name: the row of a file's column names scores
+    best, a title above it or a row of data hardly at all."""
+    return len(guess_mapping(cells))
+
+
 def _slug(text: str) -> str:
     return _SLUG_PART.sub("-", fold(text)).strip("-")[:60]
 
@@ -218,10 +232,11 @@ def _items(value: str) -> list[str]:
 
 
 def _codes(value: str, vocabulary: taxonomy.Vocabulary) -> str:
-    """'Logement, Legal aid, Tout public' -> 'housing;legal_aid;…'; labels, synonyms and close
-    spellings in FR/NL/EN (lien.taxonomy); unknown items are kept for the report."""
-    codes = (vocabulary.codes_for(item) or (item,) for item in _items(value))
-    return ";".join(dict.fromkeys(code for found in codes for code in found))
+    """'Logement, Legal aid, Tout public' -> 'housing;legal_aid;…': the codes free text names in
+    FR/NL/EN (lien.taxonomy, Vocabulary.read); the parts that name none are kept, as written,
+    for the report."""
+    codes, unknown = vocabulary.read(value)
+    return ";".join((*codes, *unknown))
 
 
 def trailing_place(address: str) -> tuple[str, str] | None:
@@ -255,7 +270,9 @@ def to_schema(
     raw: pd.DataFrame, mapping: Mapping[str, str], source_name: str
 ) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
     """The uploaded rows in Lien's schema, with file-level problems and notes on what was filled."""
-    problems = [problem(None, name, "missing_column") for name in MUST_MAP if not mapping.get(name)]
+    problems = [
+        problem(None, name, "unmapped_column") for name in MUST_MAP if not mapping.get(name)
+    ]
     notes: list[Problem] = []
     used = {c for c in mapping.values() if c}
     extra = [c for c in raw.columns if c != "row" and c not in used]

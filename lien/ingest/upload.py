@@ -11,12 +11,13 @@ from typing import Mapping
 
 import pandas as pd
 
+from lien import schema
 from lien.geo.gazetteer import Gazetteer
 from lien.ingest import directory, hsds, tabular
 from lien.ingest.directory import LoadResult, Progress
-from lien.ingest.mapping import FIELDS, MUST_MAP, guess_mapping, to_schema
-from lien.ingest.tabular import MAX_UPLOAD_MB, MB, Table
-from lien.problems import DirectoryError, Problem, ProblemList, collect
+from lien.ingest.mapping import FIELDS, MUST_MAP, guess_mapping, header_score, to_schema
+from lien.ingest.tabular import MAX_UPLOAD_MB, MB, HeaderChoice, Table
+from lien.problems import DirectoryError, Problem, ProblemList, collect, problem
 
 __all__ = [
     "FIELDS",
@@ -33,12 +34,15 @@ __all__ = [
 
 
 def read_file(
-    data: bytes, name: str, *, sheet: str | None = None, max_mb: float = MAX_UPLOAD_MB
+    data: bytes, name: str, *, sheet: str | None = None, header: int | None = None
 ) -> Table:
-    """An uploaded table (CSV, XLSX) or HSDS zip; raises DirectoryError when it is unreadable."""
-    if len(data) <= max_mb * MB and hsds.is_hsds_zip(data):
+    """An uploaded table (CSV, XLSX) or HSDS zip; raises DirectoryError when it is unreadable.
+
+    The column names are on row `header` (an Excel row, a CSV line) when given, else on the row
+    of the first ones whose cells name Lien's fields best (a title and blank rows skipped)."""
+    if len(data) <= MAX_UPLOAD_MB * MB and hsds.is_hsds_zip(data):
         return Table(hsds.import_zip(data, name))
-    return tabular.read_bytes(data, name, sheet=sheet, max_mb=max_mb)
+    return tabular.read_bytes(data, name, sheet=sheet, header=HeaderChoice(header, header_score))
 
 
 @dataclass
@@ -57,6 +61,8 @@ class Upload:
     sheets: list[str] = field(default_factory=list)
     sheet: str = ""
     mapping: dict[str, str] = field(default_factory=dict)
+    # The Excel row or CSV line the column names were read from (0: an Open Referral package).
+    header_row: int = 0
 
     @property
     def warned(self) -> int:
@@ -88,6 +94,7 @@ def process(
             progress,
             extra=table.problems,
             fields={column: name for name, column in mapping.items() if column},
+            labels=True,
         )
     checked = collect(result.problems)
     raw = table.frame[table.frame["row"].isin(checked.bad_rows)]
@@ -99,14 +106,35 @@ def process(
         name,
         directory.prepare(result.frame),
         checked,
-        [*table.notes, *notes],
+        [*table.notes, *notes, *_street_precision(result.frame)],
         raw.reset_index(drop=True),
         len(table.frame) + len(table.set_aside),
         columns=[c for c in table.frame.columns if c != "row"],
         sheets=table.sheets,
         sheet=table.sheet,
         mapping=dict(mapping),
+        header_row=table.header_row,
     )
+
+
+def _street_precision(frame: pd.DataFrame) -> list[Problem]:
+    """A note when rows with a street address were placed only at their postcode or commune (the
+    offline geocoder knows no streets), saying how to get them placed at the street."""
+    if frame.empty or "coord_source" not in frame:
+        return []
+    streets = frame["precision"] == "address"
+    approximate = streets & (frame["coord_source"] == "geocoded") & schema.approximate(frame)
+    if not approximate.any():
+        return []
+    return [
+        problem(
+            None,
+            "precision",
+            "street_precision_note",
+            count=int(approximate.sum()),
+            total=int(streets.sum()),
+        )
+    ]
 
 
 def rejected_rows(upload: Upload, lang: str = "en") -> pd.DataFrame:
@@ -132,16 +160,18 @@ def check_upload(
     name: str,
     sheet: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    header: int | None = None,
     *,
     progress: Progress | None = None,
 ) -> Upload | Refusal:
-    """Read, map (the given mapping, else the guessed one), check and place an upload.
+    """Read (the column names on row `header`, else found), map (the given mapping, else the
+    guessed one), check and place an upload.
 
     The whole of an upload's handling, run in a bounded worker (lien.worker): nothing here is
     shared with the server but what it returns.
     """
     try:
-        table = read_file(data, name, sheet=sheet)
+        table = read_file(data, name, sheet=sheet, header=header)
     except DirectoryError as exc:
         return Refusal(name, list(exc.problems))
     columns = [c for c in table.frame.columns if c != "row"]

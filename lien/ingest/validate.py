@@ -3,7 +3,7 @@
 The rules themselves (required values, codes, postcodes, coordinates in Belgium, contacts, dates,
 duplicates, cell lengths) are listed in data/README.md, and so is what each problem does: a
 problem in an optional value leaves that value out of a row that is kept (a warning); a row that
-can't be shown (no organisation, no service, no place it can be put, …) is set aside.
+can't be shown (no organisation, no place it can be put, …) is set aside.
 """
 
 from __future__ import annotations
@@ -35,9 +35,12 @@ from lien.text import fold
 __all__ = ["DROPPABLE", "validate", "without_dropped"]
 
 # Optional values: a problem in one leaves the value out of its row, which is kept. A problem
-# anywhere else means the row can't be shown as it is (who, what, where), so it is set aside.
+# anywhere else means the row can't be shown as it is (who, where), so it is set aside. A site
+# whose services Lien doesn't know is still a place to go: it is kept, listed as offering a
+# service not stated, and the report says which label to fix.
 DROPPABLE: frozenset[str] = frozenset(
     {
+        "services",
         "audiences",
         "languages",
         "hours",
@@ -102,8 +105,8 @@ def _check_codes(
     problems: ProblemList,
     vocabulary: taxonomy.Vocabulary | None = None,
 ) -> None:
-    """Unknown codes of a list column: left out of the row, except that a row without one known
-    service has nothing to be shown for, and is set aside."""
+    """Unknown codes of a list column: left out of the row (kept when the column is DROPPABLE,
+    else set aside unless it has a known one)."""
 
     def verdict(value: str) -> tuple[list[str], int]:
         items = split_codes(value)
@@ -143,8 +146,13 @@ def _without_long_cells(frame: pd.DataFrame, problems: ProblemList) -> pd.DataFr
     return out
 
 
-def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> ProblemList:
-    """Every problem of a read directory, each with its row and field (capped per kind)."""
+def validate(
+    frame: pd.DataFrame, gazetteer: Gazetteer | None = None, labels: bool = False
+) -> ProblemList:
+    """Every problem of a read directory, each with its row and field (capped per kind).
+
+    `labels`: the services and audiences were written as free text (an upload's), so what is not
+    understood is reported as a label Lien doesn't know, not as an unknown code."""
     problems = ProblemList(_column_problems(c for c in frame.columns if c != "row"))
     if problems:
         return problems
@@ -166,9 +174,12 @@ def validate(frame: pd.DataFrame, gazetteer: Gazetteer | None = None) -> Problem
         )
 
     services, audiences = taxonomy.services(), taxonomy.audiences()
-    _check_codes(frame, "services", services.__contains__, "unknown_service", problems, services)
+    kind = "_label" if labels else ""
     _check_codes(
-        frame, "audiences", audiences.__contains__, "unknown_audience", problems, audiences
+        frame, "services", services.__contains__, f"unknown_service{kind}", problems, services
+    )
+    _check_codes(
+        frame, "audiences", audiences.__contains__, f"unknown_audience{kind}", problems, audiences
     )
     _check_codes(frame, "languages", taxonomy.is_language, "unknown_language", problems)
 

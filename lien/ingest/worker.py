@@ -35,8 +35,14 @@ log = logging.getLogger("lien.worker")
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
 
-# The modules a worker needs, imported once by the forkserver rather than by every worker.
-PRELOAD = ["lien.worker_tasks"]
+# The modules a worker needs, imported once by the forkserver rather than by every worker. The
+# forkserver ignores a module it can't import: tests/ingest/test_worker.py imports each one.
+# The writers of downloads are named, not imported: lien.outputs stands above this layer.
+PRELOAD = [
+    "lien.ingest.worker_tasks",
+    *(f"lien.outputs.{name}" for name in ("builds", "export", "handout", "hsds", "offline")),
+    "lien.outputs.summary",
+]
 MAX_WORKERS = 2
 MB = 1024 * 1024
 _PROGRESS_EVERY_S = 0.1
@@ -49,12 +55,20 @@ class Limits:
     memory_mb: int = 1024
     cpu_seconds: int = 30
     wall_seconds: float = 90.0
+    # Added to the worker's nice value: a download being built yields the cores to the server
+    # that answers every visitor (0: the same priority as the server).
+    nice: int = 0
 
 
 # An upload from a visitor.
 UPLOAD_LIMITS = Limits()
 # The operator's directory (data/organisations.csv or LIEN_DATA): larger, read once per server.
 DIRECTORY_LIMITS = Limits(memory_mb=4096, cpu_seconds=300, wall_seconds=900.0)
+# A download built on a visitor's click (lien.outputs.builds): the file of any view the caps of
+# lien.outputs allow, at a lower priority than the server. Not the lowest (19): there a download
+# starved whenever other work kept both cores busy (several replicas, a busy machine), and failed
+# at its deadline; docs/performance.md has the two measured side by side.
+DOWNLOAD_LIMITS = Limits(memory_mb=1536, cpu_seconds=60, wall_seconds=90.0, nice=10)
 
 
 class WorkerError(RuntimeError):
@@ -130,6 +144,8 @@ def _apply(limits: Limits) -> None:
     # SIGXCPU at the soft limit, SIGKILL a second later if it was caught.
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if limits.nice:
+        os.nice(limits.nice)
 
 
 def _child(

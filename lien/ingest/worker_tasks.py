@@ -1,5 +1,6 @@
-"""What the forkserver imports once for every worker (lien.worker): the readers and checkers, and
-the gazetteer's index, so that a worker starts with them in memory instead of loading them."""
+"""What the forkserver imports once for every worker (lien.ingest.worker): the readers and
+checkers, and the gazetteer's index, so that a worker starts with them in memory instead of
+loading them."""
 
 from __future__ import annotations
 

@@ -13,9 +13,9 @@ import pandas as pd
 
 from lien import coverage, display, filters, taxonomy
 from lien.filters import CODES, FLAG, RADIUS, Filters
-from lien.i18n import t
+from lien.i18n import number, t
 
-__all__ = ["About", "describe", "filters_text"]
+__all__ = ["About", "cut_text", "describe", "filters_text", "source_warning"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,17 @@ class About:
     def as_json(self) -> dict[str, Any]:
         """The lines by key, with the language of their values."""
         return {"lang": self.lang, **{key: value for key, _, value in self.lines}}
+
+    def cut(self, shown: int, total: int) -> About:
+        """The same description, saying (second) that the file lists the first `shown` of
+        `total` sites only (lien.outputs.builds.MAX_ROWS)."""
+        line = ("cut", t("about_cut_label", self.lang), cut_text(self.lang, shown, total))
+        return About(self.lang, (*self.lines[:1], line, *self.lines[1:]))
+
+
+def cut_text(lang: str, shown: int, total: int) -> str:
+    """That a file lists the first `shown` of `total` sites, and how to get the others."""
+    return t("about_cut", lang, shown=number(shown, lang), total=number(total, lang))
 
 
 def filters_text(chosen: Filters, lang: str) -> str:
@@ -74,11 +85,25 @@ def describe(
         lines.append(("view", t("about_view", lang), url or query or "—"))
     day = today or datetime.date.today()
     lines.append(("date", t("about_date", lang), day.isoformat()))
-    docs = coverage.source_documents(sites)
-    named = [t(coverage.KNOWN_SOURCES[d], lang) if d in coverage.KNOWN_SOURCES else d for d in docs]
+    named = _sources(sites, lang)
     dates, undated = coverage.source_dates(sites)
     shown = [*dates, *([t("undated", lang)] if undated else [])]
     lines.append(("sources", t("about_sources", lang), "; ".join(named) or "—"))
     lines.append(("source_dates", t("m_dates", lang), ", ".join(shown) or "—"))
-    lines.append(("warning", t("about_warning", lang), t("source_warning", lang)))
+    lines.append(("warning", t("about_warning", lang), source_warning(sites, lang)))
     return About(lang, tuple(lines))
+
+
+def _sources(sites: pd.DataFrame, lang: str) -> list[str]:
+    """The documents the sites come from, the seeds by their name for readers."""
+    docs = coverage.source_documents(sites)
+    return [t(coverage.KNOWN_SOURCES[d], lang) if d in coverage.KNOWN_SOURCES else d for d in docs]
+
+
+def source_warning(sites: pd.DataFrame, lang: str) -> str:
+    """Where the sites come from and that they must be checked: the 2016 brochure for Lien's own
+    directory, else the file they were read from (a coordinator's own), named."""
+    docs = coverage.source_documents(sites)
+    if docs and all(d in coverage.KNOWN_SOURCES for d in docs):
+        return t("source_warning", lang)
+    return t("source_warning_file", lang, sources="; ".join(_sources(sites, lang)) or "—")

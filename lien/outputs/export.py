@@ -13,13 +13,14 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from lien import taxonomy
+from lien.display import service_labels
 from lien.i18n import t
 from lien.outputs.about import About
-from lien.schema import ABOUT_MARKER, EXPORT_COLUMNS, REQUIRED_COLUMNS, is_missing, split_codes
+from lien.schema import EXPORT_COLUMNS, REQUIRED_COLUMNS, is_missing, split_codes
+from lien.text import strip_controls
 
 # Columns written as numbers, with the decimals each is rounded to: 6 decimals is ~0.1 m, finer
 # than any source; distances are for reading, so 10 m is plenty.
@@ -56,7 +57,9 @@ def export_columns(frame: pd.DataFrame) -> list[str]:
 def _labels(cell: Any, column: str, lang: str) -> str:
     codes = split_codes(cell)
     if column == "services":
-        return ";".join(taxonomy.services().label(c, lang) for c in codes)
+        # As the map reads it: a site without a service says its service is not stated (its
+        # code column stays empty, which a directory reads as not stated).
+        return ";".join(service_labels(cell, lang))
     if column == "audiences":
         return ";".join(taxonomy.audiences().label(c, lang) for c in codes)
     return ";".join(taxonomy.language_label(c, lang) for c in codes)
@@ -77,13 +80,16 @@ def with_labels(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
 
 
 def neutralise(value: Any) -> str:
-    """Text for a spreadsheet cell, with a leading apostrophe when it could start a formula."""
+    """Text for a spreadsheet cell, with a leading apostrophe when it could start a formula, and
+    without the control characters and noncharacters no text needs: whatever a frame holds, the
+    file is well-formed (a NUL in a CSV makes it binary, a U+FFFE makes a workbook's XML
+    unreadable) and Lien's own reader takes it back."""
     if is_missing(value):
         return ""
     if isinstance(value, numbers.Number):
         # A number is a value, never a formula, even when negative.
         return str(value)
-    text = str(value)
+    text = strip_controls(str(value))
     # Excel in a Belgian locale splits a CSV at ';', so each part of a multi-valued cell can
     # become a cell of its own: every part is defended, not only the first.
     return ";".join(_defended(part) for part in text.split(";"))
@@ -138,10 +144,12 @@ def to_csv(frame: pd.DataFrame, about: About | None = None, lang: str | None = N
 
 
 def about_rows(about: About) -> list[list[str]]:
-    """The lines that open a CSV download: the marker, where the table starts, then one line
+    """The lines that open a CSV download, all in its language: the marker (which Lien's reader
+    knows in every language, lien.schema.about_markers), where the table starts, then one line
     per fact ("Filtres", "Service : Logement"), and a blank line."""
     first_table_line = len(about.lines) + 3  # marker, the facts, the blank line, then the header
-    rows = [[ABOUT_MARKER, t("about_table_starts", about.lang, line=first_table_line)]]
+    marker = t("about_marker", about.lang)
+    rows = [[marker, t("about_table_starts", about.lang, line=first_table_line)]]
     rows += [[label, value] for _, label, value in about.lines]
     return [*rows, []]
 
@@ -168,9 +176,9 @@ def table_csv(frame: pd.DataFrame, about: About | None = None) -> bytes:
 
 
 def _xlsx_text(value: Any) -> str:
-    """Neutralised text that openpyxl accepts and Excel opens."""
-    # Control characters make openpyxl raise; they carry no meaning in a directory anyway.
-    text = ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
+    """Neutralised text that openpyxl accepts and Excel opens (neutralise removes the control
+    characters that make openpyxl raise, and the noncharacters XML forbids)."""
+    text = neutralise(value)
     return text if len(text) <= XLSX_MAX_CELL else text[: XLSX_MAX_CELL - 1] + "…"
 
 
@@ -190,7 +198,8 @@ def to_xlsx(frame: pd.DataFrame, about: str | About = "", lang: str | None = Non
 
 
 def table_xlsx(frame: pd.DataFrame, title: str = "table", about: str | About = "") -> bytes:
-    """Any table as a workbook: numbers as numbers, text neutralised, plus an "about" sheet."""
+    """Any table as a workbook: numbers as numbers, text neutralised, plus a sheet saying what it
+    holds, named in its language ("À propos")."""
     columns = [str(c) for c in frame.columns]
     book = Workbook()
     sheet = book.active
@@ -223,8 +232,8 @@ def table_xlsx(frame: pd.DataFrame, title: str = "table", about: str | About = "
         sheet.column_dimensions[sheet.cell(row=1, column=j).column_letter].width = min(
             max(width, 8) + 2, 60
         )
-    notes = book.create_sheet("about")
     if isinstance(about, About):
+        notes = book.create_sheet(t("sheet_about", about.lang))
         for i, (_, label, value) in enumerate(about.lines, start=1):
             _write_text(notes, i, 1, label)
             notes.cell(row=i, column=1).font = bold
@@ -232,6 +241,7 @@ def table_xlsx(frame: pd.DataFrame, title: str = "table", about: str | About = "
         notes.column_dimensions["A"].width = 24
         notes.column_dimensions["B"].width = 100
     else:
+        notes = book.create_sheet("about")
         for i, line in enumerate(about.splitlines(), start=1):
             if line:
                 _write_text(notes, i, 1, line)
@@ -254,8 +264,11 @@ def _json_value(value: Any, column: str) -> Any:
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         number = float(value)
         return number if math.isfinite(number) else None
-    # GeoJSON is data, not a spreadsheet: text is kept exactly as in the directory.
-    return value if isinstance(value, (str, bool)) else str(value)
+    if isinstance(value, bool):
+        return value
+    # GeoJSON is data, not a spreadsheet: text is kept as in the directory, but for the control
+    # characters and noncharacters no text needs (a lone surrogate can't even be written).
+    return strip_controls(value if isinstance(value, str) else str(value))
 
 
 def to_geojson(frame: pd.DataFrame, about: About | None = None, lang: str | None = None) -> bytes:
@@ -290,7 +303,7 @@ def to_geojson(frame: pd.DataFrame, about: About | None = None, lang: str | None
         "unlocated": unlocated,
     }
     if about is not None:
-        collection["about"] = about.as_json()
+        collection["about"] = {k: strip_controls(v) for k, v in about.as_json().items()}
     # allow_nan=False: a NaN that slipped through must fail here, not produce invalid JSON.
     return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")
 

@@ -33,7 +33,7 @@ from reportlab.platypus import (
 )
 
 from lien import i18n, taxonomy
-from lien.display import distance_text, site_fields, view_lines
+from lien.display import Near, distance_text, of_place, site_fields, view_lines
 from lien.filters import counts
 from lien.i18n import normalise_lang, number, t
 from lien.outputs.pdf import (
@@ -64,6 +64,10 @@ from lien.schema import split_codes
 from lien.text import fold
 
 MAX_SITES = 300  # listed sites: ~20 two-column pages at most, not 5,000
+# A site is listed under each of its services: 300 sites naming all 20 services would be 6,000
+# listings (1,500 pages). The listing stops once it fills this many pages' columns.
+MAX_PAGES = 20
+COLUMN_GAP = 8 * mm
 SIDE_W = PAGE_W - 2 * MARGIN - MAP_W
 
 _STYLES = {
@@ -122,7 +126,7 @@ def _service_codes(codes_of: list[list[str]]) -> list[str]:
     return [*known, *extra]
 
 
-def _entry(site: dict[str, Any], w: Writer, near: bool) -> str:
+def _entry(site: dict[str, Any], w: Writer, near: bool, centre: str = "") -> str:
     """One site's markup: site name, address or 'national', distance, hours and contacts."""
     lang = w.lang
     sep = label_sep(lang)
@@ -135,7 +139,7 @@ def _entry(site: dict[str, Any], w: Writer, near: bool) -> str:
     if not f.located:
         lines.append("<b>" + w.t("handout_national") + "</b>")
     if near and f.located and f.distance_km is not None:
-        distance = distance_text(f, lang)
+        distance = distance_text(f, lang, centre)
         lines.append("<b>" + w.t("handout_distance", distance=distance) + "</b>")
     if f.hours:
         # Hours are prose ('lundi; mardi sur rendez-vous'): printed as written, not split.
@@ -163,17 +167,19 @@ def _order(listed: pd.DataFrame, near: bool) -> pd.DataFrame:
     return listed.loc[keys.sort_values(["organisation", "city", "site"], kind="stable").index]
 
 
-def directory_flowables(
-    listed: pd.DataFrame, w: Writer, near: bool, services: Sequence[str] = ()
-) -> list[Flowable]:
-    """Each service with its sites grouped by organisation; a site is under each of its services,
-    or, when the view chose `services`, under each of those only (a site that also houses people
-    is not listed again under housing in a handout about work)."""
+def listings(
+    listed: pd.DataFrame, w: Writer, near: bool, services: Sequence[str] = (), centre: str = ""
+) -> list[list[Flowable]]:
+    """Each service with its sites grouped by organisation, a listing (a site's paragraphs) at a
+    time; a site is under each of its services, or, when the view chose `services`, under each
+    of those only (a site that also houses people is not listed again under housing in a
+    handout about work). `centre`: the place whose centre the distances are measured from
+    (display.distance_text)."""
     ordered = _order(listed, near)
     records = schema_records(ordered)
     codes_of = [split_codes(cell(r.get("services"))) for r in records]
     sets = [set(codes) or {NO_SERVICE} for codes in codes_of]
-    out: list[Flowable] = []
+    out: list[list[Flowable]] = []
     vocabulary = taxonomy.services()
     chosen = set(services)
     for code in _service_codes(codes_of):
@@ -193,12 +199,12 @@ def directory_flowables(
             if code in vocabulary
             else w.text(code)
             if code
-            else w.t("handout_no_service")
+            else w.t("service_not_stated")
         )
         first = True
         for group in groups.values():
             for i, row in enumerate(group):
-                entry: list[Flowable] = [Paragraph(_entry(row, w, near), _STYLES["entry"])]
+                entry: list[Flowable] = [Paragraph(_entry(row, w, near, centre), _STYLES["entry"])]
                 if i == 0:
                     # The organisation's name travels with its first site, never alone at a foot.
                     entry.insert(0, Paragraph(w.text(row.get("organisation")), _STYLES["org"]))
@@ -206,8 +212,7 @@ def directory_flowables(
                     # So does the service's heading (keepWithNext is not kept across KeepTogether).
                     entry.insert(0, Paragraph(heading, _STYLES["service"]))
                     first = False
-                # KeepTogether: a site's lines are never split between two columns or pages.
-                out.append(KeepTogether(entry))
+                out.append(entry)
     return out
 
 
@@ -231,7 +236,7 @@ def _header(
         else:
             # The caller passes what was typed even when no place was found: say so, as the app.
             where = w.t("near_not_found", query=near)
-        story.append(Paragraph(f"<b>{where}</b>", _STYLES["subtitle"]))
+        story.append(Paragraph(f"<b>{of_place(where, lang)}</b>", _STYLES["subtitle"]))
     story.append(Paragraph(w.t("handout_printed", date=i18n.date(day, lang)), _STYLES["meta"]))
     story.append(Paragraph(sources_line(sites, w), _STYLES["meta"]))
     story.append(Spacer(0, 4))
@@ -258,11 +263,26 @@ def _side(url: str, result: MapResult, w: Writer) -> list[Flowable]:
     return side
 
 
+def _within(entries: list[list[Flowable]], doc: BaseDocTemplate) -> tuple[list[Flowable], int]:
+    """The first listings that fill at most MAX_PAGES pages of two columns, each kept together
+    (never split between two columns or pages), and how many more there were. Measured one by
+    one, so that a crafted view costs at most those pages' work."""
+    width = (doc.width - COLUMN_GAP) / 2
+    room = MAX_PAGES * 2 * doc.height
+    kept: list[Flowable] = []
+    for entry in entries:
+        room -= flowables_height(entry, width)
+        if room < 0:
+            break
+        kept.append(KeepTogether(entry))
+    return kept, len(entries) - len(kept)
+
+
 def _page_templates(
     doc: BaseDocTemplate, headerheight: float, lang: str, day: datetime.date
 ) -> list[PageTemplate]:
     """Page 1: the header across the page, then two columns; later pages: two columns."""
-    gap = 8 * mm
+    gap = COLUMN_GAP
     col = (doc.width - gap) / 2
 
     def columns(height: float, prefix: str) -> list[Frame]:
@@ -306,13 +326,15 @@ def handout_pdf(
     lang: str,
     *,
     url: str,
-    near: str = "",
+    near: str | Near = "",
     radius_km: float | None = None,
     services: Sequence[str] = (),
     today: datetime.date | None = None,
 ) -> bytes:
     """An A4 PDF of the view: header, map, QR code to the view, and the sites by service (the
-    view's `services` only, when it chose some)."""
+    view's `services` only, when it chose some). `near`: the place as understood (a Near whose
+    `centre` says the distances start at that place's centre), never a visitor's position."""
+    near = near if isinstance(near, Near) else Near(near)
     lang = normalise_lang(lang)
     day = today or datetime.date.today()
     w = Writer(lang)
@@ -322,8 +344,9 @@ def handout_pdf(
     listed = sites.head(MAX_SITES)
     more = len(sites) - len(listed)
     # The entries first: whether a character had to be replaced is then known for the header.
-    entries = directory_flowables(listed, w, bool(near), services)
-    header = _header(sites, w, near, radius_km, day)
+    centre = near.place if near.centre else ""
+    entries, cut = _within(listings(listed, w, bool(near.place), services, centre), doc)
+    header = _header(sites, w, near.place, radius_km, day)
     result = site_map(sites, lang)
     top = Table([[result.drawing, _side(url, result, w)]], colWidths=[MAP_W, SIDE_W])
     top.setStyle(
@@ -352,6 +375,9 @@ def handout_pdf(
         header.append(Paragraph(escape(printable(national)), _STYLES["note"]))
     if more:
         header.append(Paragraph(w.tn("handout_more", more), _STYLES["note"]))
+    cut_note = w.tn("handout_cut", cut, count=number(cut, lang), pages=MAX_PAGES)
+    if cut:
+        header.append(Paragraph(cut_note, _STYLES["note"]))
     if w.replaced:
         header.append(Paragraph(w.t("handout_replaced"), _STYLES["note"]))
     if sites.empty:
@@ -369,6 +395,8 @@ def handout_pdf(
         FrameBreak(),
     ]
     story += entries
+    if cut:
+        story.append(Paragraph(cut_note, _STYLES["note"]))
     if more:
         story.append(Paragraph(w.tn("handout_more", more), _STYLES["note"]))
     doc.build(story)

@@ -38,6 +38,7 @@ from lien.openreferral import (
 )
 from lien.outputs.export import export_columns
 from lien.schema import SCHEMA_COLUMNS, records, split_codes, text
+from lien.text import strip_controls
 
 __all__ = ["datapackage", "export_zip"]
 
@@ -331,7 +332,8 @@ def _csv(fields: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([formula_safe(f) for f in fields])
     for row in rows:
-        writer.writerow([formula_safe(row.get(field, "")) for field in fields])
+        # Without the characters no text needs: the package must read back whatever it holds.
+        writer.writerow([formula_safe(strip_controls(row.get(field, ""))) for field in fields])
     return out.getvalue().encode("utf-8")
 
 
@@ -389,11 +391,15 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def export_zip(sites: pd.DataFrame) -> bytes:
-    """The view as an HSDS 3.0 tabular data package: datapackage.json and one CSV per table."""
+def export_zip(sites: pd.DataFrame, note: str = "") -> bytes:
+    """The view as an HSDS 3.0 tabular data package: datapackage.json and one CSV per table;
+    `note` (where the download was cut, say) is added to the package's description."""
     tables = _tables(sites)
+    descriptor = datapackage()
+    if note:
+        descriptor["description"] += " " + note
     files = {
-        "datapackage.json": json.dumps(datapackage(), ensure_ascii=False, indent=2).encode("utf-8")
+        "datapackage.json": json.dumps(descriptor, ensure_ascii=False, indent=2).encode("utf-8")
     }
     for table, (path, fields) in TABLES.items():
         files[path] = _csv(fields, tables[table])

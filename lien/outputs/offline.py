@@ -17,6 +17,7 @@ from lien import i18n
 from lien.display import Link, distance_text, site_fields, view_lines
 from lien.filters import counts
 from lien.i18n import normalise_lang, t
+from lien.outputs.about import cut_text
 from lien.render import assets, mapview
 from lien.render.sites_layer import sites_layer
 from lien.schema import located, records
@@ -151,12 +152,12 @@ def _self_contained_head(head: str) -> str:
 
 
 def _map_parts(
-    sites: pd.DataFrame, lang: str, origin: tuple[float, float] | None
+    sites: pd.DataFrame, lang: str, origin: tuple[float, float] | None, centre: str = ""
 ) -> tuple[str, str, str]:
     """The rendered map as (head content, body content, script), its assets not yet inlined."""
     fmap = mapview.base_map(lang, framed=False)
     fmap.height = MAP_HEIGHT
-    fmap.add_child(sites_layer(sites, lang, origin))
+    fmap.add_child(sites_layer(sites, lang, origin, centre=centre))
     fmap.render()  # fills the figure's header, html and script elements
     figure: Any = fmap.get_root()  # a branca Figure: its header, html and script parts
     head, body, script = (part.render() for part in (figure.header, figure.html, figure.script))
@@ -181,8 +182,9 @@ def _links(links: tuple[Link, ...]) -> str:
     return "<br>".join(out)
 
 
-def sites_table(sites: pd.DataFrame, lang: str) -> str:
-    """The sites as an HTML table, every text escaped and only http(s), mailto and tel links."""
+def sites_table(sites: pd.DataFrame, lang: str, centre: str = "") -> str:
+    """The sites as an HTML table, every text escaped and only http(s), mailto and tel links;
+    `centre`: the place the distances are measured from the centre of."""
     distance = "distance_km" in sites.columns
     headers = [
         t("col_organisation", lang),
@@ -205,7 +207,7 @@ def sites_table(sites: pd.DataFrame, lang: str) -> str:
             html.escape(f.town or f.scope),
         ]
         if distance:
-            cells.append(html.escape(distance_text(f, lang)))
+            cells.append(html.escape(distance_text(f, lang, centre)))
         cells += [_links(f.phones), _links(f.emails), _links(f.websites)]
         numeric = 4 if distance else -1
         rows.append(
@@ -232,14 +234,18 @@ def offline_html(
     *,
     title: str = "Lien",
     today: date | None = None,
+    left_out: int = 0,
+    centre: str = "",
 ) -> bytes:
-    """One HTML file, working with no network, of the map and the list of `sites` (UTF-8)."""
+    """One HTML file, working with no network, of the map and the list of `sites` (UTF-8), and
+    how many sites of the view it `left_out` (lien.outputs.builds.MAX_ROWS); `centre`: the place
+    the distances are measured from the centre of (display.distance_text)."""
     lang = normalise_lang(lang)
     day = today or date.today()
     e = html.escape
     where = located(sites)
     on_map, elsewhere = sites[where], sites[~where]
-    folium_head, folium_body, script = _map_parts(on_map, lang, origin)
+    folium_head, folium_body, script = _map_parts(on_map, lang, origin, centre)
     shown, national = view_lines(counts(sites), lang)
     saved = t("offline_saved", lang, date=i18n.date(day, lang))
     header = [
@@ -250,11 +256,19 @@ def offline_html(
     ]
     if national:
         header.append("<p>" + e(national) + "</p>")
+    if left_out:
+        cut = cut_text(lang, len(sites), len(sites) + left_out)
+        header.append(
+            '<p class="lien-warning" role="note">' + e(cut[:1].upper() + cut[1:]) + "</p>"
+        )
     listing = []
     if sites.empty:
         listing.append("<p>" + e(t("no_match", lang)) + "</p>")
     if len(on_map):
-        listing += ["<h2>" + e(t("table_heading", lang)) + "</h2>", sites_table(on_map, lang)]
+        listing += [
+            "<h2>" + e(t("table_heading", lang)) + "</h2>",
+            sites_table(on_map, lang, centre),
+        ]
     if len(elsewhere):
         listing += ["<h2>" + e(t("national_heading", lang)) + "</h2>", sites_table(elsewhere, lang)]
 

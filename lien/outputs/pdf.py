@@ -31,6 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable
 
 from lien import coverage, i18n, taxonomy
+from lien.display import label_sep as label_sep  # re-exported: the PDFs name it here
 from lien.geo.areas import PROVINCE_CODES, province_geojson, province_names
 from lien.i18n import normalise_lang, t, tn
 from lien.schema import APPROXIMATE, located
@@ -162,15 +163,10 @@ class Writer:
         filled = t(key, self.lang, **{k: self.plain(v) for k, v in values.items()})
         return escape(printable(filled))
 
-    def tn(self, key: str, count: int, **values: object) -> str:
+    def tn(self, key: str, count: int, /, **values: object) -> str:
         """The form of an interface text for `count`, filled with `values`, as escaped markup."""
         filled = tn(key, count, self.lang, **{k: self.plain(v) for k, v in values.items()})
         return escape(printable(filled))
-
-
-def label_sep(lang: str) -> str:
-    """The label separator: French puts a space before the colon."""
-    return " : " if lang == "fr" else ": "
 
 
 def sources_line(sites: pd.DataFrame, w: Writer) -> str:
@@ -290,6 +286,7 @@ class MapResult:
 
     drawing: Drawing
     categories: list[str] = field(default_factory=list)
+    unstated: bool = False  # a dot of a site whose service is not stated
     hollow: bool = False
     located: int = 0
     drawn_sample: int = 0
@@ -375,7 +372,7 @@ def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:
         dots.append((x, y, cat, empty))
     # Exact places on top: they are the ones a reader can walk to.
     for x, y, cat, empty in sorted(dots, key=lambda d: not d[3]):
-        colour = colors.HexColor(taxonomy.category_colours().get(cat, "#555555"))
+        colour = colors.HexColor(taxonomy.category_colours().get(cat, taxonomy.UNSTATED_COLOUR))
         drawing.add(
             Circle(
                 x,
@@ -388,16 +385,20 @@ def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:
         )
     present = {d[2] for d in dots}
     result.categories = [c for c in taxonomy.category_colours() if c in present]
+    result.unstated = "" in present
     result.hollow = any(d[3] for d in dots)
     return result
 
 
 def legend(result: MapResult, lang: str, width: float) -> Drawing | None:
-    """The categories on the map, and the hollow-circle note when some place is approximate."""
+    """The categories on the map ("service not stated" too when a dot is of such a site), and the
+    hollow-circle note when some place is approximate."""
     lines: list[tuple[str, str, bool]] = [
         (taxonomy.category_colours()[c], printable(taxonomy.categories().label(c, lang)), False)
         for c in result.categories
     ]
+    if result.unstated:
+        lines.append((taxonomy.UNSTATED_COLOUR, printable(t("service_not_stated", lang)), False))
     if result.hollow:
         lines.append(("#555555", printable(t("approximate_legend", lang)), True))
     if not lines:

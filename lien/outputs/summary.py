@@ -219,7 +219,10 @@ def _figures(figures: coverage.Headline, w: Writer, width: float) -> list[Flowab
             ]
         )
     )
-    return [table]
+    if not figures.unstated:
+        return [table]
+    # The sites counted above include them, and no row of the matrix does.
+    return [table, Paragraph(w.tn("m_unstated", figures.unstated), _STYLES["note"])]
 
 
 def _pieces(label: str) -> list[tuple[str, bool]]:
@@ -392,7 +395,7 @@ def _deserts(
     lang = w.lang
     label = _service_label(service, lang)
     story: list[Flowable] = [
-        Paragraph(w.t("deserts_title") + " — " + w.text(label, MAX_NAME), _STYLES["h2"])
+        Paragraph(w.t("deserts_title", service=w.plain(label, MAX_NAME)), _STYLES["h2"])
     ]
     # An empty view has no provider (and coverage.nearest_provider expects at least one site).
     distances = None if sites.empty else coverage.nearest_provider(sites, service, municipalities)

@@ -53,8 +53,11 @@ class Card:
     links: tuple[tuple[str, str, str], ...]  # (kind, text, href): call, email, directions, web
 
 
-def card(site: Mapping[str, Any], lang: str, services: Sequence[str] = ()) -> Card:
-    """The card of one directory row; `services` are the view's chosen ones (all when empty)."""
+def card(
+    site: Mapping[str, Any], lang: str, services: Sequence[str] = (), centre: str = ""
+) -> Card:
+    """The card of one directory row; `services` are the view's chosen ones (all when empty);
+    `centre`: the place the distance is measured from the centre of (display.distance_text)."""
     f: SiteFields = site_fields(site, lang)
     chosen = set(services)
     vocabulary = taxonomy.services()
@@ -69,9 +72,10 @@ def card(site: Mapping[str, Any], lang: str, services: Sequence[str] = ()) -> Ca
     return Card(
         title=f.organisation,
         subtitle=f.site if f.site != f.organisation else "",
-        distance=distance_text(f, lang),
+        distance=distance_text(f, lang, centre),
         where=f.place or f.town or f.scope[:1].upper() + f.scope[1:],
-        services=tuple(vocabulary.label(c, lang) for c in shown),
+        # A site without a service says so; a view that chose services never shows one.
+        services=tuple(vocabulary.label(c, lang) for c in shown) if codes else f.services,
         hours=f.hours,
         links=tuple(links),
     )
@@ -108,8 +112,14 @@ def _card_html(c: Card, lang: str) -> str:
 
 
 def cards_html(
-    sites: pd.DataFrame, lang: str, services: Sequence[str] = (), limit: int = FIRST_CARDS
+    sites: pd.DataFrame,
+    lang: str,
+    services: Sequence[str] = (),
+    limit: int = FIRST_CARDS,
+    centre: str = "",
 ) -> str:
     """The first `limit` sites of the view, in its order (nearest first near a place), as cards."""
-    items = [_card_html(card(site, lang, services), lang) for site in records(sites.head(limit))]
+    items = [
+        _card_html(card(site, lang, services, centre), lang) for site in records(sites.head(limit))
+    ]
     return CARDS_CSS + '<ol class="lien-cards">' + "".join(items) + "</ol>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from importlib import resources
 
 import folium
 import numpy as np
@@ -14,9 +15,10 @@ from branca.element import Template
 from lien import taxonomy
 from lien.i18n import t
 from lien.render import assets
+from lien.render.accessible import Accessible
 from lien.render.js import Verbatim, VerbatimMap, VerbatimPane, VerbatimTiles, script_json
 from lien.render.outlines import Provinces
-from lien.schema import located
+from lien.schema import approximate, located
 
 BELGIUM_CENTER = (50.64, 4.67)
 BELGIUM_ZOOM = 8
@@ -87,31 +89,12 @@ class _Legend(Verbatim):
         self.title, self.body, self.open_from = script_json(title), script_json(body), open_from
 
 
-# Touch targets of at least 44 px (WCAG 2.5.5): zoom buttons, the legend's toggle, a popup's close
-# button, cluster bubbles and markers (markers are drawn small in a 44-px hit area).
-MAP_CSS = """
-<style>
-.lien-legend { background: rgba(255,255,255,.95); border-radius: 4px; color: #222;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 13px/1.45 system-ui, sans-serif; max-width: 70vw; }
-.lien-legend summary { min-height: 44px; min-width: 44px; padding: 0 12px; cursor: pointer;
-  display: flex; align-items: center; font-weight: 600; }
-.lien-legend > div { padding: 0 10px 8px; }
-.lien-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
-  margin-right: 6px; vertical-align: -1px; }
-.leaflet-bar a, .leaflet-touch .leaflet-bar a { width: 44px; height: 44px; line-height: 44px; }
-.leaflet-container a.leaflet-popup-close-button { width: 44px; height: 44px; font: 26px/44px
-  sans-serif; }
-.leaflet-popup-content { margin: 14px 44px 14px 14px; font-size: 14px; line-height: 1.45; }
-.leaflet-popup-content a { display: inline-block; min-height: 32px; line-height: 32px; }
-.lien-dot { display: flex; align-items: center; justify-content: center; }
-.lien-dot span { width: 20px; height: 20px; border-radius: 50%; box-sizing: border-box;
-  border: 2px solid #fff; box-shadow: 0 0 0 1px rgba(0,0,0,.5); }
-.lien-dot.lien-approx span { border: 3px dashed; box-shadow: none; }
-.marker-cluster { width: 44px !important; height: 44px !important; }
-.lien-popup-open .leaflet-top, .lien-popup-open .leaflet-control-scale { display: none; }
-.marker-cluster div { width: 36px; height: 36px; margin: 4px; line-height: 36px; }
-</style>
-"""
+# The map's style rules, in a file of their own (map.css says what they do).
+MAP_CSS = (
+    "<style>\n"
+    + resources.files("lien.render").joinpath("map.css").read_text(encoding="utf-8")
+    + "</style>\n"
+)
 # Inside the app's component frame the map fills the frame, which the page sizes to the screen.
 # (100vh inside an iframe is the frame's height; 100% would need every wrapper sized too.) The
 # frame's document never scrolls: streamlit-folium's line of text below the map made it 17 px
@@ -119,48 +102,45 @@ MAP_CSS = """
 FRAME_CSS = "<style>#map_div,.folium-map{height:100vh!important} html,body{overflow:hidden}</style>"
 
 
-class _Accessible(Verbatim):
-    """The map's document says its language, and the frame that shows it in the app (the
-    st_folium iframe, whose title streamlit-folium fixes) is named by what the map shows and where
-    its text alternative is: the same sites as cards or a table on the page. Outside a frame (the
-    offline file) only the language is set. The map itself, a Tab stop, has the same name, and
-    its zoom buttons say what they do in the visitor's language (Leaflet's are English), as
-    Leaflet's credit does not (its English title is left out)."""
+class _Scale(Verbatim):
+    """The scale in kilometres only (Belgium's unit), at the bottom left, raised above the
+    attribution's line (MAP_CSS) so that on a phone's narrow map neither covers the other."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function (map) {
-            document.documentElement.lang = {{ this.lang|tojson }};
-            var box = map.getContainer();
-            box.setAttribute('role', 'region');
-            box.setAttribute('aria-label', {{ this.name|tojson }});
-            [['.leaflet-control-zoom-in', {{ this.zoom_in|tojson }}],
-             ['.leaflet-control-zoom-out', {{ this.zoom_out|tojson }}]].forEach(function (zoom) {
-                var button = box.querySelector(zoom[0]);
-                if (button) {
-                    button.title = zoom[1];
-                    button.setAttribute('aria-label', zoom[1]);
+        L.control.scale({imperial: false, position: 'bottomleft'})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Scale"
+
+
+class OriginLegend(Verbatim):
+    """Added to the search point: the legend's "search point" entry shows while the point is on
+    the map (the legend belongs to the base map, which stays the same when the point goes)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (point) {
+            var mark = function (on) {
+                if (point._map) {
+                    L.DomUtil[on ? 'addClass' : 'removeClass'](
+                        point._map.getContainer(), 'lien-has-origin');
                 }
-            });
-            // Leaflet's own link says what Leaflet is, in English: the link stays, not that.
-            var credit = map.attributionControl;
-            if (credit && credit.options.prefix) {
-                credit.setPrefix(String(credit.options.prefix).replace(/ title="[^"]*"/, ''));
-            }
-            try {
-                if (window.frameElement) {
-                    window.frameElement.setAttribute('aria-label', {{ this.name|tojson }});
-                }
-            } catch (e) { /* a frame of another origin: its own title stays */ }
+            };
+            point.on('add', function () { mark(true); });
+            point.on('remove', function () { mark(false); });
+            mark(true);
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, name: str, lang: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._name = "Accessible"
-        self.name, self.lang = name, lang
-        self.zoom_in, self.zoom_out = t("zoom_in", lang), t("zoom_out", lang)
+        self._name = "OriginLegend"
 
 
 class _Header(Verbatim):
@@ -177,22 +157,30 @@ class _Header(Verbatim):
 
 
 def legend_html(lang: str) -> str:
-    """The legend's entries: one swatch per service category, then the approximate marker."""
+    """The legend's entries: one swatch per service category (and "service not stated"), then
+    the approximate marker and the search point."""
     rows = []
     for category, colour in taxonomy.category_colours().items():
         label = html.escape(taxonomy.categories().label(category, lang))
         rows.append(
             f'<div><span class="lien-swatch" style="background:{colour}"></span>{label}</div>'
         )
+    unstated = html.escape(t("service_not_stated", lang))
+    # Shown only while a site whose service is not stated is on the map (sites_layer.js).
+    rows.append(
+        '<div class="lien-legend-unstated"><span class="lien-swatch" '
+        f'style="background:{taxonomy.UNSTATED_COLOUR}"></span>{unstated}</div>'
+    )
     approximate = html.escape(t("approximate_legend", lang))
     rows.append(
         '<div><span class="lien-swatch" style="border:2px dashed #555;box-sizing:border-box">'
         f"</span>{approximate}</div>"
     )
     origin = html.escape(t("you_are_here", lang))
+    # Shown only while a search point is on the map (OriginLegend).
     rows.append(
-        '<div><span class="lien-swatch" style="border:3px solid #000;background:#fff;'
-        f'box-sizing:border-box"></span>{origin}</div>'
+        '<div class="lien-legend-origin"><span class="lien-swatch" style="border:3px solid #000;'
+        f'background:#fff;box-sizing:border-box"></span>{origin}</div>'
     )
     return "".join(rows)
 
@@ -208,7 +196,6 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
         zoom_start=BELGIUM_ZOOM,
         tiles=None,
         maxZoom=MAX_ZOOM,
-        control_scale=True,
         # One finger scrolls the page and two move the map; a wheel needs Ctrl to zoom.
         gestureHandling=True,
         gestureHandlingOptions={
@@ -235,8 +222,9 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     Provinces(lang, inline=not framed).add_to(fmap)
     _IconPath(assets.LEAFLET_IMAGES).add_to(fmap)
     _Legend(html.escape(t("legend", lang)), legend_html(lang), LEGEND_OPEN_FROM_PX).add_to(fmap)
+    _Scale().add_to(fmap)
     _Header(MAP_CSS + (FRAME_CSS if framed else "")).add_to(fmap)
-    _Accessible(t("map_alternative", lang), lang).add_to(fmap)
+    Accessible(t("map_alternative", lang), lang).add_to(fmap)
     # Under the markers (410 is Leaflet's marker pane) and never clickable: the search point
     # drawn there never hides a site. A pane belongs to the map, not to the changing layer.
     VerbatimPane(ORIGIN_PANE, z_index=390, pointer_events=False).add_to(fmap)
@@ -244,8 +232,22 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
 
 
 KM_PER_DEGREE = 111.32  # of latitude, and of longitude at the equator
-FIT_MAX_ZOOM = 15  # closer than a district says nothing more about a town-level place
+# The closest view a fit may give, by how well the sites shown are placed: a site known by its
+# town or postcode is shown at a commune's scale (about 10 km across a phone), one known by its
+# street at a street's (about 600 m), never closer. The visitor may zoom in further themselves.
+COMMUNE_ZOOM = 12
+STREET_ZOOM = 16
+FIT_MAX_ZOOM = STREET_ZOOM
 FIT_PADDING_PX = 24
+
+
+def view_zoom(sites: pd.DataFrame) -> int:
+    """The closest zoom a fit to `sites` may take: a street's when every located site is placed
+    by its address, else a commune's (and a commune's for a view of no located site)."""
+    where = located(sites)
+    if not where.any():
+        return COMMUNE_ZOOM
+    return COMMUNE_ZOOM if bool(approximate(sites)[where].any()) else STREET_ZOOM
 
 
 def view_bounds(

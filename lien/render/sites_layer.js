@@ -4,9 +4,10 @@
 // HTML-escaped.
 //
 // A row is [lat, lon, category, approximate, organisation, popup, town, services]: the integers
-// index the tables in T (T.c colours, T.o organisations, T.t towns, T.v service labels, T.p full
-// popups' fields, or -1 when the set is too large for them), so 100,000 sites cost one array,
-// not 100,000 HTML strings.
+// index the tables in T (T.c colours, the last one for a site whose service is not stated, T.o
+// organisations, T.t towns, T.v service labels, T.p full popups' fields, or -1 when the set is too
+// large for them), so 100,000 sites cost one array, not 100,000 HTML strings. T.u: whether some
+// site's service is not stated.
 //
 // Two ways to cluster, one look. A small set gets one L.marker per site in Leaflet.markercluster
 // (spiderfied at the last zoom). A large one (options.supercluster) comes column by column,
@@ -33,26 +34,46 @@
                        cols[6][k] + o[6], cols[7][k] + o[7]];
         }
     }
-    // The one renderer of a popup: a title, labelled lines and a directions link. Full popups
-    // (T.p) come with their lines; a compact one is made of the shared tables.
-    function render(f) {
-        var out = '<b>' + f.o + '</b>' + (f.s ? '<br>' + f.s : '');
-        for (var i = 0; i < f.l.length; i++) {
-            out += '<br>' + (f.l[i][0] ? '<i>' + f.l[i][0] + '</i>: ' : '') + f.l[i][1];
+    // The one renderer of a popup: the essentials first, which fit a phone's popup without
+    // scrolling (title, distance, where, "directions" and "call"), then the rest folded under
+    // "more". Full popups (T.p) come with their fields; a compact one is made of the shared
+    // tables. Every text and link target arrives escaped.
+    function lines(list) {
+        var out = '';
+        for (var i = 0; i < list.length; i++) {
+            out += '<div>' + (list[i][0] ? '<i>' + list[i][0] + '</i>' + T.sep : '')
+                + list[i][1] + '</div>';
         }
-        if (f.d) {
-            out += '<br><a href="' + f.d + '" target="_blank" rel="noopener noreferrer">'
-                + (f.dl || T.directions) + '</a>';
+        return out;
+    }
+    function render(f) {
+        var out = '<b class="lien-pt">' + f.o + '</b>'
+            + (f.s ? '<div class="lien-ps">' + f.s + '</div>' : '')
+            + (f.k ? '<div class="lien-pk">' + f.k + '</div>' : '')
+            + (f.w ? '<div class="lien-pw">' + f.w + '</div>' : '');
+        if (f.a.length) {
+            out += '<div class="lien-pa">';
+            for (var i = 0; i < f.a.length; i++) {
+                var away = f.a[i][0] === 'directions';
+                out += '<a class="lien-' + f.a[i][0] + '" href="' + f.a[i][1] + '"'
+                    + (away ? ' target="_blank" rel="noopener noreferrer"' : '') + '>'
+                    + f.a[i][2] + '</a>';
+            }
+            out += '</div>';
+        }
+        if (f.m.length) {
+            out += '<details class="lien-pm"><summary>' + T.more + '</summary><div>'
+                + lines(f.m) + '</div></details>';
         }
         return out;
     }
     function popup(r) {
         if (r[5] >= 0) { return render(T.p[r[5]]); }
-        var lines = [['', T.v[r[7]]]];
-        if (r[3]) { lines.push(['', '<i>' + T.approx + '</i>']); }
-        return render({o: T.o[r[4]], s: T.t[r[6]], l: lines,
-                       d: T.route.replace('{lat}', r[0]).replace('{lon}', r[1]),
-                       dl: r[3] ? T.directions_approx : T.directions});
+        // A large set's popup: the organisation, its services, its town (approximate or not).
+        var where = T.t[r[6]] + (r[3] ? (T.t[r[6]] ? ' · ' : '') + '<i>' + T.approx + '</i>' : '');
+        return render({o: T.o[r[4]], s: T.v[r[7]], k: '', w: where, m: [],
+                       a: [['directions', T.route.replace('{lat}', r[0]).replace('{lon}', r[1]),
+                            r[3] ? T.directions_approx : T.directions]]});
     }
     var POPUP = {maxWidth: 320, autoPanPadding: [12, 12]};
     // A marker is a small dot in a 44-px touch target; a dashed, hollow dot is an approximate
@@ -107,6 +128,18 @@
         e.popup.options.maxHeight = Math.max(120, size.y - 100);
         e.popup.update();
     }
+    // The legend's "service not stated" entry shows while a site of the kind is on the map (the
+    // legend belongs to the base map, which stays the same when the view changes).
+    function legendEntry(layer) {
+        var mark = function (on) {
+            if (layer._map) {
+                L.DomUtil[on ? 'addClass' : 'removeClass'](
+                    layer._map.getContainer(), 'lien-has-unstated');
+            }
+        };
+        layer.on('add', function () { mark(T.u); });
+        layer.on('remove', function () { mark(false); });
+    }
     // Draw once the layer is on a map that has a size: a frame still laying out has none, and
     // clusters made for it would be made at the wrong zoom (the far sites never shown).
     function whenSized(map, draw) {
@@ -130,6 +163,7 @@
         cluster.once('add', function () {
             whenSized(cluster._map, function () { cluster.addLayers(markers); });
         });
+        legendEntry(cluster);
         cluster.addTo(parent);
         return cluster;
     }
@@ -203,6 +237,7 @@
     group.on('remove', function () {
         if (onMap) { onMap.off('moveend', redraw); onMap = null; }
     });
+    legendEntry(group);
     group.addTo(parent);
     return group;
 })

@@ -23,16 +23,26 @@ from folium.map import Layer
 
 from lien import schema, taxonomy
 from lien.display import (
+    CENTRE_LABELS,
     DIRECTIONS,
     Link,
     directions_label,
     distance_text,
+    label_sep,
     service_labels,
     site_fields,
 )
+from lien.display import towns as local_towns
 from lien.i18n import t
 from lien.render.js import Verbatim, script_json
-from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, view_bounds
+from lien.render.mapview import (
+    MAX_ZOOM,
+    ORIGIN_PANE,
+    FitBounds,
+    OriginLegend,
+    view_bounds,
+    view_zoom,
+)
 from lien.schema import records
 
 FULL_POPUPS = 2_000  # above this, popups are assembled in the browser from shared tables
@@ -52,30 +62,39 @@ def _links(links: tuple[Link, ...]) -> str:
     )
 
 
-def popup(site: Any, lang: str) -> dict[str, Any]:
-    """A site's popup as sites_layer.js renders it: its title, its labelled lines (escaped HTML,
-    only safe links) and its directions link."""
+def popup(site: Any, lang: str, centre: str = "") -> dict[str, Any]:
+    """A site's popup as sites_layer.js renders it, every text escaped and only safe links: the
+    essentials first, which fit a phone's popup without scrolling (its title, distance, where it
+    is, "directions" and "call"), then the rest folded under "more" (services, hours, contacts,
+    audiences, languages, precision, source). `centre`: see display.distance_text."""
     f = site_fields(site, lang)
     e = html.escape
-    lines = [
-        (t("address", lang), e(f.place)),
+    actions = []
+    if f.directions:
+        actions.append(["directions", e(f.directions, quote=True), e(directions_label(f, lang))])
+    actions += [
+        ["call", e(p.href, quote=True), e(t("card_call", lang, phone=p.text))]
+        for p in f.phones[:1]
+        if p.href
+    ]
+    more = [
         (t("col_services", lang), e(", ".join(f.services))),
-        (t("audiences", lang), e(", ".join(f.audiences))),
-        (t("languages", lang), e(", ".join(f.languages))),
         (t("hours", lang), e(f.hours)),
         (t("col_phone", lang), _links(f.phones)),
         (t("col_email", lang), _links(f.emails)),
         (t("col_website", lang), _links(f.websites)),
+        (t("audiences", lang), e(", ".join(f.audiences))),
+        (t("languages", lang), e(", ".join(f.languages))),
         (t("precision", lang), e(f.precision_label)),
         (t("source", lang), e(f.source)),
-        (t("distance", lang), e(distance_text(f, lang))),
     ]
     return {
         "o": e(f.organisation),
-        "s": e(f.site),
-        "l": [[e(label), value] for label, value in lines if value],
-        "d": e(f.directions, quote=True),
-        "dl": e(directions_label(f, lang)),
+        "s": e(f.site) if f.site != f.organisation else "",
+        "k": e(distance_text(f, lang, centre)),
+        "w": e(f.place or f.town),
+        "a": actions,
+        "m": [[e(label), value] for label, value in more if value],
     }
 
 
@@ -123,35 +142,36 @@ class SitesLayer(Layer, Verbatim):
         )
 
 
-def payload(sites: pd.DataFrame, lang: str) -> tuple[list[list[Any]], dict[str, Any]]:
+def payload(
+    sites: pd.DataFrame, lang: str, centre: str = ""
+) -> tuple[list[list[Any]], dict[str, Any]]:
     """The layer's rows and lookup tables (see sites_layer.js for a row's fields)."""
-    columns, tables = payload_columns(sites, lang)
+    columns, tables = payload_columns(sites, lang, centre)
     return [list(r) for r in zip(*(c.tolist() for c in columns), strict=True)], tables
 
 
-def payload_columns(sites: pd.DataFrame, lang: str) -> tuple[list[np.ndarray], dict[str, Any]]:
+def payload_columns(
+    sites: pd.DataFrame, lang: str, centre: str = ""
+) -> tuple[list[np.ndarray], dict[str, Any]]:
     """The layer's rows as eight columns, and its lookup tables, built column-wise (no per-site
     Python in large sets)."""
     located = schema.rows_where(sites, schema.located(sites))
     categories = list(taxonomy.category_colours())
     org_codes, orgs = pd.factorize(located["organisation"], sort=False)
     town_codes, towns = pd.factorize(
-        (
-            located["postcode"]
-            + " "
-            + located["city"].where(located["city"] != "", located.get("municipality", ""))
-        ).str.strip(),
-        sort=False,
+        (located["postcode"] + " " + local_towns(located, lang)).str.strip(), sort=False
     )
     combo_codes, combos = pd.factorize(located["services"], sort=False)
     # Plain lists: iterating a pandas index of strings costs a microsecond or two per item.
     orgs, towns, combos = orgs.tolist(), towns.tolist(), combos.tolist()
+    # A site whose service is not stated has no category: its colour follows the categories'.
+    unstated = len(categories)
     combo_category = [
-        categories.index(c) if c in categories else 0
+        categories.index(c) if c in categories else unstated
         for c in (taxonomy.category_of(v) for v in combos)
     ]
     full = len(located) <= FULL_POPUPS
-    popups = [popup(site, lang) for site in records(located)] if full else []
+    popups = [popup(site, lang, centre) for site in records(located)] if full else []
     columns = [
         located["latitude"].round(5).to_numpy(),
         located["longitude"].round(5).to_numpy(),
@@ -163,7 +183,9 @@ def payload_columns(sites: pd.DataFrame, lang: str) -> tuple[list[np.ndarray], d
         combo_codes,
     ]
     tables = {
-        "c": [taxonomy.category_colours()[c] for c in categories],
+        "c": [taxonomy.category_colours()[c] for c in categories] + [taxonomy.UNSTATED_COLOUR],
+        # Whether the legend shows its "service not stated" entry: a site of the view has one.
+        "u": unstated in combo_category,
         "o": [html.escape(str(o)) for o in orgs],
         "t": [html.escape(str(x)) for x in towns],
         "v": [html.escape(", ".join(service_labels(v, lang))) for v in combos],
@@ -172,8 +194,10 @@ def payload_columns(sites: pd.DataFrame, lang: str) -> tuple[list[np.ndarray], d
         "route": DIRECTIONS,
         "directions": html.escape(t("directions", lang)),
         "directions_approx": html.escape(
-            t("directions_approx", lang, centre=t("centre_locality", lang))
+            t("directions_approx", lang, centre=t(CENTRE_LABELS["locality"], lang))
         ),
+        "more": html.escape(t("popup_more", lang)),
+        "sep": html.escape(label_sep(lang)),
     }
     return columns, tables
 
@@ -207,15 +231,17 @@ def sites_layer(
     lang: str,
     origin: tuple[float, float] | None = None,
     radius_km: float | None = None,
+    centre: str = "",
 ) -> folium.FeatureGroup:
     """The changing layer: clustered sites (spiderfied, or listed in one popup, when they share a
-    point), the search point, and the view that fits them."""
+    point), the search point, and the view that fits them, never closer than the sites' places
+    are known (view_zoom). `centre`: the place the distances are measured from the centre of."""
     group = folium.FeatureGroup(name="sites")
     bounds = view_bounds(sites, origin, radius_km)
     if bounds is not None:
         # Before the sites: the clusters are then built once, for the final zoom.
-        FitBounds(bounds).add_to(group)
-    columns, tables = payload_columns(sites, lang)
+        FitBounds(bounds, max_zoom=view_zoom(sites)).add_to(group)
+    columns, tables = payload_columns(sites, lang, centre)
     count = len(columns[0])
     if count > SUPERCLUSTER:
         # Eight typed arrays: no list per site to build here, nor number to parse there.
@@ -237,4 +263,6 @@ def sites_layer(
         # folium's path options drop these two: set on the Leaflet options themselves.
         point.options.update({"interactive": False, "pane": ORIGIN_PANE})
         point.add_to(group)
+        # The legend's "search point" entry shows while the point is on the map.
+        OriginLegend().add_to(point)
     return group

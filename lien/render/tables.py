@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 
 from lien import taxonomy
-from lien.display import Link, email_links, phone_links, service_labels, website_links
+from lien.display import Link, email_links, phone_links, service_labels, towns, website_links
 from lien.geo.areas import area_label, local_name, province_names
 from lien.i18n import t
 from lien.ingest.directory import problems_frame
@@ -29,8 +29,7 @@ def sites_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
     site_fields() reads a site, but once per distinct cell: a thousand rows of a 100,000-site
     view cost a tenth of a second when each row was read as a whole.
     """
-    city = _each(sites, "city", _stripped)
-    town = city.where(city != "", _each(sites, "municipality", _stripped))
+    town = towns(sites, lang)
     table = pd.DataFrame(
         {
             t("col_organisation", lang): _each(sites, "organisation", _stripped),
@@ -143,14 +142,16 @@ HTML_TABLE_CSS = """
 .lien-table th, .lien-table td { border: 1px solid rgba(49, 51, 63, .2); padding: 4px 8px;
   text-align: left; vertical-align: top; }
 .lien-table td.lien-number { text-align: right; }
+.lien-table.lien-tall { max-height: 32rem; overflow-y: auto; }
 @media print { .lien-table { overflow: visible; } }
 </style>
 """
 
 
-def html_table(frame: pd.DataFrame, name: str) -> str:
+def html_table(frame: pd.DataFrame, name: str, kind: str = "") -> str:
     """`frame` as an HTML table (headers as column headers, the first column as row headers), in a
-    box named `name` that a keyboard can focus and scroll; every text escaped."""
+    box named `name` that a keyboard can focus and scroll (of the further class `kind`); every
+    text escaped, and wrapped rather than cut."""
     e = html.escape
     columns = [str(c) for c in frame.columns]
     head = "".join(f'<th scope="col">{e(c)}</th>' for c in columns)
@@ -166,7 +167,7 @@ def html_table(frame: pd.DataFrame, name: str) -> str:
                 cells.append(f"<td{number}>{e(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return table_box(
-        name, f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        name, f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>", kind
     )
 
 

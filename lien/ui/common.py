@@ -3,7 +3,7 @@ of problems, and the downloads of a table."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -13,8 +13,9 @@ from lien.filters import Filters
 from lien.geo.search import Found
 from lien.i18n import t, tn
 from lien.ingest import directory
-from lien.outputs import about, export
+from lien.outputs import about, builds
 from lien.outputs.about import About
+from lien.outputs.builds import Download
 from lien.problems import Problem, ProblemList
 from lien.render.tables import problems_table
 from lien.text import clean_query, markdown_escape
@@ -38,8 +39,6 @@ __all__ = [
     "table_downloads",
     "view_about",
 ]
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def directory_notice(shared: directory.Shared | None, name: str, lang: str) -> None:
@@ -94,10 +93,21 @@ def _geocoder() -> geocoding.LienGeocoder:
     return geocoding.get_geocoder()
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
+# Searches this session made: a place is looked up once per session, not at every rerun. Not a
+# server-wide cache, whose hits another visitor could read (/_stcore/metrics counts them) or time.
+_FOUND = "_found_places"
+_MAX_FOUND = 32
+
+
 def find(query: str) -> Found:
-    """The near-me place and how it was recognised, looked up once per distinct text."""
-    return _geocoder().search(query)
+    """The near-me place and how it was recognised, looked up once per distinct text of this
+    session."""
+    found: dict[str, Found] = st.session_state.setdefault(_FOUND, {})
+    if query not in found:
+        if len(found) >= _MAX_FOUND:
+            found.pop(next(iter(found)))
+        found[query] = _geocoder().search(query)
+    return found[query]
 
 
 def near_origin(near: str, lang: str) -> tuple[float, float] | None:
@@ -108,12 +118,16 @@ def near_origin(near: str, lang: str) -> tuple[float, float] | None:
         return None
     found = find(near)
     if found.place is not None:
-        st.info(display.near_message(found, near, lang, md, markdown_escape))
+        located = state.located_near(near)
+        st.info(display.near_message(found, near, lang, md, markdown_escape, located=located))
         return found.place.latitude, found.place.longitude
     if found.coordinates:
         st.warning(t("geo_outside", lang))
     elif found.suggestions:
-        st.warning(t("near_did_you_mean", lang, query=md(near)))
+        if found.several:  # one name, several places ("Vorst": Forest, or the village in Laakdal)
+            st.warning(t("near_which", lang, query=md(near)))
+        else:
+            st.warning(t("near_did_you_mean", lang, query=md(near)))
         columns = st.columns(len(found.suggestions))
         for i, (column, name) in enumerate(zip(columns, found.suggestions, strict=True)):
             column.button(
@@ -132,20 +146,16 @@ def is_phone() -> bool:
     return "Mobi" in agent
 
 
-def download(
-    container: Any,
-    label: str,
-    build: Callable[[], bytes | str],
-    filename: str,
-    mime: str,
-    key: str,
-    help: str | None = None,
-) -> None:
-    """A download button whose file is built on click. on_click="ignore": no rerun, so the file
-    a tap asked for is still on the server when the browser fetches it, and a second tap right
-    after the first gets its file too (a rerun dropped the first one's: "Deferred file not
-    found")."""
-    container.download_button(label, build, filename, mime, key=key, help=help, on_click="ignore")
+def download(container: Any, label: str, file: Download, key: str, help: str | None = None) -> None:
+    """A download button whose file is built on click, in a bounded worker (lien.outputs.builds):
+    a crafted view costs its visitor a short file saying so, not every visitor the server's time.
+
+    on_click="ignore": no rerun, so the file a tap asked for is still on the server when the
+    browser fetches it, and a second tap right after the first gets its file too (a rerun dropped
+    the first one's: "Deferred file not found")."""
+    container.download_button(
+        label, file.bounded, file.filename, file.mime, key=key, help=help, on_click="ignore"
+    )
 
 
 def source_note(shared: directory.Shared | None, name: str, lang: str) -> str:
@@ -189,39 +199,25 @@ def base_url() -> str:
 
 
 def view_about(
-    what: str, sites: pd.DataFrame, chosen: Filters, page: str = "", service: str = ""
+    what: str,
+    sites: pd.DataFrame,
+    chosen: Filters,
+    page: str = "",
+    service: str = "",
+    params: Mapping[str, str] | None = None,
 ) -> About:
     """What a download of this view is: `what`, the filters and the link reopening the view on
-    `page` (the map when empty), the service of a per-service table, the date and sources."""
-    url = filters.share_url(base_url() + page, chosen)
+    `page` (the map when empty) with the page's own `params`, the service of a per-service
+    table, the date and sources."""
+    url = filters.share_url(base_url() + page, chosen, params)
     return about.describe(chosen.lang, what, sites, chosen, url, service)
 
 
 def table_downloads(
-    table: pd.DataFrame,
-    lang: str,
-    stem: str,
-    key: str,
-    csv_label: str,
-    xlsx_label: str,
-    sheet: str,
-    about: About,
+    table: pd.DataFrame, about: About, stem: str, key: str, labels: tuple[str, str], sheet: str
 ) -> None:
-    """CSV and Excel buttons for a table (formulas neutralised), each saying what it holds."""
-    left, right = st.columns(2)
-    download(
-        left,
-        csv_label,
-        lambda: export.table_csv(table, about),
-        export.filename(stem, "csv"),
-        "text/csv",
-        key=f"{key}_csv",
-    )
-    download(
-        right,
-        xlsx_label,
-        lambda: export.table_xlsx(table, sheet, about),
-        export.filename(stem, "xlsx"),
-        XLSX_MIME,
-        key=f"{key}_xlsx",
-    )
+    """CSV and Excel buttons for a table (formulas neutralised), each saying what it holds;
+    `labels` are the two buttons' texts."""
+    for column, kind, label in zip(st.columns(2), ("csv", "xlsx"), labels, strict=True):
+        file = builds.table_download(kind, table, about, stem, sheet)
+        download(column, label, file, key=f"{key}_{kind}")

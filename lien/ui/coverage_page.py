@@ -9,10 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from lien import coverage, display, filters, taxonomy
-from lien.filters import Filters
+from lien.filters import FOCUS, Filters
 from lien.geo.areas import area_label
-from lien.i18n import t
+from lien.i18n import t, tn
 from lien.outputs import export, summary
+from lien.outputs.builds import Build, Download
 from lien.render import charts, tables
 from lien.render.heatmap import heatmap_html
 from lien.text import markdown_escape
@@ -20,9 +21,10 @@ from lien.ui.common import base_url, download, md, table_downloads, view_about
 from lien.ui.navigation import COVERAGE_PATH
 from lien.ui.reached import reached_button
 
-# Printing the page gives the funder's summary on A4: no sidebar, widgets, charts (their hidden
-# boxes would leave blank areas) or hint; tables fit the width; a section starts a page only
-# when it has to.
+# Printing the page gives the funder's summary on A4: the figures, the gaps of the chosen service
+# and its farthest municipalities, the matrix (the heatmap, in its print sizes) and the services
+# with the most gaps; no sidebar, widgets, charts (their hidden boxes would leave blank areas),
+# region matrix or hint; tables fit the width; a section starts a page only when it has to.
 _PRINT_CSS = """
 <style>
 @media print {
@@ -34,8 +36,8 @@ _PRINT_CSS = """
   [data-testid="stElementContainer"]:has([data-testid="stSelectbox"]),
   [data-testid="stElementContainer"]:has([data-testid="stCheckbox"]),
   [data-testid="stHorizontalBlock"]:has([data-testid="stDownloadButton"]),
-  .st-key-chips, .st-key-print_hint, .st-key-screen_only,
-  .st-key-lower_trigger, .st-key-matrix, .st-key-matrix_region { display: none !important; }
+  .st-key-chips, .st-key-print_hint, .st-key-lower_trigger,
+  .st-key-matrix_region { display: none !important; }
   .block-container, [data-testid="stMainBlockContainer"] {
     padding: 0 !important; max-width: 100% !important;
   }
@@ -75,7 +77,7 @@ def chart(
 
 def heatmap(table: pd.DataFrame, lang: str, title: str, key: str) -> None:
     """Sites per service and area as a heatmap table (lien.render.heatmap), in a box named `key`
-    (the printed summary leaves it out: the funder's matrix table holds the same counts)."""
+    (the print leaves out the region's: the funder's summary is by province)."""
     with st.container(key=key):
         st.html(heatmap_html(table, lang, title))
 
@@ -112,6 +114,8 @@ def headline_metrics(figures: coverage.Headline, lang: str) -> None:
             col.metric(label, value)
     dates = ", ".join(figures.source_dates) or t("undated", lang)
     st.caption(t("m_dates", lang) + ": " + dates)
+    if figures.unstated:
+        st.caption(tn("m_unstated", figures.unstated, lang))
 
 
 def near_here(chosen: Filters, lang: str) -> Filters:
@@ -130,17 +134,38 @@ def near_here(chosen: Filters, lang: str) -> Filters:
     return dataclasses.replace(chosen, near="")
 
 
-def service_choice(chosen: Filters, lang: str) -> str:
-    """The service the gap answer, the map and the farthest municipalities are about: one of the
-    filtered services, else any."""
+# The select box of the service to map, and where the session keeps the visitor's own choice
+# (the box's, or the URL's): apart from the box, whose value Streamlit drops when another page
+# is shown and which the page sets to its default when the visitor has chosen nothing.
+_SERVICE_BOX = "cov_service"
+
+
+def _remember_service() -> None:
+    st.session_state[FOCUS.key] = st.session_state[_SERVICE_BOX]
+
+
+def service_choice(chosen: Filters, default: str, lang: str) -> str:
+    """The service the gap answer, the maps, the farthest municipalities and the funder summary
+    are about, one of the filtered services (any when none is): the visitor's choice, in the box
+    or in the URL, whenever it is one; else `default`. Kept in the URL, whose links reopen it."""
     options = list(chosen.services) or taxonomy.services().codes
-    choice = st.selectbox(
+    asked = st.session_state.get(FOCUS.key)
+    service = asked if asked in options else default if default in options else options[0]
+    st.session_state[_SERVICE_BOX] = service
+    st.selectbox(
         t("chosen_service", lang),
         options,
-        key="cov_service",
+        key=_SERVICE_BOX,
         format_func=lambda c: taxonomy.services().label(c, lang),
+        on_change=_remember_service,
     )
-    return str(choice or options[0])
+    st.query_params[FOCUS.param] = service  # after the sidebar, which writes the filters
+    return service
+
+
+def focus(service: str) -> dict[str, str]:
+    """The page's own URL parameters: the service it maps."""
+    return {FOCUS.param: service}
 
 
 def service_label(service: str, lang: str) -> str:
@@ -149,16 +174,13 @@ def service_label(service: str, lang: str) -> str:
 
 
 def summary_download(sites: pd.DataFrame, chosen: Filters, service: str, lang: str) -> None:
-    """The funder summary (two A4 pages, PDF), built on click."""
-    url = filters.share_url(base_url() + COVERAGE_PATH, chosen)
-    download(
-        st,
-        t("download_summary", lang),
-        lambda: summary.summary_pdf(sites, chosen, service, municipalities(), url=url, lang=lang),
-        export.filename("lien-summary", "pdf"),
-        "application/pdf",
-        key="summary_pdf",
+    """The funder summary (two A4 pages, PDF), built on click; its link reopens this service."""
+    url = filters.share_url(base_url() + COVERAGE_PATH, chosen, focus(service))
+    build = Build.of(
+        summary.summary_pdf, sites, chosen, service, municipalities(), url=url, lang=lang
     )
+    file = Download(export.filename("lien-summary", "pdf"), lang, build)
+    download(st, t("download_summary", lang), file, key="summary_pdf")
 
 
 def service_answer(sites: pd.DataFrame, chosen: Filters, service: str, lang: str) -> pd.DataFrame:
@@ -169,22 +191,20 @@ def service_answer(sites: pd.DataFrame, chosen: Filters, service: str, lang: str
     if distances["distance_km"].isna().all():
         st.info(t("no_provider", lang, service=service_label(service, lang)))
     else:
-        with st.container(key="screen_only"):  # printed in the summary below
-            title = t("deserts_title", lang, service=service_label(service, lang))
-            st.subheader(title)
-            # Fifteen rows as HTML: an st.dataframe would fetch Streamlit's Arrow and data-grid
-            # bundles (about 1.3 MB) ahead of the charts.
-            deserts = tables.distance_table(coverage.deserts(distances), lang)
-            st.html(tables.html_table(deserts, title))
+        title = t("deserts_title", lang, service=service_label(service, lang))
+        st.subheader(title)
+        # Fifteen rows as HTML: an st.dataframe would fetch Streamlit's Arrow and data-grid
+        # bundles (about 1.3 MB) ahead of the charts.
+        deserts = tables.distance_table(coverage.deserts(distances), lang)
+        st.html(tables.html_table(deserts, title))
+        about = t("about_distances", lang)
         table_downloads(
             tables.distance_table(distances, lang),
-            lang,
+            view_about(about, sites, chosen, COVERAGE_PATH, service, focus(service)),
             "lien-distances",
             "distances",
-            t("download_distance_csv", lang),
-            t("download_distance_xlsx", lang),
-            "distance",
-            view_about(t("about_distances", lang), sites, chosen, COVERAGE_PATH, service),
+            (t("download_distance_csv", lang), t("download_distance_xlsx", lang)),
+            t("sheet_distances", lang),
         )
     summary_download(sites, chosen, service, lang)
     return distances
@@ -205,35 +225,14 @@ def municipalities() -> pd.DataFrame:
     return coverage.municipality_points()
 
 
-def funder_summary(
-    figures: coverage.Headline,
-    table: pd.DataFrame,
-    holes: list[tuple[str, str]],
-    lang: str,
-    service: str = "",
-    farthest: pd.DataFrame | None = None,
-    top: int = 10,
-) -> None:
-    """A printable section: headline figures, the matrix, the services with the most gaps and the
-    municipalities `farthest` from a provider of `service`, as the page's print gives them."""
+def funder_summary(holes: list[tuple[str, str]], lang: str, top: int = 10) -> None:
+    """The funder's section: how to print the page as their summary, and the services with the
+    most gaps. The figures, the matrix and the farthest municipalities stand above, once: the
+    print gives them with this."""
     st.header(t("funder_summary", lang))
     with st.container(key="print_hint"):
         st.caption(t("print_hint", lang))
-    st.markdown(
-        "".join(f"- {t(key, lang)}: **{value}**\n" for key, value in figures.items(lang))
-        + "- "
-        + t("old_source", lang)
-    )
-    st.html(
-        tables.html_table(
-            tables.matrix_table(table, lang).drop(columns=["code"]), t("matrix_province", lang)
-        )
-    )
     st.subheader(t("top_gaps", lang))
     if not holes:
         st.write(t("no_gap", lang))
     st.html(tables.html_table(tables.gaps_table(holes, lang, top), t("top_gaps", lang)))
-    if farthest is not None and len(farthest):
-        title = t("deserts_title", lang, service=service_label(service, lang))
-        st.subheader(title)
-        st.html(tables.html_table(tables.distance_table(farthest, lang).iloc[:, 1:], title))

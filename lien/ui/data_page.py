@@ -17,18 +17,23 @@ from lien import taxonomy
 from lien.i18n import LANGS, t
 from lien.ingest import upload, worker
 from lien.ingest.mapping import FIELDS, MUST_MAP
-from lien.outputs import export
+from lien.ingest.tabular import HEADER_SCAN, UPLOAD_CAPS
+from lien.outputs import builds, export
 from lien.outputs.about import describe
-from lien.problems import problem
-from lien.render.tables import problems_table
+from lien.outputs.builds import Build, Download
+from lien.problems import Problem, problem
+from lien.render import tables
 from lien.ui import state
-from lien.ui.common import XLSX_MIME, download, grid, md, more_problems
+from lien.ui.common import download, grid, md, more_problems
+
+# The problems the page lists (the report download has them all): a long table is not read.
+PAGE_PROBLEMS = 500
 
 
 def forget_checked_upload() -> None:
     """Drop the last checked upload (its rows and report) once the uploader is emptied: a session
     holds only what it shows or uses."""
-    for state_key in ("_upload_checked", "_upload_digest", "upload_sheet"):
+    for state_key in ("_upload_checked", "_upload_digest", "upload_sheet", "upload_header"):
         st.session_state.pop(state_key, None)
 
 
@@ -46,27 +51,62 @@ def _mapping_keys() -> dict[str, str] | None:
     return {name: st.session_state.get(f"map_{name}", "") for name in FIELDS}
 
 
-def _key(digest: str, sheet: str | None, mapping: dict[str, str] | None) -> tuple[object, ...]:
+def _key(
+    digest: str, sheet: str | None, header: int | None, mapping: dict[str, str] | None
+) -> tuple[object, ...]:
     chosen = tuple(sorted((k, v) for k, v in (mapping or {}).items() if v))
-    return digest, sheet or "", chosen if mapping is not None else None
+    return digest, sheet or "", header or 0, chosen if mapping is not None else None
+
+
+# Refusals a different row of column names may cure: the widget to choose it stays on the page.
+_HEADER_REFUSALS = frozenset({"no_header_row", "header_only"})
+
+
+def _header_row(lang: str) -> None:
+    """The row of the file's column names, found by the reader; a change checks the file again."""
+    st.number_input(
+        t("header_row", lang),
+        min_value=1,
+        max_value=UPLOAD_CAPS.rows,
+        step=1,
+        key="upload_header",
+        help=t("header_row_help", lang, scan=HEADER_SCAN),
+    )
+
+
+def _refused(name: str, problems: list[Problem], lang: str) -> None:
+    """Why the file can't be used, each reason saying what to do, in one red box."""
+    heading = t("upload_refused", lang, name=md(name))
+    reasons = "\n".join(
+        f"- {found.field}: {found.text(lang, md)}"
+        if found.field in FIELDS
+        else f"- {found.text(lang, md)}"
+        for found in problems
+    )
+    st.error(f"{heading}\n\n{reasons}")
 
 
 def checked_upload(name: str, data: bytes, lang: str) -> upload.Upload:
     """Read, map, check and place the upload in a bounded worker, with a progress bar; done again
-    only when the file, the sheet or the mapping changes. Stops the page if it can't be read."""
+    only when the file, the sheet, the row of the column names or the mapping changes. Stops the
+    page if it can't be read."""
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if st.session_state.get("_upload_digest") != digest:
-        # A new file: forget the previous file's result, sheet and column choices.
+        # A new file: forget the previous file's result, sheet, header row and column choices.
         for state_key in [k for k in st.session_state if str(k).startswith("map_")]:
             del st.session_state[state_key]
-        for state_key in ("upload_sheet", "_upload_checked"):
+        for state_key in ("upload_sheet", "upload_header", "_upload_checked"):
             st.session_state.pop(state_key, None)
         st.session_state["_upload_digest"] = digest
     done = st.session_state.get("_upload_checked")
     sheet = st.session_state.get("upload_sheet")
-    # A different sheet has different columns: guess its mapping anew.
-    mapping = _mapping_keys() if done is None or sheet == done[1].sheet else None
-    if done is not None and done[0] == _key(digest, sheet, mapping):
+    header = st.session_state.get("upload_header")
+    if done is not None and sheet != done[1].sheet:
+        header = None  # another sheet: its column names are looked for anew
+    # A different sheet or header row has different columns: guess their mapping anew.
+    same_columns = done is not None and (sheet, header) == (done[1].sheet, done[1].header_row)
+    mapping = _mapping_keys() if done is None or same_columns else None
+    if done is not None and done[0] == _key(digest, sheet, header, mapping):
         result = done[1]
     else:
         bar = st.progress(0.0, text=t("upload_checking", lang))
@@ -84,27 +124,33 @@ def checked_upload(name: str, data: bytes, lang: str) -> upload.Upload:
                 name,
                 sheet,
                 mapping,
+                header,
                 limits=worker.UPLOAD_LIMITS,
                 progress=progress,
             )
         except worker.WorkerError as exc:
             bar.empty()
-            st.error(t("upload_refused", lang, name=md(name)))
-            st.markdown(f"- {problem(None, 'file', f'worker_{exc.reason}').text(lang)}")
+            _refused(name, [problem(None, "file", f"worker_{exc.reason}")], lang)
             st.stop()
         bar.empty()
         if isinstance(result, upload.Refusal):
-            st.error(t("upload_refused", lang, name=md(name)))
-            for found in result.problems:
-                st.markdown(f"- {found.text(lang, md)}")
+            _refused(name, result.problems, lang)
+            if header is not None and any(p.code in _HEADER_REFUSALS for p in result.problems):
+                _header_row(lang)
             st.stop()
         # Keyed by what was used, so that the widgets set from it below don't check it again.
-        st.session_state["_upload_checked"] = (_key(digest, result.sheet, result.mapping), result)
+        st.session_state["_upload_checked"] = (
+            _key(digest, result.sheet, result.header_row, result.mapping),
+            result,
+        )
         st.session_state["upload_sheet"] = result.sheet
+        st.session_state["upload_header"] = result.header_row or None
         for field_name in FIELDS:
             st.session_state[f"map_{field_name}"] = result.mapping.get(field_name, "")
     if len(result.sheets) > 1:
         st.selectbox(t("sheet", lang), result.sheets, key="upload_sheet")
+    if result.header_row:
+        _header_row(lang)
     return result
 
 
@@ -137,18 +183,17 @@ def upload_report(result: upload.Upload, lang: str) -> None:
     cols[3].metric(t("m_set_aside", lang), len(result.rejected))
     cols[4].metric(t("m_problems", lang), result.problems.total)
     if result.refused:
-        st.error(t("upload_refused", lang, name=md(result.name)))
-    if result.problems:
+        _refused(result.name, [p for p in result.problems if p.row is None], lang)
+    rows = [p for p in result.problems if p.row is not None]
+    if rows:
         st.subheader(t("problems_heading", lang))
-        grid(
-            problems_table(result.problems, lang),
-            t("problems_heading", lang),
-            "upload_problems",
-            hide_index=True,
-            width="stretch",
-        )
+        # HTML, so that each message wraps and is read whole (a grid cuts long text).
+        shown = tables.problems_table(rows[:PAGE_PROBLEMS], lang)
+        st.html(tables.html_table(shown, t("problems_heading", lang), "lien-tall"))
+        if len(rows) > PAGE_PROBLEMS:
+            st.caption(t("problems_in_report", lang, shown=PAGE_PROBLEMS))
         more_problems(result.problems, lang)
-    else:
+    elif not result.problems:
         st.success(t("no_problems", lang))
 
 
@@ -164,40 +209,24 @@ def upload_actions(result: upload.Upload, lang: str) -> None:
         # reader skips the lines that say what it is).
         what = t("about_cleaned", lang, name=result.name, count=len(result.frame))
         about = describe(lang, what, result.frame)
-        download(
-            cols[0],
-            t("download_cleaned_csv", lang),
-            lambda: export.to_csv(upload.cleaned(result.frame), about),
-            export.filename(f"{stem}-lien", "csv"),
-            "text/csv",
-            key="upload_clean_csv",
-        )
-        download(
-            cols[1],
-            t("download_cleaned_xlsx", lang),
-            lambda: export.to_xlsx(upload.cleaned(result.frame), about),
-            export.filename(f"{stem}-lien", "xlsx"),
-            XLSX_MIME,
-            key="upload_clean_xlsx",
-        )
+        cleaned = upload.cleaned(result.frame)
+        for column, kind, writer, label in (
+            (cols[0], "csv", export.to_csv, t("download_cleaned_csv", lang)),
+            (cols[1], "xlsx", export.to_xlsx, t("download_cleaned_xlsx", lang)),
+        ):
+            rows, left = builds.capped(cleaned, kind)
+            said = about.cut(len(rows), len(cleaned)) if left else about
+            build = Build.of(writer, rows, said)
+            file = Download(export.filename(f"{stem}-lien", kind), lang, build)
+            download(column, label, file, key=f"upload_clean_{kind}")
     if len(result.rejected):
-        download(
-            cols[2],
-            t("download_rejected", lang),
-            lambda: export.table_csv(upload.rejected_rows(result, lang)),
-            export.filename(f"{stem}-set-aside", "csv"),
-            "text/csv",
-            key="upload_rejected",
-        )
+        build = Build.of(export.table_csv, upload.rejected_rows(result, lang))
+        file = Download(export.filename(f"{stem}-set-aside", "csv"), lang, build)
+        download(cols[2], t("download_rejected", lang), file, key="upload_rejected")
     if result.problems:
-        download(
-            cols[3],
-            t("download_report", lang),
-            lambda: export.table_csv(problems_table(result.problems, lang)),
-            export.filename(f"{stem}-problems", "csv"),
-            "text/csv",
-            key="upload_report",
-        )
+        build = Build.of(export.table_csv, tables.problems_table(result.problems, lang))
+        file = Download(export.filename(f"{stem}-problems", "csv"), lang, build)
+        download(cols[3], t("download_report", lang), file, key="upload_report")
 
 
 def _vocabulary_table(vocabulary: taxonomy.Vocabulary, lang: str) -> pd.DataFrame:
@@ -212,11 +241,14 @@ def _vocabulary_table(vocabulary: taxonomy.Vocabulary, lang: str) -> pd.DataFram
     )
 
 
-def schema_help(lang: str) -> None:
-    """The fields Lien reads, and the service and audience labels in FR/NL/EN with their
-    synonyms, for someone preparing a file."""
-    st.subheader(t("schema_heading", lang))
+def schema_help(lang: str, heading: bool = True) -> None:
+    """The fields Lien reads, where the column names go, and the service and audience labels in
+    FR/NL/EN with their synonyms, for someone preparing a file (under its heading if
+    `heading`)."""
+    if heading:
+        st.subheader(t("schema_heading", lang))
     st.markdown(t("schema_help", lang))
+    st.markdown(t("schema_header", lang, scan=HEADER_SCAN))
     st.markdown(t("schema_rule", lang))
     for label, vocabulary, key in (
         ("service", taxonomy.services(), "schema_services"),

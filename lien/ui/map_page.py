@@ -3,6 +3,7 @@ and the downloads of the view."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 import pandas as pd
@@ -10,14 +11,18 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lien import filters
-from lien.display import view_lines
+from lien.display import Near, view_lines
 from lien.filters import BY_PARAM, Filters
+from lien.geo.search import centre_of, understood
 from lien.i18n import N_, t
-from lien.outputs import export, handout, hsds, offline
+from lien.outputs import builds, export, handout, hsds, offline
+from lien.outputs.about import cut_text
+from lien.outputs.builds import Build, Download
 from lien.render import cards, mapview, sites_layer, tables
 from lien.schema import located, rows_where
+from lien.text import clean_query
 from lien.ui import sidebar, state
-from lien.ui.common import XLSX_MIME, base_url, download, grid, view_about
+from lien.ui.common import base_url, download, find, grid, view_about
 from lien.ui.geolocate import geolocate_button
 
 # The map fills the screen's height it can spare (not a fixed 520 px, ~60 % of a phone), and a
@@ -25,6 +30,7 @@ from lien.ui.geolocate import geolocate_button
 PAGE_CSS = """
 <style>
 .st-key-map_box iframe { height: min(55vh, 520px) !important; }
+.st-key-page_scripts { display: none; }
 @media (max-width: 640px) {
   h1 { font-size: 1.4rem !important; padding: .25rem 0 !important; }
   .block-container { padding-top: 4rem !important; }
@@ -39,12 +45,64 @@ LOCATION_ERRORS = {
     "insecure": N_("geo_insecure"),
     "timeout": N_("geo_timeout"),
     "unavailable": N_("geo_unavailable"),
+    "outside": N_("geo_outside"),
 }
 
 
+# The files of the view's sites, by kind, with their buttons' texts.
+SITE_FILES = {
+    "csv": N_("download_csv"),
+    "xlsx": N_("download_xlsx"),
+    "geojson": N_("download_geojson"),
+}
+# A service picked in a multiselect (the near-me bar's, the sidebar's) closes its list: Streamlit
+# 1.67 keeps it open (it closes on Escape or Tab only, and has no option for it), over the results
+# the pick has just changed. After a pick by touch the box also lets go of the focus, so a phone's
+# keyboard goes away too; after a click or Enter, Escape closes the list and the focus stays for
+# the next key. Installed once per window (the page's script reruns with each filter change).
+PICK_CLOSES_JS = """
+<script>
+(function () {
+  if (window.lienPickCloses) { return; }
+  window.lienPickCloses = true;
+  var touch = false;
+  function box() {
+    var el = document.activeElement;
+    return el && el.closest && el.closest('[data-testid="stMultiSelect"]') ? el : null;
+  }
+  function close(el, blur) {
+    setTimeout(function () {
+      if (blur) { el.blur(); return; }
+      el.dispatchEvent(new KeyboardEvent('keydown',
+        {key: 'Escape', code: 'Escape', keyCode: 27, bubbles: true}));
+    }, 0);
+  }
+  document.addEventListener('pointerdown', function (e) {
+    touch = e.pointerType === 'touch';
+  }, true);
+  document.addEventListener('click', function (e) {
+    var el = box();
+    if (el && e.target.closest && e.target.closest('[role="listbox"] [role="option"]')) {
+      close(el, touch);
+    }
+  }, true);
+  document.addEventListener('keydown', function (e) {
+    var el = box();
+    if (el && e.key === 'Enter' && !e.isComposing && document.querySelector('[role="listbox"]')) {
+      close(el, false);
+    }
+  }, true);
+})();
+</script>
+"""
+
+
 def page_style() -> None:
-    """The map page's few style rules (see PAGE_CSS)."""
+    """The map page's few style rules (see PAGE_CSS), and a picked service closing its list
+    (PICK_CLOSES_JS, in a box the style hides)."""
     st.html(PAGE_CSS)
+    with st.container(key="page_scripts"):
+        st.html(PICK_CLOSES_JS, unsafe_allow_javascript=True)
 
 
 def near_bar(
@@ -87,6 +145,17 @@ def near_bar(
             st.caption(t("more_filters", lang))
 
 
+def near_place(chosen: Filters, lang: str) -> tuple[Filters, str]:
+    """The view as it is printed and shared (the handout, its QR code, the downloads' link): its
+    near-me place as understood ("Charleroi" for "Charlerois"); and the place whose centre the
+    distances are measured from ("" for an exact point or none)."""
+    near = clean_query(chosen.near)
+    if not near:
+        return chosen, ""
+    found = find(near)
+    return replace(chosen, near=understood(found, near, lang)), centre_of(found, near, lang)
+
+
 def results(
     sites: pd.DataFrame,
     chosen: Filters,
@@ -94,9 +163,11 @@ def results(
     lang: str,
     *,
     phone: bool,
+    centre: str = "",
 ) -> None:
     """What the view holds: the counts, then on a phone the nearest as cards before the map and
-    the table behind a toggle; on a desktop the map, then the table."""
+    the table behind a toggle; on a desktop the map, then the table. `centre`: the place whose
+    centre the distances are measured from."""
     where = located(sites)
     on_map, elsewhere = rows_where(sites, where), rows_where(sites, ~where)
     shown, national = view_lines(filters.counts(sites), lang)
@@ -106,8 +177,8 @@ def results(
     if sites.empty:
         st.info(t("no_match", lang))
     if phone:
-        site_cards(sites, chosen, lang, key="cards")
-    site_map(on_map, lang, origin, chosen.radius_km, key="map")
+        site_cards(sites, chosen, lang, key="cards", centre=centre)
+    site_map(on_map, lang, origin, chosen.radius_km, key="map", centre=centre)
     if phone and not st.toggle(t("show_table", lang), key="show_table"):
         return
     st.subheader(t("table_heading", lang))
@@ -117,7 +188,7 @@ def results(
         sites_table(elsewhere, lang, t("national_heading", lang), key="national_table")
 
 
-def site_cards(sites: pd.DataFrame, chosen: Filters, lang: str, key: str) -> None:
+def site_cards(sites: pd.DataFrame, chosen: Filters, lang: str, key: str, centre: str = "") -> None:
     """The first sites as cards, nearest first, with "show more"; back to the first few when
     the view changes."""
     if sites.empty:
@@ -128,7 +199,7 @@ def site_cards(sites: pd.DataFrame, chosen: Filters, lang: str, key: str) -> Non
         st.session_state[f"{key}_count"] = cards.FIRST_CARDS
     count = int(st.session_state.get(f"{key}_count", cards.FIRST_CARDS))
     with st.container(key=key):
-        st.html(cards.cards_html(sites, lang, chosen.services, limit=count))
+        st.html(cards.cards_html(sites, lang, chosen.services, limit=count, centre=centre))
     if len(sites) > count:
         st.button(
             t("show_more", lang, count=min(cards.MORE_CARDS, len(sites) - count)),
@@ -150,10 +221,11 @@ def site_map(
     origin: tuple[float, float] | None,
     radius_km: float | None,
     key: str,
+    centre: str = "",
 ) -> None:
     """The map of located sites, fitted to them or to the near-me circle."""
     # No center or zoom: the layer fits its own bounds in the browser, at the map's real size.
-    layer = sites_layer.sites_layer(sites, lang, origin, radius_km if origin else None)
+    layer = sites_layer.sites_layer(sites, lang, origin, radius_km if origin else None, centre)
     # In a keyed box: PAGE_CSS fits the map's height to the screen.
     with st.container(key=f"{key}_box"):
         st_folium(
@@ -188,72 +260,77 @@ def sites_table(sites: pd.DataFrame, lang: str, name: str, key: str) -> None:
 
 def downloads(sites: pd.DataFrame, chosen: Filters, lang: str, stem: str, key: str) -> None:
     """Buttons to download exactly these rows as CSV, Excel, GeoJSON and HSDS, built on click;
-    each says what it holds (filters, link, date, sources) and labels the codes in `lang`."""
+    each says what it holds (filters, link, date, sources, where it was cut) and labels the codes
+    in `lang`."""
     about = view_about(t("about_sites", lang, count=len(sites)), sites, chosen)
     columns = st.columns(4)
-    download(
-        columns[0],
-        t("download_csv", lang),
-        lambda: export.to_csv(sites, about, lang),
-        export.filename(stem, "csv"),
-        "text/csv",
-        key=f"{key}_csv",
-    )
-    download(
-        columns[1],
-        t("download_xlsx", lang),
-        lambda: export.to_xlsx(sites, about, lang),
-        export.filename(stem, "xlsx"),
-        XLSX_MIME,
-        key=f"{key}_xlsx",
-    )
-    download(
-        columns[2],
-        t("download_geojson", lang),
-        lambda: export.to_geojson(sites, about, lang),
-        export.filename(stem, "geojson"),
-        "application/geo+json",
-        key=f"{key}_geojson",
+    for column, (kind, label) in zip(columns, SITE_FILES.items(), strict=False):
+        file = builds.sites_download(kind, sites, about, stem)
+        download(column, t(label, lang), file, key=f"{key}_{kind}")
+    rows, left = builds.capped(sites, "zip")
+    note = cut_text(lang, len(rows), len(sites)) if left else ""
+    hsds_file = Download(
+        export.filename(f"{stem}-hsds", "zip"), lang, Build.of(hsds.export_zip, rows, note)
     )
     download(
         columns[3],
         t("download_hsds", lang),
-        lambda: hsds.export_zip(sites),
-        export.filename(f"{stem}-hsds", "zip"),
-        "application/zip",
+        hsds_file,
         key=f"{key}_hsds",
         help=t("download_hsds_help", lang),
     )
 
 
 def take_away(
-    sites: pd.DataFrame, chosen: Filters, origin: tuple[float, float] | None, lang: str, key: str
+    sites: pd.DataFrame,
+    chosen: Filters,
+    origin: tuple[float, float] | None,
+    lang: str,
+    key: str,
+    centre: str = "",
 ) -> None:
-    """The view to take along: an A4 handout (PDF) and a map file that works with no network."""
+    """The view to take along: an A4 handout (PDF) and a map file that works with no network.
+    `chosen` as near_place() shares it, `centre` as it gives it."""
     url = filters.share_url(base_url(), chosen)
     left, right = st.columns(2)
-    download(
-        left,
-        t("download_handout", lang),
-        lambda: handout.handout_pdf(
+    handout_file = Download(
+        export.filename("lien-handout", "pdf"),
+        lang,
+        Build.of(
+            handout.handout_pdf,
             sites,
             lang,
             url=url,
-            near=chosen.near,
+            near=Near(chosen.near, centre=bool(centre)),
             radius_km=chosen.radius_km if origin else None,
             services=chosen.services,
         ),
-        export.filename("lien-handout", "pdf"),
-        "application/pdf",
+    )
+    download(
+        left,
+        t("download_handout", lang),
+        handout_file,
         key=f"{key}_pdf",
         help=t("download_handout_help", lang),
+    )
+    rows, left_out = builds.capped(sites, "html")
+    offline_file = Download(
+        export.filename("lien-map", "html"),
+        lang,
+        Build.of(
+            offline.offline_html,
+            rows,
+            lang,
+            origin,
+            title=t("title", lang),
+            left_out=left_out,
+            centre=centre,
+        ),
     )
     download(
         right,
         t("download_offline", lang),
-        lambda: offline.offline_html(sites, lang, origin, title=t("title", lang)),
-        export.filename("lien-map", "html"),
-        "text/html",
+        offline_file,
         key=f"{key}_html",
         help=t("download_offline_help", lang),
     )

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from lien import memory
 from lien.filters import BY_PARAM, from_query
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
 from lien.ui import keyboard, streamlit_text
+from lien.ui.address import shortening_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,7 +93,22 @@ def page_head(lang: str, skips: tuple[keyboard.Skip, ...] = (keyboard.TO_CONTENT
     """The language, style rules and scripts of every page (see page_html), drawn by the page
     itself: drawn here in run(), before the page, they were lost on every page opened by its own
     URL but the map (faint captions, and lang="en" on the coverage and data pages)."""
-    st.html(page_html(lang, skips), unsafe_allow_javascript=True)
+    st.html(page_html(lang, skips) + shortening_script(), unsafe_allow_javascript=True)
+
+
+def routed() -> None:
+    """A page's first call: a page Streamlit runs by itself runs through run() instead, with the
+    pages named in the visitor's language.
+
+    Streamlit runs the scripts of a folder named pages/ by themselves (its first way of making
+    pages) until some script calls st.navigation: after a restart, a first visit to a page's own
+    address (a QR code to the coverage page) got Streamlit's untranslated list of pages, "app"
+    among them, and so did every visit after it until someone opened the root. Run through
+    run() (whose st.navigation ends that way for every later visit), the same page draws itself,
+    with this run's clicks; then this outer run of it stops."""
+    if PagesManager.uses_pages_directory:
+        run()
+        st.stop()
 
 
 def run() -> None:

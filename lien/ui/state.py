@@ -4,6 +4,7 @@ worker), the session's own upload, and the filters copied between the URL and th
 from __future__ import annotations
 
 import logging
+import reprlib
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -15,22 +16,27 @@ from lien.filters import (
     BY_PARAM,
     CODES,
     LANGUAGE,
-    PARAMS,
+    PAGE_PARAMS,
     RADIUS,
     SPECS,
+    URL_PARAMS,
     Notice,
     Spec,
     bounded_radius,
     from_query,
 )
+from lien.geo.search import commune_query
+from lien.i18n import normalise_lang
 from lien.ingest import directory, worker
 from lien.problems import ProblemList, problem
+from lien.ui.geolocate import read_answer
 
 UPLOAD_KEY = "lien_upload"  # the session's own directory, chosen on the Data page
 # The filters the map page's near-me bar shows too, at the top of the page; "m_" + parameter keys
 # its widgets, kept in step with the sidebar's ("f_" + parameter) both ways.
 MIRRORED: tuple[str, ...] = ("near", "radius_km", "service")
 GEO_KEY = "geo"  # the "use my location" component's value
+LOCATED_KEY = "_geo_near"  # the commune "use my location" last put in the near-me boxes
 log = logging.getLogger("lien")
 
 
@@ -100,7 +106,8 @@ def spoken_languages(frame: pd.DataFrame) -> list[str]:
 
 
 def load_url_once(language_codes: Sequence[str]) -> list[Notice]:
-    """Copy the URL's filters into the widgets, on a session's first run only."""
+    """Copy the URL's filters into the widgets, and the pages' own parameters into the session,
+    on a session's first run only."""
     if st.session_state.get("_url_loaded"):
         # Streamlit drops a widget's value when another page is shown; setting it again by
         # hand makes it the session's, so the filters and language follow from page to page.
@@ -109,10 +116,15 @@ def load_url_once(language_codes: Sequence[str]) -> list[Notice]:
                 st.session_state[spec.key] = st.session_state[spec.key]
         return []
     st.session_state["_url_loaded"] = True
-    parsed = from_query({name: st.query_params.get_all(name) for name in PARAMS}, language_codes)
+    parsed = from_query(
+        {name: st.query_params.get_all(name) for name in URL_PARAMS}, language_codes
+    )
     for spec in SPECS:
         value = getattr(parsed.filters, spec.field)
         st.session_state[spec.key] = list(value) if spec.kind == CODES else value
+    for page in PAGE_PARAMS:  # a page's own choice (the coverage page's service), for that page
+        if page.param in parsed.pages:
+            st.session_state[page.key] = parsed.pages[page.param]
     return parsed.notices
 
 
@@ -166,17 +178,34 @@ def set_near(text: str) -> None:
 
 
 def take_location() -> str:
-    """Act on a new answer of "use my location", before any widget is drawn: a position becomes
-    the near-me text ("50.84660, 4.35280"); an error is returned ("denied", "insecure"…) and
-    remembered until the next answer. "" when there is nothing to say."""
+    """Act on a new answer of "use my location", before any widget is drawn: a position in
+    Belgium becomes its commune's name in both near-me boxes (search.commune_query: the position
+    itself goes no further); otherwise why not ("denied", "outside"…) is returned and remembered
+    until the next answer. Any malformed answer reads as "unavailable". "" when there is nothing
+    to say."""
     value = st.session_state.get(GEO_KEY)
-    if isinstance(value, dict) and value.get("at") != st.session_state.get("_geo_at"):
-        st.session_state["_geo_at"] = value.get("at")
-        error = str(value.get("error") or "")
+    # A new answer is one not seen before (the button stamps each with its time); reprlib bounds
+    # the work whatever a crafted answer holds.
+    seen = reprlib.repr(value)
+    if value is not None and seen != st.session_state.get("_geo_seen"):
+        st.session_state["_geo_seen"] = seen
+        answer = read_answer(value)
+        error = answer.error
+        if answer.latitude is not None and answer.longitude is not None:
+            lang = normalise_lang(st.session_state.get(BY_PARAM["lang"].key))
+            commune = commune_query(answer.latitude, answer.longitude, lang)
+            if commune is None:
+                error = "outside"
+            else:
+                set_near(commune)
+                st.session_state[LOCATED_KEY] = commune
         st.session_state["_geo_error"] = error
-        if not error and value.get("latitude") is not None:
-            set_near(f"{float(value['latitude']):.5f}, {float(value['longitude']):.5f}")
     return str(st.session_state.get("_geo_error") or "")
+
+
+def located_near(near: str) -> bool:
+    """Whether the near-me text is the commune "use my location" rounded a position to."""
+    return bool(near) and st.session_state.get(LOCATED_KEY) == near
 
 
 def _set_filter(spec: Spec, value: object) -> None:

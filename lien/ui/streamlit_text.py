@@ -122,7 +122,8 @@ def table(lang: str) -> dict[str, object]:
     # No language of Lien's has a plural form other than for 0 or 1 (French says "0 option").
     exact["0 options available."] = tn("st_options_available", 0, lang)
     exact["1 option available."] = tn("st_options_available", 1, lang)
-    patterns = [[pattern, t(key, lang)] for pattern, key in PATTERNS.items()]
+    # A pattern's text keeps its {label}, which the script fills with what the pattern caught.
+    patterns = [[pattern, t(key, lang, label="{label}")] for pattern, key in PATTERNS.items()]
     many = tn("st_options_available", 2, lang, count="{label}")
     patterns.append([r"^(\d+) options available\.$", many])
     return {

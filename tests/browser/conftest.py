@@ -289,8 +289,9 @@ def reach_lower_charts(page: Page, count: int = 2) -> None:
 
 def wait_for_text(page: Page, text: str, timeout_ms: float = 60_000) -> None:
     """Wait until `text` is shown (a substring, ignoring case); fail at once with the traceback if
-    the script raised instead (Streamlit shows it in the page, not as a page error)."""
-    shown = page.get_by_text(text).first
+    the script raised instead (Streamlit shows it in the page, not as a page error). A hidden
+    element with the text (a page's link in a phone's folded sidebar) doesn't count."""
+    shown = page.get_by_text(text).filter(visible=True).first
     exception = page.get_by_test_id("stException").first
     shown.or_(exception).first.wait_for(timeout=timeout_ms)
     if not shown.is_visible() and exception.is_visible():

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from lien.config import ROOT
+from lien.i18n import t
+from lien.ui.navigation import COVERAGE_PATH
 from tests.browser.conftest import (
     HEATMAP,
     LOWER_CHARTS_TRIGGER,
@@ -20,6 +23,7 @@ from tests.browser.conftest import (
     settled_count,
     wait_for_text,
 )
+from tests.support import harness
 
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 SHOWN = re.compile(r"(\d+) sites de (\d+) organisations affichés")
@@ -176,16 +180,24 @@ def test_coverage_page_draws_its_charts(browser_page: BrowserPage, app_url: str)
     assert browser_page.errors() == []
 
 
-def test_funder_summary_prints_to_a4(browser_page: BrowserPage, app_url: str) -> None:
-    page = browser_page.page
-    page.goto(f"{app_url}/Couverture_Dekking_Coverage")
-    wait_for_text(page, "Résumé pour les bailleurs de fonds")
-    page.emulate_media(media="print")
-    # Printed, the sidebar, widgets and charts give way to the summary tables (whose matrix holds
-    # the heatmap's counts). The page may still be finishing its run: wait for the print layout
-    # rather than sample it.
-    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=30_000)
-    expect(page.locator(".st-key-matrix")).to_be_hidden(timeout=30_000)
-    expect(page.get_by_text("Principales lacunes", exact=True)).to_be_visible(timeout=30_000)
-    pdf = page.pdf(format="A4", print_background=True)
-    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1
+def test_a_first_visit_after_a_start_to_a_page_s_own_address_gets_lien_s_pages(
+    browser_page: BrowserPage, tmp_path: Path
+) -> None:
+    """Streamlit runs the scripts of pages/ by themselves until some script calls st.navigation:
+    the first visitor after a restart who opened the coverage page's address (its QR code) got
+    Streamlit's own list of pages ("app", "Carte Kaart Map"…), and so did every visitor after,
+    until someone opened the root. On a server of its own, that first visit."""
+    process, url = harness.start_app(tmp_path / "server.log", env=harness.offline_env())
+    try:
+        page = browser_page.page
+        page.goto(f"{url}/{COVERAGE_PATH}?lang=nl")
+        wait_for_text(page, t("coverage_title", "nl"))
+        open_sidebar(page)
+        links = page.get_by_test_id("stSidebarNavLink")
+        names = links.get_by_test_id("stMarkdownContainer").all_inner_texts()  # not the icons
+        assert [" ".join(n.split()) for n in names] == [
+            t(key, "nl") for key in ("page_map", "page_coverage", "page_data")
+        ]
+    finally:
+        harness.stop(process)
+    assert browser_page.errors() == []

@@ -1,7 +1,9 @@
 """The event attendee's journey, in the browser, on a phone and on a desktop, in French and Dutch:
-a misspelt town in the near-me bar, a service, the first result read without scrolling sideways,
-a marker's popup that no control covers, the handout downloaded in the browser, its QR code
-scanned from the rendered page, and the URL it holds opened again: the same view comes back.
+a misspelt town in the near-me bar, a service (its list closing on the pick), the first result
+read without scrolling sideways, a marker's popup that no control covers, the handout downloaded
+in the browser, the place understood printed on it, its QR code scanned from the rendered page,
+and the URL it holds opened again: the same view comes back. Then "use my location", rounded to
+the commune wherever it goes, and what a tampered answer of it gets: a message, never a trace.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from tests.browser.conftest import (
     BrowserPage,
     choose,
     map_frame,
+    open_sidebar,
     settled_count,
     wait_for_text,
     wait_until_idle,
@@ -127,6 +130,11 @@ def _settled_popup(page: Page, frame: FrameLocator) -> None:
         page.wait_for_timeout(250)
 
 
+def _pdf_text(pdf: bytes) -> str:
+    """Page 1's text, as a reader's PDF viewer extracts it."""
+    return pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
+
+
 def _qr_url(pdf: bytes) -> str:
     """Render page 1 as a printer would (200 dpi) and scan its QR code, as a phone camera does."""
     document = pypdfium2.PdfDocument(pdf)
@@ -181,18 +189,28 @@ def test_the_attendee_journey(
     assert covering == [], f"controls over the popup: {covering}"
     assert popup["left"] >= area["left"] - 1 and popup["right"] <= area["right"] + 1, geometry
     assert close["right"] <= area["right"] + 1 and close["top"] >= area["top"] - 1, geometry
-    popup_text = frame.locator(".leaflet-popup-content").inner_text()
-    assert t("distance", lang) in popup_text
+    content = frame.locator(".leaflet-popup-content")
+    # The distance and the way there read at once, with nothing to scroll inside the popup.
+    assert re.search(r"≈ .*km|\d km", content.inner_text()), content.inner_text()
+    assert content.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
 
-    with page.expect_download(timeout=60_000) as handout:
-        page.get_by_role("button", name=t("download_handout", lang)).click()
-    pdf = Path(handout.value.path()).read_bytes()
-    assert pdf.startswith(b"%PDF-")
+    # The downloads say the place understood too, in what the file says it is.
+    with page.expect_download(timeout=60_000) as csv_download:
+        page.get_by_role("button", name=t("download_csv", lang)).click()
+    head = Path(csv_download.value.path()).read_text(encoding="utf-8-sig").split("\n\n")[0]
+    assert f"near={journey.town}" in head and journey.typed + "&" not in head, head
+
+    pdf = _handout(page, lang)
+    # The handout says the place understood, not the typo: "Près de Charleroi".
+    printed = " ".join(_pdf_text(pdf).split())
+    assert t("handout_near", lang, near=journey.town, radius="25") in printed, printed
+    assert not re.search(rf"\b{journey.typed}\b", printed), printed
     url = _qr_url(pdf)
-    # The QR code reopens this view on this server: its host, the filters the attendee chose.
+    # The QR code reopens this view on this server: its host, the filters the attendee chose,
+    # the place as understood.
     assert urlsplit(url).netloc == urlsplit(app_url).netloc, url
     query = parse_qs(urlsplit(url).query)
-    assert query["near"] == [journey.typed] and query["service"] == [journey.service], url
+    assert query["near"] == [journey.town] and query["service"] == [journey.service], url
 
     again = page.context.new_page()
     again.goto(url)
@@ -200,12 +218,21 @@ def test_the_attendee_journey(
     box = bar.get_by_label(t("near_me", lang))
     box.wait_for(timeout=60_000)
     wait_for_text(again, journey.town + " (")
-    assert box.input_value() == journey.typed
+    assert box.input_value() == journey.town
     chip = taxonomy.services().label(journey.service, lang)
     assert bar.get_by_text(chip).first.is_visible()
     assert _shown_line(again, lang) == shown
     again.close()
     assert browser_page.errors() == []
+
+
+def _handout(page: Page, lang: str) -> bytes:
+    """Tap "A4 handout" and read the PDF the browser downloaded."""
+    with page.expect_download(timeout=60_000) as handout:
+        page.get_by_role("button", name=t("download_handout", lang)).click()
+    pdf = Path(handout.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    return pdf
 
 
 def _downloads(page: Page, labels: list[str], count: int) -> list[Download]:
@@ -294,22 +321,79 @@ def test_downloads_tapped_back_to_back_all_arrive(browser_page: BrowserPage, app
     assert browser_page.errors() == []
 
 
-def test_use_my_location(browser_page: BrowserPage, app_url: str) -> None:
+LOCATE_FRAME = 'iframe[title*="lien_geolocate"]'
+# A position in Namur, away from its centre (the gazetteer's point for Namur): what the browser
+# gives, which must never leave the page.
+IN_NAMUR = {"latitude": 50.4512, "longitude": 4.858}
+
+
+def test_use_my_location_is_rounded_to_the_commune(browser_page: BrowserPage, app_url: str) -> None:
     page = browser_page.page
     context = page.context
     context.grant_permissions(["geolocation"], origin=app_url)
-    context.set_geolocation({"latitude": 50.8355, "longitude": 4.3445})  # Saint-Gilles
-    page.goto(f"{app_url}/?lang=nl")
-    button = page.frame_locator('iframe[title*="lien_geolocate"]').get_by_role(
-        "button", name=t("locate_me", "nl")
-    )
-    button.click()
-    wait_for_text(page, "Afstanden vanaf uw locatie, bij Saint-Gilles")
-    assert page.locator(BAR).get_by_label(t("near_me", "nl")).input_value() == "50.83550, 4.34450"
-    assert "near=50.83550" in page.url
+    context.set_geolocation(IN_NAMUR)
+    page.goto(app_url)
+    page.frame_locator(LOCATE_FRAME).get_by_role("button", name=t("locate_me", "fr")).click()
+    wait_for_text(page, "arrondie à sa commune")
+    # The box, the URL and the message name the commune; the distances start at its centre.
+    assert page.locator(BAR).get_by_label(t("near_me", "fr")).input_value() == "Namur"
+    page.wait_for_function("location.search.includes('near=Namur')", timeout=30_000)
+    said = page.get_by_text("arrondie à sa commune").first.inner_text()
+    assert "centre de Namur" in said
+    wait_until_idle(page)
     if _is_phone(browser_page):
         first = page.locator(".lien-card").first
-        assert re.search(r"\d km", first.inner_text())
+        assert "du centre de Namur" in first.inner_text()
+    pdf = _handout(page, "fr")
+    printed = " ".join(_pdf_text(pdf).split())
+    assert "Près de Namur" in printed and "du centre de Namur" in printed, printed
+    url = _qr_url(pdf)
+    assert parse_qs(urlsplit(url).query)["near"] == ["Namur"], url
+    # Nowhere the position itself: not in the address, the handout, its QR code.
+    for text in (page.url, printed, url):
+        assert "50.45" not in text and "4.85" not in text, text
+    assert browser_page.errors() == []
+
+
+# What a tampered frame could send instead of a position (NaN and the infinities become null on
+# their way as JSON, which reads as a missing value).
+MALFORMED = [
+    "{latitude: 'abc', longitude: 4.35, at: 1}",
+    "{latitude: NaN, longitude: Infinity, at: 2}",
+    "{latitude: 1e300, longitude: -1e300, at: 3}",
+    "{longitude: 4.35, at: 4}",
+    "'abc'",
+    "[50.8, 4.35]",
+    "{error: '<b>x</b>', at: 5}",
+]
+
+
+def test_a_malformed_location_answer_is_a_message_not_a_traceback(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    page = browser_page.page
+    page.goto(app_url)
+    handle = page.locator(LOCATE_FRAME).element_handle(timeout=60_000)
+    frame = handle.content_frame() if handle else None
+    assert frame is not None
+    unavailable = "n’est pas disponible"
+
+    def send(value: str) -> None:
+        """The component's own message to the page, from inside its frame, with `value` (JS)."""
+        frame.evaluate(
+            "() => window.parent.postMessage({isStreamlitMessage: true, type:"
+            f" 'streamlit:setComponentValue', value: ({value}), dataType: 'json'}}, '*')"
+        )
+
+    for i, value in enumerate(MALFORMED):
+        # A real refusal first, so that each malformed answer's message is its own.
+        send(f"{{error: 'timeout', at: {100 + i}}}")
+        wait_for_text(page, "à temps")
+        send(value)
+        wait_for_text(page, unavailable)
+        assert page.get_by_test_id("stException").count() == 0, value
+        assert "state.py" not in page.locator("body").inner_text(), value
+        assert page.locator(BAR).get_by_label(t("near_me", "fr")).input_value() == ""
     assert browser_page.errors() == []
 
 
@@ -341,4 +425,110 @@ def test_visitors_see_translated_pages_and_no_deploy_button(
     # The coverage page, still in Dutch, its address keeping the language.
     wait_for_text(page, t("coverage_title", "nl"))
     page.wait_for_url(re.compile(r"/Couverture_Dekking_Coverage\?(.*&)?lang=nl"), timeout=30_000)
+    assert browser_page.errors() == []
+
+
+LISTBOX = '[role="listbox"]'
+FOCUSED_IN_BOX = (
+    "() => !!(document.activeElement && document.activeElement.closest"
+    " && document.activeElement.closest('[data-testid=\"stMultiSelect\"]'))"
+)
+
+
+def _pick(page: Page, box: Locator, label: str, phone: bool) -> None:
+    """Open a multiselect and pick `label` as a visitor does: a tap on a phone, a click on a
+    desktop."""
+    box.tap() if phone else box.click()
+    option = page.locator(LISTBOX).get_by_role("option", name=label, exact=True)
+    option.wait_for(timeout=30_000)
+    option.tap() if phone else option.click()
+
+
+def test_a_picked_service_closes_its_list(browser_page: BrowserPage, app_url: str) -> None:
+    page = browser_page.page
+    phone = _is_phone(browser_page)
+    page.goto(app_url)
+    bar = page.locator(BAR)
+    box = bar.locator('[data-testid="stMultiSelect"] input').first
+    box.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    housing = taxonomy.services().label("housing", "fr")
+    _pick(page, box, housing, phone)
+    # The list goes at once, and stays gone once the page has redrawn the results.
+    expect(page.locator(LISTBOX)).to_have_count(0, timeout=5_000)
+    page.wait_for_function("location.search.includes('service=housing')", timeout=30_000)
+    wait_until_idle(page)
+    expect(page.locator(LISTBOX)).to_have_count(0)
+    assert housing in bar.locator('[data-testid="stMultiSelect"]').first.inner_text()
+    # A tap also lets go of the box (a phone's keyboard goes away); a click keeps it.
+    assert page.evaluate(FOCUSED_IN_BOX) == (not phone)
+    # Typed and Enter: the list closes too, and the keyboard's focus stays for the next key.
+    legal = taxonomy.services().label("legal_aid", "fr")
+    box.click()
+    page.keyboard.type(legal)
+    expect(page.locator(f"{LISTBOX} [role=option]").first).to_contain_text(legal, timeout=15_000)
+    page.keyboard.press("Enter")
+    expect(page.locator(LISTBOX)).to_have_count(0, timeout=5_000)
+    assert page.evaluate(FOCUSED_IN_BOX)
+    page.wait_for_function("location.search.includes('legal_aid')", timeout=30_000)
+    wait_until_idle(page)
+    # The sidebar's list, the same.
+    open_sidebar(page)
+    side = page.get_by_test_id("stSidebar").locator(".st-key-f_audience input")
+    audience = taxonomy.audiences().label("refugees", "fr")
+    _pick(page, side, audience, phone)
+    expect(page.locator(LISTBOX)).to_have_count(0, timeout=5_000)
+    page.wait_for_function("location.search.includes('audience=refugees')", timeout=30_000)
+    assert browser_page.errors() == []
+
+
+def test_old_foreign_and_sound_alike_names_are_understood(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    page = browser_page.page
+    page.goto(app_url)
+    place = page.locator(BAR).get_by_label(t("near_me", "fr"))
+    place.wait_for(timeout=60_000)
+    for typed, said in (("Lüttich", "Liège (4000)"), ("Brukselle", "Bruxelles (1000)")):
+        place.fill(typed)
+        place.press("Enter")
+        wait_for_text(page, said)
+    # One name, two places (Forest in Dutch, and a village of Laakdal): the visitor chooses.
+    place.fill("Vorst")
+    place.press("Enter")
+    wait_for_text(page, t("near_which", "fr", query="Vorst").split(" ")[-1])
+    choice = page.get_by_role("button", name="2430 Vorst", exact=True)
+    assert page.get_by_role("button", name="1190 Vorst", exact=True).is_visible()
+    choice.tap() if _is_phone(browser_page) else choice.click()
+    wait_for_text(page, "Laakdal (2430)")
+    assert place.input_value() == "2430 Vorst"
+    assert browser_page.errors() == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "more", "directions"),
+    [("nl", "Meer informatie", "Routebeschrijving"), ("en", "More details", "Directions")],
+)
+def test_lien_s_own_words_follow_the_visitors_language(
+    browser_page: BrowserPage, app_url: str, lang: str, more: str, directions: str
+) -> None:
+    page = browser_page.page
+    page.goto(f"{app_url}/?lang={lang}&near=Antwerpen&radius_km=5")
+    wait_for_text(page, "Antwerpen (2000)")
+    if _is_phone(browser_page):
+        card = page.locator(".lien-card").first
+        card.wait_for(timeout=30_000)
+        text = card.inner_text()
+        # The town as the visitor's language names it (the data says "Anvers"), the distance
+        # from its centre in the visitor's words.
+        assert "\nAntwerpen\n" in f"\n{text}\n", text
+        assert t("distance_from_centre_under", lang, place="Antwerpen") in text
+        assert "lieu non précisé" not in page.locator("body").inner_text()
+    frame = map_frame(page)
+    _open_a_popup(page, frame, _is_phone(browser_page))
+    popup = frame.locator(".leaflet-popup-content").inner_text()
+    assert more in popup and directions in popup and "Antwerpen" in popup, popup
+    # Where the site is, named in the visitor's language; none of Lien's words in French.
+    assert frame.locator(".leaflet-popup-content .lien-pw").inner_text() == "Antwerpen"
+    assert "Itinéraire" not in popup and "Plus d’informations" not in popup
     assert browser_page.errors() == []

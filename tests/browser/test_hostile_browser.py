@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -14,7 +15,11 @@ from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
+from lien import taxonomy
+from lien.i18n import t
+from lien.outputs.handout import MAX_PAGES
 from tests.browser.conftest import DEVICES, BrowserPage, wait_for_text
 from tests.support import harness, hostile
 
@@ -149,3 +154,49 @@ def test_an_upload_lost_to_a_restart_is_said(own_server: tuple[Page, OwnServer])
     server.restart()
     wait_for_text(page, "Le fichier choisi n'est plus sur le serveur", timeout_ms=90_000)
     assert page.get_by_text(name).first.is_visible()
+
+
+def test_the_handout_of_a_view_naming_every_service_is_bounded(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    """The hostile visitor's workbook (300 sites, each naming all 20 services, with 5,000-character
+    hours): upload it, use it, go to the map, tap the handout. It was a 1,501-page PDF built in
+    the server; it is one of at most MAX_PAGES pages of listings, saying where it stopped."""
+    page = browser_page.page
+    page.goto(f"{app_url}/{DATA_PAGE}")
+    wait_for_text(page, "Données")
+    name, data = hostile.xlsx_every_service()
+    _upload(page, name, data)
+    page.get_by_role("button", name=t("use_upload", "fr")).click()
+    wait_for_text(page, name)
+    if browser_page.device == "phone":
+        page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_test_id("stSidebarNav").get_by_text(t("page_map", "fr"), exact=True).click()
+    wait_for_text(page, "300 sites de 300 organisations")
+    with page.expect_download(timeout=120_000) as caught:
+        page.get_by_role("button", name=t("download_handout", "fr")).click()
+    pdf = PdfReader(io.BytesIO(Path(caught.value.path()).read_bytes()))
+    assert len(pdf.pages) <= MAX_PAGES + 2
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert "Organisation 000" in text and "autres fiches, au-delà des 20 pages" in text
+    assert page.get_by_test_id("stException").count() == 0
+    assert browser_page.errors() == []
+
+
+@pytest.mark.parametrize("repeats", [1_000, 5_000])
+def test_a_link_repeating_a_parameter_past_streamlit_s_limit_keeps_its_view(
+    browser_page: BrowserPage, app_url: str, repeats: int
+) -> None:
+    """Streamlit drops a whole query of more than 1,000 parameters: `?lang=en` followed by
+    1,000 `service=housing` opened the map in French with no filter, silently."""
+    page = browser_page.page
+    page.goto(f"{app_url}/?lang=en" + "&service=housing" * repeats + "&service=legal_aid")
+    page.wait_for_url(re.compile(r"/\?lang=en&service=housing&service=legal_aid$"), timeout=60_000)
+    wait_for_text(page, "organisations shown")
+    for service in ("housing", "legal_aid"):
+        label = taxonomy.services().label(service, "en")
+        # Its chip, which removes it (below the results on a phone).
+        chip = page.get_by_role("button", name=re.compile(label)).first
+        expect(chip).to_be_attached(timeout=30_000)
+    assert page.get_by_test_id("stException").count() == 0
+    assert browser_page.errors() == []

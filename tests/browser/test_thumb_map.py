@@ -1,16 +1,22 @@
 """A map a thumb can use: fitted to its real size, as tall as the screen can spare, its legend
-folded on a phone, 44-px touch targets, and one finger scrolling the page instead of the map."""
+folded on a phone, 44-px touch targets, and one finger scrolling the page instead of the map;
+never closer than its sites' places are known, a popup whose essentials fit without scrolling,
+a legend naming the search point only with one, and a scale in km clear of the attribution."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from lien.render.mapview import ORIGIN_PANE
+from lien.config import ROOT
+from lien.i18n import t
+from lien.render import assets
+from lien.render.mapview import COMMUNE_ZOOM, ORIGIN_PANE, STREET_ZOOM
 from tests.browser.conftest import (
     MAP_IFRAME,
     BrowserPage,
@@ -19,6 +25,7 @@ from tests.browser.conftest import (
     wait_for_text,
     wait_until_idle,
 )
+from tests.support import harness
 
 # Brussels, legal aid within 10 km: three sites, and the search point (drawn in its own pane, not
 # interactive, so not counted as a marker).
@@ -186,3 +193,163 @@ def _gesture(page: Page, device: str) -> tuple[str, Callable[[], dict[str, objec
 
     where = f"gesture at {(x, y)} over {box} in {page.viewport_size}"
     return where, seen
+
+
+# --- a view as close as its places are known, a popup that fits, a legend and a scale that tell
+# the truth ------------------------------------------------------------------------------------
+
+
+def _zoom(page: Page) -> int:
+    container = map_frame(page).locator(".leaflet-container").first
+    return int(container.evaluate(f"(_) => ({CENTRE_JS})()")[2])
+
+
+def _settled_map(page: Page) -> None:
+    """The map on screen, drawn and fitted (the fit is not animated)."""
+    page.locator(MAP).scroll_into_view_if_needed()
+    map_frame(page).locator(".lien-dot, .marker-cluster").first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+
+
+def test_one_site_known_by_its_town_is_shown_at_a_communes_scale(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    page = browser_page.page
+    # One result: the CRIC, known by its town (Charleroi), not by its street.
+    page.goto(app_url + "/?service=integration")
+    wait_for_text(page, "1 site de 1 organisation affiché")
+    _settled_map(page)
+    assert _zoom(page) == COMMUNE_ZOOM  # about 10 km across a phone, not 300 m
+    scale = map_frame(page).locator(".leaflet-control-scale-line")
+    assert scale.count() == 1 and re.fullmatch(r"\d+ k?m", scale.inner_text())
+    assert browser_page.errors() == []
+
+
+@pytest.fixture(scope="module")
+def street_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a directory of one fictional site placed by its street (its coordinates)."""
+    folder = tmp_path_factory.mktemp("street")
+    path = folder / "street.csv"
+    header = (ROOT / "data" / "organisations.csv").read_text(encoding="utf-8").splitlines()[0]
+    row = {
+        "site_id": "fictive-1",
+        "org_id": "fictive",
+        "organisation": "Organisation fictive",
+        "site": "Permanence fictive",
+        "address": "Rue Imaginaire 1",
+        "postcode": "5000",
+        "city": "Namur",
+        "latitude": "50.46512",
+        "longitude": "4.86123",
+        "precision": "address",
+        "services": "housing",
+        "source": "exemple fictif",
+    }
+    path.write_text(
+        header + "\n" + ",".join(row.get(c, "") for c in header.split(",")) + "\n", "utf-8"
+    )
+    if assets.missing():
+        assets.install()
+    process, url = harness.start_app(
+        folder / "server.log", env={**harness.offline_env(), "LIEN_DATA": str(path)}
+    )
+    try:
+        yield url
+    finally:
+        harness.stop(process)
+
+
+def test_one_site_known_by_its_street_is_never_shown_closer_than_a_street(
+    browser_page: BrowserPage, street_app: str
+) -> None:
+    page = browser_page.page
+    page.goto(street_app)
+    wait_for_text(page, "1 site de 1 organisation affiché")
+    _settled_map(page)
+    assert _zoom(page) == STREET_ZOOM  # a street's scale, not the map's last zoom
+    assert browser_page.errors() == []
+
+
+# The open popup: its content's height against its box, and where its essential lines are.
+POPUP_FIT_JS = """() => {
+  const content = document.querySelector('.leaflet-popup-content');
+  const box = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+  const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+  const inside = sel => [...content.querySelectorAll(sel)].every(el => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1
+      && r.top >= map.top - 1 && r.bottom <= map.bottom + 1;
+  });
+  return {scroll: content.scrollHeight, height: content.clientHeight,
+          scrolled: content.parentElement.classList.contains('leaflet-popup-scrolled')
+            || content.classList.contains('leaflet-popup-scrolled'),
+          essentials: ['.lien-pt', '.lien-pk', 'a.lien-directions', 'a.lien-call']
+            .every(sel => content.querySelector(sel) && inside(sel))};
+}"""
+
+
+def test_a_popup_fits_its_box_with_the_essentials_first(
+    browser_page: BrowserPage, app_url: str
+) -> None:
+    page = browser_page.page
+    # SESO's seat: the fullest popup of the directory (eight services, long hours, contacts).
+    page.goto(app_url + "/?service=minors&near=Bruxelles&radius_km=10")
+    wait_for_text(page, "1 site de 1 organisation affiché")
+    _settled_map(page)
+    frame = map_frame(page)
+    dot = frame.locator(".lien-dot").first
+    dot.tap() if browser_page.device == "phone" else dot.click()
+    frame.locator(".leaflet-popup-content .lien-pt").wait_for(timeout=30_000)
+    page.wait_for_timeout(600)  # the pan that brings the popup into view
+    fit = frame.locator(".leaflet-container").first.evaluate(f"(_) => ({POPUP_FIT_JS})()")
+    assert fit["scroll"] <= fit["height"] + 1 and not fit["scrolled"], fit
+    assert fit["essentials"], fit  # name, distance, directions and call, all in view
+    text = frame.locator(".leaflet-popup-content").inner_text()
+    assert "du centre de Bruxelles" in text and "Appeler le 02 533 39 84" in text
+    # The rest is one tap away, folded under "more".
+    frame.locator(".lien-pm summary").click()
+    assert "Permanence sociale quotidienne" in frame.locator(".lien-pm").inner_text()
+    assert browser_page.errors() == []
+
+
+LEGEND_ORIGIN_SHOWN = "el => getComputedStyle(el).display !== 'none'"
+
+
+@pytest.mark.parametrize("view", ["/?service=legal_aid", VIEW])
+def test_the_legend_and_the_scale_say_only_what_is_there(
+    browser_page: BrowserPage, app_url: str, view: str
+) -> None:
+    page = browser_page.page
+    page.goto(app_url + view)
+    wait_for_text(page, "organisations affichés")
+    _settled_map(page)
+    frame = map_frame(page)
+    legend = frame.locator("details.lien-legend")
+    if not legend.evaluate("el => el.open"):
+        legend.locator("summary").click()  # folded on a phone: the visitor opens it
+    origin = legend.locator(".lien-legend-origin")
+    searched = "near=" in view
+    assert origin.evaluate(LEGEND_ORIGIN_SHOWN) == searched
+    assert legend.get_by_text(t("you_are_here", "fr")).is_visible() == searched
+    legend.locator("summary").click()  # folded again, out of the scale's way
+    # Kilometres only, and the scale clear of the attribution, both inside the map.
+    scale = frame.locator(".leaflet-control-scale")
+    assert re.fullmatch(r"\d+ k?m", scale.inner_text().strip()), scale.inner_text()
+    boxes = frame.locator(".leaflet-container").first.evaluate(
+        """el => [el.querySelector('.leaflet-control-scale'),
+                 el.querySelector('.leaflet-control-attribution'), el]
+             .map(e => { const r = e.getBoundingClientRect();
+                         return [r.left, r.top, r.right, r.bottom]; })"""
+    )
+    scale_box, attribution, area = boxes
+    apart = (
+        scale_box[2] <= attribution[0]
+        or attribution[2] <= scale_box[0]
+        or scale_box[3] <= attribution[1]
+        or attribution[3] <= scale_box[1]
+    )
+    assert apart, boxes
+    for left, top, right, bottom in (scale_box, attribution):
+        inside = left >= area[0] - 1 and top >= area[1] - 1
+        assert inside and right <= area[2] + 1 and bottom <= area[3] + 1, boxes
+    assert browser_page.errors() == []

@@ -8,7 +8,15 @@ from rapidfuzz import fuzz
 
 from lien.geo.gazetteer import Gazetteer, default_gazetteer
 from lien.geo.gazetteer_index import TIER_MUNICIPALITY
-from lien.geo.search import CLOSE_POINTS, FUZZY_CUTOFF, FUZZY_MAX_CHARS, search
+from lien.geo.search import (
+    CLOSE_POINTS,
+    FUZZY_CUTOFF,
+    FUZZY_MAX_CHARS,
+    SOUND_MIN_RATIO,
+    commune_query,
+    search,
+    sound_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -151,3 +159,115 @@ def test_long_text_is_not_fuzzy_matched() -> None:
 def test_empty_and_blank_queries() -> None:
     assert search("").place is None
     assert search("   ").place is None
+
+
+# --- old and foreign names, names by their sound, one name for several places ---------------
+
+
+@pytest.mark.parametrize(
+    ("query", "municipality"),
+    [
+        ("Lüttich", "Liège"),  # German
+        ("Brussel", "Bruxelles"),  # Dutch
+        ("Brüssel", "Bruxelles"),  # German
+        ("Antwerp", "Anvers"),  # English
+        ("Bergen", "Mons"),  # Dutch
+        ("Doornik", "Tournai"),  # Dutch
+        ("Namen", "Namur"),  # Dutch and German
+        ("Löwen", "Louvain"),  # German
+        ("Ypern", "Ypres"),  # German
+    ],
+)
+def test_old_and_foreign_names_find_the_town(query: str, municipality: str) -> None:
+    found = search(query)
+    assert found.place is not None and found.place.municipality == municipality, query
+    assert found.complete and not found.suggestions
+
+
+@pytest.mark.parametrize(
+    ("query", "municipality"),
+    [
+        ("Brukselle", "Bruxelles"),
+        ("Lieje", "Liège"),
+        ("Sharleroi", "Charleroi"),
+        ("Namure", "Namur"),
+        ("Anverse", "Anvers"),
+        ("Skarbeek", "Schaerbeek"),
+        ("Muskron", "Mouscron"),
+    ],
+)
+def test_names_spelt_by_their_sound_find_the_town(query: str, municipality: str) -> None:
+    found = search(query)
+    assert found.place is not None and found.place.municipality == municipality, query
+    assert found.matched  # the page says what it understood
+
+
+def test_the_sound_key_hears_french_and_dutch_spellings() -> None:
+    assert sound_key("Brukselle") == sound_key("Bruxelles")
+    assert sound_key("Lieje") == sound_key("Liège")
+    assert sound_key("Kortrik") == sound_key("Kortrijk")
+    assert sound_key("Skarbeek") == sound_key("Schaerbeek")
+    assert sound_key("Namur") != sound_key("Mons")
+    assert sound_key("") == ""
+
+
+def test_a_foreign_town_is_not_read_as_a_belgian_one_by_its_sound() -> None:
+    # Rijsel is Lille in Dutch, in France: its sound key is Ruiselede's, its spelling is not.
+    assert sound_key("Rijsel") == sound_key("Ruiselede")
+    assert fuzz.ratio("rijsel", "ruiselede") < SOUND_MIN_RATIO
+    found = search("Rijsel")
+    assert found.place is None and not found.suggestions
+
+
+def test_a_long_or_repeated_query_is_matched_in_bounded_work() -> None:
+    # A sound key is computed word by word; a long query is cut and not fuzzy matched at all.
+    assert sound_key("bruxelles " * 20_000).count(" ") == 19_999
+    assert search("Brukselle " * 100).place is None  # 900 characters: not a misspelt name
+
+
+@pytest.mark.parametrize(
+    ("query", "choices"),
+    [
+        ("Vorst", {"1190 Vorst", "2430 Vorst"}),  # Forest in Dutch, and a village of Laakdal
+        ("Tournay", {"7500 Tournay", "6840 Tournay"}),  # Tournai's old name, and a village
+        ("Tourney", {"7500 Tournay", "6840 Tournay"}),  # the same, misspelt
+        ("Saint-Nicolas", {"9100 Saint-Nicolas", "4420 Saint-Nicolas"}),
+    ],
+)
+def test_a_city_s_other_name_that_a_village_bears_too_is_a_choice(
+    query: str, choices: set[str]
+) -> None:
+    found = search(query)
+    assert found.place is None and found.several
+    assert set(found.suggestions) == choices
+    # Each choice finds its own place again, all of it recognised.
+    places = {search(choice).place.municipality_code for choice in found.suggestions}  # type: ignore[union-attr]
+    assert len(places) == len(choices)
+    assert all(search(choice).complete for choice in found.suggestions)
+
+
+def test_a_village_of_a_city_s_name_is_not_that_city() -> None:
+    # GeoNames' village of Vorst lies in Laakdal, 50 km from Forest (Vorst in Dutch).
+    laakdal = search("2430 Vorst").place
+    assert laakdal is not None and laakdal.municipality == "Laakdal"
+    forest = search("1190 Vorst").place
+    assert forest is not None and forest.municipality == "Forest"
+
+
+def test_a_name_two_places_own_alike_is_not_a_choice() -> None:
+    # Aalst the city and Aalst the hamlet of Sint-Truiden: the same own name, no other
+    # spelling of a city; the city, as before.
+    found = search("Aalst")
+    assert found.place is not None and found.place.municipality == "Alost"
+    assert not found.suggestions
+
+
+def test_a_position_is_rounded_to_its_commune_named_for_the_reader() -> None:
+    assert commune_query(50.4512, 4.858, "fr") == "Namur"
+    assert commune_query(50.4512, 4.858, "nl") == "Namen"
+    assert commune_query(48.8566, 2.3522, "fr") is None  # Paris
+    # Where the name alone would be a choice, the postcode says which.
+    forest = commune_query(50.8110, 4.3200, "nl")
+    assert forest == "1190 Vorst"
+    again = search(forest)
+    assert again.place is not None and again.place.municipality == "Forest" and again.complete

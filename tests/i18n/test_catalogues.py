@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 
 import lien.i18n
 from lien.config import ROOT  # noqa: E402
-from lien.i18n import LANGS, compile_catalogues, po_path, t, translations
+from lien.i18n import LANGS, compile_catalogues, po_path, t, tn, translations
 from lien.i18n.__main__ import main
 from lien.problems import MESSAGES, message_key
 
@@ -152,37 +152,80 @@ def test_t_takes_single_texts_and_tn_plural_ones() -> None:
     assert used("tn") <= plural and used("tn")
 
 
-def test_extraction_sees_every_call_and_no_key_is_built() -> None:
-    """Every t/tn/N_ call with a literal key is one Babel found: not one inside an f-string
-    (Python 3.11's tokenizer hides those from extractors). No key is built from pieces: a key kept
-    for later is a value marked with N_ (a dict of problem codes, of filter labels…)."""
-    found = set()
+def keyword_calls() -> Iterator[tuple[str, str, ast.Call]]:
+    """("file:line", name, call) of every call of t, tn or N_ in the code (w.t of a PDF's writer
+    too), as the parser sees them."""
     for path in python_files():
         source = str(path.relative_to(ROOT))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             func = node.func
-            name = (
-                func.id
-                if isinstance(func, ast.Name)
-                else (func.attr if isinstance(func, ast.Attribute) else None)
-            )
-            if name not in KEYWORDS:
-                continue
-            key = node.args[0]
-            where = f"{source}:{node.lineno}"
-            assert not isinstance(key, (ast.JoinedStr, ast.BinOp)), f"{where}: a built key"
-            assert not (
-                isinstance(key, ast.Call)
-                and isinstance(key.func, ast.Attribute)
-                and key.func.attr in ("format", "join")
-            ), f"{where}: a built key"
-            if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                found.add((source, key.lineno, key.value))
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name in KEYWORDS:
+                yield f"{source}:{node.lineno}", str(name), node
+
+
+def test_extraction_sees_every_call_and_no_key_is_built() -> None:
+    """Every t/tn/N_ call with a literal key is one Babel found: not one inside an f-string
+    (Python 3.11's tokenizer hides those from extractors). No key is built from pieces: a key kept
+    for later is a value marked with N_ (a dict of problem codes, of filter labels…)."""
+    found = set()
+    for where, _, node in keyword_calls():
+        key = node.args[0]
+        assert not isinstance(key, (ast.JoinedStr, ast.BinOp)), f"{where}: a built key"
+        assert not (
+            isinstance(key, ast.Call)
+            and isinstance(key.func, ast.Attribute)
+            and key.func.attr in ("format", "join")
+        ), f"{where}: a built key"
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            found.add((where.rpartition(":")[0], key.lineno, key.value))
     missing = found - extracted(*KEYWORDS)
     assert not missing, f"calls Babel's extraction misses (in an f-string?): {sorted(missing)}"
     assert extracted(*KEYWORDS) - found == set()
+
+
+def literal_calls() -> Iterator[tuple[str, str, str, set[str] | None]]:
+    """("file:line", "t" or "tn", key, the keyword names it passes) of every t/tn call whose key
+    is a literal; None for the names of a call that passes **values, which only running it can
+    check."""
+    for where, name, node in keyword_calls():
+        key = node.args[0]
+        if name == "N_" or not isinstance(key, ast.Constant):
+            continue
+        names = {k.arg for k in node.keywords if k.arg is not None}
+        spread = any(k.arg is None for k in node.keywords)
+        yield where, name, str(key.value), None if spread else names
+
+
+def test_every_call_passes_exactly_the_fields_its_text_has() -> None:
+    """A call that leaves a field of its text without a value would print "{service}" (t raises
+    since); one that passes a value its text has no field for means the text lost its field."""
+    texts = entries("fr")
+    wrong = []
+    for where, name, key, names in literal_calls():
+        if names is None:
+            continue
+        expected = fields(forms(texts[key])[0])
+        passed = names | ({"count"} if name == "tn" else set())  # tn gives {count} itself
+        if passed != expected:
+            wrong.append(
+                f"{where}: {name}({key!r}) passes {sorted(names)}, needs {sorted(expected)}"
+            )
+    assert not wrong, "\n".join(wrong)
+    assert len([c for c in literal_calls() if c[3] is not None]) > 200  # the walk saw the calls
+
+
+def test_a_field_without_a_value_is_an_error_not_a_placeholder_printed() -> None:
+    for lang in LANGS:
+        with pytest.raises(KeyError, match=r"deserts_title.*\{service\}"):
+            t("deserts_title", lang)
+        with pytest.raises(KeyError, match=r"shown.*\{orgs\}"):
+            tn("shown", 2, lang)
+        assert "Logement" in t("deserts_title", "fr", service="Logement")
+        assert tn("shown", 2, lang, orgs="x").startswith("2 ")
+        assert t("title", lang)  # a text without fields needs no value
 
 
 def test_every_problem_code_has_a_message_and_an_unknown_code_is_named() -> None:

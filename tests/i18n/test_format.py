@@ -85,7 +85,7 @@ def test_an_unknown_language_is_french() -> None:
     assert normalise_lang("de") == normalise_lang(None) == DEFAULT_LANG == "fr"
     assert t("filters", "de") == t("filters", "fr") == "Filtres"
     assert t("near_found", "en", place="Liège") == "Distances from Liège"
-    assert t("near_found", "nl") == "Afstanden vanaf {place}"  # no values: not formatted
+    assert t("near_found", "nl", place="Luik") == "Afstanden vanaf Luik"
 
 
 @pytest.mark.parametrize(("lang", "expected"), [("fr", "4,9"), ("nl", "4,9"), ("en", "4.9")])

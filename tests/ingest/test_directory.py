@@ -115,12 +115,25 @@ def test_a_problem_in_an_optional_value_keeps_the_site_without_it() -> None:
 
 def test_a_row_that_cannot_be_shown_is_set_aside() -> None:
     rows = _rows()
-    rows[0]["services"] = "houseing"  # no service left
     rows[1]["organisation"] = ""
     rows[2]["latitude"], rows[2]["longitude"] = "48.8566", "2.3522"
     result = read_directory(_csv(rows))
-    assert result.rejected_rows == [2, 3, 4]
+    assert result.rejected_rows == [3, 4]
     assert not any(p.kept for p in result.problems)
+
+
+def test_a_site_whose_services_lien_does_not_know_is_kept_without_them() -> None:
+    # Still a place to go, which the coordinator's file names: shown, and the report says which
+    # label to fix.
+    rows = _rows()
+    rows[0]["services"] = "houseing"
+    rows[1]["services"] = ""
+    result = read_directory(_csv(rows))
+    assert result.rejected_rows == []
+    kept = result.frame.set_index("row")
+    assert kept.at[2, "services"] == "" and kept.at[3, "services"] == ""
+    (unknown,) = [p for p in result.problems if p.field == "services"]
+    assert unknown.kept and unknown.row == 2 and "houseing" in unknown.text("en")
 
 
 def test_non_belgian_postcode() -> None:
@@ -160,10 +173,12 @@ def test_duplicate_rows() -> None:
 def test_missing_required_values() -> None:
     rows = _rows()
     rows[4]["organisation"] = "   "
-    rows[5]["services"] = ""
+    rows[5]["source"] = ""
+    rows[6]["services"] = ""  # not stated: the site is kept, and nothing is wrong with it
     problems = _problems(_csv(rows))
     assert _only(problems, 6, "organisation").message == "required value is empty"
-    assert _only(problems, 7, "services").message == "required value is empty"
+    assert _only(problems, 7, "source").message == "required value is empty"
+    assert not [p for p in problems if p.row == 8]
 
 
 def test_missing_required_column_refuses_whole_file() -> None:
@@ -209,7 +224,9 @@ def test_same_org_id_with_two_names() -> None:
 
 
 def test_an_empty_file_is_refused_readably() -> None:
-    assert [str(p) for p in _problems(b"")] == ["file, file: the file is empty"]
+    assert [str(p) for p in _problems(b"")] == [
+        "file, file: the file is empty: upload the file that holds the table"
+    ]
 
 
 def test_a_windows_1252_file_is_read_with_a_note() -> None:
@@ -234,7 +251,7 @@ def test_error_message_lists_every_problem_readably() -> None:
 
 def test_read_directory_keeps_good_rows() -> None:
     rows = _rows()
-    rows[0]["services"] = "nope"
+    rows[0]["latitude"], rows[0]["longitude"] = "48.8566", "2.3522"  # Paris: nowhere to show it
     result = read_directory(_csv(rows))
     assert result.rejected_rows == [2]
     assert len(result.frame) == len(rows) - 1

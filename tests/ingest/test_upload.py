@@ -21,6 +21,7 @@ from lien.render import sites_layer
 from tests.support.everyday import HEADER as EVERYDAY_HEADER
 from tests.support.everyday import ROWS as EVERYDAY_ROWS
 from tests.support.everyday import everyday_csv
+from tests.support.html_table import html_frame
 from tests.support.markdown import shown as rendered
 
 APP = str(ROOT / "app.py")
@@ -74,7 +75,7 @@ def _with(index: int, column: str, value: str) -> list[list[str]]:
 
 
 def _read(data: bytes, name: str = "network.csv", sheet: str | None = None) -> upload.Upload:
-    table = tabular.read_bytes(data, name, sheet=sheet, max_mb=tabular.MAX_UPLOAD_MB)
+    table = tabular.read_bytes(data, name, sheet=sheet)
     return upload.process(table, mapping.guess_mapping(table.frame.columns), name)
 
 
@@ -111,15 +112,18 @@ def _xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
 
 
 def test_empty_file() -> None:
-    assert _refusal(b"") == "the file is empty"
+    assert _refusal(b"") == "the file is empty: upload the file that holds the table"
 
 
 def test_file_of_blank_lines() -> None:
-    assert _refusal(b" \n\r\n  \n") == "the file is empty"
+    assert _refusal(b" \n\r\n  \n") == "the file is empty: upload the file that holds the table"
 
 
 def test_header_only() -> None:
-    assert _refusal(_csv([]).encode()) == "the file has a header but no rows"
+    assert _refusal(_csv([]).encode()) == (
+        "the file has column names (row 1) but no data below them: add one row per place below"
+        " the column names"
+    )
 
 
 @pytest.mark.parametrize("delimiter, said", [(";", "';'"), ("\t", "tab")])
@@ -142,7 +146,7 @@ def test_windows_1252_and_latin_1_keep_their_accents(encoding: str) -> None:
 
 def test_utf8_with_a_bom() -> None:
     result = _read(b"\xef\xbb\xbf" + _bytes())
-    assert result.notes == [] and result.problems == []
+    assert not [n for n in result.notes if n.field == "encoding"] and result.problems == []
     # The BOM is not glued to the first header, so "Nom" maps to the organisation.
     assert _kept(result) == [r[0] for r in GOOD]
 
@@ -188,13 +192,17 @@ def test_old_excel_file() -> None:
 
 def test_corrupt_xlsx() -> None:
     assert _refusal(b"PK\x03\x04 not really a zip", "network.xlsx") == (
-        "this .xlsx file cannot be read (BadZipFile)"
+        "this .xlsx file cannot be read (BadZipFile): open it in your spreadsheet and save it"
+        " again as .xlsx, or as CSV"
     )
 
 
 def test_oversize_file() -> None:
     data = _bytes() + b"x" * (tabular.MAX_UPLOAD_MB * tabular.MB)
-    assert _refusal(data) == "the file is 5.0 MB; the limit is 5 MB"
+    assert _refusal(data) == (
+        "the file is 5.0 MB; the limit is 5 MB: remove the columns Lien doesn't use, or split the"
+        " file"
+    )
 
 
 def test_xlsx_that_unpacks_beyond_the_limit() -> None:
@@ -203,7 +211,8 @@ def test_xlsx_that_unpacks_beyond_the_limit() -> None:
         archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (51 * tabular.MB))
     assert len(packed.getvalue()) < tabular.MAX_UPLOAD_MB * tabular.MB
     assert _refusal(packed.getvalue(), "bomb.xlsx") == (
-        "this .xlsx file unpacks to 51 MB; the limit is 50 MB"
+        "this .xlsx file unpacks to 51 MB; the limit is 50 MB: remove the sheets and pictures"
+        " you don't need, or save it as CSV"
     )
 
 
@@ -217,7 +226,9 @@ def test_missing_required_column(missing: str) -> None:
     result = _read(data)
     field = {"Nom": "organisation", "Services": "services"}[missing]
     assert [str(p) for p in result.problems if p.row is None] == [
-        f"file, {field}: required column is missing"
+        f"file, {field}: no column was recognised for this field: choose it above, under “File"
+        " columns → Lien fields”, or choose the row of the column names above if Lien took the"
+        " wrong one"
     ]
     assert result.refused and result.frame.empty
     # Nothing is lost: every row is handed back to be fixed.
@@ -268,10 +279,23 @@ def test_a_file_in_lien_schema_maps_onto_itself() -> None:
 # --- values -----------------------------------------------------------------------------------
 
 
-def test_a_row_without_a_known_service_is_set_aside() -> None:
+def test_a_row_without_a_known_service_is_kept_with_its_service_not_stated() -> None:
+    # Still a place to go: shown, and the report says which label to fix.
     result = _read(_bytes(_with(1, "Services", "Téléportation")))
-    assert _only(result, 3, "services").message == "unknown service code 'Téléportation'"
-    assert _kept(result) == [GOOD[0][0], GOOD[2][0]]
+    found = _only(result, 3, "services")
+    assert found.kept and found.message == (
+        "Lien doesn't know the service 'Téléportation': write one of the services listed under"
+        " “The file Lien expects” at the bottom of this page (in English, French or Dutch)"
+        "; value left out, row kept"
+    )
+    assert _kept(result) == [r[0] for r in GOOD] and result.warned == 1
+    assert result.frame.iloc[1]["services"] == "" and len(result.rejected) == 0
+
+
+def test_a_row_with_an_empty_services_cell_is_kept_with_nothing_to_fix() -> None:
+    result = _read(_bytes(_with(1, "Services", "  ")))
+    assert result.problems == [] and _kept(result) == [r[0] for r in GOOD]
+    assert result.frame.iloc[1]["services"] == ""
 
 
 def test_a_close_spelling_is_the_service() -> None:
@@ -284,7 +308,9 @@ def test_an_unknown_service_beside_a_known_one_is_left_out_and_the_row_kept() ->
     result = _read(_bytes(_with(1, "Services", "Juridische hulp; Téléportation")))
     found = _only(result, 3, "services")
     assert found.kept and found.message == (
-        "unknown service code 'Téléportation'; value left out, row kept"
+        "Lien doesn't know the service 'Téléportation': write one of the services listed under"
+        " “The file Lien expects” at the bottom of this page (in English, French or Dutch)"
+        "; value left out, row kept"
     )
     assert _kept(result) == [r[0] for r in GOOD] and result.warned == 1
     assert result.frame.iloc[1]["services"] == "legal_aid"
@@ -294,12 +320,17 @@ def test_an_unknown_service_beside_a_known_one_is_left_out_and_the_row_kept() ->
 def test_a_label_near_but_not_close_enough_gets_a_did_you_mean() -> None:
     result = _read(_bytes(_with(1, "Services", "Hébergement")))
     found = _only(result, 3, "services")
-    assert not found.kept and len(result.frame) == 2  # no service left: set aside
+    assert found.kept and len(result.frame) == 3  # kept, its service not stated
+    assert result.frame.iloc[1]["services"] == ""
     assert found.text("en") == (
-        "unknown service code 'Hébergement' — did you mean Citizen hosting (hosting)?"
+        "Lien doesn't know the service 'Hébergement': did you mean Citizen hosting (hosting)? Then"
+        " write that name; otherwise one of the services listed under “The file Lien expects” at"
+        " the bottom of this page; value left out, row kept"
     )
-    assert found.text("fr").endswith("— vouliez-vous dire Hébergement chez l'habitant (hosting) ?")
-    assert found.text("nl").endswith("— bedoelde u Opvang bij burgers (hosting)?")
+    assert "vouliez-vous dire Hébergement chez l'habitant (hosting) ?" in found.text("fr")
+    assert "bedoelde u Opvang bij burgers (hosting)?" in found.text("nl")
+    # A label is never called a code.
+    assert all("code" not in found.text(lang) for lang in ("fr", "nl", "en"))
 
 
 def test_service_labels_in_any_language_become_codes() -> None:
@@ -336,16 +367,22 @@ def test_an_unknown_audience_is_reported_and_left_out_and_its_row_kept() -> None
     assert isinstance(result, upload.Upload)
     assert len(result.frame) == 15 and len(result.rejected) == 0 and result.warned == 2
     assert [(p.row, p.field, p.code, p.kept) for p in result.problems] == [
-        (2, "audiences", "unknown_audience", True),
-        (3, "audiences", "unknown_audience", True),
+        (2, "audiences", "unknown_audience_label", True),
+        (3, "audiences", "unknown_audience_label", True),
     ]
     assert list(result.frame["audiences"][:2]) == ["refugees", ""]
     found = result.problems[0]
     assert found.text("fr") == (
-        "code de public inconnu 'Martiens' ; valeur laissée de côté, ligne gardée"
+        "Lien ne connaît pas le public 'Martiens' : écrivez l'un des publics de la liste « Le"
+        " fichier attendu », en bas de cette page (en français, néerlandais ou anglais) ; valeur"
+        " laissée de côté, ligne gardée"
     )
-    assert found.text("nl") == "onbekende doelgroepcode 'Martiens'; waarde weggelaten, rij behouden"
-    assert found.text("en") == "unknown audience code 'Martiens'; value left out, row kept"
+    assert found.text("nl") == (
+        "Lien kent de doelgroep 'Martiens' niet: schrijf een doelgroep uit de lijst 'Het verwachte"
+        " bestand' onderaan deze pagina (in het Nederlands, Frans of Engels); waarde weggelaten,"
+        " rij behouden"
+    )
+    assert found.text("en").endswith("; value left out, row kept")
     # The cleaned download is a valid directory with the value gone.
     cleaned = export.to_csv(upload.cleaned(result.frame))
     assert "Martiens" not in cleaned.decode("utf-8-sig")
@@ -353,12 +390,17 @@ def test_an_unknown_audience_is_reported_and_left_out_and_its_row_kept() -> None
 
 def test_a_near_audience_is_suggested() -> None:
     rows = list(EVERYDAY_ROWS)
-    rows[0] = rows[0].replace(";Réfugiés;", ";Réfugiés politiques;")
+    rows[0] = rows[0].replace(";Réfugiés;", ";Reconnus;")
+    rows[1] = rows[1].replace(";Demandeurs d'asile;", ";Réfugiés politiques;")
     data = ("\r\n".join((EVERYDAY_HEADER, *rows)) + "\r\n").encode("cp1252")
     result = upload.check_upload(data, "reseau.csv")
     assert isinstance(result, upload.Upload)
     (found,) = result.problems
+    # "Reconnus" is only a word of a name ("réfugiés reconnus"): Lien is unsure, so it asks.
+    assert found.row == 2
     assert found.kept and "did you mean" in found.text("en") and "(refugees)" in found.text("en")
+    # A name found whole in the label is the audience: no question asked.
+    assert result.frame.set_index("row").at[3, "audiences"] == "refugees"
 
 
 def test_non_belgian_postcode() -> None:
@@ -424,8 +466,8 @@ def test_very_long_text_in_an_optional_field_is_left_out() -> None:
 
 
 def test_only_whitespace_in_a_required_field() -> None:
-    result = _read(_bytes(_with(0, "Services", "   \t ")))
-    assert _only(result, 2, "services").message == "required value is empty"
+    result = _read(_bytes(_with(0, "Nom", "   \t ")))
+    assert _only(result, 2, "organisation").message == "required value is empty"
     assert _kept(result) == [GOOD[1][0], GOOD[2][0]]
 
 
@@ -514,11 +556,12 @@ def test_formula_in_a_phone_number_is_refused() -> None:
 
 
 def test_rejected_rows_download_keeps_the_row_and_neutralises_it() -> None:
-    rows = _with(0, "Services", '=HYPERLINK("http://evil.example")')
+    rows = _with(0, "Ville", '=HYPERLINK("http://evil.example")')
+    rows[0][HEADER.index("Code postal")] = ""
     result = _read(_bytes(rows))
     set_aside = upload.rejected_rows(result)
     assert list(set_aside["Nom"]) == [GOOD[0][0]]
-    assert "unknown service code" in set_aside.iloc[0]["problems"]
+    assert "is not a Belgian municipality or locality" in set_aside.iloc[0]["problems"]
     assert "'=HYPERLINK" in export.table_csv(set_aside).decode("utf-8-sig")
 
 
@@ -536,7 +579,7 @@ def _data_page(data: bytes, name: str) -> AppTest:
 @pytest.mark.parametrize(
     "data, name, shown",
     [
-        (b"", "vide.csv", "le fichier est vide"),
+        (b"", "vide.csv", "le fichier est vide : envoyez le fichier qui contient le tableau"),
         (
             b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
             "photo.csv",
@@ -545,23 +588,26 @@ def _data_page(data: bytes, name: str) -> AppTest:
         (
             _bytes() + b"x" * (tabular.MAX_UPLOAD_MB * tabular.MB),
             "gros.csv",
-            "le fichier fait 5.0 Mo ; la limite est de 5 Mo",
+            "le fichier fait 5.0 Mo ; la limite est de 5 Mo : retirez les colonnes dont Lien n'a"
+            " pas besoin, ou partagez le fichier en plusieurs",
         ),
     ],
 )
 def test_data_page_refuses_unreadable_files_plainly(data: bytes, name: str, shown: str) -> None:
     at = _data_page(data, name)
     assert not at.exception
-    assert rendered(at.error[0].value) == f"{name} ne peut pas être lu :"
-    assert shown in [rendered(m.value).lstrip("- ") for m in at.markdown]
+    # One red box: what can't be read, then why and what to do, never an empty colon.
+    heading, reasons = rendered(at.error[0].value).split("\n\n")
+    assert heading == f"{name} ne peut pas être lu :"
+    assert reasons == f"- {shown}"
 
 
 def test_data_page_lists_problems_with_row_and_field_and_keeps_good_rows() -> None:
     at = _data_page(_bytes(_with(1, "Code postal", "75001")), "reseau.csv")
     assert not at.exception
     assert [m.value for m in at.metric] == ["3", "2", "0", "1", "1"]
-    report = at.dataframe[0].value  # the problems come before the preview table
-    assert report.iloc[0].tolist() == [3, "postcode", "'75001' n'est pas un code postal belge"]
+    report = html_frame(at, "Problèmes à corriger")
+    assert report.iloc[0].tolist() == ["3", "postcode", "'75001' n'est pas un code postal belge"]
 
 
 # --- URL parameters ---------------------------------------------------------------------------

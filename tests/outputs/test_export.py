@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from lien import filters, taxonomy
 from lien.config import ROOT
 from lien.filters import Filters
-from lien.i18n import t
+from lien.i18n import LANGS, t
 from lien.ingest.directory import load_directory
 from lien.outputs import about, export
 from lien.outputs.export import (
@@ -27,10 +27,13 @@ from lien.outputs.export import (
     export_columns,
     filename,
     neutralise,
+    table_csv,
+    table_xlsx,
     to_csv,
     to_geojson,
     to_xlsx,
 )
+from lien.schema import about_markers
 
 # Each malicious value, by the text column it is planted in, and what the export must make of it.
 MALICIOUS: dict[str, str] = {
@@ -471,7 +474,7 @@ def test_csv_opens_with_what_it_is_then_the_table(real: pd.DataFrame) -> None:
     facts = _about(real)
     data = to_csv(real, facts, "fr")
     lines = _csv_lines(data)
-    assert lines[0][0] == export.ABOUT_MARKER
+    assert lines[0][0] == "Lien : à propos de ce fichier"  # in the visitor's language
     start = int(re.search(r"ligne (\d+)", lines[0][1]).group(1))  # type: ignore[union-attr]
     assert [row[0] for row in lines[1 : len(facts.lines) + 1]] == [
         label for _, label, _ in facts.lines
@@ -492,9 +495,9 @@ def test_about_lines_run_no_formula(real: pd.DataFrame) -> None:
     # Excel splits a Belgian CSV at ';': the part after it is defended too.
     assert ";' @SUM(1)" in filters_cell
     book = load_workbook(io.BytesIO(to_xlsx(real, _about(real), "fr")))
-    values = [c.value for row in book["about"].iter_rows() for c in row if c.value]
+    values = [c.value for row in book["À propos"].iter_rows() for c in row if c.value]
     assert not any(str(v).lstrip().startswith(("=", "@", "+", "-")) for v in values)
-    assert all(c.data_type == "s" for row in book["about"].iter_rows() for c in row if c.value)
+    assert all(c.data_type == "s" for row in book["À propos"].iter_rows() for c in row if c.value)
 
 
 def test_lien_reads_its_own_download_back(real: pd.DataFrame) -> None:
@@ -509,22 +512,58 @@ def test_lien_reads_its_own_download_back(real: pd.DataFrame) -> None:
     assert list(result.frame["row"]) == list(range(header_line + 1, header_line + 1 + len(sites)))
 
 
-def test_a_file_that_only_starts_like_one_is_read_as_it_is() -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_line_about_a_download_is_in_its_language(real: pd.DataFrame, lang: str) -> None:
+    facts = _about(real, lang)
+    lines = _csv_lines(table_csv(real[["site_id"]], facts))
+    assert lines[0] == [
+        t("about_marker", lang),
+        t("about_table_starts", lang, line=len(facts.lines) + 3),
+    ]
+    labels = [t(f"about_{key}", lang) for key in ("what", "filters", "view", "date", "sources")]
+    assert set(labels) <= {row[0] for row in lines[1:] if row}
+    book = load_workbook(io.BytesIO(table_xlsx(real[["site_id"]], "x", facts)))
+    assert book.sheetnames == ["x", t("sheet_about", lang)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lien_reads_back_a_download_made_in_any_language(real: pd.DataFrame, lang: str) -> None:
+    from lien.ingest.directory import read_directory
+
+    sites = real[~real["phone"].str.startswith("+")][list(EXPORT_COLUMNS[:23])]
+    result = read_directory(to_csv(sites, _about(real, lang)))
+    assert not result.problems and list(result.frame["site_id"]) == list(sites["site_id"])
+
+
+def test_a_download_saved_with_the_earlier_english_marker_still_reads(real: pd.DataFrame) -> None:
+    from lien.ingest.directory import read_directory
+
+    sites = real[~real["phone"].str.startswith("+")][list(EXPORT_COLUMNS[:23])]
+    data = to_csv(sites, _about(real, "fr")).decode("utf-8-sig")
+    # As every download began until the marker followed the visitor's language.
+    earlier = data.replace("Lien : à propos de ce fichier", "Lien: about this file", 1)
+    assert earlier.startswith("Lien: about this file,")
+    result = read_directory(earlier.encode("utf-8-sig"))
+    assert not result.problems and list(result.frame["site_id"]) == list(sites["site_id"])
+
+
+@pytest.mark.parametrize("marker", about_markers())
+def test_a_file_that_only_starts_like_one_is_read_as_it_is(marker: str) -> None:
     from lien.ingest import tabular
 
-    text = f"{export.ABOUT_MARKER},x\nNom,Services\nMaison,Logement\n"
+    text = f"{marker},x\nNom,Services\nMaison,Logement\n"
     table = tabular.read_bytes(text.encode(), "odd.csv")
-    assert list(table.frame.columns)[1:] == [export.ABOUT_MARKER, "x"]
+    assert list(table.frame.columns)[1:] == [marker, "x"]
 
 
 def test_xlsx_about_sheet_lists_the_facts(real: pd.DataFrame) -> None:
     facts = _about(real, "nl")
     book = load_workbook(io.BytesIO(to_xlsx(real, facts, "nl")))
-    assert book.sheetnames == ["sites", "about"]
-    rows = [[c.value for c in row] for row in book["about"].iter_rows()]
+    assert book.sheetnames == ["sites", "Over dit bestand"]
+    rows = [[c.value for c in row] for row in book["Over dit bestand"].iter_rows()]
     assert [r[0] for r in rows] == [label for _, label, _ in facts.lines]
     assert rows[1][1].startswith("'") is False and "Huisvesting" in rows[1][1]
-    assert book["about"]["A1"].font.bold
+    assert book["Over dit bestand"]["A1"].font.bold
 
 
 def test_geojson_says_what_it_is_in_a_foreign_member(real: pd.DataFrame) -> None:

@@ -17,14 +17,16 @@ from reportlab.graphics.shapes import Circle, Path
 from reportlab.lib import colors
 
 from lien import filters, taxonomy
-from lien.display import view_lines
+from lien.display import Near, view_lines
 from lien.geo.gazetteer import default_gazetteer
-from lien.i18n import t, tn
-from lien.ingest import directory
+from lien.i18n import number, t, tn
+from lien.ingest import directory, upload
 from lien.ingest.directory import read_directory
-from lien.outputs.handout import MAX_SITES, handout_pdf
+from lien.outputs.builds import Build, Download
+from lien.outputs.handout import MAX_PAGES, MAX_SITES, handout_pdf
 from lien.outputs.pdf import MAX_DOTS, printable, qr_matrix, site_map
 from lien.schema import split_codes
+from tests.support import hostile
 
 DAY = datetime.date(2026, 11, 23)
 URL = "https://lien.example.be/?service=legal_aid%2Chealth&near=Li%C3%A8ge&radius_km=30&lang=nl"
@@ -174,6 +176,29 @@ def test_a_place_not_found_is_said_not_measured(frame: pd.DataFrame, lang: str) 
     text = _text(_pdf(view, lang, near="Atlantis", radius_km=None))
     assert t("near_not_found", lang, query="Atlantis") in text
     assert not re.search(r"(Distance|Afstand) ?: \d", text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "distance"),
+    [
+        ("fr", "Près de Liège, dans un rayon de 30 km", "Distance : ~ "),
+        ("nl", "In de buurt van Luik, binnen 30 km", "Afstand: ~ "),
+    ],
+)
+def test_the_place_understood_is_printed_and_distances_start_at_its_centre(
+    near_view: pd.DataFrame, lang: str, header: str, distance: str
+) -> None:
+    place = "Luik" if lang == "nl" else "Liège"
+    text = _text(_pdf(near_view, lang, near=Near(place, centre=True), radius_km=30))
+    assert header in text
+    centre = t("distance_from_centre", lang, km="", place=place).split(" km ", 1)[1]
+    # "Afstand: ~ minder dan 1 km van het centrum van Luik", on each listed site.
+    measured = re.findall(re.escape(distance) + r"[^:]{0,30}? km " + re.escape(centre), text)
+    assert len(measured) == len(re.findall(re.escape(distance), text)) > 0
+    # French elides before a vowel: "du centre d’Anvers" (printed with a plain apostrophe or
+    # the curly one, as the font has it).
+    anvers = _text(_pdf(near_view, "fr", near=Near("Anvers", centre=True), radius_km=30))
+    assert "Près d’Anvers" in anvers or "Près d'Anvers" in anvers
 
 
 def test_distance_values_match_the_view(near_view: pd.DataFrame) -> None:
@@ -419,3 +444,19 @@ def test_handout_texts_have_the_same_placeholders_in_every_language() -> None:
                 assert set(re.findall(r"{(\w+)}", text)) == set(
                     re.findall(r"{(\w+)}", entries["fr"][key][0])
                 )
+
+
+def test_a_view_naming_every_service_prints_its_pages_cap_and_says_so() -> None:
+    # 300 sites under each of 20 services were 6,000 listings: 1,501 pages and 40 s of a server.
+    name, data = hostile.xlsx_every_service()
+    sites = upload.check_upload(data, name, None, None).frame
+    assert len(sites) == 300
+    file = Download("h.pdf", "fr", Build.of(handout_pdf, sites, "fr", url="http://x/"))
+    pdf = file.bounded()  # in the download worker, within its limits
+    reader = _reader(pdf)
+    assert len(reader.pages) <= MAX_PAGES + 2  # the header's page, and the last one begun
+    text = _text(pdf)
+    assert "Organisation 000" in text
+    cut = 300 * len(taxonomy.services().codes) - text.count("Adresse :")
+    note = tn("handout_cut", cut, "fr", count=number(cut, "fr"), pages=MAX_PAGES)
+    assert " ".join(printable(note).split())[:40] in " ".join(text.split())

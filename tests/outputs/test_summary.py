@@ -260,7 +260,9 @@ def test_the_farthest_municipality_to_the_km(
     km = float(coverage.deserts(distances, 1)["distance_km"].iloc[0])
     pdf = _pdf(frame, municipalities, chosen, service=service)
     text = _text(pdf)
-    assert t("deserts_title", lang) + " — " + taxonomy.services().label(service, lang) in text
+    label = taxonomy.services().label(service, lang)
+    assert t("deserts_title", lang, service=label) in text  # the heading names the service
+    assert "{" not in text and "}" not in text  # no field printed raw
     assert number(round(km), lang) in _row(_runs(pdf), name)
     assert t("summary_distance_note", lang) in text
 

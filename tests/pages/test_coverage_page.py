@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-from html.parser import HTMLParser
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,19 +12,25 @@ from lien import taxonomy
 from lien.config import ROOT
 from lien.geo.areas import PROVINCE_CODES
 from lien.i18n import t
-from lien.ui import coverage_page
+from lien.ingest import mapping, tabular, upload
+from lien.ui import coverage_page, state
+from tests.support.everyday import everyday_csv
+from tests.support.html_table import html_table
 
 PAGE = str(ROOT / "pages" / "1_Couverture_Dekking_Coverage.py")
 
 
-def _run(*, reached: bool = True, **params: str) -> AppTest:
+def _run(*, reached: bool = True, session: dict | None = None, **params: str) -> AppTest:
     """The page with `params` in its URL; `reached`: the visitor has scrolled down to the charts
-    below the first (lien.ui.reached), so the page draws all four."""
+    below the first (lien.ui.reached), so the page draws all four; `session`, what the session
+    holds before (an upload)."""
     at = AppTest.from_file(PAGE, default_timeout=60)
     for name, value in params.items():
         at.query_params[name] = value
     if reached:
         at.session_state[coverage_page.LOWER_CHARTS] = True
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
     return at.run()
 
 
@@ -42,7 +47,7 @@ def _heatmaps(at: AppTest) -> list[str]:
 def _heatmap(at: AppTest, lang: str = "fr", title: str = "matrix_province") -> dict:
     """A heatmap's rows (services), columns (areas) and cell marks row by row (text): a count,
     or ✕ for a gap (whose word, for screen readers, is left out here)."""
-    table = _html_table(at, t(title, lang))
+    table = html_table(at, t(title, lang))
     return {
         "y": [row[0] for row in table.rows],
         "x": table.headers[1:],
@@ -129,48 +134,10 @@ def test_detention_visits_are_gaps_everywhere_but_flemish_brabant() -> None:
     assert any("10 lacunes" in c.value for c in at.caption)
 
 
-class _Table(HTMLParser):
-    """The first HTML table of a text: its column headers and its rows' cells."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.headers: list[str] = []
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
-        self._in_body = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tbody":
-            self._in_body = True
-        elif tag == "tr" and self._in_body:
-            self.rows.append([])
-        elif tag in ("th", "td"):
-            self._cell = []
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("th", "td") and self._cell is not None:
-            text = "".join(self._cell)
-            (self.rows[-1] if self._in_body else self.headers).append(text)
-            self._cell = None
-
-
-def _html_table(at: AppTest, name: str) -> _Table:
-    """The table of the first st.html box named `name` (its aria-label)."""
-    label = f'aria-label="{html.escape(name, quote=True)}"'
-    body = next(e.proto.body for e in at.get("html") if label in e.proto.body)
-    table = _Table()
-    table.feed(body)
-    return table
-
-
 def test_deserts_table_and_downloads() -> None:
     at = _run(service="housing")
     title = next(h.value for h in at.subheader if "« Logement »" in h.value)
-    deserts = _html_table(at, title)
+    deserts = html_table(at, title)
     assert len(deserts.rows) == 15
     column = deserts.headers.index("Distance à vol d'oiseau entre centres de communes (km)")
     km = [int(row[column]) for row in deserts.rows]  # whole kilometres
@@ -251,3 +218,69 @@ def test_active_filters_are_chips_that_remove_themselves() -> None:
     at.button(key="chip_clear").click().run()
     assert at.session_state["f_service"] == [] and at.session_state["f_q"] == ""
     assert not [b for b in at.button if (b.key or "").startswith("chip_")]
+
+
+# --- the service to map ------------------------------------------------------------------------
+
+
+def _service(at: AppTest) -> str:
+    return str(at.selectbox(key="cov_service").value)
+
+
+def test_the_url_s_service_opens_that_service_and_stays_in_the_url() -> None:
+    at = _run(focus="legal_aid", lang="nl")
+    assert not at.exception
+    assert _service(at) == "legal_aid"
+    assert any("‘Juridische hulp’" in h.value for h in at.subheader)
+    assert at.query_params["focus"] == "legal_aid"
+    # The visitor picks another: the address follows.
+    at.selectbox(key="cov_service").select("health").run()
+    assert _service(at) == "health" and at.query_params["focus"] == "health"
+
+
+def test_an_unknown_service_in_the_url_is_a_notice_and_the_page_opens_on_its_default() -> None:
+    at = _run(focus="teleportation")
+    assert not at.exception
+    assert [w.value for w in at.sidebar.warning] == [
+        t("ignored_param", "fr", name="focus", value="`teleportation`")
+    ]
+    assert _service(at) != "teleportation"
+    assert at.query_params["focus"] == _service(at)
+
+
+def _everyday_upload() -> dict:
+    """A session that shows a network's own 15 rows (tests/support/everyday.py)."""
+    table = tabular.read_bytes(everyday_csv(), "réseau.csv")
+    result = upload.process(table, mapping.guess_mapping(table.frame.columns), "réseau.csv")
+    return {state.UPLOAD_KEY: {"frame": result.frame, "name": "réseau.csv"}}
+
+
+def test_after_an_upload_the_page_opens_on_a_service_the_file_has() -> None:
+    at = _run(session=_everyday_upload())
+    assert not at.exception
+    # Legal aid: the one service two of its rows offer; the file has no "reception", the list's
+    # first service, which the page used to open on (a gap in every area).
+    assert _service(at) == "legal_aid"
+    listed = next(m.value for m in at.markdown if m.value.startswith("- "))
+    assert 0 < len(listed.splitlines()) < len(PROVINCE_CODES)
+
+
+def test_the_visitor_s_choice_wins_and_outlives_a_filter_change() -> None:
+    at = _run(session=_everyday_upload())
+    at.selectbox(key="cov_service").select("reception").run()
+    assert _service(at) == "reception"  # a gap everywhere, but the visitor asked for it
+    at.text_input(key="f_q").input("Exemple").run()
+    assert not at.exception and _service(at) == "reception"
+    # A filter that leaves it out of the choices: the page's default, until it is back.
+    at.multiselect(key="f_service").select("health").run()
+    assert _service(at) == "health"
+    at.multiselect(key="f_service").select("reception").run()
+    assert _service(at) == "reception"
+
+
+def test_the_matrix_and_the_farthest_municipalities_are_shown_once() -> None:
+    at = _run(service="housing")
+    boxes = [e.proto.body for e in at.get("html")]
+    for name in (t("matrix_province", "fr"), t("deserts_title", "fr", service="Logement")):
+        label = f'aria-label="{html.escape(name, quote=True)}"'
+        assert sum(label in body for body in boxes) == 1, name

@@ -13,9 +13,13 @@ from lien.ingest import directory, mapping, tabular, upload
 from lien.outputs import export
 from lien.outputs import hsds as hsds_out
 from lien.outputs.about import describe
+from tests.support import flemish
+from tests.support.html_table import html_frame
 from tests.support.markdown import shown
 
 APP = str(ROOT / "app.py")
+MAP_PAGE = "pages/0_Carte_Kaart_Map.py"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATA_PAGE = "pages/2_Donnees_Gegevens_Data.py"
 COVERAGE_PAGE = "pages/1_Couverture_Dekking_Coverage.py"
 UPLOAD = """Naam;Adres;Postcode;Gemeente;Diensten;Telefoon
@@ -64,25 +68,32 @@ def test_columns_are_guessed_and_can_be_changed() -> None:
     assert at.selectbox(key="map_city").value == "Gemeente"
     assert at.selectbox(key="map_services").value == "Diensten"
     assert at.selectbox(key="map_website").value == ""
-    # Unmapping the services refuses the file, with the reason in the page's language.
+    # Unmapping the services refuses the file, with the reason and what to do in the page's
+    # language, in the red box itself (never a colon with nothing after it).
     at.selectbox(key="map_services").set_value("").run()
     assert not at.exception
-    report = at.dataframe[0].value
-    assert report.iloc[0].tolist()[1:] == ["services", "verplichte kolom ontbreekt"]
+    heading, reasons = shown(at.error[0].value).split("\n\n")
+    assert heading == "netwerk.csv kan niet gelezen worden:"
+    assert reasons == (
+        "- services: geen enkele kolom werd herkend voor dit veld: kies de juiste hierboven, onder"
+        " 'Kolommen van het bestand → velden van Lien', of kies hierboven de rij met de kolomnamen"
+        " als Lien de verkeerde nam"
+    )
+    assert not [e for e in at.get("html") if "lien-table" in e.proto.body]  # no row problems
 
 
 def test_report_preview_and_counts() -> None:
     at = _on_data_page()
     assert [m.value for m in at.metric] == ["4", "3", "0", "1", "2"]
-    report = at.dataframe[0].value
+    report = html_frame(at, "Te verbeteren problemen")
     assert list(report.columns) == ["Rij", "Veld", "Probleem"]
     assert report.values.tolist() == [
-        [4, "city", "'Nergens' is geen Belgische gemeente of plaats"],
-        [4, "postcode", "'99999' is geen Belgische postcode"],
+        ["4", "city", "'Nergens' is geen Belgische gemeente of plaats"],
+        ["4", "postcode", "'99999' is geen Belgische postcode"],
     ]
     # The preview draws the two placed sites; the online one is listed, not drawn.
     assert "Onthaal Gent" in _map_sites(at) and "Online hulp" not in _map_sites(at)
-    assert set(at.dataframe[1].value.iloc[:, 0]) == {
+    assert set(at.dataframe[0].value.iloc[:, 0]) == {
         "Onthaal Gent",
         "Taalcafé Brugge",
         "Online hulp",
@@ -104,7 +115,7 @@ def test_cleaned_download_is_a_directory_lien_loads() -> None:
     # As the page writes it: the lines saying what it is, then the table Lien reads back.
     what = describe("nl", "Opgeschoond", result.frame)
     data = export.to_csv(cleaned, what)
-    assert data.decode("utf-8-sig").startswith(export.ABOUT_MARKER)
+    assert data.decode("utf-8-sig").startswith("Lien: over dit bestand")  # in Dutch
     assert "Let op" in data.decode("utf-8-sig")  # the warning about the sources' age
     reloaded = directory.read_directory(data)
     assert reloaded.problems == []
@@ -128,7 +139,7 @@ def test_upload_is_used_by_this_session_only_and_written_nowhere() -> None:
     assert shown(mine.success[-1].value) == (
         "De pagina's Kaart en Dekking tonen nu netwerk.csv, alleen voor u."
     )
-    mine.switch_page("app.py").run()
+    mine.switch_page(MAP_PAGE).run()
     assert shown(mine.info[0].value) == "U ziet uw bestand netwerk.csv (alleen deze sessie)."
     assert "Onthaal Gent" in _map_sites(mine)
     mine.switch_page(COVERAGE_PAGE).run()
@@ -156,6 +167,8 @@ def test_an_xlsx_sheet_can_be_chosen() -> None:
     first.append(["Naam", "Gemeente", "Diensten"])
     first.append(["Onthaal Gent", "Gent", "housing"])
     second = book.create_sheet("Brugge")
+    # Its column names lower than the first sheet's: they are looked for anew.
+    second.append(["Netwerk Brugge"])
     second.append(["Naam", "Gemeente", "Diensten"])
     second.append(["Taalcafé Brugge", "Brugge", "language_classes"])
     second.append(["Tweede Brugge", "Brugge", "housing"])
@@ -175,6 +188,7 @@ def test_an_xlsx_sheet_can_be_chosen() -> None:
     at.selectbox(key="upload_sheet").set_value("Brugge").run()
     assert not at.exception
     assert [m.value for m in at.metric][:2] == ["2", "2"]
+    assert at.number_input(key="upload_header").value == 2
     assert at.selectbox(key="map_organisation").value == "Naam"
 
 
@@ -222,9 +236,84 @@ def test_an_open_referral_package_is_imported_as_it_was_exported() -> None:
     assert [m.value for m in at.metric] == [str(len(view))] * 2 + ["0", "0", "0"]
     assert at.success[0].value == "Aucun problème : toutes les lignes sont gardées."
     at.button(key="upload_use").click().run()
-    at.switch_page("app.py").run()
+    at.switch_page(MAP_PAGE).run()
     assert shown(at.info[0].value) == (
         "Vous voyez votre fichier lien-hsds.zip (cette session seulement)."
     )
     table = at.dataframe[0].value
     assert set(table["Organisation"]) == set(view.loc[view["_located"], "organisation"])
+
+
+def _partner_list(lang: str = "nl") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(DATA_PAGE).run()
+    at.file_uploader(key="upload_file").set_value((flemish.NAME, flemish.partners_xlsx(), XLSX))
+    return at.run()
+
+
+def test_the_data_page_says_where_the_column_names_go() -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page(DATA_PAGE).run()
+    assert (
+        "Lien la cherche parmi les 20 premières lignes, ignore un titre ou des lignes vides"
+        in " ".join(m.value for m in at.markdown)
+    )
+
+
+def test_a_partner_list_with_a_title_is_read_from_its_header_row() -> None:
+    at = _partner_list()
+    assert not at.exception and not at.error
+    # Read, kept, kept with a warning, set aside, problems.
+    assert [m.value for m in at.metric] == ["12", "12", "1", "0", "1"]
+    assert at.number_input(key="upload_header").value == flemish.HEADER_ROW
+    notes = [shown(i.value) for i in at.info]
+    assert notes[0].startswith("kolomnamen gevonden op rij 3; de rijen erboven")
+    assert any("LIEN_GEOCODER=nominatim" in note for note in notes)
+    report = html_frame(at, "Te verbeteren problemen")
+    assert report.values.tolist() == [
+        [
+            "7",
+            "services",
+            "Lien kent de dienst 'tolken en vertalen' niet: schrijf een dienst uit de lijst 'Het"
+            " verwachte bestand' onderaan deze pagina (in het Nederlands, Frans of Engels);"
+            " waarde weggelaten, rij behouden",
+        ]
+    ]
+    # The list that message points to is at the bottom of the page.
+    assert at.expander[-1].label == "Het verwachte bestand"
+    assert "language_classes" in list(at.dataframe[-2].value["code"])
+
+
+def test_the_coordinator_can_choose_another_header_row() -> None:
+    at = _partner_list()
+    at.number_input(key="upload_header").set_value(1).run()
+    assert not at.exception
+    assert [m.value for m in at.metric][:2] == ["13", "0"]
+    heading, reasons = shown(at.error[0].value).split("\n\n")
+    assert heading == f"{flemish.NAME} kan niet gelezen worden:"
+    assert [line.split(":")[0] for line in reasons.splitlines()] == [
+        "- organisation",
+        "- services",
+    ]
+    assert all("rij met de kolomnamen" in line for line in reasons.splitlines())
+    # No row is named "None": the file's problems are in the box, the table has only rows.
+    assert not [e for e in at.get("html") if "lien-table" in e.proto.body]
+    at.number_input(key="upload_header").set_value(99).run()
+    assert shown(at.error[0].value).endswith(
+        "- rij 99 is leeg of ligt na het einde van het bestand: kies de rij met de kolomnamen"
+    )
+    at.number_input(key="upload_header").set_value(3).run()
+    assert not at.error and [m.value for m in at.metric][:2] == ["12", "12"]
+
+
+def test_a_partner_list_once_used_is_on_the_map() -> None:
+    at = _partner_list()
+    at.button(key="upload_use").click().run()
+    at.switch_page(MAP_PAGE).run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("Organisatie")
+    assert len(table) == len(flemish.ROWS)
+    # The interpreting service Lien has no code for is a place to go all the same.
+    assert table.at["Tolkendienst Voorbeeld", "Diensten"] == "Dienst niet vermeld"

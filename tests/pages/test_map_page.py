@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import lien.config
 from lien.config import ORGANISATIONS_CSV, ROOT
+from lien.ui.geolocate import Answer, read_answer
 from tests.support.markdown import shown
 
 APP = str(ROOT / "app.py")
@@ -124,13 +125,15 @@ def test_national_toggle_hides_the_national_list() -> None:
     assert len(at.dataframe) == 1
 
 
-def _broken_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The seed directory with one site whose only service code is unknown (so it has nothing
-    to be shown for), in place of data/organisations.csv."""
+def _broken_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str, broken_cell: str
+) -> None:
+    """The seed directory with its first `cell` (a run of cells, commas included) replaced by
+    `broken_cell`, in place of data/organisations.csv."""
     broken = tmp_path / "organisations.csv"
     text = ORGANISATIONS_CSV.read_text(encoding="utf-8")
-    assert ",detention_visits," in text
-    text = text.replace(",detention_visits,", ",detention_visit,", 1)
+    assert cell in text
+    text = text.replace(cell, broken_cell, 1)
     broken.write_text(text, encoding="utf-8")
     monkeypatch.setattr(lien.config, "ORGANISATIONS_CSV", broken)
 
@@ -138,7 +141,10 @@ def _broken_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_bad_row_is_hidden_and_the_rest_is_shown(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _broken_directory(tmp_path, monkeypatch)
+    # A town Lien can't place: the site has nowhere to be shown.
+    _broken_directory(
+        tmp_path, monkeypatch, ",Steenokkerzeel,,,locality,", ",Atlantide,,,locality,"
+    )
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and not at.error
     assert "1 fiche masquée : elle est en cours de correction." in [c.value for c in at.caption]
@@ -150,7 +156,9 @@ def test_a_bad_row_is_hidden_and_the_rest_is_shown(
 def test_strict_mode_refuses_the_whole_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _broken_directory(tmp_path, monkeypatch)
+    # An unknown service code: the site would be shown (its service not stated), but a strict
+    # operator refuses any problem.
+    _broken_directory(tmp_path, monkeypatch, ",detention_visits,", ",detention_visit,")
     monkeypatch.setenv("LIEN_STRICT", "1")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
@@ -160,6 +168,7 @@ def test_strict_mode_refuses_the_whole_file(
     assert problems.iloc[0]["Problème"] == (
         "code de service inconnu 'detention_visit'"
         " — vouliez-vous dire Visites en centre fermé (detention_visits) ?"
+        " ; valeur laissée de côté, ligne gardée"
     )
 
 
@@ -280,7 +289,7 @@ def test_a_station_gets_a_hint_not_a_silent_town_centre() -> None:
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
-        ({"latitude": 50.8355, "longitude": 4.3445, "accuracy": 20, "at": 1}, "votre position"),
+        ({"latitude": 50.8355, "longitude": 4.3445, "accuracy": 20, "at": 1}, "arrondie"),
         ({"error": "denied", "at": 2}, "n’a pas partagé votre position"),
         ({"error": "insecure", "at": 3}, "HTTPS"),
         ({"error": "timeout", "at": 4}, "à temps"),
@@ -293,5 +302,76 @@ def test_use_my_location_fills_the_box_or_says_why_not(answer: dict, expected: s
     assert not at.exception
     assert any(expected in m for m in _messages(at)), _messages(at)
     if "latitude" in answer:
-        assert at.text_input(key="f_near").value == "50.83550, 4.34450"
-        assert at.query_params["near"] == "50.83550, 4.34450"
+        # Rounded to the commune, named: the position itself goes nowhere.
+        assert at.text_input(key="f_near").value == "Saint-Gilles"
+        assert at.text_input(key="m_near").value == "Saint-Gilles"
+        assert at.query_params["near"] == "Saint-Gilles"
+
+
+def test_use_my_location_says_the_commune_in_the_visitors_language() -> None:
+    at = _run(lang="nl")
+    at.session_state["geo"] = {"latitude": 50.4512, "longitude": 4.8580, "accuracy": 30, "at": 1}
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="f_near").value == "Namen"
+    (said,) = [m for m in _messages(at) if "afgerond" in m]
+    assert "centrum van Namen" in said and "50.46" not in said
+    everything = json.dumps(_map_args(at))
+    assert "50.4512" not in everything and "4.858" not in everything
+
+
+def test_a_position_outside_belgium_keeps_its_message() -> None:
+    at = _run()
+    at.session_state["geo"] = {"latitude": 48.8566, "longitude": 2.3522, "at": 1}  # Paris
+    at.run()
+    assert not at.exception
+    assert any("hors de Belgique" in m for m in _messages(at)), _messages(at)
+    assert at.text_input(key="f_near").value == ""
+
+
+# What a tampered frame (or a broken browser) could send instead of a position.
+MALFORMED = [
+    {"latitude": "abc", "longitude": 4.35, "at": 1},
+    {"latitude": "50.8", "longitude": "4.3", "at": 2},
+    {"latitude": float("nan"), "longitude": 4.35, "at": 3},
+    {"latitude": float("inf"), "longitude": float("-inf"), "at": 4},
+    {"latitude": 50.8, "at": 5},
+    {"longitude": 4.35, "at": 6},
+    {"at": 7},
+    {"latitude": 1e308, "longitude": -1e308, "at": 8},
+    {"latitude": 10**400, "longitude": 4.35, "at": 9},
+    {"latitude": True, "longitude": False, "at": 10},
+    {"latitude": [50.8], "longitude": {"x": 1}, "at": 11},
+    {"latitude": None, "longitude": None, "at": 12},
+    {"error": "<script>alert(1)</script>", "at": 13},
+    {"error": 42, "at": 14},
+    {"error": {"code": 1}},
+    "abc",
+    [50.8, 4.35],
+    12345,
+    {"latitude": 50.8, "longitude": 4.35, "at": {"deep": ["x"] * 10_000}},
+]
+
+
+def test_read_answer_keeps_only_positions_in_degrees_and_known_errors() -> None:
+    assert read_answer({"latitude": 50.8, "longitude": 4.35, "at": 1}) == Answer(50.8, 4.35)
+    assert read_answer({"latitude": 51, "longitude": -3}) == Answer(51.0, -3.0)
+    assert read_answer({"error": "denied"}) == Answer(error="denied")
+    assert read_answer({"latitude": 91.0, "longitude": 4.0}).error == "unavailable"
+    assert read_answer({"latitude": 50.0, "longitude": 180.5}).error == "unavailable"
+    for answer in MALFORMED[:-1]:
+        assert read_answer(answer) == Answer(error="unavailable"), answer
+
+
+@pytest.mark.parametrize("answer", MALFORMED, ids=range(len(MALFORMED)))
+def test_a_malformed_location_answer_reads_as_unavailable(answer: object) -> None:
+    at = _run()
+    at.session_state["geo"] = answer
+    at.run()
+    assert not at.exception
+    if isinstance(answer, dict) and answer.get("latitude") == 50.8:  # only its stamp is odd
+        assert not re.search(r"\d\.\d", at.text_input(key="f_near").value)  # a commune's name
+        return
+    assert any("n’est pas disponible" in m for m in _messages(at)), _messages(at)
+    assert at.text_input(key="f_near").value == ""
+    assert "near" not in at.query_params

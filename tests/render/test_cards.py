@@ -58,7 +58,9 @@ def test_a_card_lists_only_the_services_of_the_view() -> None:
 def test_empty_fields_are_left_out_never_none() -> None:
     bare = {"organisation": "Solo", "latitude": None, "longitude": None, "precision": "national"}
     c = card(bare, "en")
-    assert (c.distance, c.hours, c.services, c.links) == ("", "", (), ())
+    assert (c.distance, c.hours, c.links) == ("", "", ())
+    # A site without a service is still a place to go: its card says so rather than nothing.
+    assert c.services == ("Service not stated",)
     assert c.where == "National"
     html = cards_html(pd.DataFrame([bare]), "en")
     assert "None" not in html and "nan" not in html
@@ -101,3 +103,18 @@ def test_cards_follow_the_view_nearest_first_and_stop_at_the_limit() -> None:
     assert [t.replace("&#x27;", "'").replace("&amp;", "&") for t in titles] == expected
     distances = sites["distance_km"].head(FIRST_CARDS).tolist()
     assert distances == sorted(distances)
+
+
+def test_a_distance_from_a_towns_centre_says_so() -> None:
+    exact = {**SITE, "coord_precision": "address"}
+    assert card(exact, "fr").distance == "4,6 km"
+    assert card(exact, "fr", centre="Namur").distance == "≈ 5 km du centre de Namur"
+    assert "≈ 5 km van het centrum van Namen" in cards_html(
+        pd.DataFrame([exact]), "nl", centre="Namen"
+    )
+
+
+def test_a_card_names_a_town_in_the_visitors_language() -> None:
+    anvers = {**SITE, "address": "", "postcode": "", "city": "Anvers", "municipality_code": "11002"}
+    assert card(anvers, "nl").where == "Antwerpen"
+    assert card(anvers, "fr").where == "Anvers"

@@ -372,3 +372,62 @@ def test_the_large_view_keeps_the_look_of_the_small_one() -> None:
     assert "'marker-cluster marker-cluster-' + size" in script
     assert "index.getClusterExpansionZoom(p.cluster_id)" in script
     assert "map.on('moveend', redraw)" in script
+
+
+# --- the view never closer than its places are known; the legend, the scale, the popup ---------
+
+
+def test_the_fit_never_zooms_past_what_the_sites_places_are_known_to(frame: pd.DataFrame) -> None:
+    located = frame[frame["_located"]]
+    town = located[located["coord_precision"] == "locality"].head(1)
+    assert mapview.view_zoom(town) == mapview.COMMUNE_ZOOM
+    street = town.assign(coord_precision="address")
+    assert mapview.view_zoom(street) == mapview.STREET_ZOOM == 16
+    # One site known by its town among street-level ones: the commune's scale for all.
+    assert mapview.view_zoom(pd.concat([street, town])) == mapview.COMMUNE_ZOOM
+    assert mapview.view_zoom(located.iloc[:0]) == mapview.COMMUNE_ZOOM
+    # The layer's fit carries that cap to Leaflet.
+    fmap = mapview.base_map("fr")
+    sites_layer.sites_layer(town, "fr").add_to(fmap)
+    flat = " ".join(fmap.get_root().render().split())
+    assert f"maxZoom: {mapview.COMMUNE_ZOOM}, animate: false" in flat
+
+
+def test_the_legend_names_the_search_point_only_when_one_is_drawn(frame: pd.DataFrame) -> None:
+    entry = 'class="lien-legend-origin"'
+    assert entry in mapview.legend_html("fr") and t("you_are_here", "fr") in mapview.legend_html(
+        "fr"
+    )
+    css = mapview.MAP_CSS
+    assert ".lien-legend-origin { display: none; }" in css
+    assert ".lien-has-origin .lien-legend-origin { display: block; }" in css
+    with_point = mapview.base_map("fr")
+    sites_layer.sites_layer(frame, "fr", (50.8466, 4.3528), 5).add_to(with_point)
+    assert "'lien-has-origin'" in with_point.get_root().render()
+    without = mapview.base_map("fr")
+    sites_layer.sites_layer(frame, "fr").add_to(without)
+    assert "'lien-has-origin'" not in without.get_root().render()
+
+
+def test_the_scale_is_metric_and_above_the_attribution() -> None:
+    page = mapview.base_map("fr").get_root().render()
+    assert "L.control.scale({imperial: false, position: 'bottomleft'})" in page
+    assert "L.control.scale()" not in page  # folium's own, with miles
+    assert ".leaflet-bottom.leaflet-left .leaflet-control-scale { margin-bottom: 28px; }" in (
+        mapview.MAP_CSS
+    )
+
+
+def test_a_popup_puts_the_essentials_first_and_folds_the_rest(frame: pd.DataFrame) -> None:
+    seso = frame[frame["site_id"] == "seso-siege"].iloc[0].to_dict()
+    seso["distance_km"] = 2.6
+    popup = sites_layer.popup(seso, "nl", "Brussel")
+    assert popup["k"] == "≈ 3 km van het centrum van Brussel"
+    assert [kind for kind, _, _ in popup["a"]] == ["directions", "call"]
+    assert popup["a"][1][1] == "tel:025333984" and popup["a"][1][2] == "Bel 02 533 39 84"
+    folded = dict(popup["m"])
+    assert set(folded) >= {"Diensten", "Openingsuren", "E-mail", "Website", "Nauwkeurigheid"}
+    assert "Permanence sociale" in folded["Openingsuren"]  # the data's own words
+    tables = sites_layer.payload_columns(frame.head(3), "nl")[1]
+    assert tables["more"] == "Meer informatie" and tables["sep"] == ": "
+    assert sites_layer.payload_columns(frame.head(3), "fr")[1]["sep"] == " : "

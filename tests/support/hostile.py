@@ -214,6 +214,58 @@ def hsds_damaged() -> tuple[str, bytes]:
 
 
 # Every hostile upload, by name: what the tests and the benchmark go through.
+# Characters no text needs, which XML forbids (so an Excel download holding them was not
+# well-formed), inside otherwise good rows. (A NUL byte in a file with no byte order mark makes
+# it a binary file, refused as such.)
+_NONCHARACTERS = "\ufffe\uffff\x01"
+
+
+def _encoded(encoding: str, extra: str = "") -> bytes:
+    rows = [row.replace(",Rue", f"{_NONCHARACTERS}{extra},Rue", 1) for row in GOOD_ROWS]
+    return ("\n".join([HEADER, *rows]) + "\n").encode(encoding)
+
+
+def csv_noncharacters() -> tuple[str, bytes]:
+    """UTF-8, with U+FFFE, U+FFFF and a control character in a name."""
+    return "noncharacters.csv", _encoded("utf-8")
+
+
+def csv_utf16_nul() -> tuple[str, bytes]:
+    """UTF-16 (with its byte order mark), with NUL characters in a name."""
+    return "utf16.csv", _encoded("utf-16", "\x00")
+
+
+def csv_utf32() -> tuple[str, bytes]:
+    """UTF-32 (with its byte order mark): it was read as UTF-16, and kept no row."""
+    return "utf32.csv", _encoded("utf-32", "\x00")
+
+
+# Real towns and their postcodes, so that every row of a crafted directory is placed.
+_TOWNS = (("1000", "Bruxelles"), ("4000", "Liège"), ("5000", "Namur"), ("9000", "Gent"))
+
+
+def xlsx_every_service(rows: int = 300) -> tuple[str, bytes]:
+    """~11 KB of workbook (Excel shares repeated strings): `rows` sites, each naming all 20
+    services, with 5,000-character hours. A handout lists a site under each of its services."""
+    from openpyxl import Workbook
+
+    from lien import taxonomy
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Nom", "Adresse", "Code postal", "Ville", "Services", "Horaires"])
+    services = ";".join(taxonomy.services().codes)
+    hours = ("lundi 9h-17h, " * 400)[:5_000]
+    for i in range(rows):
+        postcode, town = _TOWNS[i % len(_TOWNS)]
+        sheet.append(
+            [f"Organisation {i:03d}", "Rue de l'Exemple 1", postcode, town, services, hours]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return "every_service.xlsx", out.getvalue()
+
+
 UPLOADS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "xlsx_dimension_bomb": xlsx_dimension_bomb,
     "xlsx_wide_row": xlsx_wide_row,
@@ -231,6 +283,10 @@ UPLOADS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "hsds_many_services": hsds_many_services,
     "hsds_formulas": hsds_formulas,
     "hsds_damaged": hsds_damaged,
+    "xlsx_every_service": xlsx_every_service,
+    "csv_noncharacters": csv_noncharacters,
+    "csv_utf16_nul": csv_utf16_nul,
+    "csv_utf32": csv_utf32,
 }
 
 # Strings that make a backtracking regex or a naive matcher quadratic (or worse), ~100 KB each.

@@ -165,3 +165,16 @@ def probe(name: str, texts: list[str], *, progress: Progress | None = None) -> i
     for text in texts:
         function(text)
     return len(texts)
+
+
+def niceness(*_: Any, progress: Progress | None = None) -> bytes:
+    """The worker's own nice value, as a download's bytes."""
+    import os
+
+    return str(os.nice(0)).encode()
+
+
+def hog_memory_file(*_: Any, progress: Progress | None = None) -> bytes:
+    """A download whose writer allocates without end."""
+    hog_memory()
+    return b""
