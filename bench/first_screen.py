@@ -19,9 +19,10 @@ import contextlib
 import shutil
 import statistics
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bench import proxy
 from tests.browser.conftest import DEVICES

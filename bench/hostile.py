@@ -32,10 +32,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 from bench.load import _stat_fields, cpu_seconds, descendants, rss_mib, status_kib
@@ -55,7 +56,8 @@ GOAL_PEAK_MIB = 1024.0  # server and worker peaks stay under 1 GiB
 GOAL_BACK_MIB = 50.0  # once the concurrent sessions are closed, RSS within this of before
 CONCURRENT = 3
 DOWNLOAD_ROUNDS = 3
-# A second visitor's first markers may take this much longer while a download is being built.
+# While the hostile view's handout is built, a second visitor's first markers may take this much
+# longer than while an ordinary handout (the seed view's) is built, in the same run.
 GOAL_DOWNLOAD_DELAY_S = 0.5
 RELEASE_WAIT_S = 120.0
 # The page's own limit (lien.tabular.MAX_UPLOAD_MB, in MiB); the uploader lets twice that through.
@@ -202,11 +204,11 @@ def upload_answer(page: Any) -> Any:
 
 
 def describe_upload(page: Any) -> str:
-    """The upload's answer in short: the metrics, or the first reason given for the refusal."""
+    """The upload's answer in short: the metrics, or the first reason given for the refusal (a
+    list inside the refusal's red box)."""
     alerts = page.get_by_test_id("stAlert")
-    box = '[data-testid="stElementContainer"]'
-    reason = page.locator(f'{box}:has([data-testid="stAlert"]:has-text("{REFUSED}")) + {box} li')
-    for _ in range(25):  # the metrics, or the reason under the refusal, a moment after it
+    reason = alerts.filter(has_text=REFUSED).locator("li")
+    for _ in range(25):  # the metrics, or the reason in the refusal, a moment after it
         values = [v.strip() for v in page.get_by_test_id("stMetricValue").all_inner_texts()]
         if len(values) >= 4:
             read, kept, _, problems = values[:4]
@@ -356,6 +358,7 @@ class DownloadCost:
     worker_peak: float = 0.0
     alone: tuple[float, ...] = ()
     during: tuple[float, ...] = ()
+    plain: tuple[float, ...] = ()  # meanwhile a third visitor taps the seed view's 2-page handout
     outcome: str = ""
 
 
@@ -388,23 +391,34 @@ def _hostile_view(rig: Rig) -> tuple[Any, Any]:
     return context, page
 
 
+def _handout_turn(rig: Rig, page: Any) -> tuple[float, str]:
+    """A visitor taps the handout while another opens the map: the other's first markers, and
+    the file the tap gave."""
+    with page.expect_download(timeout=TIMEOUT_S * 1000) as caught:
+        page.get_by_role("button", name=t("download_handout", "fr")).click()
+        markers = _first_markers(rig)
+    return markers, str(caught.value.path())
+
+
 def download_cost(rig: Rig, rounds: int = DOWNLOAD_ROUNDS) -> DownloadCost:
-    """In turns: a second visitor's first markers alone, then while the first taps the handout
-    (each tap builds the file anew)."""
+    """In turns: a second visitor's first markers alone, while a third taps the seed view's
+    handout (any download's cost: the reference), and while the first taps the hostile view's
+    handout (each tap builds the file anew)."""
     from pypdf import PdfReader
 
     cost = DownloadCost()
     context, page = _hostile_view(rig)
-    alone, during = [], []
+    seed_context, seed_page = rig.new_page()
+    alone, plain, during = [], [], []
     try:
+        rig.open(seed_page, "/", SHOWN)
         for _ in range(rounds):
             alone.append(_first_markers(rig))
+            plain.append(_handout_turn(rig, seed_page)[0])
             rig.sampler.take()
             cpu, start = cpu_seconds([rig.server_pid]), time.perf_counter()
-            with page.expect_download(timeout=TIMEOUT_S * 1000) as caught:
-                page.get_by_role("button", name=t("download_handout", "fr")).click()
-                during.append(_first_markers(rig))
-            path = caught.value.path()
+            markers, path = _handout_turn(rig, page)
+            during.append(markers)
             cost.wall_s = time.perf_counter() - start
             cost.cpu_s = cpu_seconds([rig.server_pid]) - cpu
             time.sleep(2 * SAMPLE_S)
@@ -415,7 +429,8 @@ def download_cost(rig: Rig, rounds: int = DOWNLOAD_ROUNDS) -> DownloadCost:
         cost.outcome = _cut(f"ERROR {type(error).__name__}: {error}")
     finally:
         context.close()
-    cost.alone, cost.during = tuple(alone), tuple(during)
+        seed_context.close()
+    cost.alone, cost.plain, cost.during = tuple(alone), tuple(plain), tuple(during)
     return cost
 
 
@@ -514,22 +529,26 @@ def _median(values: tuple[float, ...]) -> float:
 
 
 def report_download(cost: DownloadCost) -> list[str]:
-    """Print the download's lines; the goal it misses, if any."""
-    alone, during = _median(cost.alone), _median(cost.during)
+    """Print the download's lines; the goal it misses, if any. The goal is what the crafted view
+    costs the other visitor beyond an ordinary download measured in the same run: a download
+    delays a page opened meanwhile whatever it holds (the browser and the server share 2 cores)."""
+    alone, plain, during = _median(cost.alone), _median(cost.plain), _median(cost.during)
     print(
         f"- the handout of xlsx_every_service's view (300 sites x 20 services): {cost.outcome}, "
         f"{cost.wall_s:.2f} s from the tap to the file, server CPU {cost.cpu_s:.2f} s, server "
         f"peak {cost.server_peak:,.0f} MiB, worker peak {cost.worker_peak:,.0f} MiB"
     )
+    turns = zip(cost.alone, cost.plain, cost.during, strict=False)
     print(
-        f"- another visitor's first markers meanwhile: median {during:.2f} s against {alone:.2f} s "
-        f"alone in the same run ({during / alone:.2f}x, {during - alone:+.2f} s; "
-        f"{len(cost.during)} turns each: "
-        + ", ".join(f"{a:.2f}/{d:.2f}" for a, d in zip(cost.alone, cost.during, strict=False))
-        + ")"
+        f"- another visitor's first markers meanwhile: median {during:.2f} s, against "
+        f"{plain:.2f} s while the seed view's handout is built "
+        f"({during / plain:.2f}x, {during - plain:+.2f} s) "
+        f"and {alone:.2f} s alone ({during / alone:.2f}x) in the same run; "
+        f"{len(cost.during)} turns, alone/seed/hostile: "
+        + ", ".join(f"{a:.2f}/{p:.2f}/{d:.2f}" for a, p, d in turns)
     )
-    late = not cost.pages or not during - alone <= GOAL_DOWNLOAD_DELAY_S
-    return [f"{during - alone:+.2f} s"] if late else []
+    late = not cost.pages or not during - plain <= GOAL_DOWNLOAD_DELAY_S
+    return [f"{during - plain:+.2f} s beyond an ordinary download"] if late else []
 
 
 def report_counters(seen: Counters) -> list[str]:
@@ -601,8 +620,8 @@ def report(
             [f"{back:+,.1f} MiB"] if back > GOAL_BACK_MIB else [],
         ),
         (
-            f"a download delays another visitor's first markers by at most "
-            f"{GOAL_DOWNLOAD_DELAY_S:g} s",
+            f"a crafted view's download delays another visitor's first markers by at most "
+            f"{GOAL_DOWNLOAD_DELAY_S:g} s more than an ordinary download",
             late,
         ),
         ("no visitor reads Streamlit's counters, and no place search is among them", exposed),

@@ -46,11 +46,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from random import Random
-from typing import Iterable
 
 from lien import taxonomy
 from lien.geo.gazetteer import default_gazetteer

@@ -39,10 +39,11 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from bench import first_screen, geocode_bench, make_synthetic
 from lien.render import sites_layer

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from lien.i18n import LANGUAGE_NAMES
 from lien.ingest.directory import load_shared, report

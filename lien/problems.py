@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from lien.i18n import N_, t
 
@@ -231,7 +231,8 @@ class ProblemList(list[Problem]):
     def drop(self, item: Problem, value: str | None = None) -> None:
         """Report a problem of an optional value and leave `value` (None: the cell) out of its
         kept row."""
-        assert item.kept and item.row is not None
+        assert item.kept
+        assert item.row is not None
         self.append(item)
         key = (item.row, item.field)
         current = self.drops.get(key, [])

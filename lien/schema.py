@@ -7,8 +7,9 @@ data/README.md describes the same schema for people preparing a file.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -53,7 +53,34 @@ _WORD_LIMIT = 5
 _MAX_WORDS = 30
 # Words that join or place a name and never name a service or an audience: they suggest nothing.
 _MINOR_WORDS = frozenset(
-    "a à au aux d de des du en et and & for het in l la le les met of op pour the van voor".split()
+    [
+        "a",
+        "à",
+        "au",
+        "aux",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "and",
+        "&",
+        "for",
+        "het",
+        "in",
+        "l",
+        "la",
+        "le",
+        "les",
+        "met",
+        "of",
+        "op",
+        "pour",
+        "the",
+        "van",
+        "voor",
+    ]
 )
 # Several labels in one cell, and two labels joined by a conjunction in one part.
 _PARTS = re.compile(r"[;,|/+\n]")
@@ -123,7 +150,7 @@ class Vocabulary:
         self._same: dict[str, frozenset[str]] = {}
 
     @classmethod
-    def from_csv(cls, name: str, path: Path, groups_path: Path | None = None) -> "Vocabulary":
+    def from_csv(cls, name: str, path: Path, groups_path: Path | None = None) -> Vocabulary:
         """Read a vocabulary file (and the label groups of this vocabulary); a malformed file is
         an error in the repository, so it raises."""
         with path.open(encoding="utf-8", newline="") as handle:

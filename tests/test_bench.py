@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,8 @@ def test_ratios_and_extra_bytes_are_against_the_empty_page() -> None:
     assert rows["11"].ok is True  # 2.9 s < 3 s
     assert rows["12"].cells["desktop"] == "2.50× (5.00 s), +1.50 MB"
     assert rows["12"].ok is False  # 2.5× > 2×
-    assert rows["9"].ok is None and rows["9b"].ok is None  # references
+    assert rows["9"].ok is None
+    assert rows["9b"].ok is None
 
 
 def test_a_goal_is_missed_when_the_bytes_are_over_it() -> None:
@@ -82,7 +84,8 @@ def test_the_reference_pages_are_served_without_lien_s_map_preload(tmp_path: Pat
     fetch Lien's frame scripts (Link: preload) and the ratios would flatter Lien."""
     deployed = harness.CADDYFILE.read_text(encoding="utf-8")
     reference = proxy.reference_caddyfile(tmp_path).read_text(encoding="utf-8")
-    assert "rel=preload" in deployed and "rel=preload" not in reference
+    assert "rel=preload" in deployed
+    assert "rel=preload" not in reference
     assert [line for line in deployed.splitlines() if "@map_page" not in line] == (
         reference.splitlines()
     )
@@ -128,7 +131,8 @@ def test_the_benches_find_the_map_page_s_counts_in_the_singular_too() -> None:
     assert hostile_bench.SHOWN is run.SHOWN
     assert run.SHOWN.search("0 site de 0 organisation affiché")
     found = run.SHOWN.search("1\u202f000 sites de 12 organisations affichés")
-    assert found and found.group(1).strip() == "1\u202f000"
+    assert found
+    assert found.group(1).strip() == "1\u202f000"
 
 
 def test_both_benches_serve_a_page_the_same_way(
@@ -161,7 +165,8 @@ def test_both_benches_serve_a_page_the_same_way(
     with proxy.served(proxy.EMPTY, tmp_path, "empty", reference=True) as urls:
         pass
     assert started == [str(big), None]
-    assert configs[0] is None and configs[1] == tmp_path / "Caddyfile.reference"
+    assert configs[0] is None
+    assert configs[1] == tmp_path / "Caddyfile.reference"
 
     monkeypatch.setattr(proxy.shutil, "which", lambda name: None)
     with proxy.served(proxy.EMPTY, tmp_path, "empty", reference=True) as urls:

@@ -25,11 +25,15 @@ def test_settings_follow_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_pa
         "LIEN_GEOCODE_CACHE",
     ):
         monkeypatch.delenv(name, raising=False)
-    assert config.directory_path() == config.ORGANISATIONS_CSV and not config.strict()
-    assert config.base_url() == "" and config.user_agent() is None
+    assert config.directory_path() == config.ORGANISATIONS_CSV
+    assert not config.strict()
+    assert config.base_url() == ""
+    assert config.user_agent() is None
     monkeypatch.setenv("LIEN_DATA", str(tmp_path / "mine.csv"))
     monkeypatch.setenv("LIEN_STRICT", "1")
     monkeypatch.setenv("LIEN_BASE_URL", " https://lien.example/ ")
     monkeypatch.setenv("LIEN_CACHE_DIR", str(tmp_path))
-    assert config.directory_path() == tmp_path / "mine.csv" and config.strict()
-    assert config.base_url() == "https://lien.example/" and config.cache_dir() == tmp_path
+    assert config.directory_path() == tmp_path / "mine.csv"
+    assert config.strict()
+    assert config.base_url() == "https://lien.example/"
+    assert config.cache_dir() == tmp_path

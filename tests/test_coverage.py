@@ -354,7 +354,8 @@ def test_municipality_points_cover_belgium(points: pd.DataFrame) -> None:
     assert set(points["region_code"]) == {"02000", "03000", "04000"}
     lat = points["latitude"].to_numpy(float)
     lon = points["longitude"].to_numpy(float)
-    assert np.isfinite(lat).all() and np.isfinite(lon).all()
+    assert np.isfinite(lat).all()
+    assert np.isfinite(lon).all()
     assert ((lat > BBOX["lat"][0]) & (lat < BBOX["lat"][1])).all()
     assert ((lon > BBOX["lon"][0]) & (lon < BBOX["lon"][1])).all()
     # Brussels-Capital has 19 municipalities.

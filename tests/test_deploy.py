@@ -11,8 +11,8 @@ import socket
 import tomllib
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import streamlit
@@ -68,9 +68,11 @@ def test_streamlit_bundles_arrive_compressed_and_cached_for_a_year(proxied: str)
     plain_headers, plain = _get(f"{proxied}/{script.group(1).decode()}", "identity")
     headers, body = _get(f"{proxied}/{script.group(1).decode()}", "gzip")
     assert "content-encoding" not in plain_headers
-    assert headers["content-encoding"] == "gzip" and len(body) < len(plain) / 2
+    assert headers["content-encoding"] == "gzip"
+    assert len(body) < len(plain) / 2
     cache = headers["cache-control"]
-    assert "immutable" in cache and "max-age=31536000" in cache
+    assert "immutable" in cache
+    assert "max-age=31536000" in cache
 
 
 def test_streamlit_bundles_come_from_disk_not_from_the_app(proxied: str) -> None:
@@ -135,7 +137,8 @@ def test_the_map_page_names_its_frames_two_scripts_for_the_browser_to_fetch_earl
         assert preloaded == expected, f"deploy/Caddyfile's Link header should preload {expected}"
     for url in expected:
         headers, body = _get(proxied + url, "gzip")
-        assert body and headers["cache-control"] == "public, max-age=86400, must-revalidate", url
+        assert body, url
+        assert headers["cache-control"] == "public, max-age=86400, must-revalidate", url
     # The other pages have no map: nothing to fetch for it.
     headers, _ = _get(f"{proxied}/{COVERAGE_PATH}", "identity")
     assert "link" not in headers, headers

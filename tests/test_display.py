@@ -60,21 +60,30 @@ def test_site_fields_in_french() -> None:
     assert f.emails == (Link("a@b.be", "mailto:a@b.be"),)
     # A javascript: address is left out; a bare domain becomes https.
     assert f.websites == (Link("www.maison.be", "https://www.maison.be"),)
-    assert f.approximate and f.precision == "postcode"
+    assert f.approximate
+    assert f.precision == "postcode"
     assert f.precision_label == "Emplacement approximatif (code postal)"
-    assert f.source == "p. 3 (2016-06)" and f.distance_km == 4.94
-    assert f.located and f.scope == "" and f.directions == directions_url(50.84, 4.35)
+    assert f.source == "p. 3 (2016-06)"
+    assert f.distance_km == 4.94
+    assert f.located
+    assert f.scope == ""
+    assert f.directions == directions_url(50.84, 4.35)
 
 
 def test_an_unplaced_site_says_where_it_works() -> None:
     f = site_fields({"organisation": "Réseau", "precision": "national", "latitude": None}, "nl")
-    assert not f.located and f.scope == "nationaal" and f.directions == ""
-    assert f.place == "" and f.phones == () and f.distance_km is None
+    assert not f.located
+    assert f.scope == "nationaal"
+    assert f.directions == ""
+    assert f.place == ""
+    assert f.phones == ()
+    assert f.distance_km is None
 
 
 def test_link_helpers() -> None:
     assert safe_url("www.cire.be") == "https://www.cire.be"
-    assert safe_url("data:text/html,hi") is None and safe_url(" ") is None
+    assert safe_url("data:text/html,hi") is None
+    assert safe_url(" ") is None
     assert tel_url("+32 (0) 2 225 43 00") == "tel:+3222254300"
     assert directions_url(50.5, 4.25) == (
         "https://www.openstreetmap.org/directions?route=%3B50.50000%2C4.25000"
@@ -154,7 +163,7 @@ def test_near_message_says_how_the_place_was_found(query: str, lang: str, expect
 
 
 def test_near_message_needs_a_place() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs a placed query"):
         near_message(search("Zuidstation"), "Zuidstation", "fr", _quote)
 
 
@@ -210,7 +219,8 @@ def test_a_town_named_as_its_municipality_reads_in_the_visitors_language() -> No
     assert town_name("Bruxelles", "21013", "nl") == "Bruxelles"
     assert town_name("Anvers", "", "nl") == "Anvers"  # no municipality found
     fields = site_fields(_with(city="Anvers", municipality_code="11002", address=""), "nl")
-    assert fields.town == "Antwerpen" and fields.place == "1000 Antwerpen"
+    assert fields.town == "Antwerpen"
+    assert fields.place == "1000 Antwerpen"
 
 
 def test_towns_of_a_frame_are_read_once_per_distinct_town() -> None:

@@ -20,10 +20,14 @@ def test_write_atomic_replaces_the_file(tmp_path: Path) -> None:
 def test_a_failure_leaves_the_old_file_and_no_temporary_one(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_text("old")
-    with pytest.raises(RuntimeError):
+
+    def half_written() -> None:
         with atomic_writer(target) as handle:
             handle.write("half")
             raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError, match="killed"):
+        half_written()
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 

@@ -50,7 +50,8 @@ def test_several_services_are_alternatives(frame: pd.DataFrame) -> None:
     one = _ids(filters.apply(frame, Filters(services=("detention_visits",))))
     two = _ids(filters.apply(frame, Filters(services=("detention_visits", "health"))))
     assert one == {"apd-caricole", "seso-127-bis", "seso-holsbeek"}
-    assert one < two and "medecins-du-monde-zeebrugge" in two
+    assert one < two
+    assert "medecins-du-monde-zeebrugge" in two
 
 
 def test_audience_filter(frame: pd.DataFrame) -> None:
@@ -144,7 +145,8 @@ def test_query_round_trip() -> None:
         "lang": "nl",
     }
     parsed = from_query(query)
-    assert parsed.filters == f and parsed.notices == []
+    assert parsed.filters == f
+    assert parsed.notices == []
 
 
 def test_defaults_give_an_empty_query() -> None:
@@ -193,26 +195,30 @@ def test_share_url_opens_the_same_view() -> None:
         "https://lien.example/app?service=housing%2Clegal_aid&near=Li%C3%A8ge&radius_km=10&lang=nl"
     )
     parsed = filters.from_query(parse_qs(urlsplit(url).query), [])
-    assert parsed.filters == chosen and parsed.notices == []
+    assert parsed.filters == chosen
+    assert parsed.notices == []
     assert filters.share_url("http://localhost:8501/", Filters()) == "http://localhost:8501/"
 
 
 def test_a_page_s_own_parameter_is_read_checked_and_shared() -> None:
     parsed = from_query({"service": "housing,legal_aid", "focus": "legal_aid"})
-    assert parsed.pages == {"focus": "legal_aid"} and parsed.notices == []
+    assert parsed.pages == {"focus": "legal_aid"}
+    assert parsed.notices == []
     # It is no filter: the view's sites are the same with or without it.
     assert parsed.filters == Filters(services=("housing", "legal_aid"))
     assert "focus" not in to_query(parsed.filters)
     url = filters.share_url("https://lien.example/Couverture", parsed.filters, parsed.pages)
     assert url.endswith("?service=housing%2Clegal_aid&focus=legal_aid")
     assert from_query(parse_qs(urlsplit(url).query)).pages == parsed.pages
-    assert filters.FOCUS.param in filters.URL_PARAMS and filters.FOCUS.key == "page_focus"
+    assert filters.FOCUS.param in filters.URL_PARAMS
+    assert filters.FOCUS.key == "page_focus"
 
 
 @pytest.mark.parametrize("value", ["teleportation", "<b>x</b>", "x" * 5000])
 def test_an_unknown_page_parameter_is_ignored_with_a_notice(value: str) -> None:
     parsed = from_query({"focus": value, "lang": "nl"})
-    assert parsed.pages == {} and parsed.filters == Filters(lang="nl")
+    assert parsed.pages == {}
+    assert parsed.filters == Filters(lang="nl")
     assert [n.name for n in parsed.notices] == ["focus"]
     assert len(parsed.notices[0].value) <= 41
 

@@ -24,7 +24,8 @@ def frame() -> pd.DataFrame:
 def test_missing_lists_the_areas_without_a_site(frame: pd.DataFrame) -> None:
     table = coverage.matrix(frame, "province", ["housing"])
     holes = coverage.missing(table, "housing")
-    assert holes and NATIONAL not in holes
+    assert holes
+    assert NATIONAL not in holes
     assert all(table.at["housing", area] == 0 for area in holes)
     assert all(table.at["housing", a] > 0 for a in PROVINCE_CODES if a not in holes)
     # A service absent from the table is missing everywhere.
@@ -60,11 +61,14 @@ def test_a_placed_query_reads_in_dutch() -> None:
 def test_distance_table_rounds_to_the_km_and_translates(frame: pd.DataFrame) -> None:
     distances = coverage.nearest_provider(frame, "housing", coverage.municipality_points())
     table = tables.distance_table(coverage.deserts(distances), "nl")
-    assert "municipality_code" not in table.columns and "NIS-code" in table.columns
+    assert "municipality_code" not in table.columns
+    assert "NIS-code" in table.columns
     km = table["Afstand in vogelvlucht tussen gemeentecentra (km)"]
-    assert str(km.dtype) == "Int64" and km.notna().all()
+    assert str(km.dtype) == "Int64"
+    assert km.notna().all()
     everything = tables.distance_table(distances, "nl")
-    assert "Luik" in set(everything["Gemeente"]) and "Liège" not in set(everything["Gemeente"])
+    assert "Luik" in set(everything["Gemeente"])
+    assert "Liège" not in set(everything["Gemeente"])
 
 
 def test_chips_one_per_value_and_near_with_its_radius() -> None:

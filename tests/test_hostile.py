@@ -53,11 +53,12 @@ def _refusal_code(maker: str) -> str:
 def test_a_worker_returns_its_result_and_reports_progress() -> None:
     seen: list[tuple[int, int]] = []
     assert worker.run(tasks.count, 3, progress=lambda d, t: seen.append((d, t))) == 3
-    assert seen and seen[-1] == (3, 3)
+    assert seen
+    assert seen[-1] == (3, 3)
 
 
 @pytest.mark.parametrize(
-    "task, limits, reason",
+    ("task", "limits", "reason"),
     [
         (tasks.hog_memory, worker.Limits(memory_mb=700, cpu_seconds=30, wall_seconds=60), "memory"),
         (tasks.spin, worker.Limits(memory_mb=1024, cpu_seconds=1, wall_seconds=60), "cpu"),
@@ -103,7 +104,8 @@ def test_the_data_page_says_so_when_the_worker_is_stopped(monkeypatch: pytest.Mo
 def test_an_xlsx_declaring_17_billion_cells_is_read_as_its_two_rows() -> None:
     result = _checked("xlsx_dimension_bomb")
     assert isinstance(result, upload.Upload)
-    assert result.rows_read == 1 and list(result.frame["organisation"]) == ["Maison"]
+    assert result.rows_read == 1
+    assert list(result.frame["organisation"]) == ["Maison"]
 
 
 def test_an_xlsx_row_as_wide_as_excel_is_refused() -> None:
@@ -127,24 +129,28 @@ def test_800000_rows_are_read_up_to_the_cap_and_said() -> None:
     result = _checked("csv_many_rows")
     assert isinstance(result, upload.Upload)
     capped = [n for n in result.notes if n.code == "too_many_rows"]
-    assert len(capped) == 1 and dict(capped[0].params)["limit"] == "50000"
+    assert len(capped) == 1
+    assert dict(capped[0].params)["limit"] == "50000"
     assert result.rows_read == tabular.UPLOAD_CAPS.rows
     # No column maps onto a Lien field: refused with two problems, not 2.4 million.
-    assert result.refused and result.problems.total == 2
+    assert result.refused
+    assert result.problems.total == 2
 
 
 def test_problems_are_capped_per_kind_and_counted() -> None:
     result = _checked("csv_many_problems")
     assert isinstance(result, upload.Upload)
     problems = result.problems
-    assert len(result.frame) == 0 and len(problems.bad_rows) == 40_000
+    assert len(result.frame) == 0
+    assert len(problems.bad_rows) == 40_000
     assert problems.kinds["unknown_service_label"] == 40_000
     assert problems.kinds["postcode"] == 40_000
     assert len(problems) <= len(problems.kinds) * 200
     assert problems.dropped()["postcode"] == 40_000 - 200
     # Every row set aside still says why, in the download.
     rejected = upload.rejected_rows(result, "en")
-    assert len(rejected) == 40_000 and rejected["problems"].str.len().min() > 0
+    assert len(rejected) == 40_000
+    assert rejected["problems"].str.len().min() > 0
 
 
 @pytest.mark.parametrize("maker", ["csv_long_town", "csv_quadratic_address", "csv_huge_cell"])
@@ -152,7 +158,8 @@ def test_long_cells_set_their_row_aside_and_keep_the_others(maker: str) -> None:
     result = _checked(maker)
     assert isinstance(result, upload.Upload)
     assert set(result.frame["organisation"]) == {"Croix-Rouge Accueil", "Vluchtelingenwerk"}
-    assert result.problems and {p.code for p in result.problems} <= {
+    assert result.problems
+    assert {p.code for p in result.problems} <= {
         "too_long",
         "unknown_city",
         "needs_place",
@@ -172,12 +179,13 @@ def test_an_unclosed_quote_is_reported_where_it_starts_and_the_rest_is_read() ->
 
 def test_invisible_characters_in_a_town_do_not_defeat_matching() -> None:
     result = _checked("csv_invisible_town")
-    assert isinstance(result, upload.Upload) and not result.problems
+    assert isinstance(result, upload.Upload)
+    assert not result.problems
     assert set(result.frame["municipality"]) == {"Liège", "Anvers"}
 
 
 @pytest.mark.parametrize(
-    "maker, code",
+    ("maker", "code"),
     [
         ("hsds_deep_datapackage", "hsds_bad_datapackage"),
         ("hsds_many_services", "hsds_too_many_rows"),
@@ -249,9 +257,8 @@ def test_queries_are_bounded_and_cleaned_before_matching() -> None:
 
 def test_a_long_value_is_cut_in_the_message() -> None:
     found = problem(3, "city", "unknown_city", value=repr("a " * 3_000))
-    assert len(found.message) < 150 and found.message.endswith(
-        "… is not a Belgian municipality or locality"
-    )
+    assert len(found.message) < 150
+    assert found.message.endswith("… is not a Belgian municipality or locality")
 
 
 # --- the shared directory degrades, it doesn't disappear ----------------------------------------
@@ -284,7 +291,9 @@ def _row(**values: str) -> str:
 
 def test_one_bad_row_hides_itself_only(tmp_path: Path) -> None:
     shared = directory.load_shared(str(_seed_with(tmp_path, _row(precision="street"))))
-    assert not shared.refused and shared.hidden == 1 and len(shared.frame) == 32
+    assert not shared.refused
+    assert shared.hidden == 1
+    assert len(shared.frame) == 32
     assert (
         check.report(shared)
         .splitlines()[1]
@@ -294,8 +303,11 @@ def test_one_bad_row_hides_itself_only(tmp_path: Path) -> None:
 
 def test_a_row_whose_service_is_unknown_is_shown_with_a_warning(tmp_path: Path) -> None:
     shared = directory.load_shared(str(_seed_with(tmp_path, _row(services="teleportation"))))
-    assert not shared.refused and shared.hidden == 0 and shared.warned == 1
-    assert len(shared.frame) == 33 and shared.frame.iloc[-1]["services"] == ""
+    assert not shared.refused
+    assert shared.hidden == 0
+    assert shared.warned == 1
+    assert len(shared.frame) == 33
+    assert shared.frame.iloc[-1]["services"] == ""
     assert (
         check.report(shared)
         .splitlines()[1]
@@ -309,7 +321,7 @@ def test_strict_mode_refuses_on_any_problem(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "where, code",
+    ("where", "code"),
     [
         (lambda tmp: tmp, "is_folder"),
         (lambda tmp: tmp / "nowhere.csv", "not_found"),
@@ -321,18 +333,22 @@ def test_unreadable_directories_are_refused_with_a_reason(
     tmp_path: Path, where: object, code: str
 ) -> None:
     shared = directory.load_shared(str(where(tmp_path)))  # type: ignore[operator]
-    assert shared.refused and [p.code for p in shared.problems] == [code]
+    assert shared.refused
+    assert [p.code for p in shared.problems] == [code]
 
 
 def test_a_cell_past_the_csv_field_limit_in_lien_data_is_a_problem(tmp_path: Path) -> None:
     # A description is optional: the site is shown without it, and the report says so.
     shared = directory.load_shared(str(_seed_with(tmp_path, _row(description="x" * 200_000))))
-    assert shared.hidden == 0 and shared.warned == 1 and len(shared.frame) == 33
+    assert shared.hidden == 0
+    assert shared.warned == 1
+    assert len(shared.frame) == 33
     assert [(p.code, p.kept) for p in shared.problems] == [("too_long", True)]
     assert shared.frame.iloc[-1]["description"] == ""
     # A name is not: that site is set aside (the name emptied as read, it is also missing).
     shared = directory.load_shared(str(_seed_with(tmp_path, _row(site="x" * 200_000))))
-    assert shared.hidden == 1 and ("too_long", False) in [(p.code, p.kept) for p in shared.problems]
+    assert shared.hidden == 1
+    assert ("too_long", False) in [(p.code, p.kept) for p in shared.problems]
 
 
 def test_the_check_command_prints_the_report_and_fails_on_problems(tmp_path: Path) -> None:
@@ -352,7 +368,8 @@ def test_the_check_command_prints_the_report_and_fails_on_problems(tmp_path: Pat
         cwd=ROOT,
     )
     assert found.returncode == 1
-    assert "ligne 35" in found.stdout and "Traceback" not in found.stderr
+    assert "ligne 35" in found.stdout
+    assert "Traceback" not in found.stderr
 
 
 def test_bad_geocode_cache_rows_are_skipped_and_logged(
@@ -378,15 +395,18 @@ def test_bad_geocode_cache_rows_are_skipped_and_logged(
     )
     with caplog.at_level(logging.WARNING, logger="lien.geocode"):
         cache = geocode.GeocodeCache(path)
-    assert set(cache.rows) == {"namur"} and cache.skipped == 4
+    assert set(cache.rows) == {"namur"}
+    assert cache.skipped == 4
     assert "4 bad row(s) skipped" in caplog.text
 
 
 def test_a_refusal_crosses_the_worker_intact() -> None:
     result = worker.run(upload.check_upload, b"", "vide.csv", None, None)
-    assert isinstance(result, upload.Refusal) and result.problems[0].code == "empty"
+    assert isinstance(result, upload.Refusal)
+    assert result.problems[0].code == "empty"
     error = DirectoryError("x.csv", [problem(None, "file", "empty")])
     assert pickle.loads(pickle.dumps(error)).problems == error.problems
     capped = ProblemList([problem(r, "f", "required") for r in range(2, 500)])
     again = pickle.loads(pickle.dumps(capped))
-    assert again.total == 498 and again.dropped() == {"required": 298}
+    assert again.total == 498
+    assert again.dropped() == {"required": 298}

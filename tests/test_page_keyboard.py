@@ -31,7 +31,8 @@ def test_a_grids_name_is_escaped() -> None:
 def test_no_label_can_close_the_script(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keyboard, "t", lambda key, lang: "</script><b>")
     head = keyboard.page_html("fr")
-    assert head.count("</script>") == 1 and script_data(head)["label"] == "</script><b>"
+    assert head.count("</script>") == 1
+    assert script_data(head)["label"] == "</script><b>"
 
 
 def test_the_folded_sidebar_and_streamlits_own_skip_link_leave_the_tab_order() -> None:

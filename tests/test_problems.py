@@ -25,7 +25,8 @@ def test_a_list_keeps_the_first_of_each_kind_and_remembers_every_bad_row() -> No
     for row in range(2, 12):
         found.append(problem(row, "services", "unknown_service", value="'x'"))
     found.append(problem(50, "postcode", "postcode", value="'1'"))
-    assert len(found) == 4 and found.total == 11
+    assert len(found) == 4
+    assert found.total == 11
     assert found.bad_rows == set(range(2, 12)) | {50}
     assert found.dropped() == {"unknown_service": 7}
     # A row whose problems were only counted still says why.
@@ -41,7 +42,8 @@ def test_extending_with_a_capped_list_keeps_its_counts() -> None:
         first.append(problem(row, "site", "required"))
     merged = ProblemList()
     merged.extend(first)
-    assert merged.total == 4 and merged.bad_rows == {2, 3, 4, 5}
+    assert merged.total == 4
+    assert merged.bad_rows == {2, 3, 4, 5}
 
 
 def test_collect_sorts_by_row_then_field() -> None:
@@ -54,7 +56,8 @@ def test_collect_sorts_by_row_then_field() -> None:
 def test_problems_and_refusals_survive_pickling() -> None:
     capped = ProblemList([problem(r, "f", "required") for r in range(2, 300)])
     again = pickle.loads(pickle.dumps(capped))
-    assert again.total == 298 and again.dropped() == {"required": 98}
+    assert again.total == 298
+    assert again.dropped() == {"required": 98}
     error = DirectoryError("x.csv", [problem(None, "file", "empty")])
     assert pickle.loads(pickle.dumps(error)).problems == error.problems
     assert str(error).startswith("x.csv was refused: 1 problem")

@@ -17,13 +17,16 @@ def test_required_columns_are_the_schema_without_the_optional_ones() -> None:
 
 def test_list_syntax() -> None:
     assert schema.split_codes("a; b;;c ") == ["a", "b", "c"]
-    assert schema.split_codes(None) == [] and schema.split_codes(math.nan) == []
+    assert schema.split_codes(None) == []
+    assert schema.split_codes(math.nan) == []
 
 
 def test_missing_values() -> None:
     for value in (None, math.nan, pd.NA, pd.NaT):
-        assert schema.is_missing(value) and schema.text(value) == ""
-    assert schema.text(0) == "0" and not schema.is_missing("")
+        assert schema.is_missing(value)
+        assert schema.text(value) == ""
+    assert schema.text(0) == "0"
+    assert not schema.is_missing("")
 
 
 def test_located_and_approximate() -> None:
@@ -46,8 +49,10 @@ def test_records_are_the_rows_as_pandas_gives_them() -> None:
     )
     fast, usual = schema.records(frame), frame.to_dict("records")
     assert [list(r) for r in fast] == [list(r) for r in usual]
-    assert fast[0] == usual[0] and type(fast[1]["c"]) is int
-    assert schema.text(fast[1]["a"]) == "" and math.isnan(fast[1]["b"])
+    assert fast[0] == usual[0]
+    assert type(fast[1]["c"]) is int
+    assert schema.text(fast[1]["a"]) == ""
+    assert math.isnan(fast[1]["b"])
 
 
 def test_per_distinct_reads_each_distinct_cell_once_and_keeps_each_reading_whole() -> None:
@@ -61,7 +66,8 @@ def test_per_distinct_reads_each_distinct_cell_once_and_keeps_each_reading_whole
     got = schema.per_distinct(column, items)
     assert sorted(read) == ["", "a;b", "c"]  # once each; a missing cell reads as ""
     # Lists of one length stay lists (np.array would have made them a second dimension).
-    assert got.shape == (5,) and [list(v) for v in got] == [
+    assert got.shape == (5,)
+    assert [list(v) for v in got] == [
         ["a", "b"],
         ["c"],
         ["a", "b"],
@@ -69,7 +75,9 @@ def test_per_distinct_reads_each_distinct_cell_once_and_keeps_each_reading_whole
         ["c"],
     ]
     pairs = schema.per_distinct(column, lambda v: (v, len(v)))
-    assert pairs.shape == (5,) and pairs[0] == ("a;b", 3) and pairs[3] == ("", 0)
+    assert pairs.shape == (5,)
+    assert pairs[0] == ("a;b", 3)
+    assert pairs[3] == ("", 0)
 
 
 def test_cells_reads_columns_row_by_row_as_python_values() -> None:

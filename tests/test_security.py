@@ -80,7 +80,8 @@ def test_map_script_and_tables_are_inert(malicious: Path, monkeypatch: pytest.Mo
         for v in frame.get(column, [])
         if isinstance(v, str) and v
     ]
-    assert links and all(v.startswith(("https://", "http://", "mailto:")) for v in links)
+    assert links
+    assert all(v.startswith(("https://", "http://", "mailto:")) for v in links)
 
 
 def test_exports_of_a_malicious_view_are_neutralised(malicious: Path) -> None:
@@ -156,5 +157,6 @@ def test_template_syntax_in_the_data_is_never_run(
     )
     args = json.loads(component.proto.json_args)
     layer = args["feature_group"]
-    assert "49 SSTI" not in layer and "#}" in layer
+    assert "49 SSTI" not in layer
+    assert "#}" in layer
     assert r"\u007b{ 7*7 }} \u007b% if true %}SSTI\u007b% endif %} \u007b# hidden #}" in layer

@@ -66,7 +66,8 @@ def test_places_are_quoted_from_the_seeds(row: dict[str, str]) -> None:
         if row[field]:
             assert fold(row[field]) in FOLDED, f"{field} {row[field]!r} not in the seeds"
     if row["precision"] == "locality":
-        assert not row["address"] and not row["postcode"], "a town-only site has no street"
+        assert not row["address"], "a town-only site has no street"
+        assert not row["postcode"], "a town-only site has no street"
 
 
 @pytest.mark.parametrize("row", _rows(), ids=lambda r: r["site_id"])
@@ -75,7 +76,8 @@ def test_sources_name_a_seed_file_and_section(row: dict[str, str]) -> None:
         name, _, section = source.partition(" § ")
         assert (SEEDS / name).exists(), f"unknown seed file {name!r}"
         first = fold(section.split("–")[0])
-        assert first and first in fold(_seed(name)), f"section {section!r} not in {name}"
+        assert first, f"section {section!r} not in {name}"
+        assert first in fold(_seed(name)), f"section {section!r} not in {name}"
     files = {source.partition(" § ")[0] for source in row["source"].split(";")}
     if files == {BROCHURE}:
         assert row["source_date"] == "2016-06"  # "juin 2016" on the brochure's last page
@@ -103,7 +105,8 @@ def test_organisations_without_a_place_are_national_or_online() -> None:
     for row in _rows():
         if not row["city"] and not row["postcode"]:
             assert row["precision"] in ("national", "online"), row["site_id"]
-            assert not row["latitude"] and not row["longitude"]
+            assert not row["latitude"]
+            assert not row["longitude"]
 
 
 def test_seed_files_are_where_the_sources_say() -> None:
@@ -191,7 +194,8 @@ def test_duo_for_a_job_advocacy_was_a_wish_for_2016() -> None:
     duo = _by_id()["duo-for-a-job-bruxelles"]
     assert "awareness" not in _codes(duo, "services")
     assert "plaidoyer" not in fold(duo["description"])
-    assert fold("En projet en 2016") in fold(duo["notes"]) and "plaidoyer" in fold(duo["notes"])
+    assert fold("En projet en 2016") in fold(duo["notes"])
+    assert "plaidoyer" in fold(duo["notes"])
 
 
 def test_togather_one_states_no_language_of_service() -> None:
@@ -208,13 +212,16 @@ def test_apd_hosts_asylum_seekers_in_the_liege_region_as_reception() -> None:
     from lien.geo.gazetteer import default_gazetteer
 
     hosting = _passage(BROCHURE, "Elle en héberge également dans des logements privés")
-    assert fold("en région liégeoise") in hosting and fold("demandeurs d'asile") in hosting
+    assert fold("en région liégeoise") in hosting
+    assert fold("demandeurs d'asile") in hosting
     row = _by_id()["apd-liege"]
-    assert "reception" in _codes(row, "services") and "housing" not in _codes(row, "services")
+    assert "reception" in _codes(row, "services")
+    assert "housing" not in _codes(row, "services")
     assert fold("en région liégeoise") in fold(row["description"])
     assert fold("dans la province de Liège") in fold(row["notes"])
     place = default_gazetteer().lookup_parts(row["postcode"], row["city"])
-    assert place is not None and place.province_code == "60000"
+    assert place is not None
+    assert place.province_code == "60000"
 
 
 def test_caritas_housing_cafes_are_also_meetings() -> None:
@@ -246,4 +253,5 @@ def test_seso_seat_is_not_dated_june_2016() -> None:
     assert fold("juin 2016") in _passage(BROCHURE, "Éditeur responsable")
     assert not re.search(r"\b(19|20)\d\d\b", _seed(SESO))
     seat = _by_id()["seso-siege"]
-    assert SESO in seat["source"] and seat["source_date"] == ""
+    assert SESO in seat["source"]
+    assert seat["source_date"] == ""

@@ -133,7 +133,8 @@ def test_markers_are_neutral_grey_and_the_legend_says_why(
     assert tables_["u"] is True
     # The legend's entry exists, hidden unless such a site is on the map.
     entry = mapview.legend_html("nl")
-    assert 'class="lien-legend-unstated"' in entry and NOT_STATED["nl"] in entry
+    assert 'class="lien-legend-unstated"' in entry
+    assert NOT_STATED["nl"] in entry
     assert ".lien-legend-unstated { display: none; }" in mapview.MAP_CSS
     assert ".lien-has-unstated .lien-legend-unstated { display: block; }" in mapview.MAP_CSS
     assert "'lien-has-unstated'" in sites_layer.layer_script()
@@ -157,7 +158,9 @@ def test_a_service_filter_never_finds_them(frame: pd.DataFrame) -> None:
 def test_the_coverage_counts_them_as_sites_under_no_service(frame: pd.DataFrame) -> None:
     figures = coverage.headline(frame)
     seeds = coverage.headline(frame[~frame["organisation"].isin(NAMES)])
-    assert figures.sites == seeds.sites + 2 and figures.unstated == 2 and seeds.unstated == 0
+    assert figures.sites == seeds.sites + 2
+    assert figures.unstated == 2
+    assert seeds.unstated == 0
     assert figures.services_offered == seeds.services_offered
     table = coverage.matrix(frame, "province")
     assert table.equals(coverage.matrix(frame[~frame["organisation"].isin(NAMES)], "province"))
@@ -179,7 +182,8 @@ def test_the_handout_lists_them_under_service_not_stated(frame: pd.DataFrame) ->
         assert all(text.index(name) > heading for name in NAMES)
         assert text.count(NOT_STATED[lang]) == 2  # the heading and the map's legend
     drawn = site_map(frame, "nl")
-    assert drawn.unstated and legend(drawn, "nl", 100) is not None
+    assert drawn.unstated
+    assert legend(drawn, "nl", 100) is not None
     assert not site_map(frame[frame["services"] != ""], "nl").unstated
 
 
@@ -198,7 +202,8 @@ def test_the_funder_summary_says_they_are_counted_under_no_service(frame: pd.Dat
 def test_the_offline_file_says_it_in_its_list_and_legend(frame: pd.DataFrame) -> None:
     page = offline.offline_html(frame, "nl", today=DAY).decode("utf-8")
     assert page.count(NOT_STATED["nl"]) >= 3  # the legend, and the list's two rows
-    assert "lien-legend-unstated" in page and "lien-has-unstated" in page
+    assert "lien-legend-unstated" in page
+    assert "lien-has-unstated" in page
 
 
 def test_the_csv_and_workbook_keep_the_code_empty_and_say_it_in_the_labels(
@@ -210,7 +215,8 @@ def test_the_csv_and_workbook_keep_the_code_empty_and_say_it_in_the_labels(
     assert [(r["services"], r["services_label"]) for r in rows] == [("", NOT_STATED["fr"])] * 2
     # Read back as a directory: both kept, nothing to fix.
     back = directory.read_directory(data)
-    assert back.problems == [] and list(back.frame["organisation"]) == NAMES
+    assert back.problems == []
+    assert list(back.frame["organisation"]) == NAMES
     book = load_workbook(io.BytesIO(export.to_xlsx(unstated, lang="en")))
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
@@ -238,7 +244,8 @@ def test_the_hsds_package_stays_valid_and_reads_back(frame: pd.DataFrame, tmp_pa
     back = directory.check(directory.complete(hsds_in.import_zip(data)))
     assert back.problems == []
     kept = back.frame.set_index("site_id")
-    assert kept.at["tolk-namur", "services"] == "" and kept.at["leeg-gent", "services"] == ""
+    assert kept.at["tolk-namur", "services"] == ""
+    assert kept.at["leeg-gent", "services"] == ""
 
 
 def test_the_coverage_page_says_how_it_counts_them(

@@ -72,7 +72,9 @@ def test_french_and_dutch_say_every_text_in_their_own_words(lang: str) -> None:
     assert set(streamlit_text.ENGLISH) <= set(table["exact"])
     for english in streamlit_text.ENGLISH:
         text = _say(table, english)
-        assert text and text != english and not streamlit_english.english(text), english
+        assert text, english
+        assert text != english, english
+        assert not streamlit_english.english(text), english
     assert _say(table, "Help for Recherche") == t("st_help_for", lang, label="Recherche")
     assert _say(table, "Aide juridique, selected") == t("st_selected", lang, label="Aide juridique")
 
@@ -107,8 +109,11 @@ def test_english_pages_keep_streamlits_words() -> None:
 def test_css_strings_cannot_leave_their_rule() -> None:
     assert streamlit_text.css_string("5 Mo au plus") == '"5 Mo au plus"'
     hostile = streamlit_text.css_string('x" } body { display:none } </style><script>')
-    assert '"' not in hostile[1:-1] and "<" not in hostile and "}" not in hostile
-    assert "\\22 " in hostile and "\\3c " in hostile
+    assert '"' not in hostile[1:-1]
+    assert "<" not in hostile
+    assert "}" not in hostile
+    assert "\\22 " in hostile
+    assert "\\3c " in hostile
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -129,6 +134,7 @@ def test_the_script_gets_the_table_and_nothing_can_close_it() -> None:
 def test_every_page_head_holds_the_language_the_keyboard_and_streamlits_texts() -> None:
     html = navigation.page_html("nl")
     assert 'document.documentElement.lang = "nl"' in html
-    assert t("skip_to_content", "nl") in html and t("st_no_results", "nl") in html
+    assert t("skip_to_content", "nl") in html
+    assert t("st_no_results", "nl") in html
     assert "data-collapsed" in html  # the folded sidebar out of the Tab order
     assert navigation.page_html("xx") == navigation.page_html("fr")

@@ -67,7 +67,8 @@ def test_precision_mix_and_coordinates(generated) -> None:
     ):
         assert abs(shares.get(precision, 0) - expected) <= slack, (precision, shares.to_dict())
     unplaced = frame["precision"].isin(["national", "online"])
-    assert shares.get("national", 0) > 0 and shares.get("online", 0) > 0
+    assert shares.get("national", 0) > 0
+    assert shares.get("online", 0) > 0
     assert abs(unplaced.mean() - 0.10) <= 0.03
     # The generator leaves every position to the loader.
     with path.open(encoding="utf-8", newline="") as handle:
@@ -76,12 +77,15 @@ def test_precision_mix_and_coordinates(generated) -> None:
     assert frame.loc[unplaced, "longitude"].isna().all()
     assert (frame.loc[unplaced, ["address", "postcode", "city"]] == "").all().all()
     placed = frame[~unplaced]
-    assert placed["latitude"].notna().all() and placed["longitude"].notna().all()
+    assert placed["latitude"].notna().all()
+    assert placed["longitude"].notna().all()
     assert (placed["coord_source"] == "geocoded").all()
     address = frame[frame["precision"] == "address"]
-    assert (address["address"] != "").all() and (address["postcode"] != "").all()
+    assert (address["address"] != "").all()
+    assert (address["postcode"] != "").all()
     locality = frame[frame["precision"] == "locality"]
-    assert (locality["postcode"] == "").all() and (locality["city"] != "").all()
+    assert (locality["postcode"] == "").all()
+    assert (locality["city"] != "").all()
     assert (locality["coord_precision"] == "locality").all()
 
 

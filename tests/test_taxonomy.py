@@ -36,8 +36,10 @@ def test_a_site_takes_the_category_of_its_first_service() -> None:
 
 
 def test_language_codes_and_names() -> None:
-    assert taxonomy.is_language("nl") and taxonomy.is_language("ara")
-    assert not taxonomy.is_language("xx") and not taxonomy.is_language("dutch")
+    assert taxonomy.is_language("nl")
+    assert taxonomy.is_language("ara")
+    assert not taxonomy.is_language("xx")
+    assert not taxonomy.is_language("dutch")
     assert taxonomy.language_label("nl", "fr") == "Néerlandais"
     assert taxonomy.language_label("ar", "en") == "Arabic"
 
@@ -166,7 +168,8 @@ def test_a_cell_of_free_text_gives_every_code_it_names(
     vocabulary = taxonomy.audiences() if "asile" in cell else taxonomy.services()
     found, left = vocabulary.read(cell)
     if "asile" in cell:
-        assert found == ("asylum_seekers", "refugees") and left == ()
+        assert found == ("asylum_seekers", "refugees")
+        assert left == ()
     else:
         assert (found, left) == (codes, unknown)
 
@@ -186,7 +189,8 @@ def test_reading_free_text_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     parts = [f"begeleiding taalessen huisvestng {i}" for i in range(500)]
     codes, unknown = services.read(", ".join(parts) + ", " + "logement " * 5_000)
     # Three one-word names of three services: unsure, each part is left for the report.
-    assert codes == () and len(unknown) == 501
+    assert codes == ()
+    assert len(unknown) == 501
     words = [q for q in compared if " " not in q]
     assert sorted(set(words)) == sorted(words)  # never the same word twice
     assert len(words) <= 4  # "begeleiding", "taalessen", "huisvestng", "logement"
@@ -197,5 +201,6 @@ def test_matching_is_bounded_for_long_labels() -> None:
     label = "Logement " * 12_000  # about 100 KB
     started = time.process_time()
     for _ in range(20):
-        assert services.codes_for(label + str(_)) == () and services.suggest(label) == ()
+        assert services.codes_for(label + str(_)) == ()
+        assert services.suggest(label) == ()
     assert time.process_time() - started < 2

@@ -9,7 +9,7 @@ from tests.support.markdown import links, shown
 
 
 @pytest.mark.parametrize(
-    "raw, folded",
+    ("raw", "folded"),
     [
         ("Liège", "liege"),
         ("  Sint-Jans-Molenbeek ", "sint jans molenbeek"),

@@ -74,7 +74,7 @@ class Gazetteer:
         self._max_words = max((key.count(" ") + 1 for key in self.names), default=1)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Gazetteer":
+    def load(cls, path: Path | None = None) -> Gazetteer:
         """Read the index, building it first if needed."""
         with ensure_index(path).open(encoding="utf-8") as handle:
             return cls(json.load(handle))

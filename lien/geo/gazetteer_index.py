@@ -13,8 +13,9 @@ cache directory; `Gazetteer.load()` reads it in a few milliseconds afterwards.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from lien.config import cache_dir
 from lien.files import write_atomic
@@ -52,7 +53,7 @@ def index_path() -> Path:
     return cache_dir() / f"gazetteer-v{INDEX_FORMAT}-{stamp}.json"
 
 
-def build_index() -> dict[str, Any]:
+def build_index() -> dict[str, Any]:  # noqa: C901 - to split (issue 30)
     """Read the source packages and derive the compact index (takes a few seconds)."""
     import shapely
     from shapely.geometry import shape

@@ -35,10 +35,43 @@ MAX_CANDIDATES = 12  # close names compared, by spelling or by sound
 FUZZY_MAX_CHARS = 60
 # Words that name a station, an airport, a hospital…: places the offline gazetteer doesn't hold.
 LANDMARK_WORDS = frozenset(
-    """gare station statie zuidstation noordstation centraal centrale midi aeroport airport
-    luchthaven hopital ziekenhuis hospital universite universiteit university campus musee museum
-    stade stadion parc park metro place plein square rue straat avenue laan chaussee steenweg
-    boulevard""".split()
+    [
+        "gare",
+        "station",
+        "statie",
+        "zuidstation",
+        "noordstation",
+        "centraal",
+        "centrale",
+        "midi",
+        "aeroport",
+        "airport",
+        "luchthaven",
+        "hopital",
+        "ziekenhuis",
+        "hospital",
+        "universite",
+        "universiteit",
+        "university",
+        "campus",
+        "musee",
+        "museum",
+        "stade",
+        "stadion",
+        "parc",
+        "park",
+        "metro",
+        "place",
+        "plein",
+        "square",
+        "rue",
+        "straat",
+        "avenue",
+        "laan",
+        "chaussee",
+        "steenweg",
+        "boulevard",
+    ]
 )
 # A name found only by its sound must still share this much of its spelling (rapidfuzz's ratio):
 # a short sound key ("LJ" for Liège) is shared by names that look nothing alike. Brukselle scores
@@ -146,7 +179,7 @@ def _shown(gaz: Gazetteer, entry: list[Any]) -> str:
     return name if name and name != name.lower() else gaz.municipalities[entry[2]]["fr"]
 
 
-def search(query: str, gazetteer: Gazetteer | None = None) -> Found:
+def search(query: str, gazetteer: Gazetteer | None = None) -> Found:  # noqa: C901 - to split (issue 30)
     """The place a visitor means by `query` (bounded to 200 characters first)."""
     gaz = gazetteer or default_gazetteer()
     text = clean_query(query)

@@ -6,7 +6,7 @@ import csv
 import logging
 import math
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +89,7 @@ class GeocodeCache:
         full = {f: "" for f in self.FIELDS}
         full.update({k: "" if v is None else str(v) for k, v in row.items() if k in self.FIELDS})
         full["key"], full["query"] = self.key(query), query
-        full["fetched_at"] = full["fetched_at"] or datetime.now(timezone.utc).isoformat(
-            timespec="seconds"
-        )
+        full["fetched_at"] = full["fetched_at"] or datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock:
             self.rows[full["key"]] = full
             self._flush()

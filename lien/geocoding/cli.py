@@ -11,8 +11,9 @@ import csv
 import json
 import logging
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from lien.files import atomic_writer
 from lien.geocoding import RESULT_KEYS, get_geocoder

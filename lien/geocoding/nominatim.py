@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from geopy.adapters import URLLibAdapter
 from geopy.exc import GeocoderRateLimited, GeocoderTimedOut

@@ -16,9 +16,10 @@ import io
 import operator
 import os
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Callable, SupportsIndex
+from typing import SupportsIndex
 
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
@@ -40,7 +41,7 @@ LOCALES: dict[str, str] = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 DATE_FORMAT = "long"
 
 
-def N_(key: str) -> str:
+def N_(key: str) -> str:  # noqa: N802 - gettext's conventional name, known to extractors
     """Marks a key for extraction where it is kept for later (gettext's noop); returns it as is."""
     return key
 

@@ -9,8 +9,8 @@ claims about itself; a cell over the limit is emptied and reported, so that no l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
 
@@ -161,11 +161,9 @@ class Collector:
         """Take one record; False once the caps say to stop reading."""
         if not any(cell.strip() for cell in cells):
             return True
-        if len(cells) > self.caps.columns and any(c.strip() for c in cells[self.caps.columns :]):
-            if self.header is None:
-                raise refuse(
-                    self.name, "too_many_columns", count=len(cells), limit=self.caps.columns
-                )
+        beyond = cells[self.caps.columns :]
+        if self.header is None and any(c.strip() for c in beyond):
+            raise refuse(self.name, "too_many_columns", count=len(cells), limit=self.caps.columns)
         if self.header is None:
             if self._before_header(line, cells):
                 return True

@@ -3,9 +3,10 @@ keep the good rows and place them, and prepare them for the pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Callable, Iterable, Mapping
+from typing import IO
 
 import numpy as np
 import pandas as pd

@@ -17,7 +17,7 @@ import re
 import zipfile
 import zlib
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 

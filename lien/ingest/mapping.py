@@ -4,7 +4,7 @@ what the file leaves out derived from what it has. No checking here (lien.ingest
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 

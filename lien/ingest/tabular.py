@@ -25,9 +25,10 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
 from lien.ingest import decoding
@@ -239,7 +240,7 @@ _XLSX_ERRORS = (
 )
 
 
-def _read_xlsx(
+def _read_xlsx(  # noqa: C901 - to split (issue 30)
     data: bytes, name: str, sheet: str | None, caps: Caps, strip: bool, header: HeaderChoice | None
 ) -> Table:
     from openpyxl import load_workbook

@@ -6,8 +6,8 @@ Nothing here writes a file: an upload lives in the memory of the session that se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import pandas as pd
 

@@ -9,8 +9,8 @@ can't be shown (no organisation, no place it can be put, …) is set aside.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -272,9 +272,14 @@ def _place_problems(frame: pd.DataFrame, gaz: Gazetteer, problems: ProblemList) 
             problems.append(problem(row, "postcode", "postcode_empty"))
         if prec in PLACED and not (postcode or city):
             problems.append(problem(row, "city", "needs_place", value=repr(prec)))
-        elif prec in PLACED and not lat and not (postcode and gaz.is_postcode(postcode)):
-            if city and gaz.lookup_parts("", city) is None:
-                problems.append(problem(row, "city", "unknown_city", value=repr(city)))
+        elif (
+            prec in PLACED
+            and not lat
+            and not (postcode and gaz.is_postcode(postcode))
+            and city
+            and gaz.lookup_parts("", city) is None
+        ):
+            problems.append(problem(row, "city", "unknown_city", value=repr(city)))
 
 
 def _contact_problems(frame: pd.DataFrame, problems: ProblemList) -> None:

@@ -18,9 +18,10 @@ import io
 import json
 import logging
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import pandas as pd
 

@@ -13,7 +13,8 @@ import io
 import json
 import zipfile
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -197,7 +198,7 @@ def _place_text(row: dict[str, str]) -> str:
     return ", ".join(p for p in (row["address"], town) if p)
 
 
-def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:
+def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:  # noqa: C901 - to split (issue 30)
     """One Lien row as a service, its location, address, contacts, schedule and attributes."""
     site_id = row["site_id"]
     service_id = hsds_id("service", site_id)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
@@ -297,7 +298,7 @@ def _located(sites: pd.DataFrame) -> pd.DataFrame:
     return sites[located(sites)]
 
 
-def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:
+def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:  # noqa: C901 - to split (issue 30)
     """Province outlines and the located sites as dots coloured by category (vector, no browser)."""
     x0, y0, x1, y1 = _extent()
     pad = 4.0

@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pandas as pd

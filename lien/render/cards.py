@@ -10,8 +10,9 @@ are only tel:, mailto: and http(s) (lien.display); an empty field is left out, n
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 

@@ -7,7 +7,8 @@ only hands them to st.dataframe, a download button or, as HTML, to st.html (html
 from __future__ import annotations
 
 import html
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 

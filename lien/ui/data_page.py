@@ -86,7 +86,7 @@ def _refused(name: str, problems: list[Problem], lang: str) -> None:
     st.error(f"{heading}\n\n{reasons}")
 
 
-def checked_upload(name: str, data: bytes, lang: str) -> upload.Upload:
+def checked_upload(name: str, data: bytes, lang: str) -> upload.Upload:  # noqa: C901 - to split (issue 30)
     """Read, map, check and place the upload in a bounded worker, with a progress bar; done again
     only when the file, the sheet, the row of the column names or the mapping changes. Stops the
     page if it can't be read."""

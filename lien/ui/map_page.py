@@ -3,8 +3,8 @@ and the downloads of the view."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 import pandas as pd
 import streamlit as st

@@ -6,7 +6,8 @@ under keys of their own kept in step with the sidebar's (lien.ui.state.MIRRORED)
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 import reprlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pandas as pd
 import streamlit as st

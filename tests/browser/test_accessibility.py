@@ -158,7 +158,8 @@ def test_axe_finds_no_serious_violation_of_lien(
     if name.startswith("map"):
         # The map and the "use my location" button are audited inside their frames.
         titles = [f.frame_element().get_attribute("title") for f in page.frames[1:]]
-        assert "streamlit_folium.st_folium" in titles and any("geolocate" in t for t in titles)
+        assert "streamlit_folium.st_folium" in titles
+        assert any("geolocate" in t for t in titles)
     found = audit(page)
     by_impact = Counter(f.impact for f in found)
     streamlit = [f for f in found if streamlit_own(f)]
@@ -278,7 +279,8 @@ def test_the_keyboard_reaches_every_filter_the_map_and_the_downloads(
         if stop.role == "button" and stop.name == last:
             break
     seen = "\n".join(map(str, stops))
-    assert stops and stops[-1].name == last, f"Tab never reached {last!r}:\n{seen}"
+    assert stops, f"Tab never reached {last!r}:\n{seen}"
+    assert stops[-1].name == last, f"Tab never reached {last!r}:\n{seen}"
 
     def reached(role: str, name: str, *, sidebar: bool) -> bool:
         return any(
@@ -325,7 +327,8 @@ def test_the_keyboard_reaches_every_filter_the_map_and_the_downloads(
     for expected in reversed(back[index:-1]):
         page.keyboard.press("Shift+Tab")
         stop = _focused(page)
-        assert stop is not None and stop.id == expected.id, (str(stop), str(expected))
+        assert stop is not None, (str(stop), str(expected))
+        assert stop.id == expected.id, (str(stop), str(expected))
     with page.expect_download(timeout=60_000) as download:
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".csv")

@@ -99,8 +99,10 @@ def test_the_province_outlines_come_once_from_the_app_under_the_sites(
     outlines = map_frame(page).locator(".leaflet-overlay-pane path.leaflet-interactive")
     expect(outlines).to_have_count(11, timeout=30_000)  # ten provinces and Brussels
     assert settled_count(page, expected=21) == 21
-    assert len(fetched) == 1 and fetched[0][1] == 200, fetched
-    assert fetched[0][0].startswith(app_url) and "/app/static/outlines/provinces-" in fetched[0][0]
+    assert len(fetched) == 1, fetched
+    assert fetched[0][1] == 200, fetched
+    assert fetched[0][0].startswith(app_url)
+    assert "/app/static/outlines/provinces-" in fetched[0][0]
 
     open_sidebar(page)
     services = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
@@ -156,11 +158,13 @@ def test_coverage_page_draws_its_charts(browser_page: BrowserPage, app_url: str)
     trigger = page.locator(LOWER_CHARTS_TRIGGER)
     trigger.wait_for(timeout=30_000)
     assert trigger.get_attribute("aria-label") == "Afficher la matrice par région et les cartes"
-    assert heatmaps.count() == 1 and charts.count() == 0
+    assert heatmaps.count() == 1
+    assert charts.count() == 0
     # …and they are drawn once the visitor scrolls down to them.
     reach_lower_charts(page)
     expect(trigger).to_have_count(0, timeout=30_000)
-    assert heatmaps.count() == 2 and charts.count() == 2
+    assert heatmaps.count() == 2
+    assert charts.count() == 2
     # The heatmaps have their cells (11 provinces, 3 regions, each with the national column),
     # gaps marked ✕ and said; each cell says what it counts when pointed at.
     assert heatmaps.locator("td").count() == 12 + 4

@@ -168,7 +168,9 @@ def test_the_attendee_journey(
         # Read without scrolling sideways: the card, and the page, fit the phone's width.
         width = page.viewport_size["width"]
         box = card.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= width
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         # and the nearest result starts on the first screen.
         assert box["y"] < page.viewport_size["height"], box
@@ -187,8 +189,10 @@ def test_the_attendee_journey(
     popup, close, area = geometry["popup"], geometry["close"], geometry["map"]
     covering = [c["name"] for c in geometry["controls"] if _overlaps(c, popup)]
     assert covering == [], f"controls over the popup: {covering}"
-    assert popup["left"] >= area["left"] - 1 and popup["right"] <= area["right"] + 1, geometry
-    assert close["right"] <= area["right"] + 1 and close["top"] >= area["top"] - 1, geometry
+    assert popup["left"] >= area["left"] - 1, geometry
+    assert popup["right"] <= area["right"] + 1, geometry
+    assert close["right"] <= area["right"] + 1, geometry
+    assert close["top"] >= area["top"] - 1, geometry
     content = frame.locator(".leaflet-popup-content")
     # The distance and the way there read at once, with nothing to scroll inside the popup.
     assert re.search(r"≈ .*km|\d km", content.inner_text()), content.inner_text()
@@ -198,7 +202,8 @@ def test_the_attendee_journey(
     with page.expect_download(timeout=60_000) as csv_download:
         page.get_by_role("button", name=t("download_csv", lang)).click()
     head = Path(csv_download.value.path()).read_text(encoding="utf-8-sig").split("\n\n")[0]
-    assert f"near={journey.town}" in head and journey.typed + "&" not in head, head
+    assert f"near={journey.town}" in head, head
+    assert journey.typed + "&" not in head, head
 
     pdf = _handout(page, lang)
     # The handout says the place understood, not the typo: "Près de Charleroi".
@@ -210,7 +215,8 @@ def test_the_attendee_journey(
     # the place as understood.
     assert urlsplit(url).netloc == urlsplit(app_url).netloc, url
     query = parse_qs(urlsplit(url).query)
-    assert query["near"] == [journey.town] and query["service"] == [journey.service], url
+    assert query["near"] == [journey.town], url
+    assert query["service"] == [journey.service], url
 
     again = page.context.new_page()
     again.goto(url)
@@ -292,7 +298,8 @@ def test_the_attendee_narrows_the_radius_in_its_number_box(
     _set_radius(page, radius, "99999")
     wait_for_text(page, t("radius_refused", "fr", low="1", high="250", value="99999", kept="250"))
     expect(radius).to_have_value("250")
-    assert "radius_km=250" in page.url and "99999" not in page.url
+    assert "radius_km=250" in page.url
+    assert "99999" not in page.url
     assert _sites_shown(page) == everywhere
     assert page.get_by_test_id("stException").count() == 0
     assert settled_count(page, expected=_sites_shown(page)) == _sites_shown(page)
@@ -346,12 +353,14 @@ def test_use_my_location_is_rounded_to_the_commune(browser_page: BrowserPage, ap
         assert "du centre de Namur" in first.inner_text()
     pdf = _handout(page, "fr")
     printed = " ".join(_pdf_text(pdf).split())
-    assert "Près de Namur" in printed and "du centre de Namur" in printed, printed
+    assert "Près de Namur" in printed, printed
+    assert "du centre de Namur" in printed, printed
     url = _qr_url(pdf)
     assert parse_qs(urlsplit(url).query)["near"] == ["Namur"], url
     # Nowhere the position itself: not in the address, the handout, its QR code.
     for text in (page.url, printed, url):
-        assert "50.45" not in text and "4.85" not in text, text
+        assert "50.45" not in text, text
+        assert "4.85" not in text, text
     assert browser_page.errors() == []
 
 
@@ -527,8 +536,11 @@ def test_lien_s_own_words_follow_the_visitors_language(
     frame = map_frame(page)
     _open_a_popup(page, frame, _is_phone(browser_page))
     popup = frame.locator(".leaflet-popup-content").inner_text()
-    assert more in popup and directions in popup and "Antwerpen" in popup, popup
+    assert more in popup, popup
+    assert directions in popup, popup
+    assert "Antwerpen" in popup, popup
     # Where the site is, named in the visitor's language; none of Lien's words in French.
     assert frame.locator(".leaflet-popup-content .lien-pw").inner_text() == "Antwerpen"
-    assert "Itinéraire" not in popup and "Plus d’informations" not in popup
+    assert "Itinéraire" not in popup
+    assert "Plus d’informations" not in popup
     assert browser_page.errors() == []

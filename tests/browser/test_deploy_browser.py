@@ -3,8 +3,8 @@ the map page fetches through it (tests/test_deploy.py checks its answers one by 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage

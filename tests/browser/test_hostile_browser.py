@@ -9,8 +9,8 @@ import os
 import re
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -43,7 +43,7 @@ def test_a_crafted_place_query_forms_no_link(browser_page: BrowserPage, app_url:
 
 
 @pytest.mark.parametrize(
-    "maker, message",
+    ("maker", "message"),
     [
         ("xlsx_dimension_bomb", "Lignes lues"),
         ("xlsx_wide_row", "16384 colonnes ; au plus 100"),
@@ -89,7 +89,8 @@ def test_rows_set_aside_download_in_the_browser(browser_page: BrowserPage, app_u
     path = Path(caught.value.path())
     rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
     # The uploaded header is neutralised too; the row comes back as uploaded, with its problems.
-    assert rows[0][:2] == ["row", "Nom"] and rows[0][6] == "'=cmd|' /C calc'!A0"
+    assert rows[0][:2] == ["row", "Nom"]
+    assert rows[0][6] == "'=cmd|' /C calc'!A0"
     assert [r[2] for r in rows[1:]] == ["Nergens 1"]
     assert "99999" in rows[1][-1]
     assert browser_page.errors() == []
@@ -178,7 +179,8 @@ def test_the_handout_of_a_view_naming_every_service_is_bounded(
     pdf = PdfReader(io.BytesIO(Path(caught.value.path()).read_bytes()))
     assert len(pdf.pages) <= MAX_PAGES + 2
     text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
-    assert "Organisation 000" in text and "autres fiches, au-delà des 20 pages" in text
+    assert "Organisation 000" in text
+    assert "autres fiches, au-delà des 20 pages" in text
     assert page.get_by_test_id("stException").count() == 0
     assert browser_page.errors() == []
 

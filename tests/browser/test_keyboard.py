@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import CDPSession, Page, expect
@@ -202,7 +203,8 @@ def test_every_tab_stop_from_the_top_is_named_on_screen_and_ringed(
                 break
     seen = "\n".join(map(str, stops))
     print(f"\n{len(stops)} stops to the handout ({browser_page.device}, {lang}):\n{seen}")
-    assert stops and stops[-1].name == handout, f"Tab never reached {handout!r}:\n{seen}"
+    assert stops, f"Tab never reached {handout!r}:\n{seen}"
+    assert stops[-1].name == handout, f"Tab never reached {handout!r}:\n{seen}"
     # The skip links come first, in the visitor's language.
     assert [(s.role, s.name) for s in stops[:2]] == [
         ("link", t("skip_to_results", lang)),
@@ -242,7 +244,8 @@ def test_the_skip_links_lead_to_the_results_and_to_the_handout(
     # The first skip link: the focus on the results' first line, and the next Tab goes on into
     # them (the cards on a phone, the map on a desktop), not back to the sidebar.
     page.keyboard.press("Tab")
-    assert _stop(page, cdp) is not None and not _skip_links_hidden(page)
+    assert _stop(page, cdp) is not None
+    assert not _skip_links_hidden(page)
     page.keyboard.press("Enter")
     landed = page.evaluate(
         """() => { const el = document.activeElement;
@@ -255,7 +258,8 @@ def test_the_skip_links_lead_to_the_results_and_to_the_handout(
     after = _stop(page, cdp)
     assert after is not None, "the Tab after the skip link went nowhere"
     if browser_page.device == "phone":
-        assert after.role == "link" and not after.frames, str(after)  # a card's first link
+        assert after.role == "link", str(after)
+        assert not after.frames, str(after)
     else:
         assert after.frames == ("streamlit_folium.st_folium",), str(after)
 
@@ -267,7 +271,8 @@ def test_the_skip_links_lead_to_the_results_and_to_the_handout(
     page.keyboard.press("Tab")
     tabs += 2
     skip = _stop(page, cdp)
-    assert skip is not None and skip.name == t("skip_to_take_away", lang), str(skip)
+    assert skip is not None, str(skip)
+    assert skip.name == t("skip_to_take_away", lang), str(skip)
     page.keyboard.press("Enter")
     heading = page.evaluate("() => document.activeElement.closest('.st-key-take_away') !== null")
     assert heading
@@ -278,7 +283,9 @@ def test_the_skip_links_lead_to_the_results_and_to_the_handout(
         stop = _stop(page, cdp)
         if stop is not None and stop.name == handout:
             break
-    assert stop is not None and stop.name == handout and stop.shown, (tabs, str(stop))
+    assert stop is not None, (tabs, str(stop))
+    assert stop.name == handout, (tabs, str(stop))
+    assert stop.shown, (tabs, str(stop))
     # Enter on it delivers the handout, which lists the view.
     with page.expect_download(timeout=90_000) as download:
         page.keyboard.press("Enter")
@@ -304,8 +311,10 @@ def test_on_the_other_pages_the_skip_link_leads_into_the_content(
     expect(page.get_by_test_id("stSkipToContent")).to_be_hidden()  # Streamlit's English one
     page.keyboard.press("Tab")
     skip = _stop(page, cdp)
-    assert skip is not None and (skip.role, skip.name) == ("link", t("skip_to_content", "nl"))
-    assert skip.shown and skip.ring
+    assert skip is not None
+    assert (skip.role, skip.name) == ("link", t("skip_to_content", "nl"))
+    assert skip.shown
+    assert skip.ring
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "stMain"
     page.keyboard.press("Tab")

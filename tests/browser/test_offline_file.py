@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 import pytest
@@ -244,7 +244,8 @@ def test_malicious_names_stay_text(
     )
     row = page.locator("table.lien-sites tbody tr", has_text="</script><script>alert(1)</script>")
     assert row.count() == 1
-    assert "{{ 7*7 }}" in row.inner_text() and "<img src=x onerror=alert(1)>" in row.inner_text()
+    assert "{{ 7*7 }}" in row.inner_text()
+    assert "<img src=x onerror=alert(1)>" in row.inner_text()
     assert page.locator("img[src=x]").count() == 0
     assert dialogs == []
     assert html.escape("<img src=x onerror=alert(1)>") not in row.inner_text()  # not double-escaped

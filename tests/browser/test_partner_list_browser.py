@@ -138,7 +138,8 @@ def test_a_partner_list_with_title_rows_is_read_kept_and_mapped(
     assert f"Bron: {NAME}. Controleer de gegevens bij de organisatie." in head
     assert "2016" not in head
     reread = directory.read_directory(cleaned)
-    assert reread.problems == [] and len(reread.frame) == KEPT
+    assert reread.problems == []
+    assert len(reread.frame) == KEPT
     assert set(reread.frame["services"]) >= {"language_classes", "mental_health", "minors"}
     assert reread.frame.set_index("organisation").at[INTERPRETING, "services"] == ""
 

@@ -111,7 +111,8 @@ def test_funder_downloads_a_summary_of_two_pages(
     # The farthest municipalities' heading names the service, and no text has a field unfilled.
     housing_label = taxonomy.services().label("housing", lang)
     assert t("deserts_title", lang, service=housing_label) in flat
-    assert "{" not in flat and "}" not in flat
+    assert "{" not in flat
+    assert "}" not in flat
     for name in province_names(lang).values():
         assert name in flat or name.replace("-", "- ") in flat, name
     # The matrix's numbers: each service's row says its sites per area, as the page counts them.
@@ -166,7 +167,8 @@ def test_each_table_shows_once_and_printing_gives_the_summary_without_blank_page
     assert t("print_hint", "fr")[:30] not in flat  # the hint is for the screen only
     assert t("gap_sentence", "fr", service="Logement", areas="")[:20] in flat
     # The matrix (the heatmap, printed whole) and the services with the most gaps.
-    assert t("matrix_province", "fr") in flat and t("top_gaps", "fr") in flat
+    assert t("matrix_province", "fr") in flat
+    assert t("top_gaps", "fr") in flat
     assert t("heatmap_scroll", "fr")[:30] not in flat  # nothing to scroll on paper
     # The farthest municipalities are printed too, once, as a table with their distances.
     assert flat.count(deserts.split("«")[0].strip()) == 1
@@ -187,7 +189,8 @@ def test_the_service_chosen_is_in_the_address_and_every_link_of_the_downloads_re
         first, about = _csv_about(_download(page, t(button, lang)))
         assert first[0] == t("about_marker", lang)
         assert first[1].startswith(t("about_table_starts", lang, line=0)[:-1])
-        assert t("about_view", lang) in about and t("about_what", lang) in about
+        assert t("about_view", lang) in about
+        assert t("about_what", lang) in about
         links.append(about[t("about_view", lang)])
     # The funder summary prints the same link.
     _, text = _pdf_text(_download(page, t("download_summary", lang)))
@@ -196,7 +199,8 @@ def test_the_service_chosen_is_in_the_address_and_every_link_of_the_downloads_re
     # The service, and the language unless it is French, the default.
     expected = {"focus": ["legal_aid"], **({"lang": [lang]} if lang != "fr" else {})}
     assert all(parse_qs(urlsplit(link).query) == expected for link in links), links
-    assert links[0] == links[1] and links[0].startswith(app_url + PAGE)
+    assert links[0] == links[1]
+    assert links[0].startswith(app_url + PAGE)
     # Opening the link (a new visit) shows that service again.
     page.goto(links[0])
     wait_for_text(page, t("gap_heading", lang))

@@ -34,7 +34,8 @@ def test_the_offline_file_names_the_grey_dots_in_its_legend(
     expect(entry).to_be_visible()
     assert entry.inner_text().strip() == t("service_not_stated", "fr")
     swatch = entry.locator(".lien-swatch").evaluate("el => getComputedStyle(el).backgroundColor")
-    assert swatch == "rgb(153, 153, 153)" and taxonomy.UNSTATED_COLOUR == "#999999"
+    assert swatch == "rgb(153, 153, 153)"
+    assert taxonomy.UNSTATED_COLOUR == "#999999"
     rows = page.locator("table.lien-sites tbody tr")
     for name in NAMES:
         assert t("service_not_stated", "fr") in rows.filter(has_text=name).inner_text()

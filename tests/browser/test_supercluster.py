@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import FrameLocator, Locator, Page
@@ -110,7 +110,8 @@ def test_a_large_directory_is_clustered_by_supercluster_with_the_usual_look(
     assert frame.locator(".leaflet-marker-icon").count() < 300
     assert frame.locator(".marker-cluster-large").count() > 0
     box = frame.locator(".marker-cluster").first.bounding_box()
-    assert box is not None and round(box["width"]) == round(box["height"]) == 44
+    assert box is not None
+    assert round(box["width"]) == round(box["height"]) == 44
     assert browser_page.errors() == []
 
 
@@ -145,7 +146,8 @@ def test_a_tap_on_a_bubble_zooms_in_and_a_dot_opens_its_popup(
     name = dot.get_attribute("aria-label") or ""
     organisation = name.split(", ")[0]
     assert organisation.startswith("Organisation"), name
-    assert dot.get_attribute("role") == "button" and dot.get_attribute("tabindex") == "0"
+    assert dot.get_attribute("role") == "button"
+    assert dot.get_attribute("tabindex") == "0"
     _press(browser_page, dot)
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=30_000)

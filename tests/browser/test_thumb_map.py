@@ -71,7 +71,9 @@ def test_the_legend_is_folded_on_a_phone(browser_page: BrowserPage, app_url: str
     is_open = legend.evaluate("el => el.open")
     assert is_open == (browser_page.device == "desktop")
     summary = legend.locator("summary").bounding_box()
-    assert summary is not None and summary["height"] >= 44 and summary["width"] >= 44
+    assert summary is not None
+    assert summary["height"] >= 44
+    assert summary["width"] >= 44
 
 
 def test_touch_targets_are_at_least_44_px(browser_page: BrowserPage, app_url: str) -> None:
@@ -84,7 +86,9 @@ def test_touch_targets_are_at_least_44_px(browser_page: BrowserPage, app_url: st
     assert len(targets) >= SITES + 2
     for target in targets:
         box = target.bounding_box()
-        assert box is not None and box["width"] >= 44 and box["height"] >= 44, box
+        assert box is not None, box
+        assert box["width"] >= 44, box
+        assert box["height"] >= 44, box
 
 
 MAIN_SCROLL = "document.querySelector('[data-testid=\"stMain\"]').scrollTop"
@@ -221,7 +225,8 @@ def test_one_site_known_by_its_town_is_shown_at_a_communes_scale(
     _settled_map(page)
     assert _zoom(page) == COMMUNE_ZOOM  # about 10 km across a phone, not 300 m
     scale = map_frame(page).locator(".leaflet-control-scale-line")
-    assert scale.count() == 1 and re.fullmatch(r"\d+ k?m", scale.inner_text())
+    assert scale.count() == 1
+    assert re.fullmatch(r"\d+ k?m", scale.inner_text())
     assert browser_page.errors() == []
 
 
@@ -302,10 +307,12 @@ def test_a_popup_fits_its_box_with_the_essentials_first(
     frame.locator(".leaflet-popup-content .lien-pt").wait_for(timeout=30_000)
     page.wait_for_timeout(600)  # the pan that brings the popup into view
     fit = frame.locator(".leaflet-container").first.evaluate(f"(_) => ({POPUP_FIT_JS})()")
-    assert fit["scroll"] <= fit["height"] + 1 and not fit["scrolled"], fit
+    assert fit["scroll"] <= fit["height"] + 1, fit
+    assert not fit["scrolled"], fit
     assert fit["essentials"], fit  # name, distance, directions and call, all in view
     text = frame.locator(".leaflet-popup-content").inner_text()
-    assert "du centre de Bruxelles" in text and "Appeler le 02 533 39 84" in text
+    assert "du centre de Bruxelles" in text
+    assert "Appeler le 02 533 39 84" in text
     # The rest is one tap away, folded under "more".
     frame.locator(".lien-pm summary").click()
     assert "Permanence sociale quotidienne" in frame.locator(".lien-pm").inner_text()
@@ -351,5 +358,7 @@ def test_the_legend_and_the_scale_say_only_what_is_there(
     assert apart, boxes
     for left, top, right, bottom in (scale_box, attribution):
         inside = left >= area[0] - 1 and top >= area[1] - 1
-        assert inside and right <= area[2] + 1 and bottom <= area[3] + 1, boxes
+        assert inside, boxes
+        assert right <= area[2] + 1, boxes
+        assert bottom <= area[3] + 1, boxes
     assert browser_page.errors() == []

@@ -226,7 +226,7 @@ UPLOAD = (
     "Maison Exemple;Rue Haute 1;1000;Bruxelles;Logement;Réfugiés\r\n"
     "Aide Exemple;Rue de Fer 1;5000;Namur;Aide juridique;Demandeurs d'asile\r\n"
     ";Rue de l'Ange 3;5000;Namur;Logement;Réfugiés\r\n"
-).encode("utf-8")
+).encode()
 
 
 def _data_page(walk: Walk, app_url: str) -> None:

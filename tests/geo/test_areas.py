@@ -111,7 +111,8 @@ def test_geometries_valid_and_non_empty(shapes: dict[str, Any]) -> None:
     for code, geom in shapes.items():
         assert geom.geom_type in ("Polygon", "MultiPolygon"), code
         assert geom.is_valid, f"{code}: {shapely.is_valid_reason(geom)}"
-        assert not geom.is_empty and geom.area > 0, code
+        assert not geom.is_empty, code
+        assert geom.area > 0, code
 
 
 def test_detached_parts_kept(shapes: dict[str, Any]) -> None:
@@ -169,7 +170,7 @@ def test_names(collection: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "lang, expected",
+    ("lang", "expected"),
     [
         (
             "fr",
@@ -227,7 +228,7 @@ def test_province_names_unknown_language() -> None:
 
 
 @pytest.mark.parametrize(
-    "lat, lon, expected",
+    ("lat", "lon", "expected"),
     [
         (50.6337, 5.5675, "60000"),  # Liège
         (50.8467, 4.3525, "04000"),  # Brussels, Grand-Place
@@ -263,7 +264,8 @@ def test_province_at_vectorised() -> None:
     assert province_at(50.8467, 4.3525).item() == "04000"
     assert province_at([], []).shape == (0,)
     grid = province_at(np.full((2, 3), 50.4669), np.full((2, 3), 4.8675))
-    assert grid.shape == (2, 3) and set(grid.ravel()) == {"90000"}
+    assert grid.shape == (2, 3)
+    assert set(grid.ravel()) == {"90000"}
 
 
 def test_province_at_many_points() -> None:
@@ -281,7 +283,8 @@ def test_province_at_many_points() -> None:
 def test_file_small(collection: dict[str, Any]) -> None:
     """The cached GeoJSON stays under about 1 MB, so a map can ship it to the browser."""
     path = ensure_file()
-    assert path.name.startswith("provinces-v1-") and path.suffix == ".geojson"
+    assert path.name.startswith("provinces-v1-")
+    assert path.suffix == ".geojson"
     assert path.stat().st_size < MAX_FILE_BYTES
 
 
@@ -302,7 +305,8 @@ def test_build_into_fresh_cache_dir(tmp_path, monkeypatch: pytest.MonkeyPatch) -
     cached = ensure_file()
     monkeypatch.setenv("LIEN_CACHE_DIR", str(tmp_path))
     path = geojson_path()
-    assert path.parent == tmp_path and not path.exists()
+    assert path.parent == tmp_path
+    assert not path.exists()
 
     first = load_geojson()
     assert path.exists()

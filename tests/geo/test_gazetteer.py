@@ -53,10 +53,12 @@ def test_build_into_fresh_cache_dir(tmp_path, monkeypatch: pytest.MonkeyPatch) -
     cached = ensure_index()
     monkeypatch.setenv("LIEN_CACHE_DIR", str(tmp_path))
     path = index_path()
-    assert path.parent == tmp_path and not path.exists()
+    assert path.parent == tmp_path
+    assert not path.exists()
 
     built = ensure_index()
-    assert built == path and built.exists()
+    assert built == path
+    assert built.exists()
     assert not list(tmp_path.glob("*.tmp")), "the atomic write left a temp file behind"
     # The build is deterministic, so a differing cached file means INDEX_FORMAT needs a bump.
     assert json.loads(built.read_text(encoding="utf-8")) == json.loads(

@@ -62,7 +62,8 @@ def test_a_station_is_reported_honestly_not_placed_at_the_town_centre_silently()
     assert found.place is None
     assert found.landmark
     partial = search("Bruxelles-Midi")
-    assert partial.place is not None and partial.place.municipality == "Bruxelles"
+    assert partial.place is not None
+    assert partial.place.municipality == "Bruxelles"
     assert not partial.complete  # "only Bruxelles was recognised"
     assert partial.matched == "Bruxelles"
     assert partial.landmark
@@ -70,14 +71,16 @@ def test_a_station_is_reported_honestly_not_placed_at_the_town_centre_silently()
 
 def test_only_part_of_the_query_recognised_is_said() -> None:
     found = search("Namur centre-ville")
-    assert found.place is not None and found.place.municipality == "Namur"
+    assert found.place is not None
+    assert found.place.municipality == "Namur"
     assert not found.complete
 
 
 def test_postcodes_and_postcode_with_its_town_are_complete() -> None:
     for query in ("1060", "1060 Saint-Gilles", "B-1060"):
         found = search(query)
-        assert found.place is not None and found.place.postcode == "1060", query
+        assert found.place is not None, query
+        assert found.place.postcode == "1060", query
         assert found.complete, query
         assert found.place.precision == "postcode"
 
@@ -129,7 +132,8 @@ def test_ambiguity_is_decided_by_the_score_gap() -> None:
     gap = fuzz.ratio("bertrik", "bertrix") - fuzz.ratio("bertrik", "bertrixville")
     assert gap > CLOSE_POINTS
     found = search("Bertrik", gaz)
-    assert found.place is not None and found.place.municipality == "Bertrix"
+    assert found.place is not None
+    assert found.place.municipality == "Bertrix"
     assert found.fuzzy
 
 
@@ -180,8 +184,10 @@ def test_empty_and_blank_queries() -> None:
 )
 def test_old_and_foreign_names_find_the_town(query: str, municipality: str) -> None:
     found = search(query)
-    assert found.place is not None and found.place.municipality == municipality, query
-    assert found.complete and not found.suggestions
+    assert found.place is not None, query
+    assert found.place.municipality == municipality, query
+    assert found.complete
+    assert not found.suggestions
 
 
 @pytest.mark.parametrize(
@@ -198,7 +204,8 @@ def test_old_and_foreign_names_find_the_town(query: str, municipality: str) -> N
 )
 def test_names_spelt_by_their_sound_find_the_town(query: str, municipality: str) -> None:
     found = search(query)
-    assert found.place is not None and found.place.municipality == municipality, query
+    assert found.place is not None, query
+    assert found.place.municipality == municipality, query
     assert found.matched  # the page says what it understood
 
 
@@ -216,7 +223,8 @@ def test_a_foreign_town_is_not_read_as_a_belgian_one_by_its_sound() -> None:
     assert sound_key("Rijsel") == sound_key("Ruiselede")
     assert fuzz.ratio("rijsel", "ruiselede") < SOUND_MIN_RATIO
     found = search("Rijsel")
-    assert found.place is None and not found.suggestions
+    assert found.place is None
+    assert not found.suggestions
 
 
 def test_a_long_or_repeated_query_is_matched_in_bounded_work() -> None:
@@ -238,7 +246,8 @@ def test_a_city_s_other_name_that_a_village_bears_too_is_a_choice(
     query: str, choices: set[str]
 ) -> None:
     found = search(query)
-    assert found.place is None and found.several
+    assert found.place is None
+    assert found.several
     assert set(found.suggestions) == choices
     # Each choice finds its own place again, all of it recognised.
     places = {search(choice).place.municipality_code for choice in found.suggestions}  # type: ignore[union-attr]
@@ -249,16 +258,19 @@ def test_a_city_s_other_name_that_a_village_bears_too_is_a_choice(
 def test_a_village_of_a_city_s_name_is_not_that_city() -> None:
     # GeoNames' village of Vorst lies in Laakdal, 50 km from Forest (Vorst in Dutch).
     laakdal = search("2430 Vorst").place
-    assert laakdal is not None and laakdal.municipality == "Laakdal"
+    assert laakdal is not None
+    assert laakdal.municipality == "Laakdal"
     forest = search("1190 Vorst").place
-    assert forest is not None and forest.municipality == "Forest"
+    assert forest is not None
+    assert forest.municipality == "Forest"
 
 
 def test_a_name_two_places_own_alike_is_not_a_choice() -> None:
     # Aalst the city and Aalst the hamlet of Sint-Truiden: the same own name, no other
     # spelling of a city; the city, as before.
     found = search("Aalst")
-    assert found.place is not None and found.place.municipality == "Alost"
+    assert found.place is not None
+    assert found.place.municipality == "Alost"
     assert not found.suggestions
 
 
@@ -270,4 +282,6 @@ def test_a_position_is_rounded_to_its_commune_named_for_the_reader() -> None:
     forest = commune_query(50.8110, 4.3200, "nl")
     assert forest == "1190 Vorst"
     again = search(forest)
-    assert again.place is not None and again.place.municipality == "Forest" and again.complete
+    assert again.place is not None
+    assert again.place.municipality == "Forest"
+    assert again.complete

@@ -146,14 +146,16 @@ def check_batch(
         assert {k: after[k] for k in before} == before
         if before["id"] in expected:
             assert after["municipality_code"] == expected[before["id"]], before
-            assert after["latitude"] and after["longitude"]
+            assert after["latitude"]
+            assert after["longitude"]
             assert after["geocode_error"] == ""
         else:
             assert after["latitude"] == after["longitude"] == "", before
             assert after["municipality"] == ""
             assert after["geocode_error"].strip(), before
     empties = [a["geocode_error"] for b, a in zip(rows, got, strict=True) if not b[column].strip()]
-    assert empties and all("empty" in reason for reason in empties)
+    assert empties
+    assert all("empty" in reason for reason in empties)
 
 
 @pytest.mark.parametrize(
@@ -186,7 +188,8 @@ def test_batch_subprocess_with_progress_bar(tmp_path: Path) -> None:
     proc = run_cli("--csv", str(src), "--column", "adresse", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
-    assert "geocoding" in proc.stderr and "8/8" in proc.stderr
+    assert "geocoding" in proc.stderr
+    assert "8/8" in proc.stderr
     check_batch(out, ROWS)
 
 
@@ -215,7 +218,8 @@ def test_batch_undecodable_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[s
     _, got = read_out(out)
     assert [r["id"] for r in got] == ["1", "2"]
     assert got[0]["municipality_code"] == "62063"
-    assert got[1]["latitude"] == "" and got[1]["geocode_error"]
+    assert got[1]["latitude"] == ""
+    assert got[1]["geocode_error"]
 
 
 def test_batch_missing_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -276,4 +280,5 @@ def test_batch_regeocoding_keeps_column_positions(tmp_path: Path) -> None:
         reader = csv.DictReader(handle)
         rows = list(reader)
     assert reader.fieldnames[:2] == ["latitude", "adresse"]
-    assert rows[0]["municipality"] == "Liège" and rows[0]["latitude"] != "1.0"
+    assert rows[0]["municipality"] == "Liège"
+    assert rows[0]["latitude"] != "1.0"

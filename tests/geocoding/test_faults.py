@@ -14,9 +14,10 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from email.utils import formatdate
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -88,7 +89,8 @@ def test_429_falls_back_within_two_seconds_and_honours_its_wait(
     place = geo.locate(BRUSSELS)
     assert time.monotonic() - started < 2.0
     assert place == offline.locate(BRUSSELS)
-    assert geo.last_error and "RateLimited" in geo.last_error
+    assert geo.last_error
+    assert "RateLimited" in geo.last_error
 
     fake.mode = "ok"
     now[0] += inside
@@ -162,7 +164,8 @@ def test_app_keeps_working_on_the_offline_answer(
         info.value for info in at.info
     ]
     [geo] = built
-    assert isinstance(geo, OnlineGeocoder) and geo.last_error
+    assert isinstance(geo, OnlineGeocoder)
+    assert geo.last_error
     assert len(fake.requests) == (0 if fault == "refused" else 1)
     assert not cache.exists()  # a failure is not an answer
 
@@ -312,7 +315,8 @@ def test_a_killed_batch_leaves_a_valid_cache_and_resumes_without_asking_again(
     fake.answer_limit = None
     first_requests = [r.q for r in fake.requests]
     assert fake.answered == ADDRESSES[:KILL_AT]
-    assert first_requests[:KILL_AT] == ADDRESSES[:KILL_AT] and len(first_requests) <= KILL_AT + 1
+    assert first_requests[:KILL_AT] == ADDRESSES[:KILL_AT]
+    assert len(first_requests) <= KILL_AT + 1
     assert not out.exists()  # the output is written at the end only; the cache is the progress
 
     # The cache is whole: its header, complete rows, the seed intact, and each new row the
@@ -322,7 +326,8 @@ def test_a_killed_batch_leaves_a_valid_cache_and_resumes_without_asking_again(
     rows = [row for row in every_row if row["status"] != "none"]
     cached = [row["query"] for row in rows]
     for row in every_row:
-        assert row["key"] and row["key"] == GeocodeCache.key(row["query"])
+        assert row["key"]
+        assert row["key"] == GeocodeCache.key(row["query"])
     for row in rows:
         answer = ANSWERS[row["query"]]
         assert (row["status"], row["precision"], row["postcode"]) == ("ok", "address", "4000")
@@ -330,7 +335,8 @@ def test_a_killed_batch_leaves_a_valid_cache_and_resumes_without_asking_again(
             float(answer["lat"]),
             float(answer["lon"]),
         )
-        assert row["display_name"] == answer["display_name"] and row["fetched_at"]
+        assert row["display_name"] == answer["display_name"]
+        assert row["fetched_at"]
     # The batch asks one query at a time and renames each rewrite into place before asking the
     # next, so the cache holds every answer but the one whose rewrite the kill interrupted.
     if kill == "between_requests":
@@ -340,7 +346,8 @@ def test_a_killed_batch_leaves_a_valid_cache_and_resumes_without_asking_again(
         assert cached == fake.answered[:-1]
         # The interrupted rewrite leaves its temporary file, beside a cache it never touched.
         [stray] = _strays(cache)
-        assert stray.startswith(cache.name) and stray.endswith(".tmp")
+        assert stray.startswith(cache.name)
+        assert stray.endswith(".tmp")
 
     # The rerun asks only what the cache lacks, in order, and completes the output.
     rerun = subprocess.run(

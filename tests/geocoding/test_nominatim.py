@@ -6,8 +6,9 @@ import csv
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -220,7 +221,8 @@ def test_never_more_than_one_request_per_second(
 
     # Cache hits are not requests, so they wait for nothing.
     _, elapsed = _timed(geo, "Rue A 1, 4000 Liège")
-    assert elapsed < 0.2 and len(fake.requests) == 3
+    assert elapsed < 0.2
+    assert len(fake.requests) == 3
 
 
 # --- fallback on network errors ---------------------------------------------------------------
@@ -248,7 +250,8 @@ def test_network_errors_fall_back_offline_within_two_seconds(
     place, elapsed = _timed(geo, query)
     assert elapsed < 2.0
     assert place == offline.locate(query)
-    assert place is not None and place.precision in ("postcode", "locality")
+    assert place is not None
+    assert place.precision in ("postcode", "locality")
     assert geo.last_error
     assert len(fake.requests) == (0 if mode == "refused" else 1)  # tried once, no retries
     # The failure is not an answer: nothing is cached, in memory or on disk.
@@ -261,7 +264,8 @@ def test_network_errors_fall_back_offline_within_two_seconds(
     fake.mode = "ok"
     clock.advance(31)
     place = geo.locate(query)
-    assert place is not None and place.precision == "address"
+    assert place is not None
+    assert place.precision == "address"
     assert len(fake.requests) == (1 if mode == "refused" else 2)
     assert [r["query"] for r in _cache_rows(cache_path)] == [query]
 
@@ -328,9 +332,11 @@ def test_a_failed_cache_write_loses_neither_the_answer_nor_the_file(
 
     monkeypatch.setattr(os, "replace", disk_full)
     place = geo.locate(STREET)
-    assert place is not None and place.precision == "address"
+    assert place is not None
+    assert place.precision == "address"
     assert cache_path.read_bytes() == before
-    assert geo.locate(STREET) == place and len(fake.requests) == 2  # still answered from memory
+    assert geo.locate(STREET) == place
+    assert len(fake.requests) == 2
 
 
 # --- atomic writes ----------------------------------------------------------------------------

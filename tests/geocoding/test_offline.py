@@ -169,7 +169,8 @@ def test_unknown_gives_none(geocoder: OfflineGeocoder, query: str | None) -> Non
 def test_exactly_one_false_returns_a_list(geocoder: OfflineGeocoder) -> None:
     """exactly_one=False gives a list of Locations, like every geopy geocoder."""
     found = geocoder.geocode("Namur", exactly_one=False)
-    assert isinstance(found, list) and len(found) == 1
+    assert isinstance(found, list)
+    assert len(found) == 1
     assert isinstance(found[0], Location)
     assert found[0].raw == geocoder.geocode("Namur").raw
 
@@ -193,7 +194,8 @@ def test_raw_carries_all_keys(geocoder: OfflineGeocoder, query: str) -> None:
     assert all(raw[k] not in ("", None) for k in RESULT_KEYS)
     assert raw["region_code"] in REGION_CODES
     assert raw["province_code"] in geocoder.gazetteer.provinces
-    assert 49.4 < raw["latitude"] < 51.6 and 2.5 < raw["longitude"] < 6.5
+    assert 49.4 < raw["latitude"] < 51.6
+    assert 2.5 < raw["longitude"] < 6.5
 
 
 def test_brussels_province_is_the_region(geocoder: OfflineGeocoder) -> None:

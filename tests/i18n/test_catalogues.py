@@ -7,9 +7,9 @@ import ast
 import os
 import shutil
 import string
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from babel.messages.catalog import Catalog, Message
@@ -95,9 +95,11 @@ def test_header_names_the_language_its_plural_rule_and_utf8(lang: str) -> None:
 
 def test_every_catalogue_has_the_same_keys_and_the_same_plural_entries() -> None:
     keys = {lang: set(entries(lang)) for lang in LANGS}
-    assert keys["nl"] == keys["fr"] and keys["en"] == keys["fr"]
+    assert keys["nl"] == keys["fr"]
+    assert keys["en"] == keys["fr"]
     plural = {lang: {k for k, m in entries(lang).items() if m.pluralizable} for lang in LANGS}
-    assert plural["nl"] == plural["fr"] and plural["en"] == plural["fr"]
+    assert plural["nl"] == plural["fr"]
+    assert plural["en"] == plural["fr"]
     assert len(keys["fr"]) > 200
 
 
@@ -149,7 +151,8 @@ def test_no_catalogue_key_is_unused() -> None:
 def test_t_takes_single_texts_and_tn_plural_ones() -> None:
     plural = {k for k, m in entries("fr").items() if m.pluralizable}
     assert used("t", "N_") & plural == set()
-    assert used("tn") <= plural and used("tn")
+    assert used("tn") <= plural
+    assert used("tn")
 
 
 def keyword_calls() -> Iterator[tuple[str, str, ast.Call]]:
@@ -269,7 +272,8 @@ def test_a_missing_or_stale_mo_is_replaced_by_the_po(locale_copy: Path) -> None:
     assert t("title", "fr") == "Lien — services pour réfugiés et migrants"  # from the .po
     assert translations("fr") is translations("fr")  # read once
 
-    assert compile_catalogues(locale_copy) and mo.exists()
+    assert compile_catalogues(locale_copy)
+    assert mo.exists()
     po.write_text(
         po.read_text(encoding="utf-8").replace(
             'msgstr "Lien — services pour réfugiés et migrants"', 'msgstr "Nouveau titre"'

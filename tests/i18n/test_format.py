@@ -96,14 +96,16 @@ def test_number_writes_the_language_s_decimal_mark(lang: str, expected: str) -> 
 def test_number_decimals() -> None:
     assert [number(12.345, lang, 1) for lang in LANGS] == ["12,3", "12,3", "12.3"]
     assert [number(4.0, lang, 1) for lang in LANGS] == ["4,0", "4,0", "4.0"]
-    assert number(25.0, "fr") == "25" and number(2.5, "nl") == "2,5"  # no useless zeros
+    assert number(25.0, "fr") == "25"
+    assert number(2.5, "nl") == "2,5"
     assert number(7.6, "en", 0) == "8"
     assert [number(1234.5, lang, 1) for lang in LANGS] == [f"1{NNBSP}234,5", "1.234,5", "1,234.5"]
 
 
 def test_percent() -> None:
     assert [percent(0.254, lang) for lang in LANGS] == [f"25{NBSP}%", "25%", "25%"]
-    assert percent(0, "fr") == f"0{NBSP}%" and percent(1, "en") == "100%"
+    assert percent(0, "fr") == f"0{NBSP}%"
+    assert percent(1, "en") == "100%"
 
 
 def test_date_is_written_in_full() -> None:

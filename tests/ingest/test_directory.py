@@ -45,7 +45,8 @@ def test_real_directory_is_valid_and_complete() -> None:
     assert len(frame) == len(_rows()) == 32
     assert frame["org_id"].nunique() == 23
     placed = frame[frame["precision"].isin(("address", "postcode", "locality"))]
-    assert placed["latitude"].notna().all() and placed["province_code"].ne("").all()
+    assert placed["latitude"].notna().all()
+    assert placed["province_code"].ne("").all()
     unplaced = frame[frame["precision"].isin(("national", "online"))]
     assert unplaced["latitude"].isna().all()
 
@@ -88,7 +89,8 @@ def test_a_problem_in_an_optional_value_keeps_the_site_without_it() -> None:
     rows[3]["source_date"] = "2016-13"
     rows[4]["services"] = "housing;houseing"
     result = read_directory(_csv(rows))
-    assert result.rejected_rows == [] and len(result.frame) == len(rows)
+    assert result.rejected_rows == []
+    assert len(result.frame) == len(rows)
     assert {(p.row, p.field) for p in result.problems} == {
         (2, "audiences"),
         (3, "languages"),
@@ -110,7 +112,8 @@ def test_a_problem_in_an_optional_value_keeps_the_site_without_it() -> None:
         "; value left out, row kept"
     )
     shared = directory.load_shared(str(ORGANISATIONS_CSV))
-    assert shared.warned == 0 and shared.hidden == 0
+    assert shared.warned == 0
+    assert shared.hidden == 0
 
 
 def test_a_row_that_cannot_be_shown_is_set_aside() -> None:
@@ -131,9 +134,12 @@ def test_a_site_whose_services_lien_does_not_know_is_kept_without_them() -> None
     result = read_directory(_csv(rows))
     assert result.rejected_rows == []
     kept = result.frame.set_index("row")
-    assert kept.at[2, "services"] == "" and kept.at[3, "services"] == ""
+    assert kept.at[2, "services"] == ""
+    assert kept.at[3, "services"] == ""
     (unknown,) = [p for p in result.problems if p.field == "services"]
-    assert unknown.kept and unknown.row == 2 and "houseing" in unknown.text("en")
+    assert unknown.kept
+    assert unknown.row == 2
+    assert "houseing" in unknown.text("en")
 
 
 def test_non_belgian_postcode() -> None:
@@ -233,7 +239,8 @@ def test_a_windows_1252_file_is_read_with_a_note() -> None:
     text = ORGANISATIONS_CSV.read_text(encoding="utf-8")
     result = read_directory(text.encode("cp1252", errors="replace"))
     (note,) = result.notes
-    assert note.field == "encoding" and "Windows-1252" in note.message
+    assert note.field == "encoding"
+    assert "Windows-1252" in note.message
     assert set(result.frame["organisation"]) >= {"Aide aux Personnes Déplacées"}
 
 

@@ -58,14 +58,16 @@ def test_the_header_is_found_below_the_title_and_every_row_is_read(data: bytes, 
     assert result.mapping["hours"] == "Openingsuren"
     # Every row names an organisation and a place: every one is kept, the one whose service
     # Lien lacks too (with its service not stated).
-    assert len(result.frame) == len(ROWS) and len(result.rejected) == 0
+    assert len(result.frame) == len(ROWS)
+    assert len(result.rejected) == 0
     assert TITLE not in result.columns
 
 
 def test_the_same_list_without_its_title_rows_reads_the_same() -> None:
     bare = _checked(partners_xlsx(title_rows=False))
     titled = _checked(partners_xlsx())
-    assert bare.header_row == 1 and bare.notes[0].text("en") == "column names read from row 1"
+    assert bare.header_row == 1
+    assert bare.notes[0].text("en") == "column names read from row 1"
     assert list(bare.frame["services"]) == list(titled.frame["services"])
 
 
@@ -75,7 +77,8 @@ def test_free_text_services_and_audiences_become_their_codes() -> None:
     for index, expected in enumerate(EXPECTED_SERVICES):
         assert tuple(split_codes(by_row.at[_excel_row(index), "services"])) == expected, ROWS[index]
     audiences = by_row["audiences"].tolist()
-    assert "unaccompanied_minors" in audiences and "young_people" in audiences
+    assert "unaccompanied_minors" in audiences
+    assert "young_people" in audiences
     # Every audience understood: the one row kept with a value left out is the interpreting
     # service's, for that service.
     assert result.warned == 1
@@ -129,7 +132,8 @@ def test_a_workbook_row_never_gets_advice_about_csv_quoting() -> None:
 
 def test_the_coordinator_chooses_the_row_of_the_column_names() -> None:
     chosen = _checked(partners_xlsx(), header=HEADER_ROW)
-    assert chosen.header_row == HEADER_ROW and len(chosen.frame) == len(ROWS)
+    assert chosen.header_row == HEADER_ROW
+    assert len(chosen.frame) == len(ROWS)
     refused = upload.check_upload(partners_xlsx(), NAME, header=40)
     assert isinstance(refused, upload.Refusal)
     (why,) = refused.problems
@@ -181,7 +185,8 @@ def test_the_cleaned_file_names_the_coordinators_file_not_the_brochure() -> None
         what = t("about_cleaned", lang, name=result.name, count=len(result.frame))
         data = export.to_csv(upload.cleaned(result.frame), describe(lang, what, result.frame))
         head = data.decode("utf-8-sig").split("\r\n\r\n")[0]
-        assert "2016" not in head and "brochure" not in head.lower()
+        assert "2016" not in head
+        assert "brochure" not in head.lower()
         assert t("source_warning_file", lang, sources=NAME) in head
         # And the file loads back as a directory.
         assert directory.read_directory(data).problems == []

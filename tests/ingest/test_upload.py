@@ -126,7 +126,7 @@ def test_header_only() -> None:
     )
 
 
-@pytest.mark.parametrize("delimiter, said", [(";", "';'"), ("\t", "tab")])
+@pytest.mark.parametrize(("delimiter", "said"), [(";", "';'"), ("\t", "tab")])
 def test_other_delimiters_are_recognised(delimiter: str, said: str) -> None:
     result = _read(_bytes(delimiter=delimiter))
     assert f"columns are separated by {said}" in [n.message for n in result.notes]
@@ -146,7 +146,8 @@ def test_windows_1252_and_latin_1_keep_their_accents(encoding: str) -> None:
 
 def test_utf8_with_a_bom() -> None:
     result = _read(b"\xef\xbb\xbf" + _bytes())
-    assert not [n for n in result.notes if n.field == "encoding"] and result.problems == []
+    assert not [n for n in result.notes if n.field == "encoding"]
+    assert result.problems == []
     # The BOM is not glued to the first header, so "Nom" maps to the organisation.
     assert _kept(result) == [r[0] for r in GOOD]
 
@@ -176,7 +177,7 @@ def test_xlsx_numbers_and_excel_rows() -> None:
 
 
 @pytest.mark.parametrize(
-    "head, kind",
+    ("head", "kind"),
     [(b"\x89PNG\r\n\x1a\n", "PNG"), (b"%PDF-1.7\n", "PDF"), (b"\x00\x01\x02\x03" * 64, "binary")],
 )
 def test_binary_file_renamed_csv(head: bytes, kind: str) -> None:
@@ -230,9 +231,11 @@ def test_missing_required_column(missing: str) -> None:
         " columns → Lien fields”, or choose the row of the column names above if Lien took the"
         " wrong one"
     ]
-    assert result.refused and result.frame.empty
+    assert result.refused
+    assert result.frame.empty
     # Nothing is lost: every row is handed back to be fixed.
-    assert len(result.rejected) == 0 and result.rows_read == len(GOOD)
+    assert len(result.rejected) == 0
+    assert result.rows_read == len(GOOD)
 
 
 def test_extra_columns_are_ignored_with_a_note() -> None:
@@ -283,18 +286,22 @@ def test_a_row_without_a_known_service_is_kept_with_its_service_not_stated() -> 
     # Still a place to go: shown, and the report says which label to fix.
     result = _read(_bytes(_with(1, "Services", "Téléportation")))
     found = _only(result, 3, "services")
-    assert found.kept and found.message == (
+    assert found.kept
+    assert found.message == (
         "Lien doesn't know the service 'Téléportation': write one of the services listed under"
         " “The file Lien expects” at the bottom of this page (in English, French or Dutch)"
         "; value left out, row kept"
     )
-    assert _kept(result) == [r[0] for r in GOOD] and result.warned == 1
-    assert result.frame.iloc[1]["services"] == "" and len(result.rejected) == 0
+    assert _kept(result) == [r[0] for r in GOOD]
+    assert result.warned == 1
+    assert result.frame.iloc[1]["services"] == ""
+    assert len(result.rejected) == 0
 
 
 def test_a_row_with_an_empty_services_cell_is_kept_with_nothing_to_fix() -> None:
     result = _read(_bytes(_with(1, "Services", "  ")))
-    assert result.problems == [] and _kept(result) == [r[0] for r in GOOD]
+    assert result.problems == []
+    assert _kept(result) == [r[0] for r in GOOD]
     assert result.frame.iloc[1]["services"] == ""
 
 
@@ -307,12 +314,14 @@ def test_a_close_spelling_is_the_service() -> None:
 def test_an_unknown_service_beside_a_known_one_is_left_out_and_the_row_kept() -> None:
     result = _read(_bytes(_with(1, "Services", "Juridische hulp; Téléportation")))
     found = _only(result, 3, "services")
-    assert found.kept and found.message == (
+    assert found.kept
+    assert found.message == (
         "Lien doesn't know the service 'Téléportation': write one of the services listed under"
         " “The file Lien expects” at the bottom of this page (in English, French or Dutch)"
         "; value left out, row kept"
     )
-    assert _kept(result) == [r[0] for r in GOOD] and result.warned == 1
+    assert _kept(result) == [r[0] for r in GOOD]
+    assert result.warned == 1
     assert result.frame.iloc[1]["services"] == "legal_aid"
     assert len(result.rejected) == 0
 
@@ -320,7 +329,8 @@ def test_an_unknown_service_beside_a_known_one_is_left_out_and_the_row_kept() ->
 def test_a_label_near_but_not_close_enough_gets_a_did_you_mean() -> None:
     result = _read(_bytes(_with(1, "Services", "Hébergement")))
     found = _only(result, 3, "services")
-    assert found.kept and len(result.frame) == 3  # kept, its service not stated
+    assert found.kept
+    assert len(result.frame) == 3
     assert result.frame.iloc[1]["services"] == ""
     assert found.text("en") == (
         "Lien doesn't know the service 'Hébergement': did you mean Citizen hosting (hosting)? Then"
@@ -342,9 +352,12 @@ def test_a_coordinators_everyday_file_keeps_all_its_rows() -> None:
     """15 rows in Windows-1252 with ';' and the labels people write: none is set aside."""
     result = upload.check_upload(everyday_csv(), "reseau.csv")
     assert isinstance(result, upload.Upload)
-    assert result.rows_read == len(result.frame) == 15 and len(result.rejected) == 0
-    assert list(result.problems) == [] and result.warned == 0
-    assert result.mapping["audiences"] == "Public" and result.mapping["city"] == "Commune"
+    assert result.rows_read == len(result.frame) == 15
+    assert len(result.rejected) == 0
+    assert list(result.problems) == []
+    assert result.warned == 0
+    assert result.mapping["audiences"] == "Public"
+    assert result.mapping["city"] == "Commune"
     by_name = result.frame.set_index("organisation")
     every = ";".join(taxonomy.audiences().codes)
     assert by_name.at["Maison d'accueil Exemple", "audiences"] == "refugees"  # "Réfugiés"
@@ -365,7 +378,9 @@ def test_an_unknown_audience_is_reported_and_left_out_and_its_row_kept() -> None
     data = ("\r\n".join((EVERYDAY_HEADER, *rows)) + "\r\n").encode("cp1252")
     result = upload.check_upload(data, "reseau.csv")
     assert isinstance(result, upload.Upload)
-    assert len(result.frame) == 15 and len(result.rejected) == 0 and result.warned == 2
+    assert len(result.frame) == 15
+    assert len(result.rejected) == 0
+    assert result.warned == 2
     assert [(p.row, p.field, p.code, p.kept) for p in result.problems] == [
         (2, "audiences", "unknown_audience_label", True),
         (3, "audiences", "unknown_audience_label", True),
@@ -398,7 +413,9 @@ def test_a_near_audience_is_suggested() -> None:
     (found,) = result.problems
     # "Reconnus" is only a word of a name ("réfugiés reconnus"): Lien is unsure, so it asks.
     assert found.row == 2
-    assert found.kept and "did you mean" in found.text("en") and "(refugees)" in found.text("en")
+    assert found.kept
+    assert "did you mean" in found.text("en")
+    assert "(refugees)" in found.text("en")
     # A name found whole in the label is the audience: no question asked.
     assert result.frame.set_index("row").at[3, "audiences"] == "refugees"
 
@@ -462,7 +479,8 @@ def test_very_long_text_in_an_optional_field_is_left_out() -> None:
     found = _only(result, 4, "description")
     assert found.kept
     assert found.message == "6000 characters; at most 5000; value left out, row kept"
-    assert len(result.frame) == 3 and result.frame.iloc[2]["description"] == ""
+    assert len(result.frame) == 3
+    assert result.frame.iloc[2]["description"] == ""
 
 
 def test_only_whitespace_in_a_required_field() -> None:
@@ -473,7 +491,8 @@ def test_only_whitespace_in_a_required_field() -> None:
 
 def test_only_whitespace_rows_are_skipped() -> None:
     result = _read(_bytes([GOOD[0], [" "] * len(HEADER), GOOD[1]]))
-    assert result.problems == [] and result.rows_read == 2
+    assert result.problems == []
+    assert result.rows_read == 2
 
 
 def test_messages_exist_in_french_and_dutch() -> None:
@@ -499,7 +518,9 @@ def test_html_and_javascript_in_text_fields_stay_text() -> None:
     assert result.problems == []
     assert _kept(result)[0] == HOSTILE["Nom"]  # kept as the user wrote it, shown as text
     html = json.dumps(sites_layer.popup(result.frame.iloc[0].to_dict(), "fr"))
-    assert "&lt;script&gt;" in html and "<img" not in html and "<svg" not in html
+    assert "&lt;script&gt;" in html
+    assert "<img" not in html
+    assert "<svg" not in html
     # The preview map of the Data page: the generated script holds the values only escaped.
     at = _data_page(_bytes(rows), "hostile.csv")
     assert not at.exception
@@ -524,7 +545,8 @@ def test_javascript_url_is_refused() -> None:
         "; value left out, row kept"
     )
     # The row is shown, without the address that is not one.
-    assert len(result.frame) == 3 and result.frame.iloc[0]["website"] == ""
+    assert len(result.frame) == 3
+    assert result.frame.iloc[0]["website"] == ""
     assert "javascript" not in upload.cleaned(result.frame).to_csv()
 
 
@@ -577,7 +599,7 @@ def _data_page(data: bytes, name: str) -> AppTest:
 
 
 @pytest.mark.parametrize(
-    "data, name, shown",
+    ("data", "name", "shown"),
     [
         (b"", "vide.csv", "le fichier est vide : envoyez le fichier qui contient le tableau"),
         (
@@ -637,7 +659,8 @@ def test_huge_url_values() -> None:
     at = _app(q="a" * 100_000, service=",".join(["x"] * 5_000))
     assert not at.exception
     warnings = _sidebar_warnings(at)
-    assert len(warnings) == 10 and warnings[-1] == "Paramètre d'URL ignoré : …=+4992"
+    assert len(warnings) == 10
+    assert warnings[-1] == "Paramètre d'URL ignoré : …=+4992"
     assert at.sidebar.text_input(key="f_q").value == "a" * 200
 
 

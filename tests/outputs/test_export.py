@@ -126,9 +126,11 @@ def test_columns_add_distance_last_and_skip_missing_optional_ones(real: pd.DataF
     thinner = real.drop(columns=["fax", "site_id"]).assign(distance_km=1.0)
     columns = export_columns(thinner)
     assert columns[-1] == "distance_km"
-    assert "fax" not in columns and "site_id" not in columns
+    assert "fax" not in columns
+    assert "site_id" not in columns
     assert columns[0] == "org_id"
-    assert "row" not in columns and "coord_source" not in columns
+    assert "row" not in columns
+    assert "coord_source" not in columns
 
 
 def test_columns_refuse_a_frame_missing_a_required_column(real: pd.DataFrame) -> None:
@@ -228,7 +230,8 @@ def test_csv_has_no_cell_a_spreadsheet_would_run(frame: pd.DataFrame) -> None:
 
 def test_csv_phone_numbers_get_the_apostrophe(real: pd.DataFrame) -> None:
     phones = [r["phone"] for r in _csv_rows(to_csv(real)) if "+32" in r["phone"]]
-    assert phones and all(p.startswith("'+32") for p in phones)
+    assert phones
+    assert all(p.startswith("'+32") for p in phones)
 
 
 def test_csv_writes_numbers_plainly_and_nan_as_empty(real: pd.DataFrame) -> None:
@@ -308,10 +311,13 @@ def test_xlsx_writes_coordinates_as_numbers_and_codes_as_text(real: pd.DataFrame
         rows, zip(real["latitude"], real["longitude"], strict=True), strict=True
     ):
         if math.isnan(lat):
-            assert row["latitude"] is None and row["longitude"] is None
+            assert row["latitude"] is None
+            assert row["longitude"] is None
         else:
-            assert isinstance(row["latitude"], float) and row["latitude"] == round(lat, 6)
-            assert isinstance(row["longitude"], float) and row["longitude"] == round(lon, 6)
+            assert isinstance(row["latitude"], float)
+            assert row["latitude"] == round(lat, 6)
+            assert isinstance(row["longitude"], float)
+            assert row["longitude"] == round(lon, 6)
         assert isinstance(row["distance_km"], (int, float))
     # Text stays text: leading zeros of codes and postcodes survive.
     assert "03000" in {r["region_code"] for r in rows}
@@ -353,9 +359,11 @@ def test_geojson_coordinates_are_longitude_then_latitude(frame: pd.DataFrame) ->
     for feature in _geojson(frame)["features"]:
         lon, lat = feature["geometry"]["coordinates"]
         site = by_id.loc[feature["properties"]["site_id"]]
-        assert lon == round(site["longitude"], 6) and lat == round(site["latitude"], 6)
+        assert lon == round(site["longitude"], 6)
+        assert lat == round(site["latitude"], 6)
         # In Belgium longitude (2.5–6.5) is always below latitude (49.5–51.5).
-        assert 2.5 < lon < 6.5 and 49.4 < lat < 51.6
+        assert 2.5 < lon < 6.5
+        assert 49.4 < lat < 51.6
         assert feature["id"] == feature["properties"]["site_id"]
 
 
@@ -374,7 +382,8 @@ def test_geojson_has_no_nan_and_keeps_text_verbatim(frame: pd.DataFrame) -> None
     collection = json.loads(raw, parse_constant=_no_constants)
     everything = [f["properties"] for f in collection["features"]] + collection["unlocated"]
     first = next(p for p in everything if p["site_id"] == sample.loc[0, "site_id"])
-    assert first["distance_km"] is None and first["notes"] is None
+    assert first["distance_km"] is None
+    assert first["notes"] is None
     assert {p["distance_km"] for p in everything if p is not first} == {1.23}
     # GeoJSON is data, not a spreadsheet: the planted text is kept exactly, accents unescaped.
     for properties in _planted(everything):
@@ -451,7 +460,8 @@ def test_about_says_the_filters_link_date_and_sources(
     assert (f"lang={lang}" in facts["view"]) == (lang != "fr")  # French is the default
     assert facts["date"] == "2026-11-30"
     # SESO's seat and Point Info: the brochure and SESO's undated projects.
-    assert "2016" in facts["sources"] and "SESO" in facts["sources"]
+    assert "2016" in facts["sources"]
+    assert "SESO" in facts["sources"]
     assert facts["source_dates"] == t("undated", lang)
     assert "2016" in facts["warning"]
     with_service = {k: v for k, _, v in _about(real, lang, service="housing").lines}
@@ -484,7 +494,8 @@ def test_csv_opens_with_what_it_is_then_the_table(real: pd.DataFrame) -> None:
     assert header[:3] == ["site_id", "org_id", "organisation"]
     # A program reads the table by skipping the lines the first one counts.
     table = pd.read_csv(io.BytesIO(data), skiprows=start - 1, dtype=str, keep_default_na=False)
-    assert len(table) == len(real) and list(table["site_id"]) == list(real["site_id"])
+    assert len(table) == len(real)
+    assert list(table["site_id"]) == list(real["site_id"])
 
 
 def test_about_lines_run_no_formula(real: pd.DataFrame) -> None:
@@ -506,7 +517,8 @@ def test_lien_reads_its_own_download_back(real: pd.DataFrame) -> None:
     # A "+32" phone gets the spreadsheet apostrophe in any CSV download: left out of this one.
     sites = real[~real["phone"].str.startswith("+")][list(EXPORT_COLUMNS[:23])]
     result = read_directory(to_csv(sites, _about(real)))
-    assert not result.problems and list(result.frame["site_id"]) == list(sites["site_id"])
+    assert not result.problems
+    assert list(result.frame["site_id"]) == list(sites["site_id"])
     # Rows keep their line in the file: the header is after the about lines.
     header_line = len(_about(real).lines) + 3
     assert list(result.frame["row"]) == list(range(header_line + 1, header_line + 1 + len(sites)))
@@ -532,7 +544,8 @@ def test_lien_reads_back_a_download_made_in_any_language(real: pd.DataFrame, lan
 
     sites = real[~real["phone"].str.startswith("+")][list(EXPORT_COLUMNS[:23])]
     result = read_directory(to_csv(sites, _about(real, lang)))
-    assert not result.problems and list(result.frame["site_id"]) == list(sites["site_id"])
+    assert not result.problems
+    assert list(result.frame["site_id"]) == list(sites["site_id"])
 
 
 def test_a_download_saved_with_the_earlier_english_marker_still_reads(real: pd.DataFrame) -> None:
@@ -544,7 +557,8 @@ def test_a_download_saved_with_the_earlier_english_marker_still_reads(real: pd.D
     earlier = data.replace("Lien : à propos de ce fichier", "Lien: about this file", 1)
     assert earlier.startswith("Lien: about this file,")
     result = read_directory(earlier.encode("utf-8-sig"))
-    assert not result.problems and list(result.frame["site_id"]) == list(sites["site_id"])
+    assert not result.problems
+    assert list(result.frame["site_id"]) == list(sites["site_id"])
 
 
 @pytest.mark.parametrize("marker", about_markers())
@@ -562,7 +576,8 @@ def test_xlsx_about_sheet_lists_the_facts(real: pd.DataFrame) -> None:
     assert book.sheetnames == ["sites", "Over dit bestand"]
     rows = [[c.value for c in row] for row in book["Over dit bestand"].iter_rows()]
     assert [r[0] for r in rows] == [label for _, label, _ in facts.lines]
-    assert rows[1][1].startswith("'") is False and "Huisvesting" in rows[1][1]
+    assert rows[1][1].startswith("'") is False
+    assert "Huisvesting" in rows[1][1]
     assert book["Over dit bestand"]["A1"].font.bold
 
 
@@ -588,7 +603,8 @@ def test_labels_stand_beside_the_codes(real: pd.DataFrame, lang: str, label: str
     housing = next(r for r in rows if r["services"].split(";")[0] == "housing")
     assert housing["services_label"].split(";")[0] == label
     csp = next(r for r in rows if r["site_id"] == "csp-bruxelles")
-    assert csp["languages"] == "fr;nl" and csp["languages_label"].count(";") == 1
+    assert csp["languages"] == "fr;nl"
+    assert csp["languages_label"].count(";") == 1
     feature = json.loads(to_geojson(real, lang=lang))["features"][0]["properties"]
     assert feature["services_label"] == ";".join(
         taxonomy.services().label(c, lang) for c in feature["services"].split(";")

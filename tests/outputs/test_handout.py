@@ -65,7 +65,7 @@ def _pdf(view: pd.DataFrame, lang: str, **kw) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "lang, labels, printed",
+    ("lang", "labels", "printed"),
     [
         (
             "fr",
@@ -93,8 +93,10 @@ def test_title_date_sources_services_and_accents(
     # The brochure by name and date, not its file name; the distinct source dates.
     brochure = t("handout_src_brochure", lang)
     assert brochure in text
-    assert "000_233dd5a4b08aac1c.txt" not in text and "§" not in text
-    assert "2016-06" in text and t("undated", lang) in text  # SESO's projects are undated
+    assert "000_233dd5a4b08aac1c.txt" not in text
+    assert "§" not in text
+    assert "2016-06" in text
+    assert t("undated", lang) in text
     for label in labels:
         assert label == taxonomy.services().label(taxonomy.services().code_for(label), lang)
         assert label in text
@@ -107,7 +109,8 @@ def test_title_date_sources_services_and_accents(
         assert name in text
     assert t("handout_national", lang) in text
     assert t("handout_scan", lang) in text
-    assert "Distance" not in text and "Afstand" not in text  # no place, no distances
+    assert "Distance" not in text
+    assert "Afstand" not in text
 
 
 def _headings(pdf: bytes) -> list[str]:
@@ -151,7 +154,7 @@ def test_french_and_dutch_characters_survive(frame: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize(
-    "lang, header, label",
+    ("lang", "header", "label"),
     [
         ("fr", "Près de Liège, dans un rayon de 30 km", r"Distance : (\d+,\d km|~ )"),
         ("nl", "In de buurt van Liège, binnen 30 km", r"Afstand: (\d+,\d km|~ )"),
@@ -243,8 +246,10 @@ def test_the_handout_counts_as_the_page_does(frame: pd.DataFrame) -> None:
     view = filters.apply(frame, chosen, (place.latitude, place.longitude))
     text = _text(_pdf(view, "fr", near="Charleroi", radius_km=25, services=chosen.services))
     shown, national = view_lines(filters.counts(view), "fr")
-    assert shown in text and national in text
-    assert "1 sites" not in text and "1 organisations" not in text
+    assert shown in text
+    assert national in text
+    assert "1 sites" not in text
+    assert "1 organisations" not in text
 
 
 # --- page, QR code -------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import io
 import json
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -147,7 +147,8 @@ def test_round_trip_keeps_edge_values_exactly(tricky: pd.DataFrame) -> None:
     result = _round_trip(tricky)
     _assert_same(result, tricky)
     thuin = result[result["site_id"] == "cpas-thuin"].iloc[0]
-    assert thuin["coord_source"] == "manual" and thuin["latitude"] == 50.3395123456789
+    assert thuin["coord_source"] == "manual"
+    assert thuin["latitude"] == 50.3395123456789
     assert result.iloc[0]["phone"] == "+32 2 537 82 08;02 537 82 09"
 
 
@@ -165,7 +166,8 @@ def test_no_spreadsheet_apostrophe_in_hsds_files(tricky: pd.DataFrame) -> None:
     spreadsheet-safe ones)."""
     data = hsds_out.export_zip(tricky)
     numbers = [p["number"] for p in _table(data, "phones.csv")]
-    assert "+32 2 537 82 08" in numbers and not any(n.startswith("'") for n in numbers)
+    assert "+32 2 537 82 08" in numbers
+    assert not any(n.startswith("'") for n in numbers)
 
 
 # --- (2) stable ids ----------------------------------------------------------------------------
@@ -214,7 +216,8 @@ def test_a_sub_view_shares_the_ids_of_the_full_export(real: pd.DataFrame) -> Non
 def test_datapackage_lists_every_file_with_its_fields(real: pd.DataFrame) -> None:
     files = _files(hsds_out.export_zip(real))
     package = json.loads(files["datapackage.json"])
-    assert package["profile"] == "tabular-data-package" and package["name"]
+    assert package["profile"] == "tabular-data-package"
+    assert package["name"]
     paths = [r["path"] for r in package["resources"]]
     assert sorted(paths) == sorted(n for n in files if n != "datapackage.json")
     for needed in (
@@ -240,7 +243,8 @@ def test_datapackage_lists_every_file_with_its_fields(real: pd.DataFrame) -> Non
         assert all(f["type"] in ("string", "number", "date", "datetime", "time") for f in fields)
         assert resource["schema"]["primaryKey"] == "id"
         for key in resource["schema"].get("foreignKeys", []):
-            assert key["reference"]["resource"] in names and key["fields"] in header
+            assert key["reference"]["resource"] in names
+            assert key["fields"] in header
 
 
 def test_foreign_keys_resolve_and_ids_are_unique_uuids(real: pd.DataFrame) -> None:
@@ -429,7 +433,8 @@ def test_an_earlier_lien_export_still_imports_to_its_rows() -> None:
     assert any(a["address_1"] == "" and a["city"] for a in addresses)
     assert not (package / "programs.csv").exists()
     expected = read_directory(V1 / "lien-rows.csv")
-    assert not expected.problems and len(expected.frame) == 7
+    assert not expected.problems
+    assert len(expected.frame) == 7
     result = check(complete(hsds_in.import_zip(_zip_folder(package))))
     assert not result.problems, result.problems
     _assert_same(result.frame, expected.frame)
@@ -486,22 +491,28 @@ def test_a_foreign_package_imports_into_valid_lien_rows() -> None:
     assert list(frame["row"]) == [2, 3, 4]
     result = check(complete(frame))
     housing = result.frame[result.frame["site"] == "Housing help"].iloc[0]
-    assert housing["org_id"] == "maison-solidaire" and housing["site_id"] == "maison-solidaire-1"
+    assert housing["org_id"] == "maison-solidaire"
+    assert housing["site_id"] == "maison-solidaire-1"
     assert housing["organisation"] == "Maison Solidaire"
-    assert housing["services"] == "housing" and housing["audiences"] == "asylum_seekers"
+    assert housing["services"] == "housing"
+    assert housing["audiences"] == "asylum_seekers"
     assert (housing["address"], housing["postcode"], housing["city"]) == (
         "Rue Haute 12",
         "1000",
         "Bruxelles",
     )
-    assert housing["precision"] == "address" and housing["coord_source"] == "geocoded"
-    assert housing["phone"] == "+32 2 123 45 67" and housing["fax"] == "02 123 45 68"
+    assert housing["precision"] == "address"
+    assert housing["coord_source"] == "geocoded"
+    assert housing["phone"] == "+32 2 123 45 67"
+    assert housing["fax"] == "02 123 45 68"
     assert housing["languages"] == "fr;nl"
     assert housing["email"] == "info@maison.example.be"
     assert housing["website"] == "https://maison.example.be"
-    assert housing["source"] == hsds_in.DEFAULT_NAME and housing["source_date"] == "2024-05-01"
+    assert housing["source"] == hsds_in.DEFAULT_NAME
+    assert housing["source_date"] == "2024-05-01"
     helpline = result.frame[result.frame["site"] == "Helpline"].iloc[0]
-    assert helpline["precision"] == "national" and helpline["services"] == "information"
+    assert helpline["precision"] == "national"
+    assert helpline["services"] == "information"
     assert helpline["site_id"] == "maison-solidaire-2"
     # The term Lien does not know is kept by name, so validation says which one it is.
     assert [(p.row, p.field, p.code) for p in result.problems] == [
@@ -583,27 +594,33 @@ def _refused(data: bytes) -> tuple[str, str]:
     with pytest.raises(DirectoryError) as caught:
         hsds_in.import_zip(data)
     [found] = caught.value.problems
-    assert found.row is None and found.field == "file"
+    assert found.row is None
+    assert found.field == "file"
     for lang in ("fr", "nl", "en"):
-        assert found.text(lang) and "{" not in found.text(lang)
+        assert found.text(lang)
+        assert "{" not in found.text(lang)
     assert found.text("en") in str(caught.value)
     return found.code, found.text("en")
 
 
 def test_not_a_zip_is_refused() -> None:
     code, text = _refused(b"id,name\n1,not a zip\n")
-    assert code == "hsds_not_zip" and "not a readable ZIP" in text
+    assert code == "hsds_not_zip"
+    assert "not a readable ZIP" in text
 
 
 def test_missing_organizations_is_refused() -> None:
     files = {k: v for k, v in FOREIGN.items() if k != "organizations.csv"}
     code, text = _refused(_zip(files))
-    assert code == "hsds_missing_file" and "organizations.csv" in text
+    assert code == "hsds_missing_file"
+    assert "organizations.csv" in text
 
 
 def test_a_file_without_a_required_column_is_refused() -> None:
     code, text = _refused(_zip({**FOREIGN, "organizations.csv": "id,title\no1,Maison\n"}))
-    assert code == "hsds_missing_field" and "organizations.csv" in text and "name" in text
+    assert code == "hsds_missing_field"
+    assert "organizations.csv" in text
+    assert "name" in text
 
 
 def test_a_package_without_services_is_refused() -> None:
@@ -613,7 +630,8 @@ def test_a_package_without_services_is_refused() -> None:
 
 def test_a_broken_datapackage_is_refused() -> None:
     code, text = _refused(_zip({**FOREIGN, "datapackage.json": "{not json"}))
-    assert code == "hsds_bad_datapackage" and "datapackage.json" in text
+    assert code == "hsds_bad_datapackage"
+    assert "datapackage.json" in text
 
 
 @pytest.mark.parametrize(
@@ -628,13 +646,15 @@ def test_a_broken_datapackage_is_refused() -> None:
 )
 def test_path_traversal_is_refused(name: str) -> None:
     code, text = _refused(_zip({**FOREIGN, name: "id,name\n"}))
-    assert code == "hsds_unsafe_path" and repr(name) in text
+    assert code == "hsds_unsafe_path"
+    assert repr(name) in text
 
 
 def test_an_oversized_archive_is_refused() -> None:
     # 51 MB of zeros deflate to about 50 KB: the size that counts is the unpacked one.
     code, text = _refused(_zip({**FOREIGN, "notes.csv": b"0" * (51 * 1024 * 1024)}))
-    assert code == "hsds_too_large" and "50 MB" in text
+    assert code == "hsds_too_large"
+    assert "50 MB" in text
 
 
 def test_a_corrupt_member_is_refused() -> None:
@@ -650,11 +670,11 @@ def test_an_hsds_zip_is_told_from_a_workbook(real: pd.DataFrame) -> None:
 
     book = io.BytesIO()
     Workbook().save(book)
-    assert hsds_in.is_hsds_zip(hsds_out.export_zip(real)) and hsds_in.is_hsds_zip(_zip(FOREIGN))
+    assert hsds_in.is_hsds_zip(hsds_out.export_zip(real))
+    assert hsds_in.is_hsds_zip(_zip(FOREIGN))
     assert not hsds_in.is_hsds_zip(book.getvalue())
-    assert not hsds_in.is_hsds_zip(b"site_id,org_id\n") and not hsds_in.is_hsds_zip(
-        b"PK\x03\x04junk"
-    )
+    assert not hsds_in.is_hsds_zip(b"site_id,org_id\n")
+    assert not hsds_in.is_hsds_zip(b"PK\x03\x04junk")
 
 
 def test_messages_exist_in_three_languages() -> None:

@@ -81,7 +81,8 @@ def test_no_external_script_style_or_image(page: str) -> None:
         assert tag != "link", attrs  # no stylesheet, icon or preload
         if tag in ("img", "iframe", "embed", "source", "video", "audio", "object"):
             pytest.fail(f"<{tag}> in the offline file: {attrs}")
-    assert tags.scripts and tags.styles
+    assert tags.scripts
+    assert tags.styles
     for css in tags.styles:
         assert "@import" not in css
         for target in re.findall(r"""url\(['"]?([^'")]+)""", css):
@@ -133,7 +134,8 @@ def test_the_only_web_addresses_are_openstreetmap_links(page: str) -> None:
 def test_inlined_scripts_cannot_be_closed_early(monkeypatch: pytest.MonkeyPatch) -> None:
     for relative in ("leaflet/leaflet.js", "markercluster/leaflet.markercluster.js"):
         js = offline._inline_js(relative)
-        assert js.count("</script") == 1 and js.endswith("\n</script>")
+        assert js.count("</script") == 1
+        assert js.endswith("\n</script>")
         assert js[len("<script>\n") : -len("\n</script>")] == offline._asset(relative).decode()
     monkeypatch.setattr(
         offline,
@@ -187,7 +189,8 @@ def test_rows_hold_escaped_text_and_safe_links(frame: pd.DataFrame, page: str) -
     row = next(r for r in table_rows(page) if html.escape(site["site"]) in r)
     assert html.escape(site["organisation"]) in row
     phone = site["phone"].split(";")[0].strip()
-    assert f">{html.escape(phone)}</a>" in row and 'href="tel:' in row
+    assert f">{html.escape(phone)}</a>" in row
+    assert 'href="tel:' in row
     assert f'href="mailto:{html.escape(site["email"].split(";")[0].strip())}"' in row
     assert 'target="_blank" rel="noopener noreferrer"' in row
 
@@ -206,7 +209,8 @@ def test_mobile_friendly(page: str) -> None:
     assert viewports == ['<meta name="viewport" content="width=device-width, initial-scale=1">']
     assert "user-scalable=no" not in page
     assert re.search(r"height:\s*60(\.0)?vh", page)
-    assert 'class="lien-scroll"' in page and "overflow-x: auto" in page
+    assert 'class="lien-scroll"' in page
+    assert "overflow-x: auto" in page
     assert page.count("charset") == 1
 
 
@@ -242,13 +246,15 @@ def test_distance_column_and_search_point(frame: pd.DataFrame) -> None:
     row = next(r for r in table_rows(page) if html.escape(first["site"]) in r)
     # As every output words it: "≈ 3 km, postcode centre" for a site placed at its postcode.
     worded = html.escape(distance_text(site_fields(first, "en"), "en"))
-    assert worded and f'<td class="num">{worded}</td>' in row
+    assert worded
+    assert f'<td class="num">{worded}</td>' in row
     assert t("you_are_here", "en") in page
 
 
 def test_an_empty_view_says_so(frame: pd.DataFrame) -> None:
     page = offline.offline_html(frame.head(0), "en", today=DAY).decode()
-    assert t("no_match", "en") in page and "<table" not in page
+    assert t("no_match", "en") in page
+    assert "<table" not in page
     assert "padding: [24, 24]" not in page  # no fitBounds: nothing to fit: the map shows Belgium
 
 
@@ -272,10 +278,13 @@ def _evil(frame: pd.DataFrame) -> pd.DataFrame:
 @pytest.mark.parametrize("lang", LANGS)
 def test_malicious_text_appears_only_escaped(frame: pd.DataFrame, lang: str) -> None:
     page = offline.offline_html(_evil(frame), lang, today=DAY).decode()
-    assert EVIL_NAME not in page and EVIL_SITE not in page
-    assert "<script>alert" not in page and "<img" not in page
+    assert EVIL_NAME not in page
+    assert EVIL_SITE not in page
+    assert "<script>alert" not in page
+    assert "<img" not in page
     assert "javascript:" not in page.replace("&quot;", "")
-    assert html.escape(EVIL_NAME) in page and html.escape(EVIL_SITE) in page
+    assert html.escape(EVIL_NAME) in page
+    assert html.escape(EVIL_SITE) in page
     # In the table, both the located and the national row.
     assert sum(html.escape(EVIL_SITE) in r for r in table_rows(page)) == 2
     assert 'href="mailto:a&quot;onmouseover=&quot;x@evil.be"' in page

@@ -60,7 +60,8 @@ def test_the_charts_below_the_first_wait_until_the_visitor_reaches_them() -> Non
     assert not at.exception
     # The first chart (the heatmap, a table), then the place the others go: a button named in
     # the page's language.
-    assert len(_heatmaps(at)) == 1 and len(_charts(at)) == 0
+    assert len(_heatmaps(at)) == 1
+    assert len(_charts(at)) == 0
     (trigger,) = [
         c
         for c in at.get("component_instance")
@@ -74,7 +75,8 @@ def test_the_charts_below_the_first_wait_until_the_visitor_reaches_them() -> Non
     # and no button.
     at.session_state["coverage_lower_reached"] = True
     at.run()
-    assert len(_heatmaps(at)) == 2 and len(_charts(at)) == 2
+    assert len(_heatmaps(at)) == 2
+    assert len(_charts(at)) == 2
     assert not [
         c
         for c in at.get("component_instance")
@@ -83,14 +85,16 @@ def test_the_charts_below_the_first_wait_until_the_visitor_reaches_them() -> Non
     # A later rerun of the same session (another service) keeps them.
     at.session_state["coverage_lower_reached"] = None
     at.run()
-    assert len(_heatmaps(at)) == 2 and len(_charts(at)) == 2
+    assert len(_heatmaps(at)) == 2
+    assert len(_charts(at)) == 2
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_page_runs_in_each_language(lang: str) -> None:
     at = _run(lang=lang)
     assert not at.exception
-    assert len(_heatmaps(at)) == 2 and len(_charts(at)) == 2
+    assert len(_heatmaps(at)) == 2
+    assert len(_charts(at)) == 2
     assert all(c.proto.alt for c in _charts(at))  # the accessible name (see coverage_page.chart)
     assert (
         at.metric[0].label
@@ -103,7 +107,8 @@ def test_page_runs_in_each_language(lang: str) -> None:
 def test_headline_figures_of_the_seed_directory() -> None:
     at = _run()
     values = {m.label: m.value for m in at.metric}
-    assert values["Organisations"] == "23" and values["Sites"] == "32"
+    assert values["Organisations"] == "23"
+    assert values["Sites"] == "32"
     assert (
         values["Provinces couvertes"] == "8 / 11"
     )  # no site in Limburg, East Flanders, Luxembourg
@@ -130,7 +135,8 @@ def test_detention_visits_are_gaps_everywhere_but_flemish_brabant() -> None:
     row = dict(zip(heat["x"], heat["text"][0], strict=True))
     assert row.pop("Brabant flamand") == "3"
     assert row.pop("National / en ligne") == "0"
-    assert set(row.values()) == {"✕"} and len(row) == 10
+    assert set(row.values()) == {"✕"}
+    assert len(row) == 10
     assert any("10 lacunes" in c.value for c in at.caption)
 
 
@@ -142,7 +148,8 @@ def test_deserts_table_and_downloads() -> None:
     column = deserts.headers.index("Distance à vol d'oiseau entre centres de communes (km)")
     km = [int(row[column]) for row in deserts.rows]  # whole kilometres
     assert km == sorted(km, reverse=True)
-    assert "municipality_code" not in deserts.headers and "Code INS" in deserts.headers
+    assert "municipality_code" not in deserts.headers
+    assert "Code INS" in deserts.headers
     # Plain HTML: the page needs none of Streamlit's Arrow table bundles.
     assert not list(at.dataframe)
     assert any("« Logement »" in h.value for h in at.subheader)  # which service it is for
@@ -159,7 +166,8 @@ def test_deserts_table_and_downloads() -> None:
 def test_empty_filter_shows_a_message_not_a_chart() -> None:
     at = _run(q="nothing-matches-this")
     assert not at.exception
-    assert len(_charts(at)) == 0 and len(_heatmaps(at)) == 0
+    assert len(_charts(at)) == 0
+    assert len(_heatmaps(at)) == 0
     assert "Aucun site ne correspond" in at.info[0].value
 
 
@@ -216,7 +224,8 @@ def test_active_filters_are_chips_that_remove_themselves() -> None:
     chips[0].click().run()
     assert at.session_state["f_service"] == ["legal_aid"]
     at.button(key="chip_clear").click().run()
-    assert at.session_state["f_service"] == [] and at.session_state["f_q"] == ""
+    assert at.session_state["f_service"] == []
+    assert at.session_state["f_q"] == ""
     assert not [b for b in at.button if (b.key or "").startswith("chip_")]
 
 
@@ -235,7 +244,8 @@ def test_the_url_s_service_opens_that_service_and_stays_in_the_url() -> None:
     assert at.query_params["focus"] == "legal_aid"
     # The visitor picks another: the address follows.
     at.selectbox(key="cov_service").select("health").run()
-    assert _service(at) == "health" and at.query_params["focus"] == "health"
+    assert _service(at) == "health"
+    assert at.query_params["focus"] == "health"
 
 
 def test_an_unknown_service_in_the_url_is_a_notice_and_the_page_opens_on_its_default() -> None:
@@ -270,7 +280,8 @@ def test_the_visitor_s_choice_wins_and_outlives_a_filter_change() -> None:
     at.selectbox(key="cov_service").select("reception").run()
     assert _service(at) == "reception"  # a gap everywhere, but the visitor asked for it
     at.text_input(key="f_q").input("Exemple").run()
-    assert not at.exception and _service(at) == "reception"
+    assert not at.exception
+    assert _service(at) == "reception"
     # A filter that leaves it out of the choices: the page's default, until it is back.
     at.multiselect(key="f_service").select("health").run()
     assert _service(at) == "health"

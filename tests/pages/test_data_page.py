@@ -27,7 +27,7 @@ Onthaal Gent;Veldstraat 1;9000;Gent;Huisvesting;09 123 45 67
 Taalcafé Brugge;;8000;Brugge;Taallessen;
 Foutje;;99999;Nergens;Huisvesting;
 Online hulp;;;;Juridische hulp;
-""".encode("utf-8")
+""".encode()
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -92,7 +92,8 @@ def test_report_preview_and_counts() -> None:
         ["4", "postcode", "'99999' is geen Belgische postcode"],
     ]
     # The preview draws the two placed sites; the online one is listed, not drawn.
-    assert "Onthaal Gent" in _map_sites(at) and "Online hulp" not in _map_sites(at)
+    assert "Onthaal Gent" in _map_sites(at)
+    assert "Online hulp" not in _map_sites(at)
     assert set(at.dataframe[0].value.iloc[:, 0]) == {
         "Onthaal Gent",
         "Taalcafé Brugge",
@@ -126,7 +127,8 @@ def test_cleaned_download_is_a_directory_lien_loads() -> None:
     ]
     gent = reloaded.frame.iloc[0]
     # Placed offline at its postcode: the cleaned file says so, and keeps the coordinates.
-    assert gent["precision"] == "postcode" and gent["coord_precision"] == "postcode"
+    assert gent["precision"] == "postcode"
+    assert gent["coord_precision"] == "postcode"
     assert gent["latitude"] == round(result.frame.iloc[0]["latitude"], 6)
     assert gent["province_code"] == "40000"
 
@@ -264,7 +266,8 @@ def test_the_data_page_says_where_the_column_names_go() -> None:
 
 def test_a_partner_list_with_a_title_is_read_from_its_header_row() -> None:
     at = _partner_list()
-    assert not at.exception and not at.error
+    assert not at.exception
+    assert not at.error
     # Read, kept, kept with a warning, set aside, problems.
     assert [m.value for m in at.metric] == ["12", "12", "1", "0", "1"]
     assert at.number_input(key="upload_header").value == flemish.HEADER_ROW
@@ -305,7 +308,8 @@ def test_the_coordinator_can_choose_another_header_row() -> None:
         "- rij 99 is leeg of ligt na het einde van het bestand: kies de rij met de kolomnamen"
     )
     at.number_input(key="upload_header").set_value(3).run()
-    assert not at.error and [m.value for m in at.metric][:2] == ["12", "12"]
+    assert not at.error
+    assert [m.value for m in at.metric][:2] == ["12", "12"]
 
 
 def test_a_partner_list_once_used_is_on_the_map() -> None:

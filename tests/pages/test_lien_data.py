@@ -48,7 +48,8 @@ def test_coverage_page_reads_lien_data(
     at = AppTest.from_file(str(PAGES[1]), default_timeout=60).run()
     assert not at.exception
     values = {m.label: m.value for m in at.metric}
-    assert values["Organisations"] == "2" and values["Sites"] == "5"
+    assert values["Organisations"] == "2"
+    assert values["Sites"] == "5"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=["map", "coverage"])
@@ -60,4 +61,5 @@ def test_missing_lien_data_file_is_reported(
     assert not at.exception
     message = shown(at.error[0].value)
     # Visitors are told the directory is unavailable; the path and the reason go to the log.
-    assert "nowhere.csv" in message and str(tmp_path) not in message
+    assert "nowhere.csv" in message
+    assert str(tmp_path) not in message

@@ -51,7 +51,8 @@ def test_service_parameter_shows_only_housing_sites() -> None:
     at = _run(service="housing")
     assert not at.exception
     table = _table(at, 0)
-    assert len(table) > 0 and table["Services"].str.contains("Logement").all()
+    assert len(table) > 0
+    assert table["Services"].str.contains("Logement").all()
     assert at.multiselect(key="f_service").value == ["housing"]
 
 
@@ -146,7 +147,8 @@ def test_a_bad_row_is_hidden_and_the_rest_is_shown(
         tmp_path, monkeypatch, ",Steenokkerzeel,,,locality,", ",Atlantide,,,locality,"
     )
     at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception and not at.error
+    assert not at.exception
+    assert not at.error
     assert "1 fiche masquée : elle est en cours de correction." in [c.value for c in at.caption]
     # Visitors never see the operator's problem table; the good rows are on the map.
     assert all(d.key != "problems" for d in at.dataframe)
@@ -187,9 +189,8 @@ def test_base_map_stays_the_same_when_filters_change() -> None:
     assert _map_args(everything)["script"] == _map_args(housing)["script"]
     assert _map_args(everything)["feature_group"] != _map_args(housing)["feature_group"]
     # The view is fitted in the browser, to bounds that close in on the search point.
-    assert (
-        _map_args(housing)["zoom"] is None and "fitBounds(" in _map_args(housing)["feature_group"]
-    )
+    assert _map_args(housing)["zoom"] is None
+    assert "fitBounds(" in _map_args(housing)["feature_group"]
     assert _span(housing) < _span(everything)
 
 
@@ -202,7 +203,8 @@ def test_filters_and_language_follow_the_visitor_from_page_to_page() -> None:
     assert not at.exception
     assert at.title[0].value == "Dekking van de diensten"
     assert at.sidebar.multiselect(key="f_service").value == ["housing"]
-    assert at.query_params["service"] == "housing" and at.query_params["lang"] == "nl"
+    assert at.query_params["service"] == "housing"
+    assert at.query_params["lang"] == "nl"
 
 
 def test_every_view_can_be_taken_away() -> None:
@@ -252,7 +254,8 @@ def test_a_radius_beyond_the_range_is_brought_back_and_said_in_the_page_language
     said = [m for m in _messages(at) if "99999" in m]
     assert said == ["De straal gaat van 1 tot 250 km: 99999 km wordt 250 km."]
     at.number_input(key=key).set_value(0).run()
-    assert at.number_input(key=key).value == 1 and at.query_params["radius_km"] == "1"
+    assert at.number_input(key=key).value == 1
+    assert at.query_params["radius_km"] == "1"
     at.number_input(key=key).set_value(30).run()  # within the range: taken as typed, nothing said
     assert at.query_params["radius_km"] == "30"
     assert not [m for m in _messages(at) if "km wordt" in m]
@@ -262,7 +265,8 @@ def test_a_misspelt_town_is_read_as_the_town_and_said_so() -> None:
     at = _run(near="Charlerois", lang="en")
     assert not at.exception
     (message,) = [m for m in _messages(at) if "read as" in m]
-    assert "Charleroi (6000)" in message and "(commune centre)" in message
+    assert "Charleroi (6000)" in message
+    assert "(commune centre)" in message
     assert "Charlerois" in message  # what the visitor typed, quoted as text
 
 
@@ -283,7 +287,8 @@ def test_a_station_gets_a_hint_not_a_silent_town_centre() -> None:
     assert "1060" in warning.value  # type the postcode, for example 1060
     partial = _run(near="Bruxelles-Midi", lang="fr")
     (info,) = [m for m in partial.info if "Seul" in m.value]
-    assert "Bruxelles" in info.value and "1060" in info.value
+    assert "Bruxelles" in info.value
+    assert "1060" in info.value
 
 
 @pytest.mark.parametrize(
@@ -315,9 +320,11 @@ def test_use_my_location_says_the_commune_in_the_visitors_language() -> None:
     assert not at.exception
     assert at.text_input(key="f_near").value == "Namen"
     (said,) = [m for m in _messages(at) if "afgerond" in m]
-    assert "centrum van Namen" in said and "50.46" not in said
+    assert "centrum van Namen" in said
+    assert "50.46" not in said
     everything = json.dumps(_map_args(at))
-    assert "50.4512" not in everything and "4.858" not in everything
+    assert "50.4512" not in everything
+    assert "4.858" not in everything
 
 
 def test_a_position_outside_belgium_keeps_its_message() -> None:

@@ -63,7 +63,8 @@ def test_empty_fields_are_left_out_never_none() -> None:
     assert c.services == ("Service not stated",)
     assert c.where == "National"
     html = cards_html(pd.DataFrame([bare]), "en")
-    assert "None" not in html and "nan" not in html
+    assert "None" not in html
+    assert "nan" not in html
 
 
 class _Links(HTMLParser):

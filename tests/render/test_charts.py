@@ -4,7 +4,8 @@ outlines with inline data only (nothing fetched), names kept as data."""
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -48,13 +49,15 @@ def _choropleth(frame: pd.DataFrame, lang: str = "fr", service: str = "housing")
 def test_counts_read_in_classes_with_the_gap_apart() -> None:
     assert [charts.count_class(v) for v in (0, 1, 2, 3, 4, 5, 40)] == [0, 1, 2, 3, 3, 4, 4]
     colours = [colour for _, _, colour in charts.CLASSES]
-    assert len(set(colours)) == len(colours) and colours[0] == charts.GAP_COLOUR
+    assert len(set(colours)) == len(colours)
+    assert colours[0] == charts.GAP_COLOUR
 
 
 def test_choropleth_draws_every_province_in_classes(frame: pd.DataFrame) -> None:
     spec = _choropleth(frame)
     shapes = _values(spec, _layers(spec)[0])
-    assert len(shapes) == len(PROVINCE_CODES) and "Logement" in spec["title"]
+    assert len(shapes) == len(PROVINCE_CODES)
+    assert "Logement" in spec["title"]
     assert shapes[-1]["properties"]["name"] == "Bruxelles-Capitale"  # drawn over its hole
     assert spec["layer"][0]["projection"] == {"type": "identity", "reflectY": True}
 
@@ -64,7 +67,8 @@ def test_choropleth_marks_a_gap_with_orange_and_a_cross(frame: pd.DataFrame) -> 
     shapes = _values(spec, _layers(spec)[0])
     gaps = [s["properties"] for s in shapes if s["properties"]["count"] == 0]
     labels = charts.class_labels("fr")
-    assert gaps and all(gap["cls"] == labels[0] for gap in gaps)  # orange, "0 ✕ lacune"
+    assert gaps
+    assert all(gap["cls"] == labels[0] for gap in gaps)
     crosses = _layers(spec)[1]
     assert crosses["mark"]["text"] == charts.GAP_MARK
     assert [c["name"] for c in _values(spec, crosses)] == [gap["name"] for gap in gaps]
@@ -107,11 +111,13 @@ def test_every_chart_has_a_description_and_only_inline_data(frame: pd.DataFrame,
         charts.distance_map(distances, lang, "housing"),
     ]
     for spec in specs:
-        assert spec["title"] in spec["description"] and len(spec["description"]) > 80
+        assert spec["title"] in spec["description"]
+        assert len(spec["description"]) > 80
         keys = {path[-1] for path, _ in _walk(spec) if path}
         assert "url" not in keys  # Vega fetches nothing
         data = [layer.get("data", {}) for layer in spec["layer"]] + [spec.get("data", {})]
-        assert all(set(d) <= {"name"} for d in data) and spec["datasets"]
+        assert all(set(d) <= {"name"} for d in data)
+        assert spec["datasets"]
 
 
 def test_names_stay_data_never_code(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:

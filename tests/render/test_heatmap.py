@@ -82,11 +82,13 @@ def test_a_row_per_service_and_a_column_per_area_in_the_readers_language(
     parsed = _heatmap(frame, ["housing", "health"], "nl", "Locaties per dienst")
     assert parsed.caption == "Locaties per dienst"
     assert parsed.headers[0] == "Dienst"
-    assert "Luik" in parsed.headers and len(parsed.headers) == 1 + len(PROVINCE_CODES) + 1
+    assert "Luik" in parsed.headers
+    assert len(parsed.headers) == 1 + len(PROVINCE_CODES) + 1
     assert [row[0]["text"] for row in parsed.rows] == ["Huisvesting", "Gezondheidszorg"]
     assert all(row[0]["tag"] == "th" and row[0]["scope"] == "row" for row in parsed.rows)
     # A box a keyboard can reach and scroll sideways, named by the chart's title.
-    assert parsed.box["role"] == "region" and parsed.box["tabindex"] == "0"
+    assert parsed.box["role"] == "region"
+    assert parsed.box["tabindex"] == "0"
     assert parsed.box["aria-label"] == "Locaties per dienst"
 
 
@@ -118,7 +120,8 @@ def test_cells_in_classes_with_readable_ink_and_a_whole_number_legend(
             assert cell["title"].split(": ")[-1].startswith(str(int(value)))
     # Every class in the legend, even one the data lacks; the gap said in words.
     assert parsed.legend == charts.class_labels("fr")
-    assert parsed.legend[0].startswith("0 ✕") and "lacune" in parsed.legend[0]
+    assert parsed.legend[0].startswith("0 ✕")
+    assert "lacune" in parsed.legend[0]
     assert parsed.legend[1:] == ["1", "2", "3–4", "5+"]
 
 
@@ -130,10 +133,12 @@ def test_names_stay_text(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -
     page = heatmap.heatmap_html(
         coverage.matrix(frame, "province", ["housing"]), "en", hostile + "title"
     )
-    assert "<img" not in page and 'onmouseover="x' not in page
+    assert "<img" not in page
+    assert 'onmouseover="x' not in page
     parsed = _Heatmap()
     parsed.feed(page)
-    assert parsed.caption == hostile + "title" and parsed.box["aria-label"] == hostile + "title"
+    assert parsed.caption == hostile + "title"
+    assert parsed.box["aria-label"] == hostile + "title"
     assert parsed.rows[0][0]["text"] == hostile + "housing"
     assert hostile + PROVINCE_CODES[0] in parsed.headers
     assert parsed.rows[0][1]["title"].startswith(hostile + "housing — " + hostile)

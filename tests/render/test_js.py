@@ -37,7 +37,8 @@ def _page(element: MacroElement) -> str:
 def test_the_page_is_the_same_as_with_branca_render() -> None:
     page = _page(_element(Verbatim, "Ixelles"))
     expected = _page(_element(MacroElement, "Ixelles"))
-    assert 'var note = "Ixelles";' in page and "<style>/*h*/</style>" in page
+    assert 'var note = "Ixelles";' in page
+    assert "<style>/*h*/</style>" in page
     # Element names are random per instance.
     assert _RANDOM_ID.sub("_id", page) == _RANDOM_ID.sub("_id", expected)
 

@@ -66,7 +66,8 @@ def test_large_sets_use_compact_escaped_tables(
 ) -> None:
     monkeypatch.setattr(sites_layer, "FULL_POPUPS", 0)
     rows, tables = sites_layer.payload(_evil(frame), "fr")
-    assert tables["p"] == [] and rows[0][5] == -1
+    assert tables["p"] == []
+    assert rows[0][5] == -1
     assert tables["o"] == ["&lt;script&gt;alert(&quot;org&quot;)&lt;/script&gt;"]
     assert tables["v"][0].startswith("Accueil des demandeurs d&#x27;asile")
 
@@ -78,8 +79,10 @@ def _popup(site: pd.Series, lang: str) -> str:
 
 def test_popup_escapes_everything(frame: pd.DataFrame) -> None:
     popup = _popup(_evil(frame).iloc[0], "en")
-    assert "<script>" not in popup and "&lt;script&gt;" in popup
-    assert "<img" not in popup and "&lt;img src=x onerror=alert(1)&gt;" in popup
+    assert "<script>" not in popup
+    assert "&lt;script&gt;" in popup
+    assert "<img" not in popup
+    assert "&lt;img src=x onerror=alert(1)&gt;" in popup
     assert "9h &amp; 13h &lt;b&gt;" in popup
     assert "javascript:" not in popup
     assert 'href=\\"https://www.ok.be\\"' in popup
@@ -94,7 +97,8 @@ def test_popup_contents(frame: pd.DataFrame) -> None:
     assert 'href=\\"https://www.sesoweb.org\\"' in popup
     assert "Benaderende locatie" in popup  # approximate, in Dutch
     assert "openstreetmap.org/directions?route=%3B50.82674%2C4.34567" in popup
-    assert "Juridische hulp" in popup and "(MENA)" in popup
+    assert "Juridische hulp" in popup
+    assert "(MENA)" in popup
     # The seat draws on SESO's undated projects: no date is claimed for it.
     assert "2016-06" not in popup
 
@@ -105,11 +109,13 @@ def test_layer_script_is_escaped_and_local(frame: pd.DataFrame) -> None:
     group = sites_layer.sites_layer(evil, "fr", origin=(50.8, 4.3))
     group.add_to(fmap)
     page = fmap.get_root().render()
-    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     links = [src for e in _walk(fmap) for _, src in getattr(e, "default_js", [])]
     links += [href for e in _walk(fmap) for _, href in getattr(e, "default_css", [])]
-    assert links and all(link.startswith("/app/static/") for link in links), links
+    assert links, links
+    assert all(link.startswith("/app/static/") for link in links), links
     # In the app's frame, the four scripts come as one file; on its own, the map has them apart.
     assert [src for _, src in fmap.default_js] == [assets.MAP_BUNDLE_JS]
     alone = mapview.base_map("fr", framed=False)
@@ -147,8 +153,10 @@ def test_tel_url_keeps_digits() -> None:
 def test_view_bounds_hold_the_sites_and_the_search_point(frame: pd.DataFrame) -> None:
     located = frame[frame["_located"]]
     (south, west), (north, east) = mapview.view_bounds(located)
-    assert south == located["latitude"].min() and north == located["latitude"].max()
-    assert west == located["longitude"].min() and east == located["longitude"].max()
+    assert south == located["latitude"].min()
+    assert north == located["latitude"].max()
+    assert west == located["longitude"].min()
+    assert east == located["longitude"].max()
     # No site near the search point: the near-me circle is shown.
     (south, west), (north, east) = mapview.view_bounds(
         located.iloc[:0], origin=(50.34, 4.29), radius_km=5
@@ -176,7 +184,8 @@ def test_layer_json_cannot_close_its_script(frame: pd.DataFrame) -> None:
     evil = _evil(frame)
     evil["organisation"] = "</script><script>alert(1)</script>"
     text = js.script_json(sites_layer.payload(evil, "fr"))
-    assert "</" not in text and "NaN" not in text
+    assert "</" not in text
+    assert "NaN" not in text
 
 
 def test_fast_builder_draws_exactly_the_filtered_synthetic_points(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -210,7 +219,8 @@ def test_one_finger_scrolls_the_page_with_translated_hints() -> None:
         assert '"gestureHandling": true' in page
         options = page[page.index('"gestureHandlingOptions"') :][:600]
         assert touch in options.lower(), options
-        assert assets.MAP_BUNDLE_JS in page and assets.GESTURE_CSS in page
+        assert assets.MAP_BUNDLE_JS in page
+        assert assets.GESTURE_CSS in page
         assert "gesture/leaflet-gesture-handling.min.js" in assets.MAP_SCRIPTS
 
 
@@ -238,9 +248,11 @@ def test_the_search_point_lies_under_the_sites_and_takes_no_tap(frame: pd.DataFr
     page = fmap.get_root().render()
     compact = re.sub(r"\s+", "", page)
     pane = compact[compact.index(f'createPane("{mapview.ORIGIN_PANE}")') :][:200]
-    assert "zIndex=390" in pane and "pointerEvents='none'" in pane  # markers are at 600
+    assert "zIndex=390" in pane
+    assert "pointerEvents='none'" in pane
     origin = compact[compact.index("L.circleMarker([50.8466,4.3528]") :][:600]
-    assert '"interactive":false' in origin and f'"pane":"{mapview.ORIGIN_PANE}"' in origin
+    assert '"interactive":false' in origin
+    assert f'"pane":"{mapview.ORIGIN_PANE}"' in origin
 
 
 def test_the_map_says_its_language_and_names_its_frame_by_its_text_alternative() -> None:
@@ -276,7 +288,8 @@ def test_a_small_set_keeps_markercluster_and_a_large_one_gets_supercluster(
     (element,) = [c for c in layer._children.values() if isinstance(c, sites_layer.SitesLayer)]
     data = json.loads(element.rows)
     columns = _unpacked(data)
-    assert data["n"] == int(frame["_located"].sum()) and len(columns) == 8
+    assert data["n"] == int(frame["_located"].sum())
+    assert len(columns) == 8
     unpacked = [
         [*(c / data["scale"] for c in row[:2]), *row[2:]] for row in zip(*columns, strict=True)
     ]
@@ -320,7 +333,8 @@ def test_packed_columns_keep_negative_and_wide_values() -> None:
     kinds = [kind for kind, _, _ in data["columns"]]
     assert kinds == ["u32", "u32", "u8", "u8", "u16", "u32", "u16", "u8"]
     back = _unpacked(data)
-    assert back[0] == [5_012_345, -1] and back[1] == [450_000, 17_999_999]
+    assert back[0] == [5_012_345, -1]
+    assert back[1] == [450_000, 17_999_999]
     assert back[2:] == [[-1, -1], [0, 255], [0, 256], [0, 70_000], [-5, 60_000], []]
 
 
@@ -343,8 +357,10 @@ def test_the_layer_data_is_never_compiled_as_a_template(
     fmap.add_child(layer)
     page = fmap.get_root().render()
     (element,) = [c for c in layer._children.values() if isinstance(c, sites_layer.SitesLayer)]
-    assert element.rows in page and sites_layer.layer_script() in page
-    assert compiled and not [source for source in compiled if element.rows in source]
+    assert element.rows in page
+    assert sites_layer.layer_script() in page
+    assert compiled
+    assert not [source for source in compiled if element.rows in source]
 
 
 def test_supercluster_is_pinned_bundled_and_loaded_with_the_map() -> None:
@@ -355,8 +371,11 @@ def test_supercluster_is_pinned_bundled_and_loaded_with_the_map() -> None:
     )
     code = assets.source("supercluster/supercluster.min.js").decode("utf-8")
     # The UMD build defines the global and carries kdbush inside: nothing to fetch or import.
-    assert "globalThis" in code and ".Supercluster=" in code
-    assert "require(" not in code and "kdbush" not in code and not re.search(r"\bimport\b", code)
+    assert "globalThis" in code
+    assert ".Supercluster=" in code
+    assert "require(" not in code
+    assert "kdbush" not in code
+    assert not re.search(r"\bimport\b", code)
     page = mapview.base_map("fr").get_root().render()
     assert f'<script src="{assets.MAP_BUNDLE_JS}"></script>' in page
     assert assets.source("supercluster/supercluster.min.js").rstrip() in assets.bundle()
@@ -367,8 +386,10 @@ def test_supercluster_is_pinned_bundled_and_loaded_with_the_map() -> None:
 def test_the_large_view_keeps_the_look_of_the_small_one() -> None:
     script = sites_layer.layer_script()
     # One bubble function and one dot function serve both ways of clustering.
-    assert script.count("function bubble(") == 1 and script.count("function icon(") == 1
-    assert script.count("function popup(") == 1 and script.count("function render(") == 1
+    assert script.count("function bubble(") == 1
+    assert script.count("function icon(") == 1
+    assert script.count("function popup(") == 1
+    assert script.count("function render(") == 1
     assert "'marker-cluster marker-cluster-' + size" in script
     assert "index.getClusterExpansionZoom(p.cluster_id)" in script
     assert "map.on('moveend', redraw)" in script
@@ -395,9 +416,8 @@ def test_the_fit_never_zooms_past_what_the_sites_places_are_known_to(frame: pd.D
 
 def test_the_legend_names_the_search_point_only_when_one_is_drawn(frame: pd.DataFrame) -> None:
     entry = 'class="lien-legend-origin"'
-    assert entry in mapview.legend_html("fr") and t("you_are_here", "fr") in mapview.legend_html(
-        "fr"
-    )
+    assert entry in mapview.legend_html("fr")
+    assert t("you_are_here", "fr") in mapview.legend_html("fr")
     css = mapview.MAP_CSS
     assert ".lien-legend-origin { display: none; }" in css
     assert ".lien-has-origin .lien-legend-origin { display: block; }" in css
@@ -424,10 +444,12 @@ def test_a_popup_puts_the_essentials_first_and_folds_the_rest(frame: pd.DataFram
     popup = sites_layer.popup(seso, "nl", "Brussel")
     assert popup["k"] == "≈ 3 km van het centrum van Brussel"
     assert [kind for kind, _, _ in popup["a"]] == ["directions", "call"]
-    assert popup["a"][1][1] == "tel:025333984" and popup["a"][1][2] == "Bel 02 533 39 84"
+    assert popup["a"][1][1] == "tel:025333984"
+    assert popup["a"][1][2] == "Bel 02 533 39 84"
     folded = dict(popup["m"])
     assert set(folded) >= {"Diensten", "Openingsuren", "E-mail", "Website", "Nauwkeurigheid"}
     assert "Permanence sociale" in folded["Openingsuren"]  # the data's own words
     tables = sites_layer.payload_columns(frame.head(3), "nl")[1]
-    assert tables["more"] == "Meer informatie" and tables["sep"] == ": "
+    assert tables["more"] == "Meer informatie"
+    assert tables["sep"] == ": "
     assert sites_layer.payload_columns(frame.head(3), "fr")[1]["sep"] == " : "

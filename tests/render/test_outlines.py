@@ -90,6 +90,7 @@ def test_a_static_folder_that_cant_be_written_puts_the_outlines_back_inline(
     try:
         assert outlines.url() is None
         page = mapview.base_map("fr").get_root().render()
-        assert _a_coordinate() in page and "fetch(" not in page
+        assert _a_coordinate() in page
+        assert "fetch(" not in page
     finally:
         outlines.url.cache_clear()

@@ -49,7 +49,8 @@ def test_matrix_and_gaps_tables(frame: pd.DataFrame) -> None:
     assert table.columns[:3].tolist() == ["code", "Service", "Brussels-Capital Region"]
     assert table.iloc[0]["Service"] == "Housing"
     gaps = tables.gaps_table(coverage.gaps(matrix), "en")
-    assert gaps.iloc[0, 0] == "Housing" and gaps.iloc[0, 1] == len(coverage.gaps(matrix))
+    assert gaps.iloc[0, 0] == "Housing"
+    assert gaps.iloc[0, 1] == len(coverage.gaps(matrix))
 
 
 def test_html_table_is_a_named_focusable_region_with_escaped_text() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Callable
+from collections.abc import Callable
 
 HEADER = "Nom,Adresse,Code postal,Ville,Services"
 GOOD_ROWS = [
