@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test lint bench load hostile proxy setup index assets catalogues clean
+.PHONY: run test lint bench load hostile proxy screenshots setup index assets catalogues clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
@@ -36,6 +36,11 @@ proxy: setup $(DEV_STAMP)
 # Hostile uploads and links through one server, timed and measured (bench/hostile.py); same needs as bench.
 hostile: setup $(DEV_STAMP)
 	$(BIN)/python -m bench.hostile
+
+# The README's two pictures (docs/screenshot-phone.png, docs/screenshot-desktop.png), retaken from
+# the running app in Debian's chromium (tools/screenshots.py).
+screenshots: setup $(DEV_STAMP)
+	$(BIN)/python -m tools.screenshots
 
 # The virtualenv, the pinned requirements, Lien itself (editable), the translations, the derived
 # gazetteer index and the map's web assets.

@@ -57,8 +57,8 @@ class Allowed:
 
 
 # Streamlit's own serious or critical violations, each with its upstream issue. Empty: on these
-# pages every one axe found in Streamlit's defaults had a fix in Lien's hands (the README's
-# "Accessibility" lists them: captions and a disabled label too faint, lang="en", the scroll box
+# pages every one axe found in Streamlit's defaults had a fix in Lien's hands (docs/accessibility.md
+# lists them: captions and a disabled label too faint, lang="en", the scroll box
 # of st.table), so none is allowed. An entry needs a real upstream issue and a reason Lien can't
 # fix it.
 STREAMLIT_OWN: tuple[Allowed, ...] = ()
@@ -163,7 +163,7 @@ def test_axe_finds_no_serious_violation_of_lien(
     found = audit(page)
     by_impact = Counter(f.impact for f in found)
     streamlit = [f for f in found if streamlit_own(f)]
-    # The figures of the README's "Accessibility" section (shown with pytest -s).
+    # The figures of docs/accessibility.md (shown with pytest -s).
     print(
         f"\naxe {name} {browser_page.device}: {dict(by_impact)}; "
         f"of which Streamlit's own: {len(streamlit)}; " + "; ".join(map(str, found))

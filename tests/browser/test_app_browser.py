@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from lien.config import ROOT
 from lien.i18n import t
 from lien.ui.navigation import COVERAGE_PATH
 from tests.browser.conftest import (
@@ -25,7 +23,6 @@ from tests.browser.conftest import (
 )
 from tests.support import harness
 
-SCREENSHOT = ROOT / "docs" / "screenshot.png"
 SHOWN = re.compile(r"(\d+) sites de (\d+) organisations affichés")
 
 
@@ -63,10 +60,6 @@ def test_map_draws_offline_and_markers_add_up(browser_page: BrowserPage, app_url
     # Every tile request left the machine and was refused: the map drew without them.
     assert all("127.0.0.1" not in url for url in browser_page.blocked)
     assert browser_page.errors() == []
-
-    if os.environ.get("LIEN_SCREENSHOT") == "1" and browser_page.device == "desktop":
-        page.wait_for_timeout(1_000)
-        page.screenshot(path=SCREENSHOT)
 
 
 def test_changing_a_filter_changes_the_count(browser_page: BrowserPage, app_url: str) -> None:

@@ -1,0 +1,1 @@
+"""Lien's maintenance scripts that run the app (not shipped in the lien package)."""
