@@ -118,9 +118,7 @@ def near_bar(
         typed = sidebar.widget(
             place,
             near,
-            lang,
-            language_codes,
-            {},
+            sidebar.Form(lang, language_codes, {}),
             key=state.bar_key("near"),
             on_change=state.to_sidebar(near),
             heading=False,
@@ -135,9 +133,7 @@ def near_bar(
             sidebar.widget(
                 column,
                 spec,
-                lang,
-                language_codes,
-                {"near": typed},
+                sidebar.Form(lang, language_codes, {"near": typed}),
                 key=state.bar_key(param),
                 on_change=state.to_sidebar(spec),
             )
