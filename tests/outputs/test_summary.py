@@ -316,3 +316,18 @@ def test_the_language_argument_overrides_the_view_s(
     text = _text(pdf)
     assert t("funder_summary", "nl") in text
     assert t("funder_summary", "fr") not in text
+
+
+def test_the_pdf_prints_the_figures_of_the_report_it_is_given(
+    frame: pd.DataFrame, municipalities: pd.DataFrame
+) -> None:
+    chosen = filters.Filters(lang="fr", services=("housing", "legal_aid"))
+    report = coverage.report(filters.apply(frame, chosen), chosen, "legal_aid", municipalities)
+    text = _text(summary_pdf(report, today=DAY))
+    for key, value in report.headline.items("fr"):
+        shown = number(value, "fr") if isinstance(value, int) else value
+        # Each value over its label, white space as _text leaves it.
+        assert re.sub(r"\s+", " ", f"{printable(shown)} {printable(t(key, 'fr'))}") in text
+    assert tn("gap_count", len(report.gaps), "fr") in text
+    farthest = tables.distance_table(report.farthest, "fr")[t("col_municipality", "fr")]
+    assert printable(farthest.iloc[0]) in text
