@@ -1,4 +1,6 @@
-"""Coverage statistics: headline figures, service x area matrices, gaps, distances to a provider."""
+"""Coverage statistics: headline figures, service x area matrices, gaps, distances to a provider,
+and the report that gathers them for one view (`report`): the coverage page, its printed summary
+and the funder PDF all render that one report."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lien import taxonomy
+from lien.filters import Filters
 from lien.geo.areas import NATIONAL, PROVINCE_CODES, REGION_CODES
 from lien.geo.distance import chord_to_km, unit_vectors
 from lien.geo.gazetteer import Gazetteer, default_gazetteer
@@ -82,7 +85,11 @@ def source_documents(sites: pd.DataFrame) -> list[str]:
 
 def headline(sites: pd.DataFrame) -> Headline:
     """Counts for the page header; the share of approximate places is over located sites."""
-    on_map = located(sites)
+    return _headline(sites, located(sites), _exploded(sites))
+
+
+def _headline(sites: pd.DataFrame, on_map: pd.Series, long: pd.DataFrame) -> Headline:
+    """`headline` from the view's located mask and its (site, service) rows, worked out once."""
     placed = sites[on_map]
     approx = placed["coord_precision"].isin(APPROXIMATE).sum() if len(placed) else 0
     national_orgs = sites.loc[~on_map, "org_id"].nunique()
@@ -90,7 +97,7 @@ def headline(sites: pd.DataFrame) -> Headline:
     return Headline(
         organisations=sites["org_id"].nunique(),
         sites=len(sites),
-        services_offered=_exploded(sites)["service"].nunique() if len(sites) else 0,
+        services_offered=long["service"].nunique() if len(sites) else 0,
         provinces_covered=placed["province_code"].nunique(),
         provinces_total=len(PROVINCE_CODES),
         approximate_share=float(approx / len(placed)) if len(placed) else 0.0,
@@ -104,12 +111,20 @@ def matrix(
     sites: pd.DataFrame, level: str = "province", services: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Sites per service (rows) and province or region (columns), plus a national/online column."""
+    long = _exploded(sites)
+    return _matrix(long, located(long), level, services)
+
+
+def _matrix(
+    long: pd.DataFrame, placed: pd.Series, level: str, services: Sequence[str] | None
+) -> pd.DataFrame:
+    """`matrix` from the (site, service) rows and which of them are located."""
     areas = list(PROVINCE_CODES if level == "province" else REGION_CODES)
     rows = list(services) if services else taxonomy.services().codes
-    long = _exploded(sites)
-    long = long[long["service"].isin(rows)]
+    kept = long["service"].isin(rows)
+    long, placed = long[kept], placed[kept]
     area = np.where(
-        located(long), long["province_code" if level == "province" else "region_code"], NATIONAL
+        placed, long["province_code" if level == "province" else "region_code"], NATIONAL
     )
     counts = pd.crosstab(long["service"], pd.Series(area, index=long.index, name="area"))
     table = counts.reindex(index=rows, columns=[*areas, NATIONAL], fill_value=0)
@@ -170,12 +185,19 @@ def nearest_provider(
     sites: pd.DataFrame, service: str, municipalities: pd.DataFrame
 ) -> pd.DataFrame:
     """For each municipality, the great-circle distance to the nearest located site of `service`."""
+    return _nearest(sites[located(sites)], service, municipalities)
+
+
+def _nearest(placed: pd.DataFrame, service: str, municipalities: pd.DataFrame) -> pd.DataFrame:
+    """`nearest_provider` among the located sites `placed`."""
     from scipy.spatial import cKDTree
 
-    offering = sites[
-        located(sites) & sites["services"].map(lambda cell: service in split_codes(cell))
-    ]
     out = municipalities.copy()
+    offering = (
+        placed[placed["services"].map(lambda cell: service in split_codes(cell))]
+        if len(placed)
+        else placed
+    )
     if offering.empty:
         out["distance_km"] = np.nan
         out["nearest_site"] = ""
@@ -194,6 +216,83 @@ def nearest_provider(
     return out
 
 
-def deserts(distances: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+# The municipalities farthest from the chosen service that a report lists (the page and the PDF).
+FARTHEST = 15
+
+
+def deserts(distances: pd.DataFrame, top: int = FARTHEST) -> pd.DataFrame:
     """The municipalities farthest from any provider, farthest first."""
     return distances.sort_values("distance_km", ascending=False, kind="stable").head(top)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The documents a view's sites come from, their distinct dates, and whether one is undated."""
+
+    documents: tuple[str, ...]
+    dates: tuple[str, ...]
+    undated: bool
+
+
+def sources(sites: pd.DataFrame) -> Sources:
+    """The view's sources, as the PDFs' header line names them."""
+    dates, undated = source_dates(sites)
+    return Sources(tuple(source_documents(sites)), dates, undated)
+
+
+@dataclass(frozen=True, eq=False)
+class CoverageReport:
+    """The coverage answer for one view and one service, worked out once: the page, its printed
+    summary and the funder PDF only render it, so that they can't disagree."""
+
+    filters: Filters  # the view's filters (the PDF names them)
+    service: str  # the service the gap answer, the maps and the farthest municipalities are about
+    headline: Headline
+    by_province: pd.DataFrame  # sites per service and province, and the national column
+    by_region: pd.DataFrame  # the same by region
+    gaps: list[tuple[str, str]]  # (service, province) with no provider
+    missing: list[str]  # the provinces where `service` has no site
+    distances: pd.DataFrame  # each municipality's distance to the nearest site of `service`
+    farthest: pd.DataFrame  # the FARTHEST municipalities of `distances`, farthest first
+    sources: Sources
+    empty: bool  # the view has no site
+
+    @property
+    def has_provider(self) -> bool:
+        """Whether some located site offers `service` (else no distance is known)."""
+        return not self.distances["distance_km"].isna().all()
+
+    def service_counts(self) -> pd.Series:
+        """Sites of `service` per province and the national column (the choropleth's figures)."""
+        return self.by_province.loc[self.service]
+
+
+def report(
+    sites: pd.DataFrame,
+    filters: Filters,
+    service: str | None,
+    municipalities: pd.DataFrame,
+) -> CoverageReport:
+    """The coverage report of the filtered view `sites`: its matrices' rows are the `filters`'
+    services (all when none is chosen); its service is `service` when it is one of them, else
+    the one the view offers most (never a gap everywhere when the view has one); distances are
+    to `municipalities` (municipality_points())."""
+    on_map = located(sites)
+    long = _exploded(sites.assign(_on_map=on_map.to_numpy()))
+    rows = list(filters.services) or None
+    by_province = _matrix(long, long["_on_map"].astype(bool), "province", rows)
+    chosen = service if service and service in by_province.index else most_offered(by_province)
+    distances = _nearest(sites[on_map], chosen, municipalities)
+    return CoverageReport(
+        filters=filters,
+        service=chosen,
+        headline=_headline(sites, on_map, long),
+        by_province=by_province,
+        by_region=_matrix(long, long["_on_map"].astype(bool), "region", rows),
+        gaps=gaps(by_province),
+        missing=missing(by_province, chosen),
+        distances=distances,
+        farthest=deserts(distances),
+        sources=sources(sites),
+        empty=sites.empty,
+    )

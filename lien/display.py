@@ -313,10 +313,19 @@ def near_message(
 
 @dataclass(frozen=True)
 class Near:
-    """Where a view's distances are measured from, as a printed or shared output says it."""
+    """Where a view's distances are measured from, and how far the view reaches, as a printed or
+    shared output says it."""
 
     place: str  # the place as understood ("Charleroi"); what was typed if nothing was placed
     centre: bool = False  # measured from that place's centre, not from an exact point
+    radius_km: float | None = None  # the near-me radius, when the place was found
+    point: tuple[float, float] | None = None  # the point measured from (offline file only)
+
+    @property
+    def centre_of(self) -> str:
+        """The place whose centre the distances start at, "" for an exact point or none
+        (display.distance_text's `centre`)."""
+        return self.place if self.centre else ""
 
 
 # --- the visitor's filters, in words ---------------------------------------------------------

@@ -347,11 +347,12 @@ class Counts:
     national: int  # organisations with no place (national or online), listed apart
 
 
-def counts(sites: pd.DataFrame) -> Counts:
-    """Count a view's sites once, the same way for every output."""
+def counts(sites: pd.DataFrame, where: pd.Series | None = None) -> Counts:
+    """Count a view's sites once, the same way for every output; `where`: which are located,
+    when the caller knows already (schema.located)."""
     if sites.empty:
         return Counts(0, 0, 0)
-    placed = located(sites).to_numpy()
+    placed = (located(sites) if where is None else where).to_numpy()
     column = "org_id" if "org_id" in sites else "organisation"
     org = sites[column] if column in sites else sites.index.to_series()
     return Counts(int(placed.sum()), int(org[placed].nunique()), int(org[~placed].nunique()))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lien import filters
 from lien.i18n import t
+from lien.render.view import map_view
 from lien.ui import common, keyboard, map_page, navigation, state
 from lien.ui.sidebar import sidebar
 
@@ -34,12 +35,14 @@ if not phone:
     st.caption(about)
 
 sites = filters.apply(frame, chosen, origin)
+# Located, counted and fitted once: the counts, cards, map, tables and files below all use it.
+view = map_view(sites, origin, chosen.radius_km)
 with st.container(key=keyboard.RESULTS.target):  # where the first skip link leads
-    map_page.results(sites, chosen, origin, lang, phone=phone, centre=centre)
+    map_page.results(view, chosen, lang, phone=phone, centre=centre)
 if phone:  # below the results, so that the nearest come first on a small screen
     common.filter_chips(chosen, lang)
     st.caption(about)
 map_page.downloads(sites, printed, lang, stem="lien-sites", key="download")
 with st.container(key=keyboard.TAKE_AWAY.target):  # where the second one leads
     st.subheader(t("take_away", lang))
-    map_page.take_away(sites, printed, origin, lang, key="take", centre=centre)
+    map_page.take_away(view, printed, lang, key="take", centre=centre)

@@ -29,32 +29,35 @@ common.filter_chips(here, lang)
 
 origin = common.near_origin(here.near, lang) if here.near else None
 sites = filters.apply(frame, here, origin)
-figures = coverage.headline(sites)
+# The coverage answer, once: every figure, table, map and the funder PDF below render it.
+report = coverage.report(
+    sites, here, coverage_page.asked_service(here), coverage_page.municipalities()
+)
 st.warning(t("old_source", lang) if shared is not None else common.source_note(None, name, lang))
-coverage_page.headline_metrics(figures, lang)
-if sites.empty:
+coverage_page.headline_metrics(report.headline, lang)
+if report.empty:
     st.info(t("no_match", lang))
     st.stop()
 
-services = here.services or None
-by_province = coverage.matrix(sites, "province", services)
-holes = coverage.gaps(by_province)
 # The planner's question first: for one service, where is there no provider, and who is farthest.
 # Unless the visitor chose one, a service the view has (never a gap in every area).
-service = coverage_page.service_choice(here, coverage.most_offered(by_province), lang)
-distances = coverage_page.service_answer(sites, here, service, lang)
+coverage_page.service_choice(here, report.service, lang)
+coverage_page.service_answer(report, sites, lang)
 
-coverage_page.heatmap(by_province, lang, t("matrix_province", lang), "matrix")
-st.caption(t("gap_note", lang) + " · " + tn("gap_count", len(holes), lang))
+coverage_page.heatmap(report.by_province, lang, t("matrix_province", lang), "matrix")
+st.caption(t("gap_note", lang) + " · " + tn("gap_count", len(report.gaps), lang))
 # The charts below the first are drawn once the visitor reaches them (lien.ui.reached).
 lower = coverage_page.lower_charts(lang)
 if lower:
-    by_region = coverage.matrix(sites, "region", services)
-    coverage_page.heatmap(by_region, lang, t("matrix_region", lang), "matrix_region")
+    coverage_page.heatmap(report.by_region, lang, t("matrix_region", lang), "matrix_region")
 common.table_downloads(
-    tables.matrix_table(by_province, lang),
+    tables.matrix_table(report.by_province, lang),
     common.view_about(
-        t("about_matrix", lang), sites, here, COVERAGE_PATH, params=coverage_page.focus(service)
+        t("about_matrix", lang),
+        sites,
+        here,
+        COVERAGE_PATH,
+        params=coverage_page.focus(report.service),
     ),
     "lien-matrix",
     "matrix",
@@ -62,10 +65,12 @@ common.table_downloads(
     t("sheet_matrix", lang),
 )
 if lower:
-    counts = coverage.matrix(sites, "province", [service]).loc[service]
-    coverage_page.chart(charts.choropleth, counts, lang, service, "choropleth")
-    if not distances["distance_km"].isna().all():
-        coverage_page.chart(charts.distance_map, distances, lang, service, "distance_map")
+    counts = report.service_counts()
+    coverage_page.chart(charts.choropleth, counts, lang, report.service, "choropleth")
+    if report.has_provider:
+        coverage_page.chart(
+            charts.distance_map, report.distances, lang, report.service, "distance_map"
+        )
 st.caption(t("per_capita_note", lang))
 
-coverage_page.funder_summary(holes, lang)
+coverage_page.funder_summary(report.gaps, lang)

@@ -7,6 +7,7 @@ import streamlit as st
 from lien import filters
 from lien.i18n import t, tn
 from lien.ingest.tabular import MAX_UPLOAD_MB
+from lien.render.view import map_view
 from lien.ui import common, data_page, map_page, navigation, state
 from lien.ui.sidebar import sidebar
 
@@ -43,11 +44,12 @@ data_page.upload_report(result, lang)
 if len(result.frame):
     st.subheader(t("preview_heading", lang))
     sites = filters.apply(result.frame, chosen)
-    on_map = sites[sites["_located"]]
+    preview = map_view(sites)
+    shown = preview.counts
     st.markdown(
-        tn("shown", len(on_map), lang, orgs=tn("n_organisations", on_map["org_id"].nunique(), lang))
+        tn("shown", shown.sites, lang, orgs=tn("n_organisations", shown.organisations, lang))
     )
-    map_page.site_map(on_map, lang, None, None, key="preview_map")
+    map_page.site_map(preview, lang, key="preview_map")
     map_page.sites_table(sites, lang, t("preview_heading", lang), key="preview_table")
 data_page.upload_actions(result, lang)
 # What the report's messages point to: the services and audiences Lien knows, at the bottom.

@@ -125,3 +125,26 @@ def test_a_long_module_says_why(module: str) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     assert lines <= LONG or "Why it is long:" in doc, f"{module}: {lines} lines"
+
+
+MAX_PARAMETERS = 6  # beyond, the ones that travel together become a small dataclass
+
+
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """A function's parameters as a caller passes them: self and cls aside, *args and **kwargs
+    counted once each."""
+    args = function.args
+    names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    names += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+    return [name for name in names if name not in ("self", "cls")]
+
+
+def test_no_function_takes_more_than_six_parameters() -> None:
+    crowded = [
+        f"{module}.{node.name} ({len(_parameters(node))})"
+        for module, path in MODULES.items()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and len(_parameters(node)) > MAX_PARAMETERS
+    ]
+    assert crowded == []

@@ -188,14 +188,8 @@ def test_the_handout_lists_them_under_service_not_stated(frame: pd.DataFrame) ->
 
 
 def test_the_funder_summary_says_they_are_counted_under_no_service(frame: pd.DataFrame) -> None:
-    pdf = summary_pdf(
-        frame,
-        Filters(lang="nl"),
-        "housing",
-        coverage.municipality_points(),
-        url="https://lien.example",
-        today=DAY,
-    )
+    report = coverage.report(frame, Filters(lang="nl"), "housing", coverage.municipality_points())
+    pdf = summary_pdf(report, url="https://lien.example", today=DAY)
     assert tn("m_unstated", 2, "nl") in _pdf_text(pdf)
 
 

@@ -10,13 +10,19 @@ from __future__ import annotations
 from lien import config
 from lien.geocoding.base import RESULT_KEYS, LienGeocoder
 from lien.geocoding.cache import GeocodeCache
-from lien.geocoding.nominatim import OnlineGeocoder
+from lien.geocoding.nominatim import (
+    DEFAULT_NOMINATIM_URL,
+    DEFAULT_USER_AGENT,
+    NominatimSettings,
+    OnlineGeocoder,
+)
 from lien.geocoding.offline import OfflineGeocoder
 
 __all__ = [
     "RESULT_KEYS",
     "GeocodeCache",
     "LienGeocoder",
+    "NominatimSettings",
     "OfflineGeocoder",
     "OnlineGeocoder",
     "get_geocoder",
@@ -30,10 +36,10 @@ def get_geocoder(name: str | None = None) -> OfflineGeocoder | OnlineGeocoder:
     if choice == "offline":
         return OfflineGeocoder()
     if choice == "nominatim":
-        return OnlineGeocoder(
-            user_agent=config.user_agent(),
-            url=config.nominatim_url(),
-            cache_path=config.geocode_cache(),
+        settings = NominatimSettings(
+            user_agent=config.user_agent() or DEFAULT_USER_AGENT,
+            url=config.nominatim_url() or DEFAULT_NOMINATIM_URL,
         )
+        return OnlineGeocoder(settings, cache_path=config.geocode_cache())
     # The value as the user wrote it, so they can find it in their environment.
     raise ValueError(f"LIEN_GEOCODER must be 'offline' or 'nominatim', not {raw!r}")

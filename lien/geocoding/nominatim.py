@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,28 +35,34 @@ FALLBACK_SECONDS = 1.8
 MIN_REQUEST_SECONDS = 0.5
 
 
+@dataclass(frozen=True)
+class NominatimSettings:
+    """How Lien talks to a Nominatim server: who it says it is, where the server is, and how
+    long it waits for it (a request, between requests, after a failure, before falling back)."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    url: str = DEFAULT_NOMINATIM_URL  # or a bare "host:port", spoken to over https
+    timeout: float = 1.0  # seconds a request may take
+    min_delay_seconds: float = 1.0  # between two requests (Nominatim's usage policy)
+    cooldown_seconds: float = 30.0  # offline only, after a failure without a Retry-After
+    fallback_seconds: float = FALLBACK_SECONDS  # from a query to its offline answer, at most
+
+
 class OnlineGeocoder(LienGeocoder):
     """Nominatim for street-level answers, cached and rate-limited, falling back to offline."""
 
     def __init__(
         self,
+        settings: NominatimSettings | None = None,
         *,
-        user_agent: str | None = None,
-        url: str | None = None,
         cache_path: Path | str | None = None,
-        min_delay_seconds: float = 1.0,
-        timeout: float = 1.0,
         offline: OfflineGeocoder | None = None,
-        cooldown_seconds: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
-        fallback_seconds: float = FALLBACK_SECONDS,
     ) -> None:
-        super().__init__(
-            timeout=timeout,
-            user_agent=user_agent or DEFAULT_USER_AGENT,
-            adapter_factory=URLLibAdapter,
-        )
-        url = url or DEFAULT_NOMINATIM_URL
+        settings = settings or NominatimSettings()
+        user_agent, timeout = settings.user_agent or DEFAULT_USER_AGENT, settings.timeout
+        super().__init__(timeout=timeout, user_agent=user_agent, adapter_factory=URLLibAdapter)
+        url = settings.url or DEFAULT_NOMINATIM_URL
         scheme, sep, domain = url.partition("://")
         if not sep:  # a bare "host:port": public Nominatim servers speak https
             scheme, domain = "https", url
@@ -63,7 +70,7 @@ class OnlineGeocoder(LienGeocoder):
         # timed-out request twice and sleep through a 429's Retry-After (minutes), far past the
         # 2 s fallback; urllib also honours no_proxy, which requests does not here.
         self.nominatim = Nominatim(
-            user_agent=user_agent or DEFAULT_USER_AGENT,
+            user_agent=user_agent,
             domain=domain.rstrip("/"),
             scheme=scheme,
             timeout=timeout,
@@ -72,12 +79,15 @@ class OnlineGeocoder(LienGeocoder):
         # max_retries=0: a failing request falls back offline at once instead of retrying
         # (geopy's default retries would take ~10 s with no network).
         self._request = RateLimiter(
-            self._send, min_delay_seconds=min_delay_seconds, max_retries=0, swallow_exceptions=False
+            self._send,
+            min_delay_seconds=settings.min_delay_seconds,
+            max_retries=0,
+            swallow_exceptions=False,
         )
-        self.fallback_seconds = fallback_seconds
+        self.fallback_seconds = settings.fallback_seconds
         self.offline = offline or OfflineGeocoder()
         self.cache = GeocodeCache(Path(cache_path) if cache_path else config.GEOCODE_CACHE_CSV)
-        self.cooldown_seconds = cooldown_seconds
+        self.cooldown_seconds = settings.cooldown_seconds
         self._clock = clock
         self._down_until = 0.0
         self.network_calls = 0

@@ -415,7 +415,10 @@ class _Reader:
             "source_date": lien.get("source_date", [""])[0],
         }
         if not own:
-            self._foreign(row, service, link, location, address, org, several)
+            self._foreign(row, service, link, location, address, org)
+        if several and not own:
+            place = location.get("name") or row["city"]  # as _foreign found it
+            row["site"] = f"{row['site']} — {place}" if place else row["site"]
         return own, row
 
     @staticmethod
@@ -426,7 +429,6 @@ class _Reader:
         location: Record,
         address: Record,
         org: Record,
-        several: bool,
     ) -> None:
         """Fill a foreign service's row from what HSDS fields it has."""
         if address.get("address_2"):
@@ -438,9 +440,6 @@ class _Reader:
                 place_described = None
             if place_described:
                 row["address"], row["postcode"], row["city"] = place_described
-        if several:
-            place = location.get("name") or row["city"]
-            row["site"] = f"{row['site']} — {place}" if place else row["site"]
         row["description"] = (
             row["description"]
             or link.get("description", "")

@@ -76,25 +76,17 @@ def _column_problems(columns: Iterable[str]) -> list[Problem]:
 
 
 def _unknown(
-    problems: ProblemList,
-    row: int,
-    column: str,
-    code: str,
-    item: str,
-    vocabulary: taxonomy.Vocabulary | None,
-    kept: bool,
-) -> None:
-    """Report an unknown code, with a "did you mean" while the report still lists its kind."""
+    problems: ProblemList, code: str, item: str, vocabulary: taxonomy.Vocabulary | None
+) -> dict[str, object]:
+    """The parameters of an unknown code's problem, with a "did you mean" while the report still
+    lists its kind."""
     params: dict[str, object] = {"value": repr(item)}
     if vocabulary is not None and problems.kinds[code] < PER_KIND:
         # Bounded: only the problems the report shows get the (fuzzy) search.
         suggested = vocabulary.suggest(item)
         if suggested:
             params[SUGGEST] = ";".join(suggested)
-    if kept:
-        problems.drop(warning(row, column, code, **params), item)
-    else:
-        problems.append(problem(row, column, code, **params))
+    return params
 
 
 def _check_codes(
@@ -119,7 +111,11 @@ def _check_codes(
             continue
         kept = column in DROPPABLE or len(bad) < count
         for item in bad:
-            _unknown(problems, row, column, code, item, vocabulary, kept)
+            params = _unknown(problems, code, item, vocabulary)
+            if kept:
+                problems.drop(warning(row, column, code, **params), item)
+            else:
+                problems.append(problem(row, column, code, **params))
 
 
 def _without_long_cells(frame: pd.DataFrame, problems: ProblemList) -> pd.DataFrame:

@@ -63,26 +63,33 @@ def filters_text(chosen: Filters, lang: str) -> str:
     return " · ".join(parts) or t("about_no_filter", lang)
 
 
+@dataclass(frozen=True)
+class Shared:
+    """The view a download was drawn from, as its link reopens it: the visitor's filters and the
+    view's shareable `url` (else only its query)."""
+
+    chosen: Filters
+    url: str = ""
+
+
 def describe(
     lang: str,
     what: str,
     sites: pd.DataFrame,
-    chosen: Filters | None = None,
-    url: str = "",
+    view: Shared | None = None,
     service: str = "",
     today: datetime.date | None = None,
 ) -> About:
     """The description of a download of `what`, made from `sites` (the view it was drawn from),
-    the visitor's filters and the view's shareable `url` (or only its query), and the service of
-    a per-service table."""
+    the `view`'s filters and link, and the service of a per-service table."""
     lines: list[tuple[str, str, str]] = [("what", t("about_what", lang), what)]
     if service:
         label = taxonomy.services().label(service, lang)
         lines.append(("service", t("about_service", lang), f"{label} ({service})"))
-    if chosen is not None:
-        lines.append(("filters", t("about_filters", lang), filters_text(chosen, lang)))
-        query = filters.share_url("", chosen)
-        lines.append(("view", t("about_view", lang), url or query or "—"))
+    if view is not None:
+        lines.append(("filters", t("about_filters", lang), filters_text(view.chosen, lang)))
+        query = filters.share_url("", view.chosen)
+        lines.append(("view", t("about_view", lang), view.url or query or "—"))
     day = today or datetime.date.today()
     lines.append(("date", t("about_date", lang), day.isoformat()))
     named = _sources(sites, lang)

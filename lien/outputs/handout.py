@@ -14,7 +14,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import pandas as pd
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -33,13 +32,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from lien import i18n, taxonomy
+from lien import coverage, i18n, taxonomy
 from lien.display import Near, distance_text, of_place, site_fields, view_lines
 from lien.filters import counts
 from lien.i18n import normalise_lang, number, t
+from lien.outputs.palette import BLACK, GREY, HEAD_FILL
 from lien.outputs.pdf import (
-    BLACK,
-    GREY,
     MAP_W,
     MARGIN,
     MAX_URL,
@@ -91,7 +89,7 @@ _STYLES = {
         leading=12.5,
         spaceBefore=7,
         spaceAfter=3,
-        backColor=colors.HexColor("#E8E8E8"),
+        backColor=HEAD_FILL,
         leftIndent=3,
         rightIndent=3,
         borderPadding=(2, 3, 2, 3),
@@ -239,7 +237,7 @@ def _header(
             where = w.t("near_not_found", query=near)
         story.append(Paragraph(f"<b>{of_place(where, lang)}</b>", _STYLES["subtitle"]))
     story.append(Paragraph(w.t("handout_printed", date=i18n.date(day, lang)), _STYLES["meta"]))
-    story.append(Paragraph(sources_line(sites, w), _STYLES["meta"]))
+    story.append(Paragraph(sources_line(coverage.sources(sites), w), _STYLES["meta"]))
     story.append(Spacer(0, 4))
     return story
 
@@ -328,13 +326,13 @@ def handout_pdf(
     *,
     url: str,
     near: str | Near = "",
-    radius_km: float | None = None,
     services: Sequence[str] = (),
     today: datetime.date | None = None,
 ) -> bytes:
     """An A4 PDF of the view: header, map, QR code to the view, and the sites by service (the
     view's `services` only, when it chose some). `near`: the place as understood (a Near whose
-    `centre` says the distances start at that place's centre), never a visitor's position."""
+    `centre` says the distances start at that place's centre, and whose `radius_km` is the
+    near-me radius when the place was found), never a visitor's position."""
     near = near if isinstance(near, Near) else Near(near)
     lang = normalise_lang(lang)
     day = today or datetime.date.today()
@@ -345,9 +343,9 @@ def handout_pdf(
     listed = sites.head(MAX_SITES)
     more = len(sites) - len(listed)
     # The entries first: whether a character had to be replaced is then known for the header.
-    centre = near.place if near.centre else ""
+    centre = near.centre_of
     entries, cut = _within(listings(listed, w, bool(near.place), services, centre), doc)
-    header = _header(sites, w, near.place, radius_km, day)
+    header = _header(sites, w, near.place, near.radius_km, day)
     result = site_map(sites, lang)
     top = Table([[result.drawing, _side(url, result, w)]], colWidths=[MAP_W, SIDE_W])
     top.setStyle(

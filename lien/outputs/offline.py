@@ -14,13 +14,13 @@ from typing import Any
 import pandas as pd
 
 from lien import i18n
-from lien.display import Link, distance_text, site_fields, view_lines
-from lien.filters import counts
+from lien.display import Link, Near, distance_text, site_fields, view_lines
 from lien.i18n import normalise_lang, t
 from lien.outputs.about import cut_text
 from lien.render import assets, mapview
-from lien.render.sites_layer import sites_layer
-from lien.schema import located, records
+from lien.render.sites_layer import view_layer
+from lien.render.view import MapView, map_view
+from lien.schema import records
 
 # Where assets.py's URLs point (Streamlit's static folder); each maps to one file of FILES.
 STATIC_URL = "/app/static/"
@@ -151,13 +151,11 @@ def _self_contained_head(head: str) -> str:
 # --- the map ------------------------------------------------------------------------------------
 
 
-def _map_parts(
-    sites: pd.DataFrame, lang: str, origin: tuple[float, float] | None, centre: str = ""
-) -> tuple[str, str, str]:
+def _map_parts(view: MapView, lang: str, centre: str = "") -> tuple[str, str, str]:
     """The rendered map as (head content, body content, script), its assets not yet inlined."""
     fmap = mapview.base_map(lang, framed=False)
     fmap.height = MAP_HEIGHT
-    fmap.add_child(sites_layer(sites, lang, origin, centre=centre))
+    fmap.add_child(view_layer(view, lang, centre))
     fmap.render()  # fills the figure's header, html and script elements
     figure: Any = fmap.get_root()  # a branca Figure: its header, html and script parts
     head, body, script = (part.render() for part in (figure.header, figure.html, figure.script))
@@ -230,23 +228,24 @@ def sites_table(sites: pd.DataFrame, lang: str, centre: str = "") -> str:
 def offline_html(
     sites: pd.DataFrame,
     lang: str,
-    origin: tuple[float, float] | None = None,
+    near: Near | None = None,
     *,
     title: str = "Lien",
     today: date | None = None,
     left_out: int = 0,
-    centre: str = "",
 ) -> bytes:
     """One HTML file, working with no network, of the map and the list of `sites` (UTF-8), and
-    how many sites of the view it `left_out` (lien.outputs.builds.MAX_ROWS); `centre`: the place
-    the distances are measured from the centre of (display.distance_text)."""
+    how many sites of the view it `left_out` (lien.outputs.builds.MAX_ROWS); `near`: the point
+    the distances are measured from, and the place whose centre it is (display.distance_text)."""
     lang = normalise_lang(lang)
     day = today or date.today()
     e = html.escape
-    where = located(sites)
-    on_map, elsewhere = sites[where], sites[~where]
-    folium_head, folium_body, script = _map_parts(on_map, lang, origin, centre)
-    shown, national = view_lines(counts(sites), lang)
+    near = near or Near("")
+    centre = near.centre_of
+    view = map_view(sites, near.point)
+    on_map, elsewhere = view.on_map, view.elsewhere
+    folium_head, folium_body, script = _map_parts(view, lang, centre)
+    shown, national = view_lines(view.counts, lang)
     saved = t("offline_saved", lang, date=i18n.date(day, lang))
     header = [
         f"<h1>{e(title)}</h1>",

@@ -35,6 +35,7 @@ from lien import coverage, i18n, taxonomy
 from lien.display import label_sep as label_sep  # re-exported: the PDFs name it here
 from lien.geo.areas import PROVINCE_CODES, province_geojson, province_names
 from lien.i18n import normalise_lang, t, tn
+from lien.outputs.palette import BLACK, GREY
 from lien.schema import APPROXIMATE, located
 
 # pdfmetrics registers reportlab's "winansi" codec on import too; _drawable must not rely on that.
@@ -115,8 +116,6 @@ MAX_SOURCES = 5  # documents named in a header; the rest are counted
 MAX_SOURCE_NAME = 100  # characters of a document's name there
 MAX_URL = 2_000  # printed URL characters; the app's own URLs stay far below
 
-BLACK = colors.HexColor("#1A1A1A")
-GREY = colors.HexColor("#666666")
 # The styles every Lien PDF shares; each document adds its own.
 STYLES = {
     "title": ParagraphStyle(
@@ -170,9 +169,9 @@ class Writer:
         return escape(printable(filled))
 
 
-def sources_line(sites: pd.DataFrame, w: Writer) -> str:
+def sources_line(known: coverage.Sources, w: Writer) -> str:
     """Sources: brochure …, June 2016; …. Source dates: 2016-06, undated. Check … (markup)."""
-    docs = coverage.source_documents(sites)
+    docs = known.documents
     named = [
         t(coverage.KNOWN_SOURCES[d], w.lang)
         if d in coverage.KNOWN_SOURCES
@@ -181,8 +180,7 @@ def sources_line(sites: pd.DataFrame, w: Writer) -> str:
     ]
     if len(docs) > MAX_SOURCES:
         named.append(tn("handout_more_sources", len(docs) - MAX_SOURCES, w.lang))
-    dates, undated = coverage.source_dates(sites)
-    shown = [w.plain(d) for d in dates] + ([t("undated", w.lang)] if undated else [])
+    shown = [w.plain(d) for d in known.dates] + ([t("undated", w.lang)] if known.undated else [])
     parts = []
     if named:
         # Each name is bounded, not the list: "and 27 more" is never cut off.

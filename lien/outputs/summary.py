@@ -6,10 +6,11 @@ whole service × area matrix (11 areas and the national/online column, gaps mark
 services with the most gaps and the municipalities farthest from the chosen service, on page 1
 when they fit, else on page 2.
 
-The figures come from lien.coverage and the tables from lien.render.tables, as the coverage page
-shows them; the shared PDF pieces (printable text, styles, the sources line, the footer) from
-lien.outputs.pdf. Two pages at most whatever the data: lists are cut ("and 3 more"), names are
-clipped, and a page whose content would still overflow is shrunk to fit.
+The figures are the coverage page's own: the PDF renders the report the page computed
+(lien.coverage.report), with the tables of lien.render.tables; the shared PDF pieces (printable
+text, styles, the sources line, the footer) come from lien.outputs.pdf, the colours from
+lien.outputs.palette. MAX_PAGES pages at most whatever the data: lists are cut ("and 3 more"),
+names are clipped, and a page whose content would still overflow is shrunk to fit.
 
 Why it is long: the two-page guarantee is layout work (measuring each section, moving it to page
 2, cutting lists, shrinking a page) and belongs with the layout it guards.
@@ -25,7 +26,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import pandas as pd
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -42,13 +42,22 @@ from reportlab.platypus import (
 )
 
 from lien import coverage, i18n, taxonomy
-from lien.filters import Filters
 from lien.geo.areas import NATIONAL
 from lien.i18n import normalise_lang, number, t
 from lien.outputs.about import filters_text
-from lien.outputs.pdf import (
+from lien.outputs.palette import (
     BLACK,
+    GAP_FILL,
+    GAP_INK,
     GREY,
+    HEAD_FILL,
+    NATIONAL_FILL,
+    RULE,
+    STRIPE,
+    WARNING_FILL,
+    WARNING_RULE,
+)
+from lien.outputs.pdf import (
     MAX_FIELD,
     MAX_URL,
     STYLES,
@@ -65,9 +74,8 @@ from lien.render import tables
 
 __all__ = ["summary_pdf"]
 
-MAX_PAGES = 2
+MAX_PAGES = 2  # what a funder reads and passes on; _pages() never lays out more
 MAX_GAPS = 10  # services listed with their gaps; the rest are counted
-MAX_DESERTS = 15  # farthest municipalities listed
 _DISTANCE_SHARES = (0.2, 0.16, 0.1, 0.27, 0.27)  # of the width, per column of the deserts
 MAX_NAME = 90  # characters of a name in a table cell: a row stays a row or two
 MAX_FILTERS = 800  # characters of the filters in words (all 20 services fit)
@@ -77,12 +85,6 @@ HEADER_SIZE = 6.5  # the matrix's area names: the smallest text of the summary
 CELL_PAD = 2.0  # points of padding left and right of a table cell
 MIN_AREA_W = 18.0  # an area column holds at least "×" or "123"
 MIN_SERVICE_W = 80.0  # the service names' column: "Accompagnement social" on two lines
-
-_GAP_FILL = colors.HexColor("#F6D5C5")
-_HEAD_FILL = colors.HexColor("#E8E8E8")
-_NATIONAL_FILL = colors.HexColor("#EEF1F6")
-_STRIPE = colors.HexColor("#F7F7F7")
-_RULE = colors.HexColor("#BDBDBD")
 
 _STYLES = {
     **STYLES,
@@ -101,8 +103,8 @@ _STYLES = {
         fontSize=8.5,
         leading=10.5,
         textColor=BLACK,
-        backColor=colors.HexColor("#FFF2CC"),
-        borderColor=colors.HexColor("#E0B000"),
+        backColor=WARNING_FILL,
+        borderColor=WARNING_RULE,
         borderWidth=0.6,
         borderPadding=(3, 4, 3, 4),
         spaceBefore=5,
@@ -153,7 +155,7 @@ _STYLES = {
         fontSize=7,
         leading=8.4,
         alignment=TA_CENTER,
-        textColor=colors.HexColor("#8B2500"),
+        textColor=GAP_INK,
     ),
 }
 
@@ -167,9 +169,10 @@ def _labelled(label: str, value: str, lang: str) -> str:
 
 
 def _header(
-    sites: pd.DataFrame, chosen: Filters, url: str, w: Writer, day: datetime.date
+    report: coverage.CoverageReport, url: str, w: Writer, day: datetime.date
 ) -> list[Flowable]:
     """Title, date, the filters in words, the link to the view, the sources, the 2016 warning."""
+    chosen = report.filters
     lang = w.lang
     story: list[Flowable] = [
         Paragraph(w.t("title"), _STYLES["title"]),
@@ -189,7 +192,7 @@ def _header(
         # anything).
         link = escape(printable(url[:MAX_URL]))
         story.append(Paragraph(_labelled(t("about_view", lang), link, lang), _STYLES["meta"]))
-    story.append(Paragraph(sources_line(sites, w), _STYLES["meta"]))
+    story.append(Paragraph(sources_line(report.sources, w), _STYLES["meta"]))
     story.append(Paragraph(w.t("old_source"), _STYLES["warning"]))
     return story
 
@@ -213,8 +216,8 @@ def _figures(figures: coverage.Headline, w: Writer, width: float) -> list[Flowab
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BOX", (0, 0), (-1, -1), 0.5, _RULE),
-                ("LINEBEFORE", (1, 0), (-1, -1), 0.5, _RULE),
+                ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+                ("LINEBEFORE", (1, 0), (-1, -1), 0.5, RULE),
                 ("TOPPADDING", (0, 0), (-1, -1), 4),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]
@@ -294,23 +297,23 @@ def _matrix(
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("BACKGROUND", (0, 0), (-1, 0), _HEAD_FILL),
-        ("GRID", (0, 0), (-1, -1), 0.3, _RULE),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+        ("GRID", (0, 0), (-1, -1), 0.3, RULE),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, BLACK),
     ]
     if NATIONAL in areas:
         col = 1 + areas.index(NATIONAL)
-        style.append(("BACKGROUND", (col, 1), (col, -1), _NATIONAL_FILL))
+        style.append(("BACKGROUND", (col, 1), (col, -1), NATIONAL_FILL))
         style.append(("LINEBEFORE", (col, 0), (col, -1), 0.8, BLACK))
     for r, (code, record) in enumerate(zip(codes, shown.to_dict("records"), strict=True), 1):
         row: list[Any] = [Paragraph(w.text(record[service_column], MAX_NAME), _STYLES["td"])]
         if r % 2 == 0:
-            style.append(("BACKGROUND", (0, r), (0, r), _STRIPE))
+            style.append(("BACKGROUND", (0, r), (0, r), STRIPE))
         for c, (area, column) in enumerate(zip(areas, area_columns, strict=True), 1):
             count = int(record[column])
             if (code, area) in gap_set:
                 row.append(Paragraph(escape(printable(GAP)), _STYLES["gap"]))
-                style.append(("BACKGROUND", (c, r), (c, r), _GAP_FILL))
+                style.append(("BACKGROUND", (c, r), (c, r), GAP_FILL))
             else:
                 row.append(Paragraph(escape(number(count, lang)), _STYLES["td_center"]))
         rows.append(row)
@@ -359,11 +362,11 @@ def _table(
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("BACKGROUND", (0, 0), (-1, 0), _HEAD_FILL),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, BLACK),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, _RULE),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
     ]
-    style += [("BACKGROUND", (0, r), (-1, r), _STRIPE) for r in range(2, len(body) + 1, 2)]
+    style += [("BACKGROUND", (0, r), (-1, r), STRIPE) for r in range(2, len(body) + 1, 2)]
     table.setStyle(TableStyle(style))
     return table
 
@@ -389,20 +392,16 @@ def _service_label(service: str, lang: str) -> str:
     return vocabulary.label(service, lang) if service in vocabulary else service
 
 
-def _deserts(
-    sites: pd.DataFrame, service: str, municipalities: pd.DataFrame, w: Writer, width: float
-) -> list[Flowable]:
-    """The municipalities farthest from a site of `service`, distances to the km."""
+def _deserts(report: coverage.CoverageReport, w: Writer, width: float) -> list[Flowable]:
+    """The municipalities farthest from a site of the report's service, distances to the km."""
     lang = w.lang
-    label = _service_label(service, lang)
+    label = _service_label(report.service, lang)
     story: list[Flowable] = [
         Paragraph(w.t("deserts_title", service=w.plain(label, MAX_NAME)), _STYLES["h2"])
     ]
-    # An empty view has no provider (and coverage.nearest_provider expects at least one site).
-    distances = None if sites.empty else coverage.nearest_provider(sites, service, municipalities)
-    if distances is None or distances["distance_km"].isna().all():
+    if not report.has_provider:
         return [*story, Paragraph(w.t("no_provider", service=label), _STYLES["meta"])]
-    shown = tables.distance_table(coverage.deserts(distances, MAX_DESERTS), lang)
+    shown = tables.distance_table(report.farthest, lang)
     # Codes are for programs; people read the names beside them.
     shown = shown.drop(columns=[c for c in shown.columns if c == "municipality_code"])
     styles = ["td"] * len(shown.columns)
@@ -427,35 +426,32 @@ def _deserts(
 def _pages(
     blocks: list[list[Flowable]], first: int, width: float, room: float
 ) -> list[list[Flowable]]:
-    """The blocks on at most two pages: the `first` blocks on page 1, each later block there too
-    while it fits, the rest (in order) on page 2."""
-    pages: list[list[Flowable]] = [[f for block in blocks[:first] for f in block], []]
+    """The blocks on at most MAX_PAGES pages: the `first` blocks on page 1, each later block on
+    the current page while it fits, else on the next; the last page takes whatever is left."""
+    pages: list[list[Flowable]] = [[f for block in blocks[:first] for f in block]]
     left = room - flowables_height(pages[0], width)
     for block in blocks[first:]:
         needed = flowables_height(block, width)
-        if not pages[1] and needed <= left:
-            pages[0] += block
-            left -= needed
-        else:
-            pages[1] += block
-    return [page for page in pages if page]
+        if needed > left and len(pages) < MAX_PAGES:
+            pages.append([])
+            left = room
+        pages[-1] += block
+        left -= needed
+    return pages
 
 
 def summary_pdf(
-    sites: pd.DataFrame,
-    chosen: Filters,
-    service: str,
-    municipalities: pd.DataFrame,
+    report: coverage.CoverageReport,
     *,
     url: str = "",
     lang: str | None = None,
     today: datetime.date | None = None,
 ) -> bytes:
-    """The funder summary of the filtered view `sites` (at most two A4 pages): headline figures,
+    """The funder summary of a coverage report (at most MAX_PAGES A4 pages): headline figures,
     the service × province matrix, the services with the most gaps, the municipalities farthest
-    from `service` (`municipalities` is coverage.municipality_points()), the filters `chosen`, the
-    link `url` to the view, and the sources with their dates. In `lang`, else the view's."""
-    lang = normalise_lang(lang or chosen.lang)
+    from the report's service, its filters, the link `url` to the view, and the sources with
+    their dates. In `lang`, else the view's."""
+    lang = normalise_lang(lang or report.filters.lang)
     day = today or datetime.date.today()
     w = Writer(lang)
     buffer = io.BytesIO()
@@ -473,19 +469,17 @@ def summary_pdf(
     )
     doc.addPageTemplates([PageTemplate("page", [frame], onPage=page_footer(lang, day))])
 
-    table = coverage.matrix(sites, "province", chosen.services or None)
-    holes = coverage.gaps(table)
     # The lists first: whether a character had to be replaced is then known for the header.
-    matrix = _matrix(table, holes, w, doc.width)
-    gaps = _gaps(holes, w, doc.width)
-    deserts = _deserts(sites, service, municipalities, w, doc.width)
-    header = _header(sites, chosen, url, w, day)
-    if sites.empty:
+    matrix = _matrix(report.by_province, report.gaps, w, doc.width)
+    gaps = _gaps(report.gaps, w, doc.width)
+    deserts = _deserts(report, w, doc.width)
+    header = _header(report, url, w, day)
+    if report.empty:
         header.append(Paragraph(w.t("no_match"), _STYLES["empty"]))
     if w.replaced:
         header.append(Paragraph(w.t("handout_replaced"), _STYLES["note"]))
     header.append(Spacer(0, 2))
-    figures = _figures(coverage.headline(sites), w, doc.width)
+    figures = _figures(report.headline, w, doc.width)
 
     room = doc.height - 1  # a point of slack: KeepInFrame and the frame round differently
     story: list[Flowable] = []

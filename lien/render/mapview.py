@@ -18,7 +18,7 @@ from lien.render import assets
 from lien.render.accessible import Accessible
 from lien.render.js import Verbatim, VerbatimMap, VerbatimPane, VerbatimTiles, script_json
 from lien.render.outlines import Provinces
-from lien.schema import approximate, located
+from lien.schema import approximate, located, rows_where
 
 BELGIUM_CENTER = (50.64, 4.67)
 BELGIUM_ZOOM = 8
@@ -244,10 +244,14 @@ FIT_PADDING_PX = 24
 def view_zoom(sites: pd.DataFrame) -> int:
     """The closest zoom a fit to `sites` may take: a street's when every located site is placed
     by its address, else a commune's (and a commune's for a view of no located site)."""
-    where = located(sites)
-    if not where.any():
+    return placed_zoom(rows_where(sites, located(sites)))
+
+
+def placed_zoom(on_map: pd.DataFrame) -> int:
+    """`view_zoom` of sites that are all located."""
+    if on_map.empty:
         return COMMUNE_ZOOM
-    return COMMUNE_ZOOM if bool(approximate(sites)[where].any()) else STREET_ZOOM
+    return COMMUNE_ZOOM if bool(approximate(on_map).any()) else STREET_ZOOM
 
 
 def view_bounds(
@@ -259,9 +263,15 @@ def view_bounds(
     The browser fits them to the map's real size (FitBounds), so a phone and a desktop both see
     every site.
     """
-    where = located(sites)
-    lats = pd.to_numeric(sites.loc[where, "latitude"]).to_numpy(dtype=float)
-    lons = pd.to_numeric(sites.loc[where, "longitude"]).to_numpy(dtype=float)
+    return placed_bounds(rows_where(sites, located(sites)), origin, radius_km)
+
+
+def placed_bounds(
+    on_map: pd.DataFrame, origin: tuple[float, float] | None, radius_km: float | None
+) -> list[list[float]] | None:
+    """`view_bounds` of sites that are all located."""
+    lats = pd.to_numeric(on_map["latitude"]).to_numpy(dtype=float) if len(on_map) else np.empty(0)
+    lons = pd.to_numeric(on_map["longitude"]).to_numpy(dtype=float) if len(on_map) else np.empty(0)
     if origin is not None:
         lats = np.append(lats, origin[0])
         lons = np.append(lons, origin[1])

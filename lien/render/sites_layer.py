@@ -35,14 +35,8 @@ from lien.display import (
 from lien.display import towns as local_towns
 from lien.i18n import t
 from lien.render.js import Verbatim, script_json
-from lien.render.mapview import (
-    MAX_ZOOM,
-    ORIGIN_PANE,
-    FitBounds,
-    OriginLegend,
-    view_bounds,
-    view_zoom,
-)
+from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, OriginLegend
+from lien.render.view import MapView, map_view
 from lien.schema import records
 
 FULL_POPUPS = 2_000  # above this, popups are assembled in the browser from shared tables
@@ -155,7 +149,13 @@ def payload_columns(
 ) -> tuple[list[np.ndarray], dict[str, Any]]:
     """The layer's rows as eight columns, and its lookup tables, built column-wise (no per-site
     Python in large sets)."""
-    located = schema.rows_where(sites, schema.located(sites))
+    return _columns(schema.rows_where(sites, schema.located(sites)), lang, centre)
+
+
+def _columns(
+    located: pd.DataFrame, lang: str, centre: str = ""
+) -> tuple[list[np.ndarray], dict[str, Any]]:
+    """`payload_columns` of sites that are all located."""
     categories = list(taxonomy.category_colours())
     org_codes, orgs = pd.factorize(located["organisation"], sort=False)
     town_codes, towns = pd.factorize(
@@ -233,15 +233,19 @@ def sites_layer(
     radius_km: float | None = None,
     centre: str = "",
 ) -> folium.FeatureGroup:
+    """The changing layer of the view `sites` near `origin` (see view_layer)."""
+    return view_layer(map_view(sites, origin, radius_km), lang, centre)
+
+
+def view_layer(view: MapView, lang: str, centre: str = "") -> folium.FeatureGroup:
     """The changing layer: clustered sites (spiderfied, or listed in one popup, when they share a
     point), the search point, and the view that fits them, never closer than the sites' places
     are known (view_zoom). `centre`: the place the distances are measured from the centre of."""
     group = folium.FeatureGroup(name="sites")
-    bounds = view_bounds(sites, origin, radius_km)
-    if bounds is not None:
+    if view.bounds is not None:
         # Before the sites: the clusters are then built once, for the final zoom.
-        FitBounds(bounds, max_zoom=view_zoom(sites)).add_to(group)
-    columns, tables = payload_columns(sites, lang, centre)
+        FitBounds(view.bounds, max_zoom=view.zoom).add_to(group)
+    columns, tables = _columns(view.on_map, lang, centre)
     count = len(columns[0])
     if count > SUPERCLUSTER:
         # Eight typed arrays: no list per site to build here, nor number to parse there.
@@ -249,6 +253,7 @@ def sites_layer(
     else:
         rows = [list(r) for r in zip(*(c.tolist() for c in columns), strict=True)]
         SitesLayer(script_json(rows), script_json(tables), count).add_to(group)
+    origin = view.origin
     if origin is not None:
         # In base_map's pane under the markers, not clickable: the search point never hides a site.
         point = folium.CircleMarker(

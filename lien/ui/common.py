@@ -211,7 +211,7 @@ def view_about(
     `page` (the map when empty) with the page's own `params`, the service of a per-service
     table, the date and sources."""
     url = filters.share_url(base_url() + page, chosen, params)
-    return about.describe(chosen.lang, what, sites, chosen, url, service)
+    return about.describe(chosen.lang, what, sites, about.Shared(chosen, url), service)
 
 
 def table_downloads(

@@ -145,13 +145,19 @@ def _remember_service() -> None:
     st.session_state[FOCUS.key] = st.session_state[_SERVICE_BOX]
 
 
-def service_choice(chosen: Filters, default: str, lang: str) -> str:
-    """The service the gap answer, the maps, the farthest municipalities and the funder summary
-    are about, one of the filtered services (any when none is): the visitor's choice, in the box
-    or in the URL, whenever it is one; else `default`. Kept in the URL, whose links reopen it."""
+def asked_service(chosen: Filters) -> str | None:
+    """The service the visitor asked for, in the box or in the URL, when it is one of the
+    filtered services (any when none is); else None, and the report picks one."""
     options = list(chosen.services) or taxonomy.services().codes
     asked = st.session_state.get(FOCUS.key)
-    service = asked if asked in options else default if default in options else options[0]
+    return asked if asked in options else None
+
+
+def service_choice(chosen: Filters, service: str, lang: str) -> None:
+    """The box of the service the gap answer, the maps, the farthest municipalities and the
+    funder summary are about, one of the filtered services (any when none is), showing
+    `service` (the report's). Kept in the URL, whose links reopen it."""
+    options = list(chosen.services) or taxonomy.services().codes
     st.session_state[_SERVICE_BOX] = service
     st.selectbox(
         t("chosen_service", lang),
@@ -161,7 +167,6 @@ def service_choice(chosen: Filters, default: str, lang: str) -> str:
         on_change=_remember_service,
     )
     st.query_params[FOCUS.param] = service  # after the sidebar, which writes the filters
-    return service
 
 
 def focus(service: str) -> dict[str, str]:
@@ -174,48 +179,48 @@ def service_label(service: str, lang: str) -> str:
     return markdown_escape(taxonomy.services().label(service, lang))
 
 
-def summary_download(sites: pd.DataFrame, chosen: Filters, service: str, lang: str) -> None:
-    """The funder summary (two A4 pages, PDF), built on click; its link reopens this service."""
-    url = filters.share_url(base_url() + COVERAGE_PATH, chosen, focus(service))
-    build = Build.of(
-        summary.summary_pdf, sites, chosen, service, municipalities(), url=url, lang=lang
-    )
+def summary_download(report: coverage.CoverageReport, lang: str) -> None:
+    """The funder summary (PDF, from the page's own report), built on click; its link reopens
+    this service."""
+    url = filters.share_url(base_url() + COVERAGE_PATH, report.filters, focus(report.service))
+    build = Build.of(summary.summary_pdf, report, url=url, lang=lang)
     file = Download(export.filename("lien-summary", "pdf"), lang, build)
     download(st, t("download_summary", lang), file, key="summary_pdf")
 
 
-def service_answer(sites: pd.DataFrame, chosen: Filters, service: str, lang: str) -> pd.DataFrame:
-    """The planner's answer for `service`: where it has no provider, the municipalities farthest
-    from one with their downloads, and the funder summary's download. The distances."""
-    gap_answer(sites, service, lang)
-    distances = coverage.nearest_provider(sites, service, municipalities())
-    if distances["distance_km"].isna().all():
+def service_answer(report: coverage.CoverageReport, sites: pd.DataFrame, lang: str) -> None:
+    """The planner's answer for the report's service: where it has no provider, the
+    municipalities farthest from one with their downloads (of the view `sites`), and the funder
+    summary's download."""
+    service, chosen = report.service, report.filters
+    gap_answer(report, lang)
+    if not report.has_provider:
         st.info(t("no_provider", lang, service=service_label(service, lang)))
     else:
         title = t("deserts_title", lang, service=service_label(service, lang))
         st.subheader(title)
         # Fifteen rows as HTML: an st.dataframe would fetch Streamlit's Arrow and data-grid
         # bundles (about 1.3 MB) ahead of the charts.
-        deserts = tables.distance_table(coverage.deserts(distances), lang)
+        deserts = tables.distance_table(report.farthest, lang)
         st.html(tables.html_table(deserts, title))
         about = t("about_distances", lang)
         table_downloads(
-            tables.distance_table(distances, lang),
+            tables.distance_table(report.distances, lang),
             view_about(about, sites, chosen, COVERAGE_PATH, service, focus(service)),
             "lien-distances",
             "distances",
             (t("download_distance_csv", lang), t("download_distance_xlsx", lang)),
             t("sheet_distances", lang),
         )
-    summary_download(sites, chosen, service, lang)
-    return distances
+    summary_download(report, lang)
 
 
-def gap_answer(sites: pd.DataFrame, service: str, lang: str) -> None:
-    """The planner's answer: where `service` has no provider, as a sentence and as a list."""
-    holes = coverage.missing(coverage.matrix(sites, "province", [service]), service)
+def gap_answer(report: coverage.CoverageReport, lang: str) -> None:
+    """The planner's answer: where the report's service has no provider, as a sentence and as
+    a list."""
+    holes = report.missing
     st.subheader(t("gap_heading", lang))
-    st.markdown(markdown_escape(display.gap_sentence(service, holes, lang)))
+    st.markdown(markdown_escape(display.gap_sentence(report.service, holes, lang)))
     if holes:
         st.markdown("".join(f"- {markdown_escape(area_label(a, lang))}\n" for a in holes))
 

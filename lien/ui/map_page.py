@@ -19,7 +19,7 @@ from lien.outputs import builds, export, handout, hsds, offline
 from lien.outputs.about import cut_text
 from lien.outputs.builds import Build, Download
 from lien.render import cards, mapview, sites_layer, tables
-from lien.schema import located, rows_where
+from lien.render.view import MapView
 from lien.text import clean_query
 from lien.ui import sidebar, state
 from lien.ui.common import base_url, download, find, grid, view_about
@@ -118,9 +118,7 @@ def near_bar(
         typed = sidebar.widget(
             place,
             near,
-            lang,
-            language_codes,
-            {},
+            sidebar.Form(lang, language_codes, {}),
             key=state.bar_key("near"),
             on_change=state.to_sidebar(near),
             heading=False,
@@ -135,9 +133,7 @@ def near_bar(
             sidebar.widget(
                 column,
                 spec,
-                lang,
-                language_codes,
-                {"near": typed},
+                sidebar.Form(lang, language_codes, {"near": typed}),
                 key=state.bar_key(param),
                 on_change=state.to_sidebar(spec),
             )
@@ -156,36 +152,26 @@ def near_place(chosen: Filters, lang: str) -> tuple[Filters, str]:
     return replace(chosen, near=understood(found, near, lang)), centre_of(found, near, lang)
 
 
-def results(
-    sites: pd.DataFrame,
-    chosen: Filters,
-    origin: tuple[float, float] | None,
-    lang: str,
-    *,
-    phone: bool,
-    centre: str = "",
-) -> None:
+def results(view: MapView, chosen: Filters, lang: str, *, phone: bool, centre: str = "") -> None:
     """What the view holds: the counts, then on a phone the nearest as cards before the map and
     the table behind a toggle; on a desktop the map, then the table. `centre`: the place whose
     centre the distances are measured from."""
-    where = located(sites)
-    on_map, elsewhere = rows_where(sites, where), rows_where(sites, ~where)
-    shown, national = view_lines(filters.counts(sites), lang)
+    shown, national = view_lines(view.counts, lang)
     st.markdown(shown)
     if national:
         st.caption(national)
-    if sites.empty:
+    if view.sites.empty:
         st.info(t("no_match", lang))
     if phone:
-        site_cards(sites, chosen, lang, key="cards", centre=centre)
-    site_map(on_map, lang, origin, chosen.radius_km, key="map", centre=centre)
+        site_cards(view.sites, chosen, lang, key="cards", centre=centre)
+    site_map(view, lang, key="map", centre=centre)
     if phone and not st.toggle(t("show_table", lang), key="show_table"):
         return
     st.subheader(t("table_heading", lang))
-    sites_table(on_map, lang, t("table_heading", lang), key="sites_table")
-    if len(elsewhere):
+    sites_table(view.on_map, lang, t("table_heading", lang), key="sites_table")
+    if len(view.elsewhere):
         st.subheader(t("national_heading", lang))
-        sites_table(elsewhere, lang, t("national_heading", lang), key="national_table")
+        sites_table(view.elsewhere, lang, t("national_heading", lang), key="national_table")
 
 
 def site_cards(sites: pd.DataFrame, chosen: Filters, lang: str, key: str, centre: str = "") -> None:
@@ -215,17 +201,10 @@ def _more(key: str) -> None:
     )
 
 
-def site_map(
-    sites: pd.DataFrame,
-    lang: str,
-    origin: tuple[float, float] | None,
-    radius_km: float | None,
-    key: str,
-    centre: str = "",
-) -> None:
-    """The map of located sites, fitted to them or to the near-me circle."""
+def site_map(view: MapView, lang: str, key: str, centre: str = "") -> None:
+    """The map of the view's located sites, fitted to them or to the near-me circle."""
     # No center or zoom: the layer fits its own bounds in the browser, at the map's real size.
-    layer = sites_layer.sites_layer(sites, lang, origin, radius_km if origin else None, centre)
+    layer = sites_layer.view_layer(view, lang, centre)
     # In a keyed box: PAGE_CSS fits the map's height to the screen.
     with st.container(key=f"{key}_box"):
         st_folium(
@@ -281,30 +260,17 @@ def downloads(sites: pd.DataFrame, chosen: Filters, lang: str, stem: str, key: s
     )
 
 
-def take_away(
-    sites: pd.DataFrame,
-    chosen: Filters,
-    origin: tuple[float, float] | None,
-    lang: str,
-    key: str,
-    centre: str = "",
-) -> None:
+def take_away(view: MapView, chosen: Filters, lang: str, key: str, centre: str = "") -> None:
     """The view to take along: an A4 handout (PDF) and a map file that works with no network.
     `chosen` as near_place() shares it, `centre` as it gives it."""
+    sites = view.sites
     url = filters.share_url(base_url(), chosen)
     left, right = st.columns(2)
+    near = Near(chosen.near, centre=bool(centre), radius_km=view.radius_km)
     handout_file = Download(
         export.filename("lien-handout", "pdf"),
         lang,
-        Build.of(
-            handout.handout_pdf,
-            sites,
-            lang,
-            url=url,
-            near=Near(chosen.near, centre=bool(centre)),
-            radius_km=chosen.radius_km if origin else None,
-            services=chosen.services,
-        ),
+        Build.of(handout.handout_pdf, sites, lang, url=url, near=near, services=chosen.services),
     )
     download(
         left,
@@ -321,10 +287,10 @@ def take_away(
             offline.offline_html,
             rows,
             lang,
-            origin,
+            # The offline file words distances from the centre as the page does.
+            Near(centre, centre=bool(centre), point=view.origin),
             title=t("title", lang),
             left_out=left_out,
-            centre=centre,
         ),
     )
     download(

@@ -6,7 +6,8 @@ under keys of their own kept in step with the sidebar's (lien.ui.state.MIRRORED)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -36,18 +37,28 @@ _PLACEHOLDER = {"near": N_("near_placeholder")}
 _HEADING = {"near": N_("near_me")}
 
 
+@dataclass(frozen=True)
+class Form:
+    """What the filter widgets drawn together share: the visitor's language, the languages the
+    directory's sites speak (the languages filter's choices), and the values drawn so far (the
+    radius is disabled until near-me has one)."""
+
+    lang: str
+    language_codes: Sequence[str]
+    values: Mapping[str, Any]
+
+
 def widget(
     container: Any,
     spec: Spec,
-    lang: str,
-    language_codes: Sequence[str],
-    values: dict[str, Any],
+    form: Form,
     *,
     key: str | None = None,
     on_change: Callable[[], None] | None = None,
     heading: bool = True,
 ) -> Any:
-    """Draw one filter's widget (in the sidebar, or elsewhere under `key`); its value."""
+    """Draw one filter's widget of `form` (in the sidebar, or elsewhere under `key`); its value."""
+    lang, language_codes, values = form.lang, form.language_codes, form.values
     label = t(spec.label, lang)
     key = key or spec.key
     if spec.kind == CODES:
@@ -129,16 +140,12 @@ def sidebar(language_codes: Sequence[str]) -> Filters:
         bar.warning(t("ignored_param", lang, name=notice.name, value=_md(notice.value)))
     bar.header(t("filters", lang))
     values: dict[str, Any] = {lang_spec.field: lang}
+    form = Form(lang, language_codes, values)  # each widget sees the values drawn before it
     for spec in SPECS:
         if spec.kind != LANGUAGE:
             mirrored = spec.param in state.MIRRORED
             values[spec.field] = widget(
-                bar,
-                spec,
-                lang,
-                language_codes,
-                values,
-                on_change=state.to_bar(spec) if mirrored else None,
+                bar, spec, form, on_change=state.to_bar(spec) if mirrored else None
             )
     filters = Filters(**values)
     st.query_params.from_dict(to_query(filters))

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route, WebSocketRoute
 
 from lien import filters
+from lien.display import Near
 from lien.filters import Filters
 from lien.geo import distance
 from lien.i18n import t
@@ -95,7 +96,7 @@ def _open(
 ) -> str:
     """Write the file and open it; its file:// URL."""
     path = tmp_path / "lien-carte.html"
-    path.write_bytes(offline.offline_html(sites, "fr", origin))
+    path.write_bytes(offline.offline_html(sites, "fr", Near("", point=origin)))
     url = path.as_uri()
     recorded.page.goto(url, wait_until="load")
     recorded.page.locator(".leaflet-container").first.wait_for(timeout=30_000)

@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 from lien import geocoding
 from lien.config import ROOT  # noqa: E402
 from lien.display import place_label
-from lien.geocoding import GeocodeCache, OfflineGeocoder, OnlineGeocoder
+from lien.geocoding import GeocodeCache, NominatimSettings, OfflineGeocoder, OnlineGeocoder
 from tests.support.fake_nominatim import FRAGNEE, PROXY_VARIABLES, USER_AGENT, FakeNominatim
 
 APP = str(ROOT / "app.py")
@@ -72,12 +72,11 @@ def test_429_falls_back_within_two_seconds_and_honours_its_wait(
     """A 429 with a dated or no Retry-After: offline within 2 s, then no request until due."""
     now = [1000.0]
     geo = OnlineGeocoder(
-        user_agent=USER_AGENT,
-        url=fake.url,
+        NominatimSettings(
+            user_agent=USER_AGENT, url=fake.url, min_delay_seconds=0.0, cooldown_seconds=5.0
+        ),
         cache_path=tmp_path / "c.csv",
         offline=offline,
-        min_delay_seconds=0.0,
-        cooldown_seconds=5.0,
         clock=lambda: now[0],
     )
     fake.mode = "429"

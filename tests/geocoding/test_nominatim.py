@@ -7,13 +7,20 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lien.geo.gazetteer import Place
-from lien.geocoding import GeocodeCache, OfflineGeocoder, OnlineGeocoder, get_geocoder
+from lien.geocoding import (
+    GeocodeCache,
+    NominatimSettings,
+    OfflineGeocoder,
+    OnlineGeocoder,
+    get_geocoder,
+)
 from tests.support.fake_nominatim import FRAGNEE, USER_AGENT, FakeNominatim
 
 STREET = "Rue de Fragnée 2"  # no postcode or place name: offline knows nothing of it
@@ -66,7 +73,9 @@ def make(
             "timeout": DEFAULT_TIMEOUT,
         }
         options.update(kwargs)
-        return OnlineGeocoder(**options)
+        named = {f.name for f in fields(NominatimSettings)}
+        settings = NominatimSettings(**{k: v for k, v in options.items() if k in named})
+        return OnlineGeocoder(settings, **{k: v for k, v in options.items() if k not in named})
 
     return build
 

@@ -428,7 +428,8 @@ def _about(real: pd.DataFrame, lang: str = "fr", **kwargs: object) -> about.Abou
     )
     view = filters.apply(real, chosen)
     url = filters.share_url("https://lien.example.be/", chosen)
-    return about.describe(lang, "Sites", view, chosen, url, today=DAY, **kwargs)  # type: ignore[arg-type]
+    shared = about.Shared(chosen, url)
+    return about.describe(lang, "Sites", view, shared, today=DAY, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -470,7 +471,8 @@ def test_about_says_the_filters_link_date_and_sources(
 
 def test_no_filter_is_said(real: pd.DataFrame) -> None:
     facts = dict(
-        (k, v) for k, _, v in about.describe("en", "Sites", real, Filters(lang="en")).lines
+        (k, v)
+        for k, _, v in about.describe("en", "Sites", real, about.Shared(Filters(lang="en"))).lines
     )
     assert facts["filters"] == "none: the whole directory"
     assert facts["view"] == "?lang=en"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from dataclasses import replace
 from urllib.parse import unquote
 
 import numpy as np
@@ -57,7 +58,12 @@ def _text(pdf: bytes) -> str:
 
 
 def _pdf(view: pd.DataFrame, lang: str, **kw) -> bytes:
+    """The handout of `view`; a `radius_km` goes with the `near` place (display.Near)."""
     kw.setdefault("url", URL)
+    if "radius_km" in kw:
+        near = kw.get("near", "")
+        near = near if isinstance(near, Near) else Near(near)
+        kw["near"] = replace(near, radius_km=kw.pop("radius_km"))
     return handout_pdf(view, lang, today=DAY, **kw)
 
 

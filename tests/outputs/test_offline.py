@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from lien import filters
-from lien.display import distance_text, site_fields
+from lien.display import Near, distance_text, site_fields
 from lien.filters import Filters
 from lien.i18n import LANGS, t
 from lien.ingest import directory
@@ -217,7 +217,7 @@ def test_mobile_friendly(page: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_headers_in_each_language(frame: pd.DataFrame, lang: str) -> None:
     sites = filters.apply(frame, Filters(), ORIGIN)
-    page = offline.offline_html(sites, lang, ORIGIN, today=DAY).decode()
+    page = offline.offline_html(sites, lang, Near("", point=ORIGIN), today=DAY).decode()
     heads = re.findall(r'<th scope="col">(.*?)</th>', page)
     columns = [
         html.escape(t(k, lang))
@@ -241,7 +241,7 @@ def test_headers_in_each_language(frame: pd.DataFrame, lang: str) -> None:
 
 def test_distance_column_and_search_point(frame: pd.DataFrame) -> None:
     sites = filters.apply(frame, Filters(near="Bruxelles", radius_km=30), ORIGIN)
-    page = offline.offline_html(sites, "en", ORIGIN, today=DAY).decode()
+    page = offline.offline_html(sites, "en", Near("", point=ORIGIN), today=DAY).decode()
     first = sites[sites["latitude"].notna()].iloc[0]
     row = next(r for r in table_rows(page) if html.escape(first["site"]) in r)
     # As every output words it: "≈ 3 km, postcode centre" for a site placed at its postcode.

@@ -21,7 +21,7 @@ from lien.ingest import directory
 from lien.ingest.directory import read_directory
 from lien.outputs.about import filters_text
 from lien.outputs.pdf import printable
-from lien.outputs.summary import HEADER_SIZE, MAX_GAPS, summary_pdf
+from lien.outputs.summary import HEADER_SIZE, MAX_GAPS, MAX_PAGES, summary_pdf
 from lien.render import tables
 
 DAY = datetime.date(2026, 11, 23)
@@ -48,7 +48,8 @@ def _pdf(
     url: str = URL,
 ) -> bytes:
     sites = filters.apply(frame, chosen) if view is None else view
-    return summary_pdf(sites, chosen, service, municipalities, url=url, today=DAY)
+    report = coverage.report(sites, chosen, service, municipalities)
+    return summary_pdf(report, url=url, today=DAY)
 
 
 def _reader(pdf: bytes) -> PdfReader:
@@ -119,7 +120,7 @@ def test_seed_views_fit_two_pages_without_shrinking(
     frame: pd.DataFrame, municipalities: pd.DataFrame, chosen: filters.Filters
 ) -> None:
     pdf = _pdf(frame, municipalities, chosen)
-    assert 1 <= len(_reader(pdf).pages) <= 2
+    assert 1 <= len(_reader(pdf).pages) <= MAX_PAGES
     # Nothing was scaled down: no text is smaller than the matrix's area names.
     smallest = min(r.size for r in _runs(pdf))
     assert smallest >= HEADER_SIZE - 0.01
@@ -144,7 +145,7 @@ def test_a_hostile_view_still_fits_two_pages(
     chosen = filters.Filters(services=ALL, q="q" * 3000, lang=lang)
     view = _hostile(frame)
     pdf = _pdf(frame, municipalities, chosen, view=view, url=URL + "&q=" + "q" * 6000)
-    assert len(_reader(pdf).pages) <= 2
+    assert len(_reader(pdf).pages) <= MAX_PAGES
     text = _text(pdf)
     assert t("old_source", lang) in text
     # The sources beyond the first five are counted, not listed.
@@ -156,7 +157,7 @@ def test_a_hostile_view_still_fits_two_pages(
 def test_an_empty_view_says_so(frame: pd.DataFrame, municipalities: pd.DataFrame) -> None:
     chosen = filters.Filters(q="no organisation is called this")
     pdf = _pdf(frame, municipalities, chosen)
-    assert len(_reader(pdf).pages) <= 2
+    assert len(_reader(pdf).pages) <= MAX_PAGES
     text = _text(pdf)
     assert t("no_match", "fr") in text
     label = taxonomy.services().label("housing", "fr")
@@ -310,7 +311,23 @@ def test_the_language_argument_overrides_the_view_s(
     frame: pd.DataFrame, municipalities: pd.DataFrame
 ) -> None:
     chosen = filters.Filters(lang="fr")
-    pdf = summary_pdf(filters.apply(frame, chosen), chosen, "housing", municipalities, lang="nl")
+    report = coverage.report(filters.apply(frame, chosen), chosen, "housing", municipalities)
+    pdf = summary_pdf(report, lang="nl")
     text = _text(pdf)
     assert t("funder_summary", "nl") in text
     assert t("funder_summary", "fr") not in text
+
+
+def test_the_pdf_prints_the_figures_of_the_report_it_is_given(
+    frame: pd.DataFrame, municipalities: pd.DataFrame
+) -> None:
+    chosen = filters.Filters(lang="fr", services=("housing", "legal_aid"))
+    report = coverage.report(filters.apply(frame, chosen), chosen, "legal_aid", municipalities)
+    text = _text(summary_pdf(report, today=DAY))
+    for key, value in report.headline.items("fr"):
+        shown = number(value, "fr") if isinstance(value, int) else value
+        # Each value over its label, white space as _text leaves it.
+        assert re.sub(r"\s+", " ", f"{printable(shown)} {printable(t(key, 'fr'))}") in text
+    assert tn("gap_count", len(report.gaps), "fr") in text
+    farthest = tables.distance_table(report.farthest, "fr")[t("col_municipality", "fr")]
+    assert printable(farthest.iloc[0]) in text

@@ -8,10 +8,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lien import taxonomy
+from lien import coverage, taxonomy
 from lien.config import ROOT
 from lien.geo.areas import PROVINCE_CODES
-from lien.i18n import t
+from lien.i18n import t, tn
 from lien.ingest import mapping, tabular, upload
 from lien.ui import coverage_page, state
 from tests.support.everyday import everyday_csv
@@ -295,3 +295,31 @@ def test_the_matrix_and_the_farthest_municipalities_are_shown_once() -> None:
     for name in (t("matrix_province", "fr"), t("deserts_title", "fr", service="Logement")):
         label = f'aria-label="{html.escape(name, quote=True)}"'
         assert sum(label in body for body in boxes) == 1, name
+
+
+def test_one_rerun_computes_the_report_once_and_shows_its_figures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[coverage.CoverageReport] = []
+    original = coverage.report
+
+    def counted(*args: object, **kwargs: object) -> coverage.CoverageReport:
+        made.append(original(*args, **kwargs))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(coverage, "report", counted)
+    at = _run(service="housing")
+    assert not at.exception
+    assert len(made) == 1
+    made.clear()
+    at.run()  # a rerun, caches warm
+    assert len(made) == 1
+    # The metrics, the gap count and the farthest municipalities are the report's.
+    report = made[0]
+    shown = {m.label: m.value for m in at.metric}
+    for key, value in report.headline.items("fr"):
+        assert shown[t(key, "fr")] == str(value)
+    assert any(tn("gap_count", len(report.gaps), "fr") in c.value for c in at.caption)
+    title = t("deserts_title", "fr", service=coverage_page.service_label("housing", "fr"))
+    rows = html_table(at, title).rows
+    assert len(rows) == len(report.farthest)

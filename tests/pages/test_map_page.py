@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import lien.config
+from lien import schema
 from lien.config import ORGANISATIONS_CSV, ROOT
 from lien.ui.geolocate import Answer, read_answer
 from tests.support.markdown import shown
@@ -382,3 +385,22 @@ def test_a_malformed_location_answer_reads_as_unavailable(answer: object) -> Non
     assert any("n’est pas disponible" in m for m in _messages(at)), _messages(at)
     assert at.text_input(key="f_near").value == ""
     assert "near" not in at.query_params
+
+
+def test_one_rerun_locates_the_sites_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    original = schema.located
+
+    def counted(sites: pd.DataFrame) -> pd.Series:
+        calls.append(len(sites))
+        return original(sites)
+
+    at = _run(near="Namur", radius_km="25")
+    assert not at.exception
+    # Every lien module the page has imported that took `located` by name, and schema itself.
+    for name, module in list(sys.modules.items()):
+        if name.startswith("lien") and getattr(module, "located", None) is original:
+            monkeypatch.setattr(module, "located", counted)
+    at.run()  # a rerun, the directory already read
+    assert not at.exception
+    assert calls == [len(_table(at, 0)) + len(_table(at, 1))]
