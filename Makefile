@@ -1,4 +1,5 @@
 # Two commands for a newcomer: `make run` and `make test`. Both set everything up first.
+# `make check` is the fast tier while working: lint, types and every test but the browser ones.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,14 +7,19 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test lint bench load hostile proxy setup index assets catalogues clean
+.PHONY: run test check lint bench load hostile proxy setup index assets catalogues clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
 
-# Lint, format and types first (they take seconds), then every test.
-test: setup $(DEV_STAMP) lint
-	$(BIN)/python -m pytest
+# Lint, format and types first (they take seconds), then every test: the fast tier on two
+# processes, then the browser tier alone (one chromium at a time; docs/testing.md).
+test: check
+	$(BIN)/python -m pytest -m browser
+
+# The fast tier: lint, format, types, and every test that starts no browser and no server.
+check: setup $(DEV_STAMP) lint
+	$(BIN)/python -m pytest -m "not browser" -n 2
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
