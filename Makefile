@@ -15,11 +15,13 @@ run: setup
 # Lint, format and types first (they take seconds), then every test: the fast tier on two
 # processes, then the browser tier alone (one chromium at a time; docs/testing.md).
 test: check
-	$(BIN)/python -m pytest -m browser
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m browser
 
 # The fast tier: lint, format, types, and every test that starts no browser and no server.
+# pytest keeps the test modules it rewrites (for its assertion messages) in __pycache__, which a
+# shell's PYTHONDONTWRITEBYTECODE forbids: each process would rewrite all of them at every run.
 check: setup $(DEV_STAMP) lint
-	$(BIN)/python -m pytest -m "not browser" -n 2
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not browser" -n 2
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
