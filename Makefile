@@ -20,8 +20,10 @@ test: check
 # The fast tier: lint, format, types, and every test that starts no browser and no server.
 # pytest keeps the test modules it rewrites (for its assertion messages) in __pycache__, which a
 # shell's PYTHONDONTWRITEBYTECODE forbids: each process would rewrite all of them at every run.
+# A process that runs out of tests takes some of the other's (worksteal): a few tests take 10 s
+# or more, and the last ones handed out would otherwise keep one process busy alone.
 check: setup $(DEV_STAMP) lint
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not browser" -n 2
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not browser" -n 2 --dist worksteal
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
