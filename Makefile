@@ -1,4 +1,5 @@
 # Two commands for a newcomer: `make run` and `make test`. Both set everything up first.
+# `make check` is the fast tier while working: lint, types and every test but the browser ones.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,14 +7,23 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test lint bench load hostile proxy screenshots setup index assets catalogues clean
+.PHONY: run test check lint bench load hostile proxy screenshots setup index assets catalogues clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
 
-# Lint, format and types first (they take seconds), then every test.
-test: setup $(DEV_STAMP) lint
-	$(BIN)/python -m pytest
+# Lint, format and types first (they take seconds), then every test: the fast tier on two
+# processes, then the browser tier alone (one chromium at a time; docs/testing.md).
+test: check
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m browser
+
+# The fast tier: lint, format, types, and every test that starts no browser and no server.
+# pytest keeps the test modules it rewrites (for its assertion messages) in __pycache__, which a
+# shell's PYTHONDONTWRITEBYTECODE forbids: each process would rewrite all of them at every run.
+# A process that runs out of tests takes some of the other's (worksteal): a few tests take 10 s
+# or more, and the last ones handed out would otherwise keep one process busy alone.
+check: setup $(DEV_STAMP) lint
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not browser" -n 2 --dist worksteal
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

@@ -11,11 +11,19 @@ import pytest
 
 from lien.config import ROOT
 from lien.geocoding import OfflineGeocoder
+from tests.support import tiers
 from tests.support.fake_nominatim import PROXY_VARIABLES, FakeNominatim
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 # The HSDS 3.0 specification's own tabular description (../shared/hsds/README.md says whence).
 HSDS_DATAPACKAGE = ROOT.parent / "shared" / "hsds" / "datapackage-3.0.0.json"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """tests/browser/ is the browser tier. First, so that `-m "not browser"` deselects after the
+    marking, and tests/test_tiers.py sees the whole collection."""
+    config.stash[tiers.COLLECTED] = tiers.mark_and_record(items)
 
 
 def _require(path: Path, what: str) -> Path:

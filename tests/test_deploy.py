@@ -23,6 +23,9 @@ from lien.render import assets, outlines
 from lien.ui.navigation import COVERAGE_PATH
 from tests.support import harness
 
+# A Lien server behind Caddy: the browser tier (docs/testing.md).
+pytestmark = pytest.mark.browser
+
 STREAMLIT_STATIC = Path(streamlit.__file__).parent / "static"
 FOLIUM_BUILD = Path(streamlit_folium.__file__).parent / "frontend" / "build"
 
