@@ -148,22 +148,20 @@ class Row:
 
 
 def table(columns: list[str], rows: list[Row]) -> str:
-    """Markdown, aligned: figure, the columns, goal, result ("ok", "MISS" or empty)."""
-    header = ["figure", *columns, "goal", "result"]
+    """Markdown, aligned: figure, the columns, then goal and result ("ok", "MISS" or empty)
+    when any row has a goal."""
+    goals = any(r.goal or r.ok is not None for r in rows)
+    header = ["figure", *columns, *(["goal", "result"] if goals else [])]
     body = [
-        [
-            r.figure,
-            *(r.cells.get(s, "—") for s in columns),
-            r.goal or "—",
-            "" if r.ok is None else ("ok" if r.ok else "MISS"),
-        ]
+        [r.figure, *(r.cells.get(s, "—") for s in columns)]
+        + ([r.goal or "—", "" if r.ok is None else ("ok" if r.ok else "MISS")] if goals else [])
         for r in rows
     ]
     widths = [max(len(x[i]) for x in [header, *body]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
         padded = (
-            c.ljust(w) if i == 0 else c.rjust(w)
+            c.rjust(w) if i else c.ljust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         )
         return "| " + " | ".join(padded) + " |"

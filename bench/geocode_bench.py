@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from bench.common import ROOT, median
+from bench.common import ROOT, Row, median, table
 from lien.geo.gazetteer import Gazetteer
 from lien.geo.gazetteer_index import ensure_index
 from lien.geocoding import OfflineGeocoder
@@ -32,7 +32,6 @@ THROUGHPUT_GOAL = 50_000.0
 _LOAD_SNIPPET = """
 import json, time
 t0 = time.perf_counter()
-from bench.common import ROOT, median
 from lien.geo.gazetteer import Gazetteer
 t1 = time.perf_counter()
 Gazetteer.load()
@@ -173,25 +172,21 @@ def main(args: argparse.Namespace) -> int:
     rate, found, count = measure_throughput(args.addresses, args.runs)
 
     rows = [
-        (
+        Row(
             "index load, import + load (ms)",
-            f"{total_ms:.1f}",
+            {"measured": f"{total_ms:.1f}"},
             f"< {LOAD_GOAL_MS:.0f}",
             total_ms < LOAD_GOAL_MS,
         ),
-        ("index load, load alone (ms)", f"{load_ms:.1f}", "", None),
-        (
+        Row("index load, load alone (ms)", {"measured": f"{load_ms:.1f}"}),
+        Row(
             f"locate_many, {count:,} distinct (addr/s)",
-            f"{rate:,.0f}",
+            {"measured": f"{rate:,.0f}"},
             f">= {THROUGHPUT_GOAL:,.0f}",
             rate >= THROUGHPUT_GOAL,
         ),
-        ("  of which resolved", f"{found:,}", f"{count:,}", None),
+        Row("  of which resolved", {"measured": f"{found:,}"}, f"{count:,}"),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'figure':<{width}}  {'measured':>12}  {'goal':>12}  result")
-    for name, measured, goal, ok in rows:
-        verdict = "" if ok is None else ("ok" if ok else "MISS")
-        print(f"{name:<{width}}  {measured:>12}  {goal:>12}  {verdict}")
+    print(table(["measured"], rows))
     print(f"(median of {args.runs} runs; Python {sys.version.split()[0]})")
-    return 0 if all(r[3] is not False for r in rows) else 1
+    return 0 if all(r.ok is not False for r in rows) else 1

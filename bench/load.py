@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.common import app, median, tracebacks, usable_cores
+from bench.common import Row, app, median, table, tracebacks, usable_cores
 from lien_dev import harness
 from lien_dev.procs import cpu_seconds, descendants, group_pids, pss_mib, rss_mib
 
@@ -374,11 +374,7 @@ def report(run: Run, concurrency: int) -> bool:
         ("chromium PSS with all pages open (MiB)", f"{run.browser_pss:,.0f}"),
     ]
     print()
-    label_w = max(len(r[0]) for r in rows)
-    print(f"| {'figure':<{label_w}} | value |")
-    print(f"|{'-' * (label_w + 2)}|------:|")
-    for label, value in rows:
-        print(f"| {label:<{label_w}} | {value} |")
+    print(table(["value"], [Row(label, {"value": value}) for label, value in rows]))
     print()
     print(
         f"- {n} sessions in one chromium {run.chromium_version} (headless, a context each, "
