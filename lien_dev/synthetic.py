@@ -295,7 +295,7 @@ def generate(n: int, seed: int = 0) -> list[dict[str, str]]:
     n_orgs = max(1, round(n / 5)) if n else 0
     org_width = max(5, len(str(n_orgs)))
     site_width = max(7, len(str(n)))
-    notes = f"Données synthétiques (bench/make_synthetic.py, graine {seed}) : aucune n'est réelle."
+    notes = f"Données synthétiques (lien_dev/synthetic.py, graine {seed}) : aucune n'est réelle."
 
     # Every organisation gets one site, the rest are spread at random; sites of an
     # organisation are consecutive rows, as in a real directory.
