@@ -49,8 +49,8 @@ def _modules(*folders: str) -> dict[str, Path]:
 
 
 MODULES = _modules("lien")
-# The whole project: the shipped package, its dev tooling, the tests and benches, the app.
-PROJECT = _modules("lien", "lien_dev", "bench", "tests", "pages") | {
+# The whole project: the shipped package, its dev tooling, the tests, benches and tools, the app.
+PROJECT = _modules("lien", "lien_dev", "bench", "tests", "tools", "pages") | {
     _module(ROOT / name): ROOT / name for name in ("app.py", "geocode.py")
 }
 
@@ -135,12 +135,13 @@ def _top(module: str) -> str:
         ("tests", {"bench"}),
         ("bench", {"tests"}),
         ("lien_dev", {"tests", "bench"}),
+        ("tools", {"tests", "bench"}),
         ("lien", {"lien_dev", "tests", "bench"}),
     ],
 )
 def test_the_dev_tooling_imports_point_one_way(importer: str, forbidden: set[str]) -> None:
-    """tests/ and bench/ share lien_dev/ and never import each other; the shipped package
-    imports none of them (it must not need Playwright)."""
+    """tests/ and bench/ (and tools/) share lien_dev/ and never import each other; the shipped
+    package imports none of them (it must not need Playwright)."""
     wrong = sorted(
         f"{name} -> {other}"
         for name, others in PROJECT_GRAPH.items()
