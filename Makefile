@@ -32,20 +32,20 @@ lint: $(DEV_STAMP)
 
 # The performance table (bench/run.py); needs the dev requirements (playwright) and Debian's chromium.
 bench: setup $(DEV_STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench bench
 
 # 20 concurrent browser sessions on one server (bench/load.py); same needs as bench.
 load: setup $(DEV_STAMP)
-	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench load
 
 # Bytes and first-screen times with Streamlit alone and behind deploy/Caddyfile, against an empty
 # Streamlit page in the same run (bench/proxy.py); needs chromium and caddy from Debian.
 proxy: setup $(DEV_STAMP)
-	$(BIN)/python -m bench.proxy
+	$(BIN)/python -m bench proxy
 
 # Hostile uploads and links through one server, timed and measured (bench/hostile.py); same needs as bench.
 hostile: setup $(DEV_STAMP)
-	$(BIN)/python -m bench.hostile
+	$(BIN)/python -m bench hostile
 
 # The README's two pictures (docs/screenshot-phone.png, docs/screenshot-desktop.png), retaken from
 # the running app in Debian's chromium (tools/screenshots.py).

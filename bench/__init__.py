@@ -1,2 +1,2 @@
-"""Lien's benchmarks: run each from the repository root as `python -m bench.NAME` (see the
-Makefile's bench, load and hostile targets)."""
+"""Lien's benchmarks: run them from the repository root as `python -m bench SUBCOMMAND` (see
+bench/__main__.py and the Makefile's bench, load, proxy and hostile targets)."""

@@ -3,7 +3,7 @@ page measured in the same run: rows 9-12 of `make bench`.
 
 The pages are served at once and loaded in turns, round after round (the 100,000 sites after
 them), by headless chromium in a fresh browser context (a first visit), with every
-non-local host unknown to the browser (OFFLINE_ARGS of tests/support/harness.py, which keep the
+non-local host unknown to the browser (OFFLINE_ARGS of lien_dev/harness.py, which keep the
 HTTP cache on), behind deploy/Caddyfile when Debian's caddy is installed (compressed, as
 deployed), else straight from Streamlit. The time runs from the start of the navigation until the
 page is on screen, as the browser sees it (bench/proxy.py's READY_PROBE): the title of the
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import statistics
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import proxy
-from tests.browser.conftest import DEVICES
+from bench.common import MB, ROOT, Row, median
+from lien_dev.harness import DEVICES
 
 FOLIUM = Path(__file__).with_name("folium_page.py")
 SIZES = {"phone": DEVICES["phone"], "desktop": proxy.DESKTOP}
@@ -42,20 +42,12 @@ class Figure:
     mb: float
 
 
-@dataclass
-class ScreenRow:
-    figure: str
-    cells: dict[str, str]
-    goal: str
-    ok: bool | None
-
-
 def _beside_static(script: Path, tmp: Path) -> Path:
     """A copy of `script` next to the app's static/ folder, which Streamlit serves from the main
     script's own folder (the reference map loads the same local Leaflet as Lien)."""
     folder = tmp / script.stem
     folder.mkdir()
-    (folder / "static").symlink_to(proxy.ROOT / "static", target_is_directory=True)
+    (folder / "static").symlink_to(ROOT / "static", target_is_directory=True)
     copy = folder / script.name
     copy.write_bytes(script.read_bytes())
     return copy
@@ -67,7 +59,7 @@ Page = tuple[Path, Path | None, str, str, bool]
 
 def measure(
     browser: Any, big: Path, runs: int, log: Callable[[str], None]
-) -> tuple[list[ScreenRow], list[str]]:
+) -> tuple[list[Row], list[str]]:
     """Rows 9-12 and their notes; `big` is the 100k-site directory.
 
     The pages whose ratio to the empty page is a goal are served at once, and their first
@@ -75,7 +67,7 @@ def measure(
     start and the coverage page minutes later, a machine that slowed down in between moved only
     some of the figures. The 100,000 sites come after, on their own: a server that has just sent
     5 MB and then drops its sessions' copies of the rows would slow whichever page came next."""
-    app = proxy.ROOT / "app.py"
+    app = ROOT / "app.py"
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         pages: dict[str, Page] = {
@@ -127,13 +119,10 @@ def _in_turns(
 
 
 def _median(visits: list[tuple[float, int]]) -> Figure:
-    return Figure(
-        statistics.median(seconds for seconds, _ in visits),
-        statistics.median(received for _, received in visits) / proxy.MB,
-    )
+    return Figure(median(s for s, _ in visits), median(b for _, b in visits) / MB)
 
 
-def _rows(found: dict[tuple[str, str], Figure]) -> list[ScreenRow]:
+def _rows(found: dict[tuple[str, str], Figure]) -> list[Row]:
     def cells(page: str, show: Callable[[Figure, Figure], str]) -> dict[str, str]:
         return {size: show(found[page, size], found["empty", size]) for size in SIZES}
 
@@ -148,31 +137,31 @@ def _rows(found: dict[tuple[str, str], Figure]) -> list[ScreenRow]:
         return f"{f.seconds / e.seconds:.2f}× ({f.seconds:.2f} s), {f.mb - e.mb:+.2f} MB"
 
     return [
-        ScreenRow(
+        Row(
             "9. empty Streamlit page, first visit (s, MB)",
             cells("empty", lambda f, e: f"{f.seconds:.2f} s, {f.mb:.2f} MB"),
             "reference",
             None,
         ),
-        ScreenRow(
+        Row(
             "9b. usual folium approach: st_folium, one marker (× empty, MB over)",
             cells("folium", against_empty),
             "reference",
             None,
         ),
-        ScreenRow(
+        Row(
             "10. map page to first markers, seed (× empty, MB over)",
             cells("map", against_empty),
             f"≤ {MAP_RATIO_GOAL:g}×, ≤ +{MAP_EXTRA_MB_GOAL:g} MB",
             within("map", MAP_RATIO_GOAL, MAP_EXTRA_MB_GOAL),
         ),
-        ScreenRow(
+        Row(
             "11. map page to first markers, 100k sites (s, × empty)",
             cells("map 100k", lambda f, e: f"{f.seconds:.2f} s ({f.seconds / e.seconds:.2f}×)"),
             f"< {BIG_MARKERS_GOAL_S:g} s",
             all(found["map 100k", s].seconds < BIG_MARKERS_GOAL_S for s in SIZES),
         ),
-        ScreenRow(
+        Row(
             "12. coverage page to first chart (× empty, MB over)",
             cells("coverage", against_empty),
             f"≤ {COVERAGE_RATIO_GOAL:g}×, ≤ +{COVERAGE_EXTRA_MB_GOAL:g} MB",

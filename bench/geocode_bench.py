@@ -1,6 +1,6 @@
 """Benchmark the offline geocoder: index load time and batch throughput.
 
-    .venv/bin/python -m bench.geocode_bench [--runs 5] [--addresses 200000]
+    .venv/bin/python -m bench geocode [--runs 5] [--addresses 200000]
 
 (a) Load: `Gazetteer.load()` from an existing index file, timed inside fresh subprocesses (so
     nothing is cached in the interpreter), median of the runs; goal < 300 ms.
@@ -16,17 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
+from bench.common import ROOT, Row, median, table
 from lien.geo.gazetteer import Gazetteer
 from lien.geo.gazetteer_index import ensure_index
 from lien.geocoding import OfflineGeocoder
-
-ROOT = Path(__file__).resolve().parent.parent
 
 LOAD_GOAL_MS = 300.0
 THROUGHPUT_GOAL = 50_000.0
@@ -105,7 +102,7 @@ def measure_load(runs: int) -> tuple[float, float]:
         timing = json.loads(out.strip().splitlines()[-1])
         totals.append(1000 * (timing["import"] + timing["load"]))
         loads.append(1000 * timing["load"])
-    return statistics.median(totals), statistics.median(loads)
+    return median(totals), median(loads)
 
 
 def synthetic_addresses(gaz: Gazetteer, count: int, seed: int = 20240601) -> list[str]:
@@ -160,43 +157,36 @@ def measure_throughput(count: int, runs: int) -> tuple[float, int, int]:
         elapsed = time.perf_counter() - start
         rates.append(len(queries) / elapsed)
         found = sum(r is not None for r in results)
-    return statistics.median(rates), found, len(queries)
+    return median(rates), found, len(queries)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run both measurements and print the table; exit 1 if a goal is missed."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--addresses", type=int, default=200_000)
-    args = parser.parse_args(argv)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run both measurements and print the table; exit 1 if a goal is missed."""
 
     total_ms, load_ms = measure_load(args.runs)
     rate, found, count = measure_throughput(args.addresses, args.runs)
 
     rows = [
-        (
+        Row(
             "index load, import + load (ms)",
-            f"{total_ms:.1f}",
+            {"measured": f"{total_ms:.1f}"},
             f"< {LOAD_GOAL_MS:.0f}",
             total_ms < LOAD_GOAL_MS,
         ),
-        ("index load, load alone (ms)", f"{load_ms:.1f}", "", None),
-        (
+        Row("index load, load alone (ms)", {"measured": f"{load_ms:.1f}"}),
+        Row(
             f"locate_many, {count:,} distinct (addr/s)",
-            f"{rate:,.0f}",
+            {"measured": f"{rate:,.0f}"},
             f">= {THROUGHPUT_GOAL:,.0f}",
             rate >= THROUGHPUT_GOAL,
         ),
-        ("  of which resolved", f"{found:,}", f"{count:,}", None),
+        Row("  of which resolved", {"measured": f"{found:,}"}, f"{count:,}"),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'figure':<{width}}  {'measured':>12}  {'goal':>12}  result")
-    for name, measured, goal, ok in rows:
-        verdict = "" if ok is None else ("ok" if ok else "MISS")
-        print(f"{name:<{width}}  {measured:>12}  {goal:>12}  {verdict}")
+    print(table(["measured"], rows))
     print(f"(median of {args.runs} runs; Python {sys.version.split()[0]})")
-    return 0 if all(r[3] is not False for r in rows) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return 0 if all(r.ok is not False for r in rows) else 1

@@ -1,10 +1,10 @@
 """Hostile inputs through a real Lien server and Chromium: how long each takes and what it costs.
 
-    make hostile     # or: .venv/bin/python -m bench.hostile
+    make hostile     # or: .venv/bin/python -m bench hostile
 
 Starts one `streamlit run app.py` on a free port of 127.0.0.1 (the seed directory, the offline
 geocoder) and warms it up (the map page, then the Data page, in headless chromium with every
-non-local request aborted). Then each upload of tests/support/hostile.py (UPLOADS) goes through
+non-local request aborted). Then each upload of lien_dev/hostile.py (UPLOADS) goes through
 the Data page, and a few crafted links through the map page, each in a fresh browser context.
 Per case: the seconds from the upload (or page.goto) to the page's answer (the upload's metrics,
 a refusal, or an exception), the server process's CPU time, the peak VmRSS of the server process
@@ -21,14 +21,12 @@ Prints a markdown table, the memory lines and the goals; exits 1 if a goal is mi
 
 from __future__ import annotations
 
+import argparse
 import contextlib
-import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -39,18 +37,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from bench.load import _stat_fields, cpu_seconds, descendants, rss_mib, status_kib
-from bench.run import SHOWN  # the map page's "N sites de M organisations affichés"
+from bench.common import app, browser, median, offline_context, say, tracebacks, usable_cores
 from lien.i18n import t
 from lien.ingest import tabular
-from lien.render import assets
-from tests.support import harness, hostile
-
-ROOT = Path(__file__).resolve().parent.parent
+from lien_dev import harness, hostile
+from lien_dev.harness import SHOWN
+from lien_dev.procs import SAMPLE_S, Sampler, cpu_seconds, rss_mib
 
 DATA_PAGE = "Donnees_Gegevens_Data"
 TIMEOUT_S = 120.0
-SAMPLE_S = 0.02
 GOAL_S = 10.0  # every case ends with a message this fast
 GOAL_PEAK_MIB = 1024.0  # server and worker peaks stay under 1 GiB
 GOAL_BACK_MIB = 50.0  # once the concurrent sessions are closed, RSS within this of before
@@ -94,60 +89,6 @@ class Case:
     ended: bool = False
 
 
-class Sampler(threading.Thread):
-    """Peak VmRSS (MiB) of the server and of its workers (the children of its forkserver), from
-    /proc every SAMPLE_S. A worker's VmHWM is read too, so its peak counts if it is seen alive
-    once: hence 20 ms, since a worker that refuses a file at once lives some tens of ms."""
-
-    def __init__(self, server_pid: int) -> None:
-        super().__init__(daemon=True)
-        self.server_pid, self.forkserver = server_pid, 0
-        self.lock, self.done = threading.Lock(), threading.Event()
-        self.server_kib = self.worker_kib = 0
-
-    def take(self) -> tuple[float, float]:
-        """(server, worker) peaks since the last take; starts a new window."""
-        with self.lock:
-            peaks = self.server_kib / 1024, self.worker_kib / 1024
-            self.server_kib = self.worker_kib = 0
-        return peaks
-
-    def _workers(self) -> list[int]:
-        if not Path(f"/proc/{self.forkserver}").exists():
-            # The server's children may hang under any of its threads: scan /proc, rarely.
-            self.forkserver = next(
-                (p for p in descendants(self.server_pid) if _is_forkserver(p, self.server_pid)), 0
-            )
-            if not self.forkserver:
-                return []
-        # The forkserver is single-threaded: its one task's children file lists every worker.
-        with contextlib.suppress(OSError, ValueError):
-            path = Path(f"/proc/{self.forkserver}/task/{self.forkserver}/children")
-            return [int(p) for p in path.read_text().split()]
-        return descendants(self.forkserver)
-
-    def run(self) -> None:
-        while not self.done.wait(SAMPLE_S):
-            server = status_kib(self.server_pid, "VmRSS")
-            worker = max(
-                (max(status_kib(p, "VmRSS"), status_kib(p, "VmHWM")) for p in self._workers()),
-                default=0,
-            )
-            with self.lock:
-                self.server_kib = max(self.server_kib, server)
-                self.worker_kib = max(self.worker_kib, worker)
-
-
-def _is_forkserver(pid: int, parent: int) -> bool:
-    """The forkserver is the server's child running multiprocessing.forkserver's main."""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        return (
-            int(_stat_fields(pid)[1]) == parent
-            and b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        )
-    return False
-
-
 @dataclass
 class Rig:
     """What every case runs on: the browser, the server's URL and pid, the /proc sampler."""
@@ -159,16 +100,7 @@ class Rig:
 
     def new_page(self) -> tuple[Any, Any]:
         """A fresh desktop context with no internet, and its page."""
-        context = self.browser.new_context(viewport=harness.VIEWPORT, service_workers="block")
-        context.set_default_timeout(30_000)
-        context.route(
-            "**/*",
-            lambda r: (
-                r.continue_()
-                if harness.is_local(r.request.url)
-                else r.abort("internetdisconnected")
-            ),
-        )
+        context = offline_context(self.browser)
         return context, context.new_page()
 
     def open(self, page: Any, path: str, text: str | re.Pattern[str]) -> None:
@@ -307,7 +239,7 @@ def all_cases(rig: Rig) -> list[Case]:
     """Every upload of hostile.UPLOADS through the Data page, then every link of URL_CASES."""
     cases = []
     for name, maker in hostile.UPLOADS.items():
-        print(f"[hostile] {name}…", file=sys.stderr, flush=True)
+        say(f"{name}…", "hostile")
         filename, data = maker()
         cases.append(
             run_case(
@@ -320,7 +252,7 @@ def all_cases(rig: Rig) -> list[Case]:
             )
         )
     for name, value in GEO_CASES.items():
-        print(f"[hostile] {name}…", file=sys.stderr, flush=True)
+        say(f"{name}…", "hostile")
         cases.append(
             run_case(
                 rig,
@@ -332,7 +264,7 @@ def all_cases(rig: Rig) -> list[Case]:
             )
         )
     for name, path in URL_CASES.items():
-        print(f"[hostile] {name}…", file=sys.stderr, flush=True)
+        say(f"{name}…", "hostile")
         cases.append(
             run_case(
                 rig,
@@ -366,16 +298,10 @@ def _first_markers(rig: Rig) -> float:
     """Seconds from opening the map page in a fresh context to its first marker on screen."""
     context, page = rig.new_page()
     try:
-        start = time.perf_counter()
-        page.goto(rig.url + "/", wait_until="commit")
-        frame = harness.map_frame(page)
-        while harness.count_markers(frame) == 0:
-            if time.perf_counter() - start > TIMEOUT_S:
-                return float("nan")
-            time.sleep(0.02)
-        return time.perf_counter() - start
+        seconds, count = harness.first_markers(page, rig.url + "/", TIMEOUT_S)
     finally:
         context.close()
+    return seconds if count else float("nan")
 
 
 def _hostile_view(rig: Rig) -> tuple[Any, Any]:
@@ -523,16 +449,11 @@ def memory_given_back(rig: Rig) -> Memory:
         time.sleep(5)
 
 
-def _median(values: tuple[float, ...]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2] if ordered else float("nan")
-
-
 def report_download(cost: DownloadCost) -> list[str]:
     """Print the download's lines; the goal it misses, if any. The goal is what the crafted view
     costs the other visitor beyond an ordinary download measured in the same run: a download
     delays a page opened meanwhile whatever it holds (the browser and the server share 2 cores)."""
-    alone, plain, during = _median(cost.alone), _median(cost.plain), _median(cost.during)
+    alone, plain, during = median(cost.alone), median(cost.plain), median(cost.during)
     print(
         f"- the handout of xlsx_every_service's view (300 sites x 20 services): {cost.outcome}, "
         f"{cost.wall_s:.2f} s from the tap to the file, server CPU {cost.cpu_s:.2f} s, server "
@@ -631,33 +552,20 @@ def report(
     return not any(missed for _, missed in goals)
 
 
-def main() -> int:
-    # SIGTERM (make killed, a CI timeout) unwinds like Ctrl+C, so every cleanup below runs.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    from playwright.sync_api import sync_playwright
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No options."""
 
-    chromium = harness.chromium_path()
-    if chromium is None:
-        print("Debian chromium is not installed: apt-get install chromium", file=sys.stderr)
-        return 2
-    if assets.missing():
-        assets.install()
-    # The seed directory, and a geocoder that never waits on the internet.
-    env = harness.offline_env()
+
+def main(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="lien-hostile-") as tmp:
         log = Path(tmp) / "server.log"
         with contextlib.ExitStack() as stack:  # undone in reverse: browser, sampler, server
-            print("[hostile] starting the server…", file=sys.stderr, flush=True)
-            process, url = harness.start_app(log, env=env)
-            stack.callback(harness.stop, process)
+            say("starting the server…", "hostile")
+            process, url = stack.enter_context(app(log))
             sampler = Sampler(process.pid)
             sampler.start()
             stack.callback(sampler.done.set)
-            browser = stack.enter_context(sync_playwright()).chromium.launch(
-                executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS
-            )
-            stack.callback(browser.close)
-            rig = Rig(browser, url, process.pid, sampler)
+            rig = Rig(stack.enter_context(browser()), url, process.pid, sampler)
             # The first session imports the app's modules and reads the directory: kept out of
             # the cases, so each case's figures are its own.
             for path, text in (("/", SHOWN), (f"/{DATA_PAGE}", "Données")):
@@ -667,24 +575,15 @@ def main() -> int:
             time.sleep(2)
             baseline = (rss_mib([process.pid]), cpu_seconds([process.pid]))
             cases = all_cases(rig)
-            print("[hostile] a hostile download beside a visit…", file=sys.stderr, flush=True)
+            say("a hostile download beside a visit…", "hostile")
             cost = download_cost(rig)
-            print("[hostile] Streamlit's counters…", file=sys.stderr, flush=True)
+            say("Streamlit's counters…", "hostile")
             seen = counters(rig, Path(tmp))
-            print("[hostile] concurrent uploads…", file=sys.stderr, flush=True)
+            say("concurrent uploads…", "hostile")
             memory = memory_given_back(rig)
-        tracebacks = log.read_text(encoding="utf-8", errors="replace").count(
-            "Traceback (most recent call last)"
-        )
-    print(
-        f"Lien hostile inputs, Python {sys.version.split()[0]}, "
-        f"{len(os.sched_getaffinity(0))} usable cores"
-    )
+        traced = tracebacks(log)
+    print(f"Lien hostile inputs, Python {sys.version.split()[0]}, {usable_cores()} usable cores")
     print()
-    ok = report(cases, memory, baseline, tracebacks, (cost, seen))
+    ok = report(cases, memory, baseline, traced, (cost, seen))
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """Load test: N concurrent headless-chromium sessions on one Lien server, each with other filters.
 
-    make load     # or: .venv/bin/python -m bench.load [--sessions N] [--concurrency K]
+    make load     # or: .venv/bin/python -m bench load [--sessions N] [--concurrency K]
 
 Starts one `streamlit run app.py` on a free port of 127.0.0.1 (the seed directory, the offline
 geocoder), warms it up with one session that is then closed, and opens N sessions (default 20) in
@@ -22,8 +22,6 @@ import contextlib
 import datetime
 import math
 import os
-import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -32,10 +30,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from lien.render import assets
-from tests.support import harness
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import Row, app, median, table, tracebacks, usable_cores
+from lien_dev import harness
+from lien_dev.procs import cpu_seconds, descendants, group_pids, pss_mib, rss_mib
 
 DEFAULT_SESSIONS = 20
 DEFAULT_TIMEOUT_S = 180.0
@@ -118,80 +115,6 @@ class Session:
     def query(self) -> str:
         """The URL query, as the session loaded it."""
         return urlencode(self.params)
-
-
-# --- the server's processes ----------------------------------------------------------------
-
-
-def _stat_fields(pid: int) -> list[str]:
-    # The command name (field 2) may hold spaces and parentheses: split after its last ")".
-    raw = Path(f"/proc/{pid}/stat").read_text()
-    return raw[raw.rindex(")") + 2 :].split()
-
-
-def _pids() -> list[int]:
-    return [int(p) for p in os.listdir("/proc") if p.isdigit()]
-
-
-def group_pids(pgid: int) -> list[int]:
-    """The processes of a process group (the server was started in a session of its own)."""
-    out = []
-    for pid in _pids():
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            if int(_stat_fields(pid)[2]) == pgid:
-                out.append(pid)
-    return out
-
-
-def descendants(root: int) -> list[int]:
-    """The processes below `root` (chromium runs under Playwright's driver, under us)."""
-    children: dict[int, list[int]] = {}
-    for pid in _pids():
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            children.setdefault(int(_stat_fields(pid)[1]), []).append(pid)
-    out, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def status_kib(pid: int, name: str) -> int:
-    """One `kB` line of /proc/<pid>/status (VmRSS, VmHWM), 0 if the process is gone."""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(name + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def pss_mib(pids: list[int]) -> float:
-    """Summed proportional set size (shared pages split between their users), in MiB."""
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-                    break
-    return total / 1024
-
-
-def rss_mib(pids: list[int]) -> float:
-    """Summed VmRSS of the processes, in MiB (shared pages count once per process)."""
-    return sum(status_kib(pid, "VmRSS") for pid in pids) / 1024
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time the processes used so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = _stat_fields(pid)
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
 
 
 # --- one session ---------------------------------------------------------------------------
@@ -389,7 +312,7 @@ async def drive(
             )
             server = group_pids(server_pid)
             run.rss_after = rss_mib(server)
-            run.hwm_after = sum(status_kib(pid, "VmHWM") for pid in server) / 1024
+            run.hwm_after = rss_mib(server, "VmHWM")
             run.server_cpu_s = cpu_seconds(server) - cpu_before
             run.browser_pss = pss_mib([p for p in descendants(os.getpid()) if p not in server])
         finally:
@@ -435,7 +358,7 @@ def report(run: Run, concurrency: int) -> bool:
         ("errors", f"{len(errors)}"),
         (
             "time to map p50 / p95 / max (s)",
-            f"{statistics.median(times) if times else float('nan'):.2f} / "
+            f"{median(times):.2f} / "
             f"{percentile(times, 95):.2f} / {max(times, default=float('nan')):.2f}",
         ),
         ("time to map min (s)", f"{min(times, default=float('nan')):.2f}"),
@@ -451,11 +374,7 @@ def report(run: Run, concurrency: int) -> bool:
         ("chromium PSS with all pages open (MiB)", f"{run.browser_pss:,.0f}"),
     ]
     print()
-    label_w = max(len(r[0]) for r in rows)
-    print(f"| {'figure':<{label_w}} | value |")
-    print(f"|{'-' * (label_w + 2)}|------:|")
-    for label, value in rows:
-        print(f"| {label:<{label_w}} | {value} |")
+    print(table(["value"], [Row(label, {"value": value}) for label, value in rows]))
     print()
     print(
         f"- {n} sessions in one chromium {run.chromium_version} (headless, a context each, "
@@ -475,20 +394,7 @@ def report(run: Run, concurrency: int) -> bool:
     return len(drawn) == n and not errors and all(s.live for s in run.sessions)
 
 
-def usable_cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def server_log_errors(log: Path) -> list[str]:
-    """Tracebacks the server printed (an exception in a script run is also shown in the page)."""
-    text = log.read_text(encoding="utf-8", errors="replace")
-    count = text.count("Traceback (most recent call last)")
-    return [f"the server log has {count} traceback(s):\n{harness.log_tail(log)}"] if count else []
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sessions",
         type=int,
@@ -508,19 +414,15 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_TIMEOUT_S,
         help=f"seconds per session to draw its map (default {DEFAULT_TIMEOUT_S:g})",
     )
-    args = parser.parse_args(argv)
+
+
+def main(args: argparse.Namespace) -> int:
     if args.sessions < 1 or args.concurrency < 1:
-        parser.error("--sessions and --concurrency must be at least 1")
-    # SIGTERM (make killed, a CI timeout) unwinds like Ctrl+C, so `finally` stops the server.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    chromium = harness.chromium_path()
-    if chromium is None:
-        print("Debian chromium is not installed: apt-get install chromium", file=sys.stderr)
+        print("--sessions and --concurrency must be at least 1", file=sys.stderr)
         return 2
-    if assets.missing():
-        assets.install()
+    chromium = harness.chromium_path()
+    assert chromium is not None  # bench.__main__ checked
     # The filters are chosen for the seed directory, and `near` must not wait on the internet.
-    env = harness.offline_env()
     with tempfile.TemporaryDirectory(prefix="lien-load-") as tmp:
         log = Path(tmp) / "server.log"
         print(
@@ -528,14 +430,14 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
             flush=True,
         )
-        process, url = harness.start_app(log, env=env)
-        try:
+        with app(log) as (process, url):
             run = asyncio.run(
                 drive(chromium, url, process.pid, args.sessions, args.concurrency, args.timeout)
             )
-            run.server_errors += server_log_errors(log)
-        finally:
-            harness.stop(process)
+        if count := tracebacks(log):
+            run.server_errors.append(
+                f"the server log has {count} traceback(s):\n{harness.log_tail(log)}"
+            )
     print(
         f"Lien load test, {datetime.date.today().isoformat()}: {usable_cores()} usable cores, "
         f"Python {sys.version.split()[0]}"
@@ -544,7 +446,3 @@ def main(argv: list[str] | None = None) -> int:
     ok = report(run, args.concurrency)
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

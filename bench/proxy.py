@@ -2,7 +2,7 @@
 behind the deployment recipe (deploy/Caddyfile: zstd/gzip, caching), each next to an empty
 Streamlit page measured in the same run.
 
-    make proxy        # or: .venv/bin/python -m bench.proxy [--runs N] [--no-mobile]
+    make proxy        # or: .venv/bin/python -m bench proxy [--runs N] [--no-mobile]
 
 For each page — the empty page (bench/empty_page.py), Lien's map page at phone size (390x844,
 touch), Lien's coverage page at desktop size (1366x900) — and each way of serving it (direct,
@@ -29,8 +29,6 @@ import base64
 import contextlib
 import json
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -38,12 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import DEVICES
-from tests.support import harness
+from bench.common import MB, ROOT, browser, lien_data, median
+from lien_dev import harness
+from lien_dev.harness import DEVICES
 
-ROOT = Path(__file__).resolve().parent.parent
 EMPTY = ROOT / "bench" / "empty_page.py"
-MB = 1_000_000
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 # What says a page is there: the first markers in the map's frame, the first chart drawn.
 MAP_READY = ".lien-dot, .marker-cluster"
@@ -107,24 +104,6 @@ class Network:
 MOBILE = Network("mobile network", latency_ms=150, down_mbps=1.6, up_mbps=0.75)
 
 
-@contextlib.contextmanager
-def streamlit(script: Path, log: Path) -> Iterator[str]:
-    """`streamlit run script` on a free local port; its process group is killed on the way out."""
-    port = harness.free_port()
-    command = [*harness.app_command(port)]
-    command[command.index("app.py")] = str(script)
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        harness.wait_until_healthy(process, url, log, harness.SERVER_START_TIMEOUT_S)
-        yield url
-    finally:
-        harness.stop(process)
-
-
 def reference_caddyfile(folder: Path) -> Path:
     """deploy/Caddyfile without what only Lien's map page needs (the preload of its frame's
     scripts, named by @map_page), for the reference pages: an empty page or the usual folium map
@@ -145,12 +124,11 @@ def served(
     """`script` under Streamlit, with LIEN_DATA=`data` (unset when None: the seed directory),
     and behind deploy/Caddyfile when Debian's caddy is here, or behind reference_caddyfile for a
     reference page: (Streamlit's URL, Caddy's URL or None). Logs go to `folder`."""
-    from bench.run import lien_data  # bench.run imports this module
-
     with contextlib.ExitStack() as stack:
         # Only while the server starts: other servers, with other data, may run beside it.
         with lien_data(data):
-            direct = stack.enter_context(streamlit(script, folder / f"{name}.log"))
+            process, direct = harness.start_app(folder / f"{name}.log", script=script)
+        stack.callback(harness.stop, process)
         if shutil.which("caddy") is None:
             yield direct, None
             return
@@ -213,9 +191,9 @@ def load(
     until then + 1 s), over `network` when given.
 
     The time is taken in the browser (READY_PROBE), not when Playwright notices: its wait for an
-    element inside a frame that is not there yet retries after 100, 250, then 500 ms, which added
-    0.05-0.45 s to the map page's figure, whose markers are in a frame (median 0.24 s on a phone,
-    2026-12-01, 6 loads), and 0.01 s to the empty page's: the ratio was unfair to the map."""
+    element inside a frame that is not there yet retries after 100, 250, then 500 ms, which
+    added up to half a second to the map page's figure, whose markers are in a frame, and
+    next to nothing to the empty page's: the ratio was unfair to the map."""
     page = context.new_page()
     try:
         frame = harness.MAP_IFRAME if target.in_map else None
@@ -270,8 +248,7 @@ def measure(
     return figures
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=int, default=5, help="loads per figure (median)")
     parser.add_argument(
         "--no-mobile",
@@ -279,45 +256,31 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help=f"leave out the loads over an emulated {MOBILE.name}",
     )
-    args = parser.parse_args(argv)
-    chromium = harness.chromium_path()
-    missing = [n for n, ok in (("chromium", chromium), ("caddy", shutil.which("caddy"))) if not ok]
-    if missing:
-        print(f"needs {' and '.join(missing)}: apt-get install {' '.join(missing)}")
-        return 1
-    from playwright.sync_api import sync_playwright
 
+
+def main(args: argparse.Namespace) -> int:
+    if shutil.which("caddy") is None:
+        print("needs caddy: apt-get install caddy")
+        return 1
     results: dict[tuple[str, str], Figures] = {}
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            headless=True,
-            args=[*harness.CHROMIUM_ARGS, *harness.OFFLINE_ARGS],
-        )
-        try:
-            for script in (EMPTY, ROOT / "app.py"):
-                with served(script, Path(tmp), script.stem, reference=script == EMPTY) as (
-                    direct,
-                    proxied,
-                ):
-                    if proxied is None:  # caddy was there when main() began
-                        raise RuntimeError("caddy is gone")
-                    ways: list[tuple[str, str, Network | None]] = [
-                        ("direct", direct, None),
-                        ("Caddy", proxied, None),
-                    ]
-                    if args.mobile:
-                        ways += [
-                            (f"{way}, {MOBILE.name}", url, MOBILE) for way, url, _ in list(ways)
-                        ]
-                    for target in (t for t in TARGETS if t.script == script):
-                        for way, url, network in ways:
-                            results[target.name, way] = measure(
-                                browser, url, target, args.runs, network
-                            )
-                            print(f"… {target.name}, {way}", file=sys.stderr)
-        finally:
-            browser.close()
+    with tempfile.TemporaryDirectory() as tmp, browser(offline=True) as chromium:
+        for script in (EMPTY, ROOT / "app.py"):
+            reference = script == EMPTY
+            with served(script, Path(tmp), script.stem, reference=reference) as (direct, proxied):
+                if proxied is None:  # caddy was there when main() began
+                    raise RuntimeError("caddy is gone")
+                ways: list[tuple[str, str, Network | None]] = [
+                    ("direct", direct, None),
+                    ("Caddy", proxied, None),
+                ]
+                if args.mobile:
+                    ways += [(f"{way}, {MOBILE.name}", url, MOBILE) for way, url, _ in list(ways)]
+                for target in (t for t in TARGETS if t.script == script):
+                    for way, url, network in ways:
+                        results[target.name, way] = measure(
+                            chromium, url, target, args.runs, network
+                        )
+                        print(f"… {target.name}, {way}", file=sys.stderr)
     print(table(results))
     print(
         f"\n{args.runs} loads per figure after a warm-up, median; chromium headless, every "
@@ -343,17 +306,13 @@ def table(results: dict[tuple[str, str], Figures]) -> str:
     for (name, way), f in results.items():
         size = name[name.index("(") :]
         empty = results.get((f"empty page {size}", way))
-        first_s, first_mb = statistics.median(f.first_s), statistics.median(f.first_b) / MB
+        first_s, first_mb = median(f.first_s), median(f.first_b) / MB
         ratio = extra = "—"
         if empty is not None and not name.startswith("empty"):
-            ratio = f"{first_s / statistics.median(empty.first_s):.2f}"
-            extra = f"{first_mb - statistics.median(empty.first_b) / MB:+.2f}"
+            ratio = f"{first_s / median(empty.first_s):.2f}"
+            extra = f"{first_mb - median(empty.first_b) / MB:+.2f}"
         lines.append(
             f"| {name} | {way} | {first_s:.2f} | {ratio} | {first_mb:.2f} | {extra} "
-            f"| {statistics.median(f.repeat_s):.2f} | {statistics.median(f.repeat_b) / MB:.2f} |"
+            f"| {median(f.repeat_s):.2f} | {median(f.repeat_b) / MB:.2f} |"
         )
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,6 +4,7 @@ the seeds the data is checked against."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,15 +27,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.stash[tiers.COLLECTED] = tiers.mark_and_record(items)
 
 
+def missing(reason: str) -> None:
+    """Skip the calling test (or module) for want of something, or fail it when CI=true (CI
+    installs everything the tests need)."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
 def _require(path: Path, what: str) -> Path:
     """`path`; without it, skip the calling test (or module), or fail it when CI=true (CI has
     ../shared beside the checkout, as every developer's machine does)."""
     if not path.exists():
-        reason = f"{what} {'are' if what.endswith('s') else 'is'} expected in {path}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason, allow_module_level=True)
+        missing(f"{what} {'are' if what.endswith('s') else 'is'} expected in {path}")
     return path
+
+
+def require_caddy() -> None:
+    """For a test of the deployment recipe: Debian's caddy (.ci/run installs it)."""
+    if shutil.which("caddy") is None:
+        missing("Debian caddy is not installed: apt-get install caddy")
 
 
 def require_seeds() -> Path:

@@ -21,7 +21,8 @@ import streamlit_folium
 from lien.config import ROOT
 from lien.render import assets, outlines
 from lien.ui.navigation import COVERAGE_PATH
-from tests.support import harness
+from lien_dev import harness
+from tests.conftest import require_caddy
 
 # A Lien server behind Caddy: the browser tier (docs/testing.md).
 pytestmark = pytest.mark.browser
@@ -41,7 +42,7 @@ def _folium_bundle() -> str:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """Lien behind deploy/Caddyfile on local ports: the app's own base URL, and the proxy's."""
-    harness.require_caddy()
+    require_caddy()
     logs = tmp_path_factory.mktemp("deploy")
     app, app_url = harness.start_app(logs / "app.log", env=harness.offline_env())
     try:

@@ -26,7 +26,8 @@ from lien.ingest import hsds as hsds_in
 from lien.outputs import hsds as hsds_out
 from lien.problems import DirectoryError, ProblemList, problem
 from lien.text import clean_query, fold
-from tests.support import hostile, tasks
+from lien_dev import hostile
+from tests.support import tasks
 from tests.support.markdown import shown
 
 APP = str(ROOT / "app.py")

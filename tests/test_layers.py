@@ -1,5 +1,7 @@
 """The package's layers, as docs/architecture.md draws them: imports only point down, no cycle,
-only lien.ui imports Streamlit, and a long module says why it is long."""
+only lien.ui imports Streamlit, and a long module says why it is long. Around it, the dev
+tooling: tests/ and bench/ share lien_dev/ and never import each other, and no module of the
+project is in an import cycle."""
 
 from __future__ import annotations
 
@@ -42,28 +44,32 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-MODULES = {_module(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+def _modules(*folders: str) -> dict[str, Path]:
+    return {_module(p): p for folder in folders for p in sorted((ROOT / folder).rglob("*.py"))}
 
 
-def _imports(path: Path) -> set[str]:
-    """Every lien module `path` imports, at the top or inside a function."""
+MODULES = _modules("lien")
+# The whole project: the shipped package, its dev tooling, the tests, benches and tools, the app.
+PROJECT = _modules("lien", "lien_dev", "bench", "tests", "tools", "pages") | {
+    _module(ROOT / name): ROOT / name for name in ("app.py", "geocode.py")
+}
+
+
+def _imports(path: Path, known: dict[str, Path] = MODULES) -> set[str]:
+    """Every module of `known` that `path` imports, at the top or inside a function."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.startswith("lien")}
-        elif (
-            isinstance(node, ast.ImportFrom)
-            and node.module
-            and node.level == 0
-            and node.module.startswith("lien")
-        ):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:
                 name = f"{node.module}.{alias.name}"
-                found.add(name if name in MODULES else node.module)
-    return {name for name in found if name in MODULES}
+                found.add(name if name in known else node.module)
+    return {name for name in found if name in known}
 
 
 GRAPH = {name: _imports(path) for name, path in MODULES.items()}
+PROJECT_GRAPH = {name: _imports(path, PROJECT) for name, path in PROJECT.items()}
 
 
 def _layer(module: str) -> int:
@@ -92,7 +98,7 @@ def test_imports_point_down(module: str) -> None:
     assert up == [], f"{module} imports from a higher layer: {up}"
 
 
-def test_no_import_cycle() -> None:
+def _assert_no_cycle(graph: dict[str, set[str]]) -> None:
     visiting: list[str] = []
     done: set[str] = set()
 
@@ -101,13 +107,49 @@ def test_no_import_cycle() -> None:
             return
         assert node not in visiting, " -> ".join([*visiting[visiting.index(node) :], node])
         visiting.append(node)
-        for other in sorted(GRAPH[node]):
+        for other in sorted(graph[node]):
             visit(other)
         visiting.pop()
         done.add(node)
 
-    for name in sorted(GRAPH):
+    for name in sorted(graph):
         visit(name)
+
+
+def test_no_import_cycle() -> None:
+    _assert_no_cycle(GRAPH)
+
+
+def test_no_import_cycle_in_the_whole_project() -> None:
+    """A deferred import inside a function counts: it hides a cycle, it does not remove it."""
+    _assert_no_cycle(PROJECT_GRAPH)
+
+
+def _top(module: str) -> str:
+    return module.split(".")[0]
+
+
+@pytest.mark.parametrize(
+    ("importer", "forbidden"),
+    [
+        ("tests", {"bench"}),
+        ("bench", {"tests"}),
+        ("lien_dev", {"tests", "bench"}),
+        ("tools", {"tests", "bench"}),
+        ("lien", {"lien_dev", "tests", "bench"}),
+    ],
+)
+def test_the_dev_tooling_imports_point_one_way(importer: str, forbidden: set[str]) -> None:
+    """tests/ and bench/ (and tools/) share lien_dev/ and never import each other; the shipped
+    package imports none of them (it must not need Playwright)."""
+    wrong = sorted(
+        f"{name} -> {other}"
+        for name, others in PROJECT_GRAPH.items()
+        if _top(name) == importer
+        for other in others
+        if _top(other) in forbidden
+    )
+    assert wrong == []
 
 
 def test_only_the_ui_imports_streamlit() -> None:

@@ -1,10 +1,10 @@
-"""bench/make_synthetic.py writes directories the loader accepts whole, with the promised mix."""
+"""lien_dev/synthetic.py (and `python -m bench synthetic`) writes directories the loader accepts
+whole, with the promised mix."""
 
 from __future__ import annotations
 
 import csv
-import functools
-import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,27 +14,17 @@ import pytest
 from lien.config import ROOT  # noqa: E402
 from lien.ingest.directory import load_directory, read_directory
 from lien.schema import SCHEMA_COLUMNS
+from lien_dev import synthetic
 
-SCRIPT = ROOT / "bench" / "make_synthetic.py"
 N = 2_000
 
 
-@functools.cache
-def _module():
-    """The generator in this process, loaded once: its population weights (a parse of
-    GeoNames' 80 MB of places) are then computed once for every test here."""
-    spec = importlib.util.spec_from_file_location("make_synthetic", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    return module
-
-
 def _run(n: int, out: Path, seed: int, cwd: Path) -> bytes:
-    # From another directory: the script must find the repository on its own.
+    # From another directory: the command must find the repository's data on its own.
     subprocess.run(
-        [sys.executable, str(SCRIPT), str(n), str(out), "--seed", str(seed)],
+        [sys.executable, "-m", "bench", "synthetic", str(n), str(out), "--seed", str(seed)],
         cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         check=True,
         capture_output=True,
         timeout=120,
@@ -43,8 +33,7 @@ def _run(n: int, out: Path, seed: int, cwd: Path) -> bytes:
 
 
 def _in_process(n: int, out: Path, seed: int) -> bytes:
-    module = _module()
-    module.write(module.generate(n, seed=seed), out)
+    synthetic.write(synthetic.generate(n, seed=seed), out)
     return out.read_bytes()
 
 
@@ -128,11 +117,10 @@ def test_deterministic_for_a_seed(generated) -> None:
 
 
 def test_in_process_generation_loads(tmp_path: Path) -> None:
-    module = _module()
-    rows = module.generate(200, seed=3)
+    rows = synthetic.generate(200, seed=3)
     assert len(rows) == 200
     assert all(set(row) == set(SCHEMA_COLUMNS) for row in rows)
-    path = module.write(rows, tmp_path / "small.csv")
+    path = synthetic.write(rows, tmp_path / "small.csv")
     frame = load_directory(path)
     assert len(frame) == 200
-    assert module.generate(200, seed=3) == rows
+    assert synthetic.generate(200, seed=3) == rows

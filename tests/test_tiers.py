@@ -75,7 +75,7 @@ def _test_faking_caddy(monkeypatch) -> None:
     def caddy(url, log, config=None):
         return url
 
-    monkeypatch.setattr("tests.support.harness.caddy", caddy)
+    monkeypatch.setattr("lien_dev.harness.caddy", caddy)
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from pathlib import Path
 from playwright.sync_api import Route, sync_playwright
 
 from lien.config import ROOT
-from tests.browser.conftest import DEVICES
-from tests.support import harness
+from lien_dev import harness
+from lien_dev.harness import DEVICES
 
 OUT = ROOT / "docs"
 SHOWN = "organisations affichés"  # the map page's count, once its first run has ended

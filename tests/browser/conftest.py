@@ -8,19 +8,17 @@ Fixtures (without chromium both skip, or fail when CI=true, before any server st
   headless chromium in which every request to a host other than 127.0.0.1/localhost is aborted.
   It records uncaught page errors, console errors and the blocked URLs.
 
-Helpers: `wait_for_text(page, text)`, and `MAP_IFRAME`, `map_frame(page)` and `count_markers(frame)`
-from lien/harness.py (shared with bench/); import them with
+Helpers: `wait_for_text(page, text)`, and `MAP_IFRAME`, `DEVICES`, `map_frame(page)` and
+`count_markers(frame)` from lien_dev/harness.py (shared with bench/); import them with
 `from tests.browser.conftest import count_markers, map_frame, wait_for_text`.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from playwright.sync_api import (
@@ -37,13 +35,14 @@ from playwright.sync_api import (
 )
 
 from lien.render import assets
-from tests.support import harness
+from lien_dev import harness
 
-# MAP_IFRAME, CHARTS_DRAWN, HEATMAP, map_frame and count_markers are re-exported: the tests import
-# them from here.
-from tests.support.harness import (  # noqa: F401
+# MAP_IFRAME, CHARTS_DRAWN, HEATMAP, DEVICES, map_frame and count_markers are re-exported: the
+# tests import them from here.
+from lien_dev.harness import (  # noqa: F401
     CHARTS_DRAWN,
     CHROMIUM_ARGS,
+    DEVICES,
     HEATMAP,
     MAP_IFRAME,
     VIEWPORT,
@@ -51,6 +50,7 @@ from tests.support.harness import (  # noqa: F401
     is_local,
     map_frame,
 )
+from tests.conftest import missing
 
 CHROMIUM_MISSING = "Debian chromium is not installed: apt-get install chromium"
 _STREAMLIT_PROBE = re.compile(r"404 \(Not Found\) \(https?://[^/]+/[^/_][^/]*/_stcore/")
@@ -64,9 +64,8 @@ def chromium_path() -> str:
     """Debian's chromium; without it the browser tests skip, or fail when CI=true."""
     path = harness.chromium_path()
     if path is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(CHROMIUM_MISSING, pytrace=False)
-        pytest.skip(CHROMIUM_MISSING)
+        missing(CHROMIUM_MISSING)
+    assert path is not None
     return path
 
 
@@ -106,24 +105,6 @@ class BrowserPage:
             *self.page_errors,
             *(e for e in self.console_errors if not _STREAMLIT_PROBE.search(e)),
         ]
-
-
-PHONE_USER_AGENT = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Mobile Safari/537.36"
-)
-# Every browser test runs at both sizes: a desktop, and a phone with touch (the attendee's).
-DEVICES: dict[str, dict[str, Any]] = {
-    "desktop": {"viewport": VIEWPORT},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 3,
-        "is_mobile": True,
-        "has_touch": True,
-        # A phone browser's own: the app shows cards first when the User-Agent says "Mobile".
-        "user_agent": PHONE_USER_AGENT,
-    },
-}
 
 
 @pytest.fixture(params=list(DEVICES))

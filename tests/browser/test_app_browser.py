@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from lien.i18n import t
 from lien.ui.navigation import COVERAGE_PATH
+from lien_dev import harness
 from tests.browser.conftest import (
     HEATMAP,
     LOWER_CHARTS_TRIGGER,
@@ -21,7 +22,6 @@ from tests.browser.conftest import (
     settled_count,
     wait_for_text,
 )
-from tests.support import harness
 
 SHOWN = re.compile(r"(\d+) sites de (\d+) organisations affichés")
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage
 
+from lien_dev import harness
 from tests.browser.conftest import DEVICES, settled_count, wait_for_text
-from tests.support import harness
+from tests.conftest import require_caddy
 
 # The map's frame loads these one after the other; the page's answer names them (Link: preload).
 FRAME_SCRIPTS = r"/(static/js/main\.[0-9a-f]+|static/map/leaflet-bundle)\.js$"
@@ -23,7 +24,7 @@ ENTRIES_JS = """pattern => performance.getEntriesByType('resource')
 @pytest.fixture(scope="module")
 def proxied_url(app_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The tests' app behind deploy/Caddyfile."""
-    harness.require_caddy()
+    require_caddy()
     log: Path = tmp_path_factory.mktemp("caddy") / "caddy.log"
     with harness.caddy(app_url, log) as url:
         yield url

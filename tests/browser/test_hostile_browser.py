@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from lien import taxonomy
 from lien.i18n import t
 from lien.outputs.handout import MAX_PAGES
+from lien_dev import harness, hostile
 from tests.browser.conftest import DEVICES, BrowserPage, wait_for_text
-from tests.support import harness, hostile
 
 DATA_PAGE = "Donnees_Gegevens_Data"
 

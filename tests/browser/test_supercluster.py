@@ -11,11 +11,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import FrameLocator, Locator, Page
 
-from bench import make_synthetic
 from lien.ingest.directory import load_directory
 from lien.render import assets, mapview, sites_layer
+from lien_dev import harness, synthetic
 from tests.browser.conftest import BrowserPage, count_markers, map_frame, settled_count
-from tests.support import harness
 
 SITES = 3_000  # above sites_layer.SUPERCLUSTER: supercluster draws them
 SHARED_POINT = (50.46012, 4.86611)  # Namur; the co-located sites below, to 5 decimals
@@ -29,12 +28,12 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, 
     the number of located sites, and the shared point's organisations."""
     assert SITES > sites_layer.SUPERCLUSTER
     folder = tmp_path_factory.mktemp("supercluster")
-    rows = make_synthetic.generate(SITES, seed=5)
+    rows = synthetic.generate(SITES, seed=5)
     # Sites of different organisations, given the same coordinates.
     shared = list({r["org_id"]: r for r in rows if r["precision"] == "address"}.values())[:SHARED]
     for row in shared:
         row["latitude"], row["longitude"] = (str(v) for v in SHARED_POINT)
-    path = make_synthetic.write(rows, folder / "large.csv")
+    path = synthetic.write(rows, folder / "large.csv")
     located = int(load_directory(path)["latitude"].notna().sum())
     if assets.missing():
         assets.install()

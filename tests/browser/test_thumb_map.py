@@ -17,6 +17,7 @@ from lien.config import ROOT
 from lien.i18n import t
 from lien.render import assets
 from lien.render.mapview import COMMUNE_ZOOM, ORIGIN_PANE, STREET_ZOOM
+from lien_dev import harness
 from tests.browser.conftest import (
     MAP_IFRAME,
     BrowserPage,
@@ -25,7 +26,6 @@ from tests.browser.conftest import (
     wait_for_text,
     wait_until_idle,
 )
-from tests.support import harness
 
 # Brussels, legal aid within 10 km: three sites, and the search point (drawn in its own pane, not
 # interactive, so not counted as a marker).

@@ -27,7 +27,7 @@ from lien.outputs.builds import Build, Download
 from lien.outputs.handout import MAX_PAGES, MAX_SITES, handout_pdf
 from lien.outputs.pdf import MAX_DOTS, printable, qr_matrix, site_map
 from lien.schema import split_codes
-from tests.support import hostile
+from lien_dev import hostile
 
 DAY = datetime.date(2026, 11, 23)
 URL = "https://lien.example.be/?service=legal_aid%2Chealth&near=Li%C3%A8ge&radius_km=30&lang=nl"

@@ -190,14 +190,14 @@ def test_layer_json_cannot_close_its_script(frame: pd.DataFrame) -> None:
 
 def test_fast_builder_draws_exactly_the_filtered_synthetic_points(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """On a synthetic directory with HTML in its names, the layer has one escaped row per site."""
-    from bench import make_synthetic
+    from lien_dev import synthetic
 
-    rows = make_synthetic.generate(3000, seed=3)
+    rows = synthetic.generate(3000, seed=3)
     for row in rows:
         if row["org_id"].endswith(("3", "7")):  # every site of those organisations
             row["organisation"] = f"<b onmouseover=alert(1)>{row['organisation']}</b>"
     path = tmp_path / "synthetic.csv"
-    make_synthetic.write(rows, path)
+    synthetic.write(rows, path)
     sites = directory.prepare(load_directory(path))
     chosen = filters.apply(sites, Filters(services=("housing",), provinces=("02000",)))
     payload_rows, tables = sites_layer.payload(chosen, "fr")

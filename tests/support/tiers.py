@@ -21,7 +21,7 @@ from lien.config import ROOT
 MARKER = "browser"
 TESTS = ROOT / "tests"
 BROWSER_DIR = TESTS / "browser"
-# What starts chromium or a server (tests/support/harness.py, Playwright): a fixture or a test
+# What starts chromium or a server (lien_dev/harness.py, Playwright): a fixture or a test
 # whose code calls one of these is a browser one, whatever its name or its file.
 # A call, not a definition: a test may define a fake `caddy` of its own.
 _STARTS = re.compile(

@@ -1,5 +1,6 @@
-"""`make bench`'s first-screen rows and `make proxy`'s table: each figure against the reference page
-of the same size, network and run."""
+"""The benches' own check, run by `make test` (pytest's testpaths): `make bench`'s first-screen rows
+and `make proxy`'s table, each figure against the reference page of the same size, network and
+run."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from bench import first_screen, proxy
 from bench.first_screen import SIZES, Figure, _rows
-from tests.support import harness
+from lien_dev import harness
 
 
 def _found(**pages: tuple[float, float]) -> dict[tuple[str, str], Figure]:
@@ -122,19 +123,6 @@ def test_the_first_visits_take_turns_between_the_pages(
     assert "in turns" in notes[0]
 
 
-def test_the_benches_find_the_map_page_s_counts_in_the_singular_too() -> None:
-    """`make hostile` waited 120 s for a page that had answered "0 site de 0 organisation
-    affiché" (a URL whose keyword matches nothing), looking for the plural."""
-    from bench import hostile as hostile_bench
-    from bench import run
-
-    assert hostile_bench.SHOWN is run.SHOWN
-    assert run.SHOWN.search("0 site de 0 organisation affiché")
-    found = run.SHOWN.search("1\u202f000 sites de 12 organisations affichés")
-    assert found
-    assert found.group(1).strip() == "1\u202f000"
-
-
 def test_both_benches_serve_a_page_the_same_way(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -144,17 +132,17 @@ def test_both_benches_serve_a_page_the_same_way(
     started: list[str | None] = []
     configs: list[Path | None] = []
 
-    @contextlib.contextmanager
-    def streamlit(script: Path, log: Path) -> Iterator[str]:
+    def start_app(log: Path, *, script: Path) -> tuple[Any, str]:
         started.append(os.environ.get("LIEN_DATA"))
-        yield f"http://{script.stem}"
+        return None, f"http://{script.stem}"
 
     @contextlib.contextmanager
     def caddy(url: str, log: Path, config: Path | None = None) -> Iterator[str]:
         configs.append(config)
         yield url + "-caddy"
 
-    monkeypatch.setattr(proxy, "streamlit", streamlit)
+    monkeypatch.setattr(proxy.harness, "start_app", start_app)
+    monkeypatch.setattr(proxy.harness, "stop", lambda process: None)
     monkeypatch.setattr(proxy.harness, "caddy", caddy)
     monkeypatch.setenv("LIEN_DATA", "theirs.csv")
     monkeypatch.setattr(proxy.shutil, "which", lambda name: "/usr/bin/caddy")

@@ -1,13 +1,14 @@
-"""The app on a real server and headless chromium: shared by tests/browser/ and bench/.
+"""The app on a real server and headless chromium: shared by tests/ and bench/.
 
-No Streamlit here, and Playwright is only named for type checking, so the running app never
-needs either: the callers that drive a browser import Playwright themselves.
+No Streamlit here, and Playwright is imported only where a browser is launched, so the running
+app never needs either.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -21,12 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import pytest
-
 from lien.config import ROOT
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Frame, FrameLocator, Page
+    from playwright.sync_api import Browser, Frame, FrameLocator, Page, Playwright
 
 # Every host but this machine's is unknown to the browser: the non-local requests are refused
 # without Playwright's routing, which would turn the browser's HTTP cache off (and with it what
@@ -42,6 +41,22 @@ CHROMIUM_ARGS: list[str] = [
     "--disable-sync",
 ]
 VIEWPORT: dict[str, int] = {"width": 1400, "height": 900}  # the size of docs/screenshot.png
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
+# Every browser test runs at both sizes: a desktop, and a phone with touch (the attendee's).
+DEVICES: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": VIEWPORT},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+        # A phone browser's own: the app shows cards first when the User-Agent says "Mobile".
+        "user_agent": PHONE_USER_AGENT,
+    },
+}
 LOCAL_HOSTS: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1"})
 SERVER_START_TIMEOUT_S = 60.0
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -49,6 +64,8 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 CHARTS_DRAWN = "[data-testid=stVegaLiteChart] svg.marks"
 # The coverage page's heatmaps (lien.render.heatmap), its first chart a table.
 HEATMAP = ".lien-heatmap table"
+# The map page's line of counts, in the singular too: "0 site de 0 organisation affiché".
+SHOWN = re.compile(r"([\d\s\u202f.,]+) sites? de")
 
 
 class ServerError(RuntimeError):
@@ -70,14 +87,15 @@ def log_tail(log: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
-def app_command(port: int) -> list[str]:
-    """`streamlit run app.py`, headless on 127.0.0.1:`port`, with this interpreter."""
+def app_command(port: int, script: Path | str = "app.py") -> list[str]:
+    """`streamlit run app.py` (or `script`), headless on 127.0.0.1:`port`, with this
+    interpreter."""
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        str(script),
         "--server.headless",
         "true",
         "--server.address",
@@ -118,14 +136,16 @@ def start_app(
     port: int | None = None,
     env: Mapping[str, str] | None = None,
     timeout_s: float = SERVER_START_TIMEOUT_S,
+    script: Path | str = "app.py",
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start the app from the repository root and wait until it is healthy: (process, base URL)."""
+    """Start the app (or another Streamlit `script`) from the repository root and wait until it
+    is healthy: (process, base URL)."""
     port = free_port() if port is None else port
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as out:
         # A session of its own, so stop() can kill the server and anything it started at once.
         process = subprocess.Popen(
-            app_command(port),
+            app_command(port, script),
             cwd=ROOT,
             env=None if env is None else dict(env),
             stdin=subprocess.DEVNULL,
@@ -164,16 +184,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
-CADDY_MISSING = "Debian caddy is not installed: apt-get install caddy"
-
-
-def require_caddy() -> None:
-    """For a test of the deployment recipe: skipped on a machine without caddy, failed in CI,
-    which must install it (.ci/run)."""
-    if shutil.which("caddy") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(CADDY_MISSING, pytrace=False)
-        pytest.skip(CADDY_MISSING)
 
 
 @contextlib.contextmanager
@@ -203,6 +213,16 @@ def caddy(app_url: str, log: Path, config: Path | None = None) -> Iterator[str]:
 def chromium_path() -> str | None:
     """Debian's chromium, or None when it is not installed."""
     return shutil.which("chromium")
+
+
+def launch(playwright: Playwright, *, offline: bool = False) -> Browser:
+    """Debian's headless chromium (chromium_path must have found it); with OFFLINE_ARGS when
+    `offline`."""
+    path = chromium_path()
+    if path is None:
+        raise ServerError("Debian chromium is not installed: apt-get install chromium")
+    args = [*CHROMIUM_ARGS, *OFFLINE_ARGS] if offline else CHROMIUM_ARGS
+    return playwright.chromium.launch(executable_path=path, headless=True, args=args)
 
 
 def is_local(url: str) -> bool:
@@ -276,3 +296,16 @@ def count_markers(frame: Frame | FrameLocator) -> int:
     clusters are both in the DOM.
     """
     return markers_total(frame.locator(".leaflet-container").first.evaluate(IN_VIEW_JS))
+
+
+def first_markers(page: Page, url: str, timeout_s: float) -> tuple[float, int]:
+    """(seconds from `page.goto(url)` to the first map points in the map's view, their count);
+    the count is 0 when none showed within `timeout_s`."""
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    frame = map_frame(page)
+    while (count := count_markers(frame)) == 0:  # waits for the iframe's .leaflet-container
+        if time.perf_counter() - start > timeout_s:
+            break
+        time.sleep(0.02)
+    return time.perf_counter() - start, count

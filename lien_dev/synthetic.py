@@ -1,6 +1,6 @@
 """Write a synthetic but valid Lien directory of N sites, for load and scale testing.
 
-    .venv/bin/python -m bench.make_synthetic N OUT.csv [--seed S]
+    .venv/bin/python -m bench synthetic N OUT.csv [--seed S]
 
 or, in Python, `rows = generate(n, seed)` then `write(rows, path)`.
 
@@ -44,7 +44,6 @@ places back in their own municipality are computed once, and rows are drawn from
 
 from __future__ import annotations
 
-import argparse
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -296,7 +295,7 @@ def generate(n: int, seed: int = 0) -> list[dict[str, str]]:
     n_orgs = max(1, round(n / 5)) if n else 0
     org_width = max(5, len(str(n_orgs)))
     site_width = max(7, len(str(n)))
-    notes = f"Données synthétiques (bench/make_synthetic.py, graine {seed}) : aucune n'est réelle."
+    notes = f"Données synthétiques (lien_dev/synthetic.py, graine {seed}) : aucune n'est réelle."
 
     # Every organisation gets one site, the rest are spread at random; sites of an
     # organisation are consecutive rows, as in a real directory.
@@ -384,19 +383,3 @@ def write(rows: Iterable[dict[str, str]], path: Path | str) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("n", type=int, help="number of sites (rows)")
-    parser.add_argument("out", type=Path, help="CSV file to write")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    args = parser.parse_args(argv)
-    if args.n < 0:
-        parser.error("N must be >= 0")
-    write(generate(args.n, args.seed), args.out)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
