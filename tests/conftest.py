@@ -27,6 +27,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.stash[tiers.COLLECTED] = tiers.mark_and_record(items)
 
 
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    """A test file skipped whole still counts as collected for tests/test_tiers.py."""
+    file = report.nodeid.partition("::")[0]
+    if report.skipped and file.endswith(".py"):
+        tiers.SKIPPED_FILES.add(ROOT / file)
+
+
 def missing(reason: str) -> None:
     """Skip the calling test (or module) for want of something, or fail it when CI=true (CI
     installs everything the tests need)."""
