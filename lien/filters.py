@@ -3,9 +3,6 @@ parameter (also its widget's key, "f_" + parameter), its kind and its label. The
 sidebar and the filtering itself all walk that one declaration, so adding a filter is adding a
 field (and, for a new kind of matching, a line in `apply`). A page's own parameter, which says
 what that page shows rather than which sites (`PageParam`), is declared and checked here too.
-
-Why it is long: it is the one home of every URL parameter, of reading and checking it, and of
-the matching the filters drive; split, the URL's form and its checks would drift apart.
 """
 
 from __future__ import annotations

@@ -2,8 +2,6 @@
 stable ids, and the formula defence of the CSV cells. Lien writes packages (lien.outputs.hsds)
 and reads them (lien.ingest.hsds); both follow this model.
 
-Why it is long: the model is mostly the standard's own list of tables and fields, spelled out.
-
 How Lien maps onto HSDS (the README of data/ explains it for users):
 
 - an organisation (`org_id`) is an HSDS organization;

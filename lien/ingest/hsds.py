@@ -2,9 +2,6 @@
 
 A package Lien exported gives back the rows it was made from; another publisher's is mapped like an
 uploaded table (lien.ingest.mapping). The model is lien.openreferral's.
-
-Why it is long: one reader of a whole package (unpacking, bounds, the tables, and the rows they
-make together); its parts are only ever used together.
 """
 
 from __future__ import annotations
