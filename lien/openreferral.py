@@ -261,7 +261,6 @@ FIELD_TYPES: dict[str, str] = {
     "opens_at": "time",
     "closes_at": "time",
 }
-NUMBER_FIELDS = frozenset(f for f, kind in FIELD_TYPES.items() if kind == "number")
 EMAIL_FIELDS = frozenset({"email", "assurer_email"})
 URI_FIELDS = frozenset({"website", "url", "uri", "term_uri", "schedule_link"})
 # Besides every id: values the standard wants unique in their table.

@@ -59,7 +59,6 @@ LONG_COLUMNS = frozenset({"description", "hours", "notes", "services", "audience
 # site has no place.
 PRECISIONS: tuple[str, ...] = ("address", "postcode", "locality", "national", "online")
 PLACED: tuple[str, ...] = ("address", "postcode", "locality")
-UNPLACED: tuple[str, ...] = ("national", "online")
 # A postcode centroid or a town centre: drawn as a hollow circle, its distances are approximate.
 APPROXIMATE: frozenset[str] = frozenset({"postcode", "locality"})
 

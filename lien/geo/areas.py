@@ -233,7 +233,7 @@ def province_geojson() -> dict[str, Any]:
 
 
 # The outlines drawn on the map and the charts, sent to every visitor: a country-wide view needs
-# far fewer points than province_at's point-in-province test. 0.002° (150-220 m) is under a pixel
+# far fewer points than the full outlines hold. 0.002° (150-220 m) is under a pixel
 # up to zoom 9; simplified as one coverage, shared borders stay shared. ~120 kB instead of ~460.
 DISPLAY_TOLERANCE = 0.002
 DISPLAY_DECIMALS = 4
@@ -259,33 +259,6 @@ def display_geojson() -> dict[str, Any]:
             )
         features.append({**feature, "geometry": mapping(rounded)})
     return {**full, "features": features}
-
-
-@lru_cache(maxsize=1)
-def province_shapes() -> dict[str, Any]:
-    """Prepared shapely geometries by code, in PROVINCE_CODES order."""
-    import shapely
-    from shapely.geometry import shape
-
-    shapes = {f["properties"]["code"]: shape(f["geometry"]) for f in province_geojson()["features"]}
-    for geom in shapes.values():
-        # Preparing builds a spatial index on the edges: point tests go from O(n) to O(log n).
-        shapely.prepare(geom)
-    return shapes
-
-
-def province_at(lats: Any, lons: Any) -> Any:
-    """Vectorised lookup: the code of the province holding each point, '' outside Belgium."""
-    import numpy as np
-    import shapely
-
-    lats, lons = np.broadcast_arrays(np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))
-    codes = np.full(lats.shape, "", dtype="<U5")
-    for code, geom in province_shapes().items():
-        # The outlines form a coverage (no overlaps), so a point matches at most one; NaN
-        # coordinates match none.
-        codes[shapely.contains_xy(geom, lons, lats)] = code
-    return codes
 
 
 if __name__ == "__main__":
