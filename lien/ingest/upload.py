@@ -167,7 +167,7 @@ def check_upload(
     """Read (the column names on row `header`, else found), map (the given mapping, else the
     guessed one), check and place an upload.
 
-    The whole of an upload's handling, run in a bounded worker (lien.worker): nothing here is
+    The whole of an upload's handling, run in a bounded worker (lien.ingest.worker): nothing here is
     shared with the server but what it returns.
     """
     try:

@@ -26,7 +26,7 @@ from tests.conftest import require_hsds_datapackage
 
 COLUMNS = list(SCHEMA_COLUMNS)
 # HSDS 3.0 required and tabular_required fields (schema/compiled/tabular.json of the 3.0 spec),
-# written out here rather than taken from lien.hsds, so the test checks the module.
+# written out here rather than taken from lien.openreferral, so the test checks the module.
 HSDS_30_REQUIRED: dict[str, tuple[str, ...]] = {
     "organizations.csv": ("id", "name", "description"),
     "programs.csv": ("id", "organization_id", "name", "description"),

@@ -1,4 +1,4 @@
-"""Tasks for lien.worker in the tests: module-level, so a worker can import them by name."""
+"""Tasks for lien.ingest.worker in the tests: module-level, so a worker can import them by name."""
 
 from __future__ import annotations
 
