@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
+from lien.config import MiB
 from lien.ingest import decoding
 from lien.ingest.collector import (
     DELIMITER_NAMES,
     DIRECTORY_CAPS,
     HEADER_SCAN,
     MAX_UPLOAD_MB,
-    MB,
     UPLOAD_CAPS,
     Caps,
     Collector,
@@ -51,7 +51,6 @@ __all__ = [
     "HEADER_SCAN",
     "MAX_UNPACKED_MB",
     "MAX_UPLOAD_MB",
-    "MB",
     "UPLOAD_CAPS",
     "Caps",
     "HeaderChoice",
@@ -275,8 +274,8 @@ def _open_workbook(data: bytes, name: str) -> Any:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_MB * MB:
-            raise refuse(name, "xlsx_expands", size=round(unpacked / MB), limit=MAX_UNPACKED_MB)
+        if unpacked > MAX_UNPACKED_MB * MiB:
+            raise refuse(name, "xlsx_expands", size=round(unpacked / MiB), limit=MAX_UNPACKED_MB)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except DirectoryError:
         raise
@@ -323,8 +322,8 @@ def read_bytes(
     `strip=False` keeps each cell exactly as written, for tools that pass rows through.
     """
     caps = caps or UPLOAD_CAPS
-    if len(data) > caps.file_mb * MB:
-        raise refuse(name, "too_large", size=f"{len(data) / MB:.1f}", limit=caps.file_mb)
+    if len(data) > caps.file_mb * MiB:
+        raise refuse(name, "too_large", size=f"{len(data) / MiB:.1f}", limit=caps.file_mb)
     if not data.strip():
         raise refuse(name, "empty")
     if data.startswith(_ZIP) or name.lower().endswith(".xlsx"):
@@ -344,19 +343,19 @@ def read_path(path: Path, caps: Caps) -> bytes:
         if path.is_dir():
             raise refuse(name, "is_folder")
         size = path.stat().st_size
-        if size > caps.file_mb * MB:
-            raise refuse(name, "too_large", size=f"{size / MB:.1f}", limit=caps.file_mb)
+        if size > caps.file_mb * MiB:
+            raise refuse(name, "too_large", size=f"{size / MiB:.1f}", limit=caps.file_mb)
         with path.open("rb") as handle:
             # Read one byte past the limit: a file that grew since stat() is still caught.
-            data = handle.read(int(caps.file_mb * MB) + 1)
+            data = handle.read(int(caps.file_mb * MiB) + 1)
     except DirectoryError:
         raise
     except FileNotFoundError:
         raise refuse(name, "not_found") from None
     except OSError as exc:
         raise refuse(name, "unreadable", reason=type(exc).__name__) from None
-    if len(data) > caps.file_mb * MB:
-        raise refuse(name, "too_large", size=f"{len(data) / MB:.1f}", limit=caps.file_mb)
+    if len(data) > caps.file_mb * MiB:
+        raise refuse(name, "too_large", size=f"{len(data) / MiB:.1f}", limit=caps.file_mb)
     return data
 
 

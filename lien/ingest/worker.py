@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
+from lien.config import MiB
+
 log = logging.getLogger("lien.worker")
 
 T = TypeVar("T")
@@ -45,7 +47,6 @@ PRELOAD = [
     "lien.outputs.summary",
 ]
 MAX_WORKERS = 2
-MB = 1024 * 1024
 _PROGRESS_EVERY_S = 0.1
 
 
@@ -142,7 +143,7 @@ def _start(process: Any) -> None:
 
 
 def _apply(limits: Limits) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MB, limits.memory_mb * MB))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MiB, limits.memory_mb * MiB))
     # SIGXCPU at the soft limit, SIGKILL a second later if it was caught.
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
