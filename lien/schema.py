@@ -62,18 +62,23 @@ PLACED: tuple[str, ...] = ("address", "postcode", "locality")
 # A postcode centroid or a town centre: drawn as a hollow circle, its distances are approximate.
 APPROXIMATE: frozenset[str] = frozenset({"postcode", "locality"})
 
-# Columns the loader adds; an input file may not use these names for something else.
-LOCATED_COLUMNS: tuple[str, ...] = (
-    "row",
-    "coord_source",
-    "coord_precision",
-    "geo_postcode",
+# The areas a located site lies in, each by name and code: fields of a geocoder's answer
+# (lien.geo.gazetteer.Place, lien.geocoding.RESULT_KEYS) and columns the loader adds.
+AREA_COLUMNS: tuple[str, ...] = (
     "municipality",
     "municipality_code",
     "province",
     "province_code",
     "region",
     "region_code",
+)
+# Columns the loader adds; an input file may not use these names for something else.
+LOCATED_COLUMNS: tuple[str, ...] = (
+    "row",
+    "coord_source",
+    "coord_precision",
+    "geo_postcode",
+    *AREA_COLUMNS,
 )
 # The located columns a reader of an export needs: all but the loader's bookkeeping.
 LOCATED_EXPORT_COLUMNS: tuple[str, ...] = tuple(
