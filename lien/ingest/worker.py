@@ -68,8 +68,8 @@ UPLOAD_LIMITS = Limits()
 DIRECTORY_LIMITS = Limits(memory_mb=4096, cpu_seconds=300, wall_seconds=900.0)
 # A download built on a visitor's click (lien.outputs.builds): the file of any view the caps of
 # lien.outputs allow, at the lowest priority: the visitor who asked for a heavy file waits, the
-# others don't. At 10, a crafted view's handout delayed another visitor's page three times more
-# than at 19 (docs/performance.md, "Ninth session"). The price: while other work keeps every core
+# others don't. At 10, a crafted view's handout delayed another visitor's page far more than
+# at 19 (docs/performance.md, "Ninth session"). The price: while other work keeps every core
 # busy (replicas on as many cores, issue 31), a download waits for an idle moment, to its deadline.
 DOWNLOAD_LIMITS = Limits(memory_mb=1536, cpu_seconds=60, wall_seconds=90.0, nice=19)
 

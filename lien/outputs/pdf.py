@@ -248,7 +248,8 @@ def _outlines() -> tuple[tuple[str, list[list[tuple[float, float]]], tuple[float
 
     out = []
     for feature in province_geojson()["features"]:
-        # 0.003° is under half a point at the handout's scale: invisible, and 10x fewer vertices.
+        # 0.003° is under half a point at the handout's scale: invisible, and far fewer vertices
+        # (docs/performance.md).
         geom = shapely.simplify(shape(feature["geometry"]), 0.003, preserve_topology=True)
         polygons = list(getattr(geom, "geoms", [geom]))
         rings = []
