@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bench.common import app, browser, median, offline_context, say, tracebacks, usable_cores
+from lien.config import MiB
 from lien.i18n import t
 from lien.ingest import tabular
 from lien_dev import harness, hostile
@@ -55,8 +56,9 @@ DOWNLOAD_ROUNDS = 3
 # longer than while an ordinary handout (the seed view's) is built, in the same run.
 GOAL_DOWNLOAD_DELAY_S = 0.5
 RELEASE_WAIT_S = 120.0
-# The page's own limit (lien.tabular.MAX_UPLOAD_MB, in MiB); the uploader lets twice that through.
-UPLOAD_LIMIT_B = tabular.MAX_UPLOAD_MB * tabular.MB
+# The page's own limit (lien.ingest.tabular.MAX_UPLOAD_MB, in MiB); the uploader lets twice that
+# through.
+UPLOAD_LIMIT_B = tabular.MAX_UPLOAD_MB * MiB
 URL_CASES: dict[str, str] = {
     # Past Streamlit's 1,000 parameters (it dropped the whole query): shortened in the browser.
     "url_1000_services": "/?" + "&".join(["service=legal_aid"] * 1_000),

@@ -21,6 +21,9 @@ import os
 from pathlib import Path
 
 ROOT: Path = Path(__file__).resolve().parent.parent
+# The byte unit of every size in lien (MAX_UPLOAD_MB, a worker's memory_mb): the mebibyte, 1024²
+# bytes, as the kernel's limits and the file system count them.
+MiB = 1024 * 1024
 DATA_DIR: Path = ROOT / "data"
 ORGANISATIONS_CSV: Path = DATA_DIR / "organisations.csv"
 SERVICES_CSV: Path = DATA_DIR / "services.csv"

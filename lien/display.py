@@ -3,10 +3,6 @@ the map's popup, the tables, the handout and the offline file all print, in the 
 language, with contacts as safe links.
 
 Values are plain text here; each output escapes them for its own format (HTML, PDF markup).
-
-Why it is long: every output (the popup, the cards, the tables, the handout, the offline file and
-the page's messages) words a site, a distance, the place it is measured from and the filters by
-reading them here; split, those wordings would drift apart.
 """
 
 from __future__ import annotations

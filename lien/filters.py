@@ -3,9 +3,6 @@ parameter (also its widget's key, "f_" + parameter), its kind and its label. The
 sidebar and the filtering itself all walk that one declaration, so adding a filter is adding a
 field (and, for a new kind of matching, a line in `apply`). A page's own parameter, which says
 what that page shows rather than which sites (`PageParam`), is declared and checked here too.
-
-Why it is long: it is the one home of every URL parameter, of reading and checking it, and of
-the matching the filters drive; split, the URL's form and its checks would drift apart.
 """
 
 from __future__ import annotations
@@ -293,7 +290,8 @@ def active(filters: Filters) -> Iterator[tuple[Spec, Any]]:
 
 def _has_any(column: pd.Series, codes: Sequence[str]) -> pd.Series:
     """Which cells list one of `codes`, read once per distinct cell: a directory repeats a few
-    hundred combinations of services, and a regex over 100,000 cells took a tenth of a second."""
+    hundred combinations of services, and a regex over every cell costs a large view dearly
+    (docs/performance.md)."""
     wanted = set(codes)
     hits = per_distinct(column, lambda cell: not wanted.isdisjoint(split_codes(cell)))
     return pd.Series(hits.astype(bool), index=column.index)

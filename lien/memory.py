@@ -8,14 +8,13 @@ page run calls it, which costs a few milliseconds. Elsewhere than glibc it does 
 
 Python's cycle collector visits every container object of the process in a full collection:
 Streamlit, pandas, folium and the app's caches, loaded once and kept for the server's life. Such
-a collection came about once per first visit to the map page and held the server for 62-223 ms
-(median 76 ms, 15 collections in 11 visits, seed directory, 2026-12-01), while that visitor's
-page was being built or sent.
+a collection came about once per first visit to the map page and held the server for tens of
+milliseconds while that visitor's page was being built or sent (docs/performance.md).
 `settle()`, called once the server's first page run is over, moves the objects alive then into
-the collector's permanent generation (gc.freeze): full collections then took about 1 ms. What
-is frozen is never collected as a cycle (reference counting still frees it), which is why it is
-done once, when what is alive is what the server keeps: its modules, its caches, and the first
-session.
+the collector's permanent generation (gc.freeze): full collections then take a small fraction of
+that. What is frozen is never collected as a cycle (reference counting still frees it), which is
+why it is done once, when what is alive is what the server keeps: its modules, its caches, and
+the first session.
 """
 
 from __future__ import annotations

@@ -2,8 +2,6 @@
 stable ids, and the formula defence of the CSV cells. Lien writes packages (lien.outputs.hsds)
 and reads them (lien.ingest.hsds); both follow this model.
 
-Why it is long: the model is mostly the standard's own list of tables and fields, spelled out.
-
 How Lien maps onto HSDS (the README of data/ explains it for users):
 
 - an organisation (`org_id`) is an HSDS organization;
@@ -263,7 +261,6 @@ FIELD_TYPES: dict[str, str] = {
     "opens_at": "time",
     "closes_at": "time",
 }
-NUMBER_FIELDS = frozenset(f for f, kind in FIELD_TYPES.items() if kind == "number")
 EMAIL_FIELDS = frozenset({"email", "assurer_email"})
 URI_FIELDS = frozenset({"website", "url", "uri", "term_uri", "schedule_link"})
 # Besides every id: values the standard wants unique in their table.

@@ -59,22 +59,26 @@ LONG_COLUMNS = frozenset({"description", "hours", "notes", "services", "audience
 # site has no place.
 PRECISIONS: tuple[str, ...] = ("address", "postcode", "locality", "national", "online")
 PLACED: tuple[str, ...] = ("address", "postcode", "locality")
-UNPLACED: tuple[str, ...] = ("national", "online")
 # A postcode centroid or a town centre: drawn as a hollow circle, its distances are approximate.
 APPROXIMATE: frozenset[str] = frozenset({"postcode", "locality"})
 
-# Columns the loader adds; an input file may not use these names for something else.
-LOCATED_COLUMNS: tuple[str, ...] = (
-    "row",
-    "coord_source",
-    "coord_precision",
-    "geo_postcode",
+# The areas a located site lies in, each by name and code: fields of a geocoder's answer
+# (lien.geo.gazetteer.Place, lien.geocoding.RESULT_KEYS) and columns the loader adds.
+AREA_COLUMNS: tuple[str, ...] = (
     "municipality",
     "municipality_code",
     "province",
     "province_code",
     "region",
     "region_code",
+)
+# Columns the loader adds; an input file may not use these names for something else.
+LOCATED_COLUMNS: tuple[str, ...] = (
+    "row",
+    "coord_source",
+    "coord_precision",
+    "geo_postcode",
+    *AREA_COLUMNS,
 )
 # The located columns a reader of an export needs: all but the loader's bookkeeping.
 LOCATED_EXPORT_COLUMNS: tuple[str, ...] = tuple(
@@ -128,13 +132,13 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def cells(frame: pd.DataFrame, *names: str) -> Iterator[tuple[Any, ...]]:
     """The named columns' values row by row, as native Python values: a list per column first,
     where iterating a column of pandas' Arrow-backed text yields each cell through a scalar
-    conversion (about seven times slower, seconds for a 100,000-row validation)."""
+    conversion, several times slower (docs/performance.md)."""
     return zip(*(frame[name].tolist() for name in names), strict=True)
 
 
 def rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
-    """frame[mask], without copying a column when every row is kept: 100,000 rows of three
-    dozen text columns take about 80 ms to copy, on each rerun of the unfiltered map."""
+    """frame[mask], without copying a column when every row is kept: a large directory's
+    copy would cost each rerun of the unfiltered map (docs/performance.md)."""
     if bool(mask.all()):
         return frame.copy(deep=False)
     return frame[mask]

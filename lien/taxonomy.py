@@ -10,10 +10,6 @@ both language classes; "begeleiding niet-begeleide minderjarigen" holds the name
 service, longer than the bare "begeleiding"). A part that holds a word of some names but no
 whole one, or two names of as many words, is honestly unsure: it gets a suggestion
 (Vocabulary.suggest) for the report, never a code.
-
-Why it is long: reading free text is what the vocabularies are for, and each step needs their
-names indexed (by key, by first word, by word); apart, the names and how they are matched would
-live in two places.
 """
 
 from __future__ import annotations

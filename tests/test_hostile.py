@@ -1,7 +1,7 @@
 """Hostile and awkward input can't hurt the service: every case ends in a message, within limits.
 
 Boundedness is asserted through the worker's limits, never with a stopwatch: what runs under
-`lien.worker` is stopped past its memory and CPU limits, so a case that returns a result has
+`lien.ingest.worker` is stopped past its memory and CPU limits, so a case that returns a result has
 stayed within them (speed itself is measured by bench/hostile.py).
 """
 

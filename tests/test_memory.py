@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lien import memory
-
-ROOT = Path(__file__).resolve().parent.parent
+from lien.config import ROOT
 
 
 @pytest.fixture

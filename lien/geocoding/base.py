@@ -9,19 +9,9 @@ from geopy.location import Location
 
 from lien.geo.gazetteer import Place
 from lien.geo.search import Found
+from lien.schema import AREA_COLUMNS
 
-RESULT_KEYS: tuple[str, ...] = (
-    "latitude",
-    "longitude",
-    "precision",
-    "postcode",
-    "municipality",
-    "municipality_code",
-    "province",
-    "province_code",
-    "region",
-    "region_code",
-)
+RESULT_KEYS: tuple[str, ...] = ("latitude", "longitude", "precision", "postcode", *AREA_COLUMNS)
 
 
 def _to_location(place: Place, raw_extra: dict[str, Any] | None = None) -> Location:

@@ -90,7 +90,6 @@ class OnlineGeocoder(LienGeocoder):
         self.cooldown_seconds = settings.cooldown_seconds
         self._clock = clock
         self._down_until = 0.0
-        self.network_calls = 0
         self.last_error: str | None = None
 
     def locate(self, query: Any) -> Place | None:
@@ -124,7 +123,6 @@ class OnlineGeocoder(LienGeocoder):
         """Ask Nominatim and cache the answer (found or not); None after a failure."""
         started = time.monotonic()
         try:
-            self.network_calls += 1
             row = self._row(self._request(text, started))
         except GeocoderRateLimited as exc:
             self._fail(exc, exc.retry_after or self.cooldown_seconds)

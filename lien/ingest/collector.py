@@ -16,7 +16,6 @@ import pandas as pd
 
 from lien.problems import DirectoryError, Problem, ProblemList, problem
 
-MB = 1024 * 1024
 MAX_UPLOAD_MB = 5
 DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
 

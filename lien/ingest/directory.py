@@ -16,7 +16,14 @@ from lien.geo.gazetteer import Gazetteer, Place, default_gazetteer
 from lien.ingest import tabular
 from lien.ingest.validate import DROPPABLE, validate, without_dropped
 from lien.problems import DirectoryError, Problem, ProblemList, collect, problem
-from lien.schema import LOCATED_COLUMNS, OPTIONAL_COLUMNS, PLACED, located, split_codes
+from lien.schema import (
+    AREA_COLUMNS,
+    LOCATED_COLUMNS,
+    OPTIONAL_COLUMNS,
+    PLACED,
+    located,
+    split_codes,
+)
 from lien.text import fold
 
 __all__ = [
@@ -94,12 +101,7 @@ def locate(
                 # Given coordinates are as precise as the row says they are.
                 "coord_precision": precision if is_manual else place.precision,
                 "geo_postcode": place.postcode,
-                "municipality": place.municipality,
-                "municipality_code": place.municipality_code,
-                "province": place.province,
-                "province_code": place.province_code,
-                "region": place.region,
-                "region_code": place.region_code,
+                **{k: getattr(place, k) for k in AREA_COLUMNS},
             }
         for k in columns:
             columns[k].append(values[k])

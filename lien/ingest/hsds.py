@@ -2,9 +2,6 @@
 
 A package Lien exported gives back the rows it was made from; another publisher's is mapped like an
 uploaded table (lien.ingest.mapping). The model is lien.openreferral's.
-
-Why it is long: one reader of a whole package (unpacking, bounds, the tables, and the rows they
-make together); its parts are only ever used together.
 """
 
 from __future__ import annotations
@@ -22,6 +19,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from lien import taxonomy
+from lien.config import MiB
 from lien.geo.gazetteer import default_gazetteer
 from lien.ingest import decoding, mapping
 from lien.ingest.tabular import error_name
@@ -31,14 +29,13 @@ from lien.schema import SCHEMA_COLUMNS, SHORT_TEXT
 
 __all__ = ["MAX_UNPACKED_MB", "import_zip", "is_hsds_zip"]
 
-MB = 1024 * 1024
 # A zip of a few kilobytes can unpack to gigabytes: the unpacked total is bounded.
 MAX_UNPACKED_MB = 50
 # Records read per table: as many services as an uploaded table may have rows, and room for the
 # phones, attributes and other details they hang on to. More is refused before it is built.
 MAX_SERVICES = 50_000
 MAX_TABLE_ROWS = 250_000
-MAX_DESCRIPTOR_BYTES = 1024 * 1024
+MAX_DESCRIPTOR_BYTES = MiB
 DEFAULT_NAME = "HSDS package"
 
 Record = dict[str, str]
@@ -62,7 +59,7 @@ def _unsafe(path: str) -> bool:
 
 def _unpack(data: bytes, name: str) -> dict[str, bytes]:
     """The CSV and JSON members of a zip by path, refusing unsafe paths and oversized content."""
-    limit = MAX_UNPACKED_MB * MB
+    limit = MAX_UNPACKED_MB * MiB
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()

@@ -9,11 +9,6 @@ the reason. The text is read without the control characters no text needs (lien.
 Files come from anyone, so the reader is bounded before it works: CSV and XLSX are streamed into
 the same bounded collector (lien.ingest.collector: `Caps`), whatever the file claims about itself
 (an XLSX's declared dimensions are ignored).
-
-Why it is long: each format's own damage is handled where it is read (a CSV's delimiter guessed
-past a title line, an unclosed quote mended line by line, a Lien download's opening lines; a
-workbook's errors and unpacked size, its cells typed as text); apart, the two readers would each
-need the other's entry point.
 """
 
 from __future__ import annotations
@@ -31,13 +26,13 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
+from lien.config import MiB
 from lien.ingest import decoding
 from lien.ingest.collector import (
     DELIMITER_NAMES,
     DIRECTORY_CAPS,
     HEADER_SCAN,
     MAX_UPLOAD_MB,
-    MB,
     UPLOAD_CAPS,
     Caps,
     Collector,
@@ -56,7 +51,6 @@ __all__ = [
     "HEADER_SCAN",
     "MAX_UNPACKED_MB",
     "MAX_UPLOAD_MB",
-    "MB",
     "UPLOAD_CAPS",
     "Caps",
     "HeaderChoice",
@@ -240,43 +234,15 @@ _XLSX_ERRORS = (
 )
 
 
-def _read_xlsx(  # noqa: C901 - to split (issue 30)
+def _read_xlsx(
     data: bytes, name: str, sheet: str | None, caps: Caps, strip: bool, header: HeaderChoice | None
 ) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_MB * MB:
-            raise refuse(name, "xlsx_expands", size=round(unpacked / MB), limit=MAX_UNPACKED_MB)
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except DirectoryError:
-        raise
-    except _XLSX_ERRORS as exc:
-        raise refuse(name, "bad_xlsx", reason=error_name(exc)) from None
+    book = _open_workbook(data, name)
     try:
         sheets = list(book.sheetnames)
         # The chosen sheet, else the first that holds anything.
         order = [sheet] if sheet is not None and sheet in sheets else sheets
-        used, collected, removed = "", None, 0
-        for candidate in order:
-            collected = Collector(name, caps, None, header)
-            for number, values in _xlsx_rows(book[candidate]):
-                if len(values) > caps.columns:
-                    raise refuse(name, "too_many_columns", count=len(values), limit=caps.columns)
-                cells = [_cell(v) for v in values]
-                removed += _without_controls(cells)
-                if not collected.add(number, cells):
-                    break
-            collected.resolve()
-            if collected.header is not None:
-                used = candidate
-                break
-        if not used or collected is None:
-            if header is not None and header.row:
-                raise refuse(name, "no_header_row", line=header.row)
-            raise refuse(name, "empty")
+        used, collected, removed = _first_table(book, order, name, caps, header)
     except DirectoryError:
         raise
     except _XLSX_ERRORS as exc:
@@ -301,6 +267,45 @@ def _read_xlsx(  # noqa: C901 - to split (issue 30)
     return table
 
 
+def _open_workbook(data: bytes, name: str) -> Any:
+    """The workbook, read-only, once its unpacked size is known to be within bounds."""
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_MB * MiB:
+            raise refuse(name, "xlsx_expands", size=round(unpacked / MiB), limit=MAX_UNPACKED_MB)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except DirectoryError:
+        raise
+    except _XLSX_ERRORS as exc:
+        raise refuse(name, "bad_xlsx", reason=error_name(exc)) from None
+
+
+def _first_table(
+    book: Any, order: list[str], name: str, caps: Caps, header: HeaderChoice | None
+) -> tuple[str, Collector, int]:
+    """(sheet, its rows, control characters removed on the way) of the first sheet of `order`
+    where a header row is found."""
+    removed = 0
+    for candidate in order:
+        collected = Collector(name, caps, None, header)
+        for number, values in _xlsx_rows(book[candidate]):
+            if len(values) > caps.columns:
+                raise refuse(name, "too_many_columns", count=len(values), limit=caps.columns)
+            cells = [_cell(v) for v in values]
+            removed += _without_controls(cells)
+            if not collected.add(number, cells):
+                break
+        collected.resolve()
+        if collected.header is not None:
+            return candidate, collected, removed
+    if header is not None and header.row:
+        raise refuse(name, "no_header_row", line=header.row)
+    raise refuse(name, "empty")
+
+
 def read_bytes(
     data: bytes,
     name: str = "the file",
@@ -317,8 +322,8 @@ def read_bytes(
     `strip=False` keeps each cell exactly as written, for tools that pass rows through.
     """
     caps = caps or UPLOAD_CAPS
-    if len(data) > caps.file_mb * MB:
-        raise refuse(name, "too_large", size=f"{len(data) / MB:.1f}", limit=caps.file_mb)
+    if len(data) > caps.file_mb * MiB:
+        raise refuse(name, "too_large", size=f"{len(data) / MiB:.1f}", limit=caps.file_mb)
     if not data.strip():
         raise refuse(name, "empty")
     if data.startswith(_ZIP) or name.lower().endswith(".xlsx"):
@@ -338,19 +343,19 @@ def read_path(path: Path, caps: Caps) -> bytes:
         if path.is_dir():
             raise refuse(name, "is_folder")
         size = path.stat().st_size
-        if size > caps.file_mb * MB:
-            raise refuse(name, "too_large", size=f"{size / MB:.1f}", limit=caps.file_mb)
+        if size > caps.file_mb * MiB:
+            raise refuse(name, "too_large", size=f"{size / MiB:.1f}", limit=caps.file_mb)
         with path.open("rb") as handle:
             # Read one byte past the limit: a file that grew since stat() is still caught.
-            data = handle.read(int(caps.file_mb * MB) + 1)
+            data = handle.read(int(caps.file_mb * MiB) + 1)
     except DirectoryError:
         raise
     except FileNotFoundError:
         raise refuse(name, "not_found") from None
     except OSError as exc:
         raise refuse(name, "unreadable", reason=type(exc).__name__) from None
-    if len(data) > caps.file_mb * MB:
-        raise refuse(name, "too_large", size=f"{len(data) / MB:.1f}", limit=caps.file_mb)
+    if len(data) > caps.file_mb * MiB:
+        raise refuse(name, "too_large", size=f"{len(data) / MiB:.1f}", limit=caps.file_mb)
     return data
 
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lien import schema
+from lien.config import MiB
 from lien.geo.gazetteer import Gazetteer
 from lien.ingest import directory, hsds, tabular
 from lien.ingest.directory import LoadResult, Progress
 from lien.ingest.mapping import FIELDS, MUST_MAP, guess_mapping, header_score, to_schema
-from lien.ingest.tabular import MAX_UPLOAD_MB, MB, HeaderChoice, Table
+from lien.ingest.tabular import MAX_UPLOAD_MB, HeaderChoice, Table
 from lien.problems import DirectoryError, Problem, ProblemList, collect, problem
 
 __all__ = [
@@ -40,7 +41,7 @@ def read_file(
 
     The column names are on row `header` (an Excel row, a CSV line) when given, else on the row
     of the first ones whose cells name Lien's fields best (a title and blank rows skipped)."""
-    if len(data) <= MAX_UPLOAD_MB * MB and hsds.is_hsds_zip(data):
+    if len(data) <= MAX_UPLOAD_MB * MiB and hsds.is_hsds_zip(data):
         return Table(hsds.import_zip(data, name))
     return tabular.read_bytes(data, name, sheet=sheet, header=HeaderChoice(header, header_score))
 
@@ -167,7 +168,7 @@ def check_upload(
     """Read (the column names on row `header`, else found), map (the given mapping, else the
     guessed one), check and place an upload.
 
-    The whole of an upload's handling, run in a bounded worker (lien.worker): nothing here is
+    The whole of an upload's handling, run in a bounded worker (lien.ingest.worker): nothing here is
     shared with the server but what it returns.
     """
     try:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
+from lien.config import MiB
+
 log = logging.getLogger("lien.worker")
 
 T = TypeVar("T")
@@ -45,7 +47,6 @@ PRELOAD = [
     "lien.outputs.summary",
 ]
 MAX_WORKERS = 2
-MB = 1024 * 1024
 _PROGRESS_EVERY_S = 0.1
 
 
@@ -67,8 +68,8 @@ UPLOAD_LIMITS = Limits()
 DIRECTORY_LIMITS = Limits(memory_mb=4096, cpu_seconds=300, wall_seconds=900.0)
 # A download built on a visitor's click (lien.outputs.builds): the file of any view the caps of
 # lien.outputs allow, at the lowest priority: the visitor who asked for a heavy file waits, the
-# others don't. At 10, a crafted view's handout delayed another visitor's page three times more
-# than at 19 (docs/performance.md, "Ninth session"). The price: while other work keeps every core
+# others don't. At 10, a crafted view's handout delayed another visitor's page far more than
+# at 19 (docs/performance.md, "Ninth session"). The price: while other work keeps every core
 # busy (replicas on as many cores, issue 31), a download waits for an idle moment, to its deadline.
 DOWNLOAD_LIMITS = Limits(memory_mb=1536, cpu_seconds=60, wall_seconds=90.0, nice=19)
 
@@ -142,7 +143,7 @@ def _start(process: Any) -> None:
 
 
 def _apply(limits: Limits) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MB, limits.memory_mb * MB))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MiB, limits.memory_mb * MiB))
     # SIGXCPU at the soft limit, SIGKILL a second later if it was caught.
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -1,8 +1,6 @@
-"""A printable A4 handout (PDF) of the current view: map, QR code and the sites by service.
-
-Why it is long: one document whose parts (header, sources, map and QR code, the listing by
-service, the page templates) are laid out against each other; the reusable blocks (printable
-text, the QR code, the vector map) are in lien.outputs.pdf.
+"""A printable A4 handout (PDF) of the current view: map, QR code and the sites by service, laid
+out against each other; the reusable blocks (printable text, the vector map) are in
+lien.outputs.pdf, the QR code in lien.outputs.qr.
 """
 
 from __future__ import annotations
@@ -44,7 +42,6 @@ from lien.outputs.pdf import (
     PAGE_W,
     STYLES,
     MapResult,
-    QRFlowable,
     Writer,
     a4_document,
     cell,
@@ -53,11 +50,10 @@ from lien.outputs.pdf import (
     legend,
     page_footer,
     printable,
-    qr_matrix,
-    qr_url,
     site_map,
     sources_line,
 )
+from lien.outputs.qr import QRFlowable, qr_matrix, qr_url
 from lien.schema import records as schema_records
 from lien.schema import split_codes
 from lien.text import fold

@@ -1,9 +1,6 @@
 """Write the current view as an Open Referral HSDS 3.0 tabular data package (a zip).
 
 The mapping is lien.openreferral's; data/README.md explains it for users.
-
-Why it is long: a site becomes rows of nine HSDS tables (service, location, address, phones,
-contacts, schedule, languages, attributes…), written together so their ids agree.
 """
 
 from __future__ import annotations
@@ -198,8 +195,17 @@ def _place_text(row: dict[str, str]) -> str:
     return ", ".join(p for p in (row["address"], town) if p)
 
 
-def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:  # noqa: C901 - to split (issue 30)
+def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:
     """One Lien row as a service, its location, address, contacts, schedule and attributes."""
+    service_id = _add_service(package, row, org_uuid)
+    placed = any(row[k] for k in ("address", "postcode", "city", "latitude"))
+    if placed or row["precision"] not in ("national", ""):
+        _add_location(package, row, org_uuid, virtual=row["precision"] == "online" and not placed)
+    _add_contacts(package, row, service_id)
+
+
+def _add_service(package: _Package, row: dict[str, str], org_uuid: str) -> str:
+    """The site's service with its attributes and Lien's own fields; its id."""
     site_id = row["site_id"]
     service_id = hsds_id("service", site_id)
     websites = split_codes(row["website"])
@@ -224,47 +230,55 @@ def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:  #
         package.lien((site_id, field), service_id, field, row[field])
     for i, website in enumerate(websites):
         package.lien((site_id, "website", str(i)), service_id, "website", website)
+    return service_id
 
-    placed = any(row[k] for k in ("address", "postcode", "city", "latitude"))
-    if placed or row["precision"] not in ("national", ""):
-        location_id = hsds_id("location", site_id)
-        virtual = row["precision"] == "online" and not placed
+
+def _add_location(package: _Package, row: dict[str, str], org_uuid: str, virtual: bool) -> None:
+    """The site's location, linked to its service, with its address when it is a full one."""
+    site_id = row["site_id"]
+    websites = split_codes(row["website"])
+    location_id = hsds_id("location", site_id)
+    package.add(
+        "location",
+        id=location_id,
+        location_type="virtual" if virtual else "physical",
+        url=(safe_url(websites[0]) or "") if virtual and websites else "",
+        organization_id=org_uuid,
+        name=row["site"],
+        # A place HSDS can't hold as an address, said for people (its fields are attributes).
+        description="" if _is_address(row) else _place_text(row),
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+    )
+    package.add(
+        "service_at_location",
+        id=hsds_id("service_at_location", site_id),
+        service_id=hsds_id("service", site_id),
+        location_id=location_id,
+    )
+    for field in ("coord_source", "coord_precision"):
+        package.lien((site_id, field), location_id, field, row[field])
+    if _is_address(row):
         package.add(
-            "location",
-            id=location_id,
-            location_type="virtual" if virtual else "physical",
-            url=(safe_url(websites[0]) or "") if virtual and websites else "",
-            organization_id=org_uuid,
-            name=row["site"],
-            # A place HSDS can't hold as an address, said for people (its fields are attributes).
-            description="" if _is_address(row) else _place_text(row),
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-        )
-        package.add(
-            "service_at_location",
-            id=hsds_id("service_at_location", site_id),
-            service_id=service_id,
+            "address",
+            id=hsds_id("address", site_id),
             location_id=location_id,
+            address_1=row["address"],
+            city=row["city"],
+            region=row["region"],
+            state_province=row["province"],
+            postal_code=row["postcode"],
+            country="BE",
+            address_type="physical",
         )
-        for field in ("coord_source", "coord_precision"):
+    else:
+        for field in PLACE_FIELDS:
             package.lien((site_id, field), location_id, field, row[field])
-        if _is_address(row):
-            package.add(
-                "address",
-                id=hsds_id("address", site_id),
-                location_id=location_id,
-                address_1=row["address"],
-                city=row["city"],
-                region=row["region"],
-                state_province=row["province"],
-                postal_code=row["postcode"],
-                country="BE",
-                address_type="physical",
-            )
-        else:
-            for field in PLACE_FIELDS:
-                package.lien((site_id, field), location_id, field, row[field])
+
+
+def _add_contacts(package: _Package, row: dict[str, str], service_id: str) -> None:
+    """The service's phones, contacts, schedule and languages."""
+    site_id = row["site_id"]
     for kind, column in (("voice", "phone"), ("fax", "fax")):
         for i, number in enumerate(split_codes(row[column])):
             package.add(
@@ -279,7 +293,7 @@ def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:  #
             "contact", id=hsds_id("contact", site_id, "name", i), service_id=service_id, name=name
         )
     # services.email holds one address; the others are contacts with only an e-mail.
-    for i, email in enumerate(emails[1:], start=1):
+    for i, email in enumerate(split_codes(row["email"])[1:], start=1):
         package.add(
             "contact",
             id=hsds_id("contact", site_id, "email", i),

@@ -15,3 +15,6 @@ GAP_FILL = colors.HexColor("#F6D5C5")  # a matrix cell with no provider
 GAP_INK = colors.HexColor("#8B2500")  # its mark
 WARNING_FILL = colors.HexColor("#FFF2CC")  # the box of a warning (the 2016 brochure)
 WARNING_RULE = colors.HexColor("#E0B000")  # its border
+LAND_FILL = colors.HexColor("#F3F1EC")  # the handout map's provinces
+LAND_EDGE = colors.HexColor("#9A9A9A")  # their outlines
+LAND_LABEL = colors.HexColor("#8C8C8C")  # their names

@@ -1,10 +1,8 @@
 """The building blocks of Lien's PDFs (reportlab): text Helvetica can draw, the shared page pieces
-(A4 margins, styles, a writer of escaped text, the sources line, the footer), a QR code, and a
-vector map of Belgium with the sites as dots. No page layout here: lien.outputs.handout and
-lien.outputs.summary lay them out.
-
-Why it is long: it is the one home of what both PDFs share, so that the handout and the summary
-can't drift apart; each piece in it is short and stands alone.
+(A4 margins, styles, a writer of escaped text, the sources line, the footer) and a vector map of
+Belgium with the sites as dots; the QR code is lien.outputs.qr's. No page layout here:
+lien.outputs.handout and lien.outputs.summary lay them out, from this one home of what both PDFs
+share, so that they can't drift apart.
 """
 
 from __future__ import annotations
@@ -16,12 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
-from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.shapes import Circle, Drawing, Path, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -35,7 +31,7 @@ from lien import coverage, i18n, taxonomy
 from lien.display import label_sep as label_sep  # re-exported: the PDFs name it here
 from lien.geo.areas import PROVINCE_CODES, province_geojson, province_names
 from lien.i18n import normalise_lang, t, tn
-from lien.outputs.palette import BLACK, GREY
+from lien.outputs.palette import BLACK, GREY, LAND_EDGE, LAND_FILL, LAND_LABEL
 from lien.schema import APPROXIMATE, located
 
 # pdfmetrics registers reportlab's "winansi" codec on import too; _drawable must not rely on that.
@@ -43,8 +39,6 @@ RL_Codecs.register()
 
 MAX_DOTS = 3_000  # map dots: beyond this the PDF grows and viewers slow down for no gain
 MAX_FIELD = 300  # characters per printed cell; a 5,000-character cell would fill a page
-QR_LEVEL = "M"  # 15% of the code can be dirty or folded and it still scans
-QR_MAX_VERSION = 25  # 117 modules: denser prints are hard to scan, so fall back to level L
 REPLACEMENT = "?"
 _INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn")  # controls, format marks, surrogates, unassigned
 MAP_W = 106 * mm
@@ -252,7 +246,8 @@ def _outlines() -> tuple[tuple[str, list[list[tuple[float, float]]], tuple[float
 
     out = []
     for feature in province_geojson()["features"]:
-        # 0.003° is under half a point at the handout's scale: invisible, and 10x fewer vertices.
+        # 0.003° is under half a point at the handout's scale: invisible, and far fewer vertices
+        # (docs/performance.md).
         geom = shapely.simplify(shape(feature["geometry"]), 0.003, preserve_topology=True)
         polygons = list(getattr(geom, "geoms", [geom]))
         rings = []
@@ -296,49 +291,11 @@ def _located(sites: pd.DataFrame) -> pd.DataFrame:
     return sites[located(sites)]
 
 
-def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:  # noqa: C901 - to split (issue 30)
+def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:
     """Province outlines and the located sites as dots coloured by category (vector, no browser)."""
-    x0, y0, x1, y1 = _extent()
-    pad = 4.0
-    scale = (width - 2 * pad) / (x1 - x0)
-    height = (y1 - y0) * scale + 2 * pad
-    drawing = Drawing(width, height)
-
-    def to_page(x: Any, y: Any) -> tuple[Any, Any]:
-        return pad + (np.asarray(x) - x0) * scale, pad + (np.asarray(y) - y0) * scale
-
-    names = province_names(normalise_lang(lang))
-    for _code, rings, _ in _outlines():
-        path = Path(
-            fillColor=colors.HexColor("#F3F1EC"),
-            strokeColor=colors.HexColor("#9A9A9A"),
-            strokeWidth=0.4,
-            fillMode=0,
-        )  # even-odd: enclaves and holes stay holes
-        for ring in rings:
-            px, py = to_page([p[0] for p in ring], [p[1] for p in ring])
-            path.moveTo(float(px[0]), float(py[0]))
-            for x, y in zip(px[1:].tolist(), py[1:].tolist(), strict=True):
-                path.lineTo(x, y)
-            path.closePath()
-        drawing.add(path)
-    for code, _, (lx, ly) in _outlines():
-        # Brussels is too small to hold its name beside its dots; the others orient the reader.
-        if code == PROVINCE_CODES[0]:
-            continue
-        px, py = to_page(lx, ly)
-        drawing.add(
-            String(
-                float(px),
-                float(py),
-                printable(names.get(code, "")),
-                fontSize=6,
-                fontName="Helvetica",
-                fillColor=colors.HexColor("#8C8C8C"),
-                textAnchor="middle",
-            )
-        )
-
+    frame = _Frame.fit(width)
+    drawing = Drawing(frame.width, frame.height)
+    _draw_provinces(drawing, frame, lang)
     result = MapResult(drawing)
     located = _located(sites)
     result.located = len(located)
@@ -348,7 +305,78 @@ def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:
         result.drawn_sample = MAX_DOTS
     if located.empty:
         return result
-    px, py = to_page(
+    dots = _dots(located, frame)
+    _draw_dots(drawing, dots)
+    present = {d[2] for d in dots}
+    result.categories = [c for c in taxonomy.category_colours() if c in present]
+    result.unstated = "" in present
+    result.hollow = any(d[3] for d in dots)
+    return result
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Belgium's projected extent fitted to a drawing `width` points wide, with a small pad."""
+
+    width: float
+    height: float
+    x0: float
+    y0: float
+    scale: float
+    pad: float
+
+    @classmethod
+    def fit(cls, width: float, pad: float = 4.0) -> _Frame:
+        x0, y0, x1, y1 = _extent()
+        scale = (width - 2 * pad) / (x1 - x0)
+        return cls(width, (y1 - y0) * scale + 2 * pad, x0, y0, scale, pad)
+
+    def to_page(self, x: Any, y: Any) -> tuple[Any, Any]:
+        """Projected coordinates as points on the drawing."""
+        return (
+            self.pad + (np.asarray(x) - self.x0) * self.scale,
+            self.pad + (np.asarray(y) - self.y0) * self.scale,
+        )
+
+
+def _draw_provinces(drawing: Drawing, frame: _Frame, lang: str) -> None:
+    """The province outlines, and their names but Brussels'."""
+    names = province_names(normalise_lang(lang))
+    for _code, rings, _ in _outlines():
+        path = Path(
+            fillColor=LAND_FILL,
+            strokeColor=LAND_EDGE,
+            strokeWidth=0.4,
+            fillMode=0,
+        )  # even-odd: enclaves and holes stay holes
+        for ring in rings:
+            px, py = frame.to_page([p[0] for p in ring], [p[1] for p in ring])
+            path.moveTo(float(px[0]), float(py[0]))
+            for x, y in zip(px[1:].tolist(), py[1:].tolist(), strict=True):
+                path.lineTo(x, y)
+            path.closePath()
+        drawing.add(path)
+    for code, _, (lx, ly) in _outlines():
+        # Brussels is too small to hold its name beside its dots; the others orient the reader.
+        if code == PROVINCE_CODES[0]:
+            continue
+        px, py = frame.to_page(lx, ly)
+        drawing.add(
+            String(
+                float(px),
+                float(py),
+                printable(names.get(code, "")),
+                fontSize=6,
+                fontName="Helvetica",
+                fillColor=LAND_LABEL,
+                textAnchor="middle",
+            )
+        )
+
+
+def _dots(located: pd.DataFrame, frame: _Frame) -> list[tuple[float, float, str, bool]]:
+    """(x, y, category, hollow) of each dot inside the drawing, one per place and kind."""
+    px, py = frame.to_page(
         *_project(pd.to_numeric(located["longitude"]), pd.to_numeric(located["latitude"]))
     )
     cells = located["services"] if "services" in located else pd.Series("", index=located.index)
@@ -362,14 +390,19 @@ def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:
     seen: set[tuple[int, int, str, bool]] = set()
     dots = []
     for x, y, cat, empty in zip(px.tolist(), py.tolist(), cats, hollow, strict=True):
-        if not (0 <= x <= width and 0 <= y <= height):
+        if not (0 <= x <= frame.width and 0 <= y <= frame.height):
             continue
         key = (round(x * 2), round(y * 2), cat, empty)
         if key in seen:
             continue  # sites at one town centroid: one dot, not hundreds on top
         seen.add(key)
         dots.append((x, y, cat, empty))
-    # Exact places on top: they are the ones a reader can walk to.
+    return dots
+
+
+def _draw_dots(drawing: Drawing, dots: list[tuple[float, float, str, bool]]) -> None:
+    """The dots, hollow for an approximate place, exact places on top (the ones a reader can
+    walk to)."""
     for x, y, cat, empty in sorted(dots, key=lambda d: not d[3]):
         colour = colors.HexColor(taxonomy.category_colours().get(cat, taxonomy.UNSTATED_COLOUR))
         drawing.add(
@@ -382,11 +415,6 @@ def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:
                 strokeWidth=0.9 if empty else 0.35,
             )
         )
-    present = {d[2] for d in dots}
-    result.categories = [c for c in taxonomy.category_colours() if c in present]
-    result.unstated = "" in present
-    result.hollow = any(d[3] for d in dots)
-    return result
 
 
 def legend(result: MapResult, lang: str, width: float) -> Drawing | None:
@@ -421,67 +449,3 @@ def legend(result: MapResult, lang: str, width: float) -> Drawing | None:
         )
         drawing.add(String(11, y, label, fontName="Helvetica", fontSize=6.5))
     return drawing
-
-
-# --- QR code ---------------------------------------------------------------------------------
-
-
-def qr_url(url: str) -> str:
-    """The URL in ASCII: reportlab writes UTF-8 bytes without an ECI, which some readers misread."""
-    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
-
-
-def qr_matrix(url: str) -> list[list[bool]] | None:
-    """The QR code of `url` (rows of dark modules), or None when too long to print and scan."""
-    data = qr_url(url)
-    if not data:
-        return None
-    for level in (QR_LEVEL, "L"):
-        code = qrencoder.QRCode(None, getattr(qrencoder.QRErrorCorrectLevel, level))
-        code.addData(data)
-        try:
-            code.make()
-        except Exception:  # reportlab raises a bare Exception past version 39's capacity
-            continue
-        if code.getModuleCount() <= 17 + 4 * QR_MAX_VERSION or level == "L":
-            return [[bool(v) for v in row] for row in code.modules]
-    return None
-
-
-class QRFlowable(Flowable):
-    """A QR code drawn as vector rectangles in a form XObject named 'lienqr'."""
-
-    BORDER = 4  # the quiet zone the standard asks for, in modules
-
-    def __init__(self, matrix: list[list[bool]], size: float) -> None:
-        super().__init__()
-        self.matrix = matrix
-        self.width = self.height = size
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        """Its fixed size."""
-        return self.width, self.height
-
-    def draw(self) -> None:
-        """Draw dark runs of each row as one rectangle each, inside a reusable form."""
-        canv: Canvas = self.canv
-        count = len(self.matrix)
-        unit = self.width / (count + 2 * self.BORDER)
-        # A named form keeps the code in one stream that tests (and tools) can find and read.
-        canv.beginForm("lienqr", 0, 0, self.width, self.height)
-        canv.setFillColor(colors.black)
-        for r, row in enumerate(self.matrix):
-            c = 0
-            while c < count:
-                if not row[c]:
-                    c += 1
-                    continue
-                start = c
-                while c < count and row[c]:
-                    c += 1
-                y = self.height - (r + self.BORDER + 1) * unit
-                canv.rect(
-                    (start + self.BORDER) * unit, y, (c - start) * unit, unit, stroke=0, fill=1
-                )
-        canv.endForm()
-        canv.doForm("lienqr")

@@ -11,9 +11,6 @@ The figures are the coverage page's own: the PDF renders the report the page com
 text, styles, the sources line, the footer) come from lien.outputs.pdf, the colours from
 lien.outputs.palette. MAX_PAGES pages at most whatever the data: lists are cut ("and 3 more"),
 names are clipped, and a page whose content would still overflow is shrunk to fit.
-
-Why it is long: the two-page guarantee is layout work (measuring each section, moving it to page
-2, cutting lists, shrinking a page) and belongs with the layout it guards.
 """
 
 from __future__ import annotations

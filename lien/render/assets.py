@@ -45,9 +45,9 @@ SUPERCLUSTER_JS = static_url("supercluster/supercluster.min.js")
 
 # The app's map loads its four scripts as one file. streamlit-folium adds a map's scripts one
 # after the other, each waiting until the one before has loaded and run: four files were four
-# round trips (0.6 s at 150 ms per round trip) and four turns of a main thread that the page
-# around the frame keeps busy (first markers on a phone 0.09-0.13 s sooner;
-# docs/performance.md). The offline file inlines the four files themselves.
+# round trips and four turns of a main thread that the page around the frame keeps busy: as one,
+# the first markers come sooner on a phone (docs/performance.md). The offline file inlines the
+# four files themselves.
 MAP_BUNDLE = "map/leaflet-bundle.js"
 MAP_BUNDLE_JS = static_url(MAP_BUNDLE)
 MAP_SCRIPTS = (  # every script of the map, in the order they need each other

@@ -56,16 +56,6 @@ def class_labels(lang: str) -> list[str]:
     return labels
 
 
-def _class_colour(lang: str, title: str) -> alt.Color:
-    """The classes as a colour legend: every class listed, even one absent from the data."""
-    return alt.Color(
-        "cls:N",
-        title=title,
-        scale=alt.Scale(domain=class_labels(lang), range=[colour for _, _, colour in CLASSES]),
-        legend=_legend(),
-    )
-
-
 def _legend() -> alt.Legend:
     """The classes' legend below the map, in a row, no label cut."""
     return alt.Legend(

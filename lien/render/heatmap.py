@@ -3,11 +3,10 @@ classes of lien.render.charts: a gap orange and marked ✕, then Blues, darker f
 Streamlit.
 
 A heatmap is a table whose cells are coloured: drawn as one, it needs no chart bundle. As the
-coverage page's first chart, drawn by Vega, it waited for Vega's ~1 MB bundle and its drawing
-(1.47 s against 1.10 s to the first chart on a phone, in an A/B of 10 first visits each,
-2026-12-01; docs/performance.md). A screen reader also reads it as a table, each count under its
-service and area, where Vega's drawing needed a description for every cell. The maps below it
-stay Vega-Lite charts.
+coverage page's first chart, drawn by Vega, it waited for Vega's bundle and its drawing, and
+reached a phone later (docs/performance.md). A screen reader also reads it as a table, each
+count under its service and area, where Vega's drawing needed a description for every cell. The
+maps below it stay Vega-Lite charts.
 """
 
 from __future__ import annotations

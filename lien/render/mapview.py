@@ -212,7 +212,7 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     fmap.default_css = list(LOCAL_CSS)
     VerbatimTiles(
         # The provider itself, not its name: folium looks a name up among xyzservices' thousand
-        # providers on every run (a tenth of a seed rerun).
+        # providers on every run, a noticeable part of a seed rerun (docs/performance.md).
         xyzservices.providers.OpenStreetMap.Mapnik,
         name="openstreetmap",
         max_zoom=MAX_ZOOM,

@@ -1,7 +1,7 @@
 """The province outlines under the map's sites: a static file the browser fetches once and keeps.
 
-Written into the map's script, the outlines were 118 kB of the st_folium message (161 kB for the
-seed directory, 43 kB without them), sent again at every rerun and parsed before the first marker.
+Written into the map's script, the outlines were most of the st_folium message for the seed
+directory (docs/performance.md), sent again at every rerun and parsed before the first marker.
 In the app they are a file under static/ whose name carries a digest of its content: the map's
 script asks for it and goes on to draw the sites, the outlines follow when the file is there, a
 repeat visit finds it in the browser's cache, and a new geometry gets a new name. The names, in

@@ -40,8 +40,8 @@ from lien.render.view import MapView, map_view
 from lien.schema import records
 
 FULL_POPUPS = 2_000  # above this, popups are assembled in the browser from shared tables
-# Above this, supercluster: one L.marker per site in MarkerCluster costs about 1 s of the
-# browser's time per 10,000 sites before the first bubble shows (see the README's figures),
+# Above this, supercluster: one L.marker per site in MarkerCluster costs the browser time in
+# proportion to the sites before the first bubble shows (docs/performance.md),
 # while up to here it keeps the spiderfied look the seed directory's visitors know.
 SUPERCLUSTER = FULL_POPUPS
 CLUSTER_RADIUS_PX = 40  # both ways: MarkerCluster's maxClusterRadius, supercluster's radius
@@ -207,9 +207,9 @@ COORDINATE_SCALE = 100_000  # coordinates travel as whole 1e-5 degrees (about a 
 
 def packed(columns: list[np.ndarray]) -> dict[str, Any]:
     """The eight columns as little-endian typed arrays in base64, each holding its values less
-    their minimum, as narrow as that allows: about 60 % of their JSON's size at 100,000 sites
-    (a column of -1 for "no full popup" is a byte per site), encoded in milliseconds instead of
-    a tenth of a second, and read by the browser without parsing a number."""
+    their minimum, as narrow as that allows: well under their JSON's size (a column of -1 for
+    "no full popup" is a byte per site), encoded far faster, and read by the browser without
+    parsing a number (docs/performance.md)."""
     out = []
     for i, values in enumerate(columns):
         array = np.rint(values * COORDINATE_SCALE) if i < 2 else np.asarray(values)

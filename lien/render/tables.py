@@ -27,8 +27,8 @@ def sites_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The accessible list of sites: names, services, town, distance, and contact links.
 
     E-mails are "mailto:" links and websites safe http(s) URLs, for link columns. Read as
-    site_fields() reads a site, but once per distinct cell: a thousand rows of a 100,000-site
-    view cost a tenth of a second when each row was read as a whole.
+    site_fields() reads a site, but once per distinct cell: reading each row as a whole cost a
+    large view dearly (docs/performance.md).
     """
     town = towns(sites, lang)
     table = pd.DataFrame(

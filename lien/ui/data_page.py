@@ -86,18 +86,13 @@ def _refused(name: str, problems: list[Problem], lang: str) -> None:
     st.error(f"{heading}\n\n{reasons}")
 
 
-def checked_upload(name: str, data: bytes, lang: str) -> upload.Upload:  # noqa: C901 - to split (issue 30)
+def checked_upload(name: str, data: bytes, lang: str) -> upload.Upload:
     """Read, map, check and place the upload in a bounded worker, with a progress bar; done again
     only when the file, the sheet, the row of the column names or the mapping changes. Stops the
     page if it can't be read."""
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if st.session_state.get("_upload_digest") != digest:
-        # A new file: forget the previous file's result, sheet, header row and column choices.
-        for state_key in [k for k in st.session_state if str(k).startswith("map_")]:
-            del st.session_state[state_key]
-        for state_key in ("upload_sheet", "upload_header", "_upload_checked"):
-            st.session_state.pop(state_key, None)
-        st.session_state["_upload_digest"] = digest
+        _forget_choices(digest)
     done = st.session_state.get("_upload_checked")
     sheet = st.session_state.get("upload_sheet")
     header = st.session_state.get("upload_header")
@@ -109,49 +104,77 @@ def checked_upload(name: str, data: bytes, lang: str) -> upload.Upload:  # noqa:
     if done is not None and done[0] == _key(digest, sheet, header, mapping):
         result = done[1]
     else:
-        bar = st.progress(0.0, text=t("upload_checking", lang))
-
-        def progress(count: int, total: int) -> None:
-            bar.progress(
-                count / total if total else 1.0,
-                text=t("geocoding_progress", lang, done=count, total=total),
-            )
-
-        try:
-            result = worker.run(
-                upload.check_upload,
-                data,
-                name,
-                sheet,
-                mapping,
-                header,
-                limits=worker.UPLOAD_LIMITS,
-                progress=progress,
-            )
-        except worker.WorkerError as exc:
-            bar.empty()
-            _refused(name, [problem(None, "file", f"worker_{exc.reason}")], lang)
-            st.stop()
-        bar.empty()
-        if isinstance(result, upload.Refusal):
-            _refused(name, result.problems, lang)
-            if header is not None and any(p.code in _HEADER_REFUSALS for p in result.problems):
-                _header_row(lang)
-            st.stop()
-        # Keyed by what was used, so that the widgets set from it below don't check it again.
-        st.session_state["_upload_checked"] = (
-            _key(digest, result.sheet, result.header_row, result.mapping),
-            result,
-        )
-        st.session_state["upload_sheet"] = result.sheet
-        st.session_state["upload_header"] = result.header_row or None
-        for field_name in FIELDS:
-            st.session_state[f"map_{field_name}"] = result.mapping.get(field_name, "")
+        result = _check(name, data, lang, sheet, mapping, header)
+        _remember(digest, result)
     if len(result.sheets) > 1:
         st.selectbox(t("sheet", lang), result.sheets, key="upload_sheet")
     if result.header_row:
         _header_row(lang)
     return result
+
+
+def _forget_choices(digest: str) -> None:
+    """A new file: forget the previous file's result, sheet, header row and column choices."""
+    for state_key in [k for k in st.session_state if str(k).startswith("map_")]:
+        del st.session_state[state_key]
+    for state_key in ("upload_sheet", "upload_header", "_upload_checked"):
+        st.session_state.pop(state_key, None)
+    st.session_state["_upload_digest"] = digest
+
+
+def _check(
+    name: str,
+    data: bytes,
+    lang: str,
+    sheet: str | None,
+    mapping: dict[str, str] | None,
+    header: int | None,
+) -> upload.Upload:
+    """The upload checked in the bounded worker behind a progress bar; a refusal is shown (with
+    the header row's widget when another row may cure it) and stops the page."""
+    bar = st.progress(0.0, text=t("upload_checking", lang))
+
+    def progress(count: int, total: int) -> None:
+        bar.progress(
+            count / total if total else 1.0,
+            text=t("geocoding_progress", lang, done=count, total=total),
+        )
+
+    try:
+        result = worker.run(
+            upload.check_upload,
+            data,
+            name,
+            sheet,
+            mapping,
+            header,
+            limits=worker.UPLOAD_LIMITS,
+            progress=progress,
+        )
+    except worker.WorkerError as exc:
+        bar.empty()
+        _refused(name, [problem(None, "file", f"worker_{exc.reason}")], lang)
+        st.stop()
+    bar.empty()
+    if isinstance(result, upload.Refusal):
+        _refused(name, result.problems, lang)
+        if header is not None and any(p.code in _HEADER_REFUSALS for p in result.problems):
+            _header_row(lang)
+        st.stop()
+    return result
+
+
+def _remember(digest: str, result: upload.Upload) -> None:
+    """Keep the checked upload, keyed by what was used, and set the widgets from it (so that
+    they don't check it again)."""
+    st.session_state["_upload_checked"] = (
+        _key(digest, result.sheet, result.header_row, result.mapping),
+        result,
+    )
+    st.session_state["upload_sheet"] = result.sheet
+    st.session_state["upload_header"] = result.header_row or None
+    for field_name in FIELDS:
+        st.session_state[f"map_{field_name}"] = result.mapping.get(field_name, "")
 
 
 def column_mapping(result: upload.Upload, lang: str) -> None:

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from lien import memory
+from lien.config import ROOT
 from lien.filters import BY_PARAM, from_query
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
 from lien.ui import keyboard, streamlit_text
 from lien.ui.address import shortening_script
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

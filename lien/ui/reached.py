@@ -3,8 +3,7 @@
 A small Streamlit component (lien/ui/buttons/index.html, the frame of "use my location" too): a
 labelled button that answers True when it comes within a screen's height of the visitor's window,
 gets the keyboard's focus, or is pressed. Vega drew the coverage page's four charts in one batch,
-so the first one waited for the three below it (1.84 s against 1.45 s to the first chart on a
-phone; docs/performance.md).
+so the first one waited for the three below it (docs/performance.md).
 """
 
 from __future__ import annotations

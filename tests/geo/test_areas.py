@@ -1,4 +1,4 @@
-"""Province outlines: the 11 features, their geometry and names, point lookup, the file cache."""
+"""Province outlines: the 11 features, their geometry and names, places inside, the file cache."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from lien.geo.areas import (
     ensure_file,
     geojson_path,
     load_geojson,
-    province_at,
     province_geojson,
     province_names,
 )
@@ -224,7 +223,7 @@ def test_province_names_unknown_language() -> None:
         province_names("de")
 
 
-# --- point lookup ----------------------------------------------------------------------------
+# --- the places inside ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -251,30 +250,14 @@ def test_province_names_unknown_language() -> None:
         (51.3000, 2.7000, ""),  # North Sea
     ],
 )
-def test_province_at(lat: float, lon: float, expected: str) -> None:
-    """Known places fall in their province (or region), foreign ones in none."""
-    assert province_at([lat], [lon]).tolist() == [expected]
-
-
-def test_province_at_vectorised() -> None:
-    """Arrays in, an array of the same shape out; scalars and NaN work too."""
-    lats = np.array([50.6337, 50.8467, 48.8566, np.nan])
-    lons = np.array([5.5675, 4.3525, 2.3522, 4.0])
-    assert province_at(lats, lons).tolist() == ["60000", "04000", "", ""]
-    assert province_at(50.8467, 4.3525).item() == "04000"
-    assert province_at([], []).shape == (0,)
-    grid = province_at(np.full((2, 3), 50.4669), np.full((2, 3), 4.8675))
-    assert grid.shape == (2, 3)
-    assert set(grid.ravel()) == {"90000"}
-
-
-def test_province_at_many_points() -> None:
-    """A large vectorised batch gives every province and '' outside (speed is in bench/)."""
-    rng = np.random.default_rng(0)
-    lats, lons = rng.uniform(49.4, 51.6, 100_000), rng.uniform(2.5, 6.5, 100_000)
-    codes = province_at(lats, lons)
-    assert codes.shape == (100_000,)
-    assert set(codes) == {"", *EXPECTED_CODES}
+def test_a_known_place_lies_in_its_province(
+    shapes: dict[str, Any], lat: float, lon: float, expected: str
+) -> None:
+    """Known places fall in their province (or region), enclaves included; foreign ones in none."""
+    point = shapely.Point(lon, lat)
+    # The outlines form a coverage, so at most one holds the point.
+    holding = [code for code, geom in shapes.items() if geom.contains(point)]
+    assert holding == ([expected] if expected else [])
 
 
 # --- the cache file --------------------------------------------------------------------------

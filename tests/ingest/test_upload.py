@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
 from lien import taxonomy
-from lien.config import ROOT  # noqa: E402
+from lien.config import ROOT, MiB  # noqa: E402
 from lien.ingest import mapping, tabular, upload
 from lien.outputs import export
 from lien.problems import DirectoryError, Problem
@@ -199,7 +199,7 @@ def test_corrupt_xlsx() -> None:
 
 
 def test_oversize_file() -> None:
-    data = _bytes() + b"x" * (tabular.MAX_UPLOAD_MB * tabular.MB)
+    data = _bytes() + b"x" * (tabular.MAX_UPLOAD_MB * MiB)
     assert _refusal(data) == (
         "the file is 5.0 MB; the limit is 5 MB: remove the columns Lien doesn't use, or split the"
         " file"
@@ -209,8 +209,8 @@ def test_oversize_file() -> None:
 def test_xlsx_that_unpacks_beyond_the_limit() -> None:
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (51 * tabular.MB))
-    assert len(packed.getvalue()) < tabular.MAX_UPLOAD_MB * tabular.MB
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (51 * MiB))
+    assert len(packed.getvalue()) < tabular.MAX_UPLOAD_MB * MiB
     assert _refusal(packed.getvalue(), "bomb.xlsx") == (
         "this .xlsx file unpacks to 51 MB; the limit is 50 MB: remove the sheets and pictures"
         " you don't need, or save it as CSV"
@@ -608,7 +608,7 @@ def _data_page(data: bytes, name: str) -> AppTest:
             "ce n'est pas un tableau texte (PNG) ; envoyez un fichier CSV ou XLSX",
         ),
         (
-            _bytes() + b"x" * (tabular.MAX_UPLOAD_MB * tabular.MB),
+            _bytes() + b"x" * (tabular.MAX_UPLOAD_MB * MiB),
             "gros.csv",
             "le fichier fait 5.0 Mo ; la limite est de 5 Mo : retirez les colonnes dont Lien n'a"
             " pas besoin, ou partagez le fichier en plusieurs",

@@ -25,7 +25,8 @@ from lien.ingest import directory, upload
 from lien.ingest.directory import read_directory
 from lien.outputs.builds import Build, Download
 from lien.outputs.handout import MAX_PAGES, MAX_SITES, handout_pdf
-from lien.outputs.pdf import MAX_DOTS, printable, qr_matrix, site_map
+from lien.outputs.pdf import MAX_DOTS, printable, site_map
+from lien.outputs.qr import qr_matrix
 from lien.schema import split_codes
 from lien_dev import hostile
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from lien import openreferral
-from lien.config import ORGANISATIONS_CSV
+from lien.config import ORGANISATIONS_CSV, MiB
 from lien.ingest import hsds as hsds_in
 from lien.ingest.directory import check, complete, read_directory
 from lien.outputs import hsds as hsds_out
@@ -26,7 +26,7 @@ from tests.conftest import require_hsds_datapackage
 
 COLUMNS = list(SCHEMA_COLUMNS)
 # HSDS 3.0 required and tabular_required fields (schema/compiled/tabular.json of the 3.0 spec),
-# written out here rather than taken from lien.hsds, so the test checks the module.
+# written out here rather than taken from lien.openreferral, so the test checks the module.
 HSDS_30_REQUIRED: dict[str, tuple[str, ...]] = {
     "organizations.csv": ("id", "name", "description"),
     "programs.csv": ("id", "organization_id", "name", "description"),
@@ -652,7 +652,7 @@ def test_path_traversal_is_refused(name: str) -> None:
 
 def test_an_oversized_archive_is_refused() -> None:
     # 51 MB of zeros deflate to about 50 KB: the size that counts is the unpacked one.
-    code, text = _refused(_zip({**FOREIGN, "notes.csv": b"0" * (51 * 1024 * 1024)}))
+    code, text = _refused(_zip({**FOREIGN, "notes.csv": b"0" * (51 * MiB)}))
     assert code == "hsds_too_large"
     assert "50 MB" in text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -105,74 +106,85 @@ class FakeNominatim:
             self.server = None
 
 
-def _handler(fake: FakeNominatim) -> type[BaseHTTPRequestHandler]:  # noqa: C901 - to split (issue 30)
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            """Keep pytest's output clean."""
+# The modes that answer every request with one fixed status and body.
+_CANNED = {
+    "empty": (200, "[]"),
+    "500": (500, "<html>Internal Server Error</html>"),
+    "malformed": (200, '[{"lat": "50.6", "lon": '),
+    # Valid JSON, but not a place: geopy itself raises on it.
+    "incomplete": (200, '[{"place_id": 1}]'),
+    # geopy would read this as the point (0, 0).
+    "no_coordinates": (
+        200,
+        json.dumps([{"display_name": "Liège", "address": {"postcode": "4000"}}]),
+    ),
+}
 
-        def _send(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
-            data = body.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+
+def _handler(fake: FakeNominatim) -> type[BaseHTTPRequestHandler]:
+    return type("Handler", (_Handler,), {"fake": fake})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeNominatim  # set on the class _handler makes for each server
+    _q = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep pytest's output clean."""
+
+    def _send(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+        self.wfile.flush()
+        with self.fake.lock:
+            self.fake.answered.append(self._q)
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        request = Request(parts.path, parse_qs(parts.query), dict(self.headers), time.monotonic())
+        self._q = request.q
+        fake = self.fake
+        with fake.lock:
+            fake.requests.append(request)
+            number = len(fake.requests)
+        if fake.answer_limit is not None and number > fake.answer_limit:
+            fake.stopping.wait()
+            return  # the connection closes with no answer
+        # The client may give up first, as it should on a slow server.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._answer(request)
+
+    def _answer(self, request: Request) -> None:
+        """Answer as the fake's mode says."""
+        fake, mode = self.fake, self.fake.mode
+        if mode in _CANNED:
+            self._send(*_CANNED[mode])
+        elif mode == "ok":
+            answer = fake.answer_for(request.q) if fake.answer_for else fake.answer
+            self._send(200, json.dumps([answer]))
+        elif mode == "slow":
+            # Stays silent past the client's timeout, then answers (to nobody).
+            fake.stopping.wait(fake.sleep_seconds)
+            self._send(200, json.dumps([fake.answer]))
+        elif mode == "drip":
+            self._drip()
+        elif mode == "429":
+            headers = {} if fake.retry_after is None else {"Retry-After": fake.retry_after}
+            self._send(429, '{"error": "Too Many Requests"}', headers)
+        else:
+            raise AssertionError(f"unknown fake mode {mode!r}")
+
+    def _drip(self) -> None:
+        """One byte every 0.25 s: each read returns before a per-read timeout, so only a deadline
+        on the whole request can end it."""
+        for byte in b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[]":
+            if self.fake.stopping.wait(0.25):
+                return
+            self.wfile.write(bytes([byte]))
             self.wfile.flush()
-            with fake.lock:
-                fake.answered.append(self._q)
-
-        def do_GET(self) -> None:  # noqa: C901 - to split (issue 30)
-            parts = urlsplit(self.path)
-            request = Request(
-                parts.path, parse_qs(parts.query), dict(self.headers), time.monotonic()
-            )
-            self._q = request.q
-            with fake.lock:
-                fake.requests.append(request)
-                number = len(fake.requests)
-            if fake.answer_limit is not None and number > fake.answer_limit:
-                fake.stopping.wait()
-                return  # the connection closes with no answer
-            mode = fake.mode
-            try:
-                if mode == "ok":
-                    answer = fake.answer_for(request.q) if fake.answer_for else fake.answer
-                    self._send(200, json.dumps([answer]))
-                elif mode == "empty":
-                    self._send(200, "[]")
-                elif mode == "slow":
-                    # Stays silent past the client's timeout, then answers (to nobody).
-                    fake.stopping.wait(fake.sleep_seconds)
-                    self._send(200, json.dumps([fake.answer]))
-                elif mode == "drip":
-                    # One byte every 0.25 s: each read returns before a per-read timeout,
-                    # so only a deadline on the whole request can end it.
-                    for byte in b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[]":
-                        if fake.stopping.wait(0.25):
-                            return
-                        self.wfile.write(bytes([byte]))
-                        self.wfile.flush()
-                elif mode == "429":
-                    headers = {} if fake.retry_after is None else {"Retry-After": fake.retry_after}
-                    self._send(429, '{"error": "Too Many Requests"}', headers)
-                elif mode == "500":
-                    self._send(500, "<html>Internal Server Error</html>")
-                elif mode == "malformed":
-                    self._send(200, '[{"lat": "50.6", "lon": ')
-                elif mode == "incomplete":
-                    # Valid JSON, but not a place: geopy itself raises on it.
-                    self._send(200, '[{"place_id": 1}]')
-                elif mode == "no_coordinates":
-                    # geopy would read this as the point (0, 0).
-                    self._send(
-                        200,
-                        json.dumps([{"display_name": "Liège", "address": {"postcode": "4000"}}]),
-                    )
-                else:
-                    raise AssertionError(f"unknown fake mode {mode!r}")
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up first, as it should on a slow server
-
-    return Handler

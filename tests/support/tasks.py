@@ -1,4 +1,4 @@
-"""Tasks for lien.worker in the tests: module-level, so a worker can import them by name."""
+"""Tasks for lien.ingest.worker in the tests: module-level, so a worker can import them by name."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from lien import display, openreferral
+from lien.config import MiB
 from lien.ingest import mapping
 from lien.ingest.worker import Progress
 
@@ -16,7 +17,7 @@ def hog_memory(*_: Any, progress: Progress | None = None) -> int:
     """Allocate without end (as a file that expands would)."""
     blocks = []
     while True:
-        blocks.append(bytearray(50 * 1024 * 1024))
+        blocks.append(bytearray(50 * MiB))
         if progress:
             progress(len(blocks), 0)
 
