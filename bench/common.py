@@ -19,7 +19,9 @@ from typing import Any
 from lien.render import assets
 from lien_dev import harness
 
-ROOT = harness.ROOT
+ROOT = harness.ROOT  # lien.config.ROOT
+# Bytes on the wire are counted in decimal megabytes, as browsers' network panels do (sizes in
+# memory and files are lien.config.MiB).
 MB = 1_000_000
 
 

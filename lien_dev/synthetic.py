@@ -4,10 +4,10 @@
 
 or, in Python, `rows = generate(n, seed)` then `write(rows, path)`.
 
-Every row passes `lien.directory.load_directory()`: all columns of data/README.md (required ones
-and site_id, fax, contact_person, notes), real Belgian postcodes, municipality names the offline
-geocoder places, codes from the service and audience taxonomies, and latitude/longitude left
-empty so that the loader geocodes every placed row itself.
+Every row passes `lien.ingest.directory.load_directory()`: all columns of data/README.md
+(required ones and site_id, fax, contact_person, notes), real Belgian postcodes, municipality
+names the offline geocoder places, codes from the service and audience taxonomies, and
+latitude/longitude left empty so that the loader geocodes every placed row itself.
 
 Nothing in the file is real: organisations are "Organisation synthétique 00001", streets are
 made-up names ("Rue de l'Exemple 12", "Voorbeeldstraat 12"), phone numbers have "000" where the
@@ -55,8 +55,6 @@ from lien import taxonomy
 from lien.geo.gazetteer import default_gazetteer
 from lien.schema import SCHEMA_COLUMNS
 from lien.text import fold
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # Cumulative shares of the precisions.
 PRECISION_MIX: tuple[tuple[str, float], ...] = (
