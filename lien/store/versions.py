@@ -1,9 +1,10 @@
 """Reading a version of the directory by its number, and publishing the next one.
 
-A publish is one transaction: its version's row first (the number must be the current one's
-plus one: a reviewer who published against an older version gets a ConflictError, and nothing is
-written), then each changed record's old row closed and its new row added, then one audit row per
-changed field. Undo publishes an earlier version's records again, as a new version.
+A publish is planned and checked first, then written in one transaction: its version's row
+first (the number must be the current one's plus one: a reviewer who published against an older
+version gets a ConflictError, and nothing is written), then each changed record's old row closed
+and its new row added, then one audit row per changed field. Undo publishes an earlier
+version's records again, as a new version.
 """
 
 from __future__ import annotations
@@ -160,11 +161,11 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[start : start + CHUNK]
 
 
-def _current_rows(connection: Connection, site_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+def _rows_at(connection: Connection, version: int, site_ids: Iterable[str]) -> dict[str, Any]:
     found: dict[str, dict[str, Any]] = {}
     columns = [Site.id, *(getattr(Site, name) for name in COLUMNS)]
     for chunk in _chunks(sorted(site_ids)):
-        query = select(*columns).where(Site.valid_to.is_(None), Site.site_id.in_(chunk))
+        query = select(*columns).where(_as_of(version), Site.site_id.in_(chunk))
         for row in connection.execute(query).mappings():
             found[row["site_id"]] = dict(row)
     return found
@@ -249,21 +250,30 @@ def _start(connection: Connection, how: Publish, against: int, at: datetime) -> 
     return number
 
 
+def _plan(engine: Engine, changes: Changes, how: Publish, against: int) -> _Plan:
+    """What publishing `changes` over version `against` writes, read and checked before the
+    transaction (which then only has to find `against` still current)."""
+    with engine.connect() as connection:
+        if _version(connection) != against:
+            raise ConflictError(f"version {against} is not the current one")
+        old = _rows_at(connection, against, changes)
+        last = connection.scalar(select(func.max(Site.position)).where(_as_of(against))) or 0
+    plan = _Plan(against + 1, how, now(), int(last) + 1, [], [], [])
+    for site_id, fields in changes.items():
+        _plan_one(plan, site_id, old.get(site_id), fields)
+    if not plan.closed and not plan.added:
+        raise NothingChangedError("the records already hold these values")
+    if how.validated:
+        validate(plan.added)
+    return plan
+
+
 def apply(engine: Engine, changes: Changes, how: Publish, against: int) -> int:
     """Publish `changes` as the version after `against`, in one transaction; its number."""
     _check_fields(changes)
-    at = now()
+    plan = _plan(engine, changes, how, against)
     with engine.begin() as connection:
-        number = _start(connection, how, against, at)
-        old = _current_rows(connection, changes)
-        last = connection.scalar(select(func.max(Site.position))) or 0
-        plan = _Plan(number, how, at, int(last) + 1, [], [], [])
-        for site_id, fields in changes.items():
-            _plan_one(plan, site_id, old.get(site_id), fields)
-        if not plan.closed and not plan.added:
-            raise NothingChangedError("the records already hold these values")
-        if how.validated:
-            validate(plan.added)
+        number = _start(connection, how, against, plan.at)
         if plan.closed:
             close = update(Site).where(Site.id == bindparam("row_id")).values(valid_to=number)
             connection.execute(close, [{"row_id": i} for i in plan.closed])
