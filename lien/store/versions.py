@@ -9,7 +9,6 @@ version's records again, as a new version.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +19,9 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select,
 from sqlalchemy.exc import IntegrityError
 
 from lien.ingest.directory import check, locate, prepare
+
+# The loader's own rule for source_date (YYYY, YYYY-MM or YYYY-MM-DD, a real date).
+from lien.ingest.validate import _valid_date as valid_date
 from lien.problems import Problem
 from lien.schema import SCHEMA_COLUMNS
 from lien.store.models import RECORD_FIELDS, STATUSES, Audit, Site, Version
@@ -27,7 +29,6 @@ from lien.store.models import RECORD_FIELDS, STATUSES, Audit, Site, Version
 # A record as the store keeps it: its place in the file's order, its id, and its fields.
 COLUMNS: tuple[str, ...] = ("position", "site_id", *RECORD_FIELDS)
 DATES = ("checked_on", "changed_on")
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 # Rows per statement when a publish names many records (SQLite's bound-parameter limit).
 CHUNK = 500
 
@@ -139,7 +140,7 @@ def _check_fields(changes: Changes) -> None:
             raise StoreError(f"{site_id}: status {fields['status']!r} is not one of {STATUSES}")
         for name in DATES:
             value = fields.get(name)
-            if value is not None and not _DATE.fullmatch(str(value)):
+            if value is not None and not valid_date(str(value)):
                 raise StoreError(f"{site_id}: {name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
 
 

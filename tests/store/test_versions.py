@@ -206,6 +206,7 @@ def test_a_record_the_loader_would_refuse_is_not_published(engine: Engine) -> No
         ({"colour": "red"}, "unknown field"),
         ({"status": "closed"}, "status"),
         ({"checked_on": "3 December"}, "checked_on"),
+        ({"checked_on": "2026-02-30"}, "checked_on"),
     ],
 )
 def test_a_field_the_store_does_not_have_is_refused(
