@@ -13,6 +13,8 @@ when asked for (not at import), so a test or an operator can change it between r
 | LIEN_USER_AGENT | the User-Agent sent to Nominatim |
 | LIEN_NOMINATIM_URL | the Nominatim server |
 | LIEN_GEOCODE_CACHE | the cache file of Nominatim's answers (default data/geocode_cache.csv) |
+| LIEN_DATABASE_URL | the directory's database, as a SQLAlchemy URL (postgresql+psycopg://…) |
+| LIEN_DATABASE_PATH | without LIEN_DATABASE_URL, the SQLite file (default .cache/lien.sqlite3) |
 """
 
 from __future__ import annotations
@@ -78,3 +80,14 @@ def nominatim_url() -> str | None:
 def geocode_cache() -> str | None:
     """LIEN_GEOCODE_CACHE (None: data/geocode_cache.csv)."""
     return _env("LIEN_GEOCODE_CACHE") or None
+
+
+def database_path() -> Path:
+    """LIEN_DATABASE_PATH, the SQLite file of the directory's store (default: in cache_dir())."""
+    override = _env("LIEN_DATABASE_PATH")
+    return Path(override).expanduser() if override else cache_dir() / "lien.sqlite3"
+
+
+def database_url() -> str:
+    """LIEN_DATABASE_URL if set (PostgreSQL: postgresql+psycopg://…), else database_path()'s."""
+    return _env("LIEN_DATABASE_URL") or f"sqlite:///{database_path()}"

@@ -36,6 +36,8 @@ LAYERS: list[set[str]] = [
     {"lien.geocoding"},
     # The geocoder's command line reads its batch with the one table reader.
     {"lien.ingest", "lien.check", "lien.geocoding.cli"},
+    # The directory's store reads its first version with the loader.
+    {"lien.store"},
     {"lien.filters", "lien.coverage", "lien.display"},
     {"lien.render"},
     {"lien.outputs"},
