@@ -14,7 +14,7 @@ when asked for (not at import), so a test or an operator can change it between r
 | LIEN_NOMINATIM_URL | the Nominatim server |
 | LIEN_GEOCODE_CACHE | the cache file of Nominatim's answers (default data/geocode_cache.csv) |
 | LIEN_DATABASE_URL | the directory's database, as a SQLAlchemy URL (postgresql+psycopg://…) |
-| LIEN_DATABASE_PATH | without LIEN_DATABASE_URL, the SQLite file (default .cache/lien.sqlite3) |
+| LIEN_DATABASE_PATH | without LIEN_DATABASE_URL, the SQLite file (default var/lien.sqlite3) |
 """
 
 from __future__ import annotations
@@ -83,9 +83,11 @@ def geocode_cache() -> str | None:
 
 
 def database_path() -> Path:
-    """LIEN_DATABASE_PATH, the SQLite file of the directory's store (default: in cache_dir())."""
+    """LIEN_DATABASE_PATH, the SQLite file of the directory's store (default: var/lien.sqlite3).
+    Not in cache_dir(): the cache is derived and `make clean` removes it, while the store holds
+    corrections published by people."""
     override = _env("LIEN_DATABASE_PATH")
-    return Path(override).expanduser() if override else cache_dir() / "lien.sqlite3"
+    return Path(override).expanduser() if override else ROOT / "var" / "lien.sqlite3"
 
 
 def database_url() -> str:

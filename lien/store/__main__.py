@@ -4,7 +4,7 @@
     python -m lien.store restore PATH.zip    # into an empty store (a new file or database)
 
 The store is LIEN_DATABASE_URL's, else the SQLite file LIEN_DATABASE_PATH (default
-.cache/lien.sqlite3); --url names another.
+var/lien.sqlite3); --url names another.
 """
 
 from __future__ import annotations
