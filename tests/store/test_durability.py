@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bench.make_synthetic import generate, write
 from lien import store
 from lien.config import ROOT
 from lien.store.models import Audit, Site, Version
+from lien_dev.synthetic import generate, write
 
 SITES = 1_500
 ROUNDS = 3

@@ -11,13 +11,15 @@ from lien import config
 from lien.store.engine import make_engine
 
 
-def test_the_default_store_is_a_sqlite_file_in_the_cache_dir(
+def test_the_default_store_is_a_sqlite_file_make_clean_keeps(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name in ("LIEN_DATABASE_URL", "LIEN_DATABASE_PATH"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LIEN_CACHE_DIR", str(tmp_path))
-    assert config.database_url() == f"sqlite:///{tmp_path / 'lien.sqlite3'}"
+    assert config.database_url() == f"sqlite:///{config.ROOT / 'var' / 'lien.sqlite3'}"
+    # Published corrections are not derived data: not in the cache make clean removes.
+    assert config.cache_dir() not in config.database_path().parents
     monkeypatch.setenv("LIEN_DATABASE_PATH", str(tmp_path / "elsewhere" / "mine.sqlite3"))
     assert config.database_url() == f"sqlite:///{tmp_path / 'elsewhere' / 'mine.sqlite3'}"
     monkeypatch.setenv("LIEN_DATABASE_URL", " postgresql+psycopg://lien@db/lien ")

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.harness import free_port
+from lien_dev.harness import free_port
 
 USER = "lien"
 
