@@ -15,6 +15,7 @@ when asked for (not at import), so a test or an operator can change it between r
 | LIEN_GEOCODE_CACHE | the cache file of Nominatim's answers (default data/geocode_cache.csv) |
 | LIEN_DATABASE_URL | the directory's database, as a SQLAlchemy URL (postgresql+psycopg://…) |
 | LIEN_DATABASE_PATH | without LIEN_DATABASE_URL, the SQLite file (default var/lien.sqlite3) |
+| LIEN_TRUSTED_PROXY | the reverse proxies (addresses, networks) whose X-Forwarded-For is believed |
 """
 
 from __future__ import annotations
@@ -93,3 +94,9 @@ def database_path() -> Path:
 def database_url() -> str:
     """LIEN_DATABASE_URL if set (PostgreSQL: postgresql+psycopg://…), else database_path()'s."""
     return _env("LIEN_DATABASE_URL") or f"sqlite:///{database_path()}"
+
+
+def trusted_proxies() -> tuple[str, ...]:
+    """LIEN_TRUSTED_PROXY: the addresses (or networks, 10.0.0.0/8) of the reverse proxies whose
+    X-Forwarded-For names the client; none by default, so no header is believed."""
+    return tuple(part for part in _env("LIEN_TRUSTED_PROXY").replace(",", " ").split() if part)

@@ -77,6 +77,9 @@ MESSAGES: dict[str, str] = {
     "duplicate_site": N_("p_duplicate_site"),
     "site_id_used": N_("p_site_id_used"),
     "org_name": N_("p_org_name"),
+    # A proposal (lien.store.proposals): a field no form offers, a record no longer there.
+    "not_editable": N_("p_not_editable"),
+    "no_such_record": N_("p_no_such_record"),
     # Open Referral (HSDS) packages (lien.ingest.hsds).
     "hsds_not_zip": N_("p_hsds_not_zip"),
     "hsds_unsafe_path": N_("p_hsds_unsafe_path"),

@@ -139,4 +139,18 @@ class Audit(Base):
     reason: Mapped[str] = _text()
 
 
+class Submission(Base):
+    """One proposal sent, counted by who sent it (a session, a client address), for the
+    limit per hour that every replica of the app shares. Holds a hash of the key, never the
+    address itself, and nothing older than an hour is kept (lien.store.limits)."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(nullable=False)
+    key: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+# What a dump holds: the submissions are a rate limit's hour of memory, not the directory's.
 TABLES = (Version, Site, Proposal, Audit)

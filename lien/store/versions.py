@@ -9,7 +9,7 @@ version's records again, as a new version.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -67,7 +67,9 @@ class InvalidError(StoreError):
 class Publish:
     """Who publishes and why, and how: `restores` an earlier version (undo), `audited` field by
     field (not the first fill), `stamped` with today's changed_on when a fact changes,
-    `validated` by the loader's checks (a reviewed change; the fill and undo were already)."""
+    `validated` by the loader's checks (a reviewed change; the fill and undo were already);
+    `during(connection, number)` writes more in the same transaction (a proposal marked
+    accepted): if it raises, nothing of the publish is written."""
 
     by: str
     reason: str
@@ -75,6 +77,7 @@ class Publish:
     audited: bool = True
     stamped: bool = True
     validated: bool = False
+    during: Callable[[Connection, int], None] | None = None
 
 
 def now() -> datetime:
@@ -282,15 +285,26 @@ def apply(engine: Engine, changes: Changes, how: Publish, against: int) -> int:
             connection.execute(insert(Site), plan.added)
         if plan.audit:
             connection.execute(insert(Audit), plan.audit)
+        if how.during is not None:
+            how.during(connection, number)
     return number
 
 
-def publish(engine: Engine, changes: Changes, by: str, reason: str, *, against: int) -> int:
+def publish(
+    engine: Engine,
+    changes: Changes,
+    by: str,
+    reason: str,
+    *,
+    against: int,
+    during: Callable[[Connection, int], None] | None = None,
+) -> int:
     """Publish reviewed `changes` as a new version, made against version `against` (the one the
     reviewer saw): ConflictError if it is no longer current, InvalidError if the loader would
     refuse a record or leave a value out, NothingChangedError if nothing differs. Returns the
-    new version's number."""
-    return apply(engine, changes, Publish(by, reason, validated=True), against)
+    new version's number. `during(connection, number)`: more to write in the same transaction."""
+    how = Publish(by, reason, validated=True, during=during)
+    return apply(engine, changes, how, against)
 
 
 def undo(engine: Engine, to: int, by: str, reason: str, *, against: int) -> int:
