@@ -31,13 +31,15 @@ LAYERS: list[set[str]] = [
         "lien.taxonomy",
         "lien.openreferral",
         "lien.memory",
+        # Signed links: only the secret's place (lien.config) below them.
+        "lien.links",
     },
     {"lien.geo"},
     {"lien.geocoding"},
     # The geocoder's command line reads its batch with the one table reader.
     {"lien.ingest", "lien.check", "lien.geocoding.cli"},
     # The directory's store reads its first version with the loader.
-    {"lien.store"},
+    {"lien.store", "lien.reviewers"},
     {"lien.filters", "lien.coverage", "lien.display"},
     {"lien.render"},
     {"lien.outputs"},

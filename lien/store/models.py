@@ -154,3 +154,54 @@ class Submission(Base):
 
 # What a dump holds: the submissions are a rate limit's hour of memory, not the directory's.
 TABLES = (Version, Site, Proposal, Audit)
+
+
+# Reviewers' accounts and sessions (lien/store/accounts.py, lien/store/signin.py). Not in TABLES:
+# a dump is a directory to hand around, and password hashes and live sessions must not travel
+# with it; accounts are made again on the machine that restores it.
+ROLES: tuple[str, ...] = ("reviewer",)
+
+
+class Reviewer(Base):
+    """A person who may publish: made on the command line (`python -m lien.reviewers`), never
+    deleted (the audit log names them), disabled instead."""
+
+    __tablename__ = "reviewers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    # argon2id's encoded hash: its parameters and salt are part of it.
+    password_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False, default="reviewer")
+    active: Mapped[bool] = mapped_column(nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(nullable=False)
+    disabled_at: Mapped[datetime | None] = mapped_column()
+
+
+class ReviewerSession(Base):
+    """A signed-in reviewer's session. The table keeps the token's SHA-256, never the token: a
+    copy of the database opens no session."""
+
+    __tablename__ = "reviewer_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id"), nullable=False)
+    client: Mapped[str] = _text()
+    created_at: Mapped[datetime] = mapped_column(nullable=False)
+    last_seen: Mapped[datetime] = mapped_column(nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class SignInFailure(Base):
+    """One refused sign-in: the lockout counts the recent ones per name and per client."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_name_at", "name", "at"),
+        Index("ix_sign_in_failures_client_at", "client", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    client: Mapped[str] = mapped_column(String(200), nullable=False)
+    at: Mapped[datetime] = mapped_column(nullable=False)

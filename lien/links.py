@@ -1,0 +1,137 @@
+"""Signed links for verification rounds: each opens one record, for LINK_DAYS, and can't be
+forged (an HMAC over the record's id and the time it was made, with the server's secret).
+
+    token = link_for("apd-namur", secret_key(), now)
+    open_link(token, secret_key(), now) -> "apd-namur"   # or LinkRefusedError(code)
+
+The token carries the record's id itself: the page opens the record open_link returns, never one
+the address names beside it, so a link opens no other record.
+
+Never imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+from lien import config
+
+LINK_DAYS = 60
+LINK_AGE = timedelta(days=LINK_DAYS)
+# Separates these signatures from any other use of the same secret: a token signed for another
+# purpose never opens a record.
+SALT = "lien.verification-link.v1"
+# A link's token is about 80 characters; a longer one is refused before any work.
+MAX_TOKEN = 1000
+# The address's parameter that carries the token (the page reads it).
+PARAM = "verify"
+# A secret shorter than this is guessable offline from one link: refused.
+MIN_SECRET = 32
+
+# Why open_link refused a token; the page shows t("link_" + code).
+MALFORMED = "malformed"  # not a token at all (cut by a mail client, or made up)
+FORGED = "forged"  # a token, but not signed with this server's secret
+EXPIRED = "expired"  # older than LINK_DAYS (or dated in the future)
+
+
+class LinkRefusedError(ValueError):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class _SignerAt(TimestampSigner):
+    """itsdangerous's signer with the clock given, so that a link's age is tested, not waited."""
+
+    def __init__(self, *args: Any, now: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._now = now
+
+    def get_timestamp(self) -> int:
+        return self._now
+
+
+def _serializer(secret: str, now: datetime) -> URLSafeTimedSerializer:
+    stamp = int((now if now.tzinfo else now.replace(tzinfo=UTC)).timestamp())
+    return URLSafeTimedSerializer(secret, salt=SALT, signer=_SignerAt, signer_kwargs={"now": stamp})
+
+
+def link_for(site_id: str, secret: str, now: datetime) -> str:
+    """The token of a link to record `site_id`, made at `now`."""
+    if not site_id:
+        raise ValueError("a link names a record")
+    return str(_serializer(secret, now).dumps({"site": site_id}))
+
+
+def open_link(token: str, secret: str, now: datetime) -> str:
+    """The record `token` opens at `now`, or LinkRefusedError with its code."""
+    if not token or len(token) > MAX_TOKEN or not token.isascii():
+        raise LinkRefusedError(MALFORMED)
+    try:
+        payload = _serializer(secret, now).loads(token, max_age=int(LINK_AGE.total_seconds()))
+    except SignatureExpired as error:
+        raise LinkRefusedError(EXPIRED) from error
+    except BadSignature as error:
+        raise LinkRefusedError(FORGED) from error
+    site = payload.get("site") if isinstance(payload, dict) else None
+    if not isinstance(site, str) or not site:
+        raise LinkRefusedError(FORGED)
+    return site
+
+
+def url_for(base_url: str, token: str) -> str:
+    """The link itself: the app's address with the token as PARAM."""
+    if not base_url.startswith(("https://", "http://")):
+        raise ValueError("a link's base is an http(s) address")
+    return f"{base_url.rstrip('/')}/?{urlencode({PARAM: token})}"
+
+
+def key_file() -> Path:
+    """Where the secret made on first use is kept (beside the default SQLite store, in var/,
+    which `make clean` keeps)."""
+    return config.ROOT / "var" / "secret_key"
+
+
+def secret_key() -> str:
+    """LIEN_SECRET_KEY, else a random key made once and kept in key_file().
+
+    Why kept rather than made at each start: a link lives 60 days, across restarts, and every
+    server process must accept the links of the others. Why a file of mode 0600: whoever reads
+    it can sign links for any record, so only the app's user may. Why not in the repository:
+    anyone could then forge links. An operator with several machines sets LIEN_SECRET_KEY to the
+    same value on each; changing it revokes every link sent."""
+    given = os.environ.get("LIEN_SECRET_KEY", "").strip()
+    if given:
+        if len(given) < MIN_SECRET:
+            raise ValueError(f"LIEN_SECRET_KEY has {MIN_SECRET} characters at least")
+        return given
+    path = key_file()
+    if not path.exists():
+        _make_key(path)
+    return path.read_text(encoding="ascii").strip()
+
+
+def _make_key(path: Path) -> None:
+    """Write a new key to `path`, unless another process got there first: written whole to a
+    file of its own (mode 0600 from its creation), then linked into place, which fails if `path`
+    exists, so two processes starting at once use the same key and none reads half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(48))
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)
