@@ -49,13 +49,13 @@ def _code(outcome: Session | Refusal) -> str:
 
 def test_the_reviewers_migration_upgrades_the_previous_schema_keeping_its_data(url: str) -> None:
     engine = make_engine(url)
-    upgrade(engine, "0001")
+    upgrade(engine, "0002")
     from lien.store.fill import fill
 
     fill(engine, ORGANISATIONS_CSV)
     before = store.records(engine, 1)
     upgrade(engine)
-    assert revision(engine) == "0002"
+    assert revision(engine) == "0003"
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     assert store.records(engine, 1).equals(before)
