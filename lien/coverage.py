@@ -12,6 +12,7 @@ import pandas as pd
 
 from lien import taxonomy
 from lien.filters import Filters
+from lien.freshness import checked_share
 from lien.geo.areas import NATIONAL, PROVINCE_CODES, REGION_CODES
 from lien.geo.distance import chord_to_km, unit_vectors
 from lien.geo.gazetteer import Gazetteer, default_gazetteer
@@ -33,6 +34,8 @@ class Headline:
     source_dates: tuple[str, ...]
     # Sites whose service is not stated: among `sites`, under no service (no matrix row, no gap).
     unstated: int = 0
+    # The share of `sites` a person checked in the last 12 months (lien.freshness).
+    checked_share: float = 0.0
 
     def items(self, lang: str) -> list[tuple[str, int | str]]:
         """The six figures as the page and the funder summary show them, in order: (message
@@ -104,6 +107,7 @@ def _headline(sites: pd.DataFrame, on_map: pd.Series, long: pd.DataFrame) -> Hea
         national_organisations=int(national_orgs),
         source_dates=dates,
         unstated=int(per_distinct(sites["services"], lambda cell: not split_codes(cell)).sum()),
+        checked_share=checked_share(sites),
     )
 
 
@@ -261,6 +265,11 @@ class CoverageReport:
     def has_provider(self) -> bool:
         """Whether some located site offers `service` (else no distance is known)."""
         return not self.distances["distance_km"].isna().all()
+
+    @property
+    def checked_share(self) -> float:
+        """The share of the view's records checked in the last 12 months."""
+        return self.headline.checked_share
 
     def service_counts(self) -> pd.Series:
         """Sites of `service` per province and the national column (the choropleth's figures)."""

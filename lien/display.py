@@ -18,6 +18,7 @@ import pandas as pd
 
 from lien import taxonomy
 from lien.filters import CODES, FLAG, RADIUS, Counts, Filters, Spec, active
+from lien.freshness import Freshness, freshness
 from lien.geo.areas import area_label
 from lien.geo.gazetteer import Place, default_gazetteer
 from lien.geo.search import Found, centre_of
@@ -97,6 +98,7 @@ class SiteFields:
     source: str  # "section (2016-06)"
     distance_km: float | None
     directions: str  # a route planner URL, "" for an unplaced site
+    fresh: Freshness  # when it was checked, whether it may be out of date, its status
 
     @property
     def scope(self) -> str:
@@ -188,6 +190,7 @@ def site_fields(site: Mapping[str, Any], lang: str) -> SiteFields:
         source=f"{source} ({date})" if date and source else source or date,
         distance_km=_number(site.get("distance_km")),
         directions=directions_url(lat, lon) if lat is not None and lon is not None else "",
+        fresh=freshness(site, lang),
     )
 
 

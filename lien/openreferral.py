@@ -337,6 +337,12 @@ LIEN_FIELDS: dict[str, tuple[str, str]] = {
     "source": ("service", "Where the facts come from: file and section, several separated by ';'."),
     "source_date": ("service", "Date of the source: YYYY, YYYY-MM or YYYY-MM-DD."),
     "notes": ("service", "Caveats about the source."),
+    "checked_on": (
+        "service",
+        "When a person last confirmed the record: YYYY, YYYY-MM or YYYY-MM-DD "
+        "(assured_date holds its first day).",
+    ),
+    "checked_by": ("service", "Who last confirmed the record: a reviewer, or the source."),
     "website": (
         "service",
         "A web address as printed in the source; one attribute per address, "

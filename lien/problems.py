@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
     "required": N_("p_required"),
     "slug": N_("p_slug"),
     "precision": N_("p_precision"),
+    "status": N_("p_status"),
     "unknown_service": N_("p_unknown_service"),
     "unknown_audience": N_("p_unknown_audience"),
     # The same, for an upload's free text: a label, never called a code.

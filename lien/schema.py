@@ -41,6 +41,9 @@ SCHEMA_COLUMNS: tuple[str, ...] = (
     "source_date",
 )
 OPTIONAL_COLUMNS: tuple[str, ...] = ("site_id", "fax", "contact_person", "notes")
+# What a person confirmed and when (lien.freshness): optional, beside the file's columns. A
+# file without them was checked by its source on its source's date, every record active.
+FRESHNESS_COLUMNS: tuple[str, ...] = ("status", "checked_on", "checked_by", "changed_on")
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in SCHEMA_COLUMNS if c not in OPTIONAL_COLUMNS)
 # Columns that may not be empty.
 REQUIRED_VALUES: tuple[str, ...] = (
@@ -84,7 +87,9 @@ LOCATED_COLUMNS: tuple[str, ...] = (
 LOCATED_EXPORT_COLUMNS: tuple[str, ...] = tuple(
     c for c in LOCATED_COLUMNS if c not in ("row", "coord_source", "geo_postcode")
 )
-EXPORT_COLUMNS: tuple[str, ...] = SCHEMA_COLUMNS + LOCATED_EXPORT_COLUMNS + ("distance_km",)
+EXPORT_COLUMNS: tuple[str, ...] = (
+    SCHEMA_COLUMNS + FRESHNESS_COLUMNS + LOCATED_EXPORT_COLUMNS + ("distance_km",)
+)
 # The first cell of the lines that open a Lien CSV download and say what it is (what, filters,
 # date, sources), before a blank line and the table; Lien's reader skips them. It is written in
 # the visitor's language (the catalogues' "about_marker"); the earlier wordings stay recognised,

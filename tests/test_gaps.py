@@ -33,11 +33,12 @@ def test_missing_lists_the_areas_without_a_site(frame: pd.DataFrame) -> None:
 
 
 def test_gap_sentence_names_the_service_and_the_areas_in_each_language() -> None:
+    # A gap is a gap in this directory, not a proof that Belgium has no provider there.
     assert gap_sentence("housing", ["50000", "80000"], "fr") == (
-        "Aucun prestataire de « Logement » dans : Hainaut, Luxembourg."
+        "Aucun prestataire de « Logement » dans cet annuaire pour : Hainaut, Luxembourg."
     )
     assert gap_sentence("housing", ["50000", "80000"], "nl") == (
-        "Geen aanbieder van ‘Huisvesting’ in: Henegouwen, Luxemburg."
+        "Geen aanbieder van ‘Huisvesting’ in deze gids voor: Henegouwen, Luxemburg."
     )
     assert "every province" in gap_sentence("housing", [], "en")
 

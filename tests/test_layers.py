@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
         "lien.problems",
         "lien.schema",
         "lien.taxonomy",
+        "lien.freshness",
         "lien.openreferral",
         "lien.memory",
         # Signed links: only the secret's place (lien.config) below them.

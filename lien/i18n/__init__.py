@@ -172,3 +172,8 @@ def percent(value: float, lang: str) -> str:
 def date(day: datetime.date, lang: str) -> str:
     """A day as `lang` writes it in full: "23 novembre 2026", "23 november 2026"."""
     return format_date(day, format=DATE_FORMAT, locale=LOCALES[normalise_lang(lang)])
+
+
+def month(day: datetime.date, lang: str) -> str:
+    """The month of `day` as `lang` writes it: "juin 2016", "juni 2016", "June 2016"."""
+    return format_date(day, format="MMMM y", locale=LOCALES[normalise_lang(lang)])

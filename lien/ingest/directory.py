@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from lien.config import ORGANISATIONS_CSV
+from lien.freshness import ACTIVE, DEFUNCT, FRESHNESS_COLUMNS, shown
 from lien.geo.gazetteer import Gazetteer, Place, default_gazetteer
 from lien.ingest import tabular
 from lien.ingest.validate import DROPPABLE, validate, without_dropped
@@ -117,7 +118,8 @@ def locate(
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """Add what the pages search and filter on, once per loaded directory: the folded search text,
     whether each site is located, and the languages spoken (in `attrs`)."""
-    out = frame.copy()
+    # A defunct record is not shown anywhere (the store keeps it, with its history).
+    out = shown(frame).copy()
     text = (
         out["organisation"]
         + " "
@@ -144,9 +146,11 @@ def site_numbers(org_ids: pd.Series) -> pd.Series:
 def complete(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the optional columns a file left out; tidy values a spreadsheet writes its own way."""
     out = frame.copy()
-    for name in OPTIONAL_COLUMNS:
+    for name in (*OPTIONAL_COLUMNS, *FRESHNESS_COLUMNS):
         if name not in out:
             out[name] = ""
+    # HSDS writes its statuses in lower case; a spreadsheet may not.
+    out["status"] = out["status"].str.strip().str.lower()
     if "site_id" not in frame.columns and "org_id" in out.columns:
         out["site_id"] = site_numbers(out["org_id"])
     for name in ("latitude", "longitude"):
@@ -184,8 +188,27 @@ def check(
         return LoadResult(frame.iloc[0:0], problems, list(frame["row"]))
     bad_rows = sorted(problems.bad_rows)
     good = frame[~frame["row"].isin(bad_rows)].reset_index(drop=True)
-    good = without_dropped(good, problems)
+    good = fresh_defaults(without_dropped(good, problems))
     return LoadResult(locate(good, gazetteer, progress), problems, bad_rows)
+
+
+def fresh_defaults(frame: pd.DataFrame) -> pd.DataFrame:
+    """A record that doesn't say who checked it and when (a file without those columns, or an
+    empty cell, or one the validator emptied) was checked by its source on its source's date,
+    and last changed then; one without a status is active. After validation: a bad source_date
+    is then not reported twice."""
+    out = frame.copy()
+    defaults = {
+        "checked_on": out["source_date"],
+        "checked_by": out["source"],
+        "changed_on": out["source_date"],
+        "status": ACTIVE,
+    }
+    for name, default in defaults.items():
+        if name not in out:
+            out[name] = ""
+        out[name] = out[name].where(out[name] != "", default)
+    return out
 
 
 def read_directory(
@@ -238,6 +261,8 @@ class Shared:
     notes: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     refused: bool = False
+    # The defunct records, never shown, which the store still keeps (lien.store.fill).
+    defunct: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def hidden(self) -> int:
@@ -264,7 +289,8 @@ def load_shared(path: str, strict: bool = False, *, progress: Progress | None = 
     refused = problems.file_level or (strict and bool(problems))
     rows = len(result.frame) + len(problems.bad_rows)
     frame = pd.DataFrame() if refused else prepare(result.frame)
-    return Shared(name, frame, problems, list(result.notes), rows, refused)
+    defunct = pd.DataFrame() if refused else result.frame[result.frame["status"] == DEFUNCT]
+    return Shared(name, frame, problems, list(result.notes), rows, refused, defunct)
 
 
 def report(shared: Shared, lang: str = "en") -> str:

@@ -25,7 +25,7 @@ from lien.ingest import decoding, mapping
 from lien.ingest.tabular import error_name
 from lien.openreferral import LIEN_FIELDS, TABLES, term_id, unformula, vocabulary_of
 from lien.problems import DirectoryError, problem
-from lien.schema import SCHEMA_COLUMNS, SHORT_TEXT
+from lien.schema import FRESHNESS_COLUMNS, SCHEMA_COLUMNS, SHORT_TEXT
 
 __all__ = ["MAX_UNPACKED_MB", "import_zip", "is_hsds_zip"]
 
@@ -410,6 +410,12 @@ class _Reader:
             "notes": lien.get("notes", [""])[0],
             "source": lien.get("source", [""])[0],
             "source_date": lien.get("source_date", [""])[0],
+            # Freshness: Lien's own check date keeps its precision (a month stays a month);
+            # a foreign package's assured_date is a day.
+            "status": service.get("status", ""),
+            "checked_on": lien.get("checked_on", [""])[0] or service.get("assured_date", ""),
+            "checked_by": lien.get("checked_by", [""])[0],
+            "changed_on": service.get("last_modified", "")[:10],
         }
         if not own:
             self._foreign(row, service, link, location, address, org)
@@ -475,7 +481,8 @@ def import_zip(data: bytes, name: str = DEFAULT_NAME) -> pd.DataFrame:
     # names the file in messages.
     tables = _read_tables(_unpack(data, name), name)
     built = _Reader(tables).rows()
-    columns = list(SCHEMA_COLUMNS)
+    schema_columns = list(SCHEMA_COLUMNS)
+    columns = [*schema_columns, *FRESHNESS_COLUMNS]
     frame = pd.DataFrame([row for _, row in built], columns=columns, dtype=object).fillna("")
     frame.insert(0, "row", range(2, len(frame) + 2))
     foreign = [not own for own, _ in built]
@@ -483,9 +490,11 @@ def import_zip(data: bytes, name: str = DEFAULT_NAME) -> pd.DataFrame:
         mask = pd.Series(foreign, index=frame.index)
         # Foreign rows are an uploaded table already in Lien's columns: one mapping for both.
         mapped, _, _ = mapping.to_schema(
-            frame[mask].reset_index(drop=True), {c: c for c in columns}, name
+            frame[mask].reset_index(drop=True)[["row", *schema_columns]],
+            {c: c for c in schema_columns},
+            name,
         )
         mapped.index = frame.index[mask]
-        frame.loc[mask, columns] = mapped[columns]
+        frame.loc[mask, schema_columns] = mapped[schema_columns]
     # Text columns typed as the table reader types them, so frames compare and concatenate.
     return frame.astype({c: str for c in columns})

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from lien import taxonomy
+from lien.freshness import STATUSES
 from lien.geo.gazetteer import Gazetteer, default_gazetteer
 from lien.problems import PER_KIND, SUGGEST, Problem, ProblemList, collect, problem, warning
 from lien.schema import (
@@ -52,6 +53,10 @@ DROPPABLE: frozenset[str] = frozenset(
         "description",
         "notes",
         "source_date",
+        # Freshness (lien.freshness): a bad value is left out, the record is still shown.
+        "status",
+        "checked_on",
+        "changed_on",
     }
 )
 
@@ -187,11 +192,22 @@ def validate(
     _place_problems(frame, gaz, problems)
     _contact_problems(frame, problems)
 
-    for row, value in cells(frame, "row", "source_date"):
-        if value and not _valid_date(value):
-            problems.drop(warning(row, "source_date", "date", value=repr(value)))
+    _date_problems(frame, problems)
     _duplicate_problems(frame, problems)
     return collect(problems)
+
+
+def _date_problems(frame: pd.DataFrame, problems: ProblemList) -> None:
+    """Dates that are none, and a status that is not HSDS's: left out, the row kept."""
+    for name in ("source_date", "checked_on", "changed_on"):
+        for row, value in cells(frame, "row", name) if name in frame else ():
+            if value and not _valid_date(value):
+                problems.drop(warning(row, name, "date", value=repr(value)))
+    if "status" in frame:
+        choices = ", ".join(STATUSES)
+        for row, value in cells(frame, "row", "status"):
+            if value and value not in STATUSES:
+                problems.drop(warning(row, "status", "status", value=repr(value), choices=choices))
 
 
 def without_dropped(frame: pd.DataFrame, problems: ProblemList) -> pd.DataFrame:

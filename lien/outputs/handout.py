@@ -122,7 +122,8 @@ def _service_codes(codes_of: list[list[str]]) -> list[str]:
 
 
 def _entry(site: dict[str, Any], w: Writer, near: bool, centre: str = "") -> str:
-    """One site's markup: site name, address or 'national', distance, hours and contacts."""
+    """One site's markup: site name, address or 'national', distance, hours, contacts and when
+    it was checked."""
     lang = w.lang
     sep = label_sep(lang)
     f = site_fields(site, lang)
@@ -146,6 +147,11 @@ def _entry(site: dict[str, Any], w: Writer, near: bool, centre: str = "") -> str
     ):
         if links:
             lines.append(f"{escape(label)}{sep}{w.text(', '.join(x.text for x in links))}")
+    # A printed page is read long after: when a person last checked the record says how far
+    # to trust it.
+    checked = w.text(" · ".join(x for x in (f.fresh.status, f.fresh.checked) if x))
+    stale = f" · <b>{w.text(f.fresh.stale_text)}</b>" if f.fresh.stale else ""
+    lines.append(f"<i>{checked}</i>{stale}")
     return "<br/>".join(lines)
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from lien import taxonomy
 from lien.display import safe_url
+from lien.freshness import ACTIVE, STATUSES, parse
 from lien.geo.gazetteer import default_gazetteer
 from lien.ingest.directory import site_numbers
 from lien.openreferral import (
@@ -35,7 +36,7 @@ from lien.openreferral import (
     vocabulary_of,
 )
 from lien.outputs.export import export_columns
-from lien.schema import SCHEMA_COLUMNS, records, split_codes, text
+from lien.schema import FRESHNESS_COLUMNS, SCHEMA_COLUMNS, records, split_codes, text
 from lien.text import strip_controls
 
 __all__ = ["datapackage", "export_zip"]
@@ -148,7 +149,7 @@ class _Package:
 def _records(sites: pd.DataFrame) -> list[dict[str, str]]:
     """The view's rows as text, with Lien's optional columns and site ids filled in."""
     frame = sites.copy()
-    for name in SCHEMA_COLUMNS:
+    for name in (*SCHEMA_COLUMNS, *FRESHNESS_COLUMNS):
         if name not in frame:
             frame[name] = ""
     if "site_id" not in sites.columns:
@@ -157,7 +158,14 @@ def _records(sites: pd.DataFrame) -> list[dict[str, str]]:
     for record in records(frame):
         row = {
             k: text(record.get(k))
-            for k in (*SCHEMA_COLUMNS, "province", "region", "coord_source", "coord_precision")
+            for k in (
+                *SCHEMA_COLUMNS,
+                *FRESHNESS_COLUMNS,
+                "province",
+                "region",
+                "coord_source",
+                "coord_precision",
+            )
         }
         row["latitude"] = coordinate(record.get("latitude"))
         row["longitude"] = coordinate(record.get("longitude"))
@@ -204,6 +212,23 @@ def _add_site(package: _Package, row: dict[str, str], org_uuid: str) -> None:
     _add_contacts(package, row, service_id)
 
 
+# Lien's freshness values HSDS has no field for as they are: the check's date at its own
+# precision and who made it.
+LIEN_FRESHNESS: tuple[str, ...] = ("checked_on", "checked_by")
+
+
+def _full_date(value: str) -> str:
+    """A YYYY, YYYY-MM or YYYY-MM-DD date as HSDS's date: its first day, "" for none."""
+    checked = parse(value)
+    return checked.day.isoformat() if checked else ""
+
+
+def _timestamp(value: str) -> str:
+    """A date as HSDS's datetime: its first day's start, in UTC; "" for none."""
+    day = _full_date(value)
+    return f"{day}T00:00:00Z" if day else ""
+
+
 def _add_service(package: _Package, row: dict[str, str], org_uuid: str) -> str:
     """The site's service with its attributes and Lien's own fields; its id."""
     site_id = row["site_id"]
@@ -218,7 +243,12 @@ def _add_service(package: _Package, row: dict[str, str], org_uuid: str) -> str:
         description=row["description"],
         url=(safe_url(websites[0]) or "") if websites else "",
         email=emails[0] if emails else "",
-        status="active",
+        # HSDS's freshness fields: a status from its own list, the day a person last checked
+        # the record (a month's or a year's first day: assured_date is a full date, and the
+        # checked_on attribute keeps the precision), the day it last changed.
+        status=row["status"] if row["status"] in STATUSES else ACTIVE,
+        assured_date=_full_date(row["checked_on"] or row["source_date"]),
+        last_modified=_timestamp(row["changed_on"]),
     )
     # Attributes in cell order: the first service code is the site's main one.
     for vocabulary in ("services", "audiences"):
@@ -226,7 +256,7 @@ def _add_service(package: _Package, row: dict[str, str], org_uuid: str) -> str:
             package.attribute(
                 (site_id, vocabulary, str(i)), service_id, "service", vocabulary, code
             )
-    for field in ("site_id", "precision", "source", "source_date", "notes"):
+    for field in ("site_id", "precision", "source", "source_date", "notes", *LIEN_FRESHNESS):
         package.lien((site_id, field), service_id, field, row[field])
     for i, website in enumerate(websites):
         package.lien((site_id, "website", str(i)), service_id, "website", website)

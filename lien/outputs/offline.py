@@ -193,6 +193,7 @@ def sites_table(sites: pd.DataFrame, lang: str, centre: str = "") -> str:
         t("col_phone", lang),
         t("col_email", lang),
         t("col_website", lang),
+        t("col_checked", lang),
     ]
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
     rows = []
@@ -207,6 +208,7 @@ def sites_table(sites: pd.DataFrame, lang: str, centre: str = "") -> str:
         if distance:
             cells.append(html.escape(distance_text(f, lang, centre)))
         cells += [_links(f.phones), _links(f.emails), _links(f.websites)]
+        cells.append(html.escape(f.fresh.line()))
         numeric = 4 if distance else -1
         rows.append(
             "<tr>"

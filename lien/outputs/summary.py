@@ -40,7 +40,7 @@ from reportlab.platypus import (
 
 from lien import coverage, i18n, taxonomy
 from lien.geo.areas import NATIONAL
-from lien.i18n import normalise_lang, number, t
+from lien.i18n import normalise_lang, number, percent, t
 from lien.outputs.about import filters_text
 from lien.outputs.palette import (
     BLACK,
@@ -220,10 +220,13 @@ def _figures(figures: coverage.Headline, w: Writer, width: float) -> list[Flowab
             ]
         )
     )
-    if not figures.unstated:
-        return [table]
-    # The sites counted above include them, and no row of the matrix does.
-    return [table, Paragraph(w.tn("m_unstated", figures.unstated), _STYLES["note"])]
+    # How fresh the figures are: a funder reads a count of records nobody checked as a count.
+    checked = w.t("m_checked", share=percent(figures.checked_share, lang))
+    out: list[Flowable] = [table, Paragraph(checked, _STYLES["note"])]
+    if figures.unstated:
+        # The sites counted above include them, and no row of the matrix does.
+        out.append(Paragraph(w.tn("m_unstated", figures.unstated), _STYLES["note"]))
+    return out
 
 
 def _pieces(label: str) -> list[tuple[str, bool]]:

@@ -3,8 +3,10 @@ sideways, and a call, an e-mail or directions one tap away.
 
 A card holds only what a visitor acts on: the organisation and site, the distance (worded as
 lien.display says it, "≈ 5 km, commune centre" for a site placed at its town), the view's services
-(not every service of the site), the hours, and links. Every text is HTML-escaped here and links
-are only tel:, mailto: and http(s) (lien.display); an empty field is left out, never "None".
+(not every service of the site), the hours, when a person last checked it ("vérifié en juin
+2016", and "peut-être dépassé" after 12 months, lien.freshness), and links. Every text is
+HTML-escaped here and links are only tel:, mailto: and http(s) (lien.display); an empty field is
+left out, never "None".
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ ol.lien-cards { list-style: none; margin: 0 !important; padding: 0 !important; }
 .lien-card p { margin: 2px 0; font-size: .95rem; line-height: 1.35; }
 .lien-card .lien-distance { font-weight: 600; }
 .lien-card .lien-label { color: rgba(49, 51, 63, .7); }
+.lien-card .lien-stale { font-weight: 600; }
 .lien-actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 6px; }
 .lien-actions a { display: inline-flex; align-items: center; min-height: 44px; padding: 0 12px;
   border: 1px solid rgba(49, 51, 63, .3); border-radius: 8px; text-decoration: none; }
@@ -52,6 +55,8 @@ class Card:
     services: tuple[str, ...]
     hours: str
     links: tuple[tuple[str, str, str], ...]  # (kind, text, href): call, email, directions, web
+    checked: str = ""  # "vérifié en juin 2016", with its status when not active
+    stale: str = ""  # "peut-être dépassé", "" for a record checked in the last 12 months
 
 
 def card(
@@ -79,6 +84,8 @@ def card(
         services=tuple(vocabulary.label(c, lang) for c in shown) if codes else f.services,
         hours=f.hours,
         links=tuple(links),
+        checked=" · ".join(x for x in (f.fresh.status, f.fresh.checked) if x),
+        stale=f.fresh.stale_text,
     )
 
 
@@ -97,6 +104,9 @@ def _card_html(c: Card, lang: str) -> str:
     ):
         if value:
             parts.append(f'<p><span class="lien-label">{e(label)}</span> · {e(value)}</p>')
+    if c.checked:
+        stale = f' · <span class="lien-stale">{e(c.stale)}</span>' if c.stale else ""
+        parts.append(f'<p class="lien-checked">{e(c.checked)}{stale}</p>')
     if c.links:
         anchors = []
         for kind, text, href in c.links:

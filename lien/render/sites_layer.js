@@ -35,7 +35,7 @@
         }
     }
     // The one renderer of a popup: the essentials first, which fit a phone's popup without
-    // scrolling (title, distance, where, "directions" and "call"), then the rest folded under
+    // scrolling (title, distance, where, when it was checked, "directions" and "call"), then the rest folded under
     // "more". Full popups (T.p) come with their fields; a compact one is made of the shared
     // tables. Every text and link target arrives escaped.
     function lines(list) {
@@ -50,7 +50,9 @@
         var out = '<b class="lien-pt">' + f.o + '</b>'
             + (f.s ? '<div class="lien-ps">' + f.s + '</div>' : '')
             + (f.k ? '<div class="lien-pk">' + f.k + '</div>' : '')
-            + (f.w ? '<div class="lien-pw">' + f.w + '</div>' : '');
+            + (f.w ? '<div class="lien-pw">' + f.w + '</div>' : '')
+            + (f.f ? '<div class="lien-pf">' + f.f
+                + (f.x ? ' · <b class="lien-px">' + f.x + '</b>' : '') + '</div>' : '');
         if (f.a.length) {
             out += '<div class="lien-pa">';
             for (var i = 0; i < f.a.length; i++) {

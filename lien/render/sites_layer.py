@@ -87,6 +87,9 @@ def popup(site: Any, lang: str, centre: str = "") -> dict[str, Any]:
         "s": e(f.site) if f.site != f.organisation else "",
         "k": e(distance_text(f, lang, centre)),
         "w": e(f.place or f.town),
+        # When a person last checked it, and whether it may be out of date: before acting on it.
+        "f": e(" · ".join(x for x in (f.fresh.status, f.fresh.checked) if x)),
+        "x": e(f.fresh.stale_text),
         "a": actions,
         "m": [[e(label), value] for label, value in more if value],
     }

@@ -14,6 +14,7 @@ import pandas as pd
 
 from lien import taxonomy
 from lien.display import Link, email_links, phone_links, service_labels, towns, website_links
+from lien.freshness import freshness
 from lien.geo.areas import area_label, local_name, province_names
 from lien.i18n import t
 from lien.ingest.directory import problems_frame
@@ -49,7 +50,25 @@ def sites_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
     table[t("col_website", lang)] = _each(
         sites, "website", lambda cell: _first(website_links(cell))
     )
+    table[t("col_checked", lang)] = checked_column(sites, lang)
     return table.reset_index(drop=True)
+
+
+def checked_column(sites: pd.DataFrame, lang: str) -> pd.Series:
+    """When each site was checked, with its status and "may be out of date" (lien.freshness),
+    read once per distinct (status, date)."""
+    empty = pd.Series("", index=sites.index)
+    checked = sites.get("checked_on", empty).fillna("").astype(str)
+    dated = checked.where(checked != "", sites.get("source_date", empty).fillna("").astype(str))
+    status = sites.get("status", empty).fillna("").astype(str)
+    # One key per (status, date): a unit separator no date holds joins them.
+    read = lambda key: _fresh_line(key, lang)  # noqa: E731
+    return pd.Series(per_distinct(status + "\x1f" + dated, read).tolist(), index=sites.index)
+
+
+def _fresh_line(key: str, lang: str) -> str:
+    status, _, checked_on = key.partition("\x1f")
+    return freshness({"status": status, "checked_on": checked_on}, lang).line()
 
 
 def _stripped(cell: Any) -> str:

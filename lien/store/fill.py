@@ -25,20 +25,21 @@ def _coordinate(value: float, manual: bool) -> str:
 
 def records(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """A loaded directory's rows as the store's records: the file's values (its line as their
-    position), checked on the date of their source by the source itself."""
+    position) and freshness."""
     out: dict[str, dict[str, Any]] = {}
     manual = (frame["coord_source"] == "manual").tolist()
     for row, is_manual in zip(frame.to_dict("records"), manual, strict=True):
         record = {name: row[name] for name in SCHEMA_COLUMNS[1:]}
         record["latitude"] = _coordinate(row["latitude"], is_manual)
         record["longitude"] = _coordinate(row["longitude"], is_manual)
-        dated = row["source_date"] or None
+        # The loader defaulted what the file left out: checked on its source's date, by its
+        # source, active (lien.ingest.directory.fresh_defaults).
         record.update(
             position=int(row["row"]),
-            status="active",
-            checked_on=dated,
-            checked_by=row["source"],
-            changed_on=dated,
+            status=row["status"],
+            checked_on=row["checked_on"] or None,
+            checked_by=row["checked_by"],
+            changed_on=row["changed_on"] or None,
         )
         out[row["site_id"]] = record
     return out
@@ -58,7 +59,9 @@ def fill(engine: Engine, path: Path | None = None) -> Shared | None:
     # Version 1 is the file: no field changed, so no audit row per field of every record.
     how = Publish(FILLED_BY, f"filled from {shared.name}", audited=False, stamped=False)
     try:
-        apply(engine, records(shared.frame), how, 0)
+        # The defunct records too: the pages never show them, the store keeps their history.
+        kept = pd.concat([shared.frame, shared.defunct]) if len(shared.defunct) else shared.frame
+        apply(engine, records(kept), how, 0)
     except ConflictError:
         return None  # another server process filled it first
     return shared

@@ -13,12 +13,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from lien.freshness import FRESHNESS_COLUMNS
 from lien.schema import SCHEMA_COLUMNS
 
-# HSDS 3.0's service.status values (../shared/hsds/datapackage-3.0.0.json).
-STATUSES: tuple[str, ...] = ("active", "inactive", "defunct", "temporarily closed")
-# What a person confirmed and when: kept beside the directory file's columns.
-FRESHNESS_COLUMNS: tuple[str, ...] = ("status", "checked_on", "checked_by", "changed_on")
+# HSDS's statuses and what a person confirmed and when: lien.freshness, their one home.
 # The fields of a record a publish may set (site_id names the record).
 RECORD_FIELDS: tuple[str, ...] = (*SCHEMA_COLUMNS[1:], *FRESHNESS_COLUMNS)
 PROPOSAL_STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected")

@@ -18,13 +18,14 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from lien.freshness import STATUSES
 from lien.ingest.directory import check, locate, prepare
 
 # The loader's own rule for source_date (YYYY, YYYY-MM or YYYY-MM-DD, a real date).
 from lien.ingest.validate import _valid_date as valid_date
 from lien.problems import Problem
 from lien.schema import SCHEMA_COLUMNS
-from lien.store.models import RECORD_FIELDS, STATUSES, Audit, Site, Version
+from lien.store.models import RECORD_FIELDS, Audit, Site, Version
 
 # A record as the store keeps it: its place in the file's order, its id, and its fields.
 COLUMNS: tuple[str, ...] = ("position", "site_id", *RECORD_FIELDS)
@@ -119,6 +120,8 @@ def records(engine: Engine, version: int) -> pd.DataFrame:
 def for_pages(raw: pd.DataFrame) -> pd.DataFrame:
     """Records as the pages read a loaded directory: `row` first, located and prepared."""
     frame = raw.rename(columns={"position": "row"})
+    # A date never set is NULL in the store and "" in a loaded file: the pages read text.
+    frame[["checked_on", "changed_on"]] = frame[["checked_on", "changed_on"]].fillna("")
     return prepare(locate(frame))
 
 

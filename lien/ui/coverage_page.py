@@ -12,7 +12,7 @@ import streamlit as st
 from lien import coverage, display, filters, taxonomy
 from lien.filters import FOCUS, Filters
 from lien.geo.areas import area_label
-from lien.i18n import t, tn
+from lien.i18n import percent, t, tn
 from lien.outputs import export, summary
 from lien.outputs.builds import Build, Download
 from lien.render import charts, tables
@@ -115,6 +115,7 @@ def headline_metrics(figures: coverage.Headline, lang: str) -> None:
             col.metric(label, value)
     dates = ", ".join(figures.source_dates) or t("undated", lang)
     st.caption(t("m_dates", lang) + ": " + dates)
+    st.caption(t("m_checked", lang, share=percent(figures.checked_share, lang)))
     if figures.unstated:
         st.caption(tn("m_unstated", figures.unstated, lang))
 

@@ -111,6 +111,11 @@ def test_columns_follow_the_schema_then_the_located_columns(real: pd.DataFrame) 
         "notes",
         "source",
         "source_date",
+        # What a person confirmed and when (the loader defaults them for a file without them).
+        "status",
+        "checked_on",
+        "checked_by",
+        "changed_on",
         "coord_precision",
         "municipality",
         "municipality_code",

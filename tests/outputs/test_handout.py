@@ -472,3 +472,17 @@ def test_a_view_naming_every_service_prints_its_pages_cap_and_says_so() -> None:
     cut = 300 * len(taxonomy.services().codes) - text.count("Adresse :")
     note = tn("handout_cut", cut, "fr", count=number(cut, "fr"), pages=MAX_PAGES)
     assert " ".join(printable(note).split())[:40] in " ".join(text.split())
+
+
+def test_each_entry_says_when_it_was_checked_and_that_it_may_be_out_of_date(
+    frame: pd.DataFrame,
+) -> None:
+    # The seed directory was checked in June 2016, more than 12 months ago.
+    for lang, checked, stale in (
+        ("fr", "vérifié en juin 2016", "peut-être dépassé"),
+        ("nl", "gecontroleerd in juni 2016", "mogelijk verouderd"),
+        ("en", "checked in June 2016", "may be out of date"),
+    ):
+        text = _text(_pdf(frame.head(3), lang))
+        assert checked in text
+        assert stale in text

@@ -21,7 +21,7 @@ from lien.ingest import hsds as hsds_in
 from lien.ingest.directory import check, complete, read_directory
 from lien.outputs import hsds as hsds_out
 from lien.problems import DirectoryError
-from lien.schema import SCHEMA_COLUMNS
+from lien.schema import FRESHNESS_COLUMNS, SCHEMA_COLUMNS
 from tests.conftest import require_hsds_datapackage
 
 COLUMNS = list(SCHEMA_COLUMNS)
@@ -487,7 +487,7 @@ FOREIGN = {
 
 def test_a_foreign_package_imports_into_valid_lien_rows() -> None:
     frame = hsds_in.import_zip(_zip(FOREIGN))
-    assert list(frame.columns) == ["row", *COLUMNS]
+    assert list(frame.columns) == ["row", *COLUMNS, *FRESHNESS_COLUMNS]
     assert list(frame["row"]) == [2, 3, 4]
     result = check(complete(frame))
     housing = result.frame[result.frame["site"] == "Housing help"].iloc[0]
@@ -686,3 +686,26 @@ def test_messages_exist_in_three_languages() -> None:
     for key in keys:
         # A catalogue raises KeyError for a key it lacks (t would also want the text's fields).
         assert len({translations(lang).gettext(key) for lang in ("fr", "nl", "en")}) == 3
+
+
+def test_freshness_goes_out_in_hsds_fields_and_comes_back_at_its_precision(
+    real: pd.DataFrame,
+) -> None:
+    view = real.head(2).copy()
+    view["status"] = ["temporarily closed", "active"]
+    view["checked_on"] = ["2026-12-03", "2016-06"]
+    view["changed_on"] = ["2026-11-30", "2016-06"]
+    data = hsds_out.export_zip(view)
+    services = _table(data, "services.csv")
+    assert [s["status"] for s in services] == ["temporarily closed", "active"]
+    # assured_date is a day: a month's check goes out as its first day ...
+    assert [s["assured_date"] for s in services] == ["2026-12-03", "2016-06-01"]
+    assert [s["last_modified"] for s in services] == [
+        "2026-11-30T00:00:00Z",
+        "2016-06-01T00:00:00Z",
+    ]
+    # ... and comes back a month, from Lien's own attribute.
+    back = hsds_in.import_zip(data)
+    assert back["checked_on"].tolist() == ["2026-12-03", "2016-06"]
+    assert back["status"].tolist() == ["temporarily closed", "active"]
+    assert back["changed_on"].tolist() == ["2026-11-30", "2016-06-01"]

@@ -186,8 +186,8 @@ def test_bad_parameters_do_not_raise() -> None:
 @pytest.mark.parametrize(
     ("lang", "sentence"),
     [
-        ("fr", "Aucun prestataire de « Logement » dans : "),
-        ("nl", "Geen aanbieder van ‘Huisvesting’ in: "),
+        ("fr", "Aucun prestataire de « Logement » dans cet annuaire pour : "),
+        ("nl", "Geen aanbieder van ‘Huisvesting’ in deze gids voor: "),
     ],
 )
 def test_the_gaps_for_a_service_are_a_sentence_and_a_list(lang: str, sentence: str) -> None:

@@ -26,6 +26,7 @@ def test_sites_table_has_links_and_no_unsafe_website(frame: pd.DataFrame) -> Non
         "Phone",
         "E-mail",
         "Website",
+        "Checked",
     ]
     assert len(table) == len(frame)
     assert table["E-mail"].dropna().str.startswith("mailto:").all()
