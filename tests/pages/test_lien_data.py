@@ -1,4 +1,4 @@
-"""LIEN_DATA switches the directory of both pages."""
+"""LIEN_DATA switches the directory of both pages: the file a new store is filled from."""
 
 from __future__ import annotations
 
@@ -12,6 +12,14 @@ from lien.config import ORGANISATIONS_CSV, ROOT
 from tests.support.markdown import shown
 
 PAGES = [ROOT / "app.py", ROOT / "pages" / "1_Couverture_Dekking_Coverage.py"]
+
+
+@pytest.fixture(autouse=True)
+def new_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store of the test's own, empty: filled from LIEN_DATA on the page's first run."""
+    path = tmp_path / "lien.sqlite3"
+    monkeypatch.setenv("LIEN_DATABASE_PATH", str(path))
+    return path
 
 
 @pytest.fixture
