@@ -86,6 +86,15 @@ def session_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
+def new_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store of the test's own, empty: the pages fill it on their first run from the file the
+    test names (LIEN_DATA, or data/organisations.csv patched), as a server's first start does."""
+    path = tmp_path / "lien.sqlite3"
+    monkeypatch.setenv("LIEN_DATABASE_PATH", str(path))
+    return path
+
+
+@pytest.fixture
 def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's HTTP proxy must not see the tests' requests to 127.0.0.1."""
     for name in PROXY_VARIABLES:

@@ -14,12 +14,7 @@ from tests.support.markdown import shown
 PAGES = [ROOT / "app.py", ROOT / "pages" / "1_Couverture_Dekking_Coverage.py"]
 
 
-@pytest.fixture(autouse=True)
-def new_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A store of the test's own, empty: filled from LIEN_DATA on the page's first run."""
-    path = tmp_path / "lien.sqlite3"
-    monkeypatch.setenv("LIEN_DATABASE_PATH", str(path))
-    return path
+pytestmark = pytest.mark.usefixtures("new_store")  # each test's file fills a store of its own
 
 
 @pytest.fixture

@@ -23,11 +23,9 @@ NEW_PHONE = "081 99 99 99"
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def database(new_store: Path) -> Path:
     """A new, empty store of this test's own (its path not yet a file)."""
-    path = tmp_path / "lien.sqlite3"
-    monkeypatch.setenv("LIEN_DATABASE_PATH", str(path))
-    return path
+    return new_store
 
 
 @pytest.fixture
