@@ -5,7 +5,8 @@ when asked for (not at import), so a test or an operator can change it between r
 
 | variable | effect |
 |---|---|
-| LIEN_DATA | the directory both pages show (default data/organisations.csv) |
+| LIEN_DATA | the file filling the store on its first start (default data/organisations.csv) |
+| LIEN_STORE | off: a read-only kiosk showing LIEN_DATA's file, no database (default: the store) |
 | LIEN_STRICT | 1: refuse the whole directory on any problem (default: hide the bad rows) |
 | LIEN_BASE_URL | the app's public address, for the handout's QR code (default: the browser's) |
 | LIEN_CACHE_DIR | where derived files (gazetteer index, outlines) are kept (default .cache/) |
@@ -51,6 +52,12 @@ def directory_path() -> Path:
     """The directory both pages show: LIEN_DATA if set, else data/organisations.csv."""
     override = _env("LIEN_DATA")
     return Path(override).expanduser() if override else ORGANISATIONS_CSV
+
+
+def store_enabled() -> bool:
+    """Whether the pages read the directory's store (the default) or, with LIEN_STORE=off, the
+    directory file itself (a read-only kiosk: no database, nothing to publish)."""
+    return _env("LIEN_STORE").lower() != "off"
 
 
 def strict() -> bool:

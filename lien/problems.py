@@ -96,6 +96,8 @@ MESSAGES: dict[str, str] = {
     "worker_cpu": N_("p_worker_cpu"),
     "worker_time": N_("p_worker_time"),
     "worker_crash": N_("p_worker_crash"),
+    # The directory's store (lien.store) could not be read: its database is unreachable.
+    "store_unavailable": N_("p_store_unavailable"),
 }
 
 

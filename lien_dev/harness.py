@@ -139,7 +139,9 @@ def start_app(
     script: Path | str = "app.py",
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start the app (or another Streamlit `script`) from the repository root and wait until it
-    is healthy: (process, base URL)."""
+    is healthy: (process, base URL). Its directory's store is a SQLite file of its own beside
+    its log (filled from the seed on its first page), unless `env` names one: servers never
+    share var/lien.sqlite3, nor a store another test publishes to."""
     port = free_port() if port is None else port
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as out:
@@ -147,7 +149,7 @@ def start_app(
         process = subprocess.Popen(
             app_command(port, script),
             cwd=ROOT,
-            env=None if env is None else dict(env),
+            env=own_store(log_path, env),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -159,6 +161,17 @@ def start_app(
         stop(process)
         raise
     return process, url
+
+
+def own_store(log_path: Path, env: Mapping[str, str] | None) -> dict[str, str]:
+    """`env` (default this process's), with a store of its own beside `log_path` unless `env`
+    was given with LIEN_DATABASE_PATH or LIEN_DATABASE_URL."""
+    given = env is not None and bool(env.get("LIEN_DATABASE_PATH") or env.get("LIEN_DATABASE_URL"))
+    out = dict(os.environ if env is None else env)
+    if not given:
+        out.pop("LIEN_DATABASE_URL", None)
+        out["LIEN_DATABASE_PATH"] = str(log_path.with_name(f"{log_path.stem}.sqlite3"))
+    return out
 
 
 def offline_env() -> dict[str, str]:

@@ -67,6 +67,33 @@ def require_hsds_datapackage() -> Path:
     return _require(HSDS_DATAPACKAGE, "the official HSDS 3.0 datapackage.json")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The directory's store the pages read in this run (each xdist process its own SQLite
+    file, filled from the seed on its first read), never var/lien.sqlite3 nor a developer's
+    LIEN_DATABASE_URL. A test that needs another store sets LIEN_DATABASE_PATH itself: the pages
+    cache per database, so each store is read afresh."""
+    path = tmp_path_factory.mktemp("store") / "lien.sqlite3"
+    saved = {name: os.environ.get(name) for name in ("LIEN_DATABASE_PATH", "LIEN_DATABASE_URL")}
+    os.environ.pop("LIEN_DATABASE_URL", None)
+    os.environ["LIEN_DATABASE_PATH"] = str(path)
+    yield path
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture
+def new_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store of the test's own, empty: the pages fill it on their first run from the file the
+    test names (LIEN_DATA, or data/organisations.csv patched), as a server's first start does."""
+    path = tmp_path / "lien.sqlite3"
+    monkeypatch.setenv("LIEN_DATABASE_PATH", str(path))
+    return path
+
+
 @pytest.fixture
 def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's HTTP proxy must not see the tests' requests to 127.0.0.1."""

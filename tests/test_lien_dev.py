@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from lien_dev.harness import SHOWN
+from pathlib import Path
+
+from lien_dev.harness import SHOWN, own_store
 
 
 def test_the_map_page_s_counts_are_found_in_the_singular_too() -> None:
@@ -12,3 +14,13 @@ def test_the_map_page_s_counts_are_found_in_the_singular_too() -> None:
     found = SHOWN.search("1\u202f000 sites de 12 organisations affichés")
     assert found
     assert found.group(1).strip() == "1\u202f000"
+
+
+def test_every_server_has_a_store_of_its_own_unless_told(tmp_path: Path) -> None:
+    log = tmp_path / "server-2.log"
+    mine = own_store(log, {"LIEN_DATABASE_URL": ""})
+    assert mine["LIEN_DATABASE_PATH"] == str(tmp_path / "server-2.sqlite3")
+    assert "LIEN_DATABASE_URL" not in mine
+    assert own_store(log, None)["LIEN_DATABASE_PATH"] == str(tmp_path / "server-2.sqlite3")
+    told = {"LIEN_DATABASE_PATH": "/elsewhere/lien.sqlite3"}
+    assert own_store(log, told) == told

@@ -57,6 +57,7 @@ def test_links_with_other_schemes_are_refused_by_the_loader(tmp_path: Path) -> N
     assert any(p.field == "website" and "javascript:alert(1)" in p.message for p in result.problems)
 
 
+@pytest.mark.usefixtures("new_store")  # the crafted file fills a store of its own
 def test_map_script_and_tables_are_inert(malicious: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert read_directory(malicious).problems == []
     monkeypatch.setenv("LIEN_DATA", str(malicious))
@@ -133,6 +134,7 @@ def test_uploaded_names_shown_in_messages_are_escaped() -> None:
     _no_live_markdown(at.success[-1].value)
 
 
+@pytest.mark.usefixtures("new_store")  # the crafted file fills a store of its own
 def test_template_syntax_in_the_data_is_never_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -242,6 +242,7 @@ def test_the_hsds_package_stays_valid_and_reads_back(frame: pd.DataFrame, tmp_pa
     assert kept.at["leeg-gent", "services"] == ""
 
 
+@pytest.mark.usefixtures("new_store")  # the crafted file fills a store of its own
 def test_the_coverage_page_says_how_it_counts_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

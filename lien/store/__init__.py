@@ -11,13 +11,16 @@ Never imports Streamlit.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from lien import config
+from lien.ingest.directory import Progress, Shared
 from lien.store.engine import make_engine, upgrade
-from lien.store.fill import fill
+from lien.store.fill import fill, try_fill
 from lien.store.versions import (
     Changes,
     ConflictError,
@@ -42,6 +45,7 @@ __all__ = [
     "open",
     "publish",
     "records",
+    "start",
     "undo",
 ]
 
@@ -55,3 +59,20 @@ def open(url: str | None = None, *, source: Path | None = None, filled: bool = T
     if filled:
         fill(engine, source)
     return engine
+
+
+def start(
+    url: str, source: str, strict: bool, *, progress: Progress | None = None
+) -> Shared | None:
+    """The server's first start as a worker task (lien.ingest.worker, bounded as the directory
+    file's reading always was): the store at `url` migrated, and filled from `source` on its
+    first start (the arguments, not the environment: a worker's is the server's at its start).
+    The fill's report (its frame left out: the pages read the store), or None when already
+    filled; a refused file is returned, not raised, for the pages to say it."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        shared = try_fill(engine, Path(source), strict)
+    finally:
+        engine.dispose()
+    return None if shared is None else replace(shared, frame=pd.DataFrame())

@@ -48,14 +48,23 @@ def records(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
 def fill(engine: Engine, path: Path | None = None) -> Shared | None:
     """Fill an empty store from `path` (default LIEN_DATA or data/organisations.csv) as
     version 1, read by the loader (bad rows set aside, LIEN_STRICT honoured); the loader's
-    result, or None when the store already has a version."""
+    result, or None when the store already has a version. StoreError if the file is refused."""
+    shared = try_fill(engine, path)
+    if shared is not None and shared.refused:
+        raise StoreError(report(shared))
+    return shared
+
+
+def try_fill(engine: Engine, path: Path | None = None, strict: bool | None = None) -> Shared | None:
+    """fill(), a refused file returned (its problems, for the pages to say) instead of raised;
+    `strict` overrides LIEN_STRICT (a worker's environment is the server's at its start)."""
     if current_version(engine):
         return None
     source = path or config.directory_path()
-    shared = load_shared(str(source), config.strict())
+    shared = load_shared(str(source), config.strict() if strict is None else strict)
     (log.warning if shared.refused or shared.problems.total else log.info)("%s", report(shared))
     if shared.refused:
-        raise StoreError(report(shared))
+        return shared
     # Version 1 is the file: no field changed, so no audit row per field of every record.
     how = Publish(FILLED_BY, f"filled from {shared.name}", audited=False, stamped=False)
     try:

@@ -1,5 +1,7 @@
-"""What a session shows and remembers: the shared directory (loaded once per server, in a bounded
-worker), the session's own upload, and the filters copied between the URL and the widgets."""
+"""What a session shows and remembers: the shared directory (the store's current version, read
+once per version by the server; or, in a kiosk with LIEN_STORE=off, the directory file, loaded
+once per server in a bounded worker), the session's own upload, and the filters copied between
+the URL and the widgets."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from lien import config, memory
+from lien import config, memory, store
 from lien.filters import (
     BY_PARAM,
     CODES,
@@ -29,6 +33,8 @@ from lien.geo.search import commune_query
 from lien.i18n import normalise_lang
 from lien.ingest import directory, worker
 from lien.problems import ProblemList, problem
+from lien.store.engine import make_engine
+from lien.store.versions import for_pages
 from lien.ui.geolocate import read_answer
 
 UPLOAD_KEY = "lien_upload"  # the session's own directory, chosen on the Data page
@@ -37,7 +43,17 @@ UPLOAD_KEY = "lien_upload"  # the session's own directory, chosen on the Data pa
 MIRRORED: tuple[str, ...] = ("near", "radius_km", "service")
 GEO_KEY = "geo"  # the "use my location" component's value
 LOCATED_KEY = "_geo_near"  # the commune "use my location" last put in the near-me boxes
+# How often an open page asks the store whether a new version was published. The issue asks for
+# a reviewer's publish on every open page in under 5 s: 3 s of waiting at most, plus the page's
+# rerun (a second at most on a phone). Each check is one COUNT on the versions table and no
+# element is drawn, so a hundred open pages cost the server some thirty tiny runs a second.
+POLL_S = 3.0
 log = logging.getLogger("lien")
+
+
+def _refused(name: str, code: str) -> directory.Shared:
+    problems = ProblemList([problem(None, "file", code)])
+    return directory.Shared(name, pd.DataFrame(), problems, refused=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -51,37 +67,99 @@ def _load(path: str, stamp: str, strict: bool) -> directory.Shared:
     try:
         shared = worker.run(directory.load_shared, path, strict, limits=worker.DIRECTORY_LIMITS)
     except worker.WorkerError as exc:
-        shared = directory.Shared(
-            name,
-            pd.DataFrame(),
-            ProblemList([problem(None, "file", f"worker_{exc.reason}")]),
-            refused=True,
-        )
+        shared = _refused(name, f"worker_{exc.reason}")
     (log.warning if shared.refused or shared.problems.total else log.info)(
         "%s", directory.report(shared)
     )
     return shared
 
 
-def shared_directory(path: Path) -> directory.Shared:
-    """The shared directory (LIEN_DATA or data/organisations.csv), loaded once per server."""
+def _stamp(path: Path) -> str:
     try:
         stat = path.stat()
-        stamp = f"{stat.st_mtime_ns}-{stat.st_size}"
     except OSError:
-        stamp = "unreadable"  # the worker says why, in the log and on the page
+        return "unreadable"  # the worker says why, in the log and on the page
+    return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+
+def shared_directory(path: Path) -> directory.Shared:
+    """The directory file (LIEN_DATA or data/organisations.csv), loaded once per server: what a
+    kiosk (LIEN_STORE=off) shows."""
     with st.spinner(f"{path.name}…"):
-        return _load(str(path), stamp, config.strict())
+        return _load(str(path), _stamp(path), config.strict())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _started(url: str, path: str, stamp: str, strict: bool) -> directory.Shared | None:
+    """The store at `url` migrated, and filled from `path` on its first start, once per server
+    (and again if the file changes while it is refused), in a bounded worker: the fill's report,
+    or None when the store was already filled. The report goes to the server log."""
+    name = Path(path).name or path
+    try:
+        return worker.run(store.start, url, path, strict, limits=worker.DIRECTORY_LIMITS)
+    except worker.WorkerError as exc:
+        log.warning("%s: the store could not be opened (%s)", name, exc.reason)
+        return _refused(name, f"worker_{exc.reason}")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _engine(url: str) -> Engine:
+    """One engine (its pool of connections) per database, for every session of the server."""
+    return make_engine(url)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _at_version(url: str, version: int, name: str) -> directory.Shared:
+    """Version `version` of the store's directory, read once per server. A resource, shared
+    read-only by every session. Two kept: the current one and the one sessions still drawing
+    when a publish came may hold."""
+    frame = for_pages(store.records(_engine(url), version))
+    return directory.Shared(name, frame, rows_read=len(frame))
+
+
+def stored_directory(path: Path) -> tuple[directory.Shared, int | None]:
+    """The store's current directory, and its version's number (None: none to show). One query
+    per rerun when nothing was published: the version's number, the key of the cache."""
+    url = config.database_url()
+    with st.spinner(f"{path.name}…"):
+        filled = _started(url, str(path), _stamp(path), config.strict())
+        if filled is not None and filled.refused:
+            return filled, None
+        try:
+            version = store.current_version(_engine(url))
+            return _at_version(url, version, path.name), version
+        except SQLAlchemyError:
+            log.exception("the store at %s can't be read", _engine(url).url)
+            return _refused(path.name, "store_unavailable"), None
+
+
+@st.fragment(run_every=POLL_S)
+def _watch(url: str, seen: int) -> None:
+    """Rerun the whole page when the store's version is no longer the one it shows (a
+    publish); nothing is drawn, so nothing flickers while nothing changes."""
+    try:
+        now = store.current_version(_engine(url))
+    except SQLAlchemyError:
+        return  # the next full run says it; a check must not break the page
+    if now != seen:
+        st.rerun(scope="app")
 
 
 def current_directory() -> tuple[pd.DataFrame, directory.Shared | None, str]:
-    """What this session shows: its own upload if it chose one, else the shared directory."""
+    """What this session shows: its own upload if it chose one, else the shared directory: the
+    store's current version (watched: a publish reruns the page), or a kiosk's file."""
     # Every page starts here: the moment to give back what closed sessions left (throttled).
     memory.release()
     mine = st.session_state.get(UPLOAD_KEY)
     if mine is not None:
         return mine["frame"], None, mine["name"]
-    shared = shared_directory(config.directory_path())
+    path = config.directory_path()
+    if not config.store_enabled():
+        shared = shared_directory(path)
+    else:
+        shared, version = stored_directory(path)
+        if version is not None:
+            _watch(config.database_url(), version)
     return shared.frame, shared, shared.name
 
 

@@ -1,4 +1,4 @@
-"""LIEN_DATA switches the directory of both pages."""
+"""LIEN_DATA switches the directory of both pages: the file a new store is filled from."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from lien.config import ORGANISATIONS_CSV, ROOT
 from tests.support.markdown import shown
 
 PAGES = [ROOT / "app.py", ROOT / "pages" / "1_Couverture_Dekking_Coverage.py"]
+
+
+pytestmark = pytest.mark.usefixtures("new_store")  # each test's file fills a store of its own
 
 
 @pytest.fixture
