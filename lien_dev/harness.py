@@ -176,8 +176,11 @@ def own_store(log_path: Path, env: Mapping[str, str] | None) -> dict[str, str]:
 
 def offline_env() -> dict[str, str]:
     """This process's environment for an app on the seed directory that never waits on the
-    internet: LIEN_DATA unset, the offline geocoder."""
-    env = {k: v for k, v in os.environ.items() if k != "LIEN_DATA"}
+    internet: LIEN_DATA unset, the offline geocoder, and no store named, so that `start_app`
+    gives the server one of its own (the tests' session store, already filled from the seed,
+    would hide a LIEN_DATA the caller adds)."""
+    own = {"LIEN_DATA", "LIEN_DATABASE_PATH", "LIEN_DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in own}
     env["LIEN_GEOCODER"] = "offline"
     return env
 

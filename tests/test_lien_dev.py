@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from lien_dev.harness import SHOWN, own_store
+from lien_dev.harness import SHOWN, offline_env, own_store
 
 
 def test_the_map_page_s_counts_are_found_in_the_singular_too() -> None:
@@ -24,3 +25,15 @@ def test_every_server_has_a_store_of_its_own_unless_told(tmp_path: Path) -> None
     assert own_store(log, None)["LIEN_DATABASE_PATH"] == str(tmp_path / "server-2.sqlite3")
     told = {"LIEN_DATABASE_PATH": "/elsewhere/lien.sqlite3"}
     assert own_store(log, told) == told
+
+
+def test_an_offline_server_given_a_file_gets_a_store_of_its_own(tmp_path: Path) -> None:
+    """The tests' session store (LIEN_DATABASE_PATH in this process, filled from the seed) once
+    reached the servers started with `offline_env()` and a LIEN_DATA: they showed the seed's 21
+    sites instead of the file's 2,711."""
+    assert os.environ.get("LIEN_DATABASE_PATH"), "the session store names itself in the env"
+    env = {**offline_env(), "LIEN_DATA": str(tmp_path / "large.csv")}
+    assert "LIEN_DATABASE_PATH" not in env
+    served = own_store(tmp_path / "server.log", env)
+    assert served["LIEN_DATABASE_PATH"] == str(tmp_path / "server.sqlite3")
+    assert served["LIEN_DATA"] == str(tmp_path / "large.csv")

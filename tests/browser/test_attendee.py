@@ -104,9 +104,10 @@ def _open_a_popup(page: Page, frame: FrameLocator, phone: bool) -> None:
     """Tap (or click) a site's dot, opening clusters on the way."""
     page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
     for _ in range(4):
-        dots = frame.locator(".lien-dot")
-        target = dots.first if dots.count() else frame.locator(".marker-cluster").first
-        target.wait_for(timeout=30_000)
+        # Whichever the map draws first: a view with one dot has no bubble to wait for.
+        dots, bubbles = frame.locator(".lien-dot"), frame.locator(".marker-cluster")
+        dots.first.or_(bubbles.first).first.wait_for(timeout=30_000)
+        target = dots.first if dots.count() else bubbles.first
         target.tap() if phone else target.click()
         try:  # a dot opens its popup; a bubble zooms in (no popup), and the next turn goes on
             frame.locator(".leaflet-popup").first.wait_for(timeout=5_000)
