@@ -10,6 +10,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -126,17 +127,23 @@ def machine() -> list[str]:
 
 
 @contextlib.contextmanager
-def lien_data(path: Path | None) -> Iterator[None]:
-    """LIEN_DATA set to `path` (or unset) for the duration."""
-    old = os.environ.pop("LIEN_DATA", None)
-    if path is not None:
-        os.environ["LIEN_DATA"] = str(path)
-    try:
-        yield
-    finally:
-        os.environ.pop("LIEN_DATA", None)
-        if old is not None:
-            os.environ["LIEN_DATA"] = old
+def lien_data(path: Path | None, store: str | None = None) -> Iterator[None]:
+    """LIEN_DATA set to `path` (or unset) for the duration, and the pages' store: the database
+    `store` names, else a new SQLite file, so that the pages fill it from `path` on their first
+    run (var/lien.sqlite3, filled long ago from another file, would hide it)."""
+    names = ("LIEN_DATA", "LIEN_DATABASE_PATH", "LIEN_DATABASE_URL")
+    old = {name: os.environ.pop(name, None) for name in names}
+    with tempfile.TemporaryDirectory(prefix="lien-bench-store-") as folder:
+        if path is not None:
+            os.environ["LIEN_DATA"] = str(path)
+        os.environ["LIEN_DATABASE_URL"] = store or f"sqlite:///{Path(folder) / 'lien.sqlite3'}"
+        try:
+            yield
+        finally:
+            for name, value in old.items():
+                os.environ.pop(name, None)
+                if value is not None:
+                    os.environ[name] = value
 
 
 @dataclass

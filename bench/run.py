@@ -16,7 +16,8 @@ measures, each after a warm-up, and reports the median:
 8. time from page.goto to the first markers in headless chromium (non-local requests blocked);
 9-12. the first screen on a phone and on a desktop against an empty Streamlit page measured in
    the same run, as a ratio, with the bytes (bench/first_screen.py): the map page's first markers
-   (seed directory and 100k sites), the coverage page's first chart.
+   (seed directory and 100k sites), the coverage page's first chart;
+13-16. the directory's store on SQLite and PostgreSQL (bench/living.py).
 
 Prints the machine, the tables (markdown-compatible), then notes: runs per figure, per-change
 times, the load time of each directory. Exits 1 if a goal is missed or a step failed.
@@ -35,7 +36,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import first_screen, geocode_bench
+from bench import first_screen, geocode_bench, living
 from bench.common import (
     MB,
     ROOT,
@@ -85,6 +86,7 @@ COVERAGE_SERVICES = ("housing", "legal_aid", "health", "language_classes", "empl
 class Report:
     rows: list[Row] = field(default_factory=list)
     screen: list[Row] = field(default_factory=list)  # rows 9-12
+    store: list[Row] = field(default_factory=list)  # rows 13-16
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -93,7 +95,8 @@ class Report:
         return self.rows[-1]
 
     def missed(self) -> bool:
-        return any(r.ok is False for r in self.rows + self.screen) or bool(self.errors)
+        rows = self.rows + self.screen + self.store
+        return any(r.ok is False for r in rows) or bool(self.errors)
 
 
 # --- 1, 2, 4, 5: the pages, server side ----------------------------------------------------
@@ -144,12 +147,13 @@ class MapReruns:
         )
 
 
-def map_reruns(path: Path | None, cycles: int) -> MapReruns:
-    """AppTest on app.py: a first run (the warm-up, with the load), then `cycles` passes over
-    MAP_CHANGES, each rerun swapping the previous filter for the next, and a clearing rerun."""
+def map_reruns(path: Path | None, cycles: int, store: str | None = None) -> MapReruns:
+    """AppTest on app.py: a first run (the warm-up, with the load into the store, a new SQLite
+    file unless `store` names a database), then `cycles` passes over MAP_CHANGES, each rerun
+    swapping the previous filter for the next, and a clearing rerun."""
     from streamlit.testing.v1 import AppTest
 
-    with lien_data(path):
+    with lien_data(path, store):
         at = AppTest.from_file(str(APP), default_timeout=600)
         first = _run(at)
         result = MapReruns(first, _map_payload(at), _shown(at), {}, {}, [])
@@ -434,8 +438,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke test")
     parser.add_argument(
         "--only",
-        choices=["screen"],
-        help="only rows 9-12 (the first screen against an empty page), with the 100k directory",
+        choices=["screen", "store"],
+        help="only rows 9-12 (the first screen against an empty page) or 13-16 (the store on "
+        "SQLite and PostgreSQL), with the 100k directory",
     )
 
 
@@ -451,6 +456,8 @@ def main(args: argparse.Namespace) -> int:
         tmp = Path(name)
         files = make_files(tmp, report)
         screen = ("rows 9-12", lambda: bench_first_screen(report, files["100k"], runs))
+        plan = living.Plan(map_reruns, files["100k"], cycles, runs, tmp)
+        store = ("rows 13-16", lambda: living.measure(plan, report))
         frames, loads = ({}, "") if args.only else load_frames(files, min(runs, 3))
         steps: list[tuple[str, Callable[[], None]]] = [
             ("rows 1, 2", lambda: bench_map_page(report, files, cycles)),
@@ -460,8 +467,10 @@ def main(args: argparse.Namespace) -> int:
             ("row 6", lambda: bench_geocode(report, runs)),
             ("rows 7, 8", lambda: bench_browser(report, files, runs, tmp)),
             screen,
+            store,
         ]
-        for what, step in [screen] if args.only else steps:
+        only = {"screen": [screen], "store": [store]}
+        for what, step in only[args.only] if args.only else steps:
             step_start = time.perf_counter()
             say(f"{what}…")
             guarded(report.errors, what, step)
@@ -470,7 +479,9 @@ def main(args: argparse.Namespace) -> int:
     print("\n".join(machine()), end="\n\n")
     if report.rows:
         print(table(list(SIZES), report.rows), end="\n\n")
-    print(table(list(first_screen.SIZES), report.screen), end="\n\n")
+    for columns, rows in ((first_screen.SIZES, report.screen), (living.COLUMNS, report.store)):
+        if rows:
+            print(table(list(columns), rows), end="\n\n")
     if loads:
         print(loads)
     for line in [*report.notes, *(f"ERROR {e}" for e in report.errors)]:

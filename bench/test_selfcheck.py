@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
-from bench import first_screen, proxy
+from bench import first_screen, living, proxy
+from bench.common import lien_data
 from bench.first_screen import SIZES, Figure, _rows
+from lien import config
 from lien_dev import harness
 
 
@@ -159,3 +161,27 @@ def test_both_benches_serve_a_page_the_same_way(
     monkeypatch.setattr(proxy.shutil, "which", lambda name: None)
     with proxy.served(proxy.EMPTY, tmp_path, "empty", reference=True) as urls:
         assert urls == ("http://empty_page", None)
+
+
+def test_a_proposal_s_submit_is_timed_on_a_filled_store(tmp_path: Path) -> None:
+    """Row 15 times proposals that the store accepts as pending (a refusal would time the
+    refusal), each from a client of its own so that the hourly limit never answers."""
+    times = living.submit_times(f"sqlite:///{tmp_path / 'lien.sqlite3'}", runs=7)
+    assert len(times) == 7
+    assert all(t > 0 for t in times)
+
+
+def test_each_bench_run_of_the_pages_has_a_store_filled_from_its_own_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages read the store; a bench on a synthetic file must not read var/lien.sqlite3."""
+    monkeypatch.setenv("LIEN_DATABASE_PATH", str(tmp_path / "elsewhere.sqlite3"))
+    with lien_data(tmp_path / "big.csv"):
+        inside = config.database_url()
+        assert os.environ["LIEN_DATA"] == str(tmp_path / "big.csv")
+    assert "elsewhere" not in inside
+    assert inside.startswith("sqlite:///")
+    assert os.environ["LIEN_DATABASE_PATH"] == str(tmp_path / "elsewhere.sqlite3")
+    assert "LIEN_DATA" not in os.environ
+    with lien_data(None, "sqlite:///named.sqlite3"):
+        assert config.database_url() == "sqlite:///named.sqlite3"

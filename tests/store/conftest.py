@@ -1,5 +1,5 @@
 """The store's fixtures: every test runs against SQLite and against a real PostgreSQL (a
-throwaway cluster of Debian's binaries, tests/support/postgres.py), skipped when PostgreSQL isn't
+throwaway cluster of Debian's binaries, lien_dev/postgres.py), skipped when PostgreSQL isn't
 installed and failed without it under CI=true."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine
 
 from lien import store
 from lien.config import ORGANISATIONS_CSV
-from tests.support.postgres import Cluster, binaries, cluster
+from lien_dev.postgres import Cluster, binaries, cluster
 
 BACKENDS = ("sqlite", "postgresql")
 

@@ -1,6 +1,6 @@
-"""A throwaway PostgreSQL cluster for the store's tests: Debian's binaries (apt-get install
-postgresql), a cluster made by initdb in a temporary folder, started by pg_ctl on a free port of
-127.0.0.1, removed at the end. Nothing of the machine's own PostgreSQL service is used.
+"""A throwaway PostgreSQL cluster for the store's tests and benches: Debian's binaries (apt-get
+install postgresql), a cluster made by initdb in a temporary folder, started by pg_ctl on a free
+port of 127.0.0.1, removed at the end. Nothing of the machine's own PostgreSQL service is used.
 
 initdb refuses to run as root: as root the cluster belongs to the `postgres` user the Debian
 package makes, and its commands run through runuser.
