@@ -21,6 +21,7 @@ exported.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterable
 from itertools import groupby
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = ["ATTR", "NO_VALUE", "from_store", "kept", "rows"]
 ATTR = METADATA_ATTR
 NO_VALUE = "(none)"
 FIELDS = TABLES["metadata"][1]
+log = logging.getLogger("lien.builds")
 
 
 def _action(group: list[Change]) -> str:
@@ -73,10 +75,15 @@ def rows(log: Iterable[Change]) -> list[dict[str, str]]:
 def from_store(url: str, site_ids: Collection[str]) -> list[dict[str, str]]:
     """The metadata rows of the records `site_ids` in the store at `url` (a download's worker
     reads it, not the server); none when the store can't be read: the export still goes out."""
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except (SQLAlchemyError, OSError):
+        log.exception("the HSDS download goes out without its history: the store can't be read")
+        return []
     try:
         return rows(changes(engine, site_ids))
     except SQLAlchemyError:
+        log.exception("the HSDS download goes out without its history: the store can't be read")
         return []
     finally:
         engine.dispose()

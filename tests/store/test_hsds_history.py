@@ -163,3 +163,13 @@ def test_a_removed_record_s_history_says_delete_and_a_date_first_set_update() ->
     first_check = hsds_metadata.rows([_change(3, "checked_on", None, "2026-12-03")])
     assert first_check[0]["last_action_type"] == "update"
     assert first_check[0]["last_action_date"] == "2026-12-03"
+
+
+def test_a_store_that_can_t_be_read_leaves_the_download_without_history(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    frame = store.current(engine)[1]
+    nowhere = "sqlite:////proc/lien-nowhere/lien.sqlite3"
+    rows = _rows(_files(hsds_out.export_zip(frame, store=nowhere))["metadata.csv"])
+    assert rows == []
+    assert "without its history" in caplog.text
