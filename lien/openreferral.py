@@ -215,7 +215,24 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         "attributes.csv",
         ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"),
     ),
+    # The store's audit log, one row per changed field (lien.outputs.hsds_metadata).
+    "metadata": (
+        "metadata.csv",
+        (
+            "id",
+            "resource_id",
+            "resource_type",
+            "last_action_date",
+            "last_action_type",
+            "field_name",
+            "previous_value",
+            "replacement_value",
+            "updated_by",
+        ),
+    ),
 }
+# Where a frame read from an HSDS package keeps the package's metadata rows (its history).
+METADATA_ATTR = "hsds_metadata"
 # HSDS 3.0 "required" and "tabular_required" fields, per table.
 HSDS_REQUIRED: dict[str, tuple[str, ...]] = {
     "organization": ("id", "name", "description"),
@@ -239,6 +256,7 @@ HSDS_REQUIRED: dict[str, tuple[str, ...]] = {
     "taxonomy": ("id", "name", "description"),
     "taxonomy_term": ("id", "name", "description"),
     "attribute": ("id", "link_id", "taxonomy_term_id", "link_entity"),
+    "metadata": TABLES["metadata"][1],
 }
 # Field types other than string, as the standard gives them.
 FIELD_TYPES: dict[str, str] = {
@@ -256,7 +274,9 @@ FIELD_TYPES: dict[str, str] = {
         ),
         "number",
     ),
-    **dict.fromkeys(("assured_date", "valid_from", "valid_to", "dtstart", "until"), "date"),
+    **dict.fromkeys(
+        ("assured_date", "valid_from", "valid_to", "dtstart", "until", "last_action_date"), "date"
+    ),
     "last_modified": "datetime",
     "opens_at": "time",
     "closes_at": "time",

@@ -18,14 +18,20 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from lien import taxonomy
 from lien.config import MiB
-from lien.geo.gazetteer import default_gazetteer
 from lien.ingest import decoding, mapping
+from lien.ingest.hsds_fields import language_code, place_in, schedule_text
 from lien.ingest.tabular import error_name
-from lien.openreferral import LIEN_FIELDS, TABLES, term_id, unformula, vocabulary_of
+from lien.openreferral import (
+    LIEN_FIELDS,
+    METADATA_ATTR,
+    TABLES,
+    term_id,
+    unformula,
+    vocabulary_of,
+)
 from lien.problems import DirectoryError, problem
-from lien.schema import FRESHNESS_COLUMNS, SCHEMA_COLUMNS, SHORT_TEXT
+from lien.schema import FRESHNESS_COLUMNS, SCHEMA_COLUMNS
 
 __all__ = ["MAX_UNPACKED_MB", "import_zip", "is_hsds_zip"]
 
@@ -37,6 +43,8 @@ MAX_SERVICES = 50_000
 MAX_TABLE_ROWS = 250_000
 MAX_DESCRIPTOR_BYTES = MiB
 DEFAULT_NAME = "HSDS package"
+# What reading a member of a broken or crafted zip may raise.
+READ_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, zlib.error)
 
 Record = dict[str, str]
 
@@ -79,14 +87,7 @@ def _unpack(data: bytes, name: str) -> dict[str, bytes]:
             with archive.open(info) as handle:
                 # Sizes in the headers may lie: never read more than the budget left.
                 content = handle.read(budget + 1)
-        except (
-            zipfile.BadZipFile,
-            RuntimeError,
-            NotImplementedError,
-            EOFError,
-            OSError,
-            zlib.error,
-        ) as exc:
+        except READ_ERRORS as exc:
             raise _refuse(name, "hsds_not_zip", reason=error_name(exc)) from None
         if len(content) > budget:
             raise _refuse(name, "hsds_too_large", limit=MAX_UNPACKED_MB)
@@ -103,7 +104,8 @@ def _depth(path: str) -> tuple[int, str]:
 def _paths(files: dict[str, bytes], name: str) -> dict[str, str]:
     """Table -> member path: from datapackage.json if there is one, else HSDS's file names."""
     descriptors = sorted(
-        (p for p in files if posixpath.basename(p) == "datapackage.json"), key=_depth
+        (p for p in files if posixpath.basename(p) == "datapackage.json"),
+        key=_depth,
     )
     declared: dict[str, str] = {}
     base = ""
@@ -133,7 +135,10 @@ def _paths(files: dict[str, bytes], name: str) -> dict[str, str]:
         candidates = [
             declared.get(table),
             posixpath.normpath(posixpath.join(base, filename)),
-            *sorted((p for p in files if posixpath.basename(p) == filename), key=_depth),
+            *sorted(
+                (p for p in files if posixpath.basename(p) == filename),
+                key=_depth,
+            ),
         ]
         found = next((p for p in candidates if p and p in files), None)
         if found:
@@ -214,43 +219,6 @@ def _group(records: list[Record], key: str) -> dict[str, list[Record]]:
 def _unique(values: Iterable[str]) -> list[str]:
     """The non-empty values, first occurrence kept, in order."""
     return list(dict.fromkeys(v for v in values if v))
-
-
-def _language_code(record: Record) -> str:
-    """A language's ISO 639 code, looked up by name when the package gives only the name."""
-    code = record.get("code", "")
-    if code or not record.get("name"):
-        return code.lower() if taxonomy.is_language(code.lower()) else code
-    import pycountry
-
-    try:
-        found = pycountry.languages.lookup(record["name"])
-    except LookupError:
-        return record["name"]
-    return getattr(found, "alpha_2", "") or found.alpha_3
-
-
-def _schedule_text(record: Record) -> str:
-    """A schedule as Lien's hours: its description, else its days and times."""
-    if record.get("description"):
-        return record["description"]
-    times = "–".join(t for t in (record.get("opens_at", ""), record.get("closes_at", "")) if t)
-    return " ".join(p for p in (record.get("byday", "").replace(",", ", "), times) if p)
-
-
-def _place_in(text: str) -> tuple[str, str, str] | None:
-    """(street, postcode, town) of a description that is only a place, as Lien writes a location
-    it can't give as an address ("85 Rue Léon Théodor, Jette", "1000 Bruxelles", "Liège"): its
-    last part a postcode and town, or exactly a town's name. None for any other text."""
-    if len(text) > SHORT_TEXT:
-        return None
-    head, _, last = text.rpartition(",")
-    found = mapping.trailing_place(last)
-    if found is not None and last.split()[0] == found[0]:
-        return head.strip(), found[0], found[1]
-    if default_gazetteer().is_place_name(last):
-        return head.strip(), "", last.strip()
-    return None
 
 
 class _Reader:
@@ -393,10 +361,10 @@ class _Reader:
             # Lien's own codes come back as written; a foreign package's are normalised.
             "languages": ";".join(
                 _unique(
-                    (r.get("code", "") if own else _language_code(r)) for r in related("language")
+                    (r.get("code", "") if own else language_code(r)) for r in related("language")
                 )
             ),
-            "hours": " ; ".join(_unique(_schedule_text(r) for r in related("schedule"))),
+            "hours": " ; ".join(_unique(schedule_text(r) for r in related("schedule"))),
             "phone": ";".join(
                 _unique(p.get("number", "") for p in phones if p.get("type", "").lower() != "fax")
             ),
@@ -438,7 +406,7 @@ class _Reader:
             row["address"] = ", ".join(p for p in (row["address"], address["address_2"]) if p)
         place_described = None
         if not (row["address"] or row["postcode"] or row["city"]):
-            place_described = _place_in(location.get("description", ""))
+            place_described = place_in(location.get("description", ""))
             if location.get("location_type", "physical") == "virtual":
                 place_described = None
             if place_described:
@@ -497,4 +465,6 @@ def import_zip(data: bytes, name: str = DEFAULT_NAME) -> pd.DataFrame:
         mapped.index = frame.index[mask]
         frame.loc[mask, schema_columns] = mapped[schema_columns]
     # Text columns typed as the table reader types them, so frames compare and concatenate.
-    return frame.astype({c: str for c in columns})
+    frame = frame.astype({c: str for c in columns})
+    frame.attrs[METADATA_ATTR] = tables["metadata"]  # its history, exported again with them
+    return frame

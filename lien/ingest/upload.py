@@ -18,6 +18,7 @@ from lien.ingest import directory, hsds, tabular
 from lien.ingest.directory import LoadResult, Progress
 from lien.ingest.mapping import FIELDS, MUST_MAP, guess_mapping, header_score, to_schema
 from lien.ingest.tabular import MAX_UPLOAD_MB, HeaderChoice, Table
+from lien.openreferral import METADATA_ATTR
 from lien.problems import DirectoryError, Problem, ProblemList, collect, problem
 
 __all__ = [
@@ -103,9 +104,12 @@ def process(
         raw = pd.concat([raw, table.set_aside], ignore_index=True).fillna("")
         raw = raw.sort_values("row", kind="stable")
     # Prepared once here, for the preview and then for every page of the session.
+    prepared = directory.prepare(result.frame)
+    if METADATA_ATTR in table.frame.attrs:  # an HSDS package's history, exported again
+        prepared.attrs[METADATA_ATTR] = table.frame.attrs[METADATA_ATTR]
     return Upload(
         name,
-        directory.prepare(result.frame),
+        prepared,
         checked,
         [*table.notes, *notes, *_street_precision(result.frame)],
         raw.reset_index(drop=True),

@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import Engine
 
-from lien import taxonomy
+from lien import store, taxonomy
 from lien.display import safe_url
 from lien.freshness import ACTIVE, STATUSES, parse
 from lien.geo.gazetteer import default_gazetteer
-from lien.ingest.directory import site_numbers
+from lien.ingest.directory import locate, site_numbers
 from lien.openreferral import (
     FOREIGN_KEYS,
     HSDS_VERSION,
@@ -35,11 +36,13 @@ from lien.openreferral import (
     term_id,
     vocabulary_of,
 )
+from lien.outputs import hsds_metadata
 from lien.outputs.export import export_columns
 from lien.schema import FRESHNESS_COLUMNS, SCHEMA_COLUMNS, records, split_codes, text
+from lien.store.history import changes
 from lien.text import strip_controls
 
-__all__ = ["datapackage", "export_zip"]
+__all__ = ["datapackage", "export_zip", "store_files"]
 
 
 class _Package:
@@ -348,8 +351,11 @@ def _add_contacts(package: _Package, row: dict[str, str], service_id: str) -> No
         )
 
 
-def _tables(sites: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
-    """The HSDS rows of a view, table by table."""
+def _tables(
+    sites: pd.DataFrame, metadata: list[dict[str, str]] | None
+) -> dict[str, list[dict[str, str]]]:
+    """The HSDS rows of a view, table by table; `metadata`: the store's history of its records
+    (None: the view has no store; an imported package's own rows go out again)."""
     export_columns(sites)  # a frame without Lien's required columns is a bug upstream
     records = _records(sites)
     package = _Package()
@@ -368,6 +374,10 @@ def _tables(sites: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
             package.lien((org_id, "org_id"), orgs[org_id], "org_id", org_id)
         _add_site(package, row, orgs[org_id])
     package.taxonomies()
+    if metadata is None:
+        ids = {row["id"] for table in package.rows.values() for row in table}
+        metadata = hsds_metadata.kept(sites.attrs.get(hsds_metadata.ATTR), ids)
+    package.rows["metadata"] = metadata
     return package.rows
 
 
@@ -417,7 +427,9 @@ def datapackage() -> dict[str, Any]:
         "a formula (starting with '=', '@', a tab, a carriage return, or with "
         "'+'/'-' unless the whole cell is a number or a phone number) is written "
         "with a leading apostrophe; numbers and phone numbers are written as "
-        "they are.",
+        "they are. The metadata table is each record's history from Lien's store: one "
+        "row per changed field (field_name is Lien's column), '(none)' for a value that "
+        "was not there.",
         "profile": "tabular-data-package",
         "hsds_version": HSDS_VERSION,
         "resources": resources,
@@ -436,10 +448,10 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def export_zip(sites: pd.DataFrame, note: str = "") -> bytes:
-    """The view as an HSDS 3.0 tabular data package: datapackage.json and one CSV per table;
-    `note` (where the download was cut, say) is added to the package's description."""
-    tables = _tables(sites)
+def _files(
+    sites: pd.DataFrame, note: str, metadata: list[dict[str, str]] | None
+) -> dict[str, bytes]:
+    tables = _tables(sites, metadata)
     descriptor = datapackage()
     if note:
         descriptor["description"] += " " + note
@@ -448,4 +460,26 @@ def export_zip(sites: pd.DataFrame, note: str = "") -> bytes:
     }
     for table, (path, fields) in TABLES.items():
         files[path] = _csv(fields, tables[table])
-    return _zip(files)
+    return files
+
+
+def export_zip(sites: pd.DataFrame, note: str = "", store: str | None = None) -> bytes:
+    """The view as an HSDS 3.0 tabular data package: datapackage.json and one CSV per table;
+    `note` (where the download was cut, say) is added to the package's description. `store`:
+    the URL of the store the view is a version of, whose audit log becomes the metadata table
+    (read here, in the download's worker)."""
+    metadata = None
+    if store is not None and "site_id" in sites:
+        metadata = hsds_metadata.from_store(store, set(sites["site_id"].map(text)))
+    return _zip(_files(sites, note, metadata))
+
+
+def store_files(engine: Engine) -> dict[str, bytes]:
+    """The store's current version as the files of an HSDS package, every record (a defunct one
+    too, with its status) and the history of each: the part of a dump any HSDS tool reads."""
+    raw = store.records(engine, store.current_version(engine)).rename(columns={"position": "row"})
+    raw[["checked_on", "changed_on"]] = raw[["checked_on", "changed_on"]].fillna("")
+    # Placed as the pages place it, but every record: a defunct one leaves the map, not the data.
+    frame = locate(raw)
+    log = changes(engine, set(frame["site_id"]))
+    return _files(frame, "", hsds_metadata.rows(log))

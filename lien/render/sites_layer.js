@@ -3,15 +3,15 @@
 // the layer's parent, the shared tables T, the rows and the options; every text in T is
 // HTML-escaped.
 //
-// A row is [lat, lon, category, approximate, organisation, popup, town, services]: the integers
-// index the tables in T (T.c colours, the last one for a site whose service is not stated, T.o
-// organisations, T.t towns, T.v service labels, T.p full popups' fields, or -1 when the set is too
-// large for them), so 100,000 sites cost one array, not 100,000 HTML strings. T.u: whether some
-// site's service is not stated.
+// A row is [lat, lon, category, approximate, organisation, popup, town, services, freshness]:
+// the integers index the tables in T (T.c colours, the last one for a site whose service is not
+// stated, T.o organisations, T.t towns, T.v service labels, T.p full popups' fields, or -1 when
+// the set is too large for them, T.f freshness lines), so 100,000 sites cost one array, not
+// 100,000 HTML strings. T.u: whether some site's service is not stated.
 //
 // Two ways to cluster, one look. A small set gets one L.marker per site in Leaflet.markercluster
 // (spiderfied at the last zoom). A large one (options.supercluster) comes column by column,
-// eight little-endian typed arrays in base64 ({n, scale, columns: [[kind, base64, offset], ...]};
+// nine little-endian typed arrays in base64 ({n, scale, columns: [[kind, base64, offset], ...]};
 // a value is its entry plus the offset, a coordinate that in 1/scale degrees), and is indexed
 // once by supercluster: only the clusters and sites of the view (and a margin) become markers,
 // redrawn after each move. Building and filing 100,000 markers in MarkerCluster took seconds
@@ -31,7 +31,7 @@
         for (var k = 0; k < rows.length; k++) {
             rows[k] = [(cols[0][k] + o[0]) / s, (cols[1][k] + o[1]) / s, cols[2][k] + o[2],
                        cols[3][k] + o[3], cols[4][k] + o[4], cols[5][k] + o[5],
-                       cols[6][k] + o[6], cols[7][k] + o[7]];
+                       cols[6][k] + o[6], cols[7][k] + o[7], cols[8][k] + o[8]];
         }
     }
     // The one renderer of a popup: the essentials first, which fit a phone's popup without
@@ -71,11 +71,14 @@
     }
     function popup(r) {
         if (r[5] >= 0) { return render(T.p[r[5]]); }
-        // A large set's popup: the organisation, its services, its town (approximate or not).
+        // A large set's popup: the organisation, its services, its town (approximate or not),
+        // when it was checked and whether it may be out of date (T.f, shared per date).
         var where = T.t[r[6]] + (r[3] ? (T.t[r[6]] ? ' · ' : '') + '<i>' + T.approx + '</i>' : '');
-        return render({o: T.o[r[4]], s: T.v[r[7]], k: '', w: where, m: [],
-                       a: [['directions', T.route.replace('{lat}', r[0]).replace('{lon}', r[1]),
-                            r[3] ? T.directions_approx : T.directions]]});
+        var fresh = T.f[r[8]] || ['', ''];
+        return render({o: T.o[r[4]], s: T.v[r[7]], k: '', w: where, f: fresh[0], x: fresh[1],
+                       m: [], a: [['directions',
+                                   T.route.replace('{lat}', r[0]).replace('{lon}', r[1]),
+                                   r[3] ? T.directions_approx : T.directions]]});
     }
     var POPUP = {maxWidth: 320, autoPanPadding: [12, 12]};
     // A marker is a small dot in a 44-px touch target; a dashed, hollow dot is an approximate

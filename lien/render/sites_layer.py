@@ -9,6 +9,7 @@ them and only the view's clusters and sites become markers (same bubbles, same d
 from __future__ import annotations
 
 import base64
+import datetime
 import html
 import json
 from functools import lru_cache
@@ -33,6 +34,7 @@ from lien.display import (
     site_fields,
 )
 from lien.display import towns as local_towns
+from lien.freshness import freshness
 from lien.i18n import t
 from lien.render.js import Verbatim, script_json
 from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, OriginLegend
@@ -150,7 +152,7 @@ def payload(
 def payload_columns(
     sites: pd.DataFrame, lang: str, centre: str = ""
 ) -> tuple[list[np.ndarray], dict[str, Any]]:
-    """The layer's rows as eight columns, and its lookup tables, built column-wise (no per-site
+    """The layer's rows as nine columns, and its lookup tables, built column-wise (no per-site
     Python in large sets)."""
     return _columns(schema.rows_where(sites, schema.located(sites)), lang, centre)
 
@@ -175,6 +177,7 @@ def _columns(
     ]
     full = len(located) <= FULL_POPUPS
     popups = [popup(site, lang, centre) for site in records(located)] if full else []
+    fresh_codes, fresh = _freshness(located, lang)
     columns = [
         located["latitude"].round(5).to_numpy(),
         located["longitude"].round(5).to_numpy(),
@@ -184,6 +187,7 @@ def _columns(
         np.arange(len(located)) if full else np.full(len(located), -1),
         town_codes,
         combo_codes,
+        fresh_codes,
     ]
     tables = {
         "c": [taxonomy.category_colours()[c] for c in categories] + [taxonomy.UNSTATED_COLOUR],
@@ -193,6 +197,8 @@ def _columns(
         "t": [html.escape(str(x)) for x in towns],
         "v": [html.escape(", ".join(service_labels(v, lang))) for v in combos],
         "p": popups,
+        # A compact popup's freshness: [status and when checked, "may be out of date" or ""].
+        "f": fresh,
         "approx": html.escape(t("approximate", lang)),
         "route": DIRECTIONS,
         "directions": html.escape(t("directions", lang)),
@@ -205,11 +211,43 @@ def _columns(
     return columns, tables
 
 
+@lru_cache(maxsize=8192)
+def _freshness_line(status: str, checked_on: str, lang: str, today: datetime.date) -> list[str]:
+    """[status and when checked, "may be out of date" or ""], escaped; cached, for a date said
+    in words costs Babel a fifth of a millisecond, and a rerun meets the same dates again."""
+    f = freshness({"status": status, "checked_on": checked_on}, lang, today)
+    line = " · ".join(x for x in (f.status, f.checked) if x)
+    return [html.escape(line), html.escape(f.stale_text)]
+
+
+def _freshness(located: pd.DataFrame, lang: str) -> tuple[np.ndarray, list[list[str]]]:
+    """Each site's index in the table of the view's distinct freshness lines, made once per
+    distinct status and date: a large view has a few hundred of them at most, so a site costs
+    one small integer, not its own text (docs/performance.md)."""
+    empty = pd.Series("", index=located.index)
+    checked = located.get("checked_on", empty).fillna("").astype(str)
+    checked = checked.where(checked.str.strip() != "", located.get("source_date", empty))
+    day_codes, days = pd.factorize(checked.fillna("").astype(str), sort=False)
+    status_codes, statuses = pd.factorize(located.get("status", empty).fillna(""), sort=False)
+    pairs, codes = np.unique(status_codes * max(len(days), 1) + day_codes, return_inverse=True)
+    today = datetime.date.today()
+    lines = [
+        _freshness_line(
+            str(statuses[pair // max(len(days), 1)]),
+            str(days[pair % max(len(days), 1)]),
+            lang,
+            today,
+        )
+        for pair in pairs.tolist()
+    ]
+    return codes.reshape(-1), lines
+
+
 COORDINATE_SCALE = 100_000  # coordinates travel as whole 1e-5 degrees (about a metre)
 
 
 def packed(columns: list[np.ndarray]) -> dict[str, Any]:
-    """The eight columns as little-endian typed arrays in base64, each holding its values less
+    """The nine columns as little-endian typed arrays in base64, each holding its values less
     their minimum, as narrow as that allows: well under their JSON's size (a column of -1 for
     "no full popup" is a byte per site), encoded far faster, and read by the browser without
     parsing a number (docs/performance.md)."""
@@ -251,7 +289,7 @@ def view_layer(view: MapView, lang: str, centre: str = "") -> folium.FeatureGrou
     columns, tables = _columns(view.on_map, lang, centre)
     count = len(columns[0])
     if count > SUPERCLUSTER:
-        # Eight typed arrays: no list per site to build here, nor number to parse there.
+        # Nine typed arrays: no list per site to build here, nor number to parse there.
         SitesLayer(script_json(packed(columns)), script_json(tables), count).add_to(group)
     else:
         rows = [list(r) for r in zip(*(c.tolist() for c in columns), strict=True)]

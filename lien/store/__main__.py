@@ -1,6 +1,7 @@
 """The store on the command line.
 
-    python -m lien.store dump PATH.zip       # everything the store holds
+    python -m lien.store dump PATH.zip       # everything the store holds, and its current
+                                             # version as an HSDS package (any HSDS tool reads)
     python -m lien.store restore PATH.zip    # into an empty store (a new file or database)
 
 The store is LIEN_DATABASE_URL's, else the SQLite file LIEN_DATABASE_PATH (default
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 from lien import store
+from lien.outputs.hsds import store_files
 from lien.store.archive import dump, restore
 
 
@@ -25,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.action == "dump":
-            dump(store.open(args.url), args.path)
+            dump(store.open(args.url), args.path, store_files)
         else:
             restore(store.open(args.url, filled=False), args.path)
     except (store.StoreError, OSError) as exc:

@@ -4,13 +4,17 @@ empty text, which CSV can't).
 
 The bytes depend only on what the store holds: rows in key order, keys sorted, every entry
 dated 1980-01-01, so dump → restore → dump gives an identical file.
+
+The command line (lien.store.__main__) puts the current version as an HSDS package at the top
+of the same zip (lien.outputs.hsds.store_files: its metadata table the audit log, as the pages'
+export writes it), so the dump is an HSDS zip plus Lien's extras; restore reads the extras only.
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -51,11 +55,17 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def dump(engine: Engine, path: Path) -> None:
-    """Write everything the store holds to the zip `path`, in one read transaction."""
+def dump(
+    engine: Engine, path: Path, first: Callable[[Engine], Mapping[str, bytes]] | None = None
+) -> None:
+    """Write everything the store holds to the zip `path`, in one read transaction, after the
+    files `first(engine)` makes (an HSDS package of the current version)."""
     tables = _tables()
     manifest = {"format": FORMAT, "schema": revision(engine), "tables": [t.name for t in tables]}
+    files = first(engine) if first is not None else {}
     with engine.connect() as connection, zipfile.ZipFile(path, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(_entry(name), content)
         for table in tables:
             body = "".join(line + "\n" for line in _lines(connection, table))
             archive.writestr(_entry(f"{table.name}.jsonl"), body.encode("utf-8"))

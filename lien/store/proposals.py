@@ -286,8 +286,9 @@ def _new_site_id(connection: Connection, fields: Mapping[str, str]) -> tuple[str
     return org, f"{org}-{number}"
 
 
-def _changes(engine: Engine, waiting: Pending) -> tuple[str, dict[str, str]]:
-    """The record a proposal publishes to and its fields."""
+def _changes(engine: Engine, waiting: Pending, reviewer: str) -> tuple[str, dict[str, str]]:
+    """The record a proposal publishes to and its fields. A new record was checked by the
+    reviewer who accepts it, on the day of the review: a person looked at it then."""
     with engine.connect() as connection:
         if waiting.site_id is not None:
             if _current(connection, waiting.site_id) is None:
@@ -296,7 +297,8 @@ def _changes(engine: Engine, waiting: Pending) -> tuple[str, dict[str, str]]:
         org_id, site_id = _new_site_id(connection, waiting.fields)
     record = _new_record(waiting.fields)
     record.update(org_id=org_id, source=f"Lien {waiting.reference}")
-    record.update(source_date=now().date().isoformat())
+    today = now().date().isoformat()
+    record.update(source_date=today, checked_on=today, checked_by=reviewer)
     return site_id, {k: v for k, v in record.items() if k != "site_id"}
 
 
@@ -350,7 +352,7 @@ def decide(
         with engine.begin() as connection:
             decision.write(connection, waiting.site_id or "", None)
         return None
-    site_id, fields = _changes(engine, waiting)
+    site_id, fields = _changes(engine, waiting, reviewer)
 
     def during(connection: Connection, number: int) -> None:
         decision.write(connection, site_id, number)

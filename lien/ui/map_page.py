@@ -249,7 +249,9 @@ def downloads(sites: pd.DataFrame, chosen: Filters, lang: str, stem: str, key: s
     rows, left = builds.capped(sites, "zip")
     note = cut_text(lang, len(rows), len(sites)) if left else ""
     hsds_file = Download(
-        export.filename(f"{stem}-hsds", "zip"), lang, Build.of(hsds.export_zip, rows, note)
+        export.filename(f"{stem}-hsds", "zip"),
+        lang,
+        Build.of(hsds.export_zip, rows, note, state.shown_store()),
     )
     download(
         columns[3],

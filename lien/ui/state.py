@@ -163,6 +163,14 @@ def current_directory() -> tuple[pd.DataFrame, directory.Shared | None, str]:
     return shared.frame, shared, shared.name
 
 
+def shown_store() -> str | None:
+    """The URL of the store whose directory this session shows (None: its own upload, or a
+    kiosk's file): an HSDS export reads the records' history there."""
+    if using_upload() or not config.store_enabled():
+        return None
+    return config.database_url()
+
+
 def use_upload(frame: pd.DataFrame, name: str) -> None:
     """Show a prepared `frame` on every page of this session only; other sessions are unchanged."""
     st.session_state[UPLOAD_KEY] = {"frame": frame, "name": name}

@@ -1,6 +1,6 @@
 """A large directory on the map: clustered by supercluster in the browser, with the look, taps and
-popups of a small one (its bubbles zoom in, its dots open their popup, and sites sharing one
-point stay reachable at the last zoom)."""
+popups of a small one (its bubbles zoom in, its dots open their popup, which says when the record
+was checked, and sites sharing one point stay reachable at the last zoom)."""
 
 from __future__ import annotations
 
@@ -151,6 +151,11 @@ def test_a_tap_on_a_bubble_zooms_in_and_a_dot_opens_its_popup(
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=30_000)
     assert popup.locator("b").first.inner_text() == organisation
+    # A compact popup says when the record was checked, among the essentials (the synthetic
+    # directory's sources are of January 2026; "peut-être dépassé" follows once it is old).
+    checked = popup.locator(".lien-pf")
+    assert checked.inner_text().startswith("vérifié en janvier 2026")
+    assert checked.is_visible()
     assert browser_page.errors() == []
 
 

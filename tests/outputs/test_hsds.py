@@ -709,3 +709,38 @@ def test_freshness_goes_out_in_hsds_fields_and_comes_back_at_its_precision(
     assert back["checked_on"].tolist() == ["2026-12-03", "2016-06"]
     assert back["status"].tolist() == ["temporarily closed", "active"]
     assert back["changed_on"].tolist() == ["2026-11-30", "2016-06-01"]
+
+
+def test_an_uploaded_package_s_history_goes_out_again_with_the_records_a_view_holds(
+    real: pd.DataFrame,
+) -> None:
+    """A package with metadata rows, uploaded on the Data page (no store: its own history), then
+    a view of one of its records downloaded: that record's rows, through the worker's pickle."""
+    import pickle
+
+    from lien import filters
+    from lien.ingest.upload import Upload, check_upload
+
+    view = real.head(2).copy()
+    ids = [openreferral.hsds_id("service", s) for s in view["site_id"]]
+    view.attrs[openreferral.METADATA_ATTR] = [
+        {
+            "id": openreferral.hsds_id("metadata", i),
+            "resource_id": ids[i],
+            "resource_type": "service",
+            "last_action_date": "2026-12-01",
+            "last_action_type": "update",
+            "field_name": "phone",
+            "previous_value": "=1+1",
+            "replacement_value": f"081 00 00 0{i}",
+            "updated_by": "ana",
+        }
+        for i in range(2)
+    ]
+    upload = check_upload(hsds_out.export_zip(view), "lien-hsds.zip")
+    assert isinstance(upload, Upload)
+    one = filters.apply(upload.frame, filters.Filters(q=view["site"].iloc[1]))
+    assert list(one["site_id"]) == [view["site_id"].iloc[1]]
+    rows = _table(hsds_out.export_zip(pickle.loads(pickle.dumps(one))), "metadata.csv")
+    assert [(r["resource_id"], r["replacement_value"]) for r in rows] == [(ids[1], "081 00 00 01")]
+    assert rows[0]["previous_value"] == "'=1+1"  # read back as text, written defended again

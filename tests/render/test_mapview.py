@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import html
 import json
 import re
@@ -284,12 +285,12 @@ def test_a_small_set_keeps_markercluster_and_a_large_one_gets_supercluster(
     monkeypatch.setattr(sites_layer, "SUPERCLUSTER", 10)
     layer = sites_layer.sites_layer(frame, "fr")
     assert _layer_options(layer)["supercluster"] is True
-    # Sent as eight typed columns (read here as sites_layer.js reads them), the rows' values.
+    # Sent as nine typed columns (read here as sites_layer.js reads them), the rows' values.
     (element,) = [c for c in layer._children.values() if isinstance(c, sites_layer.SitesLayer)]
     data = json.loads(element.rows)
     columns = _unpacked(data)
     assert data["n"] == int(frame["_located"].sum())
-    assert len(columns) == 8
+    assert len(columns) == 9
     unpacked = [
         [*(c / data["scale"] for c in row[:2]), *row[2:]] for row in zip(*columns, strict=True)
     ]
@@ -305,7 +306,31 @@ def test_a_small_set_keeps_markercluster_and_a_large_one_gets_supercluster(
         "u8",
         "u8",
         "u8",
+        "u8",
     ]
+
+
+def test_compact_popups_say_when_a_site_was_checked_from_a_shared_table(
+    frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over FULL_POPUPS sites a popup is made in the browser from the shared tables: it says
+    when the record was checked and whether it may be out of date, as a full popup does, and
+    the view's sites share one line per distinct date (one small integer each)."""
+    view = frame.head(3).copy()
+    view["checked_on"] = ["2016-06", datetime.date.today().isoformat(), "2016-06"]
+    view["status"] = ["active", "temporarily closed", "active"]
+    full_rows, full = sites_layer.payload(view, "fr")
+    monkeypatch.setattr(sites_layer, "FULL_POPUPS", 0)
+    rows, tables = sites_layer.payload(view, "fr")
+    assert tables["p"] == []
+    assert len(tables["f"]) == 2
+    for row, full_row in zip(rows, full_rows, strict=True):
+        whole = full["p"][full_row[5]]
+        assert tables["f"][row[8]] == [whole["f"], whole["x"]]
+    assert tables["f"][rows[0][8]] == ["vérifié en juin 2016", "peut-être dépassé"]
+    assert rows[0][8] == rows[2][8]
+    assert tables["f"][rows[1][8]][1] == ""  # checked today: not out of date
+    assert tables["f"][rows[1][8]][0].startswith("temporairement fermé · vérifié le ")
 
 
 def _unpacked(data: dict[str, Any]) -> list[list[int]]:

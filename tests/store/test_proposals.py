@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from lien import store
+from lien.freshness import freshness
 from lien.outputs.export import to_csv
 from lien.store import proposals
 from lien.store.limits import PER_HOUR, Client
@@ -90,6 +91,10 @@ def test_a_new_organisation_is_published_with_ids_the_store_gives(engine: Engine
     assert record["organisation"] == "Maison de l'Accueil"
     assert record["precision"] == "locality"
     assert record["source"] == f"Lien {reference}"
+    # A reviewer looked at it when accepting it: checked that day, by them, and fresh.
+    today = proposals.now().date().isoformat()
+    assert (record["checked_on"], record["checked_by"]) == (today, "ana")
+    assert freshness(record, "en").stale is False
 
 
 def test_rejecting_records_the_reason_and_publishes_nothing(engine: Engine) -> None:
