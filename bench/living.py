@@ -1,4 +1,5 @@
-"""Rows 13-16: the living directory's store, on SQLite and on PostgreSQL, side by side.
+"""Rows 13-16: the living directory's store, on SQLite and on PostgreSQL, side by side, and
+rows 13-14 on the file itself (LIEN_STORE=off, the pages as before the store) in the same run.
 
 13. the seed map page's rerun after a filter change, server side (AppTest; row 4's measure);
 14. the 100k map page's rerun after a filter change, server side (row 1's measure);
@@ -13,6 +14,7 @@ database of its own; without them its column says so and the SQLite one is still
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -30,7 +32,10 @@ from lien.store.proposals import Receipt, Submission, propose
 from lien.ui.state import POLL_S
 from lien_dev import harness, postgres
 
-COLUMNS = ("SQLite", "PostgreSQL")
+# The reference, measured in the same run: the pages on the file itself, as before the store
+# (a kiosk's LIEN_STORE=off).
+FILE = "file, no store"
+COLUMNS = (FILE, "SQLite", "PostgreSQL")
 SUBMIT_GOAL_MS = 300.0
 ACCEPT_GOAL_S = 5.0
 # The seed site whose phone the accept changes, and the page that shows its card first.
@@ -127,7 +132,7 @@ class Plan:
     """What rows 13-16 run: run.py's `reruns(path, cycles, store)` (its map_reruns; passed in, so
     that run imports this module and not the other way), the 100k file, and the counts."""
 
-    reruns: Callable[[Path | None, int, str], Any]
+    reruns: Callable[[Path | None, int, str | None], Any]
     big: Path
     cycles: int
     runs: int
@@ -146,9 +151,39 @@ def _rows() -> dict[str, Row]:
     }
 
 
-def _column(rows: dict[str, Row], column: str, new: NewDatabase, plan: Plan) -> list[str]:
-    seed = median(plan.reruns(None, plan.cycles, new()).all_filtered())
-    big = median(plan.reruns(plan.big, plan.cycles, new()).all_filtered())
+@contextlib.contextmanager
+def _kiosk() -> Iterator[None]:
+    old = os.environ.get("LIEN_STORE")
+    os.environ["LIEN_STORE"] = "off"
+    try:
+        yield
+    finally:
+        os.environ.pop("LIEN_STORE", None)
+        if old is not None:
+            os.environ["LIEN_STORE"] = old
+
+
+def _reruns(plan: Plan, path: Path | None, store: str | None) -> float:
+    """Median seconds of the map page's filter reruns on `path`, on the store at `store`, or on
+    the file itself when None."""
+    if store is not None:
+        return float(median(plan.reruns(path, plan.cycles, store).all_filtered()))
+    with _kiosk():
+        return float(median(plan.reruns(path, plan.cycles, None).all_filtered()))
+
+
+def _reference(rows: dict[str, Row], plan: Plan) -> dict[str, float]:
+    found = {"13": _reruns(plan, None, None), "14": _reruns(plan, plan.big, None)}
+    for key, value in found.items():
+        rows[key].cells[FILE] = ms(value)
+    return found
+
+
+def _column(
+    rows: dict[str, Row], column: str, new: NewDatabase, plan: Plan, reference: dict[str, float]
+) -> list[str]:
+    seed = _reruns(plan, None, new())
+    big = _reruns(plan, plan.big, new())
     submit = median(submit_times(new(), plan.runs * 4))
     shown = accept_times(new(), plan.runs, plan.folder / f"server-accept-{column}.log")
     for key, value, goal in (
@@ -161,8 +196,10 @@ def _column(rows: dict[str, Row], column: str, new: NewDatabase, plan: Plan) -> 
     rows["16"].cells[column] = f"{median(shown):.2f}"
     rows["16"].ok = rows["16"].ok is not False and median(shown) < ACCEPT_GOAL_S
     return [
+        f"rows 13-14, {column}: {ms(seed)} and {ms(big)} ms, {seed / reference['13']:.2f}x "
+        f"and {big / reference['14']:.2f}x the file's in the same run",
         f"row 16, {column}: {', '.join(f'{t:.2f}' for t in shown)} s (the page's watch "
-        f"looks every {POLL_S:g} s, so about {POLL_S / 2:g} s is the wait's own median)"
+        f"looks every {POLL_S:g} s, so about {POLL_S / 2:g} s is the wait's own median)",
     ]
 
 
@@ -178,17 +215,19 @@ def measure(plan: Plan, report: Report) -> None:
     """Rows 13-16 for SQLite and PostgreSQL, and their notes, into `report`; a backend's failure
     goes to its errors and the other is still measured."""
     rows, notes, errors = _rows(), report.notes, report.errors
+    reference = _reference(rows, plan)
     with databases(plan.folder) as makers:
         for column, new in makers.items():
             if new is None:
                 notes.append(f"rows 13-16, {column}: not installed (apt-get install postgresql)")
                 continue
             try:
-                notes += _column(rows, column, new, plan)
+                notes += _column(rows, column, new, plan, reference)
             except Exception as exc:  # one backend's failure leaves the other's figures
                 errors.append(f"rows 13-16, {column}: {type(exc).__name__}: {exc}")
     notes.append(
-        f"rows 13-14: as rows 4 and 1, each on a new store of its backend filled from the file "
+        f"rows 13-14: as rows 4 and 1, the reference on the file (LIEN_STORE=off), the others "
+        f"each on a new store of its backend filled from the file "
         f"on the first run; row 15: median of {plan.runs * 4} proposals after one warm-up; "
         f"row 16: {plan.runs} publishes, each timed from the publish to the card's new number."
     )

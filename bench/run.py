@@ -17,7 +17,8 @@ measures, each after a warm-up, and reports the median:
 9-12. the first screen on a phone and on a desktop against an empty Streamlit page measured in
    the same run, as a ratio, with the bytes (bench/first_screen.py): the map page's first markers
    (seed directory and 100k sites), the coverage page's first chart;
-13-16. the directory's store on SQLite and PostgreSQL (bench/living.py).
+13-16. the directory's store on SQLite and PostgreSQL, against the file in the same run
+   (bench/living.py).
 
 Prints the machine, the tables (markdown-compatible), then notes: runs per figure, per-change
 times, the load time of each directory. Exits 1 if a goal is missed or a step failed.
