@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -112,7 +113,11 @@ def accept_times(url: str, runs: int, log: Path) -> list[float]:
             page.goto(base + PAGE)
             _card_shows(page, "085 21 34 81", 120.0)  # the first page fills the store
             page.evaluate("() => { window.lienStillOpen = true; }")
+            moments = random.Random(0)
             for i in range(runs):
+                # Right after the page showed the last one, its watch has just looked: publishing
+                # at once would always wait a whole period. A visitor's page is at any moment.
+                page.wait_for_timeout(moments.uniform(0, POLL_S) * 1000)
                 phone = f"081 99 {i // 100:02d} {i % 100:02d}"
                 version = store.current_version(engine)
                 start = time.perf_counter()
@@ -198,8 +203,9 @@ def _column(
     return [
         f"rows 13-14, {column}: {ms(seed)} and {ms(big)} ms, {seed / reference['13']:.2f}x "
         f"and {big / reference['14']:.2f}x the file's in the same run",
-        f"row 16, {column}: {', '.join(f'{t:.2f}' for t in shown)} s (the page's watch "
-        f"looks every {POLL_S:g} s, so about {POLL_S / 2:g} s is the wait's own median)",
+        f"row 16, {column}: {', '.join(f'{t:.2f}' for t in shown)} s (each publish at a random "
+        f"moment of the page's watch, which looks every {POLL_S:g} s: about {POLL_S / 2:g} s "
+        f"of each figure is that wait)",
     ]
 
 
