@@ -57,8 +57,11 @@
             out += '<div class="lien-pa">';
             for (var i = 0; i < f.a.length; i++) {
                 var away = f.a[i][0] === 'directions';
+                // "Suggest a correction" opens Lien's own page in the whole window, not the frame.
+                var top = f.a[i][0] === 'suggest';
                 out += '<a class="lien-' + f.a[i][0] + '" href="' + f.a[i][1] + '"'
-                    + (away ? ' target="_blank" rel="noopener noreferrer"' : '') + '>'
+                    + (away ? ' target="_blank" rel="noopener noreferrer"' : '')
+                    + (top ? ' target="_top"' : '') + '>'
                     + f.a[i][2] + '</a>';
             }
             out += '</div>';
