@@ -21,7 +21,15 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lien import config, store
 from lien.freshness import checked_text
 from lien.i18n import N_, t
-from lien.links import PARAM, SITE_PARAM, LinkRefusedError, secret_key
+from lien.links import (
+    EXPIRED,
+    FORGED,
+    MALFORMED,
+    PARAM,
+    SITE_PARAM,
+    LinkRefusedError,
+    secret_key,
+)
 from lien.problems import Problem
 from lien.schema import LONG_COLUMNS, LONG_TEXT, SHORT_TEXT
 from lien.store import ConflictError, organisation, proposals
@@ -94,6 +102,14 @@ LIST_CSS = """<style>
 .lien-problems { border-left: 4px solid #b3261e; padding: 4px 12px; overflow-wrap: anywhere; }
 .lien-problems ul { margin: 0; padding-left: 18px; }
 </style>"""
+
+
+# Why a signed link opens nothing (lien.links' refusal codes).
+LINK_REFUSALS: dict[str, str] = {
+    MALFORMED: N_("link_malformed"),
+    FORGED: N_("link_forged"),
+    EXPIRED: N_("link_expired"),
+}
 
 
 def label(field: str, lang: str) -> str:
@@ -208,10 +224,8 @@ def answer(result: Receipt | Refusal, name: str, lang: str) -> None:
         st.session_state[DONE_KEY] = {"for": name, "reference": result.reference}
         st.rerun()
     if result.limited:
-        st.html(
-            f'<div class="lien-problems" role="alert">{html.escape(t("suggest_limited", lang))}'
-            "</div>" + LIST_CSS
-        )
+        limited = html.escape(t("suggest_limited", lang))
+        st.html(f'{LIST_CSS}<div class="lien-problems" role="alert">{limited}</div>')
     else:
         st.html(problems_html(result.problems, lang))
 
@@ -265,7 +279,7 @@ def correction(site_id: str, lang: str) -> None:
 
 def link_refused(error: LinkRefusedError, lang: str) -> None:
     """Why the link opens nothing, in the visitor's language; no record, no button."""
-    st.error(t(f"link_{error.code}", lang), icon=":material/link_off:")
+    st.error(t(LINK_REFUSALS[error.code], lang), icon=":material/link_off:")
 
 
 def confirmed(token: str) -> bool:
@@ -344,7 +358,7 @@ def page(lang: str, opened: tuple[str, str]) -> None:
         st.title(t("org_title", lang), anchor=False)
         organisation_page(value, lang)
         return
-    st.title(t("suggest_title" if kind == "site" else "add_title", lang), anchor=False)
+    st.title(t("suggest_title", lang) if kind == "site" else t("add_title", lang), anchor=False)
     if not config.store_enabled():
         st.info(t("suggest_no_store", lang))
         return

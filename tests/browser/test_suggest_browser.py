@@ -21,6 +21,7 @@ from lien.freshness import checked_text
 from lien.i18n import t
 from lien.links import PAGE, link_for
 from lien.store import proposals
+from lien.ui.suggest_page import LINK_REFUSALS
 from lien_dev import harness
 from tests.browser.conftest import BrowserPage, map_frame, wait_for_text, wait_until_idle
 from tests.browser.test_attendee import _open_a_popup
@@ -143,7 +144,7 @@ def test_a_forged_or_expired_link_shows_a_refusal_and_no_button(
     page = browser_page.page
     token = link_for("apd-namur", secret, datetime.now() - made)
     page.goto(f"{url}/{PAGE}?token={token}&lang=fr")
-    wait_for_text(page, t(f"link_{code}", "fr"))
+    wait_for_text(page, t(LINK_REFUSALS[code], "fr"))
     wait_until_idle(page)
     assert page.get_by_role("button", name=t("org_still_right", "fr")).count() == 0
     assert page.get_by_role("button", name=t("org_correct", "fr")).count() == 0

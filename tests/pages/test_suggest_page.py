@@ -21,6 +21,7 @@ from lien.links import link_for
 from lien.store import proposals
 from lien.store.limits import PER_HOUR
 from lien.store.versions import now
+from lien.ui.suggest_page import LINK_REFUSALS
 
 PAGE = str(ROOT / "pages" / "3_Proposer_Voorstellen_Suggest.py")
 SITE = "apd-namur"
@@ -133,7 +134,7 @@ def test_a_refused_link_says_why_and_shows_no_record_nor_button(
     engine: Engine, token: str, code: str
 ) -> None:
     at = _open(token=token, lang="en")
-    assert [e.value for e in at.error] == [t(f"link_{code}", "en")]
+    assert [e.value for e in at.error] == [t(LINK_REFUSALS[code], "en")]
     assert [b.label for b in at.button] == []
     assert "lien-record" not in _html(at)
 
