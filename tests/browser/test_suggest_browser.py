@@ -8,13 +8,15 @@ shows the old number; an organisation confirms its record from its link and the 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from lien import store
 from lien.freshness import checked_text
@@ -55,21 +57,40 @@ def _site_of(href: str) -> str:
     return found.group(1)
 
 
-def _tap_suggest(page: Page, phone: bool) -> str:
-    """Tap "suggest a correction" where the visitor sees it first: the first card on a phone, a
-    popup on a desktop; the site it corrects."""
+def _filled(engine: Engine, timeout_s: float = 60.0) -> None:
+    """Wait until the server has made and filled its store (on its first page)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if store.current_version(engine) >= 1:
+                return
+        except OperationalError:
+            pass
+        assert time.monotonic() < deadline, "the server did not fill its store"
+        time.sleep(0.5)
+
+
+def _tap_suggest(page: Page, phone: bool) -> tuple[Page, str]:
+    """Tap "suggest a correction" where the visitor sees it first: the first card on a phone
+    (the form opens in place), a popup on a desktop (the map's frame may not navigate the
+    window: the form opens in a new tab); the page showing the form, and the site it corrects."""
     if phone:
         link = page.locator(".lien-card .lien-suggest").first
         link.wait_for(timeout=60_000)
-    else:
-        frame = map_frame(page)
-        _open_a_popup(page, frame, phone)
-        link = frame.locator(".leaflet-popup-content .lien-suggest").first
-        assert link.get_attribute("target") == "_top"
+        site = _site_of(link.get_attribute("href") or "")
+        link.click()
+        page.wait_for_url(re.compile(PAGE), timeout=30_000)
+        return page, site
+    frame = map_frame(page)
+    _open_a_popup(page, frame, phone)
+    link = frame.locator(".leaflet-popup-content .lien-suggest").first
     site = _site_of(link.get_attribute("href") or "")
-    link.click()
-    page.wait_for_url(re.compile(PAGE), timeout=30_000)
-    return site
+    with page.context.expect_page(timeout=30_000) as opened:
+        link.click()
+    form = opened.value
+    form.wait_for_load_state()
+    assert PAGE in form.url, form.url
+    return form, site
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
@@ -80,11 +101,14 @@ def test_a_visitor_suggests_a_new_phone_number_and_gets_a_reference(
     page, phone = browser_page.page, browser_page.device == "phone"
     page.goto(f"{url}/?lang={lang}")
     wait_until_idle(page)
-    site = _tap_suggest(page, phone)
-    wait_for_text(page, t("suggest_title", lang))
+    page, site = _tap_suggest(page, phone)
+    wait_for_text(page, t("suggest_intro_site", lang))
     old = store.current(engine)[1].set_index("site_id").loc[site, "phone"]
     box = page.get_by_label(t("col_phone", lang), exact=True)
-    assert box.input_value() == old  # the form opens filled with the record
+    expect(box).to_have_value(old, timeout=30_000)  # the form opens filled with the record
+    if phone:  # nothing of the form makes a phone scroll sideways
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, width  # the phone's width (tests/browser/conftest.py)
     box.fill(NEW_PHONE)
     page.get_by_label(t("suggest_reason", lang)).fill("called them")
     page.get_by_role("button", name=t("suggest_send", lang)).click()
@@ -112,8 +136,13 @@ def test_an_organisation_confirms_its_record_and_its_card_says_checked_today(
     page, phone = browser_page.page, browser_page.device == "phone"
     page.goto(f"{url}/?lang=fr")
     wait_until_idle(page)
-    # The first card's record (the seed's first site: the map lists them in the file's order).
-    site = str(store.current(engine)[1]["site_id"].iloc[0])
+    _filled(engine)
+    if phone:  # the first card's record, whose card is read below
+        link = page.locator(".lien-card .lien-suggest").first
+        link.wait_for(timeout=60_000)
+        site = _site_of(link.get_attribute("href") or "")
+    else:
+        site = str(store.current(engine)[1]["site_id"].iloc[0])
     token = link_for(site, SECRET, datetime.now())
     page.goto(f"{url}/{PAGE}?token={token}&lang=fr")
     page.get_by_role("button", name=t("org_still_right", "fr")).click()
