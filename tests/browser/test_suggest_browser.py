@@ -26,6 +26,7 @@ from lien.store import proposals
 from lien.ui.suggest_page import LINK_REFUSALS
 from lien_dev import harness
 from tests.browser.conftest import BrowserPage, map_frame, wait_for_text, wait_until_idle
+from tests.browser.test_accessibility import BLOCKING, audit, streamlit_own
 from tests.browser.test_attendee import _open_a_popup
 
 SECRET = "b" * 40
@@ -200,3 +201,24 @@ def test_hostile_text_is_refused_or_stored_inert(
     # Stored as typed: inert text, escaped wherever it is shown and neutralised in exports.
     assert waiting.fields["notes"] == script
     assert waiting.reason.startswith("=HYPERLINK")
+
+
+@pytest.mark.parametrize("kind", ["site", "token"])
+def test_axe_finds_no_serious_violation_of_the_suggest_page(
+    browser_page: BrowserPage, server: tuple[str, Engine], kind: str
+) -> None:
+    # The form (the honeypot among its fields: out of the tab order and of screen readers) and
+    # the organisation's page, audited as the other pages are (tests/browser/test_accessibility).
+    url, _ = server
+    page = browser_page.page
+    if kind == "site":
+        page.goto(f"{url}/{PAGE}?site=apd-namur&lang=fr")
+        wait_for_text(page, t("suggest_intro_site", "fr"))
+    else:
+        page.goto(f"{url}/{PAGE}?token={link_for('apd-namur', SECRET, datetime.now())}&lang=fr")
+        wait_for_text(page, t("org_intro", "fr"))
+    wait_until_idle(page)
+    found = audit(page)
+    blocking = [f for f in found if f.impact in BLOCKING and not streamlit_own(f)]
+    assert blocking == [], "\n".join(map(str, blocking))
+    assert browser_page.errors() == []
