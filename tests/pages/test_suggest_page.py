@@ -129,6 +129,8 @@ def test_past_the_hourly_limit_the_visitor_is_told_and_keeps_the_form(engine: En
         (link_for(SITE, "another secret" * 4, now()), "forged"),
         (link_for(SITE, SECRET, now() - timedelta(days=61)), "expired"),
     ],
+    # Named, not by the tokens: each process of the run makes its own, a second apart.
+    ids=["not-a-token", "too-long", "other-secret", "expired"],
 )
 def test_a_refused_link_says_why_and_shows_no_record_nor_button(
     engine: Engine, token: str, code: str
