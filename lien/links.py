@@ -31,8 +31,12 @@ LINK_AGE = timedelta(days=LINK_DAYS)
 SALT = "lien.verification-link.v1"
 # A link's token is about 80 characters; a longer one is refused before any work.
 MAX_TOKEN = 1000
-# The address's parameter that carries the token (the page reads it).
-PARAM = "verify"
+# The page a link opens (lien.ui.navigation registers it at this address under the app's root),
+# and the address's parameter that carries the token; the same page corrects any record with
+# SITE_PARAM, or adds an organisation without it.
+PAGE = "Proposer_Voorstellen_Suggest"
+PARAM = "token"
+SITE_PARAM = "site"
 # A secret shorter than this is guessable offline from one link: refused.
 MIN_SECRET = 32
 
@@ -88,10 +92,17 @@ def open_link(token: str, secret: str, now: datetime) -> str:
 
 
 def url_for(base_url: str, token: str) -> str:
-    """The link itself: the app's address with the token as PARAM."""
+    """The link itself: the page PAGE under the app's address, with the token as PARAM."""
     if not base_url.startswith(("https://", "http://")):
         raise ValueError("a link's base is an http(s) address")
-    return f"{base_url.rstrip('/')}/?{urlencode({PARAM: token})}"
+    return f"{base_url.rstrip('/')}/{PAGE}?{urlencode({PARAM: token})}"
+
+
+def suggest_url(root: str, site_id: str | None, lang: str) -> str:
+    """Where "suggest a correction" of `site_id` (None: "add an organisation") leads, in
+    `lang`: PAGE under `root`, the app's root address ("" for a link relative to the root)."""
+    params = {"lang": lang} | ({SITE_PARAM: site_id} if site_id else {})
+    return f"{root.rstrip('/') + '/' if root else ''}{PAGE}?{urlencode(params)}"
 
 
 def key_file() -> Path:

@@ -42,6 +42,7 @@ with st.container(key=keyboard.RESULTS.target):  # where the first skip link lea
 if phone:  # below the results, so that the nearest come first on a small screen
     common.filter_chips(chosen, lang)
     st.caption(about)
+common.add_organisation(lang)
 map_page.downloads(sites, printed, lang, stem="lien-sites", key="download")
 with st.container(key=keyboard.TAKE_AWAY.target):  # where the second one leads
     st.subheader(t("take_away", lang))

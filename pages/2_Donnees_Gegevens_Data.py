@@ -23,6 +23,8 @@ navigation.page_head(lang)
 st.title(t("data_title", lang))
 st.markdown(t("data_intro", lang, limit=MAX_UPLOAD_MB))
 common.directory_notice(None, name, lang)
+# A directory's missing organisation is added for everyone through a proposal, not an upload.
+common.add_organisation(lang)
 
 uploaded = st.file_uploader(
     t("upload_label", lang),

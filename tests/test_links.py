@@ -63,7 +63,7 @@ def test_what_is_not_a_link_is_refused(token: str) -> None:
 
 def test_the_link_carries_its_token_in_the_apps_address() -> None:
     url = links.url_for("https://lien.example/", "abc.def")
-    assert url == "https://lien.example/?verify=abc.def"
+    assert url == "https://lien.example/Proposer_Voorstellen_Suggest?token=abc.def"
     with pytest.raises(ValueError, match="http"):
         links.url_for("javascript:alert(1)", "abc")
 

@@ -21,6 +21,7 @@ import pandas as pd
 from lien import taxonomy
 from lien.display import SiteFields, directions_label, distance_text, site_fields
 from lien.i18n import t
+from lien.links import suggest_url
 from lien.schema import records, split_codes
 
 # The cards a phone shows before "show more": about three screens.
@@ -60,10 +61,16 @@ class Card:
 
 
 def card(
-    site: Mapping[str, Any], lang: str, services: Sequence[str] = (), centre: str = ""
+    site: Mapping[str, Any],
+    lang: str,
+    services: Sequence[str] = (),
+    centre: str = "",
+    suggest: str | None = None,
 ) -> Card:
     """The card of one directory row; `services` are the view's chosen ones (all when empty);
-    `centre`: the place the distance is measured from the centre of (display.distance_text)."""
+    `centre`: the place the distance is measured from the centre of (display.distance_text);
+    `suggest`: the app's root address, for a "suggest a correction" link (None: no link, as
+    for a session's own upload, whose records are in no store)."""
     f: SiteFields = site_fields(site, lang)
     chosen = set(services)
     vocabulary = taxonomy.services()
@@ -75,6 +82,11 @@ def card(
     if f.directions:
         links.append(("directions", directions_label(f, lang), f.directions))
     links += [("web", t("col_website", lang), w.href) for w in f.websites[:1]]
+    site_id = str(site.get("site_id") or "")
+    if suggest is not None and site_id:
+        links.append(
+            ("suggest", t("suggest_correction", lang), suggest_url(suggest, site_id, lang))
+        )
     return Card(
         title=f.organisation,
         subtitle=f.site if f.site != f.organisation else "",
@@ -128,9 +140,12 @@ def cards_html(
     services: Sequence[str] = (),
     limit: int = FIRST_CARDS,
     centre: str = "",
+    suggest: str | None = None,
 ) -> str:
-    """The first `limit` sites of the view, in its order (nearest first near a place), as cards."""
+    """The first `limit` sites of the view, in its order (nearest first near a place), as cards
+    (`suggest`: see card())."""
     items = [
-        _card_html(card(site, lang, services, centre), lang) for site in records(sites.head(limit))
+        _card_html(card(site, lang, services, centre, suggest), lang)
+        for site in records(sites.head(limit))
     ]
     return CARDS_CSS + '<ol class="lien-cards">' + "".join(items) + "</ol>"

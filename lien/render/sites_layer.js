@@ -56,7 +56,10 @@
         if (f.a.length) {
             out += '<div class="lien-pa">';
             for (var i = 0; i < f.a.length; i++) {
-                var away = f.a[i][0] === 'directions';
+                // The way there and "suggest a correction" open a tab of their own: the map's
+                // frame is sandboxed without allow-top-navigation, so a target="_top" link out
+                // of it does nothing, while a new tab (allow-popups) opens Lien's form.
+                var away = f.a[i][0] === 'directions' || f.a[i][0] === 'suggest';
                 out += '<a class="lien-' + f.a[i][0] + '" href="' + f.a[i][1] + '"'
                     + (away ? ' target="_blank" rel="noopener noreferrer"' : '') + '>'
                     + f.a[i][2] + '</a>';

@@ -36,6 +36,7 @@ from lien.display import (
 from lien.display import towns as local_towns
 from lien.freshness import freshness
 from lien.i18n import t
+from lien.links import suggest_url
 from lien.render.js import Verbatim, script_json
 from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, OriginLegend
 from lien.render.view import MapView, map_view
@@ -58,11 +59,13 @@ def _links(links: tuple[Link, ...]) -> str:
     )
 
 
-def popup(site: Any, lang: str, centre: str = "") -> dict[str, Any]:
+def popup(site: Any, lang: str, centre: str = "", suggest: str | None = None) -> dict[str, Any]:
     """A site's popup as sites_layer.js renders it, every text escaped and only safe links: the
     essentials first, which fit a phone's popup without scrolling (its title, distance, where it
     is, "directions" and "call"), then the rest folded under "more" (services, hours, contacts,
-    audiences, languages, precision, source). `centre`: see display.distance_text."""
+    audiences, languages, precision, source). `centre`: see display.distance_text; `suggest`:
+    the app's root address for "suggest a correction" (an absolute address: the popup is in the
+    map's frame), None for no such link."""
     f = site_fields(site, lang)
     e = html.escape
     actions = []
@@ -73,6 +76,10 @@ def popup(site: Any, lang: str, centre: str = "") -> dict[str, Any]:
         for p in f.phones[:1]
         if p.href
     ]
+    site_id = str(site.get("site_id") or "")
+    if suggest is not None and site_id:
+        href = suggest_url(suggest, site_id, lang)
+        actions.append(["suggest", e(href, quote=True), e(t("suggest_correction", lang))])
     more = [
         (t("col_services", lang), e(", ".join(f.services))),
         (t("hours", lang), e(f.hours)),
@@ -158,9 +165,9 @@ def payload_columns(
 
 
 def _columns(
-    located: pd.DataFrame, lang: str, centre: str = ""
+    located: pd.DataFrame, lang: str, centre: str = "", suggest: str | None = None
 ) -> tuple[list[np.ndarray], dict[str, Any]]:
-    """`payload_columns` of sites that are all located."""
+    """`payload_columns` of sites that are all located (`suggest`: see popup())."""
     categories = list(taxonomy.category_colours())
     org_codes, orgs = pd.factorize(located["organisation"], sort=False)
     town_codes, towns = pd.factorize(
@@ -176,7 +183,7 @@ def _columns(
         for c in (taxonomy.category_of(v) for v in combos)
     ]
     full = len(located) <= FULL_POPUPS
-    popups = [popup(site, lang, centre) for site in records(located)] if full else []
+    popups = [popup(site, lang, centre, suggest) for site in records(located)] if full else []
     fresh_codes, fresh = _freshness(located, lang)
     columns = [
         located["latitude"].round(5).to_numpy(),
@@ -278,15 +285,18 @@ def sites_layer(
     return view_layer(map_view(sites, origin, radius_km), lang, centre)
 
 
-def view_layer(view: MapView, lang: str, centre: str = "") -> folium.FeatureGroup:
+def view_layer(
+    view: MapView, lang: str, centre: str = "", suggest: str | None = None
+) -> folium.FeatureGroup:
     """The changing layer: clustered sites (spiderfied, or listed in one popup, when they share a
     point), the search point, and the view that fits them, never closer than the sites' places
-    are known (view_zoom). `centre`: the place the distances are measured from the centre of."""
+    are known (view_zoom). `centre`: the place the distances are measured from the centre of;
+    `suggest`: see popup()."""
     group = folium.FeatureGroup(name="sites")
     if view.bounds is not None:
         # Before the sites: the clusters are then built once, for the final zoom.
         FitBounds(view.bounds, max_zoom=view.zoom).add_to(group)
-    columns, tables = _columns(view.on_map, lang, centre)
+    columns, tables = _columns(view.on_map, lang, centre, suggest)
     count = len(columns[0])
     if count > SUPERCLUSTER:
         # Nine typed arrays: no list per site to build here, nor number to parse there.

@@ -18,14 +18,16 @@ from lien.freshness import freshness
 from lien.geo.areas import area_label, local_name, province_names
 from lien.i18n import t
 from lien.ingest.directory import problems_frame
+from lien.links import suggest_url
 from lien.problems import Problem
 from lien.schema import per_distinct, text
 
 TABLE_ROWS = 1_000  # more rows than anyone reads on screen; the downloads hold them all
 
 
-def sites_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The accessible list of sites: names, services, town, distance, and contact links.
+def sites_table(sites: pd.DataFrame, lang: str, suggest: str | None = None) -> pd.DataFrame:
+    """The accessible list of sites: names, services, town, distance, and contact links; with
+    `suggest` (the app's root address), each row's "suggest a correction" address.
 
     E-mails are "mailto:" links and websites safe http(s) URLs, for link columns. Read as
     site_fields() reads a site, but once per distinct cell: reading each row as a whole cost a
@@ -51,6 +53,10 @@ def sites_table(sites: pd.DataFrame, lang: str) -> pd.DataFrame:
         sites, "website", lambda cell: _first(website_links(cell))
     )
     table[t("col_checked", lang)] = checked_column(sites, lang)
+    if suggest is not None and "site_id" in sites:
+        table[t("col_suggest", lang)] = [
+            suggest_url(suggest, str(site_id), lang) for site_id in sites["site_id"]
+        ]
     return table.reset_index(drop=True)
 
 

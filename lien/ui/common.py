@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lien import config, display, filters, geocoding
+from lien.config import ROOT
 from lien.filters import Filters
 from lien.geo.search import Found
 from lien.i18n import t, tn
@@ -25,11 +26,13 @@ from lien.ui import keyboard, state
 from lien.ui.navigation import SUB_PAGES
 
 __all__ = [
+    "add_organisation",
     "base_url",
     "directory_notice",
     "download",
     "filter_chips",
     "source_note",
+    "suggest_root",
     "find",
     "grid",
     "is_phone",
@@ -197,6 +200,27 @@ def base_url() -> str:
     seen = st.context.url
     # Built right at the root (no trailing "/" there) and on a sub-page alike.
     return filters.app_root(seen, SUB_PAGES) if seen else "http://localhost:8501/"
+
+
+def suggest_root() -> str | None:
+    """The app's root address for the "suggest a correction" links of cards, popups and
+    tables; None when this session's records are in no store (its own upload, or a kiosk with
+    LIEN_STORE=off), where there is nothing a correction could be proposed to."""
+    if not config.store_enabled() or state.using_upload():
+        return None
+    return base_url()
+
+
+def add_organisation(lang: str) -> None:
+    """The "add an organisation" link (the suggest page's empty form), in this session."""
+    if suggest_root() is None:
+        return
+    st.page_link(
+        str(ROOT / "pages" / "3_Proposer_Voorstellen_Suggest.py"),
+        label=t("add_organisation", lang),
+        icon=":material/add_business:",
+        query_params={"lang": lang},
+    )
 
 
 def view_about(

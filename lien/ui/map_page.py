@@ -22,7 +22,7 @@ from lien.render import cards, mapview, sites_layer, tables
 from lien.render.view import MapView
 from lien.text import clean_query
 from lien.ui import sidebar, state
-from lien.ui.common import base_url, download, find, grid, view_about
+from lien.ui.common import base_url, download, find, grid, suggest_root, view_about
 from lien.ui.geolocate import geolocate_button
 
 # The map fills the screen's height it can spare (not a fixed 520 px, ~60 % of a phone), and a
@@ -162,21 +162,31 @@ def results(view: MapView, chosen: Filters, lang: str, *, phone: bool, centre: s
         st.caption(national)
     if view.sites.empty:
         st.info(t("no_match", lang))
+    root = suggest_root()
     if phone:
-        site_cards(view.sites, chosen, lang, key="cards", centre=centre)
-    site_map(view, lang, key="map", centre=centre)
+        site_cards(view.sites, chosen, lang, key="cards", centre=centre, suggest=root)
+    site_map(view, lang, key="map", centre=centre, suggest=root)
     if phone and not st.toggle(t("show_table", lang), key="show_table"):
         return
     st.subheader(t("table_heading", lang))
-    sites_table(view.on_map, lang, t("table_heading", lang), key="sites_table")
+    sites_table(view.on_map, lang, t("table_heading", lang), key="sites_table", suggest=root)
     if len(view.elsewhere):
         st.subheader(t("national_heading", lang))
-        sites_table(view.elsewhere, lang, t("national_heading", lang), key="national_table")
+        sites_table(
+            view.elsewhere, lang, t("national_heading", lang), key="national_table", suggest=root
+        )
 
 
-def site_cards(sites: pd.DataFrame, chosen: Filters, lang: str, key: str, centre: str = "") -> None:
+def site_cards(
+    sites: pd.DataFrame,
+    chosen: Filters,
+    lang: str,
+    key: str,
+    centre: str = "",
+    suggest: str | None = None,
+) -> None:
     """The first sites as cards, nearest first, with "show more"; back to the first few when
-    the view changes."""
+    the view changes. `suggest`: see common.suggest_root."""
     if sites.empty:
         return
     view = filters.share_url("", chosen)
@@ -185,7 +195,11 @@ def site_cards(sites: pd.DataFrame, chosen: Filters, lang: str, key: str, centre
         st.session_state[f"{key}_count"] = cards.FIRST_CARDS
     count = int(st.session_state.get(f"{key}_count", cards.FIRST_CARDS))
     with st.container(key=key):
-        st.html(cards.cards_html(sites, lang, chosen.services, limit=count, centre=centre))
+        st.html(
+            cards.cards_html(
+                sites, lang, chosen.services, limit=count, centre=centre, suggest=suggest
+            )
+        )
     if len(sites) > count:
         st.button(
             t("show_more", lang, count=min(cards.MORE_CARDS, len(sites) - count)),
@@ -201,10 +215,13 @@ def _more(key: str) -> None:
     )
 
 
-def site_map(view: MapView, lang: str, key: str, centre: str = "") -> None:
-    """The map of the view's located sites, fitted to them or to the near-me circle."""
+def site_map(
+    view: MapView, lang: str, key: str, centre: str = "", suggest: str | None = None
+) -> None:
+    """The map of the view's located sites, fitted to them or to the near-me circle
+    (`suggest`: see common.suggest_root)."""
     # No center or zoom: the layer fits its own bounds in the browser, at the map's real size.
-    layer = sites_layer.view_layer(view, lang, centre)
+    layer = sites_layer.view_layer(view, lang, centre, suggest)
     # In a keyed box: PAGE_CSS fits the map's height to the screen.
     with st.container(key=f"{key}_box"):
         st_folium(
@@ -217,15 +234,17 @@ def site_map(view: MapView, lang: str, key: str, centre: str = "") -> None:
         )
 
 
-def sites_table(sites: pd.DataFrame, lang: str, name: str, key: str) -> None:
+def sites_table(
+    sites: pd.DataFrame, lang: str, name: str, key: str, suggest: str | None = None
+) -> None:
     """The accessible list of sites: names, services, town, distance, and contact links, in a
-    grid named `name`."""
+    grid named `name`; each row's "suggest a correction" with `suggest` (common.suggest_root)."""
     if len(sites) > tables.TABLE_ROWS:
         st.caption(t("table_capped", lang, shown=tables.TABLE_ROWS, total=len(sites)))
         sites = sites.head(tables.TABLE_ROWS)
-    email, website = t("col_email", lang), t("col_website", lang)
+    email, website, correct = t("col_email", lang), t("col_website", lang), t("col_suggest", lang)
     grid(
-        tables.sites_table(sites, lang),
+        tables.sites_table(sites, lang, suggest),
         name,
         key,
         hide_index=True,
@@ -233,6 +252,9 @@ def sites_table(sites: pd.DataFrame, lang: str, name: str, key: str) -> None:
         column_config={
             email: st.column_config.LinkColumn(email, display_text=r"mailto:(.*)"),
             website: st.column_config.LinkColumn(website),
+            correct: st.column_config.LinkColumn(
+                correct, display_text=t("suggest_correction", lang)
+            ),
         },
     )
 

@@ -16,6 +16,7 @@ from lien import memory
 from lien.config import ROOT
 from lien.filters import BY_PARAM, from_query
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
+from lien.links import PAGE
 from lien.ui import keyboard, streamlit_text
 from lien.ui.address import shortening_script
 
@@ -33,6 +34,8 @@ class PageInfo:
 
 # The coverage page's address under the app's root (a download's link reopens a view there).
 COVERAGE_PATH = "Couverture_Dekking_Coverage"
+# The suggest page's: the signed links of a verification round open it (lien.links.PAGE).
+SUGGEST_PATH = PAGE
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/0_Carte_Kaart_Map.py", "", N_("page_map"), ":material/map:"),
@@ -47,6 +50,12 @@ PAGES: tuple[PageInfo, ...] = (
         "Donnees_Gegevens_Data",
         N_("page_data"),
         ":material/upload_file:",
+    ),
+    PageInfo(
+        "pages/3_Proposer_Voorstellen_Suggest.py",
+        SUGGEST_PATH,
+        N_("page_suggest"),
+        ":material/edit_note:",
     ),
 )
 SUB_PAGES: tuple[str, ...] = tuple(page.url_path for page in PAGES if page.url_path)
