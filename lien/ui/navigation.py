@@ -33,6 +33,8 @@ class PageInfo:
 
 # The coverage page's address under the app's root (a download's link reopens a view there).
 COVERAGE_PATH = "Couverture_Dekking_Coverage"
+# The reviewers' page (signed-in reviewers only; a visitor there sees the sign-in form).
+REVIEW_PATH = "Relecture_Beoordeling_Review"
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/0_Carte_Kaart_Map.py", "", N_("page_map"), ":material/map:"),
@@ -47,6 +49,12 @@ PAGES: tuple[PageInfo, ...] = (
         "Donnees_Gegevens_Data",
         N_("page_data"),
         ":material/upload_file:",
+    ),
+    PageInfo(
+        "pages/4_Relecture_Beoordeling_Review.py",
+        REVIEW_PATH,
+        N_("page_review"),
+        ":material/fact_check:",
     ),
 )
 SUB_PAGES: tuple[str, ...] = tuple(page.url_path for page in PAGES if page.url_path)
