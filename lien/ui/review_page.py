@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from lien import config
 from lien.filters import LANGUAGE, SPECS
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, date, t, tn
+from lien.schema import LONG_COLUMNS
 from lien.store import review
 from lien.store.proposals import Pending, pending
 from lien.store.versions import (
@@ -71,9 +72,10 @@ def _say(kind: str, text: str, detail: str = "") -> None:
     st.session_state[NOTE_KEY] = (kind, text, detail)
 
 
-def _act(lang: str, write: Callable[[], Any], done: str, conflict: Any = None) -> None:
+def _act(lang: str, write: Callable[[], Any], done: str, conflict: Any = None) -> bool:
     """Run one write (already bound to its arguments) and say what became of it on the next
-    run: done, a conflict (`conflict` is what to show beside it), refused, or why not."""
+    run: done, a conflict (`conflict` is what to show beside it), refused, or why not. Whether
+    it was done."""
     try:
         write()
     except review.NotSignedInError as refused:
@@ -92,6 +94,8 @@ def _act(lang: str, write: Callable[[], Any], done: str, conflict: Any = None) -
     else:
         st.session_state.pop(CONFLICT_KEY, None)
         _say("success", done)
+        return True
+    return False
 
 
 def _conflict_rows(
@@ -267,7 +271,8 @@ def _actions(
     )
     with st.expander(t("review_edit", lang)), st.form(f"edit_{ref}"):
         for name in waiting.fields:
-            st.text_input(name, value=waiting.fields[name], key=_edit_key(waiting, name))
+            box = st.text_area if name in LONG_COLUMNS else st.text_input
+            box(name, value=waiting.fields[name], key=_edit_key(waiting, name))
         st.form_submit_button(
             t("review_edit_accept", lang),
             on_click=_edit_accept,
@@ -317,12 +322,12 @@ def queue(eng: Engine, against: int, lang: str) -> None:
 def _still_right(eng: Engine, lang: str, against: int) -> None:
     chosen = list(st.session_state.get("still_right_sites") or [])
     token = signin_form.token()
-    _act(
+    if _act(
         lang,
         lambda: review.still_right(eng, token, chosen, against=against),
         tn("review_still_right_done", len(chosen), lang),
-    )
-    st.session_state["still_right_sites"] = []
+    ):
+        st.session_state["still_right_sites"] = []
 
 
 def still_right(eng: Engine, frame: pd.DataFrame, against: int, lang: str) -> None:

@@ -175,6 +175,10 @@ def test_hostile_proposal_text_is_shown_inert(browser_page: BrowserPage, server:
     # The 100 KB field: clipped in the table, its whole in plain text behind an expander.
     huge = page.locator("table.lien-diff", has_text="AAAA…").first
     assert len(huge.inner_text()) < 1_000
+    page.get_by_text("description (Proposé) en entier").click()
+    whole = page.get_by_test_id("stText").filter(has_text="<b>end</b>").first
+    whole.wait_for(timeout=10_000)
+    assert len(whole.inner_text()) >= len(HUGE)
     page.wait_for_timeout(1_500)
     assert page.evaluate("() => window.lienPwned === undefined")
     assert dialogs == []

@@ -6,18 +6,19 @@ is shown with both values, nothing overwritten."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher, Type
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from streamlit.testing.v1 import AppTest
 
 from lien import store
 from lien.config import ROOT
-from lien.store import accounts, proposals, review
+from lien.store import accounts, proposals, review, signin
 from lien.store.limits import Client
-from lien.store.models import Audit
+from lien.store.models import Audit, ReviewerSession
 from lien.ui import signin_form
 
 PAGE = str(ROOT / "pages" / "4_Relecture_Beoordeling_Review.py")
@@ -214,3 +215,27 @@ def test_a_conflict_is_shown_with_both_values_and_nothing_overwritten(engine: En
     _, frame = store.current(engine)
     assert frame.set_index("site_id").loc[SITE, "phone"] == "081 55 55 55"
     assert [p.reference for p in proposals.pending(engine)] == [reference]
+
+
+def test_a_session_left_alone_ends_and_the_form_says_why(engine: Engine) -> None:
+    at = _signed_in(engine)
+    assert signin_form.TOKEN_KEY in at.session_state
+    # The reviewer walked away: the session's last use is now 31 minutes ago.
+    with engine.begin() as connection:
+        connection.execute(
+            update(ReviewerSession).values(last_seen=store.versions.now() - timedelta(minutes=31))
+        )
+    at.run()
+    assert not at.exception
+    assert at.warning[0].value == (
+        "Session fermée après 30 minutes d'inactivité : reconnectez-vous."
+    )
+    assert [w.label for w in at.text_input] == ["Nom", "Mot de passe"]
+
+
+def test_sign_out_ends_the_session_in_the_store(engine: Engine) -> None:
+    at = _signed_in(engine)
+    token = at.session_state[signin_form.TOKEN_KEY]
+    at.button(key="signin_out").click().run()
+    assert at.warning[0].value == "Vous êtes déconnecté·e."
+    assert isinstance(signin.check(engine, token), signin.Refusal)
