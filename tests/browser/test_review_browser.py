@@ -21,6 +21,7 @@ from lien.store.limits import Client
 from lien.store.models import Proposal
 from lien_dev import harness
 from tests.browser.conftest import DEVICES, BrowserPage, is_local, wait_for_text
+from tests.browser.test_accessibility import BLOCKING, audit, streamlit_own
 
 SITE = "apd-namur"
 OLD_PHONE = "085 21 34 81"
@@ -183,4 +184,19 @@ def test_hostile_proposal_text_is_shown_inert(browser_page: BrowserPage, server:
     assert page.evaluate("() => window.lienPwned === undefined")
     assert dialogs == []
     assert page.locator("b", has_text="end").count() == 0
+    assert browser_page.errors() == []
+
+
+def test_axe_finds_no_serious_violation_on_the_sign_in_and_the_queue(
+    browser_page: BrowserPage, server: Server
+) -> None:
+    page = browser_page.page
+    page.goto(server.url + REVIEW)
+    wait_for_text(page, "Connexion des relecteurs")
+    found = audit(page)
+    _sign_in(page, server.url)
+    page.locator("table.lien-diff").first.wait_for(timeout=60_000)
+    found += audit(page)
+    blocking = [f for f in found if f.impact in BLOCKING and not streamlit_own(f)]
+    assert blocking == [], "\n".join(map(str, blocking))
     assert browser_page.errors() == []
