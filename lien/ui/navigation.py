@@ -36,6 +36,8 @@ class PageInfo:
 COVERAGE_PATH = "Couverture_Dekking_Coverage"
 # The suggest page's: the signed links of a verification round open it (lien.links.PAGE).
 SUGGEST_PATH = PAGE
+# The reviewers' page (signed-in reviewers only; a visitor there sees the sign-in form).
+REVIEW_PATH = "Relecture_Beoordeling_Review"
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/0_Carte_Kaart_Map.py", "", N_("page_map"), ":material/map:"),
@@ -56,6 +58,12 @@ PAGES: tuple[PageInfo, ...] = (
         SUGGEST_PATH,
         N_("page_suggest"),
         ":material/edit_note:",
+    ),
+    PageInfo(
+        "pages/4_Relecture_Beoordeling_Review.py",
+        REVIEW_PATH,
+        N_("page_review"),
+        ":material/fact_check:",
     ),
 )
 SUB_PAGES: tuple[str, ...] = tuple(page.url_path for page in PAGES if page.url_path)
