@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import create_engine
-
 from bench.common import Row, app, median, ms, offline_context
 from bench.common import browser as launched
 from lien import store
@@ -61,16 +59,7 @@ def databases(folder: Path) -> Iterator[dict[str, NewDatabase | None]]:
         yield {"SQLite": sqlite, "PostgreSQL": None}
         return
     with postgres.cluster(found) as running:
-
-        def postgresql() -> str:
-            name = f"lien_{uuid.uuid4().hex[:12]}"
-            admin = create_engine(running.url(), isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f"CREATE DATABASE {name}")
-            admin.dispose()
-            return running.url(name)
-
-        yield {"SQLite": sqlite, "PostgreSQL": postgresql}
+        yield {"SQLite": sqlite, "PostgreSQL": running.new_database}
 
 
 def submit_times(url: str, runs: int) -> list[float]:

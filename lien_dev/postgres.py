@@ -14,9 +14,12 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy import create_engine
 
 from lien_dev.harness import free_port
 
@@ -43,6 +46,15 @@ class Cluster:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{database}"
+
+    def new_database(self) -> str:
+        """A new empty database of the cluster: its URL."""
+        name = f"lien_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+        admin.dispose()
+        return self.url(name)
 
 
 def _as_owner(command: list[str]) -> list[str]:

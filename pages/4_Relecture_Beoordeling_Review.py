@@ -24,7 +24,7 @@ shared, version = state.stored_directory(config.directory_path())
 if version is None:
     st.error(t("review_no_store", lang))
     st.stop()
-engine = review_page.engine()
+engine = state.engine()
 who = signin_form.signed_in(engine)
 if who is None:
     signin_form.form(engine, lang)
@@ -32,7 +32,7 @@ if who is None:
 
 signin_form.sign_out_button(engine, who, lang)
 # A publish by anyone reruns the page, so the queue and the records shown stay current.
-state._watch(config.database_url(), version)
+state.watch(version)
 review_page.notes(lang)
 review_page.queue(engine, version, lang)
 review_page.still_right(engine, shared.frame, version, lang)

@@ -286,7 +286,9 @@ def _new_site_id(connection: Connection, fields: Mapping[str, str]) -> tuple[str
     return org, f"{org}-{number}"
 
 
-def _changes(engine: Engine, waiting: Pending, reviewer: str) -> tuple[str, dict[str, str]]:
+def published_changes(
+    engine: Engine, waiting: Pending, reviewer: str
+) -> tuple[str, dict[str, str]]:
     """The record a proposal publishes to and its fields. A new record was checked by the
     reviewer who accepts it, on the day of the review: a person looked at it then."""
     with engine.connect() as connection:
@@ -303,7 +305,9 @@ def _changes(engine: Engine, waiting: Pending, reviewer: str) -> tuple[str, dict
 
 
 @dataclass(frozen=True)
-class _Decision:
+class Decision:
+    """A reviewer's decision on a proposal, written in the publish's own transaction."""
+
     reference: str
     status: str
     reviewer: str
@@ -324,7 +328,8 @@ class _Decision:
         connection.execute(insert(Audit).values(entry))
 
 
-def _waiting(engine: Engine, reference: str) -> Pending:
+def waiting_proposal(engine: Engine, reference: str) -> Pending:
+    """The pending proposal `reference` names; StoreError if none is pending."""
     query = select(Proposal).where(Proposal.reference == reference[:40])
     with engine.connect() as connection:
         row = connection.execute(query).first()
@@ -346,13 +351,13 @@ def decide(
     Both append to the audit log. Returns the new version (None for a rejection)."""
     if verdict not in ("accept", "reject"):
         raise ValueError(f"verdict {verdict!r}: accept or reject")
-    waiting = _waiting(engine, reference)
-    decision = _Decision(waiting.reference, f"{verdict}ed", reviewer, reason)
+    waiting = waiting_proposal(engine, reference)
+    decision = Decision(waiting.reference, f"{verdict}ed", reviewer, reason)
     if verdict == "reject":
         with engine.begin() as connection:
             decision.write(connection, waiting.site_id or "", None)
         return None
-    site_id, fields = _changes(engine, waiting, reviewer)
+    site_id, fields = published_changes(engine, waiting, reviewer)
 
     def during(connection: Connection, number: int) -> None:
         decision.write(connection, site_id, number)

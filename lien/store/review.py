@@ -108,16 +108,16 @@ def accept(
     publish's reason and the decision's audit entry name each corrected field and the value
     proposed. The new version's number."""
     who = reviewer(engine, token)
-    waiting = proposals._waiting(engine, reference)
+    waiting = proposals.waiting_proposal(engine, reference)
     fixes = _edited(waiting, edited or {})
     if not fixes:
         return proposals.decide(engine, reference, "accept", who.name, "", against=against) or 0
     note = f"proposal {waiting.reference}, edited by {who.name}: " + "; ".join(
         f"{name} proposed {waiting.fields.get(name, '')!r}" for name in sorted(fixes)
     )
-    site_id, fields = proposals._changes(engine, waiting)
+    site_id, fields = proposals.published_changes(engine, waiting, who.name)
     fields.update(fixes)
-    decision = proposals._Decision(waiting.reference, "accepted", who.name, note)
+    decision = proposals.Decision(waiting.reference, "accepted", who.name, note)
 
     def during(connection: Connection, number: int) -> None:
         decision.write(connection, site_id, number)

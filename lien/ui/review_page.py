@@ -18,7 +18,6 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from lien import config
 from lien.filters import LANGUAGE, SPECS
 from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, date, t, tn
 from lien.schema import LONG_COLUMNS
@@ -61,11 +60,6 @@ def language() -> str:
         key=spec.key,
     )
     return str(chosen or DEFAULT_LANG)
-
-
-def engine() -> Engine:
-    """The store's engine, shared by every session of the server."""
-    return state._engine(config.database_url())
 
 
 def _say(kind: str, text: str, detail: str = "") -> None:

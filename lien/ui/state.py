@@ -108,6 +108,16 @@ def _engine(url: str) -> Engine:
     return make_engine(url)
 
 
+def engine() -> Engine:
+    """The store's engine (LIEN_DATABASE_URL, else the SQLite file), shared by every session."""
+    return _engine(config.database_url())
+
+
+def watch(version: int) -> None:
+    """Rerun the page when a publish makes the store's version other than `version`."""
+    _watch(config.database_url(), version)
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _at_version(url: str, version: int, name: str) -> directory.Shared:
     """Version `version` of the store's directory, read once per server. A resource, shared

@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import streamlit as st
-from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lien import config, store
@@ -135,11 +134,6 @@ def keep(opened: tuple[str, str]) -> None:
         st.query_params[PARAM if kind == "token" else SITE_PARAM] = value
 
 
-def _engine() -> Engine:
-    """The store's engine, shared by the server's sessions (lien.ui.state)."""
-    return state._engine(config.database_url())
-
-
 def client() -> Client:
     """Who is proposing: this session, and the client's address (X-Forwarded-For believed only
     from a trusted proxy, LIEN_TRUSTED_PROXY)."""
@@ -255,6 +249,18 @@ def record_html(record: Mapping[str, str], lang: str) -> str:
     return f'{LIST_CSS}<dl class="lien-record">{rows}</dl>'
 
 
+def shown_record(site_id: str, intro: str, lang: str) -> dict[str, str] | None:
+    """Record `site_id` as published now, headed by its organisation and the `intro` key's
+    text; None, said to the visitor, when the directory no longer has it."""
+    _, record = organisation.current_record(state.engine(), site_id)
+    if record is None:
+        st.warning(t("suggest_no_record", lang))
+        return None
+    st.subheader(record["organisation"], anchor=False)
+    st.caption(t(intro, lang))
+    return record
+
+
 def correction(site_id: str, lang: str) -> None:
     """A visitor's correction of record `site_id`, or a new organisation ("")."""
     name = f"site:{site_id}" if site_id else "new"
@@ -262,19 +268,16 @@ def correction(site_id: str, lang: str) -> None:
         return
     record = None
     if site_id:
-        _, record = organisation.current_record(_engine(), site_id)
+        record = shown_record(site_id, N_("suggest_intro_site"), lang)
         if record is None:
-            st.warning(t("suggest_no_record", lang))
             return
-        st.subheader(record["organisation"], anchor=False)
-        st.caption(t("suggest_intro_site", lang))
     else:
         st.caption(t("suggest_intro_new", lang))
     prefill(record, name)
     sent = form(lang, t("suggest_send", lang))
     if sent is not None:
         submission = replace(sent, site_id=site_id or None)
-        answer(proposals.propose(_engine(), submission, client()), name, lang)
+        answer(proposals.propose(state.engine(), submission, client()), name, lang)
 
 
 def link_refused(error: LinkRefusedError, lang: str) -> None:
@@ -286,7 +289,7 @@ def confirmed(token: str) -> bool:
     """ "Still right": one publish, the token opened again now (LinkRefusedError if it no
     longer opens its record). A publish that came meanwhile is no reason to refuse a
     confirmation: it is made again against it, once. Whether it was recorded."""
-    engine = _engine()
+    engine = state.engine()
     for _ in range(2):
         version = store.current_version(engine)
         try:
@@ -323,12 +326,9 @@ def organisation_page(token: str, lang: str) -> None:
     except LinkRefusedError as error:
         link_refused(error, lang)
         return
-    _, record = organisation.current_record(_engine(), site_id)
+    record = shown_record(site_id, N_("org_intro"), lang)
     if record is None:
-        st.warning(t("suggest_no_record", lang))
         return
-    st.subheader(record["organisation"], anchor=False)
-    st.caption(t("org_intro", lang))
     done = st.session_state.get(DONE_KEY) or {}
     if done.get("for") == name and done.get("confirmed"):
         checked = checked_text(now().date().isoformat(), lang)
@@ -344,7 +344,7 @@ def organisation_page(token: str, lang: str) -> None:
     if sent is None:
         return
     try:
-        result = organisation.propose(_engine(), token, secret_key(), sent, client())
+        result = organisation.propose(state.engine(), token, secret_key(), sent, client())
     except LinkRefusedError as error:
         link_refused(error, lang)
         return

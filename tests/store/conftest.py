@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine
 
 from lien import store
 from lien.config import ORGANISATIONS_CSV
@@ -37,12 +37,7 @@ def new_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / f'lien-{uuid.uuid4().hex[:8]}.sqlite3'}"
     running: Cluster = request.getfixturevalue("postgres")
-    name = f"lien_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(running.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    admin.dispose()
-    return running.url(name)
+    return running.new_database()
 
 
 @pytest.fixture(params=BACKENDS)

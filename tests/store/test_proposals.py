@@ -126,7 +126,7 @@ def test_a_failed_decision_publishes_nothing(
     def meanwhile(*_args: Any) -> None:
         raise store.StoreError("decided meanwhile")
 
-    monkeypatch.setattr(proposals._Decision, "write", meanwhile)
+    monkeypatch.setattr(proposals.Decision, "write", meanwhile)
     with pytest.raises(store.StoreError, match="meanwhile"):
         decide(engine, reference, "accept", "ana", "", against=1)
     assert store.current_version(engine) == 1
