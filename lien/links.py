@@ -13,6 +13,7 @@ Never imports Streamlit.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import pandas as pd
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from lien import config
@@ -37,6 +39,14 @@ MAX_TOKEN = 1000
 PAGE = "Proposer_Voorstellen_Suggest"
 PARAM = "token"
 SITE_PARAM = "site"
+# A large map's popup names its site by organisation and point (it carries no record id).
+ORG_PARAM = "org"
+AT_PARAM = "at"
+# A point "lat,lon" and an organisation's name, as such a link sends them, at most.
+MAX_POINT = 60
+MAX_ORGANISATION = 500
+# The map sends coordinates rounded to 5 decimals (about a metre), through a float division.
+POINT_TOLERANCE = 2e-5
 # A secret shorter than this is guessable offline from one link: refused.
 MIN_SECRET = 32
 
@@ -103,6 +113,30 @@ def suggest_url(root: str, site_id: str | None, lang: str) -> str:
     `lang`: PAGE under `root`, the app's root address ("" for a link relative to the root)."""
     params = {"lang": lang} | ({SITE_PARAM: site_id} if site_id else {})
     return f"{root.rstrip('/') + '/' if root else ''}{PAGE}?{urlencode(params)}"
+
+
+def suggest_template(root: str, lang: str) -> str:
+    """suggest_url for a large map's popup, with {org}, {lat} and {lon} for the browser to fill
+    (the organisation URL-encoded)."""
+    return suggest_url(root, None, lang) + f"&{ORG_PARAM}={{org}}&{AT_PARAM}={{lat}},{{lon}}"
+
+
+def named_sites(sites: pd.DataFrame, organisation: str, at: str) -> list[str]:
+    """The ids of `organisation`'s sites at point `at` ("lat,lon", rounded as the map sends it)
+    in `sites` (the directory as the pages show it, geocoded: the store keeps no coordinates for
+    a record the pages place themselves); bounded before any work, [] for what names no point."""
+    try:
+        lat, lon = (float(x) for x in at[:MAX_POINT].split(","))
+    except ValueError:
+        return []
+    if not (math.isfinite(lat) and math.isfinite(lon)) or sites.empty:
+        return []
+    here = (
+        (sites["organisation"] == organisation[:MAX_ORGANISATION])
+        & ((sites["latitude"] - lat).abs() <= POINT_TOLERANCE)
+        & ((sites["longitude"] - lon).abs() <= POINT_TOLERANCE)
+    )
+    return sorted(sites.loc[here, "site_id"].astype(str))
 
 
 def key_file() -> Path:

@@ -13,9 +13,9 @@ navigation.routed()
 # Named in the visitor's language, as the page's link is (a screen reader says it first).
 title = "Lien — " + t("page_suggest", navigation.visitor_lang())
 st.set_page_config(page_title=title, page_icon="✏️", layout="centered")
-# Before the sidebar rewrites the address to its filters.
-opened = suggest_page.target()
 frame = state.current_directory()[0]
+# Before the sidebar rewrites the address to its filters.
+opened = suggest_page.target(frame)
 chosen = sidebar(state.spoken_languages(frame))
 suggest_page.keep(opened)
 lang = chosen.lang

@@ -90,3 +90,26 @@ def test_without_one_a_key_is_made_once_readable_by_the_app_only(
     # Kept: the links sent before a restart still open.
     assert links.secret_key() == first
     assert [p.name for p in path.parent.iterdir()] == ["secret_key"]
+
+
+def test_a_large_map_s_popup_names_its_sites_by_organisation_and_point() -> None:
+    """The map sends coordinates rounded to 5 decimals through a float division; the
+    organisation tells apart two at one point (APD and Caritas in Liège); the rest is []."""
+    from lien.ingest import directory
+
+    sites = directory.prepare(directory.read_directory().frame)
+    apd = "Aide aux Personnes Déplacées"
+    assert links.named_sites(sites, apd, "50.46690000000001,4.867459999999") == ["apd-namur"]
+    assert links.named_sites(sites, apd, "50.63373,5.56749") == ["apd-liege"]
+    caritas = links.named_sites(sites, "Caritas International", "50.63373,5.56749")
+    assert caritas == ["caritas-housing-cafe-liege"]
+    assert links.named_sites(sites, apd, "50.4670,4.86746") == []  # ten metres off
+    for hostile in ("", "x", "50.4669", "nan,nan", "1e999,4", "50.4669,4.86746," * 5_000):
+        assert links.named_sites(sites, apd, hostile) == []
+
+
+def test_a_large_map_s_popup_link_is_the_suggest_page_s_with_its_blanks() -> None:
+    template = links.suggest_template("http://lien.example/", "nl")
+    assert template == (
+        "http://lien.example/Proposer_Voorstellen_Suggest?lang=nl&org={org}&at={lat},{lon}"
+    )

@@ -78,10 +78,14 @@
         // when it was checked and whether it may be out of date (T.f, shared per date).
         var where = T.t[r[6]] + (r[3] ? (T.t[r[6]] ? ' · ' : '') + '<i>' + T.approx + '</i>' : '');
         var fresh = T.f[r[8]] || ['', ''];
+        var actions = [['directions', T.route.replace('{lat}', r[0]).replace('{lon}', r[1]),
+                        r[3] ? T.directions_approx : T.directions]];
+        if (T.s) {  // the site by its organisation and point: the page finds its record
+            actions.push(['suggest', T.s.replace('{org}', encodeURIComponent(plain(T.o[r[4]])))
+                .replace('{lat}', r[0]).replace('{lon}', r[1]), T.sl]);
+        }
         return render({o: T.o[r[4]], s: T.v[r[7]], k: '', w: where, f: fresh[0], x: fresh[1],
-                       m: [], a: [['directions',
-                                   T.route.replace('{lat}', r[0]).replace('{lon}', r[1]),
-                                   r[3] ? T.directions_approx : T.directions]]});
+                       m: [], a: actions});
     }
     var POPUP = {maxWidth: 320, autoPanPadding: [12, 12]};
     // A marker is a small dot in a 44-px touch target; a dashed, hollow dot is an approximate

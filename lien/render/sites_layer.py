@@ -36,7 +36,7 @@ from lien.display import (
 from lien.display import towns as local_towns
 from lien.freshness import freshness
 from lien.i18n import t
-from lien.links import suggest_url
+from lien.links import suggest_template, suggest_url
 from lien.render.js import Verbatim, script_json
 from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, OriginLegend
 from lien.render.view import MapView, map_view
@@ -213,6 +213,9 @@ def _columns(
             t("directions_approx", lang, centre=t(CENTRE_LABELS["locality"], lang))
         ),
         "more": html.escape(t("popup_more", lang)),
+        # A compact popup's "suggest a correction" (none without a store to propose to).
+        "s": "" if suggest is None else html.escape(suggest_template(suggest, lang)),
+        "sl": html.escape(t("suggest_correction", lang)),
         "sep": html.escape(label_sep(lang)),
     }
     return columns, tables

@@ -14,6 +14,7 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -21,13 +22,17 @@ from lien import config, store
 from lien.freshness import checked_text
 from lien.i18n import N_, t
 from lien.links import (
+    AT_PARAM,
     EXPIRED,
     FORGED,
     MALFORMED,
+    ORG_PARAM,
     PARAM,
     SITE_PARAM,
     LinkRefusedError,
+    named_sites,
     secret_key,
+    suggest_url,
 )
 from lien.problems import Problem
 from lien.schema import LONG_COLUMNS, LONG_TEXT, SHORT_TEXT
@@ -35,6 +40,7 @@ from lien.store import ConflictError, organisation, proposals
 from lien.store.limits import Client, client_address
 from lien.store.proposals import EDITABLE, MAX_EMAIL, MAX_REASON, Receipt, Refusal, Submission
 from lien.store.versions import now
+from lien.text import markdown_escape
 from lien.ui import state
 
 # Each editable field's label: the app's own column names where it has them.
@@ -116,22 +122,49 @@ def label(field: str, lang: str) -> str:
     return t(LABELS[field], lang) if field in LABELS else field[:40]
 
 
-def target() -> tuple[str, str]:
-    """What the page was opened for, from its address: ("token", token), ("site", site_id) or
-    ("new", ""). Read before the sidebar rewrites the address to its filters; keep() puts it
-    back so that a rerun (the form's submit) finds it."""
+def target(sites: pd.DataFrame) -> tuple[str, str]:
+    """What the page was opened for, from its address: ("token", token), ("site", site_id),
+    what at_point() finds in `sites`, or ("new", ""). Read before the sidebar rewrites the
+    address to its filters; keep() puts it back so that a rerun (the form's submit) finds it."""
     token = st.query_params.get(PARAM)
     if token:
         return "token", token
     site = st.query_params.get(SITE_PARAM)
-    return ("site", site) if site else ("new", "")
+    if site:
+        return "site", site
+    return at_point(sites) or ("new", "")
+
+
+def at_point(sites: pd.DataFrame) -> tuple[str, str] | None:
+    """A large map's popup names its site by organisation and point: ("site", its id), or
+    ("choose", the ids, space-separated) when the organisation has several there, or
+    ("missing", "") when the directory (`sites`, as the pages show it) no longer has it there;
+    None without those parameters."""
+    name, at = st.query_params.get(ORG_PARAM), st.query_params.get(AT_PARAM)
+    if not name or not at:
+        return None
+    found = named_sites(sites, name, at)
+    if len(found) == 1:
+        return "site", found[0]
+    return ("choose", " ".join(found)) if found else ("missing", "")
 
 
 def keep(opened: tuple[str, str]) -> None:
     """Put the page's own parameter back into the address after the sidebar's rewrite."""
     kind, value = opened
-    if kind != "new":
+    if kind in ("token", "site"):
         st.query_params[PARAM if kind == "token" else SITE_PARAM] = value
+
+
+def choose(site_ids: list[str], lang: str) -> None:
+    """The organisation has several sites at the point a popup named: one link to each."""
+    records = [organisation.current_record(state.engine(), s)[1] for s in site_ids]
+    st.caption(t("suggest_choose", lang))
+    for site_id, record in zip(site_ids, records, strict=True):
+        if record is not None:
+            name = " — ".join(x for x in (record["organisation"], record["site"]) if x)
+            link = suggest_url("", site_id, lang)
+            st.markdown(f"- [{markdown_escape(name)}]({link})")
 
 
 def client() -> Client:
@@ -358,8 +391,12 @@ def page(lang: str, opened: tuple[str, str]) -> None:
         st.title(t("org_title", lang), anchor=False)
         organisation_page(value, lang)
         return
-    st.title(t("suggest_title", lang) if kind == "site" else t("add_title", lang), anchor=False)
+    st.title(t("add_title", lang) if kind == "new" else t("suggest_title", lang), anchor=False)
     if not config.store_enabled():
         st.info(t("suggest_no_store", lang))
-        return
-    correction(value, lang)
+    elif kind == "choose":
+        choose(value.split(), lang)
+    elif kind == "missing":
+        st.warning(t("suggest_no_record", lang))
+    else:
+        correction(value, lang)

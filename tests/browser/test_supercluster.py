@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import FrameLocator, Locator, Page
 
+from lien.i18n import t
 from lien.ingest.directory import load_directory
 from lien.render import assets, mapview, sites_layer
 from lien_dev import harness, synthetic
@@ -156,6 +157,17 @@ def test_a_tap_on_a_bubble_zooms_in_and_a_dot_opens_its_popup(
     checked = popup.locator(".lien-pf")
     assert checked.inner_text().startswith("vérifié en janvier 2026")
     assert checked.is_visible()
+    # "Suggest a correction": the popup has no record id, its link names the organisation and
+    # the point, and the form that opens (a tab of its own) is that site's.
+    link = popup.locator("a.lien-suggest")
+    assert link.inner_text() == t("suggest_correction", "fr")
+    with page.context.expect_page() as opened:
+        _press(browser_page, link)
+    form = opened.value
+    form.get_by_role("heading", name=organisation).wait_for(timeout=60_000)
+    assert form.locator("input").filter(visible=True).count() > 3  # the form, filled
+    assert form.get_by_text(t("suggest_no_record", "fr")).count() == 0
+    form.close()
     assert browser_page.errors() == []
 
 

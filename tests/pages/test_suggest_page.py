@@ -17,8 +17,8 @@ from lien import store
 from lien.config import ROOT
 from lien.freshness import checked_text
 from lien.i18n import t
-from lien.links import link_for
-from lien.store import proposals
+from lien.links import link_for, suggest_url
+from lien.store import organisation, proposals
 from lien.store.limits import PER_HOUR
 from lien.store.versions import now
 from lien.ui.suggest_page import LINK_REFUSALS
@@ -44,6 +44,11 @@ def _open(**params: str) -> AppTest:
 
 def _html(at: AppTest) -> str:
     return "\n".join(e.proto.body for e in at.get("html"))
+
+
+def _form_fields(at: AppTest) -> list[str]:
+    """The keys of the suggest form's text fields shown (the sidebar's are not the form's)."""
+    return [w.key for w in at.text_input if w.key and w.key.startswith("sg_")]
 
 
 def _submit(at: AppTest, lang: str = "fr") -> AppTest:
@@ -163,3 +168,29 @@ def test_correct_it_sends_the_organisations_proposal_for_its_own_record(engine: 
     [waiting] = proposals.pending(engine)
     # The record the token carries, never the one the address names beside it.
     assert (waiting.site_id, waiting.origin) == (SITE, "organisation")
+
+
+def test_a_large_map_s_popup_opens_its_record_by_organisation_and_point(engine: Engine) -> None:
+    """Over 2,000 sites a popup has no record id: its link names the organisation and the point,
+    and the page opens that record's form; two sites there, a choice; none, a message."""
+    apd = "Aide aux Personnes Déplacées"
+    at = _open(org=apd, at="50.46690000000001,4.86746")
+    assert not at.exception
+    assert at.title[0].value == t("suggest_title", "fr")
+    assert at.text_input(key="sg_site").value == "Permanence sociale — Namur"
+    assert at.query_params["site"] == SITE  # kept: the form's submit reruns the page
+    missing = _open(org=apd, at="50.4700,4.86746")
+    assert [w.value for w in missing.warning] == [t("suggest_no_record", "fr")]
+    assert not _form_fields(missing)
+
+    _, record = organisation.current_record(engine, SITE)
+    assert record is not None
+    fields = {k: v for k, v in record.items() if v and k != "site_id"}
+    fields["site"] = "Deuxième permanence — Namur"
+    store.publish(engine, {"apd-namur-2": fields}, "ana", "test", against=1)
+    both = _open(org=apd, at="50.4669,4.86746")
+    assert t("suggest_choose", "fr") in [c.value for c in both.caption]
+    links = " ".join(m.value for m in both.markdown)
+    for site_id in (SITE, "apd-namur-2"):
+        assert f"({suggest_url('', site_id, 'fr')})" in links
+    assert not _form_fields(both)

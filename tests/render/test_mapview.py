@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lien import display, filters
+from lien import display, filters, links, schema
 from lien.filters import Filters
 from lien.i18n import t
 from lien.ingest import directory
@@ -478,3 +478,17 @@ def test_a_popup_puts_the_essentials_first_and_folds_the_rest(frame: pd.DataFram
     assert tables["more"] == "Meer informatie"
     assert tables["sep"] == ": "
     assert sites_layer.payload_columns(frame.head(3), "fr")[1]["sep"] == " : "
+
+
+def test_compact_popups_link_to_the_suggest_page_by_organisation_and_point(
+    frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A compact popup has no record id: its "suggest a correction" is a template the browser
+    fills with the organisation and the point; without a store to propose to, none."""
+    view = schema.rows_where(frame, schema.located(frame)).head(3)
+    monkeypatch.setattr(sites_layer, "FULL_POPUPS", 0)
+    _, tables = sites_layer._columns(view, "fr", suggest="http://lien.example/")
+    assert tables["s"] == html.escape(links.suggest_template("http://lien.example/", "fr"))
+    assert tables["sl"] == html.escape(t("suggest_correction", "fr"))
+    _, none = sites_layer._columns(view, "fr")
+    assert none["s"] == ""
