@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from lien.i18n import t
-from lien.ui.navigation import COVERAGE_PATH
+from lien.ui.navigation import COVERAGE_PATH, PAGES
 from lien_dev import harness
 from tests.browser.conftest import (
     HEATMAP,
@@ -192,9 +192,7 @@ def test_a_first_visit_after_a_start_to_a_page_s_own_address_gets_lien_s_pages(
         open_sidebar(page)
         links = page.get_by_test_id("stSidebarNavLink")
         names = links.get_by_test_id("stMarkdownContainer").all_inner_texts()  # not the icons
-        assert [" ".join(n.split()) for n in names] == [
-            t(key, "nl") for key in ("page_map", "page_coverage", "page_data")
-        ]
+        assert [" ".join(n.split()) for n in names] == [t(p.title, "nl") for p in PAGES]
     finally:
         harness.stop(process)
     assert browser_page.errors() == []
