@@ -1,6 +1,8 @@
 """The operator's command line for reviewers' accounts:
 
     python -m lien.reviewers add NAME       # asks the password twice (or reads one line of stdin)
+    python -m lien.reviewers add EMAIL --provider-only   # signs in only through the identity
+                                            # provider (Streamlit's st.login), as that address
     python -m lien.reviewers list
     python -m lien.reviewers disable NAME   # their open sessions stop working at once
 
@@ -34,14 +36,20 @@ def _password() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lien.reviewers", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("add", help="make an account").add_argument("name")
+    adding = commands.add_parser("add", help="make an account")
+    adding.add_argument("name")
+    adding.add_argument(
+        "--provider-only",
+        action="store_true",
+        help="no password: NAME is the e-mail address the identity provider vouches for",
+    )
     commands.add_parser("list", help="every account")
     commands.add_parser("disable", help="disable an account").add_argument("name")
     arguments = parser.parse_args(argv)
     engine = store.open()
     try:
         if arguments.command == "add":
-            add(engine, arguments.name, _password())
+            add(engine, arguments.name, None if arguments.provider_only else _password())
             print(f"{arguments.name}: account made")
         elif arguments.command == "disable":
             disable(engine, arguments.name)

@@ -71,13 +71,21 @@ def check_password(password: str) -> str:
     return password
 
 
-def add(engine: Engine, name: str, password: str, role: str = "reviewer") -> None:
-    """Make an account; AccountError if the name or password is refused or the name taken."""
+# The hash of an account that signs in only through the identity provider: argon2 can't read it,
+# so `verify` refuses every password for it, after the dummy hash's time as for anyone else.
+NO_PASSWORD = "!provider-only"
+
+
+def add(engine: Engine, name: str, password: str | None, role: str = "reviewer") -> None:
+    """Make an account; AccountError if the name or password is refused or the name taken.
+    `password` None: an account for the identity provider only (its name is the e-mail address
+    the provider vouches for), which no password opens."""
     check_name(name)
-    check_password(password)
+    if password is not None:
+        check_password(password)
     if role not in ROLES:
         raise AccountError("bad_role", f"a role is one of {', '.join(ROLES)}")
-    hashed = HASHER.hash(password)
+    hashed = NO_PASSWORD if password is None else HASHER.hash(password)
     with Session(engine) as session, session.begin():
         if session.scalar(select(Reviewer.id).where(Reviewer.name == name)) is not None:
             raise AccountError("name_taken", f"{name!r} already has an account")
@@ -114,12 +122,13 @@ def verify(reviewer: Reviewer | None, password: str) -> bool:
     """Whether `password` is `reviewer`'s, spending about the same time for no reviewer (a
     dummy hash is verified), so timing doesn't tell which names have accounts. A right password
     whose hash has other parameters than HASHER's is rehashed in place (the caller commits)."""
-    encoded = reviewer.password_hash if reviewer is not None else _dummy_hash(HASHER)
+    own = reviewer is not None and reviewer.password_hash != NO_PASSWORD
+    encoded = reviewer.password_hash if reviewer is not None and own else _dummy_hash(HASHER)
     try:
         HASHER.verify(encoded, password)
     except (VerificationError, InvalidHashError):
         return False
-    if reviewer is None:
+    if reviewer is None or not own:
         return False
     if HASHER.check_needs_rehash(encoded):
         reviewer.password_hash = HASHER.hash(password)

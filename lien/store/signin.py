@@ -46,7 +46,21 @@ SIGNED_OUT = "signed_out"
 IDLE = "idle"  # unused for IDLE_TIMEOUT
 EXPIRED = "expired"  # older than LIFETIME
 WRONG_ROLE = "wrong_role"
-CODES = (BAD_CREDENTIALS, LOCKED, DISABLED, NO_SESSION, SIGNED_OUT, IDLE, EXPIRED, WRONG_ROLE)
+# The identity provider vouched for someone no enabled account names (sign_in_verified).
+NOT_REVIEWER = "not_reviewer"
+CODES = (
+    BAD_CREDENTIALS,
+    LOCKED,
+    DISABLED,
+    NO_SESSION,
+    SIGNED_OUT,
+    IDLE,
+    EXPIRED,
+    WRONG_ROLE,
+    NOT_REVIEWER,
+)
+# The longest e-mail address (RFC 5321's path limit): a longer "identity" is no one's.
+MAX_EMAIL = 254
 
 
 @dataclass(frozen=True)
@@ -139,17 +153,47 @@ def sign_in(
         if not reviewer.active:
             return Refusal(DISABLED)
         db.execute(delete(SignInFailure).where(SignInFailure.name == name))
-        token = secrets.token_urlsafe(32)
-        db.add(
-            ReviewerSession(
-                token_hash=_digest(token),
-                reviewer_id=reviewer.id,
-                client=client,
-                created_at=now,
-                last_seen=now,
-            )
+        return _open(db, reviewer, client, now)
+
+
+def _open(db: orm.Session, reviewer: Reviewer, client: str, now: datetime) -> Session:
+    """A new session for `reviewer`, kept as its token's hash (the caller commits)."""
+    token = secrets.token_urlsafe(32)
+    db.add(
+        ReviewerSession(
+            token_hash=_digest(token),
+            reviewer_id=reviewer.id,
+            client=client,
+            created_at=now,
+            last_seen=now,
         )
-        return Session(token, reviewer.name, reviewer.role, now, now + IDLE_TIMEOUT, now + LIFETIME)
+    )
+    return Session(token, reviewer.name, reviewer.role, now, now + IDLE_TIMEOUT, now + LIFETIME)
+
+
+def sign_in_verified(
+    engine: Engine, email: str, client: str, now: datetime | None = None
+) -> Session | Refusal:
+    """A new session for the account named `email`, an address the operator's identity provider
+    has just vouched for (Streamlit's st.login: no password here, the provider asked for it), or
+    why not: NOT_REVIEWER when no account is named so (letters' case aside, as addresses are
+    compared in practice), DISABLED when it is disabled. The session is the same as a password's:
+    `check` re-reads the account at every write, the timeouts are the same."""
+    now = now or utcnow()
+    email, client = email.strip(), client[:MAX_CLIENT]
+    if not email or len(email) > MAX_EMAIL or "@" not in email:
+        return Refusal(NOT_REVIEWER)
+    with orm.Session(engine) as db, db.begin():
+        _prune(db, now)
+        found = db.scalars(
+            select(Reviewer).where(func.lower(Reviewer.name) == email.lower()).limit(2)
+        ).all()
+        # Two accounts differing only in case: the provider's address names neither for sure.
+        if len(found) != 1:
+            return Refusal(NOT_REVIEWER)
+        if not found[0].active:
+            return Refusal(DISABLED)
+        return _open(db, found[0], client, now)
 
 
 def _refusal(

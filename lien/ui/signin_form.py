@@ -17,10 +17,15 @@ from lien.i18n import N_, t
 from lien.store import limits, signin
 from lien.store.accounts import MAX_NAME, MAX_PASSWORD, utcnow
 from lien.text import markdown_literal
+from lien.ui import oidc
 
 TOKEN_KEY = "_review_token"
 # Why a session ended, said once on the sign-in form that follows.
 _ENDED_KEY = "_review_ended"
+# Set when a session the identity provider's word opened ended (a timeout, a disabled account):
+# this Streamlit session doesn't open another from the same login by itself, the person asks.
+_SPENT_KEY = "_review_provider_spent"
+_VIA_KEY = "_review_via_provider"
 # Every refusal code's message, named literally for the catalogues' extraction.
 MESSAGES: dict[str, str] = {
     signin.BAD_CREDENTIALS: N_("signin_bad_credentials"),
@@ -31,6 +36,7 @@ MESSAGES: dict[str, str] = {
     signin.IDLE: N_("signin_idle"),
     signin.EXPIRED: N_("signin_expired"),
     signin.WRONG_ROLE: N_("signin_wrong_role"),
+    signin.NOT_REVIEWER: N_("signin_not_reviewer"),
 }
 
 
@@ -53,6 +59,8 @@ def ended(code: str) -> None:
     """Forget the token, and say why on the next run (a write refused, a timeout)."""
     st.session_state.pop(TOKEN_KEY, None)
     st.session_state[_ENDED_KEY] = code
+    if st.session_state.pop(_VIA_KEY, False):
+        st.session_state[_SPENT_KEY] = True
 
 
 def signed_in(engine: Engine) -> signin.Session | None:
@@ -77,12 +85,39 @@ def _client() -> str:
     return limits.client_address(peer, headers, config.trusted_proxies())
 
 
+def _provider_sign_in(engine: Engine, chosen: oidc.Provider, lang: str) -> bool:
+    """The provider's part of the form; True when it is all the form shows: someone the
+    provider knows came back, and the store either opened their session (the page reruns) or
+    said why not ("you are not a reviewer" and nothing else)."""
+    email = oidc.person()
+    if email is None or st.session_state.get(_SPENT_KEY):
+        if st.button(t("signin_with", lang, provider=markdown_literal(chosen.label)), key="oidc"):
+            st.session_state.pop(_SPENT_KEY, None)
+            oidc.log_in(chosen)
+        return False
+    outcome = signin.sign_in_verified(engine, email, _client())
+    if isinstance(outcome, signin.Session):
+        st.session_state[TOKEN_KEY] = outcome.token
+        st.session_state[_VIA_KEY] = True
+        st.rerun()
+    st.error(refusal_text(outcome, lang))
+    # Plain text: the address is the provider's claim, not ours to render as Markdown.
+    st.text(t("signin_provider_as", lang, email=email))
+    st.button(t("signin_out", lang), key="oidc_out", on_click=oidc.log_out)
+    return True
+
+
 def form(engine: Engine, lang: str) -> None:
-    """The sign-in form, and what became of the last try or of the last session."""
+    """The sign-in form, and what became of the last try or of the last session. With an
+    identity provider configured, its button comes first and the password form stays below it:
+    accounts made with a password keep working beside the provider's people."""
     st.header(t("signin_heading", lang))
     code = st.session_state.pop(_ENDED_KEY, None)
     if isinstance(code, str):
         st.warning(refusal_text(signin.Refusal(code), lang))
+    chosen = oidc.provider()
+    if chosen is not None and _provider_sign_in(engine, chosen, lang):
+        return
     with st.form("signin", clear_on_submit=False):
         name = st.text_input(t("signin_name", lang), max_chars=MAX_NAME, key="signin_name")
         password = st.text_input(
@@ -107,5 +142,10 @@ def sign_out_button(engine: Engine, who: signin.Session, lang: str) -> None:
     def out() -> None:
         signin.sign_out(engine, who.token)
         ended(signin.SIGNED_OUT)
+        st.session_state.pop(_SPENT_KEY, None)
+        # Signed in through the provider: its identity cookie goes too, or the next visit to
+        # the page would open a new session from it.
+        if oidc.person() is not None:
+            oidc.log_out()
 
     st.sidebar.button(t("signin_out", lang), key="signin_out", on_click=out)
