@@ -260,7 +260,8 @@ def answer(result: Receipt | Refusal, name: str, lang: str) -> None:
 def receipt(name: str, lang: str) -> bool:
     """Show the reference of the proposal just received for `name`; whether there was one."""
     done = st.session_state.get(DONE_KEY)
-    if not done or done.get("for") != name:
+    # "Still right" leaves a confirmation for the same link, and no reference.
+    if not done or done.get("for") != name or "reference" not in done:
         return False
     # A reference is made of the app's own alphabet (proposals.ALPHABET): safe as Markdown.
     st.success(t("suggest_received", lang, reference=done["reference"]), icon=":material/check:")

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pypdf import PdfReader
 
 from lien import coverage, taxonomy
@@ -77,9 +78,21 @@ def _download(page: Page, label: str) -> bytes:
     saved."""
     button = page.get_by_role("button", name=label)
     button.wait_for(timeout=60_000)
-    with page.expect_download(timeout=60_000) as download:
-        button.click()
-    return Path(download.value.path()).read_bytes()
+    # Scrolling to the button may reach the lower charts, whose rerun draws the button anew: a
+    # click on the old one asks for a file the new run has dropped ("Deferred file … not
+    # found" in the server's log, and no download). Clicked once the page is idle; a person
+    # whose click fetched nothing clicks again, and so does the test, once.
+    button.scroll_into_view_if_needed()
+    wait_until_idle(page)
+    for attempt in range(2):
+        try:
+            with page.expect_download(timeout=30_000) as download:
+                button.click()
+            return Path(download.value.path()).read_bytes()
+        except PlaywrightTimeoutError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _map_service(page: Page, url: str, lang: str, service: str) -> None:

@@ -152,6 +152,7 @@ def test_still_right_marks_the_record_checked_today_by_the_organisation(engine: 
     version = store.current_version(engine)
     [confirm] = [b for b in at.button if b.label == t("org_still_right", "fr")]
     at = confirm.click().run()
+    assert not at.exception  # the confirmation has no reference: it once raised KeyError
     assert store.current_version(engine) == version + 1
     record = store.current(engine)[1].set_index("site_id").loc[SITE]
     today = datetime.now().date().isoformat()
