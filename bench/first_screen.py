@@ -8,9 +8,11 @@ HTTP cache on), behind deploy/Caddyfile when Debian's caddy is installed (compre
 deployed), else straight from Streamlit. The time runs from the start of the navigation until the
 page is on screen, as the browser sees it (bench/proxy.py's READY_PROBE): the title of the
 empty page (bench/empty_page.py), the first markers in the map's frame, the first chart drawn on
-the coverage page. Two references run in the same run: the empty page, and the usual folium
-approach at its lightest (bench/folium_page.py: one marker with st_folium). The bytes are what
-crossed the wire until then plus a second (HTTP after compression, and the WebSocket messages).
+the coverage page. Three references run in the same run: the empty page, the usual folium
+approach at its lightest (bench/folium_page.py: one marker with st_folium), and the map page read
+from the file with no store (LIEN_STORE=off), as it was before the store (row 10k). The bytes are
+what crossed the wire until then plus a second (HTTP after compression, and the WebSocket
+messages).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ MAP_EXTRA_MB_GOAL = 0.5
 COVERAGE_RATIO_GOAL = 2.0
 COVERAGE_EXTRA_MB_GOAL = 2.0
 BIG_MARKERS_GOAL_S = 3.0
+# The map page with no store (LIEN_STORE=off): the reference for "no slower than before the store".
+FILE_MAP = "map, file"
 
 
 @dataclass
@@ -75,6 +79,7 @@ def measure(
             "map": (app, None, "/", proxy.MAP_READY, True),
             "coverage": (app, None, "/Couverture_Dekking_Coverage", proxy.COVERAGE_READY, False),
             "folium": (_beside_static(FOLIUM, tmp), None, "/", ".lien-dot", True),
+            FILE_MAP: (app, None, "/", proxy.MAP_READY, True),
         }
         found = _in_turns(browser, tmp, pages, runs)
         found |= _in_turns(browser, tmp, {"map 100k": (app, big, "/", proxy.MAP_READY, True)}, runs)
@@ -84,8 +89,8 @@ def measure(
     return _rows(found), [
         f"rows 9-12: {served}; "
         f"chromium headless, phone 390x844 touch and desktop 1366x900; a fresh context per "
-        f"first visit, {runs} per page and size after a warm-up, median; rows 9, 9b, 10 and "
-        f"12 in turns (every page served at once, one visit of each per round), row 11 after "
+        f"first visit, {runs} per page and size after a warm-up, median; rows 9, 9b, 10, 10k "
+        f"and 12 in turns (every page served at once, one visit of each per round), row 11 after "
         f"them; non-local hosts unknown to the browser. "
         f"Time: from the start of the navigation until the target is on screen, taken in the "
         f"browser (proxy.READY_PROBE). Bytes: HTTP after compression and WebSocket messages "
@@ -103,7 +108,14 @@ def _in_turns(
         for page, (script, data, path, ready, in_map) in pages.items():
             reference = page in ("empty", "folium")
             direct, proxied = servers.enter_context(
-                proxy.served(script, tmp, page.replace(" ", "-"), reference=reference, data=data)
+                proxy.served(
+                    script,
+                    tmp,
+                    page.replace(" ", "-").replace(",", ""),
+                    reference=reference,
+                    data=data,
+                    store=page != FILE_MAP,
+                )
             )
             url = proxied or direct
             for size, device in SIZES.items():
@@ -154,6 +166,12 @@ def _rows(found: dict[tuple[str, str], Figure]) -> list[Row]:
             cells("map", against_empty),
             f"≤ {MAP_RATIO_GOAL:g}×, ≤ +{MAP_EXTRA_MB_GOAL:g} MB",
             within("map", MAP_RATIO_GOAL, MAP_EXTRA_MB_GOAL),
+        ),
+        Row(
+            "10k. the same from the file, no store, as before it (× empty, MB over)",
+            cells(FILE_MAP, against_empty),
+            "reference",
+            None,
         ),
         Row(
             "11. map page to first markers, 100k sites (s, × empty)",

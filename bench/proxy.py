@@ -28,6 +28,7 @@ import argparse
 import base64
 import contextlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -119,15 +120,24 @@ def reference_caddyfile(folder: Path) -> Path:
 
 @contextlib.contextmanager
 def served(
-    script: Path, folder: Path, name: str, *, reference: bool = False, data: Path | None = None
+    script: Path,
+    folder: Path,
+    name: str,
+    *,
+    reference: bool = False,
+    data: Path | None = None,
+    store: bool = True,
 ) -> Iterator[tuple[str, str | None]]:
     """`script` under Streamlit, with LIEN_DATA=`data` (unset when None: the seed directory),
-    and behind deploy/Caddyfile when Debian's caddy is here, or behind reference_caddyfile for a
-    reference page: (Streamlit's URL, Caddy's URL or None). Logs go to `folder`."""
+    from a store of its own (or from the file itself with `store` False: LIEN_STORE=off, the
+    pages as they were before the store), and behind deploy/Caddyfile when Debian's caddy is
+    here, or behind reference_caddyfile for a reference page: (Streamlit's URL, Caddy's URL or
+    None). Logs go to `folder`."""
     with contextlib.ExitStack() as stack:
         # Only while the server starts: other servers, with other data, may run beside it.
         with lien_data(data):
-            process, direct = harness.start_app(folder / f"{name}.log", script=script)
+            env = None if store else {**os.environ, "LIEN_STORE": "off"}
+            process, direct = harness.start_app(folder / f"{name}.log", script=script, env=env)
         stack.callback(harness.stop, process)
         if shutil.which("caddy") is None:
             yield direct, None

@@ -14,7 +14,7 @@ import pytest
 
 from bench import first_screen, living, proxy
 from bench.common import lien_data
-from bench.first_screen import SIZES, Figure, _rows
+from bench.first_screen import FILE_MAP, SIZES, Figure, _rows
 from lien import config
 from lien_dev import harness
 
@@ -32,7 +32,7 @@ def test_ratios_and_extra_bytes_are_against_the_empty_page() -> None:
                 folium=(2.6, 1.1),
                 map=(2.8, 1.4),
                 coverage=(5.0, 2.5),
-                **{"map 100k": (2.9, 3.0)},
+                **{"map 100k": (2.9, 3.0), FILE_MAP: (2.7, 1.4)},
             )
         )
     }
@@ -43,6 +43,8 @@ def test_ratios_and_extra_bytes_are_against_the_empty_page() -> None:
     assert rows["12"].ok is False  # 2.5× > 2×
     assert rows["9"].ok is None
     assert rows["9b"].ok is None
+    assert rows["10k"].cells["phone"] == "1.35× (2.70 s), +0.40 MB"
+    assert rows["10k"].ok is None
 
 
 def test_a_goal_is_missed_when_the_bytes_are_over_it() -> None:
@@ -52,7 +54,7 @@ def test_a_goal_is_missed_when_the_bytes_are_over_it() -> None:
             folium=(2.6, 1.1),
             map=(2.8, 1.6),
             coverage=(3.0, 2.0),
-            **{"map 100k": (3.5, 3.0)},
+            **{"map 100k": (3.5, 3.0), FILE_MAP: (2.7, 1.6)},
         )
     )
     by_number = {r.figure.split(".")[0]: r.ok for r in rows}
@@ -105,7 +107,7 @@ def test_the_first_visits_take_turns_between_the_pages(
 
     @contextlib.contextmanager
     def served(
-        script: Path, tmp: Path, name: str, *, reference: bool, data: Any
+        script: Path, tmp: Path, name: str, *, reference: bool, data: Any, store: bool
     ) -> Iterator[tuple[str, None]]:
         yield f"http://{name}", None
 
@@ -117,7 +119,9 @@ def test_the_first_visits_take_turns_between_the_pages(
     monkeypatch.setattr(first_screen.proxy, "first_visit", first_visit)
     rows, notes = first_screen.measure(None, tmp_path / "big.csv", 3, lambda line: None)
 
-    order = [(page, size) for page in ("empty", "map", "coverage", "folium") for size in SIZES]
+    order = [
+        (page, size) for page in ("empty", "map", "coverage", "folium", FILE_MAP) for size in SIZES
+    ]
     big = [("map 100k", size) for size in SIZES]
     # Warm-ups, three rounds in turns; then the 100,000 sites on their own.
     assert visits == order + order + order[::-1] + order + big + big + big[::-1] + big
@@ -133,9 +137,11 @@ def test_both_benches_serve_a_page_the_same_way(
     reference page, and Streamlit alone when caddy is missing."""
     started: list[str | None] = []
     configs: list[Path | None] = []
+    stores: list[str | None] = []
 
-    def start_app(log: Path, *, script: Path) -> tuple[Any, str]:
+    def start_app(log: Path, *, script: Path, env: dict[str, str] | None = None) -> tuple[Any, str]:
         started.append(os.environ.get("LIEN_DATA"))
+        stores.append((env or os.environ).get("LIEN_STORE"))
         return None, f"http://{script.stem}"
 
     @contextlib.contextmanager
@@ -154,7 +160,10 @@ def test_both_benches_serve_a_page_the_same_way(
         assert os.environ["LIEN_DATA"] == "theirs.csv"
     with proxy.served(proxy.EMPTY, tmp_path, "empty", reference=True) as urls:
         pass
-    assert started == [str(big), None]
+    with proxy.served(proxy.ROOT / "app.py", tmp_path, "map-file", store=False) as urls:
+        pass
+    assert started == [str(big), None, None]
+    assert stores == [None, None, "off"]  # only the page "as before the store" has none
     assert configs[0] is None
     assert configs[1] == tmp_path / "Caddyfile.reference"
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lien import coverage, filters
 from lien.i18n import t, tn
-from lien.render import charts, tables
+from lien.render import tables
 from lien.ui import common, coverage_page, navigation, state
 from lien.ui.navigation import COVERAGE_PATH
 from lien.ui.sidebar import sidebar
@@ -46,10 +46,6 @@ coverage_page.service_answer(report, sites, lang)
 
 coverage_page.heatmap(report.by_province, lang, t("matrix_province", lang), "matrix")
 st.caption(t("gap_note", lang) + " · " + tn("gap_count", len(report.gaps), lang))
-# The charts below the first are drawn once the visitor reaches them (lien.ui.reached).
-lower = coverage_page.lower_charts(lang)
-if lower:
-    coverage_page.heatmap(report.by_region, lang, t("matrix_region", lang), "matrix_region")
 common.table_downloads(
     tables.matrix_table(report.by_province, lang),
     common.view_about(
@@ -64,13 +60,8 @@ common.table_downloads(
     (t("download_matrix_csv", lang), t("download_matrix_xlsx", lang)),
     t("sheet_matrix", lang),
 )
-if lower:
-    counts = report.service_counts()
-    coverage_page.chart(charts.choropleth, counts, lang, report.service, "choropleth")
-    if report.has_provider:
-        coverage_page.chart(
-            charts.distance_map, report.distances, lang, report.service, "distance_map"
-        )
+# The charts below the first are drawn once the visitor reaches them (lien.ui.reached).
+coverage_page.lower_charts(report, lang)
 st.caption(t("per_capita_note", lang))
 
 coverage_page.funder_summary(report.gaps, lang)

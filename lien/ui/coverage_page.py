@@ -88,7 +88,7 @@ LOWER_CHARTS = "coverage_lower_charts"
 _LOWER_TRIGGER = "coverage_lower_reached"
 
 
-def lower_charts(lang: str) -> bool:
+def _reached(lang: str) -> bool:
     """Whether to draw the charts below the first one: yes once the visitor has reached the place
     they go (lien.ui.reached), which stands there until then."""
     reached = (
@@ -100,6 +100,20 @@ def lower_charts(lang: str) -> bool:
     if reached:
         st.session_state[LOWER_CHARTS] = True
     return reached
+
+
+# A fragment: reaching the charts reruns this part alone. A whole-page rerun would give every
+# download button of the page a new file id and drop the old ones, so a tap on a download the
+# visitor had just scrolled to fetched nothing ("Deferred file … not found" in the server log).
+@st.fragment
+def lower_charts(report: coverage.CoverageReport, lang: str) -> None:
+    """The region's matrix and the two maps of the chosen service, once the visitor reaches them."""
+    if not _reached(lang):
+        return
+    heatmap(report.by_region, lang, t("matrix_region", lang), "matrix_region")
+    chart(charts.choropleth, report.service_counts(), lang, report.service, "choropleth")
+    if report.has_provider:
+        chart(charts.distance_map, report.distances, lang, report.service, "distance_map")
 
 
 def print_style() -> None:

@@ -77,9 +77,11 @@ def _blocked(engine: Engine, timeout_s: float) -> bool:
 
 
 def _accept_until_blocked(page: Page, url: str, reference: str, holder: Engine) -> None:
-    """Sign in and accept, until the publish waits on the held row. A click that lands while
-    the page is still redrawing after the sign-in is sometimes lost (one run in three here):
-    the accept button is still there, unpublished, and the reviewer clicks it again."""
+    """Sign in and accept, until the publish waits on the held row. A click that lands within
+    a tenth of a second of the button's first drawing, while the page after the sign-in is still
+    being drawn, is sometimes lost: the browser sends nothing for it (its WebSocket frames,
+    recorded), with or without the page's version watch (3 of 8 without it); after a 20-ms pause
+    none was. The button is still there, unpublished, and the reviewer clicks it again."""
     _accept(page, url, reference)
     for _ in range(3):
         if _blocked(holder, 20.0):

@@ -18,7 +18,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pypdf import PdfReader
 
 from lien import coverage, taxonomy
@@ -75,24 +74,14 @@ def _pdf_text(data: bytes) -> tuple[int, str]:
 
 def _download(page: Page, label: str) -> bytes:
     """Tap the download button named `label`, as a visitor does, and read what the browser
-    saved."""
+    saved. Scrolling to it may reach the lower charts: they rerun alone (a fragment), so the
+    button keeps the file it stands for and one tap is enough."""
     button = page.get_by_role("button", name=label)
     button.wait_for(timeout=60_000)
-    # Scrolling to the button may reach the lower charts, whose rerun draws the button anew: a
-    # click on the old one asks for a file the new run has dropped ("Deferred file … not
-    # found" in the server's log, and no download). Clicked once the page is idle; a person
-    # whose click fetched nothing clicks again, and so does the test, once.
     button.scroll_into_view_if_needed()
-    wait_until_idle(page)
-    for attempt in range(2):
-        try:
-            with page.expect_download(timeout=30_000) as download:
-                button.click()
-            return Path(download.value.path()).read_bytes()
-        except PlaywrightTimeoutError:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    return Path(download.value.path()).read_bytes()
 
 
 def _map_service(page: Page, url: str, lang: str, service: str) -> None:
