@@ -227,7 +227,8 @@ def test_the_attendee_journey(
     wait_for_text(again, journey.town + " (")
     assert box.input_value() == journey.town
     chip = taxonomy.services().label(journey.service, lang)
-    assert bar.get_by_text(chip).first.is_visible()
+    # The service's chip is drawn once the select box's own script has come, after the text.
+    expect(bar.get_by_text(chip).first).to_be_visible(timeout=30_000)
     assert _shown_line(again, lang) == shown
     again.close()
     assert browser_page.errors() == []
