@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher, Type
 from sqlalchemy import Engine, select, update
 from streamlit.testing.v1 import AppTest
 
@@ -20,6 +19,7 @@ from lien.store import accounts, proposals, review, signin
 from lien.store.limits import Client
 from lien.store.models import Audit, ReviewerSession
 from lien.ui import signin_form
+from tests.support.reviewers import use_cheap_hashes
 
 PAGE = str(ROOT / "pages" / "4_Relecture_Beoordeling_Review.py")
 SITE = "apd-namur"
@@ -29,9 +29,7 @@ PASSWORD = "a long enough password"
 
 @pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    # argon2id still, with the smallest cost: the lockout test hashes six times on 2 cores.
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
-    monkeypatch.setattr(accounts, "HASHER", cheap)
+    use_cheap_hashes(monkeypatch)
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher, Type
 from sqlalchemy import Engine
 
 from lien import store
 from lien.store import accounts, proposals, review, signin
 from lien.store.limits import Client
+from tests.support.reviewers import use_cheap_hashes
 
 SITE = "apd-namur"
 PASSWORD = "a long enough password"
@@ -22,9 +22,7 @@ PASSWORD = "a long enough password"
 
 @pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    # argon2id still, with the smallest cost: the tests hash many times on 2 cores.
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
-    monkeypatch.setattr(accounts, "HASHER", cheap)
+    use_cheap_hashes(monkeypatch)
 
 
 def _token(engine: Engine) -> str:

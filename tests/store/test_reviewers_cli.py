@@ -7,12 +7,12 @@ import subprocess
 import sys
 
 import pytest
-from argon2 import PasswordHasher, Type
 
 from lien import reviewers, store
 from lien.config import ROOT
 from lien.store import accounts
 from lien.store.signin import Session, sign_in
+from tests.support.reviewers import use_cheap_hashes
 
 PASSWORD = "correct horse battery"
 
@@ -20,9 +20,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(autouse=True)
 def on_store(url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("LIEN_DATABASE_URL", url)
-    monkeypatch.setattr(
-        accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
-    )
+    use_cheap_hashes(monkeypatch)
     return url
 
 

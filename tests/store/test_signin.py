@@ -18,33 +18,22 @@ from lien.config import ORGANISATIONS_CSV
 from lien.store import accounts, signin
 from lien.store.engine import make_engine, revision, upgrade
 from lien.store.models import Base, Reviewer, ReviewerSession
-from lien.store.signin import Refusal, Session, check, sign_in, sign_out
+from lien.store.signin import Refusal, check, sign_in, sign_out
+from tests.support.reviewers import CHEAP, refusal_of, session_of, use_cheap_hashes
 
 PASSWORD = "correct horse battery"
 T0 = datetime(2026, 3, 2, 9, 0, 0)
-CHEAP = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 
 @pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    # argon2id still, with the smallest cost: the tests hash hundreds of times on 2 cores.
-    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(**CHEAP, type=Type.ID))
+    use_cheap_hashes(monkeypatch)
 
 
 @pytest.fixture
 def ana(engine: Engine) -> Engine:
     accounts.add(engine, "ana", PASSWORD)
     return engine
-
-
-def _session(outcome: Session | Refusal) -> Session:
-    assert isinstance(outcome, Session), outcome
-    return outcome
-
-
-def _code(outcome: Session | Refusal) -> str:
-    assert isinstance(outcome, Refusal), outcome
-    return outcome.code
 
 
 def test_the_reviewers_migration_upgrades_the_previous_schema_keeping_its_data(url: str) -> None:
@@ -100,25 +89,25 @@ def test_a_hash_is_remade_at_sign_in_when_the_parameters_change(
 ) -> None:
     stronger = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1, type=Type.ID)
     monkeypatch.setattr(accounts, "HASHER", stronger)
-    _session(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
+    session_of(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
     with OrmSession(ana) as db:
         stored = db.scalars(select(Reviewer.password_hash)).one()
     assert "m=16,t=2,p=1" in stored
     assert not stronger.check_needs_rehash(stored)
     # And the new hash still opens the account.
-    _session(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
+    session_of(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
 
 
 def test_a_right_password_opens_a_session_the_check_accepts(ana: Engine) -> None:
-    session = _session(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
+    session = session_of(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
     assert (session.name, session.role) == ("ana", "reviewer")
     assert session.idle_until == T0 + signin.IDLE_TIMEOUT
     assert session.ends_at == T0 + signin.LIFETIME
-    assert _session(check(ana, session.token, now=T0 + timedelta(minutes=1))).name == "ana"
+    assert session_of(check(ana, session.token, now=T0 + timedelta(minutes=1))).name == "ana"
 
 
 def test_the_database_keeps_no_session_token(ana: Engine) -> None:
-    session = _session(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
+    session = session_of(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
     with OrmSession(ana) as db:
         kept = db.scalars(select(ReviewerSession.token_hash)).one()
     assert session.token not in kept
@@ -136,8 +125,8 @@ def test_a_wrong_password_and_an_unknown_name_get_the_same_refusal(
             return super().verify(hash, password)
 
     monkeypatch.setattr(accounts, "HASHER", Spy(**CHEAP, type=Type.ID))
-    assert _code(sign_in(ana, "ana", "wrong password!", "10.0.0.1", T0)) == "bad_credentials"
-    assert _code(sign_in(ana, "nobody", PASSWORD, "10.0.0.1", T0)) == "bad_credentials"
+    assert refusal_of(sign_in(ana, "ana", "wrong password!", "10.0.0.1", T0)) == "bad_credentials"
+    assert refusal_of(sign_in(ana, "nobody", PASSWORD, "10.0.0.1", T0)) == "bad_credentials"
     # The unknown name still cost one argon2 verification (of a dummy hash): timing alike.
     assert len(verified) == 2
     assert all(v.startswith("$argon2id$") for v in verified)
@@ -146,57 +135,57 @@ def test_a_wrong_password_and_an_unknown_name_get_the_same_refusal(
 def test_five_refusals_lock_the_name_even_against_the_right_password(ana: Engine) -> None:
     for minute in range(signin.LOCK_AFTER_NAME):
         at = T0 + timedelta(minutes=minute)
-        assert _code(sign_in(ana, "ana", "guess number x", f"10.0.0.{minute}", at)) == (
+        assert refusal_of(sign_in(ana, "ana", "guess number x", f"10.0.0.{minute}", at)) == (
             "bad_credentials"
         )
     later = T0 + timedelta(minutes=5)
     locked = sign_in(ana, "ana", PASSWORD, "10.9.9.9", later)
-    assert _code(locked) == "locked"
+    assert refusal_of(locked) == "locked"
     assert isinstance(locked, Refusal)
     assert locked.until == T0 + signin.LOCK_WINDOW
     # Once the window has passed, the right password opens it again.
-    _session(sign_in(ana, "ana", PASSWORD, "10.9.9.9", T0 + signin.LOCK_WINDOW))
+    session_of(sign_in(ana, "ana", PASSWORD, "10.9.9.9", T0 + signin.LOCK_WINDOW))
 
 
 def test_one_client_guessing_across_many_names_is_locked(ana: Engine) -> None:
     for n in range(signin.LOCK_AFTER_CLIENT):
         sign_in(ana, f"name{n}", "guess number x", "10.6.6.6", T0)
-    assert _code(sign_in(ana, "ana", PASSWORD, "10.6.6.6", T0)) == "locked"
+    assert refusal_of(sign_in(ana, "ana", PASSWORD, "10.6.6.6", T0)) == "locked"
     # Another client, the same account: not locked (the name had no refusal).
-    _session(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
+    session_of(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
 
 
 def test_a_session_ends_when_idle_and_at_its_lifetime(ana: Engine) -> None:
-    idle = _session(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
+    idle = session_of(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
     late = T0 + signin.IDLE_TIMEOUT + timedelta(seconds=1)
-    assert _code(check(ana, idle.token, now=late)) == "idle"
+    assert refusal_of(check(ana, idle.token, now=late)) == "idle"
 
-    busy = _session(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
+    busy = session_of(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
     at = T0
     while at + timedelta(minutes=20) < T0 + signin.LIFETIME:
         at += timedelta(minutes=20)
-        _session(check(ana, busy.token, now=at))  # activity keeps it from going idle ...
+        session_of(check(ana, busy.token, now=at))  # activity keeps it from going idle ...
     # ... but not beyond its lifetime.
-    assert _code(check(ana, busy.token, now=T0 + signin.LIFETIME)) == "expired"
+    assert refusal_of(check(ana, busy.token, now=T0 + signin.LIFETIME)) == "expired"
 
 
 def test_disabling_an_account_stops_its_open_session_at_once(ana: Engine) -> None:
-    session = _session(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
+    session = session_of(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
     accounts.disable(ana, "ana")
-    assert _code(check(ana, session.token, now=T0)) == "disabled"
-    assert _code(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0)) == "disabled"
+    assert refusal_of(check(ana, session.token, now=T0)) == "disabled"
+    assert refusal_of(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0)) == "disabled"
     assert not accounts.accounts(ana)[0].active
 
 
 def test_a_signed_out_forged_or_oversized_token_opens_nothing(ana: Engine) -> None:
-    session = _session(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
+    session = session_of(sign_in(ana, "ana", PASSWORD, "10.0.0.1", T0))
     other = "B" if session.token.endswith("A") else "A"
-    assert _code(check(ana, session.token[:-1] + other, now=T0)) == "no_session"
-    assert _code(check(ana, "x" * 10_000, now=T0)) == "no_session"
-    assert _code(check(ana, "", now=T0)) == "no_session"
-    assert _code(check(ana, session.token, role="admin", now=T0)) == "wrong_role"
+    assert refusal_of(check(ana, session.token[:-1] + other, now=T0)) == "no_session"
+    assert refusal_of(check(ana, "x" * 10_000, now=T0)) == "no_session"
+    assert refusal_of(check(ana, "", now=T0)) == "no_session"
+    assert refusal_of(check(ana, session.token, role="admin", now=T0)) == "wrong_role"
     sign_out(ana, session.token, now=T0)
-    assert _code(check(ana, session.token, now=T0)) == "signed_out"
+    assert refusal_of(check(ana, session.token, now=T0)) == "signed_out"
 
 
 def test_an_oversized_sign_in_is_refused_before_any_hashing(
@@ -208,5 +197,5 @@ def test_an_oversized_sign_in_is_refused_before_any_hashing(
 
     monkeypatch.setattr(accounts, "HASHER", Never(**CHEAP, type=Type.ID))
     huge = "p" * 100_000
-    assert _code(sign_in(ana, "ana", huge, "10.0.0.1", T0)) == "bad_credentials"
-    assert _code(sign_in(ana, "a" * 100_000, PASSWORD, "10.0.0.1", T0)) == "bad_credentials"
+    assert refusal_of(sign_in(ana, "ana", huge, "10.0.0.1", T0)) == "bad_credentials"
+    assert refusal_of(sign_in(ana, "a" * 100_000, PASSWORD, "10.0.0.1", T0)) == "bad_credentials"

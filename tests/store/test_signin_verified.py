@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher, Type
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session as OrmSession
 
 from lien import reviewers
 from lien.store import accounts, signin
 from lien.store.models import Reviewer, ReviewerSession
-from lien.store.signin import Refusal, Session, check, sign_in, sign_in_verified, sign_out
+from lien.store.signin import Session, check, sign_in, sign_in_verified, sign_out
+from tests.support.reviewers import refusal_of, session_of, use_cheap_hashes
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
 ANA = "ana@example.org"
@@ -22,10 +22,7 @@ ANA = "ana@example.org"
 
 @pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    # argon2id still, with the smallest cost: two cores, many hashes.
-    monkeypatch.setattr(
-        accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
-    )
+    use_cheap_hashes(monkeypatch)
 
 
 @pytest.fixture
@@ -34,22 +31,12 @@ def ana(engine: Engine) -> Engine:
     return engine
 
 
-def _session(outcome: Session | Refusal) -> Session:
-    assert isinstance(outcome, Session), outcome
-    return outcome
-
-
-def _code(outcome: Session | Refusal) -> str:
-    assert isinstance(outcome, Refusal), outcome
-    return outcome.code
-
-
 def test_the_providers_address_opens_the_session_of_the_account_it_names(ana: Engine) -> None:
-    opened = _session(sign_in_verified(ana, ANA, "10.0.0.1", now=T0))
+    opened = session_of(sign_in_verified(ana, ANA, "10.0.0.1", now=T0))
     assert opened.name == ANA
     assert opened.role == "reviewer"
     # The same session as a password's: the check at each write accepts it, by its token only.
-    assert _session(check(ana, opened.token, now=T0 + timedelta(minutes=1))).name == ANA
+    assert session_of(check(ana, opened.token, now=T0 + timedelta(minutes=1))).name == ANA
     with OrmSession(ana) as db:
         kept = db.scalars(select(ReviewerSession.token_hash)).all()
     assert opened.token not in kept
@@ -57,37 +44,37 @@ def test_the_providers_address_opens_the_session_of_the_account_it_names(ana: En
 
 def test_the_address_is_compared_without_regard_to_case(ana: Engine) -> None:
     # Providers hand back the address as the person typed it at sign-up.
-    assert _session(sign_in_verified(ana, " Ana@Example.ORG ", "c", now=T0)).name == ANA
+    assert session_of(sign_in_verified(ana, " Ana@Example.ORG ", "c", now=T0)).name == ANA
 
 
 @pytest.mark.parametrize(
     "email", ["bob@example.org", "", "ana", "ana@example.org.evil", "a" * 300 + "@example.org"]
 )
 def test_someone_no_account_names_is_not_a_reviewer(ana: Engine, email: str) -> None:
-    assert _code(sign_in_verified(ana, email, "c", now=T0)) == signin.NOT_REVIEWER
+    assert refusal_of(sign_in_verified(ana, email, "c", now=T0)) == signin.NOT_REVIEWER
     with OrmSession(ana) as db:
         assert db.scalars(select(ReviewerSession)).all() == []
 
 
 def test_a_disabled_account_opens_nothing_and_its_open_session_stops(ana: Engine) -> None:
-    opened = _session(sign_in_verified(ana, ANA, "c", now=T0))
+    opened = session_of(sign_in_verified(ana, ANA, "c", now=T0))
     accounts.disable(ana, ANA)
-    assert _code(check(ana, opened.token, now=T0)) == signin.DISABLED
-    assert _code(sign_in_verified(ana, ANA, "c", now=T0)) == signin.DISABLED
+    assert refusal_of(check(ana, opened.token, now=T0)) == signin.DISABLED
+    assert refusal_of(sign_in_verified(ana, ANA, "c", now=T0)) == signin.DISABLED
 
 
 def test_two_accounts_differing_only_in_case_are_refused_not_guessed(engine: Engine) -> None:
     accounts.add(engine, "ana@example.org", None)
     accounts.add(engine, "ANA@example.org", None)
-    assert _code(sign_in_verified(engine, ANA, "c", now=T0)) == signin.NOT_REVIEWER
+    assert refusal_of(sign_in_verified(engine, ANA, "c", now=T0)) == signin.NOT_REVIEWER
 
 
 def test_a_verified_session_times_out_and_signs_out_as_a_passwords_does(ana: Engine) -> None:
-    idle = _session(sign_in_verified(ana, ANA, "c", now=T0))
-    assert _code(check(ana, idle.token, now=T0 + signin.IDLE_TIMEOUT)) == signin.IDLE
-    out = _session(sign_in_verified(ana, ANA, "c", now=T0))
+    idle = session_of(sign_in_verified(ana, ANA, "c", now=T0))
+    assert refusal_of(check(ana, idle.token, now=T0 + signin.IDLE_TIMEOUT)) == signin.IDLE
+    out = session_of(sign_in_verified(ana, ANA, "c", now=T0))
     sign_out(ana, out.token, now=T0)
-    assert _code(check(ana, out.token, now=T0)) == signin.SIGNED_OUT
+    assert refusal_of(check(ana, out.token, now=T0)) == signin.SIGNED_OUT
 
 
 def test_a_provider_only_account_opens_with_no_password(ana: Engine) -> None:
@@ -95,7 +82,7 @@ def test_a_provider_only_account_opens_with_no_password(ana: Engine) -> None:
         kept = db.scalar(select(Reviewer.password_hash).where(Reviewer.name == ANA))
     assert kept == accounts.NO_PASSWORD
     for guess in ["", accounts.NO_PASSWORD, "correct horse battery"]:
-        assert _code(sign_in(ana, ANA, guess, "c", now=T0)) == signin.BAD_CREDENTIALS
+        assert refusal_of(sign_in(ana, ANA, guess, "c", now=T0)) == signin.BAD_CREDENTIALS
 
 
 def test_a_password_account_named_by_its_address_opens_both_ways(engine: Engine) -> None:
@@ -111,4 +98,4 @@ def test_the_command_line_makes_a_provider_only_account(
     # No password is read: stdin is never touched.
     monkeypatch.setattr(reviewers, "_password", lambda: pytest.fail("asked for a password"))
     assert reviewers.main(["add", ANA, "--provider-only"]) == 0
-    assert _session(sign_in_verified(engine, ANA, "c", now=T0)).name == ANA
+    assert session_of(sign_in_verified(engine, ANA, "c", now=T0)).name == ANA
