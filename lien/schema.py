@@ -56,6 +56,8 @@ REQUIRED_VALUES: tuple[str, ...] = (
 # Longer cells are refused: they are pasted documents or attacks, and would swamp popups.
 SHORT_TEXT = 500
 LONG_TEXT = 5_000
+# RFC 5321's longest e-mail address: a longer one is no one's (a contact, a provider's identity).
+MAX_EMAIL = 254
 LONG_COLUMNS = frozenset({"description", "hours", "notes", "services", "audiences", "languages"})
 
 # How precisely a row places its site. The first three put it on the map; a national or online

@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from lien.ingest.validate import _EMAIL as EMAIL
 from lien.ingest.validate import validate
 from lien.problems import Problem, problem
-from lien.schema import LONG_COLUMNS, LONG_TEXT, SCHEMA_COLUMNS, SHORT_TEXT
+from lien.schema import LONG_COLUMNS, LONG_TEXT, MAX_EMAIL, SCHEMA_COLUMNS, SHORT_TEXT
 from lien.store import limits, versions
 from lien.store.limits import Client
 from lien.store.models import ORIGINS, Audit, Proposal
@@ -49,8 +49,6 @@ EDITABLE: tuple[str, ...] = tuple(
 # The whole proposal, every field, reason and e-mail together.
 MAX_TOTAL = 20_000
 MAX_REASON = 2_000
-# RFC 5321's longest address.
-MAX_EMAIL = 254
 # References: no 0/O, 1/I/L or U, so that one read aloud or copied by hand is not mistaken.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 # Tries before giving up on a unique reference (30⁶ ≈ 7·10⁸: a clash is already rare).

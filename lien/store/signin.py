@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, or_, orm, select
 
+from lien.schema import MAX_EMAIL
 from lien.store.accounts import MAX_NAME, MAX_PASSWORD, utcnow, verify
 from lien.store.models import Reviewer, ReviewerSession, SignInFailure
 
@@ -59,8 +60,6 @@ CODES = (
     WRONG_ROLE,
     NOT_REVIEWER,
 )
-# The longest e-mail address (RFC 5321's path limit): a longer "identity" is no one's.
-MAX_EMAIL = 254
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,11 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
+from lien.schema import MAX_EMAIL
+
 # The provider's settings Streamlit reads; a sub-table of [auth] with client_id is a named
 # provider ([auth.google]), those at the top the unnamed default one.
 _CLIENT_ID = "client_id"
-# An address this long is no one's (RFC 5321): st.user's claims are the provider's, not ours,
-# but still bounded before they reach the store.
-_MAX_EMAIL = 254
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,8 @@ def provider() -> Provider | None:
 
 def person() -> str | None:
     """The e-mail address the provider vouched for in this session, if someone logged in; an
-    address the provider itself says is unverified names no one."""
+    address the provider itself says is unverified names no one. Bounded: st.user's claims are
+    the provider's, not ours, and reach the store."""
     try:
         if not st.user.is_logged_in:
             return None
@@ -72,7 +72,7 @@ def person() -> str | None:
         verified = st.user.get("email_verified")
     except Exception:  # no [auth]: st.user has nothing to say
         return None
-    if not isinstance(email, str) or not email or len(email) > _MAX_EMAIL or verified is False:
+    if not isinstance(email, str) or not email or len(email) > MAX_EMAIL or verified is False:
         return None
     return email
 

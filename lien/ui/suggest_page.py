@@ -35,10 +35,10 @@ from lien.links import (
     suggest_url,
 )
 from lien.problems import Problem
-from lien.schema import LONG_COLUMNS, LONG_TEXT, SHORT_TEXT
+from lien.schema import LONG_COLUMNS, LONG_TEXT, MAX_EMAIL, SHORT_TEXT
 from lien.store import ConflictError, organisation, proposals
 from lien.store.limits import Client, client_address
-from lien.store.proposals import EDITABLE, MAX_EMAIL, MAX_REASON, Receipt, Refusal, Submission
+from lien.store.proposals import EDITABLE, MAX_REASON, Receipt, Refusal, Submission
 from lien.store.versions import now
 from lien.text import markdown_escape
 from lien.ui import state
