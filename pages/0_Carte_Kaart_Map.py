@@ -8,7 +8,7 @@ from lien import filters
 from lien.i18n import t
 from lien.render.view import map_view
 from lien.ui import common, keyboard, map_page, navigation, state
-from lien.ui.sidebar import sidebar
+from lien.ui.sidebar import language_picker, sidebar
 
 navigation.routed()
 st.set_page_config(page_title="Lien", page_icon="🧭", layout="wide")
@@ -22,17 +22,24 @@ navigation.page_head(lang, skips=(keyboard.RESULTS, keyboard.TAKE_AWAY))
 map_page.page_style()
 
 phone = common.is_phone()
+if phone:  # the sidebar's picker is folded away on a phone
+    language_picker()
 st.title(t("title", lang))
 map_page.near_bar(language_codes, lang, located_error, phone=phone)
-if not phone:
-    common.filter_chips(chosen, lang)
-common.directory_notice(shared, name, lang)
-origin = common.near_origin(chosen.near, lang)
-# What the handout, its QR code and the downloads' link say of near-me: the place understood.
-printed, centre = map_page.near_place(chosen, lang)
-about = t("tagline", lang) + " " + common.source_note(shared, name, lang)
-if not phone:
-    st.caption(about)
+# What comes and goes above the results (chips, notices, "distances from …") in one box: the
+# map below keeps its place among the page's elements, and the browser does not rebuild its frame
+# while it loads (a search typed then left the map blank: its first frame's "ready" reached a
+# frame already replaced).
+with st.container(key="notices"):
+    if not phone:
+        common.filter_chips(chosen, lang)
+    common.directory_notice(shared, name, lang)
+    origin = common.near_origin(chosen.near, lang)
+    # What the handout, its QR code and the downloads' link say of near-me: the place understood.
+    printed, centre = map_page.near_place(chosen, lang)
+    about = t("tagline", lang) + " " + common.source_note(shared, name, lang)
+    if not phone:
+        st.caption(about)
 
 sites = filters.apply(frame, chosen, origin)
 # Located, counted and fitted once: the counts, cards, map, tables and files below all use it.
