@@ -69,9 +69,7 @@ def offline_context(
 ) -> Any:
     """A fresh browser context (a first visit) in which every non-local request is aborted; the
     page errors go to `errors` when given."""
-    context = browser.new_context(
-        service_workers="block", **(device or {"viewport": harness.VIEWPORT})
-    )
+    context = browser.new_context(service_workers="block", **(device or harness.DEVICES["desktop"]))
     context.set_default_timeout(timeout_s * 1000)
     context.route(
         "**/*",

@@ -136,7 +136,7 @@ async def open_session(
 
 async def _load(browser: Any, base_url: str, session: Session, timeout_s: float) -> Any:
     """A fresh context with no internet, the map page loaded and timed; returns the context."""
-    context = await browser.new_context(viewport=harness.VIEWPORT, service_workers="block")
+    context = await browser.new_context(**harness.DEVICES["desktop"], service_workers="block")
     context.set_default_timeout(timeout_s * 1000)
     page = await context.new_page()
 

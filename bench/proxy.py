@@ -42,7 +42,7 @@ from lien_dev import harness
 from lien_dev.harness import DEVICES
 
 EMPTY = ROOT / "bench" / "empty_page.py"
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": harness.BROWSER_LOCALE}
 # What says a page is there: the first markers in the map's frame, the first chart drawn.
 MAP_READY = ".lien-dot, .marker-cluster"
 COVERAGE_READY = harness.HEATMAP  # the page's first chart

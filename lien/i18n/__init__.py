@@ -1,4 +1,6 @@
-"""The interface's texts (FR default, NL, EN), and its numbers and dates, in the visitor's language.
+"""The interface's texts in twelve languages (FR default), and its numbers and dates, in the
+visitor's language; which of them write right to left, and which texts no fluent speaker has
+reviewed yet.
 
 The texts are gettext catalogues, locale/<lang>/LC_MESSAGES/lien.po: each msgid is a key the code
 names literally (`t("title")`, `tn("refused", n)`, or `N_("…")` where a key is kept for later, so
@@ -6,6 +8,10 @@ that Babel's extraction finds every one), each msgstr its text, with str.format 
 {count}. `python -m lien.i18n` (make catalogues) compiles each .po to the .mo beside it; a missing
 or stale .mo is replaced by reading the .po with Babel, once per process, so a fresh checkout and
 the tests need no build step. Taxonomy labels live in data/.
+
+A translation no fluent speaker has reviewed is a `fuzzy` entry (as Weblate marks it): it is
+compiled and shown all the same, and the page says so (`reviewed_share`). Babel leaves fuzzy
+entries out of a .mo by default, so every compilation here asks for them.
 """
 
 from __future__ import annotations
@@ -21,21 +27,53 @@ from functools import cache
 from pathlib import Path
 from typing import SupportsIndex
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
-LANGS: tuple[str, ...] = ("fr", "nl", "en")  # the interface's languages, French first
+# The interface's languages, French first: Belgium's three official languages, English, and the
+# languages Fedasil informs asylum seekers in (Persian is read by Dari speakers too).
+LANGS: tuple[str, ...] = ("fr", "nl", "en", "de", "ar", "fa", "ps", "ti", "uk", "ru", "tr", "so")
 DEFAULT_LANG = "fr"
-LANGUAGE_NAMES: dict[str, str] = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+# Each language in its own name, as the picker shows it.
+LANGUAGE_NAMES: dict[str, str] = {
+    "fr": "Français",
+    "nl": "Nederlands",
+    "en": "English",
+    "de": "Deutsch",
+    "ar": "العربية",
+    "fa": "فارسی",
+    "ps": "پښتو",
+    "ti": "ትግርኛ",
+    "uk": "Українська",
+    "ru": "Русский",
+    "tr": "Türkçe",
+    "so": "Soomaali",
+}
+RIGHT_TO_LEFT: frozenset[str] = frozenset({"ar", "fa", "ps"})
 
 DOMAIN = "lien"
 LOCALE_DIR = Path(__file__).resolve().with_name("locale")
 # Babel's locale for each language's numbers and dates. English is en_GB, not en_BE: CLDR's
 # Belgian English writes "4,9" and "1.234", which English readers take for other numbers; its
 # dates are en_GB's.
-LOCALES: dict[str, str] = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
+# Babel formats every number with Latin digits, as phone numbers and postcodes are written.
+LOCALES: dict[str, str] = {
+    "fr": "fr_BE",
+    "nl": "nl_BE",
+    "en": "en_GB",
+    "de": "de_BE",
+    "ar": "ar",
+    "fa": "fa",
+    "ps": "ps",
+    "ti": "ti_ER",
+    "uk": "uk_UA",
+    "ru": "ru",
+    "tr": "tr",
+    "so": "so",
+}
 # "23 novembre 2026" rather than "23/11/26": a printed page is read later, and by people used to
 # other orders of day and month.
 DATE_FORMAT = "long"
@@ -51,6 +89,38 @@ def normalise_lang(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
+# A browser's language tags that name one of Lien's languages by another code: Dari (prs) reads
+# the Persian interface, Southern and Northern Pashto (pbu, pst) the Pashto one.
+_SAME_AS: dict[str, str] = {"prs": "fa", "pbu": "ps", "pst": "ps"}
+
+
+def from_locale(tag: str | None) -> str | None:
+    """The language of Lien's for a browser's language tag ("ar-EG" -> "ar", "prs-AF" -> "fa"),
+    None when Lien does not have it or there is no tag."""
+    if not tag:
+        return None
+    primary = tag.replace("_", "-").split("-", 1)[0].strip().lower()
+    primary = _SAME_AS.get(primary, primary)
+    return primary if primary in LANGS else None
+
+
+def direction(lang: str) -> str:
+    """ "rtl" for a language written right to left, else "ltr": HTML's `dir` values."""
+    return "rtl" if normalise_lang(lang) in RIGHT_TO_LEFT else "ltr"
+
+
+# Unicode's isolates (LRI … PDI): a phone number, postcode, e-mail or web address inside
+# right-to-left text keeps its own left-to-right order ("02 533 39 84", never "84 39 533 02")
+# and does not reorder the words around it.
+_LRI, _PDI = "\u2066", "\u2069"
+
+
+def left_to_right(text: str, lang: str) -> str:
+    """`text` isolated as left to right when `lang` writes right to left; as is otherwise, so that
+    left-to-right pages and their files carry no invisible characters."""
+    return f"{_LRI}{text}{_PDI}" if text and direction(lang) == "rtl" else text
+
+
 # --- catalogues ----------------------------------------------------------------------------------
 
 
@@ -59,12 +129,17 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def read_catalogue(po: Path) -> Catalog:
+    """A .po file as Babel reads it; a malformed entry is an error."""
+    with po.open("rb") as source:
+        return read_po(source, locale=po.parent.parent.name, domain=DOMAIN, abort_invalid=True)
+
+
 def compile_po(po: Path) -> bytes:
     """The .mo form of a .po file, read and written by Babel; a malformed entry is an error."""
-    with po.open("rb") as source:
-        catalog = read_po(source, locale=po.parent.parent.name, domain=DOMAIN, abort_invalid=True)
+    catalog = read_catalogue(po)
     out = io.BytesIO()
-    write_mo(out, catalog)
+    write_mo(out, catalog, use_fuzzy=True)  # unreviewed, shown and said so (the module's doc)
     return out.getvalue()
 
 
@@ -88,6 +163,20 @@ def compile_catalogues(root: Path | None = None) -> list[Path]:
             raise
         written.append(mo)
     return written
+
+
+def reviewed(catalog: Catalog) -> tuple[int, int]:
+    """(reviewed, all): how many of the catalogue's texts a fluent speaker has reviewed (those not
+    marked fuzzy), header left out."""
+    texts = [message for message in catalog if message.id]
+    return sum(not message.fuzzy for message in texts), len(texts)
+
+
+@cache
+def reviewed_share(lang: str) -> float:
+    """The share of `lang`'s interface texts a fluent speaker has reviewed, from 0 to 1."""
+    done, total = reviewed(read_catalogue(po_path(normalise_lang(lang))))
+    return done / total if total else 1.0
 
 
 class _Catalogue(gettext.GNUTranslations):
@@ -175,5 +264,6 @@ def date(day: datetime.date, lang: str) -> str:
 
 
 def month(day: datetime.date, lang: str) -> str:
-    """The month of `day` as `lang` writes it: "juin 2016", "juni 2016", "June 2016"."""
-    return format_date(day, format="MMMM y", locale=LOCALES[normalise_lang(lang)])
+    """The month of `day` as `lang` writes it: "juin 2016", "juni 2016", "June 2016"; CLDR's
+    skeleton, so Ukrainian and Russian name the month itself ("червень 2016"), not "of June"."""
+    return format_skeleton("yMMMM", day, locale=LOCALES[normalise_lang(lang)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from branca.element import Template
 
-from lien.i18n import t
+from lien.i18n import direction, t
 from lien.render.js import Verbatim
 
 
@@ -15,12 +15,19 @@ class Accessible(Verbatim):
     its text alternative is: the same sites as cards or a table on the page. Outside a frame (the
     offline file) only the language is set. The map itself, a Tab stop, has the same name, and
     its zoom buttons say what they do in the visitor's language (Leaflet's are English), as
-    Leaflet's credit does not (its English title is left out)."""
+    Leaflet's credit does not (its English title is left out). The document takes the language's
+    direction too: right to left, the zoom buttons move to the right (and lien.render.mapview puts
+    the legend on the left and the scale on the right)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (map) {
             document.documentElement.lang = {{ this.lang|tojson }};
+            document.documentElement.dir = {{ this.dir|tojson }};
+            if ({{ this.dir|tojson }} === 'rtl' && map.zoomControl) {
+                // Mirrored, as the page is: the zoom buttons where a right-to-left reader starts.
+                map.zoomControl.setPosition('topright');
+            }
             var box = map.getContainer();
             box.setAttribute('role', 'region');
             box.setAttribute('aria-label', {{ this.name|tojson }});
@@ -49,5 +56,5 @@ class Accessible(Verbatim):
     def __init__(self, name: str, lang: str) -> None:
         super().__init__()
         self._name = "Accessible"
-        self.name, self.lang = name, lang
+        self.name, self.lang, self.dir = name, lang, direction(lang)
         self.zoom_in, self.zoom_out = t("zoom_in", lang), t("zoom_out", lang)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from lien import taxonomy
 from lien.display import SiteFields, directions_label, distance_text, site_fields
-from lien.i18n import t
+from lien.i18n import left_to_right, t
 from lien.links import suggest_url
 from lien.schema import records, split_codes
 
@@ -77,8 +77,10 @@ def card(
     codes = split_codes(str(site.get("services") or ""))
     shown = [c for c in codes if not chosen or c in chosen]
     links: list[tuple[str, str, str]] = []
-    links += [("call", t("card_call", lang, phone=p.text), p.href) for p in f.phones if p.href]
-    links += [("email", e.text, e.href) for e in f.emails]
+    # A phone number, an e-mail and an address keep their order in right-to-left text.
+    ltr = lambda text: left_to_right(text, lang)  # noqa: E731
+    links += [("call", t("card_call", lang, phone=ltr(p.text)), p.href) for p in f.phones if p.href]
+    links += [("email", ltr(e.text), e.href) for e in f.emails]
     if f.directions:
         links.append(("directions", directions_label(f, lang), f.directions))
     links += [("web", t("col_website", lang), w.href) for w in f.websites[:1]]
@@ -91,7 +93,7 @@ def card(
         title=f.organisation,
         subtitle=f.site if f.site != f.organisation else "",
         distance=distance_text(f, lang, centre),
-        where=f.place or f.town or f.scope[:1].upper() + f.scope[1:],
+        where=ltr(f.place or f.town) or f.scope[:1].upper() + f.scope[1:],
         # A site without a service says so; a view that chose services never shows one.
         services=tuple(vocabulary.label(c, lang) for c in shown) if codes else f.services,
         hours=f.hours,

@@ -13,7 +13,7 @@ import xyzservices
 from branca.element import Template
 
 from lien import taxonomy
-from lien.i18n import t
+from lien.i18n import direction, t
 from lien.render import assets
 from lien.render.accessible import Accessible
 from lien.render.js import Verbatim, VerbatimMap, VerbatimPane, VerbatimTiles, script_json
@@ -64,7 +64,7 @@ class _Legend(Verbatim):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (map) {
-            var legend = L.control({position: 'topright'});
+            var legend = L.control({position: {{ this.position|tojson }}});
             legend.onAdd = function () {
                 var box = L.DomUtil.create('details', 'lien-legend');
                 box.innerHTML = '<summary>' + {{ this.title }} + '</summary><div>'
@@ -83,10 +83,11 @@ class _Legend(Verbatim):
         {% endmacro %}
     """)
 
-    def __init__(self, title: str, body: str, open_from: int) -> None:
+    def __init__(self, title: str, body: str, open_from: int, position: str) -> None:
         super().__init__()
         self._name = "Legend"
         self.title, self.body, self.open_from = script_json(title), script_json(body), open_from
+        self.position = position
 
 
 # The map's style rules, in a file of their own (map.css says what they do).
@@ -103,19 +104,21 @@ FRAME_CSS = "<style>#map_div,.folium-map{height:100vh!important} html,body{overf
 
 
 class _Scale(Verbatim):
-    """The scale in kilometres only (Belgium's unit), at the bottom left, raised above the
-    attribution's line (MAP_CSS) so that on a phone's narrow map neither covers the other."""
+    """The scale in kilometres only (Belgium's unit), at the bottom left (right, right to left),
+    raised above the attribution's line (MAP_CSS) so that on a phone's narrow map neither covers
+    the other."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        L.control.scale({imperial: false, position: 'bottomleft'})
+        L.control.scale({imperial: false, position: {{ this.position|tojson }}})
             .addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self) -> None:
+    def __init__(self, position: str) -> None:
         super().__init__()
         self._name = "Scale"
+        self.position = position
 
 
 class OriginLegend(Verbatim):
@@ -221,8 +224,15 @@ def base_map(lang: str, *, framed: bool = True) -> folium.Map:
     ).add_to(fmap)
     Provinces(lang, inline=not framed).add_to(fmap)
     _IconPath(assets.LEAFLET_IMAGES).add_to(fmap)
-    _Legend(html.escape(t("legend", lang)), legend_html(lang), LEGEND_OPEN_FROM_PX).add_to(fmap)
-    _Scale().add_to(fmap)
+    # Right to left, the controls swap sides with the page: legend top left, scale bottom right.
+    rtl = direction(lang) == "rtl"
+    _Legend(
+        html.escape(t("legend", lang)),
+        legend_html(lang),
+        LEGEND_OPEN_FROM_PX,
+        "topleft" if rtl else "topright",
+    ).add_to(fmap)
+    _Scale("bottomright" if rtl else "bottomleft").add_to(fmap)
     _Header(MAP_CSS + (FRAME_CSS if framed else "")).add_to(fmap)
     Accessible(t("map_alternative", lang), lang).add_to(fmap)
     # Under the markers (410 is Leaflet's marker pane) and never clickable: the search point

@@ -35,7 +35,7 @@ from lien.display import (
 )
 from lien.display import towns as local_towns
 from lien.freshness import freshness
-from lien.i18n import t
+from lien.i18n import left_to_right, t
 from lien.links import suggest_template, suggest_url
 from lien.render.js import Verbatim, script_json
 from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, OriginLegend
@@ -52,9 +52,11 @@ LISTED_AT_MAX_ZOOM = 200  # sites of one point listed in its popup (then "… (+
 
 
 def _links(links: tuple[Link, ...]) -> str:
+    # Each in its own left-to-right box (<bdi dir="ltr">): a phone number keeps its order in
+    # right-to-left text.
     return ", ".join(
         f'<a href="{html.escape(link.href, quote=True)}" target="_blank" '
-        f'rel="noopener noreferrer">{html.escape(link.text)}</a>'
+        f'rel="noopener noreferrer"><bdi dir="ltr">{html.escape(link.text)}</bdi></a>'
         for link in links
     )
 
@@ -72,7 +74,7 @@ def popup(site: Any, lang: str, centre: str = "", suggest: str | None = None) ->
     if f.directions:
         actions.append(["directions", e(f.directions, quote=True), e(directions_label(f, lang))])
     actions += [
-        ["call", e(p.href, quote=True), e(t("card_call", lang, phone=p.text))]
+        ["call", e(p.href, quote=True), e(t("card_call", lang, phone=left_to_right(p.text, lang)))]
         for p in f.phones[:1]
         if p.href
     ]
@@ -95,7 +97,7 @@ def popup(site: Any, lang: str, centre: str = "", suggest: str | None = None) ->
         "o": e(f.organisation),
         "s": e(f.site) if f.site != f.organisation else "",
         "k": e(distance_text(f, lang, centre)),
-        "w": e(f.place or f.town),
+        "w": e(left_to_right(f.place or f.town, lang)),
         # When a person last checked it, and whether it may be out of date: before acting on it.
         "f": e(" · ".join(x for x in (f.fresh.status, f.fresh.checked) if x)),
         "x": e(f.fresh.stale_text),

@@ -14,10 +14,10 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from lien import memory
 from lien.config import ROOT
-from lien.filters import BY_PARAM, from_query
-from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
+from lien.filters import BY_PARAM
+from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, direction, reviewed_share, t
 from lien.links import PAGE
-from lien.ui import keyboard, streamlit_text
+from lien.ui import keyboard, state, streamlit_text
 from lien.ui.address import shortening_script
 
 
@@ -70,13 +70,12 @@ SUB_PAGES: tuple[str, ...] = tuple(page.url_path for page in PAGES if page.url_p
 
 
 def visitor_lang() -> str:
-    """The language the pages are named in: the one chosen in the sidebar, else the URL's."""
+    """The language the pages are named in: the one chosen, else the first visit's."""
     key = BY_PARAM["lang"].key
     chosen = st.session_state.get(key)
     if chosen in LANGUAGE_NAMES:
         return str(chosen)
-    parsed = from_query({"lang": st.query_params.get_all("lang")})
-    return parsed.filters.lang or DEFAULT_LANG
+    return state.first_lang()
 
 
 # On every page. Streamlit's index.html says lang="en" whatever the page's language
@@ -89,7 +88,15 @@ _PAGE_HTML = """<style>
 [data-testid="stCaptionContainer"] { color: inherit !important; opacity: .8; }
 label[data-testid="stWidgetLabel"][disabled] { color: inherit !important; opacity: .7; }
 </style>
-<script>document.documentElement.lang = %s;</script>"""
+<script>document.documentElement.lang = %s; document.documentElement.dir = %s;</script>"""
+
+# Streamlit has no right-to-left layout (its issue #552): the document's `dir` turns its flex rows
+# and text around, and these rules fix what it draws with left and right written out.
+_RTL_CSS = """<style>
+html[dir="rtl"] [data-testid="stMarkdownContainer"],
+html[dir="rtl"] [data-testid="stCaptionContainer"],
+html[dir="rtl"] [data-testid="stWidgetLabel"] { text-align: start; }
+</style>"""
 
 
 def page_html(lang: str, skips: tuple[keyboard.Skip, ...] = (keyboard.TO_CONTENT,)) -> str:
@@ -97,8 +104,10 @@ def page_html(lang: str, skips: tuple[keyboard.Skip, ...] = (keyboard.TO_CONTENT
     (lien.ui.keyboard), and Streamlit's own texts in the visitor's language
     (lien.ui.streamlit_text)."""
     lang = lang if lang in LANGUAGE_NAMES else DEFAULT_LANG
+    rtl = direction(lang) == "rtl"
     return (
-        _PAGE_HTML % json.dumps(lang)
+        _PAGE_HTML % (json.dumps(lang), json.dumps(direction(lang)))
+        + (_RTL_CSS if rtl else "")
         + keyboard.page_html(lang, skips)
         + streamlit_text.page_html(lang)
     )
@@ -109,6 +118,25 @@ def page_head(lang: str, skips: tuple[keyboard.Skip, ...] = (keyboard.TO_CONTENT
     itself: drawn here in run(), before the page, they were lost on every page opened by its own
     URL but the map (faint captions, and lang="en" on the coverage and data pages)."""
     st.html(page_html(lang, skips) + shortening_script(), unsafe_allow_javascript=True)
+    if reviewed_share(lang) < 1:
+        machine_translated(lang)
+
+
+def machine_translated(lang: str) -> None:
+    """Says, in the page's own language, that no fluent speaker has reviewed its texts yet, with
+    the page in French one tap away (the EU AI Act's Art. 50(4) asks this of machine-made public
+    information; Integreat shows a robot and a banner)."""
+    with st.container(key="machine_translated", horizontal=True, vertical_alignment="center"):
+        # The catalogue's own text, as is: an escape would drop Persian's zero-width non-joiner.
+        notice = t("machine_translated", lang)
+        st.caption(f":material/smart_toy: {notice}")
+        st.button(
+            t("read_in_french", lang),
+            key="read_in_french",
+            type="tertiary",
+            on_click=state.choose_language,
+            args=(DEFAULT_LANG,),
+        )
 
 
 def routed() -> None:

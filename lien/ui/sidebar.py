@@ -27,7 +27,7 @@ from lien.filters import (
     choices,
     to_query,
 )
-from lien.i18n import DEFAULT_LANG, LANGUAGE_NAMES, N_, t
+from lien.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, N_, t
 from lien.text import markdown_literal as _md
 from lien.ui import state
 
@@ -35,6 +35,9 @@ from lien.ui import state
 _HELP = {"q": N_("keyword_help")}
 _PLACEHOLDER = {"near": N_("near_placeholder")}
 _HEADING = {"near": N_("near_me")}
+# The language picker's label, the same in every language: a translation icon and Belgium's three
+# words for it (each option is a language in its own name).
+LANGUAGE_LABEL = ":material/translate: Langue · Taal · Language"
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,22 @@ def widget(
     raise ValueError(f"no widget for the kind {spec.kind!r}")
 
 
+def language_picker() -> str:
+    """The language picker at the top of a phone's first screen, in step with the sidebar's (which
+    a phone folds away): each language in its own name, under a label a reader of any of them
+    recognises by its icon. Returns the language chosen."""
+    spec = next(spec for spec in SPECS if spec.kind == LANGUAGE)
+    state.prepare_bar()
+    chosen = st.selectbox(
+        LANGUAGE_LABEL,
+        list(LANGUAGE_NAMES),
+        format_func=lambda code: LANGUAGE_NAMES[code],
+        key=state.bar_key(spec.param),
+        on_change=state.to_sidebar(spec),
+    )
+    return chosen or DEFAULT_LANG
+
+
 def sidebar(language_codes: Sequence[str]) -> Filters:
     """Render the filters, keep them in the URL, and return them; the same on every page."""
     notices = state.load_url_once(language_codes)
@@ -127,12 +146,13 @@ def sidebar(language_codes: Sequence[str]) -> Filters:
     lang_spec = next(spec for spec in SPECS if spec.kind == LANGUAGE)
     lang: str = (
         bar.selectbox(
-            "Langue · Taal · Language",
+            LANGUAGE_LABEL,
             list(LANGUAGE_NAMES),
             format_func=lambda code: LANGUAGE_NAMES[code],
-            # In the three languages, as the label: Streamlit's own is English.
-            placeholder=" · ".join(t("choose", code) for code in LANGUAGE_NAMES),
+            # In Belgium's languages, as the label: Streamlit's own is English.
+            placeholder=" · ".join(t("choose", code) for code in LANGS[:3]),
             key=lang_spec.key,
+            on_change=state.to_bar(lang_spec),
         )
         or DEFAULT_LANG
     )

@@ -30,7 +30,7 @@ from lien.filters import (
     from_query,
 )
 from lien.geo.search import commune_query
-from lien.i18n import normalise_lang
+from lien.i18n import DEFAULT_LANG, from_locale, normalise_lang
 from lien.ingest import directory, worker
 from lien.problems import ProblemList, problem
 from lien.store.engine import make_engine
@@ -40,7 +40,7 @@ from lien.ui.geolocate import read_answer
 UPLOAD_KEY = "lien_upload"  # the session's own directory, chosen on the Data page
 # The filters the map page's near-me bar shows too, at the top of the page; "m_" + parameter keys
 # its widgets, kept in step with the sidebar's ("f_" + parameter) both ways.
-MIRRORED: tuple[str, ...] = ("near", "radius_km", "service")
+MIRRORED: tuple[str, ...] = ("near", "radius_km", "service", "lang")
 GEO_KEY = "geo"  # the "use my location" component's value
 LOCATED_KEY = "_geo_near"  # the commune "use my location" last put in the near-me boxes
 # How often an open page asks the store whether a new version was published. The issue asks for
@@ -201,6 +201,14 @@ def spoken_languages(frame: pd.DataFrame) -> list[str]:
     return list(frame.attrs.get("spoken", []))
 
 
+def first_lang() -> str:
+    """The language of a session's first page: the URL's ?lang= (a shared link, a QR code), else
+    the browser's preferred language when Lien has it, else French."""
+    if st.query_params.get_all("lang"):
+        return from_query({"lang": st.query_params.get_all("lang")}).filters.lang
+    return from_locale(st.context.locale) or DEFAULT_LANG
+
+
 def load_url_once(language_codes: Sequence[str]) -> list[Notice]:
     """Copy the URL's filters into the widgets, and the pages' own parameters into the session,
     on a session's first run only."""
@@ -218,6 +226,7 @@ def load_url_once(language_codes: Sequence[str]) -> list[Notice]:
     for spec in SPECS:
         value = getattr(parsed.filters, spec.field)
         st.session_state[spec.key] = list(value) if spec.kind == CODES else value
+    st.session_state[BY_PARAM["lang"].key] = first_lang()
     for page in PAGE_PARAMS:  # a page's own choice (the coverage page's service), for that page
         if page.param in parsed.pages:
             st.session_state[page.key] = parsed.pages[page.param]
@@ -309,6 +318,11 @@ def _set_filter(spec: Spec, value: object) -> None:
     st.session_state[spec.key] = value
     if spec.param in MIRRORED:
         st.session_state[bar_key(spec.param)] = value
+
+
+def choose_language(lang: str) -> None:
+    """A button's on_click: show the pages in `lang` (the sidebar's and the phone's pickers too)."""
+    _set_filter(BY_PARAM["lang"], lang)
 
 
 def remove_filter(param: str, value: str | None) -> None:

@@ -18,6 +18,18 @@
   }
   state.exact = table.exact;
   state.patterns = table.patterns.map(function (p) { return [new RegExp(p[0]), p[1]]; });
+  state.counted = table.counted;
+  state.countedPattern = new RegExp(table.counted.pattern);
+
+  // react-aria's "21 options available." in the language's plural form for 21 (see counted()).
+  function count(text) {
+    var match = state.countedPattern.exec(text);
+    if (!match) { return null; }
+    var n = parseInt(match[1], 10);
+    var c = state.counted;
+    var form = n < 100 ? c.small[n] : c.large[n % 100];
+    return c.forms[form].replace('{label}', match[1]);
+  }
 
   function lien(el) { return !!el.closest(LIEN) && !el.closest(STREAMLIT); }
 
@@ -25,6 +37,8 @@
     var text = english.trim();
     if (!text) { return null; }
     if (own.call(state.exact, text)) { return english.replace(text, state.exact[text]); }
+    var said = count(text);
+    if (said !== null) { return english.replace(text, said); }
     for (var i = 0; i < state.patterns.length; i++) {
       var match = state.patterns[i][0].exec(text);
       if (match) {

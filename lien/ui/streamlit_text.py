@@ -27,7 +27,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from lien.i18n import N_, normalise_lang, t, tn
+from lien.i18n import N_, normalise_lang, t, tn, translations
 from lien.ingest.tabular import MAX_UPLOAD_MB
 
 # Streamlit's English text (a whole text node, aria-label, title or placeholder) -> Lien's key.
@@ -114,21 +114,37 @@ def css_string(text: str) -> str:
     return '"' + _CSS_UNSAFE.sub(lambda m: f"\\{ord(m.group()):x} ", text) + '"'
 
 
+# react-aria's count, the English it says it in, and its number as the pattern's group.
+COUNTED = r"^(\d+) options? available\.$"
+
+
+def counted(lang: str) -> dict[str, object]:
+    """The count of options in `lang`'s plural forms, as the script picks one without a plural
+    rule of its own: each form's text (its {label} filled by the count), and the form for each
+    count from 0 to 99 ("small") and for 100 to 199 ("large"). Every language's rule looks at
+    the last two digits once past 99 (Arabic's "few" of 103, Ukrainian's "one" of 121), so the
+    form of 1,234 is large's for 134."""
+    catalogue = translations(normalise_lang(lang))
+    forms = [tn("st_options_available", n, lang, count="{label}") for n in range(200)]
+    texts = list(dict.fromkeys(forms))
+    index = [texts.index(form) for form in forms]
+    if catalogue.plural(1234) != catalogue.plural(134):  # the assumption above, checked
+        raise ValueError(f"{lang}'s plural rule looks past the last two digits")
+    return {"pattern": COUNTED, "forms": texts, "small": index[:100], "large": index[100:]}
+
+
 def table(lang: str) -> dict[str, object]:
     """What the script needs for `lang`: the exact strings and the patterns (whose group
-    replaces {label}) with their translation, an English text kept as it is left out."""
+    replaces {label}) with their translation, an English text kept as it is left out, and the
+    count of options (counted)."""
     lang = normalise_lang(lang)
     exact = {english: t(key, lang) for english, key in ENGLISH.items()}
-    # No language of Lien's has a plural form other than for 0 or 1 (French says "0 option").
-    exact["0 options available."] = tn("st_options_available", 0, lang)
-    exact["1 option available."] = tn("st_options_available", 1, lang)
     # A pattern's text keeps its {label}, which the script fills with what the pattern caught.
     patterns = [[pattern, t(key, lang, label="{label}")] for pattern, key in PATTERNS.items()]
-    many = tn("st_options_available", 2, lang, count="{label}")
-    patterns.append([r"^(\d+) options available\.$", many])
     return {
         "exact": {english: text for english, text in exact.items() if text != english},
         "patterns": patterns,
+        "counted": counted(lang),
     }
 
 

@@ -7,6 +7,7 @@ provider's cookie."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import subprocess
 import sys
@@ -119,7 +120,8 @@ def _log_in_at_provider(page: Page, server: Server, email: str) -> None:
     page.locator("input[name=sub]").fill(email)
     page.get_by_role("button", name="Authorize", exact=True).click()
     # Streamlit brings the person back to the app's home page, the map.
-    page.wait_for_url(server.url + "/", timeout=30_000)
+    # (The page then says its language in the address: "/?lang=fr".)
+    page.wait_for_url(re.compile(re.escape(server.url) + r"/(\?lang=fr)?$"), timeout=30_000)
     wait_for_text(page, "organisations affichés")
 
 

