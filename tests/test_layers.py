@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
         "lien.schema",
         "lien.taxonomy",
         "lien.freshness",
+        "lien.translations",
         "lien.openreferral",
         "lien.memory",
         # Signed links: only the secret's place (lien.config) below them.

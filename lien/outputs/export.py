@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from lien import taxonomy
+from lien import taxonomy, translations
 from lien.display import service_labels
 from lien.i18n import t
 from lien.outputs.about import About
@@ -36,6 +36,9 @@ XLSX_MAX_CELL = 32_767
 
 # Code columns, each followed in a download by its labels in the visitor's language.
 LABELLED: tuple[str, ...] = ("services", "audiences", "languages")
+# A record's texts, each followed in a download by its translation into the visitor's language
+# when there is one (lien.translations): the original stays the reference, beside it.
+TRANSLATED_SUFFIX = "_translated"
 
 
 def export_columns(frame: pd.DataFrame) -> list[str]:
@@ -51,6 +54,8 @@ def export_columns(frame: pd.DataFrame) -> list[str]:
             columns.append(name)
             if name in LABELLED and f"{name}_label" in frame.columns:
                 columns.append(f"{name}_label")
+            if name in translations.FIELDS and f"{name}{TRANSLATED_SUFFIX}" in frame.columns:
+                columns.append(f"{name}{TRANSLATED_SUFFIX}")
     return columns
 
 
@@ -67,7 +72,8 @@ def _labels(cell: Any, column: str, lang: str) -> str:
 
 def with_labels(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
     """`frame` with a `<column>_label` beside each code column: "Logement;Aide juridique" beside
-    "housing;legal_aid", in `lang` (unchanged when `lang` is None)."""
+    "housing;legal_aid", in `lang` (unchanged when `lang` is None); and a `<field>_translated`
+    beside each record text that has a translation into `lang`."""
     if lang is None:
         return frame
     out = frame.copy()
@@ -76,6 +82,14 @@ def with_labels(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
             # One lookup per distinct cell: a large view repeats the same few combinations.
             labels = {v: _labels(v, column, lang) for v in pd.unique(out[column])}
             out[f"{column}_label"] = out[column].map(labels)
+    for field in translations.FIELDS:
+        if field in out and "site_id" in out:
+            translated = [
+                shown.text if (shown := translations.shown(site, field, lang)).translated else ""
+                for site in out[["site_id", field]].to_dict("records")
+            ]
+            if any(translated):  # a download in the records' own language has none
+                out[f"{field}{TRANSLATED_SUFFIX}"] = translated
     return out
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lien import i18n
 from lien.display import Link, Near, distance_text, site_fields, view_lines
-from lien.i18n import normalise_lang, t
+from lien.i18n import direction, normalise_lang, t
 from lien.outputs.about import cut_text
 from lien.render import assets, mapview
 from lien.render.sites_layer import view_layer
@@ -38,17 +38,17 @@ body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 .lien-head, .lien-list { padding: 8px 12px; }
 .lien-head h1 { font-size: 1.3em; margin: 4px 0; }
 .lien-head p { margin: 4px 0; }
-.lien-warning { background: #fff4d6; border-left: 4px solid #e6a700; padding: 4px 8px; }
+.lien-warning { background: #fff4d6; border-inline-start: 4px solid #e6a700; padding: 4px 8px; }
 .lien-note { color: #555; font-size: .9em; }
 .lien-map { position: relative; }
 .lien-map .folium-map { min-height: 280px; }
 .lien-list h2 { font-size: 1.1em; margin: 14px 0 6px; }
 .lien-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 .lien-sites { border-collapse: collapse; min-width: 100%; font-size: .9em; }
-.lien-sites th, .lien-sites td { border: 1px solid #ddd; padding: 4px 6px; text-align: left;
+.lien-sites th, .lien-sites td { border: 1px solid #ddd; padding: 4px 6px; text-align: start;
                                  vertical-align: top; }
 .lien-sites th { background: #f3f3f3; position: sticky; top: 0; }
-.lien-sites td.num { text-align: right; white-space: nowrap; }
+.lien-sites td.num { text-align: end; white-space: nowrap; }
 .lien-sites a { word-break: break-all; }
 """
 
@@ -166,7 +166,8 @@ def _map_parts(view: MapView, lang: str, centre: str = "") -> tuple[str, str, st
 
 
 def _links(links: tuple[Link, ...]) -> str:
-    """Contacts as safe links, one per line; web pages open in a new tab."""
+    """Contacts as safe links, one per line; web pages open in a new tab. Each is a
+    left-to-right box (<bdi dir="ltr">): a phone number keeps its order on a right-to-left page."""
     out = []
     for link in links:
         new_tab = (
@@ -175,7 +176,8 @@ def _links(links: tuple[Link, ...]) -> str:
             else ""
         )
         out.append(
-            f'<a href="{html.escape(link.href, quote=True)}"{new_tab}>{html.escape(link.text)}</a>'
+            f'<a href="{html.escape(link.href, quote=True)}"{new_tab}>'
+            f'<bdi dir="ltr">{html.escape(link.text)}</bdi></a>'
         )
     return "<br>".join(out)
 
@@ -276,7 +278,7 @@ def offline_html(
     page = "\n".join(
         [
             "<!DOCTYPE html>",
-            f'<html lang="{lang}">',
+            f'<html lang="{lang}" dir="{direction(lang)}">',
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',

@@ -18,11 +18,15 @@ from typing import Any
 
 import pandas as pd
 
-from lien import taxonomy
+from lien import taxonomy, translations
 from lien.display import SiteFields, directions_label, distance_text, site_fields
 from lien.i18n import left_to_right, t
 from lien.links import suggest_url
+from lien.render.originals import text_html
 from lien.schema import records, split_codes
+from lien.translations import Shown
+
+NOTHING = Shown("", "", True)  # a card without this text
 
 # The cards a phone shows before "show more": about three screens.
 FIRST_CARDS = 5
@@ -38,6 +42,8 @@ ol.lien-cards { list-style: none; margin: 0 !important; padding: 0 !important; }
 .lien-card .lien-distance { font-weight: 600; }
 .lien-card .lien-label { color: rgba(49, 51, 63, .7); }
 .lien-card .lien-stale { font-weight: 600; }
+.lien-card .lien-machine { font-style: italic; opacity: .8; }
+.lien-card details summary { cursor: pointer; min-height: 44px; line-height: 44px; }
 .lien-actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 6px; }
 .lien-actions a { display: inline-flex; align-items: center; min-height: 44px; padding: 0 12px;
   border: 1px solid rgba(49, 51, 63, .3); border-radius: 8px; text-decoration: none; }
@@ -54,10 +60,11 @@ class Card:
     distance: str
     where: str
     services: tuple[str, ...]
-    hours: str
+    hours: Shown  # in the visitor's language when translated (lien.translations)
     links: tuple[tuple[str, str, str], ...]  # (kind, text, href): call, email, directions, web
     checked: str = ""  # "vérifié en juin 2016", with its status when not active
     stale: str = ""  # "peut-être dépassé", "" for a record checked in the last 12 months
+    about: Shown = NOTHING  # what the organisation does there, folded away
 
 
 def card(
@@ -96,10 +103,11 @@ def card(
         where=ltr(f.place or f.town) or f.scope[:1].upper() + f.scope[1:],
         # A site without a service says so; a view that chose services never shows one.
         services=tuple(vocabulary.label(c, lang) for c in shown) if codes else f.services,
-        hours=f.hours,
+        hours=translations.shown(site, "hours", lang),
         links=tuple(links),
         checked=" · ".join(x for x in (f.fresh.status, f.fresh.checked) if x),
         stale=f.fresh.stale_text,
+        about=translations.shown(site, "description", lang),
     )
 
 
@@ -113,11 +121,17 @@ def _card_html(c: Card, lang: str) -> str:
     if c.where:
         parts.append(f"<p>{e(c.where)}</p>")
     for label, value in (
-        (t("col_services", lang), ", ".join(c.services)),
-        (t("hours", lang), c.hours),
+        (t("col_services", lang), e(", ".join(c.services))),
+        (t("hours", lang), text_html(c.hours, lang)),
     ):
         if value:
-            parts.append(f'<p><span class="lien-label">{e(label)}</span> · {e(value)}</p>')
+            parts.append(f'<p><span class="lien-label">{e(label)}</span> · {value}</p>')
+    if c.about.text:
+        about = t("about_site", lang)  # outside the f-string, where Babel's extraction sees it
+        parts.append(
+            f'<details class="lien-about"><summary>{e(about)}</summary>'
+            f"<p>{text_html(c.about, lang)}</p></details>"
+        )
     if c.checked:
         stale = f' · <span class="lien-stale">{e(c.stale)}</span>' if c.stale else ""
         parts.append(f'<p class="lien-checked">{e(c.checked)}{stale}</p>')

@@ -22,7 +22,7 @@ import pandas as pd
 from branca.element import Template
 from folium.map import Layer
 
-from lien import schema, taxonomy
+from lien import schema, taxonomy, translations
 from lien.display import (
     CENTRE_LABELS,
     DIRECTIONS,
@@ -39,6 +39,7 @@ from lien.i18n import left_to_right, t
 from lien.links import suggest_template, suggest_url
 from lien.render.js import Verbatim, script_json
 from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, OriginLegend
+from lien.render.originals import text_html
 from lien.render.view import MapView, map_view
 from lien.schema import records
 
@@ -84,7 +85,8 @@ def popup(site: Any, lang: str, centre: str = "", suggest: str | None = None) ->
         actions.append(["suggest", e(href, quote=True), e(t("suggest_correction", lang))])
     more = [
         (t("col_services", lang), e(", ".join(f.services))),
-        (t("hours", lang), e(f.hours)),
+        (t("about_site", lang), text_html(translations.shown(site, "description", lang), lang)),
+        (t("hours", lang), text_html(translations.shown(site, "hours", lang), lang)),
         (t("col_phone", lang), _links(f.phones)),
         (t("col_email", lang), _links(f.emails)),
         (t("col_website", lang), _links(f.websites)),

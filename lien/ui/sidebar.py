@@ -35,9 +35,10 @@ from lien.ui import state
 _HELP = {"q": N_("keyword_help")}
 _PLACEHOLDER = {"near": N_("near_placeholder")}
 _HEADING = {"near": N_("near_me")}
-# The language picker's label, the same in every language: a translation icon and Belgium's three
-# words for it (each option is a language in its own name).
-LANGUAGE_LABEL = ":material/translate: Langue · Taal · Language"
+# The language picker's label, the same in every language: Belgium's three words for it, each
+# option being a language in its own name ("العربية", "ትግርኛ"). No icon: Streamlit would give
+# screen readers its ":material/…:" code as the box's name.
+LANGUAGE_LABEL = "Langue · Taal · Language"
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,7 @@ def widget(
 
 def language_picker() -> str:
     """The language picker at the top of a phone's first screen, in step with the sidebar's (which
-    a phone folds away): each language in its own name, under a label a reader of any of them
-    recognises by its icon. Returns the language chosen."""
+    a phone folds away): each language in its own name. Returns the language chosen."""
     spec = next(spec for spec in SPECS if spec.kind == LANGUAGE)
     state.prepare_bar()
     chosen = st.selectbox(

@@ -14,7 +14,7 @@ import pytest
 from lien import filters
 from lien.display import Near, distance_text, site_fields
 from lien.filters import Filters
-from lien.i18n import LANGS, t
+from lien.i18n import LANGS, direction, t
 from lien.ingest import directory
 from lien.ingest.directory import read_directory
 from lien.outputs import offline
@@ -189,7 +189,7 @@ def test_rows_hold_escaped_text_and_safe_links(frame: pd.DataFrame, page: str) -
     row = next(r for r in table_rows(page) if html.escape(site["site"]) in r)
     assert html.escape(site["organisation"]) in row
     phone = site["phone"].split(";")[0].strip()
-    assert f">{html.escape(phone)}</a>" in row
+    assert f">{html.escape(phone)}</bdi></a>" in row  # in its own left-to-right box
     assert 'href="tel:' in row
     assert f'href="mailto:{html.escape(site["email"].split(";")[0].strip())}"' in row
     assert 'target="_blank" rel="noopener noreferrer"' in row
@@ -197,7 +197,7 @@ def test_rows_hold_escaped_text_and_safe_links(frame: pd.DataFrame, page: str) -
 
 def test_header_title_date_and_source_warning(frame: pd.DataFrame) -> None:
     page = offline.offline_html(frame, "nl", title='Lien & "Co" <b>', today=DAY).decode()
-    assert page.startswith('<!DOCTYPE html>\n<html lang="nl">')
+    assert page.startswith('<!DOCTYPE html>\n<html lang="nl" dir="ltr">')
     assert "<title>Lien &amp; &quot;Co&quot; &lt;b&gt;</title>" in page
     assert "<h1>Lien &amp; &quot;Co&quot; &lt;b&gt;</h1>" in page
     assert '<time datetime="2026-03-14">Kaart opgeslagen op 14 maart 2026.</time>' in page
@@ -236,7 +236,7 @@ def test_headers_in_each_language(frame: pd.DataFrame, lang: str) -> None:
     for key in ("table_heading", "national_heading", "source_warning"):
         assert html.escape(t(key, lang)) in page
     assert html.escape(t("offline_note", lang)) in page
-    assert f'<html lang="{lang}">' in page
+    assert f'<html lang="{lang}" dir="{direction(lang)}">' in page
 
 
 def test_distance_column_and_search_point(frame: pd.DataFrame) -> None:

@@ -40,7 +40,7 @@ def test_a_card_holds_what_a_visitor_acts_on() -> None:
     assert c.distance == "≈ 5 km, centre de la commune"
     assert c.where == "Rue Haute 1, 1000 Bruxelles"
     assert c.services == ("Logement", "Aide juridique", "Emploi et formation")
-    assert c.hours == "lundi 9h-12h"
+    assert c.hours.text == "lundi 9h-12h"
     kinds = [kind for kind, _, _ in c.links]
     assert kinds == ["call", "email", "directions"]  # no website: javascript: is not one
     call, email, directions = c.links
@@ -58,7 +58,7 @@ def test_a_card_lists_only_the_services_of_the_view() -> None:
 def test_empty_fields_are_left_out_never_none() -> None:
     bare = {"organisation": "Solo", "latitude": None, "longitude": None, "precision": "national"}
     c = card(bare, "en")
-    assert (c.distance, c.hours, c.links) == ("", "", ())
+    assert (c.distance, c.hours.text, c.links) == ("", "", ())
     # A site without a service is still a place to go: its card says so rather than nothing.
     assert c.services == ("Service not stated",)
     assert c.where == "National"
