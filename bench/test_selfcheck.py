@@ -14,7 +14,7 @@ import pytest
 
 from bench import first_screen, living, proxy
 from bench.common import lien_data
-from bench.first_screen import FILE_MAP, SIZES, Figure, _rows
+from bench.first_screen import ARABIC_MAP, FILE_MAP, SIZES, Figure, _rows
 from lien import config
 from lien_dev import harness
 
@@ -32,7 +32,7 @@ def test_ratios_and_extra_bytes_are_against_the_empty_page() -> None:
                 folium=(2.6, 1.1),
                 map=(2.8, 1.4),
                 coverage=(5.0, 2.5),
-                **{"map 100k": (2.9, 3.0), FILE_MAP: (2.7, 1.4)},
+                **{"map 100k": (2.9, 3.0), FILE_MAP: (2.7, 1.4), ARABIC_MAP: (2.9, 1.45)},
             )
         )
     }
@@ -45,6 +45,9 @@ def test_ratios_and_extra_bytes_are_against_the_empty_page() -> None:
     assert rows["9b"].ok is None
     assert rows["10k"].cells["phone"] == "1.35× (2.70 s), +0.40 MB"
     assert rows["10k"].ok is None
+    # Arabic against French, the same page: +0.05 MB is within +0.1 MB.
+    assert rows["10a"].cells["phone"] == "+0.050 MB, 1.04×"
+    assert rows["10a"].ok is True
 
 
 def test_a_goal_is_missed_when_the_bytes_are_over_it() -> None:
@@ -54,13 +57,14 @@ def test_a_goal_is_missed_when_the_bytes_are_over_it() -> None:
             folium=(2.6, 1.1),
             map=(2.8, 1.6),
             coverage=(3.0, 2.0),
-            **{"map 100k": (3.5, 3.0), FILE_MAP: (2.7, 1.6)},
+            **{"map 100k": (3.5, 3.0), FILE_MAP: (2.7, 1.6), ARABIC_MAP: (2.8, 1.8)},
         )
     )
     by_number = {r.figure.split(".")[0]: r.ok for r in rows}
     assert by_number["10"] is False  # +0.6 MB over the empty page
     assert by_number["11"] is False  # 3.5 s
     assert by_number["12"] is True
+    assert by_number["10a"] is False  # +0.2 MB over the French page
 
 
 def test_make_proxy_compares_each_page_with_the_empty_page_of_its_size_and_network() -> None:
@@ -120,7 +124,9 @@ def test_the_first_visits_take_turns_between_the_pages(
     rows, notes = first_screen.measure(None, tmp_path / "big.csv", 3, lambda line: None)
 
     order = [
-        (page, size) for page in ("empty", "map", "coverage", "folium", FILE_MAP) for size in SIZES
+        (page, size)
+        for page in ("empty", "map", "coverage", "folium", FILE_MAP, ARABIC_MAP)
+        for size in SIZES
     ]
     big = [("map 100k", size) for size in SIZES]
     # Warm-ups, three rounds in turns; then the 100,000 sites on their own.

@@ -173,6 +173,23 @@ def test_axe_finds_no_serious_violation_of_lien(
     assert browser_page.errors() == []
 
 
+def test_axe_finds_no_serious_violation_in_arabic(browser_page: BrowserPage, app_url: str) -> None:
+    """Right to left, machine-translated (its notice and "read it in French" on the page), near a
+    place so that cards and results show: no serious or critical violation either."""
+    page = browser_page.page
+    page.goto(f"{app_url}/{NEAR_QUERY}&lang=ar")
+    wait_for_text(page, t("title", "ar"))
+    _map_drawn(page)
+    page.get_by_role("button", name=t("download_offline", "ar")).first.wait_for()
+    wait_until_idle(page)
+    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    found = audit(page)
+    print(f"\naxe map_near ar {browser_page.device}: " + "; ".join(map(str, found)))
+    blocking = [f for f in found if f.impact in BLOCKING and not streamlit_own(f)]
+    assert blocking == [], "\n".join(map(str, blocking))
+    assert browser_page.errors() == []
+
+
 def test_the_allow_list_is_explained() -> None:
     """Every allowed violation names its upstream Streamlit issue."""
     for allowed in STREAMLIT_OWN:

@@ -311,11 +311,13 @@ def test_what_streamlit_draws_later_and_a_change_of_language_are_said_in_the_new
         "Search",
     ]
     # The visitor switches to Dutch: what was said in French is said again in Dutch, what
-    # Streamlit draws anew too, and the skip links follow.
-    if browser_page.device == "phone":
-        open_sidebar(page)
-    # As a visitor does: the list opened, the language tapped or clicked.
-    page.get_by_role("combobox", name="Langue · Taal · Language").click()
+    # Streamlit draws anew too, and the skip links follow. As a visitor does: the list opened,
+    # the language tapped (on a phone, in the picker at the top of the page) or clicked (in the
+    # sidebar).
+    where = page.locator(
+        ".st-key-m_lang" if browser_page.device == "phone" else "[data-testid=stSidebar]"
+    )
+    where.get_by_role("combobox", name="Langue · Taal · Language").click()
     page.get_by_role("option", name="Nederlands").click()
     wait_for_text(page, t("title", "nl"))
     wait_until_idle(page)
@@ -326,6 +328,8 @@ def test_what_streamlit_draws_later_and_a_change_of_language_are_said_in_the_new
         "Search",
     ]
     help_name = t("st_help_for", "nl", label=t("keyword", "nl"))
+    if browser_page.device == "phone":
+        open_sidebar(page)  # folded away on a phone: the filters' help is in it
     expect(page.get_by_test_id("stSidebar").get_by_role("button", name=help_name)).to_have_count(1)
     expect(page.locator("#lien-skip a").first).to_have_text(t("skip_to_results", "nl"))
     walk = Walk(page, "nl", browser_page.device == "phone")
