@@ -7,7 +7,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test check lint bench load hostile proxy screenshots setup index assets catalogues clean
+.PHONY: run test check test-tools lint bench load hostile proxy screenshots setup index assets catalogues fonts clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
@@ -22,8 +22,16 @@ test: check
 # shell's PYTHONDONTWRITEBYTECODE forbids: each process would rewrite all of them at every run.
 # A process that runs out of tests takes some of the other's (worksteal): a few tests take 10 s
 # or more, and the last ones handed out would otherwise keep one process busy alone.
-check: setup $(DEV_STAMP) lint
+check: setup $(DEV_STAMP) lint test-tools
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not browser" -n 2 --dist worksteal
+
+# The PDF tests read the files back as PDFium and poppler do, in the fonts that cover the twelve
+# languages' scripts: Debian's fonts-noto-core and poppler-utils (.ci/run installs both).
+test-tools:
+	@missing=""; \
+	[ -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] || [ -n "$$LIEN_FONTS" ] || missing="$$missing fonts-noto-core"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then echo "make test needs Debian's$$missing: apt install$$missing" >&2; exit 1; fi
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
@@ -54,7 +62,7 @@ screenshots: setup $(DEV_STAMP)
 
 # The virtualenv, the pinned requirements, Lien itself (editable), the translations, the derived
 # gazetteer index and the map's web assets.
-setup: $(RUNTIME_STAMP) catalogues index assets
+setup: $(RUNTIME_STAMP) catalogues index assets fonts
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lien needs Python 3.11 or later; set PYTHON=python3.11")'
@@ -72,6 +80,11 @@ $(DEV_STAMP): requirements-dev.txt $(RUNTIME_STAMP)
 # The gettext catalogues (lien/i18n/locale/*/LC_MESSAGES/lien.po) compiled to .mo files.
 catalogues: $(RUNTIME_STAMP)
 	$(BIN)/python -m lien.i18n
+
+# The handout and the funder summary print with Debian's Noto fonts (fonts-noto-core), which
+# cover the twelve languages' scripts; without them they print Latin letters only, and say so.
+fonts: $(RUNTIME_STAMP)
+	@$(BIN)/python -c 'import sys; from lien.outputs.pdf import fonts_found; fonts_found() or print("warning: the PDFs print Latin letters only until Debian'"'"'s fonts-noto-core is installed (apt install fonts-noto-core)", file=sys.stderr)'
 
 # Parsing GeoNames and the canton outlines takes seconds, so it happens once, here.
 index: $(RUNTIME_STAMP)

@@ -22,7 +22,7 @@ from lien.freshness import Freshness, freshness
 from lien.geo.areas import area_label
 from lien.geo.gazetteer import Place, default_gazetteer
 from lien.geo.search import Found, centre_of
-from lien.i18n import N_, number, t, tn
+from lien.i18n import N_, listed, number, t, tn
 from lien.schema import APPROXIMATE, per_distinct, precision_of, split_codes, text
 
 ALLOWED_SCHEMES = ("http://", "https://")
@@ -249,7 +249,7 @@ def gap_sentence(service: str, areas: Sequence[str], lang: str) -> str:
     label = taxonomy.services().label(service, lang)
     if not areas:
         return t("gap_none", lang, service=label)
-    named = ", ".join(area_label(a, lang) for a in areas)
+    named = listed((area_label(a, lang) for a in areas), lang)
     return t("gap_sentence", lang, service=label, areas=named)
 
 

@@ -22,7 +22,7 @@ import io
 import operator
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import SupportsIndex
@@ -113,6 +113,15 @@ def direction(lang: str) -> str:
 # right-to-left text keeps its own left-to-right order ("02 533 39 84", never "84 39 533 02")
 # and does not reorder the words around it.
 _LRI, _PDI = "\u2066", "\u2069"
+
+
+# Arabic script separates the items of a list with the Arabic comma (U+060C).
+_LIST_SEPARATORS = {"ar": "، ", "fa": "، ", "ps": "، "}
+
+
+def listed(items: Iterable[str], lang: str) -> str:
+    """`items` as `lang` separates a list: "a, b", or "a، b" in Arabic, Persian and Pashto."""
+    return _LIST_SEPARATORS.get(normalise_lang(lang), ", ").join(items)
 
 
 def left_to_right(text: str, lang: str) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from lien import coverage, display, filters, taxonomy
 from lien.filters import CODES, FLAG, RADIUS, Filters
-from lien.i18n import number, t
+from lien.i18n import listed, number, t
 
 __all__ = ["About", "cut_text", "describe", "filters_text", "source_warning"]
 
@@ -52,7 +52,7 @@ def filters_text(chosen: Filters, lang: str) -> str:
     parts = []
     for spec, value in filters.active(chosen):
         if spec.kind == CODES:
-            shown = ", ".join(display.value_label(spec, c, lang) for c in value)
+            shown = listed((display.value_label(spec, c, lang) for c in value), lang)
         elif spec.kind == FLAG:
             shown = t("about_yes", lang) if value else t("about_no", lang)
         elif spec.kind == RADIUS:
@@ -96,7 +96,7 @@ def describe(
     dates, undated = coverage.source_dates(sites)
     shown = [*dates, *([t("undated", lang)] if undated else [])]
     lines.append(("sources", t("about_sources", lang), "; ".join(named) or "—"))
-    lines.append(("source_dates", t("m_dates", lang), ", ".join(shown) or "—"))
+    lines.append(("source_dates", t("m_dates", lang), listed(shown, lang) or "—"))
     lines.append(("warning", t("about_warning", lang), source_warning(sites, lang)))
     return About(lang, tuple(lines))
 

@@ -187,17 +187,14 @@ def failure(kind: str, lang: str) -> bytes:
 
 
 def _pdf(lines: list[str], lang: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    import datetime
 
-    from lien.outputs.pdf import STYLES, printable
+    from lien.outputs.pdf import STYLES, Document, printable
 
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title="Lien", author="Lien", lang=lang)
-    styles = (STYLES["title"], STYLES["subtitle"])
-    story = [Paragraph(escape(printable(line)), s) for line, s in zip(lines, styles, strict=True)]
-    doc.build(story)
-    return buffer.getvalue()
+    doc = Document(lang, "Lien", "Lien", datetime.date.today())
+    for line, style in zip(lines, (STYLES["title"], STYLES["subtitle"]), strict=True):
+        doc.block(printable(line), style)
+    return bytes(doc.output())
 
 
 def _xlsx(lines: list[str]) -> bytes:

@@ -1,109 +1,70 @@
-"""A printable A4 handout (PDF) of the current view: map, QR code and the sites by service, laid
-out against each other; the reusable blocks (printable text, the vector map) are in
-lien.outputs.pdf, the QR code in lien.outputs.qr.
+"""A printable A4 handout (PDF) of the current view: map, QR code and the sites by service in two
+columns, in the visitor's language (right to left in Arabic, Persian and Pashto); the reusable
+blocks (fonts, text, tables) are in lien.outputs.pdf, the map in lien.outputs.pdf_map, the QR
+code in lien.outputs.qr.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pandas as pd
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Flowable,
-    Frame,
-    FrameBreak,
-    KeepInFrame,
-    KeepTogether,
-    NextPageTemplate,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
 from lien import coverage, i18n, taxonomy
 from lien.display import Near, distance_text, of_place, site_fields, view_lines
 from lien.filters import counts
 from lien.i18n import normalise_lang, number, t
-from lien.outputs.palette import BLACK, GREY, HEAD_FILL
+from lien.outputs.palette import GREY, HEAD_FILL
 from lien.outputs.pdf import (
-    MAP_W,
     MARGIN,
     MAX_URL,
-    PAGE_W,
+    MM,
     STYLES,
-    MapResult,
+    Document,
+    Style,
     Writer,
-    a4_document,
+    bold,
     cell,
-    flowables_height,
+    italic,
     label_sep,
-    legend,
-    page_footer,
     printable,
-    site_map,
     sources_line,
 )
-from lien.outputs.qr import QRFlowable, qr_matrix, qr_url
+from lien.outputs.pdf_map import (
+    MAP_W,
+    MapResult,
+    draw_legend,
+    draw_map,
+    legend_height,
+    site_map,
+)
+from lien.outputs.qr import draw_qr, qr_matrix, qr_url
 from lien.schema import records as schema_records
 from lien.schema import split_codes
 from lien.text import fold
+from lien.translations import shown
 
 MAX_SITES = 300  # listed sites: ~20 two-column pages at most, not 5,000
 # A site is listed under each of its services: 300 sites naming all 20 services would be 6,000
 # listings (1,500 pages). The listing stops once it fills this many pages' columns.
 MAX_PAGES = 20
-COLUMN_GAP = 8 * mm
-SIDE_W = PAGE_W - 2 * MARGIN - MAP_W
+COLUMN_GAP = 8 * MM
+MAP_GAP = 6.0  # between the map and the QR code's column
+HEADER_LIMIT = 120.0  # points page 1 keeps for the columns, however long the header
 
 _STYLES = {
     **STYLES,
-    "scan": ParagraphStyle(
-        "scan",
-        fontName="Helvetica-Bold",
-        fontSize=8,
-        leading=10,
-        alignment=TA_CENTER,
-        spaceBefore=2,
-    ),
-    "url": ParagraphStyle(
-        "url", fontName="Helvetica", fontSize=5.5, leading=6.8, alignment=TA_CENTER, textColor=GREY
-    ),
-    "service": ParagraphStyle(
-        "service",
-        fontName="Helvetica-Bold",
-        fontSize=10,
-        leading=12.5,
-        spaceBefore=7,
-        spaceAfter=3,
-        backColor=HEAD_FILL,
-        leftIndent=3,
-        rightIndent=3,
-        borderPadding=(2, 3, 2, 3),
-    ),
-    "org": ParagraphStyle(
-        "org", fontName="Helvetica-Bold", fontSize=8, leading=9.8, spaceBefore=3, textColor=BLACK
-    ),
-    "entry": ParagraphStyle(
-        "entry",
-        fontName="Helvetica",
-        fontSize=7.5,
-        leading=9.2,
-        leftIndent=6,
-        spaceAfter=2.5,
-        textColor=BLACK,
-    ),
+    "scan": Style(8, 10, bold=True, align="center", before=2),
+    "url": Style(5.5, 6.8, align="center", colour=GREY),
+    "service": Style(10, 12.5, bold=True, before=7, after=3, fill=HEAD_FILL, pad=2.5),
+    "org": Style(8, 9.8, bold=True, before=3),
+    "entry": Style(7.5, 9.2, indent=6, after=2.5),
 }
 
+Block = tuple[str, Style]
 
 # --- directory -------------------------------------------------------------------------------
 
@@ -121,38 +82,48 @@ def _service_codes(codes_of: list[list[str]]) -> list[str]:
     return [*known, *extra]
 
 
+def _hours(site: dict[str, Any], w: Writer) -> str:
+    """The hours in the reader's language; a translation no one reviewed says so, with the
+    original beside it (the reference, as on the page)."""
+    text = shown(site, "hours", w.lang)
+    hours = w.plain(text.text)
+    if text.translated and not text.reviewed:
+        machine = w.t("machine_text")
+        hours += f" ({machine}: {i18n.left_to_right(w.plain(text.original), w.lang)})"
+    return hours
+
+
 def _entry(site: dict[str, Any], w: Writer, near: bool, centre: str = "") -> str:
-    """One site's markup: site name, address or 'national', distance, hours, contacts and when
-    it was checked."""
+    """One site's text: site name, address or 'national', distance, hours, contacts and when it
+    was checked, a line each."""
     lang = w.lang
     sep = label_sep(lang)
     f = site_fields(site, lang)
     lines = []
     if f.site and f.site != f.organisation:
-        lines.append(f"<i>{w.text(f.site)}</i>")
+        lines.append(italic(w.plain(f.site)))
     if f.place:
-        lines.append(escape(t("address", lang)) + sep + w.text(f.place))
+        lines.append(w.t("address") + sep + w.ltr(f.place))
     if not f.located:
-        lines.append("<b>" + w.t("handout_national") + "</b>")
+        lines.append(bold(w.t("handout_national")))
     if near and f.located and f.distance_km is not None:
-        distance = distance_text(f, lang, centre)
-        lines.append("<b>" + w.t("handout_distance", distance=distance) + "</b>")
+        lines.append(bold(w.t("handout_distance", distance=distance_text(f, lang, centre))))
     if f.hours:
         # Hours are prose ('lundi; mardi sur rendez-vous'): printed as written, not split.
-        lines.append(escape(t("hours", lang)) + sep + w.text(f.hours))
-    for label, links in (
-        (t("col_phone", lang), f.phones),
-        (t("col_email", lang), f.emails),
-        (t("col_website", lang), f.websites),
+        lines.append(w.t("hours") + sep + _hours(site, w))
+    for key, links in (
+        ("col_phone", f.phones),
+        ("col_email", f.emails),
+        ("col_website", f.websites),
     ):
         if links:
-            lines.append(f"{escape(label)}{sep}{w.text(', '.join(x.text for x in links))}")
+            lines.append(w.t(key) + sep + i18n.listed((w.ltr(x.text) for x in links), lang))
     # A printed page is read long after: when a person last checked the record says how far
     # to trust it.
-    checked = w.text(" · ".join(x for x in (f.fresh.status, f.fresh.checked) if x))
-    stale = f" · <b>{w.text(f.fresh.stale_text)}</b>" if f.fresh.stale else ""
-    lines.append(f"<i>{checked}</i>{stale}")
-    return "<br/>".join(lines)
+    checked = italic(w.plain(" · ".join(x for x in (f.fresh.status, f.fresh.checked) if x)))
+    stale = f" · {bold(w.plain(f.fresh.stale_text))}" if f.fresh.stale else ""
+    lines.append(checked + stale)
+    return "\n".join(lines)
 
 
 def _order(listed: pd.DataFrame, near: bool) -> pd.DataFrame:
@@ -170,8 +141,8 @@ def _order(listed: pd.DataFrame, near: bool) -> pd.DataFrame:
 
 def listings(
     listed: pd.DataFrame, w: Writer, near: bool, services: Sequence[str] = (), centre: str = ""
-) -> list[list[Flowable]]:
-    """Each service with its sites grouped by organisation, a listing (a site's paragraphs) at a
+) -> list[list[Block]]:
+    """Each service with its sites grouped by organisation, a listing (a site's blocks) at a
     time; a site is under each of its services, or, when the view chose `services`, under each
     of those only (a site that also houses people is not listed again under housing in a
     handout about work). `centre`: the place whose centre the distances are measured from
@@ -180,7 +151,7 @@ def listings(
     records = schema_records(ordered)
     codes_of = [split_codes(cell(r.get("services"))) for r in records]
     sets = [set(codes) or {NO_SERVICE} for codes in codes_of]
-    out: list[list[Flowable]] = []
+    out: list[list[Block]] = []
     vocabulary = taxonomy.services()
     chosen = set(services)
     for code in _service_codes(codes_of):
@@ -192,134 +163,205 @@ def listings(
         # Group by organisation, keeping the order of each organisation's first (nearest) site.
         groups: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
-            groups.setdefault(cell(row.get("org_id")) or cell(row.get("organisation")), []).append(
-                row
-            )
+            key = cell(row.get("org_id")) or cell(row.get("organisation"))
+            groups.setdefault(key, []).append(row)
         heading = (
-            escape(printable(vocabulary.label(code, w.lang)))
+            printable(vocabulary.label(code, w.lang))
             if code in vocabulary
-            else w.text(code)
+            else w.plain(code)
             if code
             else w.t("service_not_stated")
         )
         first = True
         for group in groups.values():
             for i, row in enumerate(group):
-                entry: list[Flowable] = [Paragraph(_entry(row, w, near, centre), _STYLES["entry"])]
+                entry: list[Block] = [(_entry(row, w, near, centre), _STYLES["entry"])]
                 if i == 0:
                     # The organisation's name travels with its first site, never alone at a foot.
-                    entry.insert(0, Paragraph(w.text(row.get("organisation")), _STYLES["org"]))
+                    entry.insert(0, (w.plain(row.get("organisation")), _STYLES["org"]))
                 if first:
-                    # So does the service's heading (keepWithNext is not kept across KeepTogether).
-                    entry.insert(0, Paragraph(heading, _STYLES["service"]))
+                    # So does the service's heading.
+                    entry.insert(0, (heading, _STYLES["service"]))
                     first = False
                 out.append(entry)
     return out
 
 
-# --- document --------------------------------------------------------------------------------
+# --- the first page's top ------------------------------------------------------------------------
 
 
-def _header(
-    sites: pd.DataFrame, w: Writer, near: str, radius_km: float | None, day: datetime.date
-) -> list[Flowable]:
+def _header(sites: pd.DataFrame, w: Writer, near: Near, day: datetime.date) -> list[Block]:
     """Title, what the view holds, where it is centred, the date and the sources."""
     lang = w.lang
-    story: list[Flowable] = [Paragraph(w.t("title"), _STYLES["title"])]
-    line = escape(printable(view_lines(counts(sites), lang)[0]))
-    story.append(Paragraph(w.t("handout_subtitle") + " — " + line, _STYLES["subtitle"]))
-    if near:
+    line = printable(view_lines(counts(sites), lang)[0])
+    blocks: list[Block] = [
+        (w.t("title"), _STYLES["title"]),
+        (w.t("handout_subtitle") + printable(" — ") + line, _STYLES["subtitle"]),
+    ]
+    if near.place:
         measured = "distance_km" in sites and bool(sites["distance_km"].notna().any())
-        if radius_km is not None:
-            where = w.t("handout_near", near=near, radius=number(radius_km, lang))
+        if near.radius_km is not None:
+            where = w.t("handout_near", near=near.place, radius=number(near.radius_km, lang))
         elif measured:
-            where = w.t("near_found", place=near)
+            where = w.t("near_found", place=near.place)
         else:
             # The caller passes what was typed even when no place was found: say so, as the app.
-            where = w.t("near_not_found", query=near)
-        story.append(Paragraph(f"<b>{of_place(where, lang)}</b>", _STYLES["subtitle"]))
-    story.append(Paragraph(w.t("handout_printed", date=i18n.date(day, lang)), _STYLES["meta"]))
-    story.append(Paragraph(sources_line(coverage.sources(sites), w), _STYLES["meta"]))
-    story.append(Spacer(0, 4))
-    return story
+            where = w.t("near_not_found", query=near.place)
+        blocks.append((bold(of_place(where, lang)), _STYLES["subtitle"]))
+    blocks.append((w.t("handout_printed", date=i18n.date(day, lang)), _STYLES["meta"]))
+    blocks.append((sources_line(coverage.sources(sites), w), _STYLES["meta"]))
+    return blocks
 
 
-def _side(url: str, result: MapResult, w: Writer) -> list[Flowable]:
-    """The QR code with its caption and URL, then the legend."""
-    side: list[Flowable] = []
-    matrix = qr_matrix(url)
-    if matrix is not None:
+@dataclass
+class _Top:
+    """The map beside the QR code's column (its caption, the URL, the legend)."""
+
+    result: MapResult
+    matrix: list[list[bool]] | None
+    url: str
+    side_w: float
+
+    def qr_size(self) -> float:
+        if self.matrix is None:
+            return 0.0
         # Keep modules at least ~0.45 mm: phone cameras read that from a printed page.
-        size = min(SIDE_W - 4, max(34 * mm, (len(matrix) + 8) * 0.45 * mm))
-        side.append(QRFlowable(matrix, size))
-        side.append(Paragraph(w.t("handout_scan"), _STYLES["scan"]))
-    if url:
-        # Printed whole (MAX_FIELD would cut it): a cut URL opens the wrong view. A bound
-        # still applies, since a caller's bug could pass anything.
-        side.append(Paragraph(escape(printable(qr_url(url)[:MAX_URL])), _STYLES["url"]))
-    drawn = legend(result, w.lang, SIDE_W - 6)
-    if drawn is not None:
-        side.append(Spacer(0, 6))
-        side.append(drawn)
-    return side
+        return min(self.side_w - 4, max(34 * MM, (len(self.matrix) + 8) * 0.45 * MM))
+
+    def side(self, w: Writer) -> list[Block]:
+        blocks: list[Block] = []
+        if self.matrix is not None:
+            blocks.append((w.t("handout_scan"), _STYLES["scan"]))
+        if self.url:
+            # Printed whole (MAX_FIELD would cut it): a cut URL opens the wrong view. A bound
+            # still applies, since a caller's bug could pass anything.
+            blocks.append((printable(qr_url(self.url)[:MAX_URL]), _STYLES["url"]))
+        return blocks
+
+    def height(self, doc: Document, w: Writer) -> float:
+        side = self.qr_size() + sum(doc.height_of(x, s, self.side_w) for x, s in self.side(w))
+        side += 6 + legend_height(doc, self.result, self.side_w - 6)
+        return max(self.result.height * doc.scale, side)
+
+    def draw(self, doc: Document, w: Writer) -> None:
+        top = doc.get_y()
+        map_w = MAP_W - MAP_GAP
+        map_x = doc.l_margin + doc.width - map_w if doc.rtl else doc.l_margin
+        side_x = doc.l_margin if doc.rtl else doc.l_margin + MAP_W
+        draw_map(doc, self.result, map_x, top)
+        size = self.qr_size()
+        if self.matrix is not None:
+            draw_qr(doc, self.matrix, side_x + (self.side_w - size) / 2, top, size)
+        doc.set_y(top + size)
+        for text, style in self.side(w):
+            doc.block(text, style, side_x, self.side_w)
+        doc.set_y(doc.get_y() + 6)
+        draw_legend(doc, self.result, side_x + (0 if doc.rtl else 3), self.side_w - 6)
+        doc.set_xy(doc.l_margin, top + self.height(doc, w))
 
 
-def _within(entries: list[list[Flowable]], doc: BaseDocTemplate) -> tuple[list[Flowable], int]:
-    """The first listings that fill at most MAX_PAGES pages of two columns, each kept together
-    (never split between two columns or pages), and how many more there were. Measured one by
-    one, so that a crafted view costs at most those pages' work."""
-    width = (doc.width - COLUMN_GAP) / 2
-    room = MAX_PAGES * 2 * doc.height
-    kept: list[Flowable] = []
+# --- columns -----------------------------------------------------------------------------------
+
+
+def _placements(
+    entries: list[list[Block]],
+    height: Callable[[list[Block]], float],
+    first_room: float,
+    room: float,
+) -> list[tuple[int, int, float]]:
+    """(page, column, offset from the column's top) of each listing that fits in MAX_PAGES pages
+    of two columns, each kept whole (never split between two columns or pages). Measured one
+    by one, so that a crafted view costs at most those pages' work."""
+    out: list[tuple[int, int, float]] = []
+    page, column, used, cap = 1, 0, 0.0, first_room
     for entry in entries:
-        room -= flowables_height(entry, width)
-        if room < 0:
-            break
-        kept.append(KeepTogether(entry))
-    return kept, len(entries) - len(kept)
+        h = height(entry)
+        if used and used + h > cap:
+            column, used = column + 1, 0.0
+            if column == 2:
+                page, column, cap = page + 1, 0, room
+            if page > MAX_PAGES:
+                break
+        out.append((page, column, used))
+        used += h
+    return out
 
 
-def _page_templates(
-    doc: BaseDocTemplate, headerheight: float, lang: str, day: datetime.date
-) -> list[PageTemplate]:
-    """Page 1: the header across the page, then two columns; later pages: two columns."""
-    gap = COLUMN_GAP
-    col = (doc.width - gap) / 2
+def _draw_columns(
+    doc: Document,
+    entries: list[list[Block]],
+    placed: list[tuple[int, int, float]],
+    first_top: float,
+) -> None:
+    col_w = (doc.width - COLUMN_GAP) / 2
+    for entry, (page, column, offset) in zip(entries, placed, strict=False):
+        while doc.page_no() < page:
+            doc.add_page()
+        top = first_top if page == 1 else MARGIN
+        # The first column is on the reading side: the right one in Arabic.
+        x = doc.l_margin + (1 - column if doc.rtl else column) * (col_w + COLUMN_GAP)
+        doc.set_xy(x, top + offset)
+        for text, style in entry:
+            doc.block(text, style, x, col_w)
 
-    def columns(height: float, prefix: str) -> list[Frame]:
-        """Two frames side by side, `height` tall, from the bottom margin up."""
-        return [
-            Frame(
-                doc.leftMargin + i * (col + gap),
-                doc.bottomMargin,
-                col,
-                height,
-                id=f"{prefix}{i}",
-                leftPadding=0,
-                rightPadding=0,
-                topPadding=0,
-                bottomPadding=0,
+
+@dataclass
+class _View:
+    """What the first page says about the view beside its listings."""
+
+    sites: pd.DataFrame
+    result: MapResult
+    more: int  # sites past MAX_SITES
+
+    def notes(self, w: Writer, cut: int) -> list[Block]:
+        """The map's sample, the national count, the caps reached, replaced characters, or that
+        nothing matches."""
+        note, lang = _STYLES["note"], w.lang
+        out: list[Block] = []
+        if self.result.drawn_sample:
+            sample = w.t(
+                "handout_map_sample", shown=self.result.drawn_sample, total=self.result.located
             )
-            for i in range(2)
-        ]
+            out.append((sample, note))
+        national = view_lines(counts(self.sites), lang)[1]
+        if national:
+            out.append((printable(national), note))
+        if self.more:
+            out.append((w.tn("handout_more", self.more), note))
+        if cut:
+            out.append((w.tn("handout_cut", cut, count=number(cut, lang), pages=MAX_PAGES), note))
+        if w.replaced:
+            out.append((w.t("handout_replaced"), note))
+        if self.sites.empty:
+            out.append((w.t("no_match"), _STYLES["empty"]))
+        return out
 
-    below = doc.height - headerheight
-    top = Frame(
-        doc.leftMargin,
-        doc.bottomMargin + below,
-        doc.width,
-        headerheight,
-        id="header",
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    footer = page_footer(lang, day)
-    return [
-        PageTemplate("first", [top, *columns(below, "first")], onPage=footer),
-        PageTemplate("later", columns(doc.height, "later"), onPage=footer),
-    ]
+
+def _fit(
+    doc: Document, first_page: Callable[[int], float], entries: list[list[Block]]
+) -> tuple[float, list[tuple[int, int, float]], int]:
+    """Where the columns start on page 1, where each listing goes, and how many were cut; the
+    document's scale shrinks the first page's top when it would leave less than HEADER_LIMIT
+    points to the columns (an extreme header never overflows)."""
+    col_w = (doc.width - COLUMN_GAP) / 2
+    heights: dict[int, float] = {}
+
+    def height(entry: list[Block]) -> float:
+        if id(entry) not in heights:
+            heights[id(entry)] = sum(doc.height_of(x, s, col_w) for x, s in entry)
+        return heights[id(entry)]
+
+    limit = doc.bottom - MARGIN - HEADER_LIMIT
+    cut = 0
+    for _ in range(2):  # the cut's note makes the top taller, which can cut one more
+        while first_page(cut) > limit and doc.scale > 0.4:
+            doc.scale *= 0.85
+        first_top = MARGIN + first_page(cut)
+        doc.scale, scale = 1.0, doc.scale  # the listings keep their size
+        placed = _placements(entries, height, doc.bottom - first_top, doc.bottom - MARGIN)
+        cut = len(entries) - len(placed)
+        doc.scale = scale
+    return first_top, placed, cut
 
 
 def handout_pdf(
@@ -339,66 +381,26 @@ def handout_pdf(
     lang = normalise_lang(lang)
     day = today or datetime.date.today()
     w = Writer(lang)
-    buffer = io.BytesIO()
-    doc = a4_document(buffer, lang, t("title", lang), t("handout_subtitle", lang))
+    doc = Document(lang, t("title", lang), t("handout_subtitle", lang), day)
 
     listed = sites.head(MAX_SITES)
-    more = len(sites) - len(listed)
     # The entries first: whether a character had to be replaced is then known for the header.
-    centre = near.centre_of
-    entries, cut = _within(listings(listed, w, bool(near.place), services, centre), doc)
-    header = _header(sites, w, near.place, near.radius_km, day)
-    result = site_map(sites, lang)
-    top = Table([[result.drawing, _side(url, result, w)]], colWidths=[MAP_W, SIDE_W])
-    top.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (0, 0), 6),
-                ("RIGHTPADDING", (1, 0), (1, 0), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    header.append(top)
+    entries = listings(listed, w, bool(near.place), services, near.centre_of)
+    view = _View(sites, site_map(sites, MAP_W - MAP_GAP), len(sites) - len(listed))
+    top = _Top(view.result, qr_matrix(url), url, doc.width - MAP_W)
+    header = _header(sites, w, near, day)
+    doc.shape_for(x for block in (*entries, header, top.side(w)) for x, _ in block)
 
-    if result.drawn_sample:
-        header.append(
-            Paragraph(
-                w.t("handout_map_sample", shown=result.drawn_sample, total=result.located),
-                _STYLES["note"],
-            )
-        )
-    national = view_lines(counts(sites), lang)[1]
-    if national:
-        header.append(Paragraph(escape(printable(national)), _STYLES["note"]))
-    if more:
-        header.append(Paragraph(w.tn("handout_more", more), _STYLES["note"]))
-    cut_note = w.tn("handout_cut", cut, count=number(cut, lang), pages=MAX_PAGES)
-    if cut:
-        header.append(Paragraph(cut_note, _STYLES["note"]))
-    if w.replaced:
-        header.append(Paragraph(w.t("handout_replaced"), _STYLES["note"]))
-    if sites.empty:
-        header.append(Paragraph(w.t("no_match"), _STYLES["empty"]))
-    header.append(Spacer(0, 6))
+    def first_page(cut: int) -> float:
+        blocks = header + view.notes(w, cut)
+        return sum(doc.height_of(x, s, doc.width) for x, s in blocks) + top.height(doc, w) + 6
 
-    # The header's height is known only once its text is laid out; it sets page 1's frames.
-    limit = doc.height - 120
-    height = min(flowables_height(header, doc.width) + 2, limit)
-    doc.addPageTemplates(_page_templates(doc, height, lang, day))
-    # Shrinking, never overflowing: an extreme header still leaves room for the columns.
-    story: list[Flowable] = [
-        KeepInFrame(doc.width, height, header, mode="shrink"),
-        NextPageTemplate("later"),
-        FrameBreak(),
-    ]
-    story += entries
-    if cut:
-        story.append(Paragraph(cut_note, _STYLES["note"]))
-    if more:
-        story.append(Paragraph(w.tn("handout_more", more), _STYLES["note"]))
-    doc.build(story)
-    return buffer.getvalue()
+    first_top, placed, cut = _fit(doc, first_page, entries)
+    for text, style in header:
+        doc.block(text, style)
+    top.draw(doc, w)
+    for text, style in view.notes(w, cut):
+        doc.block(text, style)
+    doc.scale = 1.0
+    _draw_columns(doc, entries, placed, first_top)
+    return bytes(doc.output())

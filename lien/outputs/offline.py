@@ -204,7 +204,7 @@ def sites_table(sites: pd.DataFrame, lang: str, centre: str = "") -> str:
         cells = [
             html.escape(f.organisation),
             html.escape(f.site),
-            html.escape(", ".join(f.services)),
+            html.escape(i18n.listed(f.services, lang)),
             html.escape(f.town or f.scope),
         ]
         if distance:

@@ -1,96 +1,181 @@
-"""The building blocks of Lien's PDFs (reportlab): text Helvetica can draw, the shared page pieces
-(A4 margins, styles, a writer of escaped text, the sources line, the footer) and a vector map of
-Belgium with the sites as dots; the QR code is lien.outputs.qr's. No page layout here:
-lien.outputs.handout and lien.outputs.summary lay them out, from this one home of what both PDFs
-share, so that they can't drift apart.
+"""The building blocks of Lien's PDFs (fpdf2 with HarfBuzz shaping): the Noto fonts that cover
+the twelve languages' scripts, an A4 document that writes right to left where the language does,
+text cleaned to what those fonts draw, the shared page pieces (styles, the sources line, the
+footer) and a small table drawer. No page layout here: lien.outputs.handout and
+lien.outputs.summary lay them out, from this one home of what both PDFs share, so that they can't
+drift apart. The map of Belgium is lien.outputs.pdf_map's, the QR code lien.outputs.qr's.
+
+Why fpdf2: it shapes with HarfBuzz (joined Arabic letters), orders right-to-left lines with the
+Unicode bidirectional algorithm, subsets each font into the file and maps every glyph back to
+the letters it came from, so that text copied from the PDF is real letters, not presentation
+forms (reportlab's right-to-left support needs rlbidi, which no package registry here has).
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import math
+import os
+import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
-import numpy as np
 import pandas as pd
-from reportlab.graphics.shapes import Circle, Drawing, Path, String
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase.rl_codecs import RL_Codecs
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable
+from fpdf import FPDF
 
-from lien import coverage, i18n, taxonomy
+from lien import coverage, i18n
 from lien.display import label_sep as label_sep  # re-exported: the PDFs name it here
-from lien.geo.areas import PROVINCE_CODES, province_geojson, province_names
 from lien.i18n import normalise_lang, t, tn
-from lien.outputs.palette import BLACK, GREY, LAND_EDGE, LAND_FILL, LAND_LABEL
-from lien.schema import APPROXIMATE, located
+from lien.outputs.palette import BLACK, GREY, rgb
 
-# pdfmetrics registers reportlab's "winansi" codec on import too; _drawable must not rely on that.
-RL_Codecs.register()
+log = logging.getLogger("lien.pdf")
 
-MAX_DOTS = 3_000  # map dots: beyond this the PDF grows and viewers slow down for no gain
+MM = 72 / 25.4  # points per millimetre: the documents measure in points
+PAGE_W, PAGE_H = 595.28, 841.89  # A4
+MARGIN = 14 * MM
+BOTTOM = MARGIN + 4 * MM  # room for the footer
 MAX_FIELD = 300  # characters per printed cell; a 5,000-character cell would fill a page
+MAX_SOURCES = 5  # documents named in a header; the rest are counted
+MAX_SOURCE_NAME = 100  # characters of a document's name there
+MAX_URL = 2_000  # printed URL characters; the app's own URLs stay far below
 REPLACEMENT = "?"
-_INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn")  # controls, format marks, surrogates, unassigned
-MAP_W = 106 * mm
-LAT0 = 50.5  # Belgium's mid latitude: x = lon·cos(LAT0) keeps shapes undistorted
+
+# --- fonts -------------------------------------------------------------------------------------
+
+# Debian's fonts-noto-core (installed by .ci/run, checked by `make`); LIEN_FONTS points elsewhere.
+FONT_DIRS = ("/usr/share/fonts/truetype/noto",)
+# family -> (file stem, the styles it has); a missing italic is drawn upright.
+FAMILIES = {
+    "latin": ("NotoSans", ("Regular", "Bold", "Italic", "BoldItalic")),  # Latin, Cyrillic
+    "arabic": ("NotoSansArabic", ("Regular", "Bold")),  # ar, fa, ps
+    "ethiopic": ("NotoSansEthiopic", ("Regular", "Bold")),  # ti
+    "math": ("NotoSansMath", ("Regular",)),  # ≈ − → in distances and notes
+}
+SCRIPT_FAMILY = {"ar": "arabic", "fa": "arabic", "ps": "arabic", "ti": "ethiopic"}
+_STYLE_FILES = {"": "Regular", "B": "Bold", "I": "Italic", "BI": "BoldItalic"}
 
 
-# --- text ------------------------------------------------------------------------------------
+# What fpdf2's built-in Helvetica draws (Latin-1), when the Noto fonts are missing.
+CORE_CHARACTERS = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x100)))
 
 
-@lru_cache(maxsize=4096)
-def _drawable(ch: str) -> bool:
-    """Whether Helvetica can draw `ch`: reportlab's standard fonts use the WinAnsi encoding."""
-    if ch < " " or ch == "\x7f":
-        return False
+class MissingFontsError(RuntimeError):
+    """The Noto fonts the PDFs print with are not on this machine."""
+
+
+def _font_dirs() -> list[Path]:
+    extra = os.environ.get("LIEN_FONTS", "")
+    return [Path(d) for d in (*extra.split(os.pathsep), *FONT_DIRS) if d]
+
+
+@lru_cache(maxsize=1)
+def font_files() -> dict[str, dict[str, Path]]:
+    """Each family's file per fpdf2 style ('', 'B', 'I', 'BI'), or MissingFontsError naming the
+    first missing file."""
+    out: dict[str, dict[str, Path]] = {}
+    for family, (stem, available) in FAMILIES.items():
+        styles: dict[str, Path] = {}
+        for style, weight in _STYLE_FILES.items():
+            chosen = weight if weight in available else weight.replace("Italic", "") or "Regular"
+            chosen = chosen if chosen in available else "Regular"
+            name = f"{stem}-{chosen}.ttf"
+            found = next((d / name for d in _font_dirs() if (d / name).is_file()), None)
+            if found is None:
+                raise MissingFontsError(
+                    f"{name} not found in {', '.join(map(str, _font_dirs()))}: "
+                    "install Debian's fonts-noto-core (apt install fonts-noto-core) or set "
+                    "LIEN_FONTS to a folder that has it"
+                )
+            styles[style] = found
+        out[family] = styles
+    return out
+
+
+@lru_cache(maxsize=1)
+def fonts_found() -> bool:
+    """Whether the Noto fonts are here; without them the PDFs fall back to Helvetica (Latin
+    only, the rest printed as "?" and said so), and the log says how to install them."""
     try:
-        # reportlab's own codec, so the test matches exactly what it will draw.
-        ch.encode("winansi")
-    except UnicodeEncodeError:
+        font_files()
+    except MissingFontsError as missing:
+        log.warning("PDFs print in Helvetica, Latin letters only: %s", missing)
         return False
     return True
 
 
-# Signs the interface itself prints, with the nearest WinAnsi has: "≈ 5 km" becomes "~ 5 km",
-# the coverage matrix's gap mark "✕" becomes "×".
-_NEAREST = {"≈": "~", "≠": "!=", "≤": "<=", "≥": ">=", "✕": "×"}
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    """The code points some family draws (their regular faces: the bold ones cover the same)."""
+    from fontTools.ttLib import TTFont
+
+    if not fonts_found():
+        return frozenset(ord(ch) for ch in CORE_CHARACTERS)
+    points: set[int] = set()
+    for styles in font_files().values():
+        points |= set(TTFont(styles[""], lazy=True).getBestCmap())
+    return frozenset(points)
+
+
+# --- text --------------------------------------------------------------------------------------
+
+# Markers for bold and italic in fpdf2's markdown: control characters that cleaned text never
+# holds (printable() drops them), so a name like "**x**" or "[a](b)" prints as written.
+BOLD, ITALIC = "\x0e\x0f", "\x10\x11"
+_KEEP = {"\u200c", "\u200d"}  # joiners: Persian writes with the zero-width non-joiner
+_INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn")  # controls, format marks, surrogates, unassigned
+# What the fonts lack, as the nearest sign they have: the coverage matrix's "✕" becomes "×".
+_NEAREST = {"✕": "×", "⌘": "*", "≠": "!=", "≤": "<=", "≥": ">=", "≈": "~", "—": "-", "–": "-"}
+_NEAREST.update({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "…": "...", "€": "EUR"})
+
+
+_RTL_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _rtl(code: int) -> bool:
+    """Whether a character is written right to left (Arabic letters, Hebrew) or a mark on one."""
+    return unicodedata.bidirectional(chr(code)) in ("R", "AL", "NSM")
+
+
+def bold(text: str) -> str:
+    return f"{BOLD}{text}{BOLD}" if text else ""
+
+
+def italic(text: str) -> str:
+    return f"{ITALIC}{text}{ITALIC}" if text else ""
 
 
 @lru_cache(maxsize=8192)
 def printable(text: str) -> str:
-    """`text` in characters Helvetica can draw: others folded ('ő' -> 'o') or replaced by '?'."""
-    text = unicodedata.normalize("NFC", text)  # 'e' + U+0301 -> 'é', which WinAnsi has
-    if all(_drawable(ch) for ch in text):
-        return text
+    """`text` in characters the fonts draw, without controls or bidirectional marks from the
+    data (a stray RLO would reverse the rest of a line): others folded ('ﬁ' -> 'fi'), replaced
+    by the nearest sign, or by '?' once per run."""
+    text = unicodedata.normalize("NFC", text)
+    covered = _covered()
     out: list[str] = []
     for ch in text:
-        if _drawable(ch):
-            out.append(ch)
-        elif ch in "\t\n\r" or unicodedata.category(ch) == "Zs":
+        if ch in "\t\n\r" or unicodedata.category(ch) == "Zs":
             out.append(" ")  # U+202F and other spaces stay spaces
-        elif unicodedata.combining(ch) or unicodedata.category(ch) in _INVISIBLE:
-            continue  # invisible marks and controls carry nothing printable
+        elif ch in _KEEP:
+            out.append(ch)
+        elif unicodedata.category(ch) in _INVISIBLE:
+            continue
+        elif ord(ch) in covered:
+            out.append(ch)
         elif ch in _NEAREST:
             out.append(_NEAREST[ch])
         else:
             base = "".join(
                 c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
             )
-            if base and all(_drawable(c) for c in base):
-                out.append(base)  # 'ő' -> 'o', 'ﬁ' -> 'fi', '−' stays a replacement
+            if base and all(ord(c) in covered for c in base):
+                out.append(base)
             elif not out or out[-1] != REPLACEMENT:
-                # One '?' per run: a word in another script would otherwise print as '?????'.
-                out.append(REPLACEMENT)
+                out.append(REPLACEMENT)  # one '?' per run, not '?????' for a word
     return "".join(out)
 
 
@@ -102,69 +187,37 @@ def cell(value: Any, limit: int = MAX_FIELD) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# --- page ----------------------------------------------------------------------------------
-
-PAGE_W, PAGE_H = A4
-MARGIN = 14 * mm
-MAX_SOURCES = 5  # documents named in a header; the rest are counted
-MAX_SOURCE_NAME = 100  # characters of a document's name there
-MAX_URL = 2_000  # printed URL characters; the app's own URLs stay far below
-
-# The styles every Lien PDF shares; each document adds its own.
-STYLES = {
-    "title": ParagraphStyle(
-        "title", fontName="Helvetica-Bold", fontSize=15, leading=18, textColor=BLACK, spaceAfter=2
-    ),
-    "subtitle": ParagraphStyle(
-        "subtitle", fontName="Helvetica", fontSize=10.5, leading=13, textColor=BLACK, spaceAfter=3
-    ),
-    "meta": ParagraphStyle("meta", fontName="Helvetica", fontSize=8, leading=10, textColor=GREY),
-    "note": ParagraphStyle(
-        "note",
-        fontName="Helvetica-Oblique",
-        fontSize=7.5,
-        leading=9.5,
-        textColor=GREY,
-        spaceBefore=2,
-    ),
-    "empty": ParagraphStyle(
-        "empty", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8
-    ),
-}
-
-
 @dataclass
 class Writer:
-    """Turns data into safe Paragraph markup and remembers whether a character was replaced."""
+    """Turns data into printable text and remembers whether a character was replaced."""
 
     lang: str
     replaced: bool = False
 
     def plain(self, value: Any, limit: int = MAX_FIELD) -> str:
-        """Printable text of at most `limit` characters, not yet escaped."""
+        """Printable text of at most `limit` characters."""
         raw = cell(value, limit)
         safe = printable(raw)
         if safe.count(REPLACEMENT) > raw.count(REPLACEMENT):
             self.replaced = True
         return safe
 
-    def text(self, value: Any, limit: int = MAX_FIELD) -> str:
-        """Printable, escaped text: a name like '<b>&' shows literally and cannot break markup."""
-        return escape(self.plain(value, limit))
+    def ltr(self, value: Any, limit: int = MAX_FIELD) -> str:
+        """A phone number, address, e-mail or URL: kept left to right inside right-to-left
+        text ("02 533 39 84", never "84 39 533 02")."""
+        return i18n.left_to_right(self.plain(value, limit), self.lang)
 
     def t(self, key: str, **values: object) -> str:
-        """An interface text (handout or lien.i18n) filled with `values`, as escaped markup."""
-        filled = t(key, self.lang, **{k: self.plain(v) for k, v in values.items()})
-        return escape(printable(filled))
+        """An interface text (lien.i18n) filled with `values`."""
+        return printable(t(key, self.lang, **{k: self.plain(v) for k, v in values.items()}))
 
     def tn(self, key: str, count: int, /, **values: object) -> str:
-        """The form of an interface text for `count`, filled with `values`, as escaped markup."""
-        filled = tn(key, count, self.lang, **{k: self.plain(v) for k, v in values.items()})
-        return escape(printable(filled))
+        """The form of an interface text for `count`, filled with `values`."""
+        return printable(tn(key, count, self.lang, **{k: self.plain(v) for k, v in values.items()}))
 
 
 def sources_line(known: coverage.Sources, w: Writer) -> str:
-    """Sources: brochure …, June 2016; …. Source dates: 2016-06, undated. Check … (markup)."""
+    """Sources: brochure …, June 2016; …. Source dates: 2016-06, undated. Check …"""
     docs = known.documents
     named = [
         t(coverage.KNOWN_SOURCES[d], w.lang)
@@ -178,274 +231,206 @@ def sources_line(known: coverage.Sources, w: Writer) -> str:
     parts = []
     if named:
         # Each name is bounded, not the list: "and 27 more" is never cut off.
-        filled = t("handout_sources", w.lang, sources="; ".join(named))
-        parts.append(escape(printable(filled)))
+        parts.append(printable(t("handout_sources", w.lang, sources="; ".join(named))))
     if shown:
         label = t("m_dates", w.lang)
-        parts.append(escape(printable(f"{label}{label_sep(w.lang)}{', '.join(shown)}.")))
+        parts.append(printable(f"{label}{label_sep(w.lang)}{', '.join(shown)}."))
     parts.append(w.t("handout_check"))
     return " ".join(parts)
 
 
-def a4_document(buffer: Any, lang: str, title: str, subject: str) -> BaseDocTemplate:
-    """An A4 document with Lien's margins (room for the footer) and its metadata in `lang`."""
-    return BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
-        title=printable(title),
-        author="Lien",
-        subject=printable(subject),
-        lang=lang,
-        creator="Lien",
-    )
-
-
-def page_footer(lang: str, day: datetime.date) -> Callable[[Canvas, BaseDocTemplate], None]:
-    """The callback that writes 'Lien · date' and the page number at the foot of each page."""
-
-    def draw(canv: Canvas, doc: BaseDocTemplate) -> None:
-        """Draw the footer on the current page."""
-        canv.saveState()
-        canv.setFont("Helvetica", 7)
-        canv.setFillColor(GREY)
-        canv.drawString(MARGIN, 8 * mm, printable(f"Lien · {i18n.date(day, lang)}"))
-        canv.drawRightString(
-            PAGE_W - MARGIN, 8 * mm, printable(t("handout_page", lang, page=doc.page))
-        )
-        canv.restoreState()
-
-    return draw
-
-
-def flowables_height(flowables: list[Flowable], width: float) -> float:
-    """The height a list of flowables takes in a frame of `width`, spacing included."""
-    total = 0.0
-    for flowable in flowables:
-        _, h = flowable.wrap(width, PAGE_H)
-        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-    return total
-
-
-# --- map -------------------------------------------------------------------------------------
-
-
-def _project(lon: Any, lat: Any) -> tuple[Any, Any]:
-    """Equirectangular projection in degrees of latitude, shrunk east-west by cos(LAT0)."""
-    return np.asarray(lon, dtype=float) * math.cos(math.radians(LAT0)), np.asarray(lat, dtype=float)
-
-
-@lru_cache(maxsize=1)
-def _outlines() -> tuple[tuple[str, list[list[tuple[float, float]]], tuple[float, float]], ...]:
-    """Each province's rings (projected, simplified) and a label point, computed once."""
-    import shapely
-    from shapely.geometry import shape
-
-    out = []
-    for feature in province_geojson()["features"]:
-        # 0.003° is under half a point at the handout's scale: invisible, and far fewer vertices
-        # (docs/performance.md).
-        geom = shapely.simplify(shape(feature["geometry"]), 0.003, preserve_topology=True)
-        polygons = list(getattr(geom, "geoms", [geom]))
-        rings = []
-        for polygon in polygons:
-            for ring in (polygon.exterior, *polygon.interiors):
-                xs, ys = _project(*np.asarray(ring.coords).T)
-                rings.append(list(zip(xs.tolist(), ys.tolist(), strict=True)))
-        label = geom.representative_point()
-        lx, ly = _project(label.x, label.y)
-        out.append(
-            (
-                feature["properties"].get("code", feature.get("id", "")),
-                rings,
-                (float(lx), float(ly)),
-            )
-        )
-    return tuple(out)
-
-
-def _extent() -> tuple[float, float, float, float]:
-    """The projected bounding box of Belgium."""
-    points = [p for _, rings, _ in _outlines() for ring in rings for p in ring]
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-@dataclass
-class MapResult:
-    """The map drawing, the categories and hollow dots it shows, and the located sites drawn."""
-
-    drawing: Drawing
-    categories: list[str] = field(default_factory=list)
-    unstated: bool = False  # a dot of a site whose service is not stated
-    hollow: bool = False
-    located: int = 0
-    drawn_sample: int = 0
-
-
-def _located(sites: pd.DataFrame) -> pd.DataFrame:
-    """The sites with coordinates."""
-    return sites[located(sites)]
-
-
-def site_map(sites: pd.DataFrame, lang: str, width: float = MAP_W) -> MapResult:
-    """Province outlines and the located sites as dots coloured by category (vector, no browser)."""
-    frame = _Frame.fit(width)
-    drawing = Drawing(frame.width, frame.height)
-    _draw_provinces(drawing, frame, lang)
-    result = MapResult(drawing)
-    located = _located(sites)
-    result.located = len(located)
-    if len(located) > MAX_DOTS:
-        # A fixed seed: the same view prints the same map.
-        located = located.sample(n=MAX_DOTS, random_state=0)
-        result.drawn_sample = MAX_DOTS
-    if located.empty:
-        return result
-    dots = _dots(located, frame)
-    _draw_dots(drawing, dots)
-    present = {d[2] for d in dots}
-    result.categories = [c for c in taxonomy.category_colours() if c in present]
-    result.unstated = "" in present
-    result.hollow = any(d[3] for d in dots)
-    return result
+# --- styles and the document -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Frame:
-    """Belgium's projected extent fitted to a drawing `width` points wide, with a small pad."""
+class Style:
+    """How a block of text is set: size and line height in points, weight, colour, alignment
+    ('start' is the reading side: left, or right in Arabic), space around, a filled box."""
 
-    width: float
-    height: float
-    x0: float
-    y0: float
-    scale: float
-    pad: float
+    size: float
+    leading: float
+    bold: bool = False
+    italic: bool = False
+    colour: str = BLACK
+    align: str = "start"
+    before: float = 0.0
+    after: float = 0.0
+    fill: str | None = None
+    border: str | None = None
+    pad: float = 0.0
+    indent: float = 0.0  # on the reading side
 
-    @classmethod
-    def fit(cls, width: float, pad: float = 4.0) -> _Frame:
-        x0, y0, x1, y1 = _extent()
-        scale = (width - 2 * pad) / (x1 - x0)
-        return cls(width, (y1 - y0) * scale + 2 * pad, x0, y0, scale, pad)
 
-    def to_page(self, x: Any, y: Any) -> tuple[Any, Any]:
-        """Projected coordinates as points on the drawing."""
-        return (
-            self.pad + (np.asarray(x) - self.x0) * self.scale,
-            self.pad + (np.asarray(y) - self.y0) * self.scale,
+STYLES = {
+    "title": Style(15, 18, bold=True, after=2),
+    "subtitle": Style(10.5, 13, after=3),
+    "meta": Style(8, 10, colour=GREY),
+    "note": Style(7.5, 9.5, italic=True, colour=GREY, before=2),
+    "empty": Style(11, 14, bold=True, before=8),
+}
+
+
+class Document(FPDF):
+    """An A4 page in `lang`: Noto fonts for its script (the others as fallbacks, so a name in
+    another script still prints), HarfBuzz shaping, right to left where the language writes so,
+    'Lien · date' and the page number at the foot of each page."""
+
+    # Bold and italic markers no data can hold; no strike-through, underline, escape or links.
+    MARKDOWN_BOLD_MARKER = BOLD
+    MARKDOWN_ITALICS_MARKER = ITALIC
+    MARKDOWN_STRIKETHROUGH_MARKER = "\x12\x13"
+    MARKDOWN_UNDERLINE_MARKER = "\x14\x15"
+    MARKDOWN_MARKERS = (BOLD, ITALIC, "\x12\x13", "\x14\x15")
+    MARKDOWN_ESCAPE_CHARACTER = "\x16"
+    MARKDOWN_LINK_REGEX = re.compile(r"(?!)")  # never matches
+
+    def __init__(self, lang: str, title: str, subject: str, day: datetime.date) -> None:
+        super().__init__(orientation="portrait", unit="pt", format="A4")
+        self.lang = normalise_lang(lang)
+        self.day = day
+        self.rtl = i18n.direction(self.lang) == "rtl"
+        self.scale = 1.0  # sizes shrink together when a page's content would overflow
+        self.str_alias_nb_pages = ""  # "{nb}" in a name prints as written
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(False)  # the layouts place every block themselves
+        self.c_margin = 0
+        if fonts_found():
+            self.family = SCRIPT_FAMILY.get(self.lang, "latin")
+            for family, styles in font_files().items():
+                for style, path in styles.items():
+                    self.add_font(family, style, str(path))
+            self.set_fallback_fonts([f for f in FAMILIES if f != self.family], exact_match=False)
+            self.shape(True)
+        else:
+            self.family = "helvetica"
+        self.set_lang(self.lang)
+        self.set_title(printable(title))
+        self.set_subject(printable(subject))
+        self.set_author("Lien")
+        self.set_creator("Lien")
+        self.set_font(self.family, size=10)
+        self.add_page()  # measuring text needs a page; layouts start on this one
+
+    def shape(self, needed: bool) -> None:
+        """Shape text with HarfBuzz and order it by the bidirectional algorithm, or, when no
+        text of the document needs it (no right-to-left script), measure and draw it directly:
+        several times faster on a long handout, and the same letters."""
+        if self.family == "helvetica":
+            return  # the built-in font: no shaping
+        if needed or self.rtl:
+            self.set_text_shaping(use_shaping_engine=True, direction="rtl" if self.rtl else "ltr")
+        else:
+            self.set_text_shaping(False)
+
+    def shape_for(self, texts: Iterable[str]) -> None:
+        """Shape only if one of `texts` is written right to left (Arabic script, Hebrew)."""
+        self.shape(any(_RTL_SCRIPT.search(text) for text in texts))
+
+    @property
+    def width(self) -> float:
+        """The text width between the margins."""
+        return PAGE_W - 2 * MARGIN
+
+    @property
+    def bottom(self) -> float:
+        """The lowest y a block may reach."""
+        return PAGE_H - BOTTOM
+
+    def align_of(self, style: Style) -> str:
+        start, end = ("R", "L") if self.rtl else ("L", "R")
+        return {"start": start, "end": end, "center": "C"}[style.align]
+
+    def use(self, style: Style) -> None:
+        weight = ("B" if style.bold else "") + ("I" if style.italic else "")
+        self.set_font(self.family, weight, style.size * self.scale)
+        self.set_text_color(*rgb(style.colour))
+
+    def _box(self, style: Style, x: float, width: float) -> tuple[float, float]:
+        """The text's x and width inside a block: padding and the indent on the reading side."""
+        pad, indent = style.pad * self.scale, style.indent * self.scale
+        return (x + pad + (0 if self.rtl else indent), width - 2 * pad - indent)
+
+    def height_of(self, text: str, style: Style, width: float) -> float:
+        """The height `text` takes in `style` in a block `width` wide, space around included."""
+        self.use(style)
+        _, inner = self._box(style, 0, width)
+        lines = self.multi_cell(
+            inner,
+            style.leading * self.scale,
+            text or " ",
+            markdown=True,
+            dry_run=True,
+            output="LINES",
         )
+        assert isinstance(lines, list)  # output="LINES": the lines the text wraps into
+        body = len(lines) * style.leading * self.scale + 2 * style.pad * self.scale
+        return (style.before + style.after) * self.scale + body
 
+    def block(self, text: str, style: Style, x: float | None = None, width: float = 0) -> float:
+        """Write `text` at (x, the current y), `width` wide (the text width by default); the y
+        moves below it. Returns the height used."""
+        x = self.l_margin if x is None else x
+        width = width or self.width
+        start = self.get_y()
+        top = start + style.before * self.scale
+        if style.fill or style.border:
+            # Only a box needs its height before its text is drawn.
+            box_h = self.height_of(text, style, width) - (style.before + style.after) * self.scale
+            if style.fill:
+                self.set_fill_color(*rgb(style.fill))
+            if style.border:
+                self.set_draw_color(*rgb(style.border))
+                self.set_line_width(0.6)
+            mode = ("F" if style.fill else "") + ("D" if style.border else "")
+            self.rect(x, top, width, box_h, style=mode)
+        self.use(style)
+        text_x, inner = self._box(style, x, width)
+        self.set_xy(text_x, top + style.pad * self.scale)
+        self.multi_cell(
+            inner,
+            style.leading * self.scale,
+            text or " ",
+            markdown=True,
+            align=self.align_of(style),
+            new_x="LEFT",
+            new_y="NEXT",
+        )
+        end = self.get_y() + (style.pad + style.after) * self.scale
+        self.set_xy(x, end)
+        return end - start
 
-def _draw_provinces(drawing: Drawing, frame: _Frame, lang: str) -> None:
-    """The province outlines, and their names but Brussels'."""
-    names = province_names(normalise_lang(lang))
-    for _code, rings, _ in _outlines():
-        path = Path(
-            fillColor=LAND_FILL,
-            strokeColor=LAND_EDGE,
-            strokeWidth=0.4,
-            fillMode=0,
-        )  # even-odd: enclaves and holes stay holes
-        for ring in rings:
-            px, py = frame.to_page([p[0] for p in ring], [p[1] for p in ring])
-            path.moveTo(float(px[0]), float(py[0]))
-            for x, y in zip(px[1:].tolist(), py[1:].tolist(), strict=True):
-                path.lineTo(x, y)
-            path.closePath()
-        drawing.add(path)
-    for code, _, (lx, ly) in _outlines():
-        # Brussels is too small to hold its name beside its dots; the others orient the reader.
-        if code == PROVINCE_CODES[0]:
-            continue
-        px, py = frame.to_page(lx, ly)
-        drawing.add(
-            String(
-                float(px),
-                float(py),
-                printable(names.get(code, "")),
-                fontSize=6,
-                fontName="Helvetica",
-                fillColor=LAND_LABEL,
-                textAnchor="middle",
+    def normalize_text(self, text: str) -> str:
+        """With the built-in Helvetica (no Noto fonts), what Latin-1 lacks: direction marks
+        dropped, the rest "?" (printable() has already said so for the data)."""
+        if self.family == "helvetica":
+            text = "".join(
+                ch if ord(ch) < 256 else "" if unicodedata.category(ch) == "Cf" else REPLACEMENT
+                for ch in text
             )
-        )
+        return super().normalize_text(text)
 
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        """The PDF, with each right-to-left ligature ("لا", one glyph for two letters) mapped
+        back to its letters in the order PDF readers expect: PDFium (Chromium's viewer) and
+        poppler reverse a right-to-left run glyph by glyph, letters of a ligature included, so
+        the map holds them reversed and a copied "اللاجئين" reads as written."""
+        for font in self.fonts.values():
+            subset = getattr(font, "subset", None)
+            for glyph, _ in subset.items() if subset is not None else ():
+                codes = getattr(glyph, "unicode", None)
+                if isinstance(codes, tuple) and len(codes) > 1 and all(map(_rtl, codes)):
+                    glyph.unicode = codes[::-1]
+        return super().output(*args, **kwargs)
 
-def _dots(located: pd.DataFrame, frame: _Frame) -> list[tuple[float, float, str, bool]]:
-    """(x, y, category, hollow) of each dot inside the drawing, one per place and kind."""
-    px, py = frame.to_page(
-        *_project(pd.to_numeric(located["longitude"]), pd.to_numeric(located["latitude"]))
-    )
-    cells = located["services"] if "services" in located else pd.Series("", index=located.index)
-    cats = [taxonomy.category_of(cell(c)) for c in cells]
-    precision = (
-        located["coord_precision"]
-        if "coord_precision" in located
-        else located.get("precision", pd.Series("", index=located.index))
-    )
-    hollow = [cell(p) in APPROXIMATE for p in precision]
-    seen: set[tuple[int, int, str, bool]] = set()
-    dots = []
-    for x, y, cat, empty in zip(px.tolist(), py.tolist(), cats, hollow, strict=True):
-        if not (0 <= x <= frame.width and 0 <= y <= frame.height):
-            continue
-        key = (round(x * 2), round(y * 2), cat, empty)
-        if key in seen:
-            continue  # sites at one town centroid: one dot, not hundreds on top
-        seen.add(key)
-        dots.append((x, y, cat, empty))
-    return dots
-
-
-def _draw_dots(drawing: Drawing, dots: list[tuple[float, float, str, bool]]) -> None:
-    """The dots, hollow for an approximate place, exact places on top (the ones a reader can
-    walk to)."""
-    for x, y, cat, empty in sorted(dots, key=lambda d: not d[3]):
-        colour = colors.HexColor(taxonomy.category_colours().get(cat, taxonomy.UNSTATED_COLOUR))
-        drawing.add(
-            Circle(
-                x,
-                y,
-                2.1,
-                fillColor=colors.white if empty else colour,
-                strokeColor=colour if empty else colors.white,
-                strokeWidth=0.9 if empty else 0.35,
-            )
-        )
-
-
-def legend(result: MapResult, lang: str, width: float) -> Drawing | None:
-    """The categories on the map ("service not stated" too when a dot is of such a site), and the
-    hollow-circle note when some place is approximate."""
-    lines: list[tuple[str, str, bool]] = [
-        (taxonomy.category_colours()[c], printable(taxonomy.categories().label(c, lang)), False)
-        for c in result.categories
-    ]
-    if result.unstated:
-        lines.append((taxonomy.UNSTATED_COLOUR, printable(t("service_not_stated", lang)), False))
-    if result.hollow:
-        lines.append(("#555555", printable(t("approximate_legend", lang)), True))
-    if not lines:
-        return None
-    step = 10.0
-    drawing = Drawing(width, step * (len(lines) + 1))
-    top = drawing.height - 7
-    drawing.add(String(0, top, printable(t("legend", lang)), fontName="Helvetica-Bold", fontSize=7))
-    for i, (colour, label, hollow) in enumerate(lines, start=1):
-        y = top - i * step
-        fill = colors.HexColor(colour)
-        drawing.add(
-            Circle(
-                4,
-                y + 2.4,
-                2.4,
-                fillColor=colors.white if hollow else fill,
-                strokeColor=fill if hollow else colors.white,
-                strokeWidth=0.9,
-            )
-        )
-        drawing.add(String(11, y, label, fontName="Helvetica", fontSize=6.5))
-    return drawing
+    def footer(self) -> None:
+        """'Lien · date' on the reading side, the page number on the other."""
+        style = Style(7, 9, colour=GREY)
+        self.use(style)
+        y = PAGE_H - 8 * MM - 7
+        # "Lien" isolated: in Arabic its Latin letters would otherwise carry the date with them.
+        lien = i18n.left_to_right("Lien", self.lang)
+        start = f"{lien} · {printable(i18n.date(self.day, self.lang))}"
+        end = printable(t("handout_page", self.lang, page=self.page_no()))
+        for text, side in ((start, "start"), (end, "end")):
+            self.set_xy(MARGIN, y)
+            self.cell(self.width, 9, text, align=self.align_of(replace(style, align=side)))

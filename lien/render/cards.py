@@ -20,7 +20,7 @@ import pandas as pd
 
 from lien import taxonomy, translations
 from lien.display import SiteFields, directions_label, distance_text, site_fields
-from lien.i18n import left_to_right, t
+from lien.i18n import left_to_right, listed, t
 from lien.links import suggest_url
 from lien.render.originals import text_html
 from lien.schema import records, split_codes
@@ -121,7 +121,7 @@ def _card_html(c: Card, lang: str) -> str:
     if c.where:
         parts.append(f"<p>{e(c.where)}</p>")
     for label, value in (
-        (t("col_services", lang), e(", ".join(c.services))),
+        (t("col_services", lang), e(listed(c.services, lang))),
         (t("hours", lang), text_html(c.hours, lang)),
     ):
         if value:

@@ -35,7 +35,7 @@ from lien.display import (
 )
 from lien.display import towns as local_towns
 from lien.freshness import freshness
-from lien.i18n import left_to_right, t
+from lien.i18n import left_to_right, listed, t
 from lien.links import suggest_template, suggest_url
 from lien.render.js import Verbatim, script_json
 from lien.render.mapview import MAX_ZOOM, ORIGIN_PANE, FitBounds, OriginLegend
@@ -84,14 +84,14 @@ def popup(site: Any, lang: str, centre: str = "", suggest: str | None = None) ->
         href = suggest_url(suggest, site_id, lang)
         actions.append(["suggest", e(href, quote=True), e(t("suggest_correction", lang))])
     more = [
-        (t("col_services", lang), e(", ".join(f.services))),
+        (t("col_services", lang), e(listed(f.services, lang))),
         (t("about_site", lang), text_html(translations.shown(site, "description", lang), lang)),
         (t("hours", lang), text_html(translations.shown(site, "hours", lang), lang)),
         (t("col_phone", lang), _links(f.phones)),
         (t("col_email", lang), _links(f.emails)),
         (t("col_website", lang), _links(f.websites)),
-        (t("audiences", lang), e(", ".join(f.audiences))),
-        (t("languages", lang), e(", ".join(f.languages))),
+        (t("audiences", lang), e(listed(f.audiences, lang))),
+        (t("languages", lang), e(listed(f.languages, lang))),
         (t("precision", lang), e(f.precision_label)),
         (t("source", lang), e(f.source)),
     ]
@@ -206,7 +206,7 @@ def _columns(
         "u": unstated in combo_category,
         "o": [html.escape(str(o)) for o in orgs],
         "t": [html.escape(str(x)) for x in towns],
-        "v": [html.escape(", ".join(service_labels(v, lang))) for v in combos],
+        "v": [html.escape(listed(service_labels(v, lang), lang)) for v in combos],
         "p": popups,
         # A compact popup's freshness: [status and when checked, "may be out of date" or ""].
         "f": fresh,

@@ -16,7 +16,7 @@ from lien import taxonomy
 from lien.display import Link, email_links, phone_links, service_labels, towns, website_links
 from lien.freshness import freshness
 from lien.geo.areas import area_label, local_name, province_names
-from lien.i18n import t
+from lien.i18n import listed, t
 from lien.ingest.directory import problems_frame
 from lien.links import suggest_url
 from lien.problems import Problem
@@ -39,7 +39,7 @@ def sites_table(sites: pd.DataFrame, lang: str, suggest: str | None = None) -> p
             t("col_organisation", lang): _each(sites, "organisation", _stripped),
             t("col_site", lang): _each(sites, "site", _stripped),
             t("col_services", lang): _each(
-                sites, "services", lambda cell: ", ".join(service_labels(cell, lang))
+                sites, "services", lambda cell: listed(service_labels(cell, lang), lang)
             ),
             t("col_town", lang): town.where(town != "", None),
         },
@@ -152,7 +152,7 @@ def gaps_table(holes: list[tuple[str, str]], lang: str, top: int = 10) -> pd.Dat
         {
             t("axis_service", lang): [taxonomy.services().label(s, lang) for s, _ in ranked],
             t("col_gaps", lang): [len(a) for _, a in ranked],
-            t("axis_area", lang): [", ".join(a) for _, a in ranked],
+            t("axis_area", lang): [listed(a, lang) for _, a in ranked],
         }
     )
 

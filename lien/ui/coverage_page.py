@@ -12,7 +12,7 @@ import streamlit as st
 from lien import coverage, display, filters, taxonomy
 from lien.filters import FOCUS, Filters
 from lien.geo.areas import area_label
-from lien.i18n import percent, t, tn
+from lien.i18n import listed, percent, t, tn
 from lien.outputs import export, summary
 from lien.outputs.builds import Build, Download
 from lien.render import charts, tables
@@ -127,7 +127,7 @@ def headline_metrics(figures: coverage.Headline, lang: str) -> None:
     for start in (0, 3):
         for col, (label, value) in zip(st.columns(3), items[start : start + 3], strict=True):
             col.metric(label, value)
-    dates = ", ".join(figures.source_dates) or t("undated", lang)
+    dates = listed(figures.source_dates, lang) or t("undated", lang)
     st.caption(t("m_dates", lang) + ": " + dates)
     st.caption(t("m_checked", lang, share=percent(figures.checked_share, lang)))
     if figures.unstated:

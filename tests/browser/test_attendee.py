@@ -17,7 +17,6 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pypdfium2
 import pytest
-import zxingcpp
 from openpyxl import load_workbook
 from playwright.sync_api import Download, FrameLocator, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -33,6 +32,7 @@ from tests.browser.conftest import (
     wait_for_text,
     wait_until_idle,
 )
+from tests.support.pdfs import qr_url
 
 BAR = ".st-key-near_bar"
 
@@ -136,15 +136,6 @@ def _pdf_text(pdf: bytes) -> str:
     return pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
 
 
-def _qr_url(pdf: bytes) -> str:
-    """Render page 1 as a printer would (200 dpi) and scan its QR code, as a phone camera does."""
-    document = pypdfium2.PdfDocument(pdf)
-    image = document[0].render(scale=200 / 72).to_pil().convert("L")
-    found = zxingcpp.read_barcodes(image)
-    assert [r.format for r in found] == [zxingcpp.BarcodeFormat.QRCode], found
-    return found[0].text
-
-
 @pytest.mark.parametrize("lang", list(JOURNEYS))
 def test_the_attendee_journey(
     browser_page: BrowserPage, app_url: str, lang: str, tmp_path: Path
@@ -211,7 +202,7 @@ def test_the_attendee_journey(
     printed = " ".join(_pdf_text(pdf).split())
     assert t("handout_near", lang, near=journey.town, radius="25") in printed, printed
     assert not re.search(rf"\b{journey.typed}\b", printed), printed
-    url = _qr_url(pdf)
+    url = qr_url(pdf)
     # The QR code reopens this view on this server: its host, the filters the attendee chose,
     # the place as understood.
     assert urlsplit(url).netloc == urlsplit(app_url).netloc, url
@@ -357,7 +348,7 @@ def test_use_my_location_is_rounded_to_the_commune(browser_page: BrowserPage, ap
     printed = " ".join(_pdf_text(pdf).split())
     assert "Près de Namur" in printed, printed
     assert "du centre de Namur" in printed, printed
-    url = _qr_url(pdf)
+    url = qr_url(pdf)
     assert parse_qs(urlsplit(url).query)["near"] == ["Namur"], url
     # Nowhere the position itself: not in the address, the handout, its QR code.
     for text in (page.url, printed, url):

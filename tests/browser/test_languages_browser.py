@@ -6,16 +6,23 @@
   screen, a phone number that reads in its own order inside right-to-left text, and the page
   saying that no fluent speaker has reviewed its texts yet.
 - The coverage and data pages in Arabic: right to left, nothing wider than the screen.
+- The handout and the funder summary downloaded in Arabic, Persian, Tigrinya and Ukrainian:
+  their text read back in reading order, the phone number whole, and the QR code reopening the
+  same view in the same language.
 - A first visit takes the browser's language; the phone's picker at the top of the first screen
   changes it, and the URL keeps it; "read it in French" is one tap.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Locator, Page, expect
+from pypdf import PdfReader
 
 from lien.i18n import LANGUAGE_NAMES, direction, t
 from lien_dev.harness import DEVICES, is_local
@@ -27,8 +34,10 @@ from tests.browser.conftest import (
     wait_for_text,
     wait_until_idle,
 )
+from tests.support import pdfs
 
 BAR = ".st-key-near_bar"
+SESO_PHONE = "02 533 39 84"  # the brochure's, in data/organisations.csv
 PICKER = ".st-key-m_lang"
 
 # The document is never wider than the screen: nothing scrolls sideways.
@@ -123,6 +132,58 @@ def test_the_map_page_with_a_search_and_a_popup_open(
         for call in page.locator(".lien-card a.lien-call").all()[:5]:
             _reads_in_order(call)
     assert page.evaluate(_OVERFLOW_JS) <= 0
+    assert browser_page.errors() == []
+
+
+def _download(page: Page, label: str) -> bytes:
+    """Tap the button named `label` as a visitor does; the file the browser saved."""
+    button = page.get_by_role("button", name=label)
+    button.wait_for(timeout=60_000)
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF-")
+    return data
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa", "ti", "uk"])
+def test_the_handout_and_the_summary_print_in_the_visitor_s_language(
+    browser_page: BrowserPage, app_url: str, lang: str
+) -> None:
+    page = browser_page.page
+    page.goto(f"{app_url}/?lang={lang}")
+    wait_for_text(page, t("title", lang))
+    _search(page, lang, "Bruxelles")  # SESO, whose phone the brochure prints, is in Brussels
+    pdf = _download(page, t("download_handout", lang))
+    text = pdfs.read(pdf)
+    for key in ("title", "handout_scan", "legend"):
+        pdfs.assert_reads(t(key, lang), text)
+    assert t("handout_replaced", lang) not in text  # every letter printed
+    assert SESO_PHONE in pdfs.on_page(pdf)  # left to right on the page
+    assert SESO_PHONE in pdfs.poppler(pdf)  # and copied whole
+    # The QR code reopens this view, in this language, on this server.
+    url = pdfs.qr_url(pdf)
+    assert urlsplit(url).netloc == urlsplit(app_url).netloc, url
+    query = parse_qs(urlsplit(url).query)
+    assert query["lang"] == [lang], url
+    # The place as understood: "Bruxelles / Brussel" in the languages that name it so.
+    (near,) = query["near"]
+    assert near.startswith("Bruxelles"), url
+    page.goto(url)
+    wait_for_text(page, t("title", lang))
+    page.wait_for_function("l => document.documentElement.lang === l", arg=lang)
+    assert page.evaluate("document.documentElement.dir") == direction(lang)
+    expect(page.locator(BAR).get_by_label(t("near_me", lang))).to_have_value(near)
+
+    page.goto(f"{app_url}/Couverture_Dekking_Coverage?lang={lang}")
+    wait_for_text(page, t("coverage_title", lang))
+    summary = _download(page, t("download_summary", lang))
+    assert len(PdfReader(io.BytesIO(summary)).pages) <= 2
+    text = pdfs.read(summary)
+    for key in ("funder_summary", "old_source", "matrix_province"):
+        pdfs.assert_reads(t(key, lang), text)
+    assert t("handout_replaced", lang) not in text
     assert browser_page.errors() == []
 
 

@@ -7,7 +7,18 @@ import datetime
 import numpy as np
 import pytest
 
-from lien.i18n import DEFAULT_LANG, LANGS, date, normalise_lang, number, percent, t, tn
+from lien.i18n import (
+    DEFAULT_LANG,
+    LANGS,
+    date,
+    left_to_right,
+    listed,
+    normalise_lang,
+    number,
+    percent,
+    t,
+    tn,
+)
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -144,3 +155,23 @@ def test_date_is_written_in_full() -> None:
         "Noofeembar 23, 2026",
     ]
     assert date(datetime.date(2026, 3, 1), "fr") == "1 mars 2026"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", "Namur, Liège"),
+        ("uk", "Namur, Liège"),
+        ("ar", "Namur، Liège"),
+        ("fa", "Namur، Liège"),
+    ],
+)
+def test_lists_are_separated_as_the_language_writes_them(lang: str, expected: str) -> None:
+    assert listed(["Namur", "Liège"], lang) == expected
+    assert listed([], lang) == ""
+
+
+def test_left_to_right_isolates_only_in_a_right_to_left_language() -> None:
+    assert left_to_right("02 533 39 84", "ar") == "\u206602 533 39 84\u2069"
+    assert left_to_right("02 533 39 84", "fr") == "02 533 39 84"  # no invisible characters
+    assert left_to_right("", "ar") == ""

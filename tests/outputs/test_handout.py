@@ -10,12 +10,10 @@ from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
+import pypdfium2
 import pytest
 import zxingcpp
 from pypdf import PdfReader
-from pypdf.generic import ContentStream
-from reportlab.graphics.shapes import Circle, Path
-from reportlab.lib import colors
 
 from lien import filters, taxonomy
 from lien.display import Near, view_lines
@@ -25,7 +23,8 @@ from lien.ingest import directory, upload
 from lien.ingest.directory import read_directory
 from lien.outputs.builds import Build, Download
 from lien.outputs.handout import MAX_PAGES, MAX_SITES, handout_pdf
-from lien.outputs.pdf import MAX_DOTS, printable, site_map
+from lien.outputs.pdf import printable
+from lien.outputs.pdf_map import MAX_DOTS, _outlines, site_map
 from lien.outputs.qr import qr_matrix
 from lien.schema import split_codes
 from lien_dev import hostile
@@ -163,9 +162,9 @@ def test_french_and_dutch_characters_survive(frame: pd.DataFrame) -> None:
 @pytest.mark.parametrize(
     ("lang", "header", "label"),
     [
-        ("fr", "Près de Liège, dans un rayon de 30 km", r"Distance : (\d+,\d km|~ )"),
-        ("nl", "In de buurt van Liège, binnen 30 km", r"Afstand: (\d+,\d km|~ )"),
-        ("en", "Near Liège, within 30 km", r"Distance: (\d+\.\d km|~ )"),
+        ("fr", "Près de Liège, dans un rayon de 30 km", r"Distance : (\d+,\d km|≈ )"),
+        ("nl", "In de buurt van Liège, binnen 30 km", r"Afstand: (\d+,\d km|≈ )"),
+        ("en", "Near Liège, within 30 km", r"Distance: (\d+\.\d km|≈ )"),
     ],
 )
 def test_distances_shown_near_a_place(
@@ -191,8 +190,8 @@ def test_a_place_not_found_is_said_not_measured(frame: pd.DataFrame, lang: str) 
 @pytest.mark.parametrize(
     ("lang", "header", "distance"),
     [
-        ("fr", "Près de Liège, dans un rayon de 30 km", "Distance : ~ "),
-        ("nl", "In de buurt van Luik, binnen 30 km", "Afstand: ~ "),
+        ("fr", "Près de Liège, dans un rayon de 30 km", "Distance : ≈ "),
+        ("nl", "In de buurt van Luik, binnen 30 km", "Afstand: ≈ "),
     ],
 )
 def test_the_place_understood_is_printed_and_distances_start_at_its_centre(
@@ -227,8 +226,7 @@ def test_approximate_distances_are_marked_not_printed_as_exact(near_view: pd.Dat
     view.loc[located, "distance_km"] = 0.0  # the search point is the town's own centre
     text = _text(_pdf(view, "fr", near="Liège", radius_km=30))
     assert "0,0 km" not in text
-    # "≈" as the nearest sign Helvetica has.
-    assert "Distance : ~ moins de 1 km, centre de la commune" in text
+    assert "Distance : ≈ moins de 1 km, centre de la commune" in text
 
 
 def test_the_listing_holds_the_services_of_the_view_only(frame: pd.DataFrame) -> None:
@@ -242,7 +240,7 @@ def test_the_listing_holds_the_services_of_the_view_only(frame: pd.DataFrame) ->
     # Each site of the view once, under the one service asked for: a distance for each located
     # site, "national or online" for each other one.
     placed = int(view["distance_km"].notna().sum())
-    assert len(re.findall(r"Distance: ~ |Distance: \d", text)) == placed
+    assert len(re.findall(r"Distance: ≈ |Distance: \d", text)) == placed
     assert text.count(t("handout_national", "en")) == len(view) - placed
 
 
@@ -272,24 +270,9 @@ def test_every_page_is_a4(frame: pd.DataFrame) -> None:
 
 
 def _qr_image(pdf: bytes) -> np.ndarray:
-    """The QR code's form XObject on page 1, rasterised from its rectangles (dark = 0)."""
-    page = _reader(pdf).pages[0]
-    forms = page["/Resources"]["/XObject"]
-    name = next(k for k in forms if "lienqr" in k)
-    form = forms[name].get_object()
-    size = float(form["/BBox"][2])
-    rects = [
-        [float(v) for v in ops] for ops, op in ContentStream(form, None).operations if op == b"re"
-    ]
-    assert rects
-    unit = min(r[3] for r in rects)  # each row of modules is one unit high
-    n = round(size / unit)
-    px = 6
-    image = np.full((n * px, n * px), 255, dtype=np.uint8)
-    for x, y, w, h in rects:
-        col, row = round(x / unit), n - round(y / unit) - round(h / unit)
-        image[row * px : (row + round(h / unit)) * px, col * px : (col + round(w / unit)) * px] = 0
-    return image
+    """Page 1 as a camera sees it: rendered (PDFium, Chromium's PDF engine) in greys."""
+    page = pypdfium2.PdfDocument(pdf)[0]
+    return np.asarray(page.render(scale=4).to_pil().convert("L"))
 
 
 @pytest.mark.parametrize(
@@ -320,7 +303,7 @@ def test_no_qr_code_without_a_url_or_for_an_unprintable_one(frame: pd.DataFrame)
     assert qr_matrix("") is None
     assert qr_matrix("https://x.be/?q=" + "a" * 5_000) is None  # over any QR code's capacity
     pdf = _pdf(frame.head(2), "en", url="")
-    assert "/FormXob.lienqr" not in str(_reader(pdf).pages[0]["/Resources"].get("/XObject", {}))
+    assert zxingcpp.read_barcodes(_qr_image(pdf)) == []
     assert t("handout_scan", "en") not in _text(pdf)
 
 
@@ -358,22 +341,36 @@ def test_markup_in_the_data_prints_literally(frame: pd.DataFrame) -> None:
         assert value in text, value
 
 
-def test_characters_outside_winansi_degrade_without_crashing(frame: pd.DataFrame) -> None:
+def test_other_scripts_print_and_what_no_font_has_is_replaced(frame: pd.DataFrame) -> None:
     view = frame.head(3).copy()
     view["org_id"] = ["a", "b", "c"]
-    view["organisation"] = ["جمعية اللاجئين", "Łódź Ősszefogás 🙂", "Київ\u202fпомощь"]
-    text = _text(_pdf(view, "en"))
-    assert "? ?" in text  # one '?' per run of Arabic letters
-    assert "?ódz Osszefogás ?" in text  # accents folded where a base letter exists
+    view["organisation"] = ["جمعية اللاجئين", "Łódź Ősszefogás ትግርኛ 🙂", "Київ\u202fпомощь 你好"]
+    pdf = _pdf(view, "en")
+    text = _text(pdf)
+    assert "Łódź Ősszefogás ትግርኛ ?" in text  # Latin, Ethiopic; no font has the emoji
+    assert "Київ помощь ?" in text
+    # The Arabic name as real letters in reading order (PDFium, as a browser copies it).
+    assert "جمعية اللاجئين" in _logical(pdf)
     assert t("handout_replaced", "en") in text
 
 
-def test_printable_keeps_winansi_and_folds_the_rest() -> None:
-    kept = "é è ê ë à ç ô ï ü œ Œ « » ’ – — € …"
+def _logical(pdf: bytes) -> str:
+    """The text as PDFium reads it (Chromium's PDF viewer: what a visitor copies)."""
+    document = pypdfium2.PdfDocument(pdf)
+    return " ".join(
+        " ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))
+    )
+
+
+def test_printable_keeps_what_the_fonts_draw_and_replaces_the_rest() -> None:
+    kept = "é è ê ë à ç ô ï ü œ Œ « » ’ – — € … ő ł Ω Київ ትግርኛ مرحبا ≈"
     assert printable(kept) == kept
     assert printable("e\u0301") == "é"  # decomposed accents are recomposed
     assert printable("a\u202fb\u200bc") == "a bc"  # narrow space kept as space, ZWSP dropped
-    assert printable("ő ł ﬁ") == "o ? fi"
+    assert printable("㎞ 🙂🙂 你好") == "km ? ?"  # folded; one '?' per run
+    # A bidirectional override from the data would reverse the rest of a printed line: dropped.
+    assert printable("a\u202eb\u2066c\u2069") == "abc"
+    assert printable("می\u200cخواهم") == "می\u200cخواهم"  # Persian's zero-width non-joiner stays
 
 
 # --- empty and long views ------------------------------------------------------------------------
@@ -409,26 +406,38 @@ def test_a_huge_view_is_capped(frame: pd.DataFrame) -> None:
 
 
 def test_map_draws_located_sites_in_category_colours(frame: pd.DataFrame) -> None:
-    result = site_map(frame, "fr")
+    result = site_map(frame)
     assert result.located == int(frame["latitude"].notna().sum())
     assert result.drawn_sample == 0
-    dots = [s for s in result.drawing.contents if isinstance(s, Circle)]
-    assert 0 < len(dots) <= result.located  # sites at one spot share a dot
-    # A filled dot has its category's fill; a hollow (approximate) one has it as its outline.
-    drawn = {
-        (d.strokeColor if d.fillColor == colors.white else d.fillColor).hexval().lower()
-        for d in dots
-    }
+    assert 0 < len(result.dots) <= result.located  # sites at one spot share a dot
+    assert all(0 <= x <= result.width and 0 <= y <= result.height for x, y, _, _ in result.dots)
+    drawn = {taxonomy.category_colours()[cat] for _, _, cat, _ in result.dots}
     expected = {
         taxonomy.category_colours()[taxonomy.category_of(cell)]
         for cell in frame.loc[frame["latitude"].notna(), "services"]
     }
-    assert drawn == {"0x" + c.lstrip("#").lower() for c in expected}
+    assert drawn == expected
     assert result.categories == [
         c for c in taxonomy.category_colours() if taxonomy.category_colours()[c] in expected
     ]
     # Province outlines: one path per province and Brussels.
-    assert sum(isinstance(s, Path) for s in result.drawing.contents) == 11
+    assert len(_outlines()) == 11
+
+
+def test_the_map_is_drawn_in_the_pdf_in_category_colours(frame: pd.DataFrame) -> None:
+    pdf = _pdf(filters.apply(frame, filters.Filters()), "fr")
+    image = np.asarray(pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil().convert("RGB"))
+    colours = {tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in _colours(frame)}
+    pixels = {tuple(int(v) for v in p) for p in image.reshape(-1, 3)[::3]}
+    for colour in colours:  # each category's colour is on the page (its dots, its legend)
+        assert any(max(abs(a - b) for a, b in zip(colour, p, strict=True)) < 12 for p in pixels)
+
+
+def _colours(frame: pd.DataFrame) -> set[str]:
+    return {
+        taxonomy.category_colours()[taxonomy.category_of(cell)]
+        for cell in frame.loc[frame["latitude"].notna(), "services"]
+    }
 
 
 def test_handout_texts_have_the_same_placeholders_in_every_language() -> None:
