@@ -7,7 +7,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test check test-tools lint bench load hostile proxy screenshots setup index assets catalogues fonts clean
+.PHONY: run test check test-tools lint bench pdfs load hostile proxy screenshots setup index assets catalogues fonts clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
@@ -41,6 +41,11 @@ lint: $(DEV_STAMP)
 # The performance table (bench/run.py); needs the dev requirements (playwright) and Debian's chromium.
 bench: setup $(DEV_STAMP)
 	$(BIN)/python -m bench bench
+
+# The PDFs in every language: sizes and build times against French's, and the crafted view's
+# handout against the download worker's CPU limit (bench/pdfs.py).
+pdfs: setup
+	$(BIN)/python -m bench pdfs
 
 # 20 concurrent browser sessions on one server (bench/load.py); same needs as bench.
 load: setup $(DEV_STAMP)

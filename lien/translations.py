@@ -89,6 +89,13 @@ def translations() -> Table:
     return read_table(TRANSLATIONS_CSV) if TRANSLATIONS_CSV.exists() else {}
 
 
+def translated_sites(field: str, lang: str, table: Table | None = None) -> frozenset[str]:
+    """The site ids with a translation of `field` into `lang`: the rows a 100,000-row download
+    needs to look up, of the few hundred the table holds."""
+    rows = translations() if table is None else table
+    return frozenset(site for site, f, language in rows if f == field and language == lang)
+
+
 def shown(site: Mapping[str, Any], field: str, lang: str, table: Table | None = None) -> Shown:
     """`field` of a directory row as a reader of `lang` reads it: its translation when the
     table has one of this very original, else the original itself."""

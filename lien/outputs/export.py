@@ -83,13 +83,17 @@ def with_labels(frame: pd.DataFrame, lang: str | None) -> pd.DataFrame:
             labels = {v: _labels(v, column, lang) for v in pd.unique(out[column])}
             out[f"{column}_label"] = out[column].map(labels)
     for field in translations.FIELDS:
-        if field in out and "site_id" in out:
-            translated = [
-                shown.text if (shown := translations.shown(site, field, lang)).translated else ""
-                for site in out[["site_id", field]].to_dict("records")
-            ]
-            if any(translated):  # a download in the records' own language has none
-                out[f"{field}{TRANSLATED_SUFFIX}"] = translated
+        if field not in out or "site_id" not in out:
+            continue
+        # Only the rows whose site has a translation are looked up, not each of 100,000.
+        known = out["site_id"].astype(str).isin(translations.translated_sites(field, lang))
+        translated = pd.Series("", index=out.index, dtype=object)
+        translated[known] = [
+            shown.text if (shown := translations.shown(site, field, lang)).translated else ""
+            for site in out.loc[known, ["site_id", field]].to_dict("records")
+        ]
+        if translated.astype(bool).any():  # a download in the records' own language has none
+            out[f"{field}{TRANSLATED_SUFFIX}"] = translated.tolist()
     return out
 
 

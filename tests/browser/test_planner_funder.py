@@ -123,7 +123,9 @@ def test_funder_downloads_a_summary_of_two_pages(
     housing = taxonomy.services().label("housing", lang)
     # The row reads its label, then one cell per area and the national column: a count, or ×
     # for a gap (the national column is not an area: 0 there).
-    after = text[text.index(f"\n{housing}\n") + len(housing) + 2 :].split()
+    row = re.search(rf"^{re.escape(housing)}\s", text, re.MULTILINE)
+    assert row is not None, text
+    after = text[row.end() :].split()
     cells = after[: len(PROVINCE_CODES) + 1]
     expected = [
         "×" if (c != "national" and table.at["housing", c] == 0) else str(table.at["housing", c])

@@ -12,6 +12,7 @@ import datetime
 import io
 import re
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -168,3 +169,43 @@ def test_the_qr_code_leads_to_the_same_view_in_the_same_language(lang: str) -> N
     page = pypdfium2.PdfDocument(_handout(lang))[0]
     image = np.asarray(page.render(scale=4).to_pil().convert("L"))
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [_url(lang)]
+
+
+def test_without_the_noto_fonts_the_pdfs_print_latin_letters_and_say_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from lien.outputs import pdf
+
+    monkeypatch.setattr(pdf, "FONT_DIRS", (str(tmp_path),))  # a machine without fonts-noto-core
+    monkeypatch.delenv("LIEN_FONTS", raising=False)
+    caches = (pdf.font_files, pdf.fonts_found, pdf._covered, pdf.printable)
+    for cached in caches:
+        cached.cache_clear()
+    try:
+        view = filters.apply(_frame(), filters.Filters())
+        french = handout_pdf(view, "fr", url=_url("fr"), today=DAY)
+        arabic = handout_pdf(view, "ar", url=_url("ar"), today=DAY)
+    finally:
+        for cached in caches:
+            cached.cache_clear()
+    # fpdf2's built-in Helvetica, nothing embedded.
+    assert {f["/BaseFont"] for f in _core_fonts(french)} <= {
+        "/Helvetica",
+        "/Helvetica-Bold",
+        "/Helvetica-Oblique",
+        "/Helvetica-BoldOblique",
+    }
+    text = on_page(french)
+    assert "Imprimé le 20 juin 2026" in text
+    assert "Aide aux Personnes Déplacées" in text
+    assert SESO_PHONE in text
+    # Arabic has no letter in Helvetica: "?" for each run, the names and numbers still there.
+    arabic_text = on_page(arabic)
+    assert "?" in arabic_text
+    assert SESO_PHONE in arabic_text
+    assert "Aide aux Personnes Déplacées" in arabic_text
+
+
+def _core_fonts(pdf_: bytes) -> list[dict]:
+    reader = PdfReader(io.BytesIO(pdf_))
+    return [f.get_object() for p in reader.pages for f in p["/Resources"]["/Font"].values()]
