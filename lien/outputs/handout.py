@@ -62,6 +62,8 @@ _STYLES = {
     "service": Style(10, 12.5, bold=True, before=7, after=3, fill=HEAD_FILL, pad=2.5),
     "org": Style(8, 9.8, bold=True, before=3),
     "entry": Style(7.5, 9.2, indent=6, after=2.5),
+    "entry_top": Style(7.5, 9.2, indent=6),
+    "original": Style(7, 8.6, italic=True, colour=GREY, indent=12, ltr=True),
 }
 
 Block = tuple[str, Style]
@@ -82,24 +84,24 @@ def _service_codes(codes_of: list[list[str]]) -> list[str]:
     return [*known, *extra]
 
 
-def _hours(site: dict[str, Any], w: Writer) -> str:
-    """The hours in the reader's language; a translation no one reviewed says so, with the
-    original beside it (the reference, as on the page)."""
+def _hours(site: dict[str, Any], w: Writer) -> tuple[str, str]:
+    """The hours in the reader's language, and the original when they are a translation no one
+    reviewed (then they say so): the original is the reference, as on the page."""
     text = shown(site, "hours", w.lang)
-    hours = w.plain(text.text)
     if text.translated and not text.reviewed:
-        machine = w.t("machine_text")
-        hours += f" ({machine}: {i18n.left_to_right(w.plain(text.original), w.lang)})"
-    return hours
+        return f"{w.plain(text.text)} ({w.t('machine_text')})", w.plain(text.original)
+    return w.plain(text.text), ""
 
 
-def _entry(site: dict[str, Any], w: Writer, near: bool, centre: str = "") -> str:
-    """One site's text: site name, address or 'national', distance, hours, contacts and when it
-    was checked, a line each."""
+def _entry(site: dict[str, Any], w: Writer, near: bool, centre: str = "") -> list[Block]:
+    """One site's blocks: site name, address or 'national', distance, hours (and their original
+    when translated, a left-to-right paragraph of its own), contacts and when it was checked, a
+    line each."""
     lang = w.lang
     sep = label_sep(lang)
     f = site_fields(site, lang)
-    lines = []
+    lines: list[str] = []
+    blocks: list[Block] = []
     if f.site and f.site != f.organisation:
         lines.append(italic(w.plain(f.site)))
     if f.place:
@@ -110,7 +112,11 @@ def _entry(site: dict[str, Any], w: Writer, near: bool, centre: str = "") -> str
         lines.append(bold(w.t("handout_distance", distance=distance_text(f, lang, centre))))
     if f.hours:
         # Hours are prose ('lundi; mardi sur rendez-vous'): printed as written, not split.
-        lines.append(w.t("hours") + sep + _hours(site, w))
+        hours, original = _hours(site, w)
+        lines.append(w.t("hours") + sep + hours)
+        if original:
+            blocks += [("\n".join(lines), _STYLES["entry_top"]), (original, _STYLES["original"])]
+            lines = []
     for key, links in (
         ("col_phone", f.phones),
         ("col_email", f.emails),
@@ -123,7 +129,7 @@ def _entry(site: dict[str, Any], w: Writer, near: bool, centre: str = "") -> str
     checked = italic(w.plain(" · ".join(x for x in (f.fresh.status, f.fresh.checked) if x)))
     stale = f" · {bold(w.plain(f.fresh.stale_text))}" if f.fresh.stale else ""
     lines.append(checked + stale)
-    return "\n".join(lines)
+    return [*blocks, ("\n".join(lines), _STYLES["entry"])]
 
 
 def _order(listed: pd.DataFrame, near: bool) -> pd.DataFrame:
@@ -175,7 +181,7 @@ def listings(
         first = True
         for group in groups.values():
             for i, row in enumerate(group):
-                entry: list[Block] = [(_entry(row, w, near, centre), _STYLES["entry"])]
+                entry = _entry(row, w, near, centre)
                 if i == 0:
                     # The organisation's name travels with its first site, never alone at a foot.
                     entry.insert(0, (w.plain(row.get("organisation")), _STYLES["org"]))
@@ -317,7 +323,7 @@ class _View:
         """The map's sample, the national count, the caps reached, replaced characters, or that
         nothing matches."""
         note, lang = _STYLES["note"], w.lang
-        out: list[Block] = []
+        out: list[Block] = [(text, note) for text in w.machine_note()]
         if self.result.drawn_sample:
             sample = w.t(
                 "handout_map_sample", shown=self.result.drawn_sample, total=self.result.located

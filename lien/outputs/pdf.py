@@ -19,7 +19,8 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -127,6 +128,11 @@ def _covered() -> frozenset[int]:
 # holds (printable() drops them), so a name like "**x**" or "[a](b)" prints as written.
 BOLD, ITALIC = "\x0e\x0f", "\x10\x11"
 _KEEP = {"\u200c", "\u200d"}  # joiners: Persian writes with the zero-width non-joiner
+# Arabic's optional vowel marks (tanwin, harakat, shadda, sukun): printed unvocalised, as
+# newspapers and signs are. Drawn, each is a glyph raised above or below its letter, and PDFium
+# (Chromium's viewer) then copies the line as two lines in the wrong order ("ّ اجع أي … لم ير"
+# for "لم يراجع أيّ …"). The screen keeps them.
+_VOWEL_MARKS = re.compile("[\u064b-\u0652]")
 _INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn")  # controls, format marks, surrogates, unassigned
 # What the fonts lack, as the nearest sign they have: the coverage matrix's "✕" becomes "×".
 _NEAREST = {"✕": "×", "⌘": "*", "≠": "!=", "≤": "<=", "≥": ">=", "≈": "~", "—": "-", "–": "-"}
@@ -154,7 +160,7 @@ def printable(text: str) -> str:
     """`text` in characters the fonts draw, without controls or bidirectional marks from the
     data (a stray RLO would reverse the rest of a line): others folded ('ﬁ' -> 'fi'), replaced
     by the nearest sign, or by '?' once per run."""
-    text = unicodedata.normalize("NFC", text)
+    text = _VOWEL_MARKS.sub("", unicodedata.normalize("NFC", text))
     covered = _covered()
     out: list[str] = []
     for ch in text:
@@ -211,6 +217,11 @@ class Writer:
         """An interface text (lien.i18n) filled with `values`."""
         return printable(t(key, self.lang, **{k: self.plain(v) for k, v in values.items()}))
 
+    def machine_note(self) -> list[str]:
+        """'Machine translation: no fluent speaker has reviewed …', in the document's language,
+        when no fluent speaker has reviewed all of its texts (as every page says it)."""
+        return [self.t("machine_translated")] if i18n.reviewed_share(self.lang) < 1 else []
+
     def tn(self, key: str, count: int, /, **values: object) -> str:
         """The form of an interface text for `count`, filled with `values`."""
         return printable(tn(key, count, self.lang, **{k: self.plain(v) for k, v in values.items()}))
@@ -259,6 +270,10 @@ class Style:
     border: str | None = None
     pad: float = 0.0
     indent: float = 0.0  # on the reading side
+    # A text in a left-to-right language inside a right-to-left document (a record's French
+    # original): its own left-to-right paragraph, so that its words and numbers keep their order
+    # when it wraps (fpdf2 orders a paragraph before it breaks its lines).
+    ltr: bool = False
 
 
 STYLES = {
@@ -322,6 +337,18 @@ class Document(FPDF):
         else:
             self.set_text_shaping(False)
 
+    @contextmanager
+    def _paragraph(self, style: Style) -> Iterator[None]:
+        """A left-to-right paragraph for a `ltr` style in a right-to-left document."""
+        if not (style.ltr and self.rtl and self.family != "helvetica"):
+            yield
+            return
+        self.set_text_shaping(use_shaping_engine=True, direction="ltr")
+        try:
+            yield
+        finally:
+            self.set_text_shaping(use_shaping_engine=True, direction="rtl")
+
     def shape_for(self, texts: Iterable[str]) -> None:
         """Shape only if one of `texts` is written right to left (Arabic script, Hebrew)."""
         self.shape(any(_RTL_SCRIPT.search(text) for text in texts))
@@ -354,14 +381,15 @@ class Document(FPDF):
         """The height `text` takes in `style` in a block `width` wide, space around included."""
         self.use(style)
         _, inner = self._box(style, 0, width)
-        lines = self.multi_cell(
-            inner,
-            style.leading * self.scale,
-            text or " ",
-            markdown=True,
-            dry_run=True,
-            output="LINES",
-        )
+        with self._paragraph(style):
+            lines = self.multi_cell(
+                inner,
+                style.leading * self.scale,
+                text or " ",
+                markdown=True,
+                dry_run=True,
+                output="LINES",
+            )
         assert isinstance(lines, list)  # output="LINES": the lines the text wraps into
         body = len(lines) * style.leading * self.scale + 2 * style.pad * self.scale
         return (style.before + style.after) * self.scale + body
@@ -386,15 +414,16 @@ class Document(FPDF):
         self.use(style)
         text_x, inner = self._box(style, x, width)
         self.set_xy(text_x, top + style.pad * self.scale)
-        self.multi_cell(
-            inner,
-            style.leading * self.scale,
-            text or " ",
-            markdown=True,
-            align=self.align_of(style),
-            new_x="LEFT",
-            new_y="NEXT",
-        )
+        with self._paragraph(style):
+            self.multi_cell(
+                inner,
+                style.leading * self.scale,
+                text or " ",
+                markdown=True,
+                align=self.align_of(style),
+                new_x="LEFT",
+                new_y="NEXT",
+            )
         end = self.get_y() + (style.pad + style.after) * self.scale
         self.set_xy(x, end)
         return end - start

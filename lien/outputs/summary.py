@@ -126,6 +126,7 @@ def _header(report: coverage.CoverageReport, url: str, w: Writer, day: datetime.
         link = i18n.left_to_right(printable(url[:MAX_URL]), lang)
         items.append((_labelled(t("about_view", lang), link, lang), _STYLES["meta"]))
     items.append((sources_line(report.sources, w), _STYLES["meta"]))
+    items += [(text, _STYLES["note"]) for text in w.machine_note()]
     items.append((w.t("old_source"), _STYLES["warning"]))
     return items
 

@@ -371,6 +371,7 @@ def test_printable_keeps_what_the_fonts_draw_and_replaces_the_rest() -> None:
     # A bidirectional override from the data would reverse the rest of a printed line: dropped.
     assert printable("a\u202eb\u2066c\u2069") == "abc"
     assert printable("می\u200cخواهم") == "می\u200cخواهم"  # Persian's zero-width non-joiner stays
+    assert printable("أيّ معروضًا") == "أي معروضا"  # printed unvocalised (lien.outputs.pdf)
 
 
 # --- empty and long views ------------------------------------------------------------------------

@@ -88,6 +88,11 @@ def test_the_handout_prints_every_text_in_its_language(lang: str) -> None:
     # opposite order: "84 39 533 02"; the page itself is right.)
     assert SESO_PHONE in on_page(pdf)
     assert SESO_PHONE in poppler(pdf)
+    # Honest about translation, in its own words, as every page is.
+    if i18n.reviewed_share(lang) < 1:
+        assert_reads(_said("machine_translated", lang), text)
+    else:
+        assert _said("machine_translated", lang) not in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -99,6 +104,10 @@ def test_the_funder_summary_prints_every_text_in_its_language(lang: str) -> None
         assert_reads(_said(key, lang), text)
     assert _said("handout_replaced", lang) not in text
     assert not re.search(r"\{\w*\}", text)
+    if i18n.reviewed_share(lang) < 1:
+        assert_reads(_said("machine_translated", lang), text)
+    else:
+        assert _said("machine_translated", lang) not in text
 
 
 def _fonts(pdf: bytes) -> list[dict]:
