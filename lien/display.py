@@ -22,7 +22,7 @@ from lien.freshness import Freshness, freshness
 from lien.geo.areas import area_label
 from lien.geo.gazetteer import Place, default_gazetteer
 from lien.geo.search import Found, centre_of
-from lien.i18n import N_, listed, number, t, tn
+from lien.i18n import N_, left_to_right, listed, number, t, tn
 from lien.schema import APPROXIMATE, per_distinct, precision_of, split_codes, text
 
 ALLOWED_SCHEMES = ("http://", "https://")
@@ -383,7 +383,8 @@ def chips(filters: Filters, lang: str, literal: Callable[[str], str] | None = No
             shown = t("about_yes", lang) if value else t("about_no", lang)
             out.append(Chip(spec.param, None, said(spec, shown, lang)))
         elif spec.param == "near":
-            near = f"{shown_as(value)}, {filters.radius_km:g} km"
+            # One left-to-right unit in a right-to-left line: "Namur, 25 km", never "25 km ,Namur".
+            near = left_to_right(f"{shown_as(value)}, {filters.radius_km:g} km", lang)
             out.append(Chip(spec.param, None, said(spec, near, lang)))
         else:
             out.append(Chip(spec.param, None, said(spec, shown_as(value), lang)))

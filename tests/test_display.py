@@ -3,11 +3,14 @@ show them."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
 from lien.display import (
     Link,
+    chips,
     directions_label,
     directions_url,
     distance_text,
@@ -19,7 +22,7 @@ from lien.display import (
     towns,
     view_lines,
 )
-from lien.filters import Counts
+from lien.filters import Counts, Filters
 from lien.geo.gazetteer import default_gazetteer
 from lien.geo.search import centre_of, search, understood
 
@@ -233,3 +236,15 @@ def test_towns_of_a_frame_are_read_once_per_distinct_town() -> None:
     )
     assert towns(frame, "nl").tolist() == ["Antwerpen", "Luik", "Antwerpen", "Lille"]
     assert towns(frame.iloc[:0], "nl").tolist() == []
+
+
+def test_the_near_chip_is_one_left_to_right_unit_in_a_right_to_left_language() -> None:
+    chosen = Filters(near="Namur", radius_km=25)
+    (arabic,) = [c for c in chips(chosen, "ar") if c.param == "near"]
+    isolated = re.search("\u2066(.*)\u2069", arabic.text)
+    assert isolated is not None, arabic.text
+    assert "Namur" in isolated.group(1)
+    assert isolated.group(1).endswith(", 25 km")
+    (french,) = [c for c in chips(chosen, "fr") if c.param == "near"]
+    assert "\u2066" not in french.text  # left-to-right pages carry no invisible characters
+    assert "Namur" in french.text
