@@ -7,7 +7,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test check test-tools lint bench pdfs load hostile proxy screenshots setup index assets catalogues fonts clean
+.PHONY: run test check test-tools lint bench pdfs cluster load hostile proxy screenshots setup index assets catalogues fonts clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
@@ -46,6 +46,12 @@ bench: setup $(DEV_STAMP)
 # handout against the download worker's CPU limit (bench/pdfs.py).
 pdfs: setup
 	$(BIN)/python -m bench pdfs
+
+# Lien as deployed with replicas: N Streamlit processes on one PostgreSQL behind Caddy
+# (deploy/Caddyfile), on http://localhost:8080 (lien_dev/cluster.py; docs/deployment.md).
+N ?= 2
+cluster: setup
+	$(BIN)/python -m lien_dev.cluster $(N)
 
 # 20 concurrent browser sessions on one server (bench/load.py); same needs as bench.
 load: setup $(DEV_STAMP)

@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -207,12 +207,16 @@ CADDYFILE = ROOT / "deploy" / "Caddyfile"
 
 
 @contextlib.contextmanager
-def caddy(app_url: str, log: Path, config: Path | None = None) -> Iterator[str]:
-    """deploy/Caddyfile as it is (or `config`), on a free local port (plain HTTP), in front of
-    `app_url`; run from the repository as the README runs it (its .venv holds Streamlit's
-    bundles)."""
-    port = free_port()
-    env = {**os.environ, "LIEN_SITE": f":{port}", "LIEN_APP": app_url.removeprefix("http://")}
+def caddy(
+    app_url: str | Sequence[str], log: Path, config: Path | None = None, port: int | None = None
+) -> Iterator[str]:
+    """deploy/Caddyfile as it is (or `config`), on a local port (plain HTTP; a free one unless
+    `port`), in front of `app_url` (or of each replica of a list); run from the repository as
+    the README runs it (its .venv holds Streamlit's bundles)."""
+    port = free_port() if port is None else port
+    urls = [app_url] if isinstance(app_url, str) else list(app_url)
+    upstreams = " ".join(url.removeprefix("http://") for url in urls)
+    env = {**os.environ, "LIEN_SITE": f":{port}", "LIEN_APP": upstreams}
     config = CADDYFILE if config is None else config
     command = ["caddy", "run", "--config", str(config), "--adapter", "caddyfile"]
     with log.open("wb") as out:

@@ -89,7 +89,8 @@ def _hours(site: dict[str, Any], w: Writer) -> tuple[str, str]:
     reviewed (then they say so): the original is the reference, as on the page."""
     text = shown(site, "hours", w.lang)
     if text.translated and not text.reviewed:
-        return f"{w.plain(text.text)} ({w.t('machine_text')})", w.plain(text.original)
+        machine = w.t("machine_text")  # not inside the f-string: Babel's extraction sees it
+        return f"{w.plain(text.text)} ({machine})", w.plain(text.original)
     return w.plain(text.text), ""
 
 

@@ -1,0 +1,151 @@
+"""Replicas as deployed (issue 31): two real Lien servers on one PostgreSQL behind Caddy
+(deploy/Caddyfile, the recipe `make cluster` runs). The affinity cookie is set and honoured; a
+publish on the store one replica writes to is seen by a visitor of the other within seconds; a
+replica killed with kill -9 under a visitor's open page: the page reconnects through Caddy to the
+other replica and shows the map again."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import signal
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from lien import store
+from lien.i18n import t
+from lien.store.versions import Publish, apply, current_version
+from lien_dev import harness, postgres
+from tests.browser.conftest import BrowserPage, count_markers, map_frame, wait_for_text
+from tests.conftest import missing, require_caddy
+
+# Servers and a browser: the browser tier (docs/testing.md).
+pytestmark = pytest.mark.browser
+
+COOKIE = "lien_replica"  # deploy/Caddyfile's lb_policy cookie
+
+
+def affinity(upstream: str) -> str:
+    """The cookie value Caddy gives a visitor it sends to `upstream` ("127.0.0.1:8501"): the
+    HMAC-SHA256 of the upstream's address under the policy's secret (none in deploy/Caddyfile)."""
+    return hmac.new(b"", upstream.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Cluster:
+    """The proxy's URL, each replica's process and URL, and the store's URL."""
+
+    proxy: str
+    replicas: list[tuple[subprocess.Popen[bytes], str]]
+    database: str
+
+    def cookie(self, i: int) -> str:
+        return affinity(self.replicas[i][1].removeprefix("http://"))
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    require_caddy()
+    binaries = postgres.binaries()
+    if binaries is None:
+        missing("PostgreSQL's binaries are expected (apt-get install postgresql)")
+    assert binaries is not None
+    logs = tmp_path_factory.mktemp("cluster")
+    with postgres.cluster(binaries) as pg:
+        url = pg.new_database()
+        store.open(url).dispose()  # filled once, before the replicas start
+        env = {**harness.offline_env(), "LIEN_DATABASE_URL": url}
+        running: list[tuple[subprocess.Popen[bytes], str]] = []
+        try:
+            for i in range(2):
+                running.append(harness.start_app(logs / f"replica-{i}.log", env=env))
+            with harness.caddy([u for _, u in running], logs / "caddy.log") as proxy:
+                yield Cluster(proxy, running, url)
+        finally:
+            for process, _ in running:
+                harness.stop(process)
+
+
+def _get(url: str, cookie: str | None = None) -> str | None:
+    """GET `url` as a browser would (no proxy); the affinity cookie Caddy set, if any."""
+    request = urllib.request.Request(url)
+    if cookie:
+        request.add_header("Cookie", f"{COOKIE}={cookie}")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=30) as response:
+        response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if name.strip() == COOKIE:
+                return rest.split(";", 1)[0]
+    return None
+
+
+def test_the_affinity_cookie_is_set_and_honoured(cluster: Cluster) -> None:
+    given = {_get(cluster.proxy + "/") for _ in range(16)}
+    # A new visitor is sent to either replica, and told which by the cookie.
+    assert given == {cluster.cookie(0), cluster.cookie(1)}
+    # A visitor who has the cookie stays there: Caddy has nothing new to set.
+    for i in (0, 1):
+        assert all(_get(cluster.proxy + "/", cluster.cookie(i)) is None for _ in range(5))
+
+
+def _pin(page: Page, cluster: Cluster, i: int) -> None:
+    """The visitor's browser holds replica `i`'s cookie, as if Caddy had sent it there."""
+    page.context.add_cookies([{"name": COOKIE, "value": cluster.cookie(i), "url": cluster.proxy}])
+
+
+def _map_shown(page: Page) -> None:
+    wait_for_text(page, t("title", "fr"))
+    frame = map_frame(page)
+    frame.locator(".lien-dot, .marker-cluster").first.wait_for(timeout=60_000)
+    assert count_markers(frame) > 0
+
+
+def test_a_publish_is_seen_by_a_visitor_of_the_other_replica(
+    browser_page: BrowserPage, cluster: Cluster
+) -> None:
+    page = browser_page.page
+    _pin(page, cluster, 1)
+    page.goto(cluster.proxy + "/?q=Caritas")
+    _map_shown(page)
+    # Replica 0 publishes (the store's own publish, as its Review page makes it).
+    engine = store.open(cluster.database)
+    try:
+        renamed = "Caritas International (publié ailleurs)"
+        apply(
+            engine,
+            {"caritas-housing-cafe-bruxelles": {"organisation": renamed}},
+            Publish(by="test", reason="a publish on the other replica"),
+            current_version(engine),
+        )
+    finally:
+        engine.dispose()
+    # Replica 1's page asks the store every 3 s (lien.ui.state.POLL_S) and redraws.
+    expect(page.get_by_text(renamed).first).to_be_visible(timeout=20_000)
+    assert browser_page.errors() == []
+
+
+def test_a_killed_replica_s_visitor_carries_on_on_the_other(
+    browser_page: BrowserPage, cluster: Cluster
+) -> None:
+    page = browser_page.page
+    _pin(page, cluster, 0)
+    page.goto(cluster.proxy + "/?near=Namur&radius_km=25")
+    _map_shown(page)
+    process, _ = cluster.replicas[0]
+    os.killpg(process.pid, signal.SIGKILL)  # kill -9: no goodbye to the browser
+    process.wait(timeout=10)
+    # The page's WebSocket closes; Streamlit's page reconnects through Caddy, which sends it to
+    # the replica still up, and the view comes back from the address (filters live in the URL).
+    page.wait_for_function(
+        "c => document.cookie.includes(c)", arg=f"{COOKIE}={cluster.cookie(1)}", timeout=60_000
+    )
+    _map_shown(page)
+    assert "near=Namur" in page.url
