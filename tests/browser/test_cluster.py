@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -175,3 +176,23 @@ def _until_both(cluster: Cluster, tries: int = 40) -> bool:
             return True
         time.sleep(0.5)
     return False
+
+
+def test_slow_clients_are_cut_off_and_do_not_starve_the_others(cluster: Cluster) -> None:
+    host, _, port = cluster.proxy.removeprefix("http://").partition(":")
+    slow = []
+    for _ in range(50):  # slowloris: requests whose headers never end
+        connection = socket.create_connection((host, int(port)), timeout=30)
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: lien\r\nX-Slow: ")
+        slow.append(connection)
+    try:
+        # Another visitor is served meanwhile, by either replica.
+        assert _get(cluster.proxy + "/") in {cluster.cookie(0), cluster.cookie(1)}
+        time.sleep(12)  # past deploy/Caddyfile's read_header timeout (10 s)
+        for connection in slow:
+            answer = connection.recv(1024)
+            # Closed, or closed after a "408 Request Timeout": never left open.
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 408"), answer[:80]
+    finally:
+        for connection in slow:
+            connection.close()
