@@ -7,7 +7,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test check test-tools lint bench pdfs cluster load hostile proxy screenshots setup index assets catalogues fonts clean
+.PHONY: run test check test-tools lint bench pdfs cluster loadtest load hostile proxy screenshots setup index assets catalogues fonts clean
 
 run: setup
 	$(BIN)/python -m streamlit run app.py
@@ -52,6 +52,11 @@ pdfs: setup
 N ?= 2
 cluster: setup
 	$(BIN)/python -m lien_dev.cluster $(N)
+
+# Many visitors at the protocol level, through Caddy to 1 and 2 replicas on one PostgreSQL
+# (bench/loadtest.py): per step p50/p95/p99, errors, CPU and memory per session. Minutes long.
+loadtest: setup $(DEV_STAMP)
+	$(BIN)/python -m bench loadtest
 
 # 20 concurrent browser sessions on one server (bench/load.py); same needs as bench.
 load: setup $(DEV_STAMP)

@@ -1,6 +1,6 @@
 """Lien's benchmarks, one entry point (the Makefile's bench, load, proxy and hostile targets):
 
-    .venv/bin/python -m bench {bench,load,proxy,hostile,geocode,pdfs,synthetic} [options]
+    .venv/bin/python -m bench {bench,load,loadtest,proxy,hostile,geocode,pdfs,synthetic} [options]
 
 Each subcommand is a module of bench/ with `add_arguments(parser)` and `main(args)`; the setup
 they share (SIGTERM, the map's assets, chromium) is done here, once."""
@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench import common, geocode_bench, hostile, load, pdfs, proxy, run
+from bench import common, geocode_bench, hostile, load, loadtest, pdfs, proxy, run
 from lien_dev import synthetic
 
 # Subcommand: (module, whether it cannot run without chromium). `bench` reports its browser rows
@@ -23,6 +23,7 @@ COMMANDS = {
     "hostile": (hostile, True),
     "geocode": (geocode_bench, False),
     "pdfs": (pdfs, False),
+    "loadtest": (loadtest, False),
 }
 
 
@@ -53,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "synthetic":
         return _synthetic(args)
     module, needs_chromium = COMMANDS[args.command]
-    if args.command not in ("geocode", "pdfs") and not common.prepare(chromium=needs_chromium):
+    if args.command not in ("geocode", "pdfs", "loadtest") and not common.prepare(
+        chromium=needs_chromium
+    ):
         return 2
     return int(module.main(args))
 
