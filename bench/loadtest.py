@@ -19,80 +19,11 @@ import argparse
 import asyncio
 import contextlib
 import os
-import random
-import tempfile
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from bench.common import Row, table
-from lien_dev import harness
-from lien_dev.cluster import database, replicas
-from lien_dev.stclient import Visitor, VisitorError
-
-STEPS = ("open", "service", "place", "handout", "coverage")
-MAX_VISITORS = 2_000  # a bound on the run's own size
-
-
-@dataclass
-class Results:
-    """Each step's latencies and errors, over all visitors of a run."""
-
-    seconds: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
-    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STEPS, 0))
-    examples: list[str] = field(default_factory=list)
-
-    def failed(self, step: str, error: BaseException) -> None:
-        self.errors[step] += 1
-        if len(self.examples) < 5:
-            self.examples.append(f"{step}: {type(error).__name__}: {error}"[:300])
-
-
-async def visit(base: str, think: float, results: Results, rng: random.Random) -> Visitor | None:
-    """One visitor's path; the visitor, left open (an idle session), or None if it failed."""
-    visitor = Visitor(base)
-    steps = (
-        ("open", lambda: visitor.open("lang=fr")),
-        ("service", lambda: visitor.change(m_service=["Logement"])),
-        ("place", lambda: visitor.change(m_near="Namur")),
-        ("handout", lambda: _download(visitor, "take_pdf")),
-        ("coverage", lambda: visitor.go("Couverture_Dekking_Coverage")),
-    )
-    for step, action in steps:
-        try:
-            results.seconds[step].append(await action())
-        except (VisitorError, OSError, TimeoutError) as error:
-            results.failed(step, error)
-            await visitor.close()
-            return None
-        await asyncio.sleep(think * rng.uniform(0.5, 1.5))
-    return visitor
-
-
-async def _download(visitor: Visitor, key: str) -> float:
-    seconds, data = await visitor.download(key)
-    if not data.startswith(b"%PDF-"):
-        raise VisitorError(f"not a PDF: {data[:40]!r}")
-    return seconds
-
-
-async def crowd(
-    base: str, visitors: int, think: float, seed: int = 0
-) -> tuple[Results, list[Visitor]]:
-    """`visitors` visitors arriving over `think` seconds; the ones still open at the end."""
-    rng = random.Random(seed)
-    results = Results()
-
-    async def arrive(delay: float) -> Visitor | None:
-        await asyncio.sleep(delay)
-        return await visit(base, think, results, random.Random(rng.random()))
-
-    done = await asyncio.gather(*(arrive(rng.uniform(0, think)) for _ in range(visitors)))
-    return results, [v for v in done if v is not None]
-
-
-# --- the server's side -------------------------------------------------------------------------
+from lien_dev.crowd import MAX_VISITORS, STEPS, crowd, served
+from lien_dev.stclient import Visitor
 
 
 def _group(pid: int) -> list[int]:
@@ -135,17 +66,6 @@ def _percentile(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-@contextlib.contextmanager
-def served(count: int) -> Iterator[tuple[str, list[int]]]:
-    """`count` replicas on a throwaway PostgreSQL behind deploy/Caddyfile: the proxy's URL and
-    the replicas' process ids."""
-    logs = Path(tempfile.mkdtemp(prefix="lien-loadtest-"))
-    with database() as url, replicas(count, url, logs) as running:
-        upstreams = [u for _, u in running]
-        with harness.caddy(upstreams, logs / "caddy.log") as proxy:
-            yield proxy, [p.pid for p, _ in running]
 
 
 async def _measure(proxy: str, pids: list[int], visitors: int, think: float) -> Row:

@@ -39,10 +39,24 @@ def binaries() -> Path | None:
 
 @dataclass
 class Cluster:
-    """A running cluster: `url(name)` is a database of it for SQLAlchemy."""
+    """A running cluster: `url(name)` is a database of it for SQLAlchemy; `stop()` and `start()`
+    take it down and bring it back on the same port (a database restarted under load)."""
 
     port: int
     folder: Path
+    bin_dir: Path | None = None
+
+    def _ctl(self, *args: str) -> list[str]:
+        assert self.bin_dir is not None
+        return [str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), *args]
+
+    def stop(self) -> None:
+        """Stop the server at once (connections cut, as a crash or a restart would)."""
+        _run(self._ctl("-m", "immediate", "-w", "stop"))
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        _run(self._ctl("-o", options, "-w", "start", "-l", str(self.folder / "log")))
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{database}"
@@ -78,7 +92,7 @@ def cluster(bin_dir: Path) -> Iterator[Cluster]:
         options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
         start = [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "start"]
         _run([*start, "-l", str(folder / "log")])
-        yield Cluster(port, folder)
+        yield Cluster(port, folder, bin_dir)
     finally:
         stop = [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
         subprocess.run(_as_owner(stop), capture_output=True, timeout=120, check=False)

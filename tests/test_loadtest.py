@@ -1,6 +1,7 @@
-"""The protocol-level load client (lien_dev.stclient, bench/loadtest.py) against a real server
-behind Caddy on PostgreSQL, at a handful of visitors: each walks the whole path (map, a service, a
-place, the handout, the coverage page) without error, and each step did what it says."""
+"""The protocol-level load client (lien_dev.stclient, lien_dev.crowd; `make loadtest` runs it big)
+against a real server behind Caddy on PostgreSQL, at a handful of visitors: each walks the whole
+path (map, a service, a place, the handout, the coverage page) without error, and each step did
+what it says."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import asyncio
 
 import pytest
 
-from bench.loadtest import STEPS, Results, crowd, served
 from lien_dev import postgres
+from lien_dev.crowd import STEPS, Results, crowd, served
 from lien_dev.stclient import Visitor
 from tests.conftest import missing, require_caddy
 

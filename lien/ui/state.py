@@ -48,6 +48,9 @@ LOCATED_KEY = "_geo_near"  # the commune "use my location" last put in the near-
 # rerun (a second at most on a phone). Each check is one COUNT on the versions table and no
 # element is drawn, so a hundred open pages cost the server some thirty tiny runs a second.
 POLL_S = 3.0
+# The version a page "shows" while the store can't be read (a database restarting): the watch
+# reruns the page as soon as the store answers with any version.
+UNREACHABLE = -1
 log = logging.getLogger("lien")
 
 
@@ -128,8 +131,9 @@ def _at_version(url: str, version: int, name: str) -> directory.Shared:
 
 
 def stored_directory(path: Path) -> tuple[directory.Shared, int | None]:
-    """The store's current directory, and its version's number (None: none to show). One query
-    per rerun when nothing was published: the version's number, the key of the cache."""
+    """The store's current directory, and its version's number (None: none to show; UNREACHABLE
+    when the store can't be read). One query per rerun when nothing was published: the
+    version's number, the key of the cache."""
     url = config.database_url()
     with st.spinner(f"{path.name}…"):
         filled = _started(url, str(path), _stamp(path), config.strict())
@@ -140,7 +144,7 @@ def stored_directory(path: Path) -> tuple[directory.Shared, int | None]:
             return _at_version(url, version, path.name), version
         except SQLAlchemyError:
             log.exception("the store at %s can't be read", _engine(url).url)
-            return _refused(path.name, "store_unavailable"), None
+            return _refused(path.name, "store_unavailable"), UNREACHABLE
 
 
 @st.fragment(run_every=POLL_S)
@@ -169,6 +173,7 @@ def current_directory() -> tuple[pd.DataFrame, directory.Shared | None, str]:
     else:
         shared, version = stored_directory(path)
         if version is not None:
+            # Also while the store can't be read: the page comes back by itself once it can.
             _watch(config.database_url(), version)
     return shared.frame, shared, shared.name
 

@@ -11,11 +11,13 @@ lien.store.organisation, which opens the token again at the moment of the write)
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lien import config, store
@@ -42,6 +44,8 @@ from lien.store.proposals import EDITABLE, MAX_REASON, Receipt, Refusal, Submiss
 from lien.store.versions import now
 from lien.text import markdown_escape
 from lien.ui import state
+
+log = logging.getLogger("lien")
 
 # Each editable field's label: the app's own column names where it has them.
 LABELS: dict[str, str] = {
@@ -311,7 +315,19 @@ def correction(site_id: str, lang: str) -> None:
     sent = form(lang, t("suggest_send", lang))
     if sent is not None:
         submission = replace(sent, site_id=site_id or None)
-        answer(proposals.propose(state.engine(), submission, client()), name, lang)
+        try:
+            result = proposals.propose(state.engine(), submission, client())
+        except SQLAlchemyError:
+            not_sent(lang)
+            return
+        answer(result, name, lang)
+
+
+def not_sent(lang: str) -> None:
+    """A proposal the store could not record (its database restarting): said, never dropped in
+    silence; the form still holds what was typed."""
+    log.exception("a proposal could not be recorded")
+    st.error(t("suggest_not_sent", lang), icon=":material/cloud_off:")
 
 
 def link_refused(error: LinkRefusedError, lang: str) -> None:
@@ -381,6 +397,9 @@ def organisation_page(token: str, lang: str) -> None:
         result = organisation.propose(state.engine(), token, secret_key(), sent, client())
     except LinkRefusedError as error:
         link_refused(error, lang)
+        return
+    except SQLAlchemyError:
+        not_sent(lang)
         return
     answer(result, name, lang)
 

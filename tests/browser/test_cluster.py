@@ -49,6 +49,7 @@ class Cluster:
     database: str
     env: dict[str, str]
     logs: Path
+    postgres: postgres.Cluster
 
     def cookie(self, i: int) -> str:
         return affinity(self.replicas[i][1].removeprefix("http://"))
@@ -77,7 +78,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             for i in range(2):
                 running.append(harness.start_app(logs / f"replica-{i}.log", env=env))
             with harness.caddy([u for _, u in running], logs / "caddy.log") as proxy:
-                yield Cluster(proxy, running, url, env, logs)
+                yield Cluster(proxy, running, url, env, logs, pg)
         finally:
             for process, _ in running:
                 harness.stop(process)
@@ -176,6 +177,25 @@ def _until_both(cluster: Cluster, tries: int = 40) -> bool:
             return True
         time.sleep(0.5)
     return False
+
+
+def test_a_database_restart_is_said_and_the_page_comes_back_by_itself(
+    browser_page: BrowserPage, cluster: Cluster
+) -> None:
+    page = browser_page.page
+    page.goto(cluster.proxy + "/?q=Caritas")
+    _map_shown(page)
+    cluster.postgres.stop()
+    try:
+        # A visitor who arrives now is told, in words, and not shown a traceback.
+        page.reload()
+        wait_for_text(page, t("p_store_unavailable", "fr").split(":")[0])
+        assert page.get_by_text("Traceback").count() == 0
+    finally:
+        cluster.postgres.start()
+    # Nothing to tap: the page asks the store again every 3 s and shows the map once it answers.
+    _map_shown(page)
+    expect(page.get_by_text(t("p_store_unavailable", "fr").split(":")[0])).to_have_count(0)
 
 
 def test_slow_clients_are_cut_off_and_do_not_starve_the_others(cluster: Cluster) -> None:
