@@ -50,6 +50,12 @@ def directory_notice(shared: directory.Shared | None, name: str, lang: str) -> N
     nothing can be shown. Visitors never see the operator's report (it is in the server log),
     unless LIEN_STRICT=1 asks for the refuse-and-list behaviour."""
     if shared is not None and shared.refused:
+        if any(p.code == "store_unavailable" for p in shared.problems):
+            # A database restarting: said as brief, and the page's watch reruns it by itself
+            # once the store answers (lien.ui.state.UNREACHABLE).
+            said = t("p_store_unavailable", lang)
+            st.warning(said[:1].upper() + said[1:], icon=":material/cloud_off:")
+            st.stop()
         if config.strict() and shared.problems:
             refused(shared.problems, name, lang)
         st.error(t("directory_unavailable", lang, name=md(name)))

@@ -46,6 +46,7 @@ from lien.text import markdown_escape
 from lien.ui import state
 
 log = logging.getLogger("lien")
+RECORD_KEY = "_suggest_record:"  # + site id: the record the form was drawn with
 
 # Each editable field's label: the app's own column names where it has them.
 LABELS: dict[str, str] = {
@@ -290,7 +291,14 @@ def record_html(record: Mapping[str, str], lang: str) -> str:
 def shown_record(site_id: str, intro: str, lang: str) -> dict[str, str] | None:
     """Record `site_id` as published now, headed by its organisation and the `intro` key's
     text; None, said to the visitor, when the directory no longer has it."""
-    _, record = organisation.current_record(state.engine(), site_id)
+    try:
+        _, record = organisation.current_record(state.engine(), site_id)
+        st.session_state[f"{RECORD_KEY}{site_id}"] = record
+    except SQLAlchemyError:
+        # The database restarting between the form's drawing and its sending: the record as
+        # last read, so that the form and what was typed in it stay (the sending says it failed).
+        log.warning("record %s read from the session: the store can't be read", site_id)
+        record = st.session_state.get(f"{RECORD_KEY}{site_id}")
     if record is None:
         st.warning(t("suggest_no_record", lang))
         return None

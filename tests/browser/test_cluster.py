@@ -20,9 +20,12 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from streamlit.testing.v1 import AppTest
 
 from lien import store
+from lien.config import ROOT
 from lien.i18n import t
+from lien.store import proposals
 from lien.store.versions import Publish, apply, current_version
 from lien_dev import harness, postgres
 from tests.browser.conftest import BrowserPage, count_markers, map_frame, wait_for_text
@@ -189,13 +192,13 @@ def test_a_database_restart_is_said_and_the_page_comes_back_by_itself(
     try:
         # A visitor who arrives now is told, in words, and not shown a traceback.
         page.reload()
-        wait_for_text(page, t("p_store_unavailable", "fr").split(":")[0])
+        wait_for_text(page, t("p_store_unavailable", "fr").split(":")[0][1:])
         assert page.get_by_text("Traceback").count() == 0
     finally:
         cluster.postgres.start()
     # Nothing to tap: the page asks the store again every 3 s and shows the map once it answers.
     _map_shown(page)
-    expect(page.get_by_text(t("p_store_unavailable", "fr").split(":")[0])).to_have_count(0)
+    expect(page.get_by_text(t("p_store_unavailable", "fr").split(":")[0][1:])).to_have_count(0)
 
 
 def test_slow_clients_are_cut_off_and_do_not_starve_the_others(cluster: Cluster) -> None:
@@ -216,3 +219,28 @@ def test_slow_clients_are_cut_off_and_do_not_starve_the_others(cluster: Cluster)
     finally:
         for connection in slow:
             connection.close()
+
+
+def test_a_proposal_sent_while_the_database_restarts_is_refused_not_lost(
+    cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIEN_DATABASE_URL", cluster.database)
+    page = AppTest.from_file(str(ROOT / "pages" / "3_Proposer_Voorstellen_Suggest.py"))
+    page.query_params["site"] = "apd-namur"
+    page.run(timeout=60)
+    assert not page.exception
+    page.text_input(key="sg_phone").input("081 22 33 44")
+    page.text_area(key="sg_reason").input("called them")
+    engine = store.open(cluster.database)
+    before = len(proposals.pending(engine))
+    cluster.postgres.stop()
+    try:
+        [send] = [b for b in page.button if b.label == t("suggest_send", "fr")]
+        page = send.click().run(timeout=60)
+        assert not page.exception
+        assert [e.value for e in page.error] == [t("suggest_not_sent", "fr")]
+        assert page.text_input(key="sg_phone").value == "081 22 33 44"  # still in the form
+    finally:
+        cluster.postgres.start()
+    assert len(proposals.pending(engine)) == before  # nothing half-written
+    engine.dispose()
