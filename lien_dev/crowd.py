@@ -22,6 +22,7 @@ from lien_dev.stclient import Visitor, VisitorError
 
 STEPS = ("open", "service", "place", "handout", "coverage")
 MAX_VISITORS = 2_000  # a bound on the run's own size
+MIN_HANDOUT_BYTES = 50_000  # the seed's handout is 140 KB; a "could not be made" PDF, a few
 
 
 @dataclass
@@ -63,6 +64,9 @@ async def _download(visitor: Visitor, key: str) -> float:
     seconds, data = await visitor.download(key)
     if not data.startswith(b"%PDF-"):
         raise VisitorError(f"not a PDF: {data[:40]!r}")
+    if len(data) < MIN_HANDOUT_BYTES:
+        # The short PDF a download worker's limit gives ("could not be made"): an error here.
+        raise VisitorError(f"the handout could not be made ({len(data)} bytes)")
     return seconds
 
 
