@@ -89,6 +89,8 @@ async def _measure(proxy: str, pids: list[int], visitors: int, think: float) -> 
         cells[step] = f"{p50:.2f}/{p95:.2f}/{p99:.2f} ({results.errors[step]} err)"
     cells["CPU"] = f"{cpu:.0f} s of {wall:.0f} s"
     cells["MiB/session"] = f"{per_session:.2f}"
+    for (step, cause), count in sorted(results.causes.items()):
+        print(f"  errors: {count} × {step}: {cause}")
     for example in results.examples:
         print("  error:", example)
     errors = sum(results.errors.values())

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import random
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +33,24 @@ class Results:
     seconds: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
     errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STEPS, 0))
     examples: list[str] = field(default_factory=list)
+    # (step, cause) -> how many: every error counted by what it was, not only the examples kept.
+    causes: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def failed(self, step: str, error: BaseException) -> None:
         self.errors[step] += 1
+        self.causes[(step, _cause(error))] += 1
         if len(self.examples) < 5:
             self.examples.append(f"{step}: {type(error).__name__}: {error}"[:300])
+
+
+def _cause(error: BaseException) -> str:
+    """An error's kind in a few words: its type, and an HTTP status or a handout not made."""
+    status = getattr(error, "code", None)
+    if isinstance(status, int):
+        return f"{type(error).__name__} {status}"
+    if "could not be made" in str(error):
+        return "handout not made (worker limit)"
+    return type(error).__name__
 
 
 async def visit(base: str, think: float, results: Results, rng: random.Random) -> Visitor | None:
