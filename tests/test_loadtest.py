@@ -6,6 +6,9 @@ what it says."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
@@ -18,6 +21,14 @@ from tests.conftest import missing, require_caddy
 pytestmark = pytest.mark.browser
 
 VISITORS = 4
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` in an event loop of its own thread: the browser tests' Playwright (its
+    sync API) keeps a loop running in this one, where asyncio.run() is refused."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +47,7 @@ def test_a_handful_of_visitors_walk_the_whole_path(proxy: str) -> None:
             await visitor.close()
         return results
 
-    results = asyncio.run(run())
+    results = _run(run())
     assert results.errors == dict.fromkeys(STEPS, 0), results.examples
     assert {step: len(results.seconds[step]) for step in STEPS} == dict.fromkeys(STEPS, VISITORS)
 
@@ -56,7 +67,7 @@ def test_each_step_does_what_it_says(proxy: str) -> None:
         assert "summary_pdf" in visitor.page.downloads  # the coverage page's own button
         await visitor.close()
 
-    asyncio.run(walk())
+    _run(walk())
 
 
 def test_the_client_talks_to_this_machine_only() -> None:
