@@ -51,6 +51,7 @@ MAX_SITES = 300  # listed sites: ~20 two-column pages at most, not 5,000
 # A site is listed under each of its services: 300 sites naming all 20 services would be 6,000
 # listings (1,500 pages). The listing stops once it fills this many pages' columns.
 MAX_PAGES = 20
+MAX_LINKS = 5  # phones, e-mails or websites printed per site; a longer list ends in "…"
 COLUMN_GAP = 8 * MM
 MAP_GAP = 6.0  # between the map and the QR code's column
 HEADER_LIMIT = 120.0  # points page 1 keeps for the columns, however long the header
@@ -124,7 +125,11 @@ def _entry(site: dict[str, Any], w: Writer, near: bool, centre: str = "") -> lis
         ("col_website", f.websites),
     ):
         if links:
-            lines.append(w.t(key) + sep + i18n.listed((w.ltr(x.text) for x in links), lang))
+            # A bounded list: fpdf2 orders a line by recursing over its run of neutral
+            # characters, and 500 isolated numbers in an Arabic line passed Python's limit.
+            shown = [w.ltr(x.text) for x in links[:MAX_LINKS]]
+            more = ["…"] if len(links) > MAX_LINKS else []
+            lines.append(w.t(key) + sep + i18n.listed([*shown, *more], lang))
     # A printed page is read long after: when a person last checked the record says how far
     # to trust it.
     checked = italic(w.plain(" · ".join(x for x in (f.fresh.status, f.fresh.checked) if x)))

@@ -218,3 +218,13 @@ def test_without_the_noto_fonts_the_pdfs_print_latin_letters_and_say_so(
 def _core_fonts(pdf_: bytes) -> list[dict]:
     reader = PdfReader(io.BytesIO(pdf_))
     return [f.get_object() for p in reader.pages for f in p["/Resources"]["/Font"].values()]
+
+
+def test_a_site_with_hundreds_of_phone_numbers_prints_five_and_says_there_are_more() -> None:
+    # 500 numbers isolated in an Arabic line passed Python's recursion limit in fpdf2's bidi.
+    view = _frame().head(1).copy()
+    view["phone"] = ["02 533 39 84; " * 500]
+    view["services"] = ["housing"]  # listed once
+    text = on_page(handout_pdf(view, "ar", url=_url("ar"), today=DAY))
+    assert text.count("533") == 5  # five numbers (a line may wrap between their groups)
+    assert "…" in text
