@@ -28,7 +28,7 @@ from bench.common import browser as launched
 from lien import store
 from lien.store.limits import Client
 from lien.store.proposals import Receipt, Submission, propose
-from lien.ui.state import POLL_S
+from lien.store.watch import POLL_S
 from lien_dev import harness, postgres
 
 # The reference, measured in the same run: the pages on the file itself, as before the store

@@ -112,7 +112,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     rows = []
     for count in args.replicas:
-        with served(count) as (proxy, pids):
+        with served(count) as cluster:
+            proxy, pids = cluster.proxy, cluster.pids
             for visitors in args.visitors:
                 if not 1 <= visitors <= MAX_VISITORS:
                     print(f"visitors: 1 to {MAX_VISITORS}, not {visitors}")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lien_dev import harness
-from lien_dev.cluster import database, replicas
+from lien_dev.cluster import Replica, database, replicas
 from lien_dev.stclient import Visitor, VisitorError
 
 STEPS = ("open", "service", "place", "handout", "coverage")
@@ -99,12 +99,24 @@ async def crowd(
     return results, [v for v in done if v is not None]
 
 
+@dataclass
+class Served:
+    """The proxy's URL, the replicas (process, URL) and the store's URL of a served cluster."""
+
+    proxy: str
+    running: list[Replica]
+    database: str
+
+    @property
+    def pids(self) -> list[int]:
+        return [process.pid for process, _ in self.running]
+
+
 @contextlib.contextmanager
-def served(count: int) -> Iterator[tuple[str, list[int]]]:
-    """`count` replicas on a throwaway PostgreSQL behind deploy/Caddyfile: the proxy's URL and
-    the replicas' process ids."""
+def served(count: int) -> Iterator[Served]:
+    """`count` replicas on a throwaway PostgreSQL behind deploy/Caddyfile."""
     logs = Path(tempfile.mkdtemp(prefix="lien-loadtest-"))
     with database() as url, replicas(count, url, logs) as running:
         upstreams = [u for _, u in running]
         with harness.caddy(upstreams, logs / "caddy.log") as proxy:
-            yield proxy, [p.pid for p, _ in running]
+            yield Served(proxy, running, url)

@@ -149,6 +149,17 @@ class Visitor:
         data = await asyncio.to_thread(self._fetch, url)
         return time.perf_counter() - start, data
 
+    async def pushed(self, timeout: float) -> float:
+        """Wait, without sending anything, for a run the server starts by itself (a publish seen
+        by its watch, lien.store.watch); its seconds until finished."""
+        start = time.perf_counter()
+        self.page = Page(pages=self.page.pages)
+        try:
+            await asyncio.wait_for(self._until_finished(), timeout)
+        except (TimeoutError, websockets.ConnectionClosed) as error:
+            raise VisitorError(f"no run pushed: {type(error).__name__}: {error}") from error
+        return time.perf_counter() - start
+
     async def _deferred_url(self, request_id: str) -> str:
         while True:
             forward = self._parse(await self._socket.recv())

@@ -6,15 +6,18 @@ what it says."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import contextlib
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import pytest
 
+from lien import store
+from lien.store.versions import Publish, apply, current_version
 from lien_dev import postgres
-from lien_dev.crowd import STEPS, Results, crowd, served
-from lien_dev.stclient import Visitor
+from lien_dev.crowd import STEPS, Results, Served, crowd, served
+from lien_dev.stclient import Visitor, VisitorError
 from tests.conftest import missing, require_caddy
 
 # A server, a proxy and a database: the browser tier (docs/testing.md), though no browser.
@@ -32,12 +35,28 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 @pytest.fixture(scope="module")
-def proxy() -> object:
+def cluster() -> Iterator[Served]:
     require_caddy()
     if postgres.binaries() is None:
         missing("PostgreSQL's binaries are expected (apt-get install postgresql)")
-    with served(1) as (url, _pids):
-        yield url
+    with served(1) as running:
+        yield running
+
+
+@pytest.fixture
+def proxy(cluster: Served) -> str:
+    return cluster.proxy
+
+
+def _publish(url: str, organisation: str) -> None:
+    """A reviewer's publish on the store (the Review page's own call): Caritas's housing café
+    renamed."""
+    engine = store.open(url)
+    try:
+        changes = {"caritas-housing-cafe-bruxelles": {"organisation": organisation}}
+        apply(engine, changes, Publish(by="test", reason="issue 31"), current_version(engine))
+    finally:
+        engine.dispose()
 
 
 def test_a_handful_of_visitors_walk_the_whole_path(proxy: str) -> None:
@@ -68,6 +87,45 @@ def test_each_step_does_what_it_says(proxy: str) -> None:
         await visitor.close()
 
     _run(walk())
+
+
+def test_a_publish_reruns_an_open_page_by_itself_within_seconds(cluster: Served) -> None:
+    async def watch() -> tuple[list[str], list[str]]:
+        visitor = Visitor(cluster.proxy)
+        await visitor.open("lang=fr&q=Caritas")
+        before = visitor.page.texts
+        # Renamed: the search for "Caritas" no longer finds that site.
+        await asyncio.to_thread(_publish, cluster.database, "Café logement (renommé)")
+        # The visitor sends nothing: the server's watch (lien.store.watch) runs the page again.
+        await visitor.pushed(timeout=15)
+        await visitor.close()
+        return before, visitor.page.texts
+
+    before, after = _run(watch())
+    counts = [[t for t in texts if " sites de " in t] for texts in (before, after)]
+    assert counts[0], before
+    assert counts[1], after
+    assert counts[0] != counts[1]
+
+
+def test_a_visitor_s_change_made_as_a_publish_lands_is_kept(cluster: Served) -> None:
+    # Issue 28's fragment rerun could replace the visitor's own run and lose the service chosen.
+    async def race(i: int) -> Visitor:
+        visitor = Visitor(cluster.proxy)
+        await visitor.open("lang=fr")
+        publishing = asyncio.create_task(
+            asyncio.to_thread(_publish, cluster.database, f"Caritas (publication {i})")
+        )
+        await visitor.change(m_service=["Logement"])
+        await publishing
+        with contextlib.suppress(VisitorError):
+            await visitor.pushed(timeout=5)  # the publish's run, unless the change read it
+        await visitor.close()
+        return visitor
+
+    for i in range(3):
+        visitor = _run(race(i))
+        assert visitor.page.says("Service : Logement"), visitor.page.texts
 
 
 def test_the_client_talks_to_this_machine_only() -> None:

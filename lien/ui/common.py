@@ -52,7 +52,7 @@ def directory_notice(shared: directory.Shared | None, name: str, lang: str) -> N
     if shared is not None and shared.refused:
         if any(p.code == "store_unavailable" for p in shared.problems):
             # A database restarting: said as brief, and the page's watch reruns it by itself
-            # once the store answers (lien.ui.state.UNREACHABLE).
+            # once the store answers (lien.store.watch.UNREACHABLE).
             said = t("p_store_unavailable", lang)
             st.warning(said[:1].upper() + said[1:], icon=":material/cloud_off:")
             st.stop()

@@ -35,6 +35,8 @@ from lien.ingest import directory, worker
 from lien.problems import ProblemList, problem
 from lien.store.engine import make_engine
 from lien.store.versions import for_pages
+from lien.store.watch import UNREACHABLE
+from lien.ui import live
 from lien.ui.geolocate import read_answer
 
 UPLOAD_KEY = "lien_upload"  # the session's own directory, chosen on the Data page
@@ -43,14 +45,6 @@ UPLOAD_KEY = "lien_upload"  # the session's own directory, chosen on the Data pa
 MIRRORED: tuple[str, ...] = ("near", "radius_km", "service", "lang")
 GEO_KEY = "geo"  # the "use my location" component's value
 LOCATED_KEY = "_geo_near"  # the commune "use my location" last put in the near-me boxes
-# How often an open page asks the store whether a new version was published. The issue asks for
-# a reviewer's publish on every open page in under 5 s: 3 s of waiting at most, plus the page's
-# rerun (a second at most on a phone). Each check is one COUNT on the versions table and no
-# element is drawn, so a hundred open pages cost the server some thirty tiny runs a second.
-POLL_S = 3.0
-# The version a page "shows" while the store can't be read (a database restarting): the watch
-# reruns the page as soon as the store answers with any version.
-UNREACHABLE = -1
 log = logging.getLogger("lien")
 
 
@@ -116,9 +110,15 @@ def engine() -> Engine:
     return _engine(config.database_url())
 
 
+def _reader(url: str) -> Callable[[], int]:
+    return lambda: store.current_version(_engine(url))
+
+
 def watch(version: int) -> None:
-    """Rerun the page when a publish makes the store's version other than `version`."""
-    _watch(config.database_url(), version)
+    """Run the page again when a publish makes the store's version other than `version` (or the
+    store can't be read, or can again: UNREACHABLE)."""
+    url = config.database_url()
+    live.show(url, version, _reader(url))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -147,18 +147,6 @@ def stored_directory(path: Path) -> tuple[directory.Shared, int | None]:
             return _refused(path.name, "store_unavailable"), UNREACHABLE
 
 
-@st.fragment(run_every=POLL_S)
-def _watch(url: str, seen: int) -> None:
-    """Rerun the whole page when the store's version is no longer the one it shows (a
-    publish); nothing is drawn, so nothing flickers while nothing changes."""
-    try:
-        now = store.current_version(_engine(url))
-    except SQLAlchemyError:
-        return  # the next full run says it; a check must not break the page
-    if now != seen:
-        st.rerun(scope="app")
-
-
 def current_directory() -> tuple[pd.DataFrame, directory.Shared | None, str]:
     """What this session shows: its own upload if it chose one, else the shared directory: the
     store's current version (watched: a publish reruns the page), or a kiosk's file."""
@@ -166,6 +154,9 @@ def current_directory() -> tuple[pd.DataFrame, directory.Shared | None, str]:
     memory.release()
     mine = st.session_state.get(UPLOAD_KEY)
     if mine is not None:
+        if config.store_enabled():
+            url = config.database_url()
+            live.forget(url, _reader(url))
         return mine["frame"], None, mine["name"]
     path = config.directory_path()
     if not config.store_enabled():
@@ -174,7 +165,7 @@ def current_directory() -> tuple[pd.DataFrame, directory.Shared | None, str]:
         shared, version = stored_directory(path)
         if version is not None:
             # Also while the store can't be read: the page comes back by itself once it can.
-            _watch(config.database_url(), version)
+            watch(version)
     return shared.frame, shared, shared.name
 
 

@@ -142,8 +142,8 @@ def test_a_publish_is_seen_by_a_visitor_of_the_other_replica(
         )
     finally:
         engine.dispose()
-    # Replica 1's page asks the store every 3 s (lien.ui.state.POLL_S) and redraws: the card
-    # on a phone, the table's cell on a desktop (drawn on a canvas, its text in a hidden grid).
+    # Replica 1's watch reads the store every second (lien.store.watch) and reruns the page: the
+    # card on a phone, the table's cell on a desktop (drawn on a canvas, its text in a hidden grid).
     expect(page.get_by_text(renamed).first).to_be_attached(timeout=20_000)
     assert browser_page.errors() == []
 
@@ -196,7 +196,7 @@ def test_a_database_restart_is_said_and_the_page_comes_back_by_itself(
         assert page.get_by_text("Traceback").count() == 0
     finally:
         cluster.postgres.start()
-    # Nothing to tap: the page asks the store again every 3 s and shows the map once it answers.
+    # Nothing to tap: the server reads the store every second and reruns the page once it answers.
     _map_shown(page)
     expect(page.get_by_text(t("p_store_unavailable", "fr").split(":")[0][1:])).to_have_count(0)
 
