@@ -19,10 +19,15 @@ import argparse
 import asyncio
 import contextlib
 import os
+import resource
+import signal
 import time
+from dataclasses import dataclass
 
 from bench.common import Row, table
-from lien_dev.crowd import MAX_VISITORS, STEPS, crowd, served
+from lien import store
+from lien.store import proposals
+from lien_dev.crowd import MAX_VISITORS, STEPS, Results, Served, crowd, served
 from lien_dev.stclient import Visitor
 
 
@@ -46,7 +51,8 @@ def cpu_seconds(pids: list[int]) -> float:
         for member in _group(pid):
             with contextlib.suppress(OSError), open(f"/proc/{member}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / tick
+                # Its own time, and its children's once ended (the PDF workers).
+                total += sum(int(fields[i]) for i in (11, 12, 13, 14)) / tick
     return total
 
 
@@ -61,6 +67,12 @@ def resident_mib(pids: list[int]) -> float:
     return total / 1024
 
 
+def _client_cpu() -> float:
+    """This process's CPU seconds (the simulated visitors')."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -68,17 +80,68 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def _measure(proxy: str, pids: list[int], visitors: int, think: float) -> Row:
-    # A first visitor on each replica fills the servers' caches (the directory, the coverage
-    # report): not what a visitor costs.
-    for _ in range(2 * len(pids)):
+def _lost(url: str, acknowledged: list[str]) -> list[str]:
+    """The proposals a page said it received that the store doesn't have."""
+    engine = store.open(url)
+    try:
+        stored = {p.reference for p in proposals.pending(engine)}
+    finally:
+        engine.dispose()
+    return [reference for reference in acknowledged if reference not in stored]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What goes wrong during a run: "kill" (kill -9 of the first replica and its workers) or
+    "database" (PostgreSQL stopped for `down` seconds, then started), `after` seconds in."""
+
+    kind: str
+    after: float
+    down: float = 5.0
+
+
+async def _inflict(cluster: Served, fault: Fault) -> None:
+    await asyncio.sleep(fault.after)
+    if fault.kind == "kill":
+        process, _ = cluster.running[0]
+        os.killpg(process.pid, signal.SIGKILL)
+        print(f"  killed replica 1 (pid {process.pid}) at {fault.after:.0f} s", flush=True)
+    elif cluster.postgres is not None:
+        await asyncio.to_thread(cluster.postgres.stop)
+        print(f"  PostgreSQL stopped at {fault.after:.0f} s for {fault.down:.0f} s", flush=True)
+        await asyncio.sleep(fault.down)
+        await asyncio.to_thread(cluster.postgres.start)
+
+
+async def _warm(proxy: str, replicas: int) -> None:
+    """A first visitor on each replica fills the servers' caches (the directory, the coverage
+    report): not what a visitor costs."""
+    for _ in range(2 * replicas):
         warm = Visitor(proxy)
         await warm.open("lang=fr")
         await warm.go("Couverture_Dekking_Coverage")
         await warm.close()
+
+
+def _spread(values: list[float]) -> str:
+    p50, p95 = _percentile(values, 0.5), _percentile(values, 0.95)
+    return f"{len(values)} visitors, p50/p95/max {p50:.1f}/{p95:.1f}/{max(values, default=0):.1f} s"
+
+
+async def _measure(cluster: Served, visitors: int, think: float, fault: Fault | None) -> Row:
+    proxy, pids = cluster.proxy, cluster.pids
+    await _warm(proxy, len(pids))
     rss0, cpu0, start = resident_mib(pids), cpu_seconds(pids), time.perf_counter()
-    results, still_open = await crowd(proxy, visitors, think)
+    client0 = _client_cpu()
+    inflicted = asyncio.create_task(_inflict(cluster, fault)) if fault else None
+    # Under a fault, one visitor in ten also sends a proposal: the writes that must not be lost.
+    results, still_open = await crowd(proxy, visitors, think, 10 if fault else 0)
+    if inflicted is not None:
+        await inflicted
+    if fault is not None and fault.kind == "kill":
+        pids = pids[1:]
     wall, cpu = time.perf_counter() - start, cpu_seconds(pids) - cpu0
+    client = _client_cpu() - client0
     per_session = (resident_mib(pids) - rss0) / max(len(still_open), 1)
     for visitor in still_open:
         await visitor.close()
@@ -88,12 +151,17 @@ async def _measure(proxy: str, pids: list[int], visitors: int, think: float) -> 
         p50, p95, p99 = (_percentile(values, q) for q in (0.5, 0.95, 0.99))
         cells[step] = f"{p50:.2f}/{p95:.2f}/{p99:.2f} ({results.errors[step]} err)"
     cells["CPU"] = f"{cpu:.0f} s of {wall:.0f} s"
+    # The visitors run on the same 2 cores, in one Python thread: past ~80 % of a core they,
+    # not the servers, make the latencies.
+    cells["client CPU"] = f"{client:.0f} s"
     cells["MiB/session"] = f"{per_session:.2f}"
     for (step, cause), count in sorted(results.causes.items()):
         print(f"  errors: {count} × {step}: {cause}")
     for example in results.examples:
         print("  error:", example)
     errors = sum(results.errors.values())
+    if fault is not None:
+        return _fault_row(cluster, fault, results, cells, visitors)
     filter_p95 = _percentile(results.seconds["service"], 0.95)
     return Row(
         f"{visitors} visitors, {len(pids)} replica(s)",
@@ -103,24 +171,74 @@ async def _measure(proxy: str, pids: list[int], visitors: int, think: float) -> 
     )
 
 
+def _fault_row(
+    cluster: Served, fault: Fault, results: Results, cells: dict[str, str], visitors: int
+) -> Row:
+    lost = _lost(cluster.database, results.acknowledged)
+    cells["writes"] = (
+        f"{len(results.acknowledged)} acknowledged, {results.refused} refused and said, "
+        f"{len(lost)} lost"
+    )
+    cells["served again"] = _spread(results.recovered)
+    cells["told, then back"] = _spread(results.waited)
+    errors = sum(results.errors.values())
+    if fault.kind == "kill":
+        return Row(
+            f"{visitors} visitors, {len(cluster.pids)} replicas, one killed",
+            cells,
+            "every visitor served again within 10 s, 0 errors, 0 lost writes",
+            errors == 0 and not lost and max(results.recovered, default=0.0) < 10.0,
+        )
+    return Row(
+        f"{visitors} visitors, {len(cluster.pids)} replica(s), PostgreSQL restarted",
+        cells,
+        "pages told and back by themselves, 0 errors, 0 lost writes",
+        errors == 0 and not lost,
+    )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--visitors", type=int, nargs="+", default=[100, 300])
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--think", type=float, default=10.0)
+    parser.add_argument(
+        "--kill-after",
+        type=float,
+        default=0.0,
+        help="kill -9 one replica this many seconds into each run (2 replicas or more)",
+    )
+    parser.add_argument(
+        "--restart-db-after",
+        type=float,
+        default=0.0,
+        help="stop PostgreSQL this many seconds into each run, and start it 5 s later",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
     rows = []
     for count in args.replicas:
-        with served(count) as cluster:
-            proxy, pids = cluster.proxy, cluster.pids
-            for visitors in args.visitors:
-                if not 1 <= visitors <= MAX_VISITORS:
-                    print(f"visitors: 1 to {MAX_VISITORS}, not {visitors}")
-                    return 2
-                rows.append(asyncio.run(_measure(proxy, pids, visitors, args.think)))
-                print(rows[-1].figure, rows[-1].cells, flush=True)
-    columns = [*STEPS, "CPU", "MiB/session"]
+        fault = None
+        if args.kill_after:
+            fault = Fault("kill", args.kill_after)
+            if count < 2:
+                continue  # a kill needs another replica to go to
+        elif args.restart_db_after:
+            fault = Fault("database", args.restart_db_after)
+        if not all(1 <= visitors <= MAX_VISITORS for visitors in args.visitors):
+            print(f"visitors: 1 to {MAX_VISITORS}, not {args.visitors}")
+            return 2
+        # A fault leaves its marks: each of its runs gets a cluster of its own.
+        groups = [[v] for v in args.visitors] if fault else [args.visitors]
+        for group in groups:
+            with served(count) as cluster:
+                for visitors in group:
+                    measured = _measure(cluster, visitors, args.think, fault)
+                    rows.append(asyncio.run(measured))
+                    print(rows[-1].figure, rows[-1].cells, flush=True)
+    columns = [*STEPS, "CPU", "client CPU", "MiB/session"]
+    if args.kill_after or args.restart_db_after:
+        columns += ["writes", "served again", "told, then back"]
     print("p50/p95/p99 seconds per step")
     print(table(columns, rows))
     return 0 if all(r.ok for r in rows) else 1

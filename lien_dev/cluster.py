@@ -30,12 +30,13 @@ MAX_REPLICAS = 8  # this machine has 2 cores; more only costs memory
 
 
 @contextlib.contextmanager
-def database() -> Iterator[str]:
-    """LIEN_DATABASE_URL, or a new database of a throwaway cluster, migrated and filled."""
+def database() -> Iterator[tuple[str, postgres.Cluster | None]]:
+    """LIEN_DATABASE_URL (and None), or a new database of a throwaway cluster (and the cluster,
+    which a fault test stops and starts), migrated and filled."""
     given = os.environ.get("LIEN_DATABASE_URL")
     if given:
         store.open(given).dispose()
-        yield given
+        yield given, None
         return
     binaries = postgres.binaries()
     if binaries is None:
@@ -44,13 +45,15 @@ def database() -> Iterator[str]:
         url = cluster.new_database()
         # Filled once here: replicas started together would each find the store empty.
         store.open(url).dispose()
-        yield url
+        yield url, cluster
 
 
 @contextlib.contextmanager
 def replicas(count: int, url: str, logs: Path) -> Iterator[list[Replica]]:
     """`count` servers of the app on the store at `url`: (process, base URL) each."""
-    env = {**os.environ, "LIEN_DATABASE_URL": url}
+    # Caddy on this machine is the proxy whose X-Forwarded-For is believed: each visitor's own
+    # address then counts against the proposals' limit, not the proxy's for all.
+    env = {"LIEN_TRUSTED_PROXY": "127.0.0.1", **os.environ, "LIEN_DATABASE_URL": url}
     started: list[Replica] = []
     try:
         for i in range(count):
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         with contextlib.ExitStack() as stack:
-            url = stack.enter_context(database())
+            url, _ = stack.enter_context(database())
             running = stack.enter_context(replicas(args.replicas, url, logs))
             upstreams = [u for _, u in running]
             proxy = stack.enter_context(harness.caddy(upstreams, logs / "caddy.log", port=port))

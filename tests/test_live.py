@@ -2,8 +2,9 @@
 again only when the store's version is not the one it shows, a database that can't be read is
 told after two failed reads (not one: a restart's first read fails even once it is back), pages
 that closed are forgotten, and after a publish the pages are asked a batch at a time. Streamlit's
-side (lien.ui.live) relies on runtime attributes that are not public API: their presence in the
-pinned Streamlit is checked here; a real server is asked by tests/test_loadtest.py."""
+side (lien.ui.live, and lien.ui.downloads, which keeps a tapped download's file until it is
+fetched) relies on runtime attributes that are not public API: their presence in the pinned
+Streamlit is checked here; a real server is asked by tests/test_loadtest.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,12 @@ import time
 import pytest
 from streamlit.runtime import Runtime
 from streamlit.runtime.app_session import AppSession, AppSessionState
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.media_file_storage import MediaFileKind
+from streamlit.runtime.memory_media_file_storage import (
+    MemoryMediaFileStorage,
+    _calculate_file_id,
+)
 from streamlit.runtime.session_manager import SessionManager
 
 from lien.store.watch import BATCH, UNREACHABLE, Watch
@@ -172,3 +179,16 @@ def test_streamlit_s_runtime_has_what_lien_ui_live_uses() -> None:
         assert attribute in source, attribute
     runtime_source = Runtime.__init__.__code__.co_names
     assert "_session_mgr" in runtime_source
+
+
+def test_streamlit_s_media_files_have_what_lien_ui_downloads_uses() -> None:
+    # lien.ui.downloads references a built file by the id Streamlit's storage gives it.
+    data, mime, name = b"%PDF-1.7 a handout", "application/pdf", "lien.pdf"
+    storage = MemoryMediaFileStorage("/media")
+    assert storage.load_and_get_id(data, mime, MediaFileKind.DOWNLOADABLE, name) == (
+        _calculate_file_id(data, mime, name)
+    )
+    manager = MediaFileManager(storage)
+    assert isinstance(manager._files_by_session_and_coord, dict)
+    with manager._lock:
+        pass

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import pytest
 
 from lien import store
+from lien.store import proposals
 from lien.store.versions import Publish, apply, current_version
 from lien_dev import postgres
 from lien_dev.crowd import STEPS, Results, Served, crowd, served
@@ -59,9 +60,9 @@ def _publish(url: str, organisation: str) -> None:
         engine.dispose()
 
 
-def test_a_handful_of_visitors_walk_the_whole_path(proxy: str) -> None:
+def test_a_handful_of_visitors_walk_the_whole_path(cluster: Served) -> None:
     async def run() -> Results:
-        results, still_open = await crowd(proxy, VISITORS, think=0.5)
+        results, still_open = await crowd(cluster.proxy, VISITORS, think=0.5, propose_every=1)
         for visitor in still_open:
             await visitor.close()
         return results
@@ -69,6 +70,15 @@ def test_a_handful_of_visitors_walk_the_whole_path(proxy: str) -> None:
     results = _run(run())
     assert results.errors == dict.fromkeys(STEPS, 0), results.examples
     assert {step: len(results.seconds[step]) for step in STEPS} == dict.fromkeys(STEPS, VISITORS)
+    # Each visitor, from its own address (under the limit of 5 an hour each), got a reference,
+    # and each reference is a proposal in the store.
+    assert len(set(results.acknowledged)) == VISITORS
+    engine = store.open(cluster.database)
+    try:
+        stored = {p.reference for p in proposals.pending(engine)}
+    finally:
+        engine.dispose()
+    assert set(results.acknowledged) <= stored
 
 
 def test_each_step_does_what_it_says(proxy: str) -> None:
@@ -126,6 +136,24 @@ def test_a_visitor_s_change_made_as_a_publish_lands_is_kept(cluster: Served) -> 
     for i in range(3):
         visitor = _run(race(i))
         assert visitor.page.says("Service : Logement"), visitor.page.texts
+
+
+def test_a_tapped_handout_is_still_there_after_other_visitors_runs(proxy: str) -> None:
+    # Streamlit deletes a built download no session references at the second end of any run;
+    # under load that came before the browser's fetch (404). lien.ui.downloads keeps it.
+    async def tap_then_fetch_late() -> bytes:
+        mine, other = Visitor(proxy), Visitor(proxy)
+        await mine.open("lang=fr")
+        await other.open("lang=fr")
+        url = await mine.tap("take_pdf")
+        for place in ("Namur", "Liège", "Mons"):  # three other runs end before the fetch
+            await other.change(m_near=place)
+        data = await mine.fetch(url)
+        for visitor in (mine, other):
+            await visitor.close()
+        return data
+
+    assert _run(tap_then_fetch_late()).startswith(b"%PDF-")
 
 
 def test_the_client_talks_to_this_machine_only() -> None:

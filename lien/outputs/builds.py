@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import logging
+import pickle
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ import pandas as pd
 
 from lien.i18n import t
 from lien.ingest import worker
-from lien.outputs import export
+from lien.outputs import export, reuse
 from lien.outputs.about import About
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("lien.builds")
+REUSE = reuse.Reuse()  # the server's files made lately, shared by every session
 
 # The kinds of file Lien offers, by the extension of their name, and their media types.
 MIME = {
@@ -151,12 +153,22 @@ def _task(build: Build, *, progress: worker.Progress) -> bytes:
 
 def bounded(build: Build, kind: str, lang: str) -> bytes:
     """The file `build` makes, made in a bounded worker; if a limit stops it, a short file of
-    `kind` saying so in `lang`."""
+    `kind` saying so in `lang`. The same file asked for by several visitors is made once
+    (lien.outputs.reuse)."""
+
+    def make() -> tuple[bytes, bool]:
+        try:
+            return worker.run(_task, build, limits=worker.DOWNLOAD_LIMITS), True
+        except worker.WorkerError as exc:
+            log.warning("download %s (%s) stopped: %s", build.make.__name__, kind, exc)
+            return failure(kind, lang), False
+
     try:
-        return worker.run(_task, build, limits=worker.DOWNLOAD_LIMITS)
-    except worker.WorkerError as exc:
-        log.warning("download %s (%s) stopped: %s", build.make.__name__, kind, exc)
-        return failure(kind, lang)
+        made_of = (build.make.__module__, build.make.__qualname__, build.args, build.kwargs)
+        key = reuse.key_of(*made_of, kind, lang)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return make()[0]  # what can't be pickled can't reach the worker either: it says so
+    return REUSE.get(key, make)
 
 
 def failure(kind: str, lang: str) -> bytes:

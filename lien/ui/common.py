@@ -22,7 +22,7 @@ from lien.problems import Problem, ProblemList
 from lien.render.tables import problems_table
 from lien.text import clean_query, markdown_escape
 from lien.text import markdown_literal as md  # every visitor's text shown through Markdown
-from lien.ui import keyboard, state
+from lien.ui import downloads, keyboard, state
 from lien.ui.navigation import SUB_PAGES
 
 __all__ = [
@@ -162,9 +162,11 @@ def download(container: Any, label: str, file: Download, key: str, help: str | N
 
     on_click="ignore": no rerun, so the file a tap asked for is still on the server when the
     browser fetches it, and a second tap right after the first gets its file too (a rerun dropped
-    the first one's: "Deferred file not found")."""
+    the first one's: "Deferred file not found"). `downloads.kept`: the file also outlives other
+    visitors' runs until the browser has fetched it."""
+    build = downloads.kept(file.bounded, key, file.mime, file.filename)
     container.download_button(
-        label, file.bounded, file.filename, file.mime, key=key, help=help, on_click="ignore"
+        label, build, file.filename, file.mime, key=key, help=help, on_click="ignore"
     )
 
 

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,11 +31,13 @@ from lien.store.versions import Publish, apply, current_version
 from lien_dev import harness, postgres
 from tests.browser.conftest import BrowserPage, count_markers, map_frame, wait_for_text
 from tests.conftest import missing, require_caddy
+from tests.support.everyday import ROWS, everyday_csv
 
 # Servers and a browser: the browser tier (docs/testing.md).
 pytestmark = pytest.mark.browser
 
 COOKIE = "lien_replica"  # deploy/Caddyfile's lb_policy cookie
+DATA_PAGE = "Donnees_Gegevens_Data"
 
 
 def affinity(upstream: str) -> str:
@@ -244,3 +247,63 @@ def test_a_proposal_sent_while_the_database_restarts_is_refused_not_lost(
         cluster.postgres.start()
     assert len(proposals.pending(engine)) == before  # nothing half-written
     engine.dispose()
+
+
+def test_an_upload_then_its_download_stay_with_the_visitor_s_replica(
+    browser_page: BrowserPage, cluster: Cluster
+) -> None:
+    page = browser_page.page
+    page.goto(cluster.proxy + "/" + DATA_PAGE)
+    wait_for_text(page, "Vos données")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": "réseau.csv", "mimeType": "text/csv", "buffer": everyday_csv()}]
+    )
+    wait_for_text(page, "Lignes gardées")
+    with page.expect_download(timeout=60_000) as caught:
+        page.get_by_role("button", name=t("download_cleaned_csv", "fr")).click()
+    cleaned = Path(caught.value.path()).read_text(encoding="utf-8-sig")
+    for row in ROWS:  # every row of the upload, back from the replica that holds it
+        assert row.split(";")[0] in cleaned, row
+    # The file lives in one process: through the proxy with the other replica's cookie, or with
+    # none, it isn't found. The cookie is what makes uploads and downloads work.
+    mine = next(c["value"] for c in page.context.cookies() if c["name"] == COOKIE)
+    other = next(cluster.cookie(i) for i in range(2) if cluster.cookie(i) != mine)
+    url = caught.value.url
+    # Both replicas healthy (else Caddy sends every cookie to the one that is).
+    assert _until_both(cluster)
+    assert _status(url, mine) == 200
+    assert _status(url, other) == 404
+    assert browser_page.errors() == []
+
+
+def _status(url: str, cookie: str) -> int:
+    request = urllib.request.Request(url)
+    request.add_header("Cookie", f"{COOKIE}={cookie}")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_a_visitor_open_during_a_deploy_gets_the_new_version_without_a_broken_page(
+    browser_page: BrowserPage, cluster: Cluster
+) -> None:
+    page = browser_page.page
+    page.goto(cluster.proxy + "/?near=Namur&radius_km=25")
+    _map_shown(page)
+    # A rolling deploy: each replica stopped as systemd stops it (SIGTERM) and started again with
+    # the new release, one after the other, so that one always answers.
+    for i in range(2):
+        process, _ = cluster.replicas[i]
+        harness.stop(process)
+        cluster.restart(i)
+        assert _until_both(cluster)
+    # The page's WebSocket was closed (twice, perhaps); it reconnected by itself to a new process
+    # and shows the same view, drawn by the new release: no error, no "connection lost" left.
+    _map_shown(page)
+    assert "near=Namur" in page.url
+    expect(page.get_by_test_id("stConnectionStatus")).to_have_count(0, timeout=30_000)
+    assert page.get_by_test_id("stException").count() == 0
+    assert browser_page.errors() == []
