@@ -155,6 +155,7 @@ async def _measure(cluster: Served, visitors: int, think: float, fault: Fault | 
     # not the servers, make the latencies.
     cells["client CPU"] = f"{client:.0f} s"
     cells["MiB/session"] = f"{per_session:.2f}"
+    cells["MiB/replica"] = f"{rss0 / len(cluster.pids):.0f}"  # warmed, before the crowd
     for (step, cause), count in sorted(results.causes.items()):
         print(f"  errors: {count} × {step}: {cause}")
     for example in results.examples:
@@ -236,7 +237,7 @@ def main(args: argparse.Namespace) -> int:
                     measured = _measure(cluster, visitors, args.think, fault)
                     rows.append(asyncio.run(measured))
                     print(rows[-1].figure, rows[-1].cells, flush=True)
-    columns = [*STEPS, "CPU", "client CPU", "MiB/session"]
+    columns = [*STEPS, "CPU", "client CPU", "MiB/session", "MiB/replica"]
     if args.kill_after or args.restart_db_after:
         columns += ["writes", "served again", "told, then back"]
     print("p50/p95/p99 seconds per step")

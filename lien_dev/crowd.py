@@ -22,6 +22,7 @@ from pathlib import Path
 from lien.i18n import t
 from lien_dev import harness, postgres
 from lien_dev.cluster import Replica, database, replicas
+from lien_dev.harness import PHONE_USER_AGENT
 from lien_dev.stclient import Visitor, VisitorError
 
 # The views visitors choose: 3 services near 6 places, 18 handouts. A stand's visitors share a
@@ -99,7 +100,9 @@ async def visit(base: str, think: float, results: Results, who: Who) -> Visitor 
     As a browser does, a visitor whose WebSocket closes (its replica gone) reconnects at once
     through the proxy and redraws its view there, while reading or in the middle of a step
     (which it then does again)."""
-    visitor = Visitor(base, source(who.number))
+    # At a stand, four visitors in five are on a phone (cards, the table behind a toggle).
+    phone = who.number % 5 != 0
+    visitor = Visitor(base, source(who.number), PHONE_USER_AGENT if phone else "")
     rng = who.rng
     steps = [
         ("open", lambda: visitor.open("lang=fr")),

@@ -60,7 +60,7 @@ class Visitor:
     """One visitor's session on the server at `base` ("http://127.0.0.1:8080"), with the
     affinity cookie a proxy gave it kept for its WebSocket and downloads."""
 
-    def __init__(self, base: str, source: str = "") -> None:
+    def __init__(self, base: str, source: str = "", agent: str = "") -> None:
         host = urlsplit(base).hostname or ""
         if host not in LOOPBACK:
             raise ValueError(f"loopback only, not {base!r}")
@@ -76,6 +76,7 @@ class Visitor:
         if source and source not in LOOPBACK and not source.startswith("127."):
             raise ValueError(f"loopback only, not {source!r}")
         self.source = source
+        self.agent = agent  # the User-Agent it says (a phone's: the page shows cards)
         self._mid_run = False  # between a run's first message and its last
 
     async def open(self, query: str = "", path: str = "") -> float:
@@ -111,7 +112,9 @@ class Visitor:
         start = time.perf_counter()
         await asyncio.to_thread(self._first_request)
         url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
-        headers = {"Cookie": self.cookie} if self.cookie else None
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if self.agent:
+            headers["User-Agent"] = self.agent
         self._socket = await asyncio.wait_for(
             websockets.connect(
                 url,
@@ -129,6 +132,8 @@ class Visitor:
     def _first_request(self) -> None:
         """The page's HTML, as a browser fetches it first: a proxy sets its cookie here."""
         request = urllib.request.Request(self.base + "/")
+        if self.agent:
+            request.add_header("User-Agent", self.agent)
         if self.cookie:
             request.add_header("Cookie", self.cookie)
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
