@@ -154,7 +154,9 @@ async def _measure(cluster: Served, visitors: int, think: float, fault: Fault | 
     # The visitors run on the same 2 cores, in one Python thread: past ~80 % of a core they,
     # not the servers, make the latencies.
     cells["client CPU"] = f"{client:.0f} s"
-    cells["MiB/session"] = f"{per_session:.2f}"
+    # A killed replica's memory leaves the sum: no figure per session then.
+    killed = fault is not None and fault.kind == "kill"
+    cells["MiB/session"] = "n/a" if killed else f"{per_session:.2f}"
     cells["MiB/replica"] = f"{rss0 / len(cluster.pids):.0f}"  # warmed, before the crowd
     for (step, cause), count in sorted(results.causes.items()):
         print(f"  errors: {count} × {step}: {cause}")
@@ -181,6 +183,14 @@ def _fault_row(
         f"{len(lost)} lost"
     )
     cells["served again"] = _spread(results.recovered)
+    if results.parts:
+        html, socket, run = (max(p[i] for p in results.parts) for i in range(3))
+        print(
+            f"  reconnections' longest parts: HTML {html:.1f} s, WebSocket {socket:.1f} s, "
+            f"first run {run:.1f} s",
+            flush=True,
+        )
+    cells["tapped again"] = str(results.tapped_again)
     cells["told, then back"] = _spread(results.waited)
     errors = sum(results.errors.values())
     if fault.kind == "kill":
@@ -239,7 +249,7 @@ def main(args: argparse.Namespace) -> int:
                     print(rows[-1].figure, rows[-1].cells, flush=True)
     columns = [*STEPS, "CPU", "client CPU", "MiB/session", "MiB/replica"]
     if args.kill_after or args.restart_db_after:
-        columns += ["writes", "served again", "told, then back"]
+        columns += ["writes", "served again", "told, then back", "tapped again"]
     print("p50/p95/p99 seconds per step")
     print(table(columns, rows))
     return 0 if all(r.ok for r in rows) else 1

@@ -12,7 +12,6 @@ is bounded (STEP_TIMEOUT_S) and only loopback addresses are accepted.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 import urllib.request
 import uuid
@@ -78,6 +77,7 @@ class Visitor:
         self.source = source
         self.agent = agent  # the User-Agent it says (a phone's: the page shows cards)
         self._mid_run = False  # between a run's first message and its last
+        self.parts: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     async def open(self, query: str = "", path: str = "") -> float:
         """Open the page at `path` ("" for the map) with `query`; the seconds to its last
@@ -89,8 +89,10 @@ class Visitor:
         """What a browser does when its WebSocket closes (its replica gone): connect again through
         the proxy, which sends it to a replica still up, and run the page it showed with its
         address (its filters); the seconds until that page is drawn."""
-        with contextlib.suppress(websockets.WebSocketException, OSError):
-            await self.close()
+        if self._socket is not None:
+            # No closing handshake with a dead replica (websockets would wait 10 s for it): a
+            # browser just drops the connection.
+            self._socket.transport.abort()
         return await self._connect()
 
     @property
@@ -110,7 +112,9 @@ class Visitor:
 
     async def _connect(self, path: str = "") -> float:
         start = time.perf_counter()
+        self._mid_run = False  # a run cut by a closed connection won't finish on the new one
         await asyncio.to_thread(self._first_request)
+        fetched = time.perf_counter()
         url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
         headers = {"Cookie": self.cookie} if self.cookie else {}
         if self.agent:
@@ -126,8 +130,12 @@ class Visitor:
             ),
             STEP_TIMEOUT_S,
         )
+        connected = time.perf_counter()
         await self._run(self._rerun_msg(), path)
-        return time.perf_counter() - start
+        done = time.perf_counter()
+        # Where a (re)connection's time went: the page's HTML, the WebSocket, the first run.
+        self.parts = (fetched - start, connected - fetched, done - connected)
+        return done - start
 
     def _first_request(self) -> None:
         """The page's HTML, as a browser fetches it first: a proxy sets its cookie here."""
@@ -251,8 +259,8 @@ class Visitor:
             # The first run of a page opened by its address: the server finds it by its path.
             message.rerun_script.page_name = path.strip("/")
         self.page = Page(pages=self.page.pages)
-        await self._socket.send(message.SerializeToString())
         try:
+            await self._socket.send(message.SerializeToString())
             await asyncio.wait_for(self._until_finished(), STEP_TIMEOUT_S)
         except (TimeoutError, websockets.ConnectionClosed) as error:
             raise VisitorError(f"{type(error).__name__}: {error}") from error
