@@ -224,7 +224,7 @@ class Visitor:
         """Wait, without sending anything, for a run the server starts by itself (a publish seen
         by its watch, lien.store.watch); its seconds until finished."""
         start = time.perf_counter()
-        self.page = Page(pages=self.page.pages)
+        # The page stays as it is until such a run starts (its first message redraws it).
         try:
             await asyncio.wait_for(self._until_finished(), timeout)
         except (TimeoutError, websockets.ConnectionClosed) as error:
