@@ -3,11 +3,14 @@ WebSocket protocol (lien_dev.stclient) through Caddy to 1 or 2 replicas on one P
 rendering anything.
 
     .venv/bin/python -m bench loadtest [--visitors 100 300] [--replicas 1 2] [--think 10]
+        [--kill-after 30 | --restart-db-after 30]
 
 Each visitor opens the map page, chooses a service, searches a place, taps the handout, then moves
 to the coverage page, waiting `think` seconds (±50 %) between steps; visitors arrive over the first
 `think` seconds. Per step: p50/p95/p99 latency and errors; per run: the replicas' CPU and their
 memory per session (resident memory with the sessions open, less before, over the sessions).
+A fault (kill -9 of a replica, or PostgreSQL stopped 5 s) also reports how long its visitors
+waited to be served again and whether every proposal a page acknowledged is in the store.
 Every wait is bounded (lien_dev.stclient.STEP_TIMEOUT_S), every address is loopback. `make test`
 runs a handful of visitors against one replica (tests/test_loadtest.py); the big runs are this
 command's, never CI's.
